@@ -1,0 +1,137 @@
+"""Roles and the permission matrix of Atlas IA, in one place.
+
+The matrix says which *role* may perform which *action* on an object of an organisation the
+user belongs to. Where the object lives (own organisation, another one in the user's region, any)
+is decided by the scope rules in :func:`scope_of`. ``docs/permissions.md`` renders this matrix as a
+table and ``tests/core/test_roles.py`` checks every cell.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CONTRIBUTOR = "contributor"
+    REFERENT = "referent"
+    DPO = "dpo"
+    ORG_ADMIN = "org_admin"
+    REGIONAL_REVIEWER = "regional_reviewer"
+    NATIONAL_REVIEWER = "national_reviewer"
+    PLATFORM_ADMIN = "platform_admin"
+
+
+ROLE_LABELS_FR: dict[Role, str] = {
+    Role.CONTRIBUTOR: "Contributeur ou contributrice",
+    Role.REFERENT: "Référent IA (ambassadeur)",
+    Role.DPO: "Délégué à la protection des données (DPO)",
+    Role.ORG_ADMIN: "Administrateur de l'organisation",
+    Role.REGIONAL_REVIEWER: "Équipe régionale (lecture de la région)",
+    Role.NATIONAL_REVIEWER: "Équipe nationale (lecture de tout le territoire)",
+    Role.PLATFORM_ADMIN: "Administrateur de la plateforme",
+}
+
+#: Roles held through a membership of one organisation.
+MEMBERSHIP_ROLES: tuple[Role, ...] = (Role.CONTRIBUTOR, Role.REFERENT, Role.DPO, Role.ORG_ADMIN)
+#: Roles that read across organisations (their scope is a region or the nation).
+REVIEWER_ROLES: tuple[Role, ...] = (Role.REGIONAL_REVIEWER, Role.NATIONAL_REVIEWER)
+
+
+class Action(StrEnum):
+    USECASE_VIEW = "usecase.view"
+    USECASE_CREATE = "usecase.create"
+    USECASE_EDIT = "usecase.edit"
+    USECASE_DELETE = "usecase.delete"
+    USECASE_PUBLISH = "usecase.publish"
+    USECASE_QUALIFY = "usecase.qualify"
+    USECASE_TRANSITION = "usecase.transition"
+    USECASE_PRIORITISE = "usecase.prioritise"
+    EXPERIMENT_EDIT = "experiment.edit"
+    EVALUATION_RUN = "evaluation.run"
+    ATTACHMENT_UPLOAD = "attachment.upload"
+    AUDIT_VIEW = "audit.view"
+    ORGANISATION_EDIT = "organisation.edit"
+    MEMBERS_MANAGE = "members.manage"
+    WEIGHTS_EDIT = "weights.edit"
+    REPORT_PUBLISH = "report.publish"
+    REFERENCE_DATA_EDIT = "reference_data.edit"
+
+
+A = Action
+R = Role
+
+#: role → actions that role may perform within its scope.
+#: Reviewers read across their scope; only platform administrators change reference data.
+MATRIX: dict[Role, frozenset[Action]] = {
+    R.CONTRIBUTOR: frozenset(
+        {A.USECASE_VIEW, A.USECASE_CREATE, A.USECASE_EDIT, A.EXPERIMENT_EDIT, A.ATTACHMENT_UPLOAD}
+    ),
+    R.REFERENT: frozenset(
+        {
+            A.USECASE_VIEW, A.USECASE_CREATE, A.USECASE_EDIT, A.USECASE_DELETE, A.USECASE_PUBLISH,
+            A.USECASE_QUALIFY, A.USECASE_TRANSITION, A.USECASE_PRIORITISE, A.EXPERIMENT_EDIT,
+            A.EVALUATION_RUN, A.ATTACHMENT_UPLOAD, A.AUDIT_VIEW,
+        }
+    ),
+    R.DPO: frozenset(
+        {
+            A.USECASE_VIEW, A.USECASE_EDIT, A.USECASE_QUALIFY, A.USECASE_TRANSITION,
+            A.ATTACHMENT_UPLOAD, A.AUDIT_VIEW,
+        }
+    ),
+    R.ORG_ADMIN: frozenset(
+        {
+            A.USECASE_VIEW, A.USECASE_CREATE, A.USECASE_EDIT, A.USECASE_DELETE, A.USECASE_PUBLISH,
+            A.USECASE_QUALIFY, A.USECASE_TRANSITION, A.USECASE_PRIORITISE, A.EXPERIMENT_EDIT,
+            A.EVALUATION_RUN, A.ATTACHMENT_UPLOAD, A.AUDIT_VIEW, A.ORGANISATION_EDIT,
+            A.MEMBERS_MANAGE, A.WEIGHTS_EDIT,
+        }
+    ),
+    R.REGIONAL_REVIEWER: frozenset({A.USECASE_VIEW, A.AUDIT_VIEW}),
+    R.NATIONAL_REVIEWER: frozenset(
+        {A.USECASE_VIEW, A.AUDIT_VIEW, A.USECASE_PRIORITISE, A.WEIGHTS_EDIT, A.REPORT_PUBLISH}
+    ),
+    R.PLATFORM_ADMIN: frozenset(Action),
+}
+
+ACTION_LABELS_FR: dict[Action, str] = {
+    A.USECASE_VIEW: "Consulter les cas d'usage (y compris internes)",
+    A.USECASE_CREATE: "Créer un cas d'usage",
+    A.USECASE_EDIT: "Modifier un cas d'usage",
+    A.USECASE_DELETE: "Supprimer un cas d'usage",
+    A.USECASE_PUBLISH: "Changer le niveau de publication",
+    A.USECASE_QUALIFY: "Qualifier (AI Act, RGPD)",
+    A.USECASE_TRANSITION: "Faire avancer le cycle de vie",
+    A.USECASE_PRIORITISE: "Noter et prioriser",
+    A.EXPERIMENT_EDIT: "Documenter une expérimentation",
+    A.EVALUATION_RUN: "Lancer une évaluation de modèle",
+    A.ATTACHMENT_UPLOAD: "Déposer une pièce jointe",
+    A.AUDIT_VIEW: "Consulter l'historique",
+    A.ORGANISATION_EDIT: "Modifier la fiche de l'organisation",
+    A.MEMBERS_MANAGE: "Gérer les membres et leurs rôles",
+    A.WEIGHTS_EDIT: "Modifier les pondérations de priorisation",
+    A.REPORT_PUBLISH: "Publier la cartographie annuelle",
+    A.REFERENCE_DATA_EDIT: "Modifier les référentiels",
+}
+
+#: Actions that write. Reviewers hold none of them within another organisation.
+WRITE_ACTIONS: frozenset[Action] = frozenset(Action) - {A.USECASE_VIEW, A.AUDIT_VIEW}
+
+
+def role_allows(role: Role | str, action: Action | str) -> bool:
+    """True when ``role`` may perform ``action`` on an object inside its scope."""
+    return Action(action) in MATRIX[Role(role)]
+
+
+def matrix_as_markdown() -> str:
+    """The permission matrix as a Markdown table (used for ``docs/permissions.md``)."""
+    roles = list(Role)
+    header = "| action | " + " | ".join(r.value for r in roles) + " |"
+    sep = "|---|" + "---|" * len(roles)
+    rows = [
+        f"| {ACTION_LABELS_FR[a]} (`{a.value}`) | "
+        + " | ".join("✅" if a in MATRIX[r] else "—" for r in roles)
+        + " |"
+        for a in Action
+    ]
+    return "\n".join([header, sep, *rows])
