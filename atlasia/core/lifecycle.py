@@ -48,12 +48,12 @@ STATUS_LABELS_FR: dict[Status, str] = {
     Status.FRAMING: "Cadrage",
     Status.QUALIFIED: "Qualifié",
     Status.PRIORITISED: "Priorisé",
-    Status.EXPERIMENTATION: "En expérimentation",
+    Status.EXPERIMENTATION: "Expérimentation",
     Status.EVALUATED: "Évalué",
     Status.DEPLOYED: "Déployé",
     Status.GENERALISED: "Généralisé",
     Status.SUSPENDED: "Suspendu",
-    Status.RETIRED: "Retiré du service",
+    Status.RETIRED: "Retiré",
     Status.ABANDONED: "Abandonné",
 }
 
