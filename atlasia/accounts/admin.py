@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import Membership, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [MembershipInline]
+    list_display = ["username", "email", "first_name", "last_name", "reviewer_scope", "is_platform_admin"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,  # type: ignore[misc]
+        ("Atlas IA", {"fields": ("reviewer_scope", "reviewer_region", "is_platform_admin")}),
+    )
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role"]
+    list_filter = ["role"]
+    autocomplete_fields = ["user", "organisation"]

@@ -1,0 +1,17 @@
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from atlasia.accounts.demo import DEMO_PASSWORD, create_demo_accounts
+
+
+class Command(BaseCommand):
+    help = "Charge la démonstration : référentiels, catalogue de départ et comptes de démonstration."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("load_catalogue", stdout=self.stdout)
+        accounts = create_demo_accounts()
+        self.stdout.write("\nComptes de démonstration (mot de passe commun : %s)" % DEMO_PASSWORD)
+        for account, where in accounts:
+            self.stdout.write(f"  {account.username:<18} {where}")

@@ -1,0 +1,64 @@
+"""Users, their memberships of organisations (with a role) and reviewer scopes."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from atlasia.core.roles import ROLE_LABELS_FR, Role
+
+
+class ReviewerScope(models.TextChoices):
+    NONE = "", _("Aucun")
+    REGIONAL = "regional", _("Équipe régionale")
+    NATIONAL = "national", _("Équipe nationale")
+
+
+class User(AbstractUser):
+    """A person using Atlas IA. Organisation roles come from :class:`Membership`."""
+
+    reviewer_scope = models.CharField(
+        _("relecture transversale"), max_length=10, choices=ReviewerScope.choices, blank=True, default=""
+    )
+    reviewer_region = models.CharField(
+        _("région relue"),
+        max_length=3,
+        blank=True,
+        default="",
+        help_text=_("Code INSEE de la région, pour une équipe régionale (ARS…)."),
+    )
+    is_platform_admin = models.BooleanField(_("administrateur de la plateforme"), default=False)
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class MembershipRole(models.TextChoices):
+    CONTRIBUTOR = Role.CONTRIBUTOR.value, ROLE_LABELS_FR[Role.CONTRIBUTOR]
+    REFERENT = Role.REFERENT.value, ROLE_LABELS_FR[Role.REFERENT]
+    DPO = Role.DPO.value, ROLE_LABELS_FR[Role.DPO]
+    ORG_ADMIN = Role.ORG_ADMIN.value, ROLE_LABELS_FR[Role.ORG_ADMIN]
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        "registry.Organisation", on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=MembershipRole.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("appartenance")
+        verbose_name_plural = _("appartenances")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organisation} ({ROLE_LABELS_FR[Role(self.role)]})"

@@ -1,0 +1,41 @@
+"""The audit log: one row per create, update or delete, written in the same transaction as the change."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Création")
+    UPDATE = "update", _("Modification")
+    DELETE = "delete", _("Suppression")
+    TRANSITION = "transition", _("Changement d'étape")
+    EVENT = "event", _("Événement")
+
+
+class AuditEntry(models.Model):
+    at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(_("auteur"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=12, choices=AuditAction.choices)
+    object_type = models.CharField(_("type d'objet"), max_length=60, db_index=True)
+    object_id = models.CharField(_("identifiant"), max_length=64, db_index=True)
+    object_repr = models.CharField(_("objet"), max_length=300)
+    # The use case the change belongs to (the use case itself, or one of its attachments, contacts…),
+    # so that a record's history tab is one indexed query.
+    use_case_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    organisation_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    changes = models.JSONField(_("changements"), default=dict, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("entrée du journal")
+        verbose_name_plural = _("journal d'audit")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"

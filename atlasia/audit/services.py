@@ -1,0 +1,85 @@
+"""Writing the audit log. Call these inside the service's ``transaction.atomic`` block, so that the
+change and its audit row are committed together or not at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from django.db import models, transaction
+
+from .models import AuditAction, AuditEntry
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if hasattr(value, "name"):  # FieldFile
+        return value.name or ""
+    return str(value)
+
+
+def snapshot(obj: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The auditable state of ``obj``: concrete fields (foreign keys as their label) and many-to-many
+    fields (as sorted labels), JSON-serialisable."""
+    state: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in exclude or field.name in {"created_at", "updated_at"}:
+            continue
+        if field.is_relation:
+            state[field.name] = _json_value(getattr(obj, field.name))
+        else:
+            state[field.name] = _json_value(getattr(obj, field.attname))
+    if obj.pk:
+        for m2m in obj._meta.many_to_many:
+            if m2m.name in exclude:
+                continue
+            state[m2m.name] = sorted(str(o) for o in getattr(obj, m2m.name).all())
+    return state
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` for every field whose value changed."""
+    keys = list(dict.fromkeys([*before, *after]))
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: AuditAction | str,
+    obj: models.Model,
+    changes: dict[str, Any] | None = None,
+    use_case_id: int | None = None,
+    organisation_id: int | None = None,
+    message: str = "",
+) -> AuditEntry:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must run inside the transaction of the change it records")
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        actor=actor_obj,
+        actor_label=str(actor_obj) if actor_obj else "système",
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        use_case_id=use_case_id,
+        organisation_id=organisation_id,
+        changes=_json_value(changes or {}),
+        message=message,
+    )

@@ -1,0 +1,134 @@
+"""Reads of the registry, always scoped to what the user may see.
+
+A record the user may not see is simply absent from these querysets, so views answer 404 for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from atlasia.accounts import perms
+from atlasia.accounts.models import ReviewerScope
+from atlasia.core.roles import Action
+
+from .enums import PublicationLevel
+from .models import Organisation, UseCase
+
+SHARED_LEVELS = (PublicationLevel.NETWORK, PublicationLevel.PUBLIC)
+
+
+def usecases_visible_to(user: Any) -> QuerySet[UseCase]:
+    """Every use case the user may read: her organisations' records at any level, the records of her
+    reviewing scope, and the records other organisations share with the network or the public."""
+    qs = UseCase.objects.all()
+    if not user.is_authenticated:
+        return qs.filter(publication_level=PublicationLevel.PUBLIC)
+    if perms.is_platform_admin(user) or user.reviewer_scope == ReviewerScope.NATIONAL:
+        return qs
+    condition = Q(publication_level__in=SHARED_LEVELS) | Q(
+        organisation_id__in=perms.member_organisation_ids(user)
+    )
+    if user.reviewer_scope == ReviewerScope.REGIONAL and user.reviewer_region:
+        condition |= Q(organisation__region=user.reviewer_region)
+    return qs.filter(condition)
+
+
+def usecases_for(user: Any, action: Action) -> QuerySet[UseCase]:
+    """Use cases on which the user may perform ``action`` (edit, delete, publish…)."""
+    qs = UseCase.objects.all()
+    if perms.is_platform_admin(user):
+        return qs
+    return qs.filter(organisation_id__in=perms.organisation_ids_with(user, action))
+
+
+def public_usecases() -> QuerySet[UseCase]:
+    return UseCase.objects.filter(publication_level=PublicationLevel.PUBLIC)
+
+
+def organisations_for(user: Any, action: Action) -> QuerySet[Organisation]:
+    qs = Organisation.objects.all()
+    if perms.is_platform_admin(user):
+        return qs
+    return qs.filter(pk__in=perms.organisation_ids_with(user, action))
+
+
+@dataclass
+class UseCaseFilters:
+    q: str = ""
+    theme: str = ""
+    status: str = ""
+    organisation: str = ""
+    organisation_type: str = ""
+    region: str = ""
+    technique: str = ""
+    publication_level: str = ""
+    sort: str = "-updated_at"
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+SORTS: dict[str, tuple[str, ...]] = {
+    "-updated_at": ("-updated_at", "-id"),
+    "updated_at": ("updated_at", "id"),
+    "title": ("title", "id"),
+    "-title": ("-title", "-id"),
+    "organisation": ("organisation__name", "title", "id"),
+    "status": ("status", "title", "id"),
+    "-start_date": ("-start_date", "-id"),
+}
+
+
+def usecase_list(user: Any, filters: UseCaseFilters) -> QuerySet[UseCase]:
+    """The filtered, sorted list of visible use cases, with what the list page shows fetched in a
+    constant number of queries whatever the page size."""
+    qs = usecases_visible_to(user)
+    if filters.q:
+        qs = qs.filter(Q(title__icontains=filters.q) | Q(summary__icontains=filters.q))
+    if filters.theme:
+        qs = qs.filter(theme__code=filters.theme)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.organisation:
+        qs = qs.filter(organisation__slug=filters.organisation)
+    if filters.organisation_type:
+        qs = qs.filter(organisation__type=filters.organisation_type)
+    if filters.region:
+        qs = qs.filter(organisation__region=filters.region)
+    if filters.technique:
+        qs = qs.filter(ai_technique__code=filters.technique)
+    if filters.publication_level:
+        qs = qs.filter(publication_level=filters.publication_level)
+    order = SORTS.get(filters.sort, SORTS["-updated_at"])
+    return qs.select_related("organisation", "theme", "ai_technique").order_by(*order)
+
+
+def usecase_detail_queryset(user: Any) -> QuerySet[UseCase]:
+    return usecases_visible_to(user).select_related(
+        "organisation", "organisation__parent", "theme", "pillar", "ai_technique", "algorithm", "created_by"
+    ).prefetch_related("data_categories", "partner_organisations", "contacts", "sources", "attachments")
+
+
+def home_counts(user: Any) -> dict[str, Any]:
+    """Figures for the home dashboard, over what the user may see."""
+    qs = usecases_visible_to(user)
+    by_status = dict(qs.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    by_level = dict(
+        qs.order_by().values_list("publication_level").annotate(n=Count("id")).values_list("publication_level", "n")
+    )
+    by_theme = list(
+        qs.order_by()
+        .values("theme__code", "theme__label_fr")
+        .annotate(n=Count("id"))
+        .order_by("-n", "theme__label_fr")
+    )
+    mine = qs.filter(organisation_id__in=perms.member_organisation_ids(user)).count()
+    return {
+        "total": sum(by_status.values()),
+        "mine": mine,
+        "by_status": by_status,
+        "by_level": by_level,
+        "by_theme": by_theme,
+        "organisations": qs.order_by().values("organisation_id").distinct().count(),
+    }

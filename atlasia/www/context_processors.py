@@ -1,0 +1,37 @@
+"""Template context shared by every page (no database query)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from atlasia.accounts import perms
+from atlasia.core.roles import Action
+
+
+class _SiteConfig:
+    site_title = settings.ATLASIA_SITE_TITLE
+    site_tagline = "Cartographier, qualifier, piloter et publier les usages de l'IA en santé et protection sociale"
+    footer_description = (
+        "Atlas IA est un logiciel libre pour les organismes publics de santé, du médico-social et de la "
+        "protection sociale. Les résultats de qualification sont une aide et non un avis juridique."
+    )
+    header_brand_html = "République<br>Française"
+    footer_brand_html = "République<br>Française"
+    beta_tag = True
+    notice_title = ""
+    notice_description = ""
+    mourning = False
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    can_create = bool(user and user.is_authenticated and perms.can_anywhere(user, Action.USECASE_CREATE))
+    return {
+        "SITE_CONFIG": _SiteConfig,
+        "INSTANCE_NAME": settings.ATLASIA_INSTANCE_NAME,
+        "can_create_usecase": can_create,
+        "is_platform_admin": bool(user and perms.is_platform_admin(user)),
+    }

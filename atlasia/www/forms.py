@@ -1,0 +1,169 @@
+"""Forms of the screens (DSFR rendering via django-dsfr). Validation messages are in French and
+say which field is wrong and why; the model's ``clean`` adds cross-field rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms import formset_factory
+from dsfr.forms import DsfrBaseForm
+
+from atlasia.registry import reference
+from atlasia.registry.enums import OrganisationType, PublicationLevel, Status
+from atlasia.registry.models import AITechnique, Organisation, Theme, UseCase
+
+USECASE_SECTIONS: list[tuple[str, str, list[str]]] = [
+    ("identite", "Le cas d'usage", ["title", "summary", "problem", "expected_benefits", "theme", "pillar", "tags_text"]),
+    ("porteurs", "Qui le porte", ["organisation", "partner_organisations", "partners_other", "sites", "target_population"]),
+    ("technique", "Comment il fonctionne", ["ai_technique", "provider_type", "provider_name", "algorithm", "human_oversight"]),
+    ("donnees", "Les données utilisées", ["personal_data", "health_data", "data_categories", "data_sources", "data_volume", "hosting"]),
+    ("calendrier", "Étape, calendrier et coûts", ["status", "start_date", "end_date", "dates_note", "cost_eur", "funding", "next_review_date"]),
+    ("publication", "Publication", ["publication_level"]),
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class UseCaseForm(DsfrBaseForm, forms.ModelForm):
+    tags_text = forms.CharField(
+        label="Mots-clés",
+        required=False,
+        help_text="Séparés par des virgules, par exemple : urgences, régulation, voix.",
+    )
+
+    class Meta:
+        model = UseCase
+        fields = [
+            "title", "summary", "problem", "expected_benefits", "theme", "pillar",
+            "organisation", "partner_organisations", "partners_other", "sites", "target_population",
+            "ai_technique", "provider_type", "provider_name", "algorithm", "human_oversight",
+            "personal_data", "health_data", "data_categories", "data_sources", "data_volume", "hosting",
+            "status", "start_date", "end_date", "dates_note", "cost_eur", "funding", "next_review_date",
+            "publication_level",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "problem": forms.Textarea(attrs={"rows": 3}),
+            "expected_benefits": forms.Textarea(attrs={"rows": 3}),
+            "partners_other": forms.Textarea(attrs={"rows": 2}),
+            "sites": forms.Textarea(attrs={"rows": 2}),
+            "target_population": forms.Textarea(attrs={"rows": 2}),
+            "human_oversight": forms.Textarea(attrs={"rows": 3}),
+            "data_sources": forms.Textarea(attrs={"rows": 3}),
+            "funding": forms.Textarea(attrs={"rows": 2}),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "next_review_date": DateInput(),
+            "data_categories": forms.CheckboxSelectMultiple(),
+            "publication_level": forms.RadioSelect(),
+        }
+        help_texts = {
+            "summary": "En langage clair : ce que fait le système, pour qui, et pourquoi.",
+            "human_oversight": "Qui relit ou valide les résultats, et avec quel pouvoir de les écarter.",
+            "publication_level": "« Public » publie la fiche dans le registre public, sans connexion.",
+            "partner_organisations": "Maintenez Ctrl (ou Cmd) pour en choisir plusieurs.",
+        }
+
+    def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields["organisation"].queryset = organisations
+            if organisations.count() == 1 and not self.instance.pk:
+                self.fields["organisation"].initial = organisations.first()
+        self.fields["partner_organisations"].queryset = Organisation.objects.order_by("name")
+        self.fields["theme"].queryset = Theme.objects.order_by("position")
+        self.fields["ai_technique"].queryset = AITechnique.objects.order_by("position")
+        if self.instance.pk:
+            self.fields["tags_text"].initial = ", ".join(self.instance.tags or [])
+        for name in ("start_date", "end_date", "next_review_date"):
+            self.fields[name].error_messages["invalid"] = "Saisissez une date valide, au format JJ/MM/AAAA."
+        self.fields["cost_eur"].error_messages["invalid"] = "Saisissez un montant en euros, par exemple 125000."
+
+    def clean_tags_text(self) -> list[str]:
+        raw = self.cleaned_data.get("tags_text") or ""
+        tags = [t.strip() for t in raw.split(",") if t.strip()]
+        too_long = [t for t in tags if len(t) > 60]
+        if too_long:
+            raise forms.ValidationError(f"Le mot-clé « {too_long[0][:60]}… » dépasse 60 caractères.")
+        return tags
+
+    def sections(self) -> list[dict[str, Any]]:
+        return [
+            {"id": sid, "title": title, "fields": [self[name] for name in names if name in self.fields]}
+            for sid, title, names in USECASE_SECTIONS
+        ]
+
+    def service_data(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.cleaned_data.items() if k not in {"tags_text", "organisation"}}
+        data["tags"] = self.cleaned_data.get("tags_text", [])
+        return data
+
+
+class ContactForm(DsfrBaseForm):
+    role = forms.CharField(label="Fonction", max_length=200)
+    name = forms.CharField(label="Nom", max_length=200, required=False)
+    email = forms.EmailField(label="Courriel", required=False)
+    phone = forms.CharField(label="Téléphone", max_length=30, required=False)
+    is_public = forms.BooleanField(label="Afficher dans le registre public", required=False)
+
+
+ContactFormSet = formset_factory(ContactForm, extra=1, max_num=10, can_delete=True)
+
+
+class AttachmentForm(DsfrBaseForm):
+    title = forms.CharField(label="Titre", max_length=200, required=False)
+    file = forms.FileField(
+        label="Fichier",
+        help_text="PDF, PNG, JPEG, CSV, TXT, DOCX, XLSX, ODT ou ODS ; 10 Mo au maximum.",
+    )
+
+
+class UseCaseFilterForm(DsfrBaseForm):
+    q = forms.CharField(label="Rechercher", required=False)
+    theme = forms.ChoiceField(label="Thème", required=False)
+    status = forms.ChoiceField(label="Étape", required=False, choices=[("", "Toutes")] + list(Status.choices))
+    organisation = forms.ChoiceField(label="Organisation", required=False)
+    organisation_type = forms.ChoiceField(
+        label="Type d'organisation", required=False, choices=[("", "Tous")] + list(OrganisationType.choices)
+    )
+    region = forms.ChoiceField(label="Région", required=False)
+    technique = forms.ChoiceField(label="Technique d'IA", required=False)
+    publication_level = forms.ChoiceField(
+        label="Publication", required=False, choices=[("", "Tous")] + list(PublicationLevel.choices)
+    )
+    sort = forms.ChoiceField(
+        label="Trier par",
+        required=False,
+        choices=[
+            ("-updated_at", "Mis à jour récemment"),
+            ("title", "Titre (A → Z)"),
+            ("-title", "Titre (Z → A)"),
+            ("organisation", "Organisation"),
+            ("status", "Étape"),
+            ("-start_date", "Date de début (récent d'abord)"),
+        ],
+    )
+
+    def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].choices = [("", "Tous")] + [
+            (t.code, t.label_fr) for t in Theme.objects.order_by("position")
+        ]
+        self.fields["technique"].choices = [("", "Toutes")] + [
+            (t.code, t.label_fr) for t in AITechnique.objects.order_by("position")
+        ]
+        self.fields["organisation"].choices = [("", "Toutes")] + [(o.slug, o.name) for o in organisations]
+        self.fields["region"].choices = [("", "Toutes")] + reference.region_choices()
+
+
+class OrganisationForm(DsfrBaseForm, forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "type", "siren", "finess", "region", "department", "parent", "city", "website", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}

@@ -1,0 +1,30 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("connexion/", auth_views.LoginView.as_view(template_name="www/login.html"), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("cas-d-usage/", views.usecase_list, name="usecase_list"),
+    path("cas-d-usage/nouveau/", views.usecase_create, name="usecase_create"),
+    path("cas-d-usage/<int:pk>/", views.usecase_detail, name="usecase_detail"),
+    path("cas-d-usage/<int:pk>/modifier/", views.usecase_edit, name="usecase_edit"),
+    path("cas-d-usage/<int:pk>/supprimer/", views.usecase_delete, name="usecase_delete"),
+    path("cas-d-usage/<int:pk>/pieces-jointes/", views.attachment_upload, name="attachment_upload"),
+    path(
+        "cas-d-usage/<int:pk>/pieces-jointes/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "cas-d-usage/<int:pk>/pieces-jointes/<int:attachment_id>/supprimer/",
+        views.attachment_delete,
+        name="attachment_delete",
+    ),
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
+    path("organisations/<slug:slug>/modifier/", views.organisation_edit, name="organisation_edit"),
+    path("healthz", views.healthz, name="healthz"),
+]

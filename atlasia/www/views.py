@@ -1,0 +1,315 @@
+"""Screens of the registry: thin views that call selectors to read and services to write."""
+
+from __future__ import annotations
+
+import mimetypes
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from atlasia.accounts import perms
+from atlasia.audit.selectors import history_of_use_case
+from atlasia.core.roles import Action
+from atlasia.registry import reference, selectors, services
+from atlasia.registry.models import Attachment, Organisation, UseCase
+
+from .forms import AttachmentForm, ContactFormSet, OrganisationForm, UseCaseFilterForm, UseCaseForm
+
+PAGE_SIZE = 50
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    counts = selectors.home_counts(request.user)
+    status_labels = dict(UseCase._meta.get_field("status").choices)  # type: ignore[arg-type]
+    by_status = [
+        {"code": code, "label": label, "n": counts["by_status"].get(code, 0)} for code, label in status_labels.items()
+    ]
+    recent = selectors.usecases_visible_to(request.user).select_related("organisation", "theme")[:6]
+    memberships = request.user.memberships.select_related("organisation").order_by("organisation__name")  # type: ignore[union-attr]
+    return render(
+        request,
+        "www/home.html",
+        {"counts": counts, "by_status": by_status, "recent": recent, "memberships": memberships, "title": "Accueil"},
+    )
+
+
+def _filters_from(request: HttpRequest) -> selectors.UseCaseFilters:
+    g = request.GET
+    return selectors.UseCaseFilters(
+        q=g.get("q", "").strip()[:200],
+        theme=g.get("theme", ""),
+        status=g.get("status", ""),
+        organisation=g.get("organisation", ""),
+        organisation_type=g.get("organisation_type", ""),
+        region=g.get("region", ""),
+        technique=g.get("technique", ""),
+        publication_level=g.get("publication_level", ""),
+        sort=g.get("sort", "-updated_at"),
+    )
+
+
+@require_GET
+def usecase_list(request: HttpRequest) -> HttpResponse:
+    filters = _filters_from(request)
+    organisations = Organisation.objects.filter(
+        pk__in=selectors.usecases_visible_to(request.user).order_by().values("organisation_id")
+    ).only("slug", "name").order_by("name")
+    form = UseCaseFilterForm(request.GET or None, organisations=organisations)
+    qs = selectors.usecase_list(request.user, filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "www/usecase_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "query_string": query.urlencode(),
+            "active_filters": any(getattr(filters, f) for f in ("q", "theme", "status", "organisation",
+                                                               "organisation_type", "region", "technique",
+                                                               "publication_level")),
+            "title": "Cas d'usage",
+        },
+    )
+
+
+@require_GET
+def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    use_case = get_object_or_404(selectors.usecase_detail_queryset(request.user), pk=pk)
+    organisation = use_case.organisation
+    tab = request.GET.get("onglet", "fiche")
+    can_audit = perms.can(request.user, Action.AUDIT_VIEW, organisation)
+    context: dict[str, Any] = {
+        "use_case": use_case,
+        "tab": tab,
+        "title": use_case.title,
+        "can_edit": perms.can(request.user, Action.USECASE_EDIT, organisation),
+        "can_delete": perms.can(request.user, Action.USECASE_DELETE, organisation),
+        "can_upload": perms.can(request.user, Action.ATTACHMENT_UPLOAD, organisation),
+        "can_audit": can_audit,
+        "attachment_form": AttachmentForm(),
+        "region_name": reference.region_names().get(organisation.region, ""),
+    }
+    if tab == "historique":
+        if not can_audit:
+            raise Http404
+        context["history"] = history_of_use_case(use_case.pk)[:200]
+    return render(request, "www/usecase_detail.html", context)
+
+
+def _contact_rows(formset: Any) -> list[dict[str, Any]]:
+    rows = []
+    for form in formset.forms:
+        if not form.has_changed() or form.cleaned_data.get("DELETE"):
+            continue
+        data = {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+        rows.append(data)
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+def usecase_create(request: HttpRequest) -> HttpResponse:
+    organisations = selectors.organisations_for(request.user, Action.USECASE_CREATE).order_by("name")
+    if not organisations.exists():
+        raise PermissionDenied("Votre rôle ne permet pas de créer un cas d'usage.")
+    form = UseCaseForm(request.POST or None, organisations=organisations)
+    contacts = ContactFormSet(request.POST or None, prefix="contacts")
+    if request.method == "POST" and form.is_valid() and contacts.is_valid():
+        try:
+            with transaction.atomic():
+                use_case = services.usecase_create(
+                    actor=request.user, organisation=form.cleaned_data["organisation"], data=form.service_data()
+                )
+                services.contacts_replace(actor=request.user, use_case=use_case, contacts=_contact_rows(contacts))
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, f"Le cas d'usage « {use_case.title} » a été créé.")
+            return redirect("usecase_detail", pk=use_case.pk)
+    return render(
+        request,
+        "www/usecase_form.html",
+        {"form": form, "contacts": contacts, "title": "Nouveau cas d'usage", "is_new": True},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _attach_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)
+
+
+@require_http_methods(["GET", "POST"])
+def usecase_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    use_case = get_object_or_404(
+        selectors.usecases_for(request.user, Action.USECASE_EDIT).select_related("organisation"), pk=pk
+    )
+    organisations = Organisation.objects.filter(pk=use_case.organisation_id)
+    form = UseCaseForm(request.POST or None, instance=use_case, organisations=organisations)
+    form.fields["organisation"].disabled = True
+    initial = [
+        {"role": c.role, "name": c.name, "email": c.email, "phone": c.phone, "is_public": c.is_public}
+        for c in use_case.contacts.order_by("id")
+    ]
+    contacts = ContactFormSet(request.POST or None, prefix="contacts", initial=initial)
+    if request.method == "POST" and form.is_valid() and contacts.is_valid():
+        # The ModelForm has already written the cleaned values on the instance: reload it so that
+        # the service compares the stored record with the new values.
+        fresh = UseCase.objects.get(pk=use_case.pk)
+        try:
+            with transaction.atomic():
+                services.usecase_update(actor=request.user, use_case=fresh, data=form.service_data())
+                services.contacts_replace(actor=request.user, use_case=fresh, contacts=_contact_rows(contacts))
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, "Les modifications ont été enregistrées.")
+            return redirect("usecase_detail", pk=use_case.pk)
+    return render(
+        request,
+        "www/usecase_form.html",
+        {"form": form, "contacts": contacts, "use_case": use_case, "title": f"Modifier « {use_case.title} »"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def usecase_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    use_case = get_object_or_404(
+        selectors.usecases_for(request.user, Action.USECASE_DELETE).select_related("organisation"), pk=pk
+    )
+    if request.method == "POST":
+        title = use_case.title
+        services.usecase_delete(actor=request.user, use_case=use_case)
+        messages.success(request, f"Le cas d'usage « {title} » a été supprimé.")
+        return redirect("usecase_list")
+    return render(request, "www/usecase_delete.html", {"use_case": use_case, "title": "Supprimer un cas d'usage"})
+
+
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    use_case = get_object_or_404(
+        selectors.usecases_for(request.user, Action.ATTACHMENT_UPLOAD).select_related("organisation"), pk=pk
+    )
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(
+                actor=request.user, use_case=use_case, uploaded=form.cleaned_data["file"], title=form.cleaned_data["title"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(reverse("usecase_detail", args=[pk]) + "#pieces-jointes")
+        messages.success(request, "La pièce jointe a été ajoutée.")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, f"Pièce jointe : {message}")
+    return redirect(reverse("usecase_detail", args=[pk]) + "#pieces-jointes")
+
+
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    use_case = get_object_or_404(selectors.usecases_visible_to(request.user), pk=pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, use_case=use_case)
+    content_type = attachment.content_type or mimetypes.guess_type(attachment.original_name)[0]
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    use_case = get_object_or_404(selectors.usecases_for(request.user, Action.USECASE_EDIT), pk=pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, use_case=use_case)
+    services.attachment_delete(actor=request.user, attachment=attachment)
+    messages.success(request, "La pièce jointe a été supprimée.")
+    return redirect(reverse("usecase_detail", args=[pk]) + "#pieces-jointes")
+
+
+@require_GET
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    visible = selectors.usecases_visible_to(request.user)
+    organisations = (
+        Organisation.objects.annotate(n=Count("use_cases", filter=Q(use_cases__in=visible)))
+        .select_related("parent")
+        .order_by("name")
+    )
+    q = request.GET.get("q", "").strip()
+    if q:
+        organisations = organisations.filter(Q(name__icontains=q) | Q(siren=q) | Q(finess=q))
+    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "www/organisation_list.html",
+        {"page_obj": page, "q": q, "region_names": reference.region_names(), "title": "Organisations"},
+    )
+
+
+@require_GET
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation.objects.select_related("parent"), slug=slug)
+    use_cases = (
+        selectors.usecases_visible_to(request.user)
+        .filter(organisation=organisation)
+        .select_related("theme")
+        .order_by("title")
+    )
+    return render(
+        request,
+        "www/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "use_cases": use_cases,
+            "children": organisation.children.order_by("name"),
+            "region_name": reference.region_names().get(organisation.region, ""),
+            "can_edit": perms.can(request.user, Action.ORGANISATION_EDIT, organisation),
+            "members": organisation.memberships.select_related("user").order_by("user__last_name")
+            if perms.can(request.user, Action.MEMBERS_MANAGE, organisation)
+            else None,
+            "title": organisation.name,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(selectors.organisations_for(request.user, Action.ORGANISATION_EDIT), slug=slug)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    form.fields["parent"].queryset = Organisation.objects.exclude(pk=organisation.pk).order_by("name")
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items()}
+        fresh = Organisation.objects.get(pk=organisation.pk)
+        try:
+            services.organisation_update(actor=request.user, organisation=fresh, data=data)
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, "La fiche de l'organisation a été enregistrée.")
+            return redirect("organisation_detail", slug=organisation.slug)
+    return render(
+        request, "www/organisation_form.html", {"form": form, "organisation": organisation, "title": "Modifier l'organisation"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_not_required
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Atlas IA — administration"
+admin.site.site_title = "Atlas IA"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("atlasia.www.urls")),
+]
