@@ -10,6 +10,8 @@ from django.http import HttpRequest
 from atlasia.accounts import perms
 from atlasia.core.roles import Action
 
+from . import extensions
+
 
 class _SiteConfig:
     site_title = settings.ATLASIA_SITE_TITLE
@@ -34,4 +36,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "INSTANCE_NAME": settings.ATLASIA_INSTANCE_NAME,
         "can_create_usecase": can_create,
         "is_platform_admin": bool(user and perms.is_platform_admin(user)),
+        "nav_items": extensions.nav_items(),
     }

@@ -22,6 +22,7 @@ from atlasia.core.roles import Action
 from atlasia.registry import reference, selectors, services
 from atlasia.registry.models import Attachment, Organisation, UseCase
 
+from . import extensions
 from .forms import AttachmentForm, ContactFormSet, OrganisationForm, UseCaseFilterForm, UseCaseForm
 
 PAGE_SIZE = 50
@@ -105,6 +106,17 @@ def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not can_audit:
             raise Http404
         context["history"] = history_of_use_case(use_case.pk)[:200]
+    extra_tabs = {t.key: t for t in extensions.tabs_for(request, use_case)}
+    context["extra_tabs"] = list(extra_tabs.values())
+    if tab in extra_tabs:
+        tab_context = extra_tabs[tab].context(request, use_case)
+        if tab_context is None:
+            raise Http404
+        context["tab_template"] = extra_tabs[tab].template
+        context["tab_context"] = tab_context
+    elif tab not in {"fiche", "historique"}:
+        raise Http404
+    context["panels"] = extensions.panels_for(request, use_case)
     return render(request, "www/usecase_detail.html", context)
 
 

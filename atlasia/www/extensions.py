@@ -1,0 +1,80 @@
+"""Extension points of the screens, so each domain adds its part without editing shared templates.
+
+- **panels** on the use-case page: ``register_panel(key, template, context, order, column)``; the
+  context function receives ``(request, use_case)`` and returns a dict, or ``None`` to hide the panel.
+- **navigation** items in the header: ``register_nav(label, url_name, order, match_prefix)``.
+- **tabs** on the use-case page: ``register_tab(key, label, template, context, order)``.
+
+Apps register in their ``AppConfig.ready()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+
+ContextFn = Callable[[HttpRequest, Any], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    template: str
+    context: ContextFn
+    order: int = 100
+    column: str = "main"  # "main" (wide column) or "side"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    order: int = 100
+    match_prefix: str = ""
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+    template: str
+    context: ContextFn
+    order: int = 100
+
+
+PANELS: dict[str, Panel] = {}
+NAV_ITEMS: dict[str, NavItem] = {}
+TABS: dict[str, Tab] = {}
+
+
+def register_panel(key: str, template: str, context: ContextFn, order: int = 100, column: str = "main") -> None:
+    PANELS[key] = Panel(key, template, context, order, column)
+
+
+def register_nav(label: str, url_name: str, order: int = 100, match_prefix: str = "") -> None:
+    NAV_ITEMS[url_name] = NavItem(label, url_name, order, match_prefix)
+
+
+def register_tab(key: str, label: str, template: str, context: ContextFn, order: int = 100) -> None:
+    TABS[key] = Tab(key, label, template, context, order)
+
+
+def panels_for(request: HttpRequest, use_case: Any) -> dict[str, list[dict[str, Any]]]:
+    """Rendered-panel descriptors for the use-case page, grouped by column."""
+    columns: dict[str, list[dict[str, Any]]] = {"main": [], "side": []}
+    for panel in sorted(PANELS.values(), key=lambda p: (p.order, p.key)):
+        context = panel.context(request, use_case)
+        if context is not None:
+            columns.setdefault(panel.column, []).append({"template": panel.template, "context": context})
+    return columns
+
+
+def tabs_for(request: HttpRequest, use_case: Any) -> list[Tab]:
+    return sorted(TABS.values(), key=lambda t: (t.order, t.key))
+
+
+def nav_items() -> list[NavItem]:
+    return sorted(NAV_ITEMS.values(), key=lambda n: (n.order, n.label))
