@@ -1,0 +1,756 @@
+"""The evaluation engine: one pass of counting, then everything derives from small arrays.
+
+1. Each group column is encoded once to integer codes; the codes are combined into one *cell* code
+   (the intersection of all group columns, laid out as their Cartesian product).
+2. One ``np.bincount`` over ``cell * 4 + y_true * 2 + y_pred`` gives the confusion counts of every
+   cell. Overall, per-column (marginal) and intersection figures are sums over cell axes.
+3. Scores: one argsort shared by every grouping (AUC, ROC), and per (cell, bin) sums for calibration.
+4. Bootstrap: counts drawn from a multinomial (count-based metrics), multinomial row weights (AUC).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from . import SCHEMA_VERSION
+from . import bootstrap as bs
+from . import calibration as cal
+from . import metrics as mt
+from . import ranking as rk
+from . import regression as rg
+from .io import EvaluationInputError, PreparedTable, prepare_table
+
+__all__ = ["SCHEMA_VERSION", "evaluate", "evaluate_file"]
+
+
+GAP_METRICS: tuple[str, ...] = (
+    "accuracy",
+    "precision",
+    "recall",
+    "false_positive_rate",
+    "false_negative_rate",
+    "selection_rate",
+    "f1",
+)
+DISPARITY_METRICS: tuple[str, ...] = (
+    "count",
+    "accuracy",
+    "precision",
+    "recall",
+    "false_positive_rate",
+    "false_negative_rate",
+    "true_negative_rate",
+    "selection_rate",
+    "f1",
+)
+
+Progress = Callable[[float, str], None]
+
+
+def _f(x: Any) -> float | None:
+    """JSON-safe float: NaN and infinities become ``None``."""
+    if x is None:
+        return None
+    v = float(x)
+    return v if math.isfinite(v) else None
+
+
+def _noop(_fraction: float, _label: str) -> None:
+    return None
+
+
+def _as_frame(data: pl.DataFrame | Mapping[str, Any]) -> pl.DataFrame:
+    if isinstance(data, pl.DataFrame):
+        return data
+    if isinstance(data, Mapping):
+        return pl.DataFrame(
+            {k: (np.asarray(v) if not isinstance(v, pl.Series) else v) for k, v in data.items()}
+        )
+    raise EvaluationInputError(
+        "Les données doivent être un tableau (DataFrame Polars ou dictionnaire de colonnes)."
+    )
+
+
+class _Grouping:
+    def __init__(
+        self, names: list[str], axes: tuple[int, ...], labels: list[list[str]], dims: tuple[int, ...]
+    ):
+        self.names = names
+        self.axes = axes
+        self.dims = dims
+        self.labels = labels  # one list of values per group, e.g. ["F", "18-25"]
+        self.kind = "marginal" if len(axes) == 1 else "intersection"
+        self.name = " × ".join(names)
+        self.n_groups = len(labels)
+
+    def reduce(self, cell_array: np.ndarray, lead: int = 0) -> np.ndarray:
+        """Sum a per-cell array (cells on axis ``lead``) to this grouping's groups."""
+        shape = cell_array.shape
+        full = shape[:lead] + self.dims + shape[lead + 1 :]
+        drop = tuple(lead + i for i in range(len(self.dims)) if i not in self.axes)
+        red = cell_array.reshape(full).sum(axis=drop) if drop else cell_array.reshape(full)
+        return red.reshape((*shape[:lead], self.n_groups, *shape[lead + 1 :]))
+
+    def codes(self, cell: np.ndarray) -> np.ndarray:
+        """Group code of each row, from its cell code."""
+        if len(self.axes) == len(self.dims):
+            return cell
+        idx = np.unravel_index(cell, self.dims)
+        code = np.zeros(cell.size, dtype=np.int32)
+        for a in self.axes:
+            code = code * self.dims[a] + idx[a].astype(np.int32)
+        return code
+
+
+def _groupings(table: PreparedTable, intersections: bool) -> tuple[list[_Grouping], tuple[int, ...]]:
+    dims = tuple(len(g.labels) for g in table.groups)
+    k = len(dims)
+    subsets: list[tuple[int, ...]] = [(i,) for i in range(k)]
+    if intersections and k >= 2:
+        if k <= 4:
+            for size in range(2, k + 1):
+                subsets.extend(itertools.combinations(range(k), size))
+        else:
+            subsets.append(tuple(range(k)))
+    out = []
+    for axes in subsets:
+        names = [table.groups[a].name for a in axes]
+        labels = [list(t) for t in itertools.product(*(table.groups[a].labels for a in axes))]
+        out.append(_Grouping(names, axes, labels, dims))
+    return out, dims
+
+
+def _cell_codes(table: PreparedTable, dims: tuple[int, ...]) -> tuple[np.ndarray, int]:
+    n_cells = int(np.prod(dims, dtype=np.int64)) if dims else 1
+    if n_cells > 5_000_000:
+        raise EvaluationInputError(
+            f"Les colonnes de groupe forment {n_cells:,} combinaisons possibles, c'est trop : "
+            "retirez une colonne ou regroupez des valeurs.".replace(",", " ")
+        )
+    if not table.groups:
+        return np.zeros(table.n, dtype=np.int32), 1
+    cell = table.groups[0].codes.astype(np.int32, copy=True)
+    for g, d in zip(table.groups[1:], dims[1:], strict=True):
+        cell *= d
+        cell += g.codes
+    return cell, n_cells
+
+
+def _metric_entry(value: Any, lo: Any = None, hi: Any = None) -> dict[str, Any]:
+    return {"value": _f(value), "ci": None if lo is None or _f(lo) is None else [_f(lo), _f(hi)]}
+
+
+def evaluate(
+    data: pl.DataFrame | Mapping[str, Any],
+    *,
+    target: str = "y_true",
+    pred: str | None = None,
+    score: str | None = None,
+    groups: Sequence[str] = (),
+    date: str | None = None,
+    reference: pl.DataFrame | Mapping[str, Any] | None = None,
+    task: str = "classification",
+    threshold: float = 0.5,
+    n_bootstrap: int = 1000,
+    seed: int | None = 0,
+    level: float = 0.95,
+    min_group_size: int = 30,
+    n_bins: int = cal.N_BINS,
+    intersections: bool = True,
+    auc_intervals: str = "marginal",
+    drift_features: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    source_is_csv: bool = False,
+    notes: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Evaluate a table of predictions; return a JSON-serialisable dict (see ``SCHEMA_VERSION``).
+
+    ``task`` is ``"classification"`` (binary ``target``; ``pred`` 0/1 and/or ``score`` in [0, 1]; without
+    ``pred``, decisions are ``score >= threshold``) or ``"regression"`` (numeric ``target`` and ``pred``).
+    ``auc_intervals``: ``"none"``, ``"marginal"`` (overall and one column at a time) or ``"all"``.
+    ``progress(fraction, label_fr)`` is called as steps complete.
+    """
+    t0 = time.perf_counter()
+    report = progress or _noop
+    if task not in {"classification", "regression"}:
+        raise EvaluationInputError(
+            f"Type de tâche inconnu « {task} » : « classification » ou « regression »."
+        )
+    if min_group_size < 1:
+        raise EvaluationInputError("L'effectif minimal d'un groupe doit être au moins 1.")
+    cfg = bs.BootstrapConfig(n_bootstrap, seed, level)
+    report(0.0, "Lecture et vérification des colonnes")
+    df = _as_frame(data)
+    groups = list(groups)
+    if len(set(groups)) != len(groups):
+        raise EvaluationInputError("Une même colonne de groupe est indiquée deux fois.")
+    table = prepare_table(
+        df,
+        target=target,
+        pred=pred,
+        score=score,
+        groups=groups,
+        date=date,
+        task=task,
+        source_is_csv=source_is_csv,
+    )
+    all_notes = list(notes)
+    if task == "classification" and table.y_pred is None:
+        assert table.y_score is not None
+        table.y_pred = (table.y_score >= threshold).astype(np.int8)
+        all_notes.append(f"Décisions calculées à partir du score avec le seuil {threshold:g}.")
+    groupings, dims = _groupings(table, intersections)
+    cell, n_cells = _cell_codes(table, dims)
+    rng_counts, rng_auc, rng_reg = bs.rngs(seed, 3)
+    report(0.1, "Comptage par groupe")
+
+    result: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "task": task,
+        "parameters": {
+            "target": target,
+            "pred": pred,
+            "score": score,
+            "groups": groups,
+            "date": date,
+            "threshold": threshold if (task == "classification" and pred is None) else None,
+            "bootstrap": cfg.as_dict(),
+            "min_group_size": min_group_size,
+            "n_bins": n_bins,
+            "intersections": intersections,
+            "auc_intervals": auc_intervals,
+        },
+        "data": {"n_rows": table.n, "reference_rows": None},
+        "notes": all_notes,
+    }
+    if task == "regression":
+        _evaluate_regression(result, table, groupings, cell, n_cells, cfg, rng_reg, min_group_size, report)
+    else:
+        _evaluate_classification(
+            result,
+            table,
+            groupings,
+            cell,
+            n_cells,
+            cfg,
+            rng_counts,
+            rng_auc,
+            min_group_size,
+            n_bins,
+            auc_intervals,
+            report,
+        )
+    if table.month is not None:
+        report(0.85, "Évolution par mois")
+        result["time"] = _time_section(table, df, reference, score, task)
+    else:
+        result["time"] = None
+    if reference is not None:
+        report(0.9, "Dérive par rapport à la référence")
+        ref = _as_frame(reference)
+        result["data"]["reference_rows"] = ref.height
+        result["drift"] = _drift_section(ref, df, drift_features, date, target, pred, score, groups)
+    else:
+        result["drift"] = None
+    result["timing_seconds"] = round(time.perf_counter() - t0, 4)
+    report(1.0, "Terminé")
+    return result
+
+
+# ------------------------------------------------------------------------------------------ classification
+
+
+def _evaluate_classification(
+    result: dict[str, Any],
+    table: PreparedTable,
+    groupings: list[_Grouping],
+    cell: np.ndarray,
+    n_cells: int,
+    cfg: bs.BootstrapConfig,
+    rng_counts: np.random.Generator,
+    rng_auc: np.random.Generator,
+    min_group_size: int,
+    n_bins: int,
+    auc_intervals: str,
+    report: Progress,
+) -> None:
+    assert table.y_true is not None and table.y_pred is not None
+    counts = mt.confusion_counts(cell, n_cells, table.y_true, table.y_pred)  # (cells, 4)
+    total = counts.sum(axis=0)
+    result["data"].update(n_positive=int(total[2] + total[3]), prevalence=_f((total[2] + total[3]) / table.n))
+    g_counts = [g.reduce(counts) for g in groupings]
+    overall_m = mt.count_metrics(total)
+    g_metrics = [mt.count_metrics(c) for c in g_counts]
+
+    # ---- bootstrap of count-based metrics (multinomial counts)
+    B = cfg.n_resamples
+    boot_overall: dict[str, np.ndarray] = {}
+    boot_groups: list[dict[str, np.ndarray]] = [{} for _ in groupings]
+    if B > 0:
+        report(0.2, "Intervalles de confiance (rééchantillonnage des effectifs)")
+        parts_o: dict[str, list[np.ndarray]] = {m: [] for m in mt.COUNT_METRICS}
+        parts_g: list[dict[str, list[np.ndarray]]] = [{m: [] for m in mt.COUNT_METRICS} for _ in groupings]
+        for batch in bs.multinomial_counts(counts, B, rng_counts):
+            om = mt.count_metrics(batch.sum(axis=1))
+            for m in mt.COUNT_METRICS:
+                parts_o[m].append(om[m])
+            for gi, g in enumerate(groupings):
+                gm = mt.count_metrics(g.reduce(batch, lead=1))
+                for m in mt.COUNT_METRICS:
+                    parts_g[gi][m].append(gm[m])
+        boot_overall = {m: np.concatenate(v) for m, v in parts_o.items()}
+        boot_groups = [{m: np.concatenate(v) for m, v in pg.items()} for pg in parts_g]
+
+    # ---- scores: AUC/ROC and calibration
+    ranked: list[rk.RankedGroups | None] = [None] * len(groupings)
+    ranked_overall: rk.RankedGroups | None = None
+    calib_cells: cal.CalibrationSums | None = None
+    boot_auc: list[np.ndarray | None] = [None] * len(groupings)
+    boot_auc_overall: np.ndarray | None = None
+    if table.y_score is not None:
+        report(0.35, "AUC et courbes ROC")
+        order = rk.score_order(table.y_score)
+        ranked_overall = rk.rank_groups(order, table.y_score, table.y_true, None, 1)
+        for gi, g in enumerate(groupings):
+            ranked[gi] = rk.rank_groups(order, table.y_score, table.y_true, g.codes(cell), g.n_groups)
+        del order
+        report(0.45, "Calibration")
+        calib_cells = cal.calibration_sums(
+            cell, n_cells, table.y_score, table.y_true.astype(np.float64), n_bins
+        )
+        if B > 0 and auc_intervals != "none":
+            report(0.5, "Intervalles de confiance de l'AUC")
+            boot_auc_overall = rk.auc_bootstrap(ranked_overall, B, rng_auc)
+            todo = [gi for gi, g in enumerate(groupings) if auc_intervals == "all" or g.kind == "marginal"]
+            for j, gi in enumerate(todo):
+                rgi = ranked[gi]
+                assert rgi is not None
+                boot_auc[gi] = rk.auc_bootstrap(rgi, B, rng_auc)
+                report(0.5 + 0.3 * (j + 1) / max(1, len(todo)), "Intervalles de confiance de l'AUC")
+
+    report(0.8, "Mise en forme des résultats")
+    level = cfg.level
+    # ---- overall
+    overall: dict[str, Any] = {"confusion": _confusion_dict(total), "metrics": {}}
+    for m in mt.COUNT_METRICS:
+        lo, hi = bs.percentile_interval(boot_overall[m], level) if B > 0 else (None, None)
+        overall["metrics"][m] = _metric_entry(overall_m[m], lo, hi)
+    if ranked_overall is not None and calib_cells is not None:
+        lo = hi = None
+        if boot_auc_overall is not None:
+            lo, hi = bs.percentile_interval(boot_auc_overall[:, 0], level)
+        overall["metrics"]["roc_auc"] = _metric_entry(ranked_overall.auc[0], lo, hi)
+        o_brier, o_ece, o_curves = cal.summarise(calib_cells.total(), n_bins)
+        overall["metrics"]["brier"] = _metric_entry(o_brier[0])
+        overall["metrics"]["ece"] = _metric_entry(o_ece[0])
+        overall["reliability"] = o_curves[0]
+        overall["roc"] = ranked_overall.roc_curve(0)
+    result["overall"] = overall
+
+    # ---- groupings
+    out_groupings = []
+    dims = groupings[0].dims if groupings else ()
+    for gi, g in enumerate(groupings):
+        c = g_counts[gi]
+        gm = g_metrics[gi]
+        und = mt.undefined_mask(c)
+        n_g = c.sum(axis=1)
+        empty = n_g == 0
+        cis: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        if B > 0:
+            for m in mt.COUNT_METRICS:
+                cis[m] = bs.percentile_interval(boot_groups[gi][m], level)
+        rgi = ranked[gi]
+        brier: np.ndarray | None = None
+        ece: np.ndarray | None = None
+        curves: list[list[dict[str, float]]] = []
+        if calib_cells is not None:
+            brier, ece, curves = cal.summarise(calib_cells.reduce(dims, g.axes), n_bins)
+        auc_ci = bs.percentile_interval(boot_auc[gi], level) if boot_auc[gi] is not None else None  # type: ignore[arg-type]
+        groups_out = []
+        for j in range(g.n_groups):
+            entry: dict[str, Any] = {
+                "key": g.labels[j],
+                "label": " · ".join(g.labels[j]),
+                "n": int(n_g[j]),
+                "empty": bool(empty[j]),
+                "small": bool(n_g[j] < min_group_size),
+                "confusion": _confusion_dict(c[j]),
+                "metrics": {},
+                "undefined": [m for m, mask in und.items() if mask[j]],
+            }
+            for m in mt.COUNT_METRICS:
+                lo, hi = (cis[m][0][j], cis[m][1][j]) if cis else (None, None)
+                entry["metrics"][m] = _metric_entry(gm[m][j], lo, hi)
+            if rgi is not None and brier is not None and ece is not None:
+                lo, hi = (auc_ci[0][j], auc_ci[1][j]) if auc_ci is not None else (None, None)
+                entry["metrics"]["roc_auc"] = _metric_entry(rgi.auc[j], lo, hi)
+                entry["metrics"]["brier"] = _metric_entry(brier[j])
+                entry["metrics"]["ece"] = _metric_entry(ece[j])
+                if np.isnan(rgi.auc[j]) and not empty[j]:
+                    entry["undefined"].append("roc_auc")
+                if g.kind == "marginal":
+                    entry["reliability"] = curves[j]
+                    entry["roc"] = rgi.roc_curve(j)
+            groups_out.append(entry)
+
+        # disparities (empty groups excluded, as fairlearn's skipna)
+        disp: dict[str, Any] = {}
+        for m in DISPARITY_METRICS:
+            vals = np.where(empty, np.nan, gm[m])
+            point = mt.disparities(vals, np.asarray(overall_m[m]))
+            samples = None
+            if B > 0:
+                bv = boot_groups[gi][m]
+                if m == "count":
+                    bv = np.where(bv == 0, np.nan, bv)
+                samples = mt.disparities(bv, boot_overall[m])
+            disp[m] = _disparity_entry(point, samples, level)
+        if rgi is not None and ranked_overall is not None:
+            point = mt.disparities(rgi.auc, ranked_overall.auc[0])
+            samples = None
+            ba = boot_auc[gi]
+            if ba is not None:
+                samples = {
+                    "difference_between_groups": mt.difference_between(ba),
+                    "ratio_between_groups": mt.ratio_between(ba),
+                }
+            disp["roc_auc"] = _disparity_entry(point, samples, level)
+        fair_point = mt.fairness_measures({m: np.where(empty, np.nan, gm[m]) for m in gm}, overall_m)
+        fair_samples = mt.fairness_measures(boot_groups[gi], boot_overall) if B > 0 else None
+        fairness = {}
+        for k, v in fair_point.items():
+            lo = hi = None
+            if fair_samples is not None:
+                lo, hi = bs.percentile_interval(fair_samples[k], level)
+            fairness[k] = _metric_entry(v, lo, hi)
+
+        # largest gap between two groups, with the interval of that specific difference
+        gaps: dict[str, Any] = {}
+        eligible = ~empty
+        for m in GAP_METRICS + (("roc_auc",) if rgi is not None else ()):
+            vals = rgi.auc if m == "roc_auc" and rgi is not None else gm[m]
+            ok = eligible & ~np.isnan(vals)
+            if m != "roc_auc":
+                ok &= ~und.get(m, np.zeros_like(ok))
+            if ok.sum() < 2:
+                continue
+            idx = np.flatnonzero(ok)
+            lo_i = int(idx[np.argmin(vals[idx])])
+            hi_i = int(idx[np.argmax(vals[idx])])
+            diff = float(vals[hi_i] - vals[lo_i])
+            ci = None
+            bsm = boot_auc[gi] if m == "roc_auc" else (boot_groups[gi].get(m) if B > 0 else None)
+            if bsm is not None:
+                lo, hi = bs.percentile_interval(bsm[:, hi_i] - bsm[:, lo_i], level)
+                ci = [_f(lo), _f(hi)] if _f(lo) is not None else None
+            gaps[m] = {
+                "low_group": g.labels[lo_i],
+                "high_group": g.labels[hi_i],
+                "low_value": _f(vals[lo_i]),
+                "high_value": _f(vals[hi_i]),
+                "difference": _f(diff),
+                "ci": ci,
+                "excludes_zero": _excludes_zero(ci),
+                "involves_small_group": bool(n_g[lo_i] < min_group_size or n_g[hi_i] < min_group_size),
+            }
+        out_groupings.append(
+            {
+                "name": g.name,
+                "columns": g.names,
+                "kind": g.kind,
+                "n_groups": g.n_groups,
+                "n_empty": int(empty.sum()),
+                "n_small": int(((n_g < min_group_size) & ~empty).sum()),
+                "groups": groups_out,
+                "disparities": disp,
+                "fairness": fairness,
+                "gaps": gaps,
+            }
+        )
+    result["groupings"] = out_groupings
+
+
+def _excludes_zero(ci: list[float | None] | None) -> bool | None:
+    if ci is None or ci[0] is None or ci[1] is None:
+        return None
+    return bool(ci[0] > 0 or ci[1] < 0)
+
+
+def _confusion_dict(c: np.ndarray) -> dict[str, int]:
+    return {"tn": int(c[0]), "fp": int(c[1]), "fn": int(c[2]), "tp": int(c[3])}
+
+
+def _disparity_entry(
+    point: dict[str, np.ndarray], samples: dict[str, np.ndarray] | None, level: float
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in point.items():
+        lo = hi = None
+        if samples is not None and k in samples:
+            lo, hi = bs.percentile_interval(samples[k], level)
+        out[k] = _metric_entry(v, lo, hi)
+    return out
+
+
+# ------------------------------------------------------------------------------------------ regression
+
+
+def _evaluate_regression(
+    result: dict[str, Any],
+    table: PreparedTable,
+    groupings: list[_Grouping],
+    cell: np.ndarray,
+    n_cells: int,
+    cfg: bs.BootstrapConfig,
+    rng: np.random.Generator,
+    min_group_size: int,
+    report: Progress,
+) -> None:
+    assert table.y_true is not None and table.y_pred is not None
+    sums = rg.regression_sums(cell, n_cells, table.y_true, table.y_pred)
+    boot = None
+    if cfg.n_resamples > 0:
+        report(0.2, "Intervalles de confiance (rééchantillonnage des lignes)")
+        boot = rg.regression_bootstrap(cell, n_cells, table.y_true, table.y_pred, cfg.n_resamples, rng)
+    level = cfg.level
+    total = sums.sum(axis=0)
+    om = rg.regression_metrics(total)
+    ob = rg.regression_metrics(boot.sum(axis=1)) if boot is not None else None
+    overall: dict[str, Any] = {"metrics": {}}
+    for m in rg.REGRESSION_METRICS:
+        lo, hi = bs.percentile_interval(ob[m], level) if ob is not None else (None, None)
+        overall["metrics"][m] = _metric_entry(om[m], lo, hi)
+    result["overall"] = overall
+    out = []
+    for g in groupings:
+        gs = g.reduce(sums)
+        gm = rg.regression_metrics(gs)
+        gb = rg.regression_metrics(g.reduce(boot, lead=1)) if boot is not None else None
+        n_g = gs[:, 0]
+        empty = n_g == 0
+        cis = (
+            {m: bs.percentile_interval(gb[m], level) for m in rg.REGRESSION_METRICS} if gb is not None else {}
+        )
+        groups_out = []
+        for j in range(g.n_groups):
+            entry: dict[str, Any] = {
+                "key": g.labels[j],
+                "label": " · ".join(g.labels[j]),
+                "n": int(n_g[j]),
+                "empty": bool(empty[j]),
+                "small": bool(n_g[j] < min_group_size),
+                "metrics": {},
+                "undefined": [],
+            }
+            for m in rg.REGRESSION_METRICS:
+                lo, hi = (cis[m][0][j], cis[m][1][j]) if cis else (None, None)
+                entry["metrics"][m] = _metric_entry(gm[m][j], lo, hi)
+            groups_out.append(entry)
+        disp = {}
+        gaps: dict[str, Any] = {}
+        for m in rg.REGRESSION_METRICS:
+            vals = np.where(empty, np.nan, gm[m])
+            samples = None
+            if gb is not None and ob is not None:
+                bv = gb[m] if m != "count" else np.where(gb[m] == 0, np.nan, gb[m])
+                samples = mt.disparities(bv, ob[m])
+            disp[m] = _disparity_entry(mt.disparities(vals, np.asarray(om[m])), samples, level)
+            if m == "count" or (~empty).sum() < 2:
+                continue
+            idx = np.flatnonzero(~empty)
+            lo_i = int(idx[np.argmin(vals[idx])])
+            hi_i = int(idx[np.argmax(vals[idx])])
+            ci = None
+            if gb is not None:
+                lo, hi = bs.percentile_interval(gb[m][:, hi_i] - gb[m][:, lo_i], level)
+                ci = [_f(lo), _f(hi)] if _f(lo) is not None else None
+            gaps[m] = {
+                "low_group": g.labels[lo_i],
+                "high_group": g.labels[hi_i],
+                "low_value": _f(vals[lo_i]),
+                "high_value": _f(vals[hi_i]),
+                "difference": _f(vals[hi_i] - vals[lo_i]),
+                "ci": ci,
+                "excludes_zero": _excludes_zero(ci),
+                "involves_small_group": bool(n_g[lo_i] < min_group_size or n_g[hi_i] < min_group_size),
+            }
+        out.append(
+            {
+                "name": g.name,
+                "columns": g.names,
+                "kind": g.kind,
+                "n_groups": g.n_groups,
+                "n_empty": int(empty.sum()),
+                "n_small": int(((n_g < min_group_size) & ~empty).sum()),
+                "groups": groups_out,
+                "disparities": disp,
+                "fairness": {},
+                "gaps": gaps,
+            }
+        )
+    result["groupings"] = out
+
+
+# ------------------------------------------------------------------------------------------ time and drift
+
+
+def _time_section(
+    table: PreparedTable,
+    df: pl.DataFrame,
+    reference: pl.DataFrame | Mapping[str, Any] | None,
+    score: str | None,
+    task: str,
+) -> dict[str, Any]:
+    from . import drift as dr
+
+    assert table.month is not None and table.y_true is not None and table.y_pred is not None
+    k = len(table.month_labels)
+    periods: list[dict[str, Any]] = []
+    if task == "classification":
+        counts = mt.confusion_counts(table.month, k, table.y_true, table.y_pred)
+        m = mt.count_metrics(counts)
+        auc = None
+        if table.y_score is not None:
+            order = rk.score_order(table.y_score)
+            auc = rk.rank_groups(order, table.y_score, table.y_true, table.month, k).auc
+        for i, lab in enumerate(table.month_labels):
+            row: dict[str, Any] = {"period": lab, "n": int(counts[i].sum())}
+            for name in (
+                "accuracy",
+                "precision",
+                "recall",
+                "false_positive_rate",
+                "selection_rate",
+                "base_rate",
+            ):
+                row[name] = _f(m[name][i])
+            if auc is not None:
+                row["roc_auc"] = _f(auc[i])
+            periods.append(row)
+    else:
+        sums = rg.regression_sums(table.month, k, table.y_true, table.y_pred)
+        m = rg.regression_metrics(sums)
+        for i, lab in enumerate(table.month_labels):
+            periods.append(
+                {"period": lab, "n": int(sums[i, 0]), **{x: _f(m[x][i]) for x in ("mae", "rmse", "bias")}}
+            )
+    psi_score = None
+    basis = None
+    if score is not None and table.y_score is not None:
+        cur = pl.Series(score, table.y_score)
+        if reference is not None:
+            ref_df = _as_frame(reference)
+            if score in ref_df.columns:
+                psi_score = dr.psi_by_period(ref_df.get_column(score), cur, table.month, k)
+                basis = "reference"
+        if psi_score is None:
+            first = cur.filter(pl.Series(table.month == 0))
+            psi_score = dr.psi_by_period(first, cur, table.month, k)
+            basis = "first_period"
+        for row, v in zip(periods, psi_score, strict=True):
+            row["psi_score"] = _f(v)
+            row["psi_level"] = dr.psi_level(v) if v is not None else None
+    return {"granularity": "month", "psi_basis": basis, "periods": periods}
+
+
+def _drift_section(
+    ref: pl.DataFrame,
+    cur: pl.DataFrame,
+    features: Sequence[str] | None,
+    date: str | None,
+    target: str,
+    pred: str | None,
+    score: str | None,
+    groups: Sequence[str],
+) -> dict[str, Any]:
+    from . import drift as dr
+
+    if ref.height == 0:
+        raise EvaluationInputError("Le tableau de référence ne contient aucune ligne de données.")
+    if features is None:
+        feats = [c for c in cur.columns if c in ref.columns and c != date]
+    else:
+        feats = list(features)
+        for f in feats:
+            for frame, which in ((cur, "courant"), (ref, "de référence")):
+                if f not in frame.columns:
+                    raise EvaluationInputError(
+                        f"La colonne « {f} » demandée pour la dérive est absente du tableau {which}.",
+                        column=f,
+                    )
+    roles = {
+        target: "target",
+        **({pred: "prediction"} if pred else {}),
+        **({score: "score"} if score else {}),
+    }
+    for g in groups:
+        roles[g] = "group"
+    rows = dr.drift_table(ref, cur, feats)
+    for r in rows:
+        r["role"] = roles.get(r["feature"], "feature")
+    return {
+        "thresholds": {"psi_moderate": dr.PSI_MODERATE, "psi_major": dr.PSI_MAJOR, "ks_alpha": dr.KS_ALPHA},
+        "features": rows,
+        "n_major": sum(1 for r in rows if r.get("psi_level") == "major"),
+        "n_moderate": sum(1 for r in rows if r.get("psi_level") == "moderate"),
+    }
+
+
+def evaluate_file(
+    path: str,
+    *,
+    reference_path: str | None = None,
+    max_bytes: int | None = None,
+    progress: Progress | None = None,
+    **kwargs: Any,
+) -> dict[str, Any]:
+    """Read a CSV or Parquet file (and optionally a reference file), then :func:`evaluate` it.
+
+    Parquet files are read column by column: only the columns needed are loaded (all columns when a
+    reference is given, for drift).
+    """
+    from pathlib import Path
+
+    from .io import DEFAULT_MAX_BYTES, read_table_with_notes
+
+    limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
+    report = progress or _noop
+    report(0.0, "Lecture du fichier")
+    columns = None
+    is_parquet = Path(path).suffix.lower() in {".parquet", ".pq"}
+    if is_parquet and reference_path is None:
+        wanted = [kwargs.get("target", "y_true"), kwargs.get("pred"), kwargs.get("score"), kwargs.get("date")]
+        wanted += list(kwargs.get("groups", ()))
+        try:
+            available = list(pl.read_parquet_schema(path).keys())
+        except Exception:
+            available = None
+        if available is not None:
+            wanted_present = [c for c in wanted if c]
+            if all(c in available for c in wanted_present):
+                columns = list(dict.fromkeys(wanted_present))
+    df, notes = read_table_with_notes(path, max_bytes=limit, columns=columns)
+    ref = None
+    if reference_path is not None:
+        ref, ref_notes = read_table_with_notes(reference_path, max_bytes=limit)
+        notes += ref_notes
+
+    def scaled(fraction: float, label: str) -> None:
+        report(0.1 + 0.9 * fraction, label)
+
+    return evaluate(
+        df,
+        reference=ref,
+        progress=scaled,
+        source_is_csv=not is_parquet,
+        notes=notes,
+        **kwargs,
+    )

@@ -1,0 +1,481 @@
+"""Reading and validating prediction tables (CSV or Parquet) with Polars.
+
+Every problem with the input is reported as an :class:`EvaluationInputError` whose message, in French,
+names the column and the first offending rows, so that a non-specialist can fix the file.
+
+Row numbers in messages are *line numbers of the file* for CSV (the header is line 1, the first data
+row line 2) and 1-based row numbers otherwise (Parquet, in-memory tables).
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "EncodedGroup",
+    "EvaluationInputError",
+    "PreparedTable",
+    "encode_group",
+    "prepare_table",
+    "read_table",
+]
+
+DEFAULT_MAX_BYTES = 2 * 1024**3  # 2 GiB
+MAX_GROUP_VALUES = 1000
+MAX_ROWS_IN_MESSAGE = 5
+
+_TRUE_WORDS = {"1", "true", "vrai", "oui", "yes", "t", "o", "y"}
+_FALSE_WORDS = {"0", "false", "faux", "non", "no", "f", "n"}
+
+
+class EvaluationInputError(ValueError):
+    """Invalid input for the evaluation engine; ``str(error)`` is a French message for the user."""
+
+    def __init__(self, message: str, *, column: str | None = None, rows: list[int] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+        self.rows = list(rows or [])
+
+
+def _rows_fr(rows: list[int], total: int) -> str:
+    shown = ", ".join(str(r) for r in rows[:MAX_ROWS_IN_MESSAGE])
+    word = "ligne" if total == 1 else "lignes"
+    more = f" et {total - len(rows[:MAX_ROWS_IN_MESSAGE])} autre(s)" if total > MAX_ROWS_IN_MESSAGE else ""
+    return f"{word} {shown}{more}"
+
+
+def _fmt_value(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --------------------------------------------------------------------------------------------- reading
+
+
+def _line_of_offset(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", 0, offset) + 1
+
+
+def _sniff_separator(text_head: str) -> str:
+    first = text_head.split("\n", 1)[0]
+    counts = {sep: first.count(sep) for sep in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda s: counts[s])
+    return best if counts[best] > 0 else ","
+
+
+def read_table(
+    path: str | os.PathLike[str],
+    *,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    columns: list[str] | None = None,
+) -> pl.DataFrame:
+    """Read a CSV (UTF-8, or Windows-1252 as a fallback; ``,`` ``;`` or tab separated) or Parquet file.
+
+    Raises :class:`EvaluationInputError` for a missing, empty, too large or badly encoded file.
+    The attribute ``read_warnings`` is not available on DataFrames, so encoding fallbacks are reported
+    through :func:`read_table_with_notes`.
+    """
+    return read_table_with_notes(path, max_bytes=max_bytes, columns=columns)[0]
+
+
+def read_table_with_notes(
+    path: str | os.PathLike[str],
+    *,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    columns: list[str] | None = None,
+) -> tuple[pl.DataFrame, list[str]]:
+    """Like :func:`read_table`, also returning French notes (e.g. « fichier lu en Windows-1252 »)."""
+    p = Path(path)
+    notes: list[str] = []
+    if not p.exists():
+        raise EvaluationInputError(f"Le fichier « {p} » est introuvable.")
+    size = p.stat().st_size
+    if size == 0:
+        raise EvaluationInputError(f"Le fichier « {p.name} » est vide.")
+    if max_bytes is not None and size > max_bytes:
+        raise EvaluationInputError(
+            f"Le fichier « {p.name} » pèse {size / 1024**2:.1f} Mo, au-delà de la limite autorisée "
+            f"de {max_bytes / 1024**2:.1f} Mo."
+        )
+    suffix = p.suffix.lower()
+    if suffix in {".parquet", ".pq"}:
+        try:
+            df = pl.read_parquet(p, columns=columns)
+        except Exception as exc:
+            raise EvaluationInputError(
+                f"Le fichier « {p.name} » n'est pas un fichier Parquet lisible ({type(exc).__name__})."
+            ) from exc
+    else:
+        df = _read_csv(p, notes, columns)
+    if df.height == 0:
+        raise EvaluationInputError(f"Le fichier « {p.name} » ne contient aucune ligne de données.")
+    return df, notes
+
+
+def _read_csv(p: Path, notes: list[str], columns: list[str] | None) -> pl.DataFrame:
+    raw = p.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    head = raw[:65536].decode("utf-8", errors="replace")
+    if not head.strip():
+        raise EvaluationInputError(f"Le fichier « {p.name} » est vide.")
+    sep = _sniff_separator(head)
+    try:
+        return _polars_csv(raw, sep, columns, p)
+    except pl.exceptions.ComputeError as exc:
+        if "utf-8" not in str(exc).lower() and "utf8" not in str(exc).lower():
+            raise EvaluationInputError(
+                f"Le fichier CSV « {p.name} » n'a pas pu être lu : {str(exc).splitlines()[0]}"
+            ) from exc
+    # Not UTF-8: locate the first bad byte, then try Windows-1252 (Excel's default on French Windows).
+    try:
+        raw.decode("utf-8")
+        bad_line = 1
+    except UnicodeDecodeError as exc:
+        bad_line = _line_of_offset(raw, exc.start)
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        line = _line_of_offset(raw, exc.start)
+        raise EvaluationInputError(
+            f"Le fichier « {p.name} » n'est encodé ni en UTF-8 ni en Windows-1252 : octet illisible "
+            f"à la ligne {line}. Enregistrez-le en « CSV UTF-8 » puis déposez-le à nouveau.",
+            rows=[line],
+        ) from exc
+    notes.append(
+        f"Le fichier « {p.name} » n'est pas en UTF-8 (premier caractère non UTF-8 à la ligne {bad_line}) : "
+        "il a été lu en Windows-1252. Vérifiez les accents ou enregistrez-le en « CSV UTF-8 »."
+    )
+    return _polars_csv(text.encode("utf-8"), sep, columns, p)
+
+
+def _polars_csv(data: bytes, sep: str, columns: list[str] | None, p: Path) -> pl.DataFrame:
+    try:
+        df = pl.read_csv(
+            io.BytesIO(data),
+            separator=sep,
+            decimal_comma=(sep == ";"),
+            infer_schema_length=10000,
+            try_parse_dates=False,
+            columns=columns,
+        )
+    except pl.exceptions.NoDataError as exc:
+        raise EvaluationInputError(f"Le fichier « {p.name} » est vide.") from exc
+    except pl.exceptions.ComputeError:
+        raise
+    except Exception as exc:
+        raise EvaluationInputError(
+            f"Le fichier CSV « {p.name} » n'a pas pu être lu : {str(exc).splitlines()[0]}"
+        ) from exc
+    df.columns = [c.strip() for c in df.columns]
+    return df
+
+
+# ------------------------------------------------------------------------------------------ validation
+
+
+@dataclass
+class EncodedGroup:
+    """One group column encoded as integer codes ``0..len(labels)-1`` in sorted label order."""
+
+    name: str
+    codes: np.ndarray
+    labels: list[str]
+
+
+@dataclass
+class PreparedTable:
+    """Validated NumPy columns ready for the engine."""
+
+    n: int
+    y_true: np.ndarray | None = None
+    y_pred: np.ndarray | None = None
+    y_score: np.ndarray | None = None
+    groups: list[EncodedGroup] = field(default_factory=list)
+    month: np.ndarray | None = None  # year * 12 + month - 1
+    month_labels: list[str] = field(default_factory=list)
+
+
+def _row_offset(source_is_csv: bool) -> int:
+    return 2 if source_is_csv else 1
+
+
+def _check_column(df: pl.DataFrame, name: str, role: str) -> pl.Series:
+    if name in df.columns:
+        return df.get_column(name)
+    lowered = {c.lower().strip(): c for c in df.columns}
+    if name.lower().strip() in lowered:
+        hint = f" Vouliez-vous dire « {lowered[name.lower().strip()]} » ?"
+    else:
+        close = difflib.get_close_matches(name, df.columns, n=1, cutoff=0.5)
+        hint = f" Vouliez-vous dire « {close[0]} » ?" if close else ""
+    available = ", ".join(f"« {c} »" for c in df.columns[:20])
+    raise EvaluationInputError(
+        f"La colonne « {name} » ({role}) est introuvable.{hint} Colonnes disponibles : {available}.",
+        column=name,
+    )
+
+
+def _bad_rows(mask: np.ndarray, offset: int) -> tuple[list[int], int]:
+    idx = np.flatnonzero(mask)
+    return [int(i) + offset for i in idx[:MAX_ROWS_IN_MESSAGE]], int(idx.size)
+
+
+def _check_nulls(s: pl.Series, role: str, offset: int) -> None:
+    nulls = s.null_count()
+    nan_mask: np.ndarray | None = None
+    if s.dtype.is_float():
+        nan_count = int(s.is_nan().sum() or 0)
+        if nan_count:
+            nan_mask = s.is_nan().fill_null(True).to_numpy()
+    if nulls == 0 and nan_mask is None:
+        return
+    mask = s.is_null().to_numpy()
+    if nan_mask is not None:
+        mask = mask | nan_mask
+    rows, total = _bad_rows(mask, offset)
+    raise EvaluationInputError(
+        f"La colonne « {s.name} » ({role}) contient {total} valeur(s) manquante(s) ou non numérique(s) "
+        f"({_rows_fr(rows, total)}). Complétez ou retirez ces lignes.",
+        column=s.name,
+        rows=rows,
+    )
+
+
+def _to_binary(s: pl.Series, role: str, offset: int) -> np.ndarray:
+    _check_nulls(s, role, offset)
+    dtype = s.dtype
+    if dtype == pl.Boolean:
+        return s.to_numpy().astype(np.int8, copy=False)
+    if dtype.is_numeric():
+        arr = s.to_numpy()
+        if arr.dtype.kind in "iu":
+            ok = (arr.min() >= 0) and (arr.max() <= 1)
+            if ok:
+                return arr.astype(np.int8, copy=False)
+            bad = (arr != 0) & (arr != 1)
+        else:
+            bad = (arr != 0.0) & (arr != 1.0)
+            if not bad.any():
+                return arr.astype(np.int8)
+        rows, total = _bad_rows(bad, offset)
+        first = _fmt_value(arr[np.flatnonzero(bad)[0]].item())
+        raise EvaluationInputError(
+            f"La colonne « {s.name} » ({role}) doit contenir uniquement 0 et 1 : valeur « {first} » "
+            f"trouvée ({_rows_fr(rows, total)}).",
+            column=s.name,
+            rows=rows,
+        )
+    if dtype in (pl.String, pl.Categorical) or isinstance(dtype, pl.Enum):
+        low = s.cast(pl.String).str.strip_chars().str.to_lowercase()
+        is_true = low.is_in(list(_TRUE_WORDS))
+        is_false = low.is_in(list(_FALSE_WORDS))
+        bad = ~(is_true | is_false)
+        if bad.any():
+            badn = bad.to_numpy()
+            rows, total = _bad_rows(badn, offset)
+            first = s.gather([int(np.flatnonzero(badn)[0])]).item()
+            raise EvaluationInputError(
+                f"La colonne « {s.name} » ({role}) doit contenir uniquement 0 et 1 (ou oui/non, vrai/faux) : "
+                f"valeur « {first} » trouvée ({_rows_fr(rows, total)}).",
+                column=s.name,
+                rows=rows,
+            )
+        return is_true.to_numpy().astype(np.int8)
+    raise EvaluationInputError(
+        f"La colonne « {s.name} » ({role}) a un type inattendu ({dtype}) : 0 et 1 étaient attendus.",
+        column=s.name,
+    )
+
+
+def _to_float(s: pl.Series, role: str, offset: int, unit_interval: bool) -> np.ndarray:
+    if not s.dtype.is_numeric():
+        if s.dtype == pl.String:
+            conv = s.str.strip_chars().str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+            bad = conv.is_null() & s.is_not_null()
+            if bad.any():
+                badn = bad.to_numpy()
+                rows, total = _bad_rows(badn, offset)
+                first = s.gather([int(np.flatnonzero(badn)[0])]).item()
+                raise EvaluationInputError(
+                    f"La colonne « {s.name} » ({role}) doit être numérique : valeur « {first} » trouvée "
+                    f"({_rows_fr(rows, total)}).",
+                    column=s.name,
+                    rows=rows,
+                )
+            s = conv.rename(s.name)
+        else:
+            raise EvaluationInputError(
+                f"La colonne « {s.name} » ({role}) doit être numérique (type trouvé : {s.dtype}).",
+                column=s.name,
+            )
+    _check_nulls(s, role, offset)
+    arr = s.to_numpy().astype(np.float64, copy=False)
+    if not np.isfinite(arr).all():
+        rows, total = _bad_rows(~np.isfinite(arr), offset)
+        raise EvaluationInputError(
+            f"La colonne « {s.name} » ({role}) contient des valeurs infinies ({_rows_fr(rows, total)}).",
+            column=s.name,
+            rows=rows,
+        )
+    if unit_interval and (arr.min() < 0.0 or arr.max() > 1.0):
+        outside = (arr < 0.0) | (arr > 1.0)
+        rows, total = _bad_rows(outside, offset)
+        first = _fmt_value(float(arr[np.flatnonzero(outside)[0]]))
+        raise EvaluationInputError(
+            f"La colonne « {s.name} » ({role}) doit contenir des probabilités entre 0 et 1 : "
+            f"{total} valeur(s) "
+            f"hors de cet intervalle, dont « {first} » ({_rows_fr(rows, total)}).",
+            column=s.name,
+            rows=rows,
+        )
+    return arr
+
+
+def encode_group(s: pl.Series, offset: int = 1) -> EncodedGroup:
+    """Encode a group column to integer codes in sorted label order (as ``np.unique`` would)."""
+    name = s.name
+    _check_nulls(s, "groupe", offset)
+    dtype = s.dtype
+    if dtype == pl.Boolean:
+        s = s.cast(pl.Int8)
+        dtype = s.dtype
+    if dtype.is_integer():
+        arr = s.to_numpy()
+        lo, hi = int(arr.min()), int(arr.max())
+        if hi - lo <= 4 * MAX_GROUP_VALUES:
+            shifted = (arr - lo).astype(np.intp, copy=False) if lo != 0 else arr.astype(np.intp, copy=False)
+            present = np.bincount(shifted, minlength=hi - lo + 1) > 0
+            values = np.flatnonzero(present)
+            _check_group_cardinality(name, int(values.size))
+            lut = np.cumsum(present) - 1
+            codes = lut[shifted].astype(np.int32)
+            return EncodedGroup(name, codes, [str(v + lo) for v in values])
+        uniq, inv = np.unique(arr, return_inverse=True)
+        _check_group_cardinality(name, int(uniq.size))
+        return EncodedGroup(name, inv.astype(np.int32), [str(v) for v in uniq])
+    if isinstance(dtype, pl.Categorical):
+        s = s.cast(pl.String)
+        dtype = s.dtype
+    if isinstance(dtype, pl.Enum):
+        # Enum: physical codes index the declared categories; remap them to sorted order
+        phys = s.to_physical().to_numpy()
+        cat_list = list(dtype.categories.to_list())
+        present = np.bincount(phys.astype(np.intp, copy=False), minlength=len(cat_list)) > 0
+        used = [c for c, p in zip(cat_list, present, strict=True) if p]
+        _check_group_cardinality(name, len(used))
+        order = sorted(range(len(used)), key=lambda i: used[i])
+        labels = [used[i] for i in order]
+        rank = {lab: i for i, lab in enumerate(labels)}
+        lut = np.full(len(cat_list), -1, dtype=np.int32)
+        for i, c in enumerate(cat_list):
+            if c in rank:
+                lut[i] = rank[c]
+        return EncodedGroup(name, lut[phys], labels)
+    if dtype != pl.String:
+        s = s.cast(pl.String)
+    uniq_s = s.unique()
+    _check_group_cardinality(name, uniq_s.len())
+    labels = sorted(uniq_s.to_list())
+    codes = s.cast(pl.Enum(labels)).to_physical().to_numpy().astype(np.int32, copy=False)
+    return EncodedGroup(name, codes, labels)
+
+
+def _check_group_cardinality(name: str, k: int) -> None:
+    if k > MAX_GROUP_VALUES:
+        raise EvaluationInputError(
+            f"La colonne de groupe « {name} » a {k} valeurs distinctes (maximum {MAX_GROUP_VALUES}) : "
+            "s'agit-il bien d'une variable de groupe (sexe, tranche d'âge, région…) "
+            "et non d'un identifiant ?",
+            column=name,
+        )
+
+
+def _to_month(s: pl.Series, offset: int) -> tuple[np.ndarray, list[str]]:
+    _check_nulls(s, "date", offset)
+    if s.dtype == pl.String:
+        parsed = s.str.strip_chars().str.to_date(strict=False)
+        bad = parsed.is_null()
+        if bad.any():
+            parsed2 = s.str.strip_chars().str.to_datetime(strict=False).dt.date()
+            parsed = parsed.fill_null(parsed2)
+            bad = parsed.is_null()
+        if bad.any():
+            badn = bad.to_numpy()
+            rows, total = _bad_rows(badn, offset)
+            first = s.gather([int(np.flatnonzero(badn)[0])]).item()
+            raise EvaluationInputError(
+                f"La colonne « {s.name} » (date) contient des dates illisibles, dont « {first} » "
+                f"({_rows_fr(rows, total)}). Format attendu : AAAA-MM-JJ.",
+                column=s.name,
+                rows=rows,
+            )
+        s = parsed
+    elif s.dtype == pl.Datetime:
+        s = s.dt.date()
+    if s.dtype != pl.Date:
+        raise EvaluationInputError(
+            f"La colonne « {s.name} » (date) doit contenir des dates (type trouvé : {s.dtype}).",
+            column=s.name,
+        )
+    ym = (s.dt.year().cast(pl.Int32) * 12 + s.dt.month().cast(pl.Int32) - 1).to_numpy()
+    lo = int(ym.min())
+    present = np.bincount(ym - lo) > 0
+    months = np.flatnonzero(present) + lo
+    lut = np.cumsum(present) - 1
+    codes = lut[ym - lo].astype(np.int32)
+    labels = [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in months]
+    return codes, labels
+
+
+def prepare_table(
+    df: pl.DataFrame,
+    *,
+    target: str,
+    pred: str | None,
+    score: str | None,
+    groups: list[str],
+    date: str | None = None,
+    task: str = "classification",
+    source_is_csv: bool = False,
+) -> PreparedTable:
+    """Check columns, types and values; return NumPy arrays and encoded groups."""
+    if df.height == 0:
+        raise EvaluationInputError("Le tableau de prédictions ne contient aucune ligne de données.")
+    offset = _row_offset(source_is_csv)
+    if pred is None and score is None:
+        raise EvaluationInputError(
+            "Indiquez au moins une colonne de prédiction (décision 0/1) ou de score (probabilité)."
+        )
+    t = _check_column(df, target, "valeur réelle")
+    p = _check_column(df, pred, "prédiction") if pred else None
+    sc = _check_column(df, score, "score") if score else None
+    gs = [_check_column(df, g, "groupe") for g in groups]
+    d = _check_column(df, date, "date") if date else None
+    out = PreparedTable(n=df.height)
+    if task == "regression":
+        out.y_true = _to_float(t, "valeur réelle", offset, unit_interval=False)
+        if p is None:
+            raise EvaluationInputError("Une colonne de prévision (--pred) est nécessaire en régression.")
+        out.y_pred = _to_float(p, "prévision", offset, unit_interval=False)
+    else:
+        out.y_true = _to_binary(t, "valeur réelle", offset)
+        if p is not None:
+            out.y_pred = _to_binary(p, "prédiction", offset)
+        if sc is not None:
+            out.y_score = _to_float(sc, "score", offset, unit_interval=True)
+    out.groups = [encode_group(g, offset) for g in gs]
+    if d is not None:
+        out.month, out.month_labels = _to_month(d, offset)
+    return out
