@@ -7,4 +7,5 @@ admin.site.site_title = "Atlas IA"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("atlasia.www.urls")),
+    path("", include("atlasia.www.lifecycle.urls")),
 ]
