@@ -9,6 +9,7 @@ from django import forms
 from django.forms import formset_factory
 from dsfr.forms import DsfrBaseForm
 
+from atlasia.core.identifiers import normalise_siren
 from atlasia.registry import reference
 from atlasia.registry.enums import OrganisationType, PublicationLevel, Status
 from atlasia.registry.models import AITechnique, Organisation, Theme, UseCase
@@ -163,6 +164,13 @@ class UseCaseFilterForm(DsfrBaseForm):
 
 
 class OrganisationForm(DsfrBaseForm, forms.ModelForm):
+    siren = forms.CharField(
+        label="SIREN", max_length=20, required=False, help_text="9 chiffres ; les espaces sont acceptés."
+    )
+
+    def clean_siren(self) -> str:
+        return normalise_siren(self.cleaned_data.get("siren") or "")
+
     class Meta:
         model = Organisation
         fields = ["name", "type", "siren", "finess", "region", "department", "parent", "city", "website", "description"]

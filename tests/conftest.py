@@ -1,0 +1,100 @@
+"""Shared fixtures: reference data, organisations, users with roles, use cases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from atlasia.accounts.models import Membership, User
+from atlasia.registry.enums import PublicationLevel
+from atlasia.registry.loaders import load_reference
+from atlasia.registry.models import AITechnique, Organisation, Theme, UseCase
+
+
+@pytest.fixture
+def reference(db: Any) -> None:
+    load_reference()
+
+
+@pytest.fixture
+def make_org(db: Any) -> Callable[..., Organisation]:
+    counter = {"n": 0}
+
+    def _make(**kwargs: Any) -> Organisation:
+        counter["n"] += 1
+        n = counter["n"]
+        defaults: dict[str, Any] = {
+            "name": f"Organisation {n}",
+            "slug": f"org-{n}",
+            "type": "hospital",
+            "region": "32",
+            "department": "59",
+        }
+        defaults.update(kwargs)
+        return Organisation.objects.create(**defaults)
+
+    return _make
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    counter = {"n": 0}
+
+    def _make(org: Organisation | None = None, role: str | None = None, **kwargs: Any) -> User:
+        counter["n"] += 1
+        user = User.objects.create_user(username=kwargs.pop("username", f"user{counter['n']}"), password="pw-123456789", **kwargs)
+        if org is not None and role is not None:
+            Membership.objects.create(user=user, organisation=org, role=role)
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def make_usecase(reference: None) -> Callable[..., UseCase]:
+    counter = {"n": 0}
+
+    def _make(org: Organisation, **kwargs: Any) -> UseCase:
+        counter["n"] += 1
+        defaults: dict[str, Any] = {
+            "title": f"Cas d'usage {counter['n']}",
+            "summary": "Un résumé en langage clair.",
+            "theme": Theme.objects.get(code="acces_soins"),
+            "ai_technique": AITechnique.objects.get(code="apprentissage_supervise"),
+            "organisation": org,
+            "publication_level": PublicationLevel.INTERNAL,
+        }
+        defaults.update(kwargs)
+        return UseCase.objects.create(**defaults)
+
+    return _make
+
+
+@pytest.fixture
+def world(make_org: Callable[..., Organisation], make_user: Callable[..., User], make_usecase: Callable[..., UseCase]) -> dict[str, Any]:
+    """Two organisations in two regions, one user per role, records at each publication level."""
+    org_a = make_org(name="CHU de Lille", slug="chu-lille", type="hospital", region="32", department="59")
+    org_b = make_org(name="CAF de la Gironde", slug="caf-gironde", type="cnaf", region="75", department="33")
+    users = {
+        "contributor": make_user(org_a, "contributor", username="contrib"),
+        "referent": make_user(org_a, "referent", username="referent"),
+        "dpo": make_user(org_a, "dpo", username="dpo"),
+        "org_admin": make_user(org_a, "org_admin", username="orgadmin"),
+        "other_referent": make_user(org_b, "referent", username="other"),
+        "regional": make_user(username="regional", reviewer_scope="regional", reviewer_region="32"),
+        "regional_other": make_user(username="regional75", reviewer_scope="regional", reviewer_region="75"),
+        "national": make_user(username="national", reviewer_scope="national"),
+        "admin": make_user(username="admin", is_platform_admin=True),
+        "nobody": make_user(username="nobody"),
+    }
+    records = {
+        "a_internal": make_usecase(org_a, title="Triage interne A", publication_level="internal"),
+        "a_network": make_usecase(org_a, title="Prévision réseau A", publication_level="network"),
+        "a_public": make_usecase(org_a, title="Chatbot public A", publication_level="public"),
+        "b_internal": make_usecase(org_b, title="Ciblage interne B", publication_level="internal"),
+        "b_network": make_usecase(org_b, title="Relances réseau B", publication_level="network"),
+        "b_public": make_usecase(org_b, title="Non-recours public B", publication_level="public"),
+    }
+    return {"org_a": org_a, "org_b": org_b, "users": users, "records": records}
