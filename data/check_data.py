@@ -171,19 +171,25 @@ def dpia_required_reading(a):
 
 
 def asked_questions(a):
-    """The set of question IDs asked on the path defined by the answers `a` (spec, section 2)."""
+    """The set of question IDs asked on the path defined by the answers `a` (spec, section 2).
+
+    A question whose condition depends on an unanswered or "unknown" earlier answer is not on the
+    path yet (same convention as atlasia.core.qualification.applicable_questions): e.g. with
+    ai_technique = "unknown" no other AI Act question is asked.
+    """
     q = {"ai_technique", "organisation_kind", "personal_data"}
     tech = a.get("ai_technique")
-    maybe_ai = tech in ("machine_learning", "logic_inference", "unknown", None)
-    if maybe_ai:
+    if tech in ("machine_learning", "logic_inference"):
         q.add("exclusion")
         excl = _as_list(a.get("exclusion"))
-        if "research_only" in excl or "pre_market_testing" in excl:
+        research = "research_only" in excl or "pre_market_testing" in excl
+        if research:
             q.add("outputs_used_for_people")
         excluded = ("military_national_security" in excl or "personal_non_professional" in excl
-                    or (("research_only" in excl or "pre_market_testing" in excl)
-                        and a.get("outputs_used_for_people") == "no"))
-        if not excluded:
+                    or (research and a.get("outputs_used_for_people") == "no"))
+        undecided = (a.get("exclusion") in ("unknown", None)
+                     or (research and a.get("outputs_used_for_people") not in ("yes", "no")))
+        if not excluded and not undecided:
             q.update({"prohibited_practices", "annex1_product", "annex3_areas", "transparency", "gpai", "role"})
             if "emotion_recognition_work_education" in _as_list(a.get("prohibited_practices")):
                 q.add("emotion_medical_safety")
@@ -213,12 +219,13 @@ def asked_questions(a):
             if a.get("role") in ("deployer", "importer", "distributor"):
                 q.add("art25_triggers")
             prohibited = _some(a.get("prohibited_practices"))
-            if not prohibited and high_risk_reading(a) and a.get("organisation_kind") != "private_other":
+            if (not prohibited and high_risk_reading(a)
+                    and a.get("organisation_kind") in ("public_law_body", "private_public_service")):
                 q.add("in_service_before_application")
-    if a.get("personal_data") in ("yes", "unknown"):
+    if a.get("personal_data") == "yes":
         q.update({"special_categories", "nir", "legal_basis", "automated_decision", "art35_3", "cnil_list",
                   "edpb_criteria", "hosting"})
-        if a.get("organisation_kind") != "private_other":
+        if a.get("organisation_kind") in ("public_law_body", "private_public_service"):
             q.add("individual_administrative_decision")
         if _some(a.get("special_categories")):
             q.add("art9_exception")
@@ -574,24 +581,36 @@ def main():
                 err(w, "hosting differs between the record and the answers")
         if qualification is not None and isinstance(a, dict):
             try:
-                problems = qualification.validate_answers(a)
+                problems = qualification.validate_answers(a)  # raises AnswerError (or returns problems)
             except Exception as exc:  # report, do not crash
-                problems = [f"validate_answers raised {exc!r}"]
+                problems = [f"{type(exc).__name__}: {exc}"]
             if problems:
                 err(w, f"validate_answers: {problems}")
             else:
+                if hasattr(qualification, "applicable_questions"):
+                    try:
+                        engine_path = set(qualification.applicable_questions(a))
+                        extra = sorted(set(a) - engine_path)
+                        if extra:
+                            err(w, f"answered but not on the engine's path: {extra}")
+                    except Exception as exc:
+                        err(w, f"applicable_questions raised {exc!r}")
                 try:
                     result = qualification.qualify(a)
-                    cat_ = result["ai_act"]["category"] if isinstance(result, dict) else result.ai_act.category
+                    ai_act = result["ai_act"]
+                    categories[u["slug"]] = (ai_act["category"], ai_act.get("bases", []),
+                                             ai_act.get("missing", []), result.get("confidence"))
+                    if result.get("ignored"):
+                        err(w, f"qualify ignored answers {result['ignored']}")
                 except Exception as exc:
                     err(w, f"qualify raised {exc!r}")
-                    cat_ = None
-                categories[u["slug"]] = cat_
 
     if categories:
         print("AI Act category per use case (atlasia.core.qualification.qualify):")
-        for slug, c in categories.items():
-            print(f"  {slug:55s} {c}")
+        for slug, (c, bases, missing, conf) in categories.items():
+            extra = f" bases={bases}" if bases else ""
+            extra += f" missing={missing}" if missing else ""
+            print(f"  {slug:48s} {c:14s} {conf or ''}{extra}")
     elif qualification is None:
         print("note: atlasia.core.qualification not available; answers checked against the spec only")
 
