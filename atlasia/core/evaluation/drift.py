@@ -8,7 +8,8 @@
   ½ Σ |p − q|, the largest difference in probability of any set of categories — the categorical
   counterpart of the KS distance (a KS statistic would depend on an arbitrary order of categories).
 
-PSI levels: < 0.1 stable, 0.1–0.25 moderate, > 0.25 major.
+PSI levels: < 0.1 stable, 0.1–0.25 moderate, > 0.25 major. Text columns with more than
+``MAX_CATEGORIES`` values (or more distinct values than half the rows) are identifiers: skipped.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ PSI_MODERATE = 0.1
 PSI_MAJOR = 0.25
 KS_ALPHA = 0.05
 N_QUANTILE_BINS = 10
+MAX_CATEGORIES = 200  # more distinct values: an identifier or free text, not a feature to compare
 
 
 def psi_level(value: float | None) -> str | None:
@@ -133,6 +135,10 @@ def _feature_drift(name: str, ref: pl.Series, cur: pl.Series) -> dict[str, Any]:
             current_mean=float(b.mean()),
         )
     else:
+        n_distinct = max(ref_nn.n_unique(), cur_nn.n_unique())
+        if n_distinct > MAX_CATEGORIES or n_distinct > 0.5 * max(ref_nn.len(), cur_nn.len(), 1) > 10:
+            row.update(kind="identifier", psi=None, psi_level=None, n_distinct=n_distinct)
+            return row
         cats, rc, cc = _categorical_counts(ref_nn, cur_nn)
         value = psi(rc, cc)
         tvd = float(0.5 * np.abs(rc / rc.sum() - cc / cc.sum()).sum())

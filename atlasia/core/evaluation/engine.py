@@ -434,7 +434,10 @@ def _evaluate_classification(
 
         # largest gap between two groups, with the interval of that specific difference
         gaps: dict[str, Any] = {}
-        eligible = ~empty
+        # compare groups large enough to be reliable when there are at least two of them
+        eligible = n_g >= min_group_size
+        if eligible.sum() < 2:
+            eligible = ~empty
         for m in GAP_METRICS + (("roc_auc",) if rgi is not None else ()):
             vals = rgi.auc if m == "roc_auc" and rgi is not None else gm[m]
             ok = eligible & ~np.isnan(vals)
@@ -563,9 +566,11 @@ def _evaluate_regression(
                 bv = gb[m] if m != "count" else np.where(gb[m] == 0, np.nan, gb[m])
                 samples = mt.disparities(bv, ob[m])
             disp[m] = _disparity_entry(mt.disparities(vals, np.asarray(om[m])), samples, level)
-            if m == "count" or (~empty).sum() < 2:
+            reliable = n_g >= min_group_size
+            eligible = reliable if reliable.sum() >= 2 else ~empty
+            if m == "count" or eligible.sum() < 2:
                 continue
-            idx = np.flatnonzero(~empty)
+            idx = np.flatnonzero(eligible)
             lo_i = int(idx[np.argmin(vals[idx])])
             hi_i = int(idx[np.argmax(vals[idx])])
             ci = None

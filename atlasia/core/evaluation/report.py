@@ -1,0 +1,480 @@
+"""Self-contained HTML report with inline SVG charts (no script, no external resource).
+
+Accessibility: every chart is an ``<svg role="img">`` with a ``<title>`` and a ``<desc>`` (text
+alternative), is referenced by its ``<figcaption>``, and is followed by the table of its data.
+Colours come from the Okabe–Ito palette (distinguishable with common colour-vision deficiencies),
+and groups are also told apart by labels, never by colour alone.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from .reading import fmt_int, fmt_number, fmt_pct, metric_label, reading_fr
+
+__all__ = ["render_html"]
+
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+BAR_METRICS = ("recall", "false_positive_rate", "selection_rate", "precision", "accuracy", "roc_auc")
+PCT_METRICS = {
+    "accuracy",
+    "precision",
+    "recall",
+    "false_positive_rate",
+    "false_negative_rate",
+    "true_negative_rate",
+    "selection_rate",
+    "f1",
+    "base_rate",
+}
+
+CSS = """
+body{font-family:Marianne,Arial,sans-serif;margin:2rem auto;max-width:1100px;color:#161616;line-height:1.45}
+h1{font-size:1.6rem}h2{font-size:1.3rem;margin-top:2.2rem;border-bottom:2px solid #000091}
+h3{font-size:1.1rem}table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem}
+th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:right}th{background:#f3f3f8}
+td:first-child,th:first-child{text-align:left}caption{text-align:left;font-weight:bold;padding:.3rem 0}
+figure{margin:1rem 0 2rem}figcaption{font-weight:bold;margin-bottom:.3rem}
+.small{color:#b34000;font-weight:bold}.muted{color:#666}.grid{display:flex;flex-wrap:wrap;gap:1.5rem}
+.reading li{margin:.3rem 0}svg text{font-family:Arial,sans-serif;font-size:11px;fill:#161616}
+"""
+
+
+def _v(x: float | None, metric: str) -> str:
+    if x is None:
+        return "—"
+    return fmt_pct(x, 1) if metric in PCT_METRICS else fmt_number(x, 3)
+
+
+class _Ids:
+    def __init__(self) -> None:
+        self.n = 0
+
+    def new(self, prefix: str) -> str:
+        self.n += 1
+        return f"{prefix}-{self.n}"
+
+
+def _bar_chart(
+    ids: _Ids, gname: str, metric: str, groups: list[dict[str, Any]], overall: float | None
+) -> str:
+    rows = [g for g in groups if not g["empty"]][:40]
+    if not rows:
+        return ""
+    label = metric_label(metric)
+    w, left, right, bar_h, gap, top = 640, 170, 60, 18, 8, 28
+    h = top + len(rows) * (bar_h + gap) + 30
+    scale = w - left - right
+    cid = ids.new("chart")
+    title = f"{label.capitalize()} par groupe ({gname})"
+    alts = []
+    parts = [
+        f'<svg role="img" aria-labelledby="{cid}-t {cid}-d" width="{w}" height="{h}" viewBox="0 0 {w} {h}">',
+        f'<title id="{cid}-t">{escape(title)}</title>',
+    ]
+    body = []
+    for i, g in enumerate(rows):
+        m = g["metrics"].get(metric, {})
+        val, ci = m.get("value"), m.get("ci")
+        y = top + i * (bar_h + gap)
+        name = g["label"] + (" (effectif faible)" if g["small"] else "")
+        body.append(
+            f'<text x="{left - 6}" y="{y + bar_h * 0.7:.1f}" text-anchor="end">{escape(name[:28])}</text>'
+        )
+        if val is None:
+            body.append(f'<text x="{left + 4}" y="{y + bar_h * 0.7:.1f}" class="muted">non défini</text>')
+            alts.append(f"{g['label']} : non défini")
+            continue
+        color = "#b34000" if g["small"] else PALETTE[0]
+        body.append(
+            f'<rect x="{left}" y="{y}" width="{max(0.5, val * scale):.1f}" height="{bar_h}" fill="{color}" '
+            f'fill-opacity="{0.5 if g["small"] else 0.85}"/>'
+        )
+        txt = _v(val, metric)
+        if ci:
+            x0, x1 = left + ci[0] * scale, left + ci[1] * scale
+            cy = y + bar_h / 2
+            body.append(
+                f'<path d="M{x0:.1f},{cy}H{x1:.1f}M{x0:.1f},{cy - 5}V{cy + 5}M{x1:.1f},{cy - 5}V{cy + 5}" '
+                'stroke="#000" stroke-width="1.5" fill="none"/>'
+            )
+            txt += f" [{_v(ci[0], metric)} ; {_v(ci[1], metric)}]"
+        body.append(
+            f'<text x="{left + max(val, ci[1] if ci else val) * scale + 6:.1f}" y="{y + bar_h * 0.7:.1f}">'
+            f"{escape(_v(val, metric))}</text>"
+        )
+        alts.append(f"{g['label']} : {txt}")
+    if overall is not None:
+        x = left + overall * scale
+        body.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top - 8}" y2="{h - 24}" stroke="#000" '
+            'stroke-dasharray="4 3"/>'
+            f'<text x="{x:.1f}" y="{top - 12}" text-anchor="middle">'
+            f"ensemble {escape(_v(overall, metric))}</text>"
+        )
+    for t in (0, 0.25, 0.5, 0.75, 1.0):
+        x = left + t * scale
+        body.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{h - 26}" y2="{h - 22}" stroke="#666"/>'
+            f'<text x="{x:.1f}" y="{h - 8}" text-anchor="middle">{fmt_number(t, 2)}</text>'
+        )
+    desc = (
+        f"Diagramme en barres horizontales : {label} pour chaque groupe de {gname}, avec l'intervalle de "
+        f"confiance en moustaches et la valeur d'ensemble en pointillés. " + " ; ".join(alts) + "."
+    )
+    parts.append(f'<desc id="{cid}-d">{escape(desc)}</desc>')
+    parts.extend(body)
+    parts.append("</svg>")
+    table = _data_table(
+        f"Données : {label} par groupe ({gname})",
+        ["Groupe", "Effectif", label.capitalize(), "Intervalle de confiance"],
+        [
+            [
+                g["label"] + (" (effectif faible)" if g["small"] else ""),
+                fmt_int(g["n"]),
+                _v(g["metrics"].get(metric, {}).get("value"), metric),
+                _ci_cell(g["metrics"].get(metric, {}).get("ci"), metric),
+            ]
+            for g in rows
+        ],
+    )
+    return (
+        f'<figure aria-labelledby="{cid}-c"><figcaption id="{cid}-c">{escape(title)}</figcaption>'
+        f"{''.join(parts)}{table}</figure>"
+    )
+
+
+def _line_chart(
+    ids: _Ids,
+    title: str,
+    desc_intro: str,
+    series: list[tuple[str, list[float], list[float]]],
+    xlabel: str,
+    ylabel: str,
+    diagonal: bool,
+) -> tuple[str, str]:
+    size, pad = 320, 40
+    cid = ids.new("chart")
+    total = size + 2 * pad
+    parts = [
+        f'<svg role="img" aria-labelledby="{cid}-t {cid}-d" width="{total + 150}" height="{total}" '
+        f'viewBox="0 0 {total + 150} {total}">',
+        f'<title id="{cid}-t">{escape(title)}</title>',
+    ]
+    alts = []
+    body = [f'<rect x="{pad}" y="{pad}" width="{size}" height="{size}" fill="none" stroke="#666"/>']
+    if diagonal:
+        body.append(
+            f'<line x1="{pad}" y1="{pad + size}" x2="{pad + size}" y2="{pad}" stroke="#999" '
+            'stroke-dasharray="4 3"/>'
+        )
+    for t in (0, 0.5, 1):
+        body.append(
+            f'<text x="{pad + t * size:.0f}" y="{pad + size + 14}" text-anchor="middle">'
+            f"{fmt_number(t, 1)}</text>"
+            f'<text x="{pad - 6}" y="{pad + size - t * size + 4:.0f}" text-anchor="end">'
+            f"{fmt_number(t, 1)}</text>"
+        )
+    body.append(f'<text x="{pad + size / 2}" y="{total - 4}" text-anchor="middle">{escape(xlabel)}</text>')
+    body.append(
+        f'<text x="12" y="{pad + size / 2}" text-anchor="middle" transform="rotate(-90 12 {pad + size / 2})">'
+        f"{escape(ylabel)}</text>"
+    )
+    for i, (name, xs, ys) in enumerate(series[:8]):
+        color = PALETTE[i % len(PALETTE)]
+        pts = " ".join(
+            f"{pad + x * size:.1f},{pad + size - y * size:.1f}" for x, y in zip(xs, ys, strict=True)
+        )
+        dash = "" if i < 4 else ' stroke-dasharray="6 3"'
+        body.append(f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="2"{dash}/>')
+        ly = pad + 12 + i * 16
+        body.append(
+            f'<line x1="{pad + size + 10}" x2="{pad + size + 30}" y1="{ly - 4}" y2="{ly - 4}" '
+            f'stroke="{color}" '
+            f'stroke-width="2"{dash}/><text x="{pad + size + 34}" y="{ly}">{escape(name[:18])}</text>'
+        )
+        alts.append(f"{name} : {len(xs)} points")
+    desc = desc_intro + " Séries : " + " ; ".join(alts) + ". Les valeurs figurent dans le tableau qui suit."
+    parts.append(f'<desc id="{cid}-d">{escape(desc)}</desc>')
+    parts.extend(body)
+    parts.append("</svg>")
+    return "".join(parts), cid
+
+
+def _ci_cell(ci: list[float | None] | None, metric: str) -> str:
+    if not ci:
+        return "—"
+    return f"{_v(ci[0], metric)} à {_v(ci[1], metric)}"
+
+
+def _data_table(caption: str, header: list[str], rows: list[list[str]]) -> str:
+    h = "".join(f'<th scope="col">{escape(c)}</th>' for c in header)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            (f'<th scope="row">{escape(c)}</th>' if j == 0 else f"<td>{escape(c)}</td>")
+            for j, c in enumerate(r)
+        )
+        + "</tr>"
+        for r in rows
+    )
+    return (
+        f"<table><caption>{escape(caption)}</caption><thead><tr>{h}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def _reliability(ids: _Ids, name: str, curves: list[tuple[str, list[dict[str, Any]]]]) -> str:
+    series = [
+        (lab, [p["mean_score"] for p in c], [p["fraction_positive"] for p in c]) for lab, c in curves if c
+    ]
+    if not series:
+        return ""
+    title = f"Diagramme de fiabilité ({name})"
+    svg, cid = _line_chart(
+        ids,
+        title,
+        "Courbe de fiabilité : en abscisse la probabilité moyenne annoncée par classe de score, en ordonnée "
+        "la fréquence observée de cas positifs ; la diagonale correspond à une calibration parfaite.",
+        series,
+        "probabilité annoncée",
+        "fréquence observée",
+        True,
+    )
+    rows = []
+    for lab, c in curves:
+        for p in c:
+            rows.append(
+                [
+                    lab,
+                    f"{fmt_number(p['bin_low'], 1)}–{fmt_number(p['bin_high'], 1)}",
+                    fmt_int(p["count"]),
+                    fmt_number(p["mean_score"], 3),
+                    fmt_number(p["fraction_positive"], 3),
+                ]
+            )
+    table = _data_table(
+        f"Données : {title}",
+        ["Groupe", "Classe de score", "Effectif", "Probabilité moyenne", "Fréquence observée"],
+        rows,
+    )
+    return (
+        f'<figure><figcaption id="{cid}-c">{escape(title)}</figcaption>{svg}'
+        f"<details><summary>Tableau des données</summary>{table}</details></figure>"
+    )
+
+
+def _roc(ids: _Ids, name: str, curves: list[tuple[str, dict[str, Any] | None, float | None]]) -> str:
+    series = [(lab, c["fpr"], c["tpr"]) for lab, c, _ in curves if c]
+    if not series:
+        return ""
+    title = f"Courbes ROC ({name})"
+    svg, cid = _line_chart(
+        ids,
+        title,
+        "Courbes ROC : en abscisse le taux de faux positifs, en ordonnée le taux de vrais positifs (rappel), "
+        "pour tous les seuils ; plus la courbe est haute, meilleur est le classement.",
+        series,
+        "taux de faux positifs",
+        "taux de vrais positifs",
+        True,
+    )
+    table = _data_table(
+        f"Données : {title} (aire sous la courbe)",
+        ["Groupe", "AUC ROC", "Points de la courbe"],
+        [[lab, _v(auc, "roc_auc"), str(len(c["fpr"])) if c else "—"] for lab, c, auc in curves],
+    )
+    return f'<figure><figcaption id="{cid}-c">{escape(title)}</figcaption>{svg}{table}</figure>'
+
+
+def render_html(result: dict[str, Any]) -> str:
+    """A self-contained HTML page (inline CSS and SVG) presenting ``result``."""
+    ids = _Ids()
+    params = result.get("parameters", {})
+    out = [
+        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>Rapport d'évaluation du modèle — Atlas IA</title>",
+        f"<style>{CSS}</style></head><body><main>",
+        "<h1>Rapport d'évaluation du modèle</h1>",
+        f'<p class="muted">Schéma {escape(str(result.get("schema_version")))} — '
+        f"{fmt_int(result.get('data', {}).get('n_rows', 0))} lignes — "
+        f"intervalles de confiance à {fmt_number(100 * params.get('bootstrap', {}).get('level', 0.95), 0)} % "
+        f"par bootstrap ({params.get('bootstrap', {}).get('n_resamples', 0)} rééchantillonnages, graine "
+        f"{params.get('bootstrap', {}).get('seed')}).</p>",
+        "<h2>Lecture</h2><ul class='reading'>",
+        *(f"<li>{escape(s)}</li>" for s in reading_fr(result)),
+        "</ul>",
+    ]
+    om = result.get("overall", {}).get("metrics", {})
+    out.append("<h2>Ensemble des données</h2>")
+    out.append(
+        _data_table(
+            "Indicateurs sur l'ensemble des données",
+            ["Indicateur", "Valeur", "Intervalle de confiance"],
+            [
+                [
+                    metric_label(m).capitalize(),
+                    fmt_int(int(v["value"]))
+                    if m == "count" and v["value"] is not None
+                    else _v(v["value"], m),
+                    "—" if not v["ci"] else f"{_v(v['ci'][0], m)} à {_v(v['ci'][1], m)}",
+                ]
+                for m, v in om.items()
+            ],
+        )
+    )
+    overall = result.get("overall", {})
+    marg = [g for g in result.get("groupings", []) if g["kind"] == "marginal"]
+    if overall.get("reliability"):
+        out.append('<div class="grid">')
+        out.append(_reliability(ids, "ensemble", [("ensemble", overall["reliability"])]))
+        if overall.get("roc"):
+            out.append(
+                _roc(ids, "ensemble", [("ensemble", overall["roc"], om.get("roc_auc", {}).get("value"))])
+            )
+        out.append("</div>")
+    for g in result.get("groupings", []):
+        gname = g["name"]
+        out.append(f"<h2>Par groupe : {escape(gname)}</h2>")
+        if g.get("n_small") or g.get("n_empty"):
+            out.append(
+                f'<p class="small">{g.get("n_small", 0)} groupe(s) d\'effectif inférieur à '
+                f"{params.get('min_group_size', 30)} (chiffres peu fiables, signalés) ; "
+                f"{g.get('n_empty', 0)} combinaison(s) absente(s).</p>"
+            )
+        metrics = [m for m in BAR_METRICS if any(m in e["metrics"] for e in g["groups"])]
+        if result.get("task") == "regression":
+            metrics = ["mae", "rmse"]
+        if g["kind"] == "marginal" or g["n_groups"] <= 40:
+            for m in metrics:
+                if m in ("mae", "rmse"):
+                    continue
+                out.append(_bar_chart(ids, gname, m, g["groups"], om.get(m, {}).get("value")))
+        disp_rows = []
+        for m, d in g.get("disparities", {}).items():
+            disp_rows.append(
+                [
+                    metric_label(m).capitalize(),
+                    _v(d["difference_between_groups"]["value"], "x"),
+                    _v(d["difference_to_overall"]["value"], "x"),
+                    _v(d["ratio_between_groups"]["value"], "x"),
+                    _v(d["ratio_to_overall"]["value"], "x"),
+                ]
+            )
+        out.append(
+            _data_table(
+                f"Écarts et rapports entre groupes ({gname}), définitions de fairlearn",
+                [
+                    "Indicateur",
+                    "Écart max. entre groupes",
+                    "Écart max. à l'ensemble",
+                    "Rapport min./max.",
+                    "Rapport min. à l'ensemble",
+                ],
+                disp_rows,
+            )
+        )
+        if g.get("fairness"):
+            out.append(
+                _data_table(
+                    f"Mesures d'équité ({gname})",
+                    ["Mesure", "Valeur", "Intervalle de confiance"],
+                    [
+                        [
+                            k.replace("_", " "),
+                            _v(v["value"], "x"),
+                            "—" if not v["ci"] else f"{_v(v['ci'][0], 'x')} à {_v(v['ci'][1], 'x')}",
+                        ]
+                        for k, v in g["fairness"].items()
+                    ],
+                )
+            )
+        if g in marg and any(e.get("reliability") for e in g["groups"]):
+            out.append('<div class="grid">')
+            out.append(
+                _reliability(ids, gname, [(e["label"], e.get("reliability") or []) for e in g["groups"]])
+            )
+            out.append(
+                _roc(
+                    ids,
+                    gname,
+                    [
+                        (e["label"], e.get("roc"), e["metrics"].get("roc_auc", {}).get("value"))
+                        for e in g["groups"]
+                    ],
+                )
+            )
+            out.append("</div>")
+    time = result.get("time")
+    if time:
+        out.append("<h2>Évolution par mois</h2>")
+        keys = [
+            k
+            for k in (
+                "n",
+                "accuracy",
+                "recall",
+                "false_positive_rate",
+                "selection_rate",
+                "roc_auc",
+                "mae",
+                "bias",
+                "psi_score",
+            )
+            if any(k in p for p in time["periods"])
+        ]
+        out.append(
+            _data_table(
+                "Indicateurs par mois",
+                [
+                    "Mois",
+                    *[
+                        (
+                            "Effectif"
+                            if k == "n"
+                            else ("PSI du score" if k == "psi_score" else metric_label(k).capitalize())
+                        )
+                        for k in keys
+                    ],
+                ],
+                [
+                    [p["period"], *[(fmt_int(p[k]) if k == "n" else _v(p.get(k), k)) for k in keys]]
+                    for p in time["periods"]
+                ],
+            )
+        )
+    drift = result.get("drift")
+    if drift:
+        out.append("<h2>Dérive par rapport aux données de référence</h2>")
+        level_fr = {"stable": "stable", "moderate": "modérée", "major": "majeure", None: "—"}
+        out.append(
+            _data_table(
+                "Dérive par colonne (PSI : < 0,10 stable ; 0,10–0,25 modérée ; > 0,25 majeure)",
+                [
+                    "Colonne",
+                    "Rôle",
+                    "Type",
+                    "PSI",
+                    "Niveau",
+                    "KS (D)",
+                    "p-valeur KS",
+                    "Distance de variation totale",
+                ],
+                [
+                    [
+                        f["feature"],
+                        f.get("role", ""),
+                        {"numeric": "numérique", "categorical": "catégorielle"}.get(f.get("kind", ""), "—"),
+                        _v(f.get("psi"), "x"),
+                        level_fr.get(f.get("psi_level"), "—"),
+                        _v(f.get("ks_statistic"), "x"),
+                        _v(f.get("ks_pvalue"), "x"),
+                        _v(f.get("tvd"), "x"),
+                    ]
+                    for f in drift["features"]
+                ],
+            )
+        )
+    out.append("</main></body></html>")
+    return "\n".join(x for x in out if x)

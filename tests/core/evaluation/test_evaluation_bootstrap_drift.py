@@ -1,0 +1,160 @@
+"""Bootstrap equivalences (multinomial counts, weighted AUC) and drift against SciPy."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+from scipy import stats
+from sklearn.metrics import roc_auc_score
+
+from atlasia.core.evaluation import bootstrap as bs
+from atlasia.core.evaluation import drift as dr
+from atlasia.core.evaluation import evaluate
+from atlasia.core.evaluation import metrics as mt
+from atlasia.core.evaluation import ranking as rk
+
+
+def _data(n: int = 1200, seed: int = 7):
+    rng = np.random.default_rng(seed)
+    group = rng.choice(3, n, p=[0.6, 0.3, 0.1]).astype(np.int32)
+    score = rng.beta(2, 2, n).round(2)
+    y = (rng.random(n) < score).astype(np.int8)
+    pred = (score > 0.5).astype(np.int8)
+    return group, y, pred, score
+
+
+def test_multinomial_count_bootstrap_matches_row_bootstrap():
+    """Recall per group: counts drawn from a multinomial vs resampled rows, 2,000 resamples each.
+
+    With B = 2,000 independent resamples on each side, the Monte-Carlo standard error of a mean is
+    sd / sqrt(B) and the difference of two means has SE = sd * sqrt(2 / B) ≈ 0.032 sd; the SE of a
+    sample standard deviation is about sd / sqrt(2 (B - 1)), so a difference of two has SE ≈ 0.022 sd.
+    We allow 4 SE: |Δmean| < 0.13 sd and |Δsd| < 0.09 sd (a wrong distribution, e.g. resampling
+    within groups, shifts sd by far more). Seeds are fixed so the test is deterministic.
+    """
+    group, y, pred, _ = _data()
+    n, B = y.size, 2000
+    counts = mt.confusion_counts(group, 3, y, pred)
+    rng = np.random.default_rng(11)
+    fast = np.concatenate([mt.count_metrics(b)["recall"] for b in bs.multinomial_counts(counts, B, rng)])
+    rng2 = np.random.default_rng(12)
+    slow = np.empty((B, 3))
+    for b in range(B):
+        idx = rng2.integers(0, n, n)
+        slow[b] = mt.count_metrics(mt.confusion_counts(group[idx], 3, y[idx], pred[idx]))["recall"]
+    for g in range(3):
+        sd = slow[:, g].std()
+        assert abs(fast[:, g].mean() - slow[:, g].mean()) < 0.13 * sd
+        assert abs(fast[:, g].std() - sd) < 0.09 * sd
+    # and the total count is preserved in every resample
+    one = next(bs.multinomial_counts(counts, 5, np.random.default_rng(0)))
+    assert (one.sum(axis=(1, 2)) == n).all()
+
+
+class FixedRng:
+    """Stands in for a Generator: returns prepared row indices."""
+
+    def __init__(self, draws):
+        self.draws = list(draws)
+
+    def integers(self, low, high, size, dtype=None):
+        return self.draws.pop(0)
+
+
+def test_auc_bootstrap_is_exact_weighted_auc():
+    """For given multinomial weights, the bootstrap AUC equals scikit-learn's weighted AUC."""
+    group, y, _, score = _data(400, 3)
+    order = rk.score_order(score)
+    rg = rk.rank_groups(order, score, y, group, 3)
+    # reconstruct the layout used by auc_bootstrap: positives then negatives, each in (group, score) order
+    srt = np.lexsort((np.arange(score.size), score, group))  # stable (group, score)
+    layout = np.concatenate([srt[y[srt] == 1], srt[y[srt] == 0]])
+    rng = np.random.default_rng(5)
+    draws = [rng.integers(0, score.size, score.size) for _ in range(3)]
+    boot = rk.auc_bootstrap(rg, 3, FixedRng(draws))  # type: ignore[arg-type]
+    for b, d in enumerate(draws):
+        w_layout = np.bincount(d, minlength=score.size)
+        w = np.empty(score.size)
+        w[layout] = w_layout
+        for g in range(3):
+            m = group == g
+            expected = roc_auc_score(y[m], score[m], sample_weight=w[m])
+            assert abs(boot[b, g] - expected) < 1e-9
+
+
+def test_auc_bootstrap_matches_row_resampling_in_distribution():
+    group, y, _, score = _data(600, 4)
+    rg = rk.rank_groups(rk.score_order(score), score, y, group, 3)
+    B = 400
+    fast = rk.auc_bootstrap(rg, B, np.random.default_rng(1))
+    rng = np.random.default_rng(2)
+    slow = np.empty(B)
+    m = group == 0
+    ys, ss = y[m], score[m]
+    for b in range(B):
+        idx = rng.integers(0, y.size, y.size)
+        sel = idx[group[idx] == 0]
+        slow[b] = roc_auc_score(y[sel], score[sel])
+    assert abs(fast[:, 0].mean() - slow.mean()) < 0.3 * slow.std()  # 0.3 sd ≈ 4 SE with B = 400
+    assert abs(fast[:, 0].std() - slow.std()) < 0.2 * slow.std()  # ≈ 4 SE of a sd difference
+    assert abs(np.mean(fast[:, 0]) - roc_auc_score(ys, ss)) < 0.02
+
+
+def test_intervals_in_result_contain_point_and_report_difference_ci():
+    group, y, pred, score = _data(3000, 9)
+    df = pl.DataFrame({"y": y, "p": pred, "s": score, "g": np.array(["A", "B", "C"])[group]})
+    res = evaluate(df, target="y", pred="p", score="s", groups=["g"], n_bootstrap=300, seed=1)
+    g = res["groupings"][0]
+    for e in g["groups"]:
+        for m in ("recall", "accuracy", "roc_auc"):
+            v = e["metrics"][m]
+            assert v["ci"][0] <= v["value"] <= v["ci"][1]
+    assert g["gaps"]["recall"]["ci"] is not None
+    res2 = evaluate(df, target="y", pred="p", score="s", groups=["g"], n_bootstrap=300, seed=1)
+    assert res2["groupings"][0]["gaps"]["recall"] == g["gaps"]["recall"]  # reproducible with a seed
+
+
+@pytest.mark.parametrize("shift", [0.0, 0.05, 0.3])
+def test_ks_matches_scipy(shift):
+    rng = np.random.default_rng(0)
+    a = rng.normal(0, 1, 800)
+    b = rng.normal(shift, 1, 600).round(1)  # ties
+    d, p = dr.ks_2samp(a, b)
+    ref = stats.ks_2samp(a, b, method="asymp")
+    assert abs(d - ref.statistic) < 1e-12
+    assert abs(p - ref.pvalue) < 0.01  # asymptotic formulas differ slightly (Stephens vs kstwo)
+
+
+def test_psi_and_drift_table():
+    rng = np.random.default_rng(1)
+    ref = pl.DataFrame({"x": rng.normal(0, 1, 3000), "c": rng.choice(["a", "b"], 3000, p=[0.5, 0.5])})
+    cur = pl.DataFrame(
+        {"x": rng.normal(0.8, 1, 2000), "c": rng.choice(["a", "b", "z"], 2000, p=[0.3, 0.6, 0.1])}
+    )
+    rows = {r["feature"]: r for r in dr.drift_table(ref, cur, ["x", "c"])}
+    x = rows["x"]
+    edges = np.quantile(ref["x"].to_numpy(), np.linspace(0, 1, 11)[1:-1])
+    rc = np.bincount(np.searchsorted(edges, ref["x"].to_numpy()), minlength=10) / 3000
+    cc = np.bincount(np.searchsorted(edges, cur["x"].to_numpy()), minlength=10) / 2000
+    assert abs(x["psi"] - float(np.sum((cc - rc) * np.log(cc / rc)))) < 1e-12
+    assert x["psi_level"] == "major"
+    assert abs(x["ks_statistic"] - stats.ks_2samp(ref["x"].to_numpy(), cur["x"].to_numpy()).statistic) < 1e-12
+    c = rows["c"]
+    assert c["kind"] == "categorical" and c["tvd"] == pytest.approx(0.2, abs=0.05)
+    assert dr.psi_level(0.05) == "stable" and dr.psi_level(0.2) == "moderate" and dr.psi_level(0.3) == "major"
+
+
+def test_drift_over_months_and_reference():
+    rng = np.random.default_rng(2)
+    n = 1200
+    months = rng.choice(["2025-01-15", "2025-02-15", "2025-03-15"], n)
+    s = rng.random(n)
+    s = np.where(months == "2025-03-15", s**0.3, s)  # March drifts
+    df = pl.DataFrame({"y": (rng.random(n) < s).astype(int), "s": s, "d": months})
+    ref = pl.DataFrame({"y": rng.integers(0, 2, 800), "s": rng.random(800), "d": ["2024-12-01"] * 800})
+    res = evaluate(df, target="y", score="s", date="d", reference=ref, n_bootstrap=0)
+    periods = res["time"]["periods"]
+    assert [p["period"] for p in periods] == ["2025-01", "2025-02", "2025-03"]
+    assert periods[0]["psi_level"] == "stable" and periods[2]["psi_level"] == "major"
+    assert {f["feature"] for f in res["drift"]["features"]} == {"y", "s"}
