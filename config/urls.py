@@ -7,5 +7,6 @@ admin.site.site_title = "Atlas IA"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("atlasia.www.urls")),
+    path("", include("atlasia.www.publication.urls")),
     path("", include("atlasia.www.lifecycle.urls")),
 ]

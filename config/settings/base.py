@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "atlasia.accounts",
     "atlasia.audit",
     "atlasia.registry",
+    "atlasia.publication",
     "atlasia.lifecycle",
     "atlasia.www",
 ]

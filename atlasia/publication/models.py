@@ -1,0 +1,88 @@
+"""Problem reports from the public register and runs of the annual cartography report."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from atlasia.registry import reference
+
+from .enums import ProblemCategory, ProblemStatus, ReportScope, RunStatus
+
+
+class ProblemReport(models.Model):
+    """A problem reported by anyone on a public record ("Signaler un problème"), for the owner
+    organisation to follow up. The reporter's IP address is not stored: rate limiting uses the cache."""
+
+    use_case = models.ForeignKey(
+        "registry.UseCase", verbose_name=_("cas d'usage"), on_delete=models.CASCADE, related_name="problem_reports"
+    )
+    category = models.CharField(_("catégorie"), max_length=20, choices=ProblemCategory.choices)
+    description = models.TextField(_("description"), max_length=5000)
+    contact_email = models.EmailField(_("courriel de contact"), blank=True)
+    status = models.CharField(_("suivi"), max_length=20, choices=ProblemStatus.choices, default=ProblemStatus.NEW)
+    created_at = models.DateTimeField(_("reçu le"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("signalement")
+        verbose_name_plural = _("signalements")
+        indexes = [models.Index(fields=["use_case", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} — {self.use_case}"
+
+
+def report_path(instance: ReportRun, filename: str) -> str:
+    return f"reports/{instance.pk or 'new'}/{filename}"
+
+
+class ReportRun(models.Model):
+    """One generation of the annual cartography report for a year and a scope. The background job
+    fills ``progress``/``step`` as it goes; ``input_hash`` is the SHA-256 of the canonical data the
+    report was built from, so that the same data is recognisably the same report."""
+
+    year = models.PositiveSmallIntegerField(_("année"))
+    scope = models.CharField(_("périmètre"), max_length=20, choices=ReportScope.choices, default=ReportScope.NATION)
+    region = models.CharField(_("région"), max_length=3, blank=True, choices=reference.region_choices)
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(_("état"), max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING)
+    progress = models.PositiveSmallIntegerField(_("avancement (%)"), default=0)
+    step = models.CharField(_("étape en cours"), max_length=200, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    input_hash = models.CharField(_("empreinte des données"), max_length=64, blank=True, db_index=True)
+    html_file = models.FileField(_("rapport HTML"), upload_to=report_path, blank=True, max_length=200)
+    pdf_file = models.FileField(_("rapport PDF"), upload_to=report_path, blank=True, max_length=200)
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("rapport annuel")
+        verbose_name_plural = _("rapports annuels")
+
+    def __str__(self) -> str:
+        return f"Cartographie {self.year} — {self.scope_label}"
+
+    @property
+    def scope_label(self) -> str:
+        if self.scope == ReportScope.REGION:
+            return reference.region_names().get(self.region, self.region)
+        if self.scope == ReportScope.ORGANISATION and self.organisation_id:
+            return str(self.organisation)
+        return "France entière"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {RunStatus.DONE, RunStatus.FAILED}

@@ -1,0 +1,178 @@
+"""Reads of the publication app: dashboard figures over what a user may see, and the public register.
+
+The public side only ever starts from :func:`atlasia.registry.selectors.public_usecases`, so a record
+that is internal or shared with the network cannot reach a public page, an export or the algorithm
+library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from atlasia.accounts import perms
+from atlasia.registry import reference
+from atlasia.registry import selectors as registry_selectors
+from atlasia.registry.enums import OrganisationType, PublicationLevel, Status
+from atlasia.registry.models import AITechnique, Algorithm, Contact, Organisation, Source, Theme, UseCase
+
+from . import aggregation, optional
+from .models import ProblemReport
+
+DIMENSIONS = ("theme", "status", "organisation_type", "region", "technique", "publication_level")
+
+
+def dashboard_usecases(user: Any, filters: registry_selectors.UseCaseFilters) -> QuerySet[UseCase]:
+    """The use cases a dashboard counts: exactly those of the use-case list with the same filters."""
+    return registry_selectors.usecase_list(user, filters).order_by()
+
+
+def _reference_labels() -> dict[str, dict[str, str]]:
+    return {
+        "theme": dict(Theme.objects.order_by("position", "label_fr").values_list("code", "label_fr")),
+        "status": {str(k): str(v) for k, v in Status.choices},
+        "organisation_type": {str(k): str(v) for k, v in OrganisationType.choices},
+        "region": reference.region_names(),
+        "technique": dict(AITechnique.objects.order_by("position", "label_fr").values_list("code", "label_fr")),
+        "publication_level": {str(k): str(v) for k, v in PublicationLevel.choices},
+    }
+
+
+def figures(qs: QuerySet[UseCase]) -> dict[str, Any]:
+    """Counts by every dimension, the yearly trend (start date), the map and the optional blocks.
+
+    One query reads the few columns needed; the counting is done by the pure helpers."""
+    rows = list(
+        qs.order_by().values_list(
+            "id",
+            "theme__code",
+            "status",
+            "organisation__type",
+            "organisation__region",
+            "ai_technique__code",
+            "publication_level",
+            "start_date",
+        )
+    )
+    labels = _reference_labels()
+    columns = {dim: [r[i + 1] or "" for r in rows] for i, dim in enumerate(DIMENSIONS)}
+    counts = {dim: aggregation.count_by(columns[dim], labels[dim]) for dim in DIMENSIONS}
+    trend, without_year = aggregation.trend_by_year(r[7].year if r[7] else None for r in rows)
+    region_counts = {b.code: b.n for b in counts["region"]}
+    ids = [r[0] for r in rows]
+    result: dict[str, Any] = {
+        "total": len(rows),
+        "counts": counts,
+        "trend": trend,
+        "without_year": without_year,
+        "map": aggregation.map_svg(region_counts, reference.region_names()),
+        "ai_act": None,
+        "outcomes": None,
+    }
+    if (ai_act := optional.ai_act_categories(ids)) is not None:
+        values, names = ai_act
+        result["ai_act"] = aggregation.count_by(
+            [values.get(i, "") for i in ids], names, keep_zero=False
+        )
+    if (outcomes := optional.experiment_outcomes(ids)) is not None:
+        values, names = outcomes
+        result["outcomes"] = aggregation.count_by([v for v in values.values()], names, keep_zero=False)
+    return result
+
+
+def dashboard_scopes(user: Any) -> list[dict[str, str]]:
+    """Scopes offered to the user as shortcuts: everything she may see, each of her organisations,
+    her reviewed region."""
+    scopes = [{"label": "Tout ce que je peux voir", "query": ""}]
+    if getattr(user, "reviewer_region", ""):
+        name = reference.region_names().get(user.reviewer_region, user.reviewer_region)
+        scopes.append({"label": f"Ma région : {name}", "query": f"region={user.reviewer_region}"})
+    for org in Organisation.objects.filter(pk__in=perms.member_organisation_ids(user)).order_by("name"):
+        scopes.append({"label": org.name, "query": f"organisation={org.slug}"})
+    return scopes
+
+
+# --- public register ----------------------------------------------------------------------------
+
+
+@dataclass
+class RegisterFilters:
+    q: str = ""
+    theme: str = ""
+    organisation_type: str = ""
+    region: str = ""
+
+
+def _public_detail_prefetch(qs: QuerySet[UseCase]) -> QuerySet[UseCase]:
+    return qs.select_related("organisation", "theme", "pillar", "ai_technique", "algorithm").prefetch_related(
+        "data_categories",
+        Prefetch("contacts", queryset=Contact.objects.filter(is_public=True).order_by("id"), to_attr="public_contacts"),
+        Prefetch("sources", queryset=Source.objects.order_by("id")),
+    )
+
+
+def register_list(filters: RegisterFilters) -> QuerySet[UseCase]:
+    qs = registry_selectors.public_usecases()
+    if filters.q:
+        qs = qs.filter(
+            Q(title__icontains=filters.q)
+            | Q(summary__icontains=filters.q)
+            | Q(organisation__name__icontains=filters.q)
+        )
+    if filters.theme:
+        qs = qs.filter(theme__code=filters.theme)
+    if filters.organisation_type:
+        qs = qs.filter(organisation__type=filters.organisation_type)
+    if filters.region:
+        qs = qs.filter(organisation__region=filters.region)
+    return qs.select_related("organisation", "theme", "ai_technique").order_by("title", "id")
+
+
+def register_detail_queryset() -> QuerySet[UseCase]:
+    return _public_detail_prefetch(registry_selectors.public_usecases())
+
+
+def register_export_queryset() -> QuerySet[UseCase]:
+    """Every public record, in a stable order (exports are reproducible)."""
+    return _public_detail_prefetch(registry_selectors.public_usecases()).order_by("uid")
+
+
+def ai_act_category_of(use_case: UseCase) -> str:
+    """The AI Act category label of a record, or "" when unknown or qualification is absent."""
+    found = optional.ai_act_categories([use_case.pk])
+    if not found:
+        return ""
+    values, names = found
+    code = values.get(use_case.pk, "")
+    return names.get(code, code)
+
+
+# --- algorithm library ----------------------------------------------------------------------------
+
+
+def public_algorithms() -> QuerySet[Algorithm]:
+    """Algorithms run by at least one public record; an algorithm used only by internal or network
+    records is absent."""
+    public = registry_selectors.public_usecases().filter(algorithm=OuterRef("pk"))
+    return Algorithm.objects.filter(Exists(public)).select_related("organisation").order_by("name", "id")
+
+
+def public_usecases_of(algorithm: Algorithm) -> QuerySet[UseCase]:
+    return (
+        registry_selectors.public_usecases()
+        .filter(algorithm=algorithm)
+        .select_related("organisation", "theme")
+        .order_by("title", "id")
+    )
+
+
+# --- problem reports ----------------------------------------------------------------------------
+
+
+def problem_reports_for(user: Any, use_case: UseCase) -> QuerySet[ProblemReport] | None:
+    """Reports on a record, for the members of its owner organisation (and platform admins)."""
+    if not (perms.is_platform_admin(user) or use_case.organisation_id in perms.member_organisation_ids(user)):
+        return None
+    return ProblemReport.objects.filter(use_case=use_case).order_by("-created_at", "-id")

@@ -1,0 +1,120 @@
+"""Writes of the publication app: problem reports from the public, report runs. Each write records its
+audit row in the same transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from atlasia.audit.models import AuditAction
+from atlasia.audit.services import audit_record
+from atlasia.registry.enums import PublicationLevel
+from atlasia.registry.models import Organisation, UseCase
+
+from .enums import ProblemCategory, ReportScope
+from .models import ProblemReport, ReportRun
+
+PROBLEM_REPORTS_PER_HOUR = 5
+RATE_WINDOW_SECONDS = 3600
+
+
+class RateLimited(Exception):
+    """Too many problem reports from the same address in the window."""
+
+
+def _rate_key(client_ip: str) -> str:
+    return f"publication:problem-report:{client_ip or 'unknown'}"
+
+
+def rate_limit_check(*, client_ip: str, limit: int = PROBLEM_REPORTS_PER_HOUR) -> None:
+    """Raise :class:`RateLimited` when ``client_ip`` has already sent ``limit`` reports this hour."""
+    if (cache.get(_rate_key(client_ip)) or 0) >= limit:
+        raise RateLimited(
+            f"Vous avez déjà envoyé {limit} signalements depuis moins d'une heure. "
+            "Pour éviter les abus, merci de réessayer plus tard."
+        )
+
+
+def _rate_limit_count(client_ip: str) -> None:
+    key = _rate_key(client_ip)
+    if cache.add(key, 1, RATE_WINDOW_SECONDS):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, RATE_WINDOW_SECONDS)
+
+
+def problem_report_create(
+    *, use_case: UseCase, category: str, description: str, contact_email: str = "", client_ip: str = ""
+) -> ProblemReport:
+    """Store a problem reported by the public on a public record, for its owner organisation."""
+    if use_case.publication_level != PublicationLevel.PUBLIC:
+        raise PermissionDenied("Ce cas d'usage n'est pas publié dans le registre public.")
+    if category not in ProblemCategory.values:
+        raise ValidationError({"category": "Choisissez une catégorie dans la liste."})
+    rate_limit_check(client_ip=client_ip)
+    with transaction.atomic():
+        report = ProblemReport(
+            use_case=use_case, category=category, description=description.strip(), contact_email=contact_email.strip()
+        )
+        report.full_clean()
+        report.save()
+        audit_record(
+            actor=None,
+            action=AuditAction.CREATE,
+            obj=report,
+            changes={"category": category, "has_contact": bool(report.contact_email)},
+            use_case_id=use_case.pk,
+            organisation_id=use_case.organisation_id,
+            message="Signalement reçu depuis le registre public",
+        )
+    _rate_limit_count(client_ip)
+    return report
+
+
+def reportrun_request(
+    *,
+    actor: Any,
+    year: int,
+    scope: str = ReportScope.NATION,
+    region: str = "",
+    organisation: Organisation | None = None,
+) -> ReportRun:
+    """Create a report run and queue its background job once the transaction is committed."""
+    from .tasks import build_report  # the task module imports the report builder, which imports this app
+
+    with transaction.atomic():
+        run = ReportRun(
+            year=year,
+            scope=scope,
+            region=region if scope == ReportScope.REGION else "",
+            organisation=organisation if scope == ReportScope.ORGANISATION else None,
+            requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+            step="En attente du traitement en arrière-plan",
+        )
+        errors = {}
+        if scope == ReportScope.REGION and not run.region:
+            errors["region"] = "Choisissez la région du rapport."
+        if scope == ReportScope.ORGANISATION and run.organisation is None:
+            errors["organisation"] = "Choisissez l'organisation du rapport."
+        if not 2000 <= year <= 2100:
+            errors["year"] = "L'année doit être comprise entre 2000 et 2100."
+        if errors:
+            raise ValidationError(errors)
+        run.full_clean()
+        run.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=run,
+            changes={"year": year, "scope": scope, "region": run.region, "organisation": str(organisation or "")},
+            organisation_id=run.organisation_id,
+            message="Demande de rapport annuel",
+        )
+        run_id = run.pk
+        transaction.on_commit(lambda: build_report.enqueue(run_id))
+    return run

@@ -1,0 +1,27 @@
+"""Registration of the publication screens in the shared extension points."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from atlasia.www import extensions
+
+
+def _problem_reports_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
+    from atlasia.publication.selectors import problem_reports_for
+
+    reports = problem_reports_for(request.user, use_case)
+    if reports is None:
+        return None
+    return {"reports": list(reports[:50]), "is_public": use_case.publication_level == "public"}
+
+
+def register() -> None:
+    extensions.register_nav("Tableaux de bord", "publication_dashboard", order=20, match_prefix="/tableaux-de-bord/")
+    extensions.register_nav("Rapports annuels", "publication_report_list", order=25, match_prefix="/rapports/")
+    extensions.register_nav("Registre public", "publication_register", order=30, match_prefix="/registre/")
+    extensions.register_panel(
+        "problem_reports", "publication/_problem_reports_panel.html", _problem_reports_panel, order=80, column="main"
+    )

@@ -1,0 +1,368 @@
+"""Publication screens: dashboards and annual reports (login), public register, algorithm library and
+open data (no login). Thin views: reads through selectors, writes through services."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from atlasia.accounts import perms
+from atlasia.accounts.models import ReviewerScope
+from atlasia.publication import exporters, selectors, services
+from atlasia.publication.enums import ReportScope
+from atlasia.publication.models import ReportRun
+from atlasia.registry import reference
+from atlasia.registry.models import Organisation
+from atlasia.registry.selectors import usecases_visible_to
+from atlasia.www.forms import UseCaseFilterForm
+from atlasia.www.views import _filters_from
+
+from .forms import ProblemReportForm, RegisterSearchForm, ReportRunForm
+
+PAGE_SIZE = 20
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+# --- dashboards (login) ---------------------------------------------------------------------------
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    filters = _filters_from(request)
+    organisations = Organisation.objects.filter(
+        pk__in=usecases_visible_to(request.user).order_by().values("organisation_id")
+    ).only("slug", "name").order_by("name")
+    form = UseCaseFilterForm(request.GET or None, organisations=organisations)
+    data = selectors.figures(selectors.dashboard_usecases(request.user, filters))
+    query = request.GET.copy()
+    query.pop("sort", None)
+    return render(
+        request,
+        "publication/dashboard.html",
+        {
+            "title": "Tableaux de bord",
+            "form": form,
+            "data": data,
+            "scopes": selectors.dashboard_scopes(request.user),
+            "query_string": query.urlencode(),
+            "trend_svg": _trend_svg(data["trend"]),
+        },
+    )
+
+
+def _trend_svg(trend: list[tuple[int, int]]) -> str:
+    from atlasia.publication.aggregation import column_chart_svg
+
+    return column_chart_svg(trend, svg_id="tendance", title="Cas d'usage par année de début")
+
+
+# --- public register --------------------------------------------------------------------------------
+
+
+@login_not_required
+@require_GET
+def register_list(request: HttpRequest) -> HttpResponse:
+    form = RegisterSearchForm(request.GET or None)
+    g = request.GET
+    filters = selectors.RegisterFilters(
+        q=g.get("q", "").strip()[:200],
+        theme=g.get("theme", ""),
+        organisation_type=g.get("organisation_type", ""),
+        region=g.get("region", ""),
+    )
+    page = Paginator(selectors.register_list(filters), PAGE_SIZE).get_page(g.get("page"))
+    query = g.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "publication/register_list.html",
+        {
+            "title": "Registre public des usages de l'IA",
+            "form": form,
+            "page_obj": page,
+            "query_string": query.urlencode(),
+            "filtered": any([filters.q, filters.theme, filters.organisation_type, filters.region]),
+            "region_names": reference.region_names(),
+        },
+    )
+
+
+def _register_detail_context(request: HttpRequest, use_case: Any, form: ProblemReportForm) -> dict[str, Any]:
+    return {
+        "title": use_case.title,
+        "use_case": use_case,
+        "region_name": reference.region_names().get(use_case.organisation.region, ""),
+        "risk_category": selectors.ai_act_category_of(use_case),
+        "contacts": use_case.public_contacts,
+        "form": form,
+    }
+
+
+@login_not_required
+@require_GET
+def register_detail(request: HttpRequest, uid: str) -> HttpResponse:
+    use_case = get_object_or_404(selectors.register_detail_queryset(), uid=uid)
+    return render(
+        request, "publication/register_detail.html", _register_detail_context(request, use_case, ProblemReportForm())
+    )
+
+
+@login_not_required
+@require_POST
+def problem_report(request: HttpRequest, uid: str) -> HttpResponse:
+    use_case = get_object_or_404(selectors.register_detail_queryset(), uid=uid)
+    form = ProblemReportForm(request.POST)
+    context = _register_detail_context(request, use_case, form)
+    if request.POST.get("website"):
+        context["refusal"] = (
+            "Votre signalement n'a pas été enregistré : un champ caché, réservé à la détection des envois "
+            "automatiques, a été rempli. Si vous êtes une personne, rechargez la page et recommencez."
+        )
+        return render(request, "publication/register_detail.html", context, status=400)
+    if not form.is_valid():
+        return render(request, "publication/register_detail.html", context, status=400)
+    try:
+        services.problem_report_create(
+            use_case=use_case,
+            category=form.cleaned_data["category"],
+            description=form.cleaned_data["description"],
+            contact_email=form.cleaned_data["contact_email"],
+            client_ip=request.META.get("REMOTE_ADDR", ""),
+        )
+    except services.RateLimited as error:
+        context["refusal"] = f"Votre signalement n'a pas été enregistré. {error}"
+        return render(request, "publication/register_detail.html", context, status=429)
+    except ValidationError as error:
+        for field, errs in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+        return render(request, "publication/register_detail.html", context, status=400)
+    messages.success(
+        request,
+        "Merci : votre signalement a été transmis à l'organisation qui porte ce cas d'usage.",
+    )
+    return redirect(reverse("publication_register_detail", args=[use_case.uid]) + "#signaler")
+
+
+# --- algorithm library (public) ----------------------------------------------------------------------
+
+
+@login_not_required
+@require_GET
+def algorithm_list(request: HttpRequest) -> HttpResponse:
+    algorithms = list(selectors.public_algorithms())
+    return render(
+        request,
+        "publication/algorithm_list.html",
+        {"title": "Bibliothèque des algorithmes publics", "algorithms": algorithms},
+    )
+
+
+@login_not_required
+@require_GET
+def algorithm_detail(request: HttpRequest, uid: str) -> HttpResponse:
+    algorithm = get_object_or_404(selectors.public_algorithms(), uid=uid)
+    return render(
+        request,
+        "publication/algorithm_detail.html",
+        {"title": algorithm.name, "algorithm": algorithm, "use_cases": selectors.public_usecases_of(algorithm)},
+    )
+
+
+# --- open data (public) -------------------------------------------------------------------------------
+
+
+def _public_records(request: HttpRequest) -> list[dict[str, Any]]:
+    return exporters.records(selectors.register_export_queryset(), base_url=_base_url(request))
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@login_not_required
+@require_GET
+def open_data(request: HttpRequest) -> HttpResponse:
+    qs = selectors.register_export_queryset()
+    return render(
+        request,
+        "publication/open_data.html",
+        {
+            "title": "Données ouvertes",
+            "count": qs.count(),
+            "fields": exporters.FIELDS,
+            "licence_name": exporters.LICENCE_NAME,
+            "licence_url": exporters.LICENCE_URL,
+        },
+    )
+
+
+@login_not_required
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponse:
+    return _download(exporters.to_csv(_public_records(request), delimiter=";"), "registre.csv", "text/csv; charset=utf-8")
+
+
+@login_not_required
+@require_GET
+def export_csv_comma(request: HttpRequest) -> HttpResponse:
+    return _download(
+        exporters.to_csv(_public_records(request), delimiter=","), "registre-virgule.csv", "text/csv; charset=utf-8"
+    )
+
+
+@login_not_required
+@require_GET
+def export_json(request: HttpRequest) -> HttpResponse:
+    body = exporters.to_json(_public_records(request), base_url=_base_url(request))
+    return _download(body, "registre.json", "application/json")
+
+
+@login_not_required
+@require_GET
+def export_parquet(request: HttpRequest) -> HttpResponse:
+    return _download(exporters.to_parquet(_public_records(request)), "registre.parquet", "application/vnd.apache.parquet")
+
+
+def _ai_act_codes(use_cases: list[Any]) -> tuple[dict[int, str], dict[str, str]]:
+    from atlasia.publication import optional
+
+    found = optional.ai_act_categories([uc.pk for uc in use_cases])
+    return found if found else ({}, {})
+
+
+@login_not_required
+@require_GET
+def export_algoritmeregister(request: HttpRequest) -> HttpResponse:
+    use_cases = list(selectors.register_export_queryset())
+    codes, _labels = _ai_act_codes(use_cases)
+    body = [
+        exporters.to_algoritmeregister(uc, base_url=_base_url(request), ai_act_code=codes.get(uc.pk, ""))
+        for uc in use_cases
+    ]
+    return _download(json.dumps(body, ensure_ascii=False, indent=2).encode(), "algoritmeregister.json", "application/json")
+
+
+@login_not_required
+@require_GET
+def export_atrs(request: HttpRequest) -> HttpResponse:
+    use_cases = list(selectors.register_export_queryset())
+    codes, labels = _ai_act_codes(use_cases)
+    body = {
+        "standard": "ATRS template v3.0",
+        "records": [
+            exporters.to_atrs(uc, base_url=_base_url(request), ai_act_label=labels.get(codes.get(uc.pk, ""), ""))
+            for uc in use_cases
+        ],
+    }
+    return _download(json.dumps(body, ensure_ascii=False, indent=2).encode(), "atrs.json", "application/json")
+
+
+@login_not_required
+@require_GET
+def dcat_catalog(request: HttpRequest) -> HttpResponse:
+    qs = selectors.register_export_queryset()
+    modified = qs.aggregate(m=Max("updated_at"))["m"]
+    body = exporters.dcat_catalog(
+        base_url=_base_url(request),
+        count=qs.count(),
+        modified=modified.date() if modified else None,
+        publisher=settings.ATLASIA_INSTANCE_NAME,
+    )
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False, indent=2), content_type="application/ld+json; charset=utf-8"
+    )
+
+
+@login_not_required
+@require_GET
+def data_dictionary(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(exporters.data_dictionary(), json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+@login_not_required
+@require_GET
+def json_schema(request: HttpRequest, name: str) -> JsonResponse:
+    allowed = {"registre-public": "registre-public.schema.json", "atrs-v3": "atrs-v3.schema.json",
+               "dcat-ap": "dcat-ap.schema.json", "algoritmeregister-v1_0": "algoritmeregister-v1_0.json"}
+    if name not in allowed:
+        raise Http404
+    return JsonResponse(exporters.load_schema(allowed[name]), json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+# --- annual report (login) --------------------------------------------------------------------------
+
+
+def _runs_for(user: Any) -> Any:
+    qs = ReportRun.objects.select_related("organisation", "requested_by")
+    if perms.is_platform_admin(user) or getattr(user, "reviewer_scope", "") == ReviewerScope.NATIONAL:
+        return qs
+    return qs.filter(requested_by=user)
+
+
+@require_http_methods(["GET", "POST"])
+def report_list(request: HttpRequest) -> HttpResponse:
+    organisations = Organisation.objects.filter(
+        pk__in=usecases_visible_to(request.user).order_by().values("organisation_id")
+    ).order_by("name")
+    form = ReportRunForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.reportrun_request(
+                actor=request.user,
+                year=form.cleaned_data["year"],
+                scope=form.cleaned_data["scope"],
+                region=form.cleaned_data["region"],
+                organisation=form.cleaned_data["organisation"],
+            )
+        except ValidationError as error:
+            for field, errs in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            messages.success(request, "Le rapport est en préparation : cette page suit son avancement.")
+            return redirect("publication_report_detail", pk=run.pk)
+    runs = _runs_for(request.user)[:50]
+    return render(
+        request,
+        "publication/report_list.html",
+        {"title": "Rapports annuels de cartographie", "form": form, "runs": runs,
+         "refresh": any(not r.is_finished for r in runs), "scopes": ReportScope},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(_runs_for(request.user), pk=pk)
+    return render(
+        request, "publication/report_detail.html", {"title": str(run), "run": run, "refresh": not run.is_finished}
+    )
+
+
+@require_GET
+def report_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    run = get_object_or_404(_runs_for(request.user), pk=pk)
+    field = {"html": run.html_file, "pdf": run.pdf_file}.get(kind)
+    if not field:
+        raise Http404
+    content_type = "text/html; charset=utf-8" if kind == "html" else "application/pdf"
+    filename = f"cartographie-ia-{run.year}-{run.pk}.{kind}"
+    response = FileResponse(field.open("rb"), content_type=content_type, as_attachment=kind == "pdf", filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
