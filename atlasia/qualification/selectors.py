@@ -1,0 +1,163 @@
+"""Reads of qualifications, scoped to what the user may see (a forbidden record is simply absent).
+
+``latest_result(use_case)`` is the contract other modules rely on (the lifecycle gates): the engine's
+output of the latest completed version, or ``None`` when the use case has never been qualified.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from atlasia.core.qualification import CURRENT_LAW_VERSION
+from atlasia.registry.models import UseCase
+from atlasia.registry.selectors import usecases_visible_to
+
+from .enums import Category
+from .models import Qualification, QualificationDraft
+
+
+def latest_qualification(use_case: UseCase) -> Qualification | None:
+    """The latest completed version of ``use_case``, or ``None``."""
+    return (
+        Qualification.objects.filter(use_case=use_case).select_related("completed_by").order_by("-version").first()
+    )
+
+
+def latest_result(use_case: UseCase) -> dict[str, Any] | None:
+    """The engine's output (qualification-spec §4) of the latest completed version, or ``None``."""
+    latest = Qualification.objects.filter(use_case=use_case).order_by("-version").values_list("result", flat=True)
+    return next(iter(latest[:1]), None)
+
+
+def versions_of(use_case: UseCase) -> QuerySet[Qualification]:
+    return Qualification.objects.filter(use_case=use_case).select_related("completed_by").order_by("-version")
+
+
+def version_of(use_case: UseCase, version: int) -> Qualification | None:
+    return versions_of(use_case).filter(version=version).first()
+
+
+def draft_answers(use_case: UseCase) -> dict[str, Any]:
+    """The draft's answers; without a draft, the latest version's answers (to revise them)."""
+    draft = QualificationDraft.objects.filter(use_case=use_case).values_list("answers", flat=True).first()
+    if draft is not None:
+        return dict(draft)
+    latest = latest_qualification(use_case)
+    return dict(latest.answers) if latest else {}
+
+
+def draft_of(use_case: UseCase) -> QualificationDraft | None:
+    return QualificationDraft.objects.filter(use_case=use_case).select_related("updated_by").first()
+
+
+def is_outdated(qualification: Qualification | None) -> bool:
+    """« À revoir »: computed under an older law version than the current one."""
+    return qualification is not None and qualification.law_version != CURRENT_LAW_VERSION
+
+
+def latest_qualifications_visible_to(user: Any) -> QuerySet[Qualification]:
+    """The latest version of every use case the user may read."""
+    return (
+        Qualification.objects.latest_per_use_case()
+        .filter(use_case__in=usecases_visible_to(user))
+        .select_related("use_case", "use_case__organisation")
+    )
+
+
+def to_review(qs: QuerySet[Qualification]) -> QuerySet[Qualification]:
+    """The records of ``qs`` qualified under an older law version (flag « à revoir »)."""
+    return qs.exclude(law_version=CURRENT_LAW_VERSION)
+
+
+@dataclass(frozen=True)
+class PortfolioCounts:
+    total_visible: int
+    qualified: int
+    not_qualified: int
+    to_review: int
+    by_category: list[tuple[str, str, int]]  # (code, label, count), every category in display order
+
+    def as_dict(self) -> dict[str, int]:
+        return {code: n for code, _label, n in self.by_category}
+
+
+def portfolio_counts(user: Any, category: str | None = None) -> PortfolioCounts:
+    """Counts by AI Act category of the latest qualification of every use case the user may read.
+
+    With ``category``, only that category is counted (the other counts are zero).
+    """
+    latest = latest_qualifications_visible_to(user)
+    qualified_all = latest.count()
+    if category:
+        latest = latest.filter(category=category)
+    counted = dict(latest.order_by().values_list("category").annotate(n=Count("id")).values_list("category", "n"))
+    by_category = [(c.value, str(c.label), counted.get(c.value, 0)) for c in Category]
+    visible = usecases_visible_to(user).count()
+    return PortfolioCounts(
+        total_visible=visible,
+        qualified=sum(counted.values()),
+        not_qualified=visible - qualified_all,
+        to_review=to_review(latest).count(),
+        by_category=by_category,
+    )
+
+
+@dataclass(frozen=True)
+class DueObligation:
+    date: dt.date
+    article: str
+    title_fr: str
+    obligation_id: str
+    role: str
+    use_case: UseCase
+    qualification: Qualification
+    category: str
+
+    @property
+    def applicable(self) -> bool:
+        """Already applicable on today's date."""
+        return self.date <= dt.date.today()
+
+
+def obligations_due(
+    user: Any,
+    until: dt.date | None = None,
+    *,
+    since: dt.date | None = None,
+    category: str | None = None,
+) -> list[DueObligation]:
+    """Dated obligations of the latest qualification of every visible use case, by date then use case.
+
+    ``until``/``since`` bound the dates (inclusive); an obligation without a date in the law version
+    (``applies_from`` null) is left out: it has no due date to show.
+    """
+    latest = latest_qualifications_visible_to(user)
+    if category:
+        latest = latest.filter(category=category)
+    rows: list[DueObligation] = []
+    for qualification in latest:
+        for item in (qualification.result.get("ai_act") or {}).get("obligations") or []:
+            when = item.get("applies_from")
+            if not when:
+                continue
+            day = dt.date.fromisoformat(when)
+            if (until and day > until) or (since and day < since):
+                continue
+            rows.append(
+                DueObligation(
+                    date=day,
+                    article=item.get("article", ""),
+                    title_fr=item.get("title_fr", ""),
+                    obligation_id=item.get("id", ""),
+                    role=item.get("role", ""),
+                    use_case=qualification.use_case,
+                    qualification=qualification,
+                    category=qualification.category,
+                )
+            )
+    rows.sort(key=lambda r: (r.date, r.use_case.title.lower(), r.use_case.pk, r.article))
+    return rows
