@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("atlasia.www.urls")),
     path("", include("atlasia.www.publication.urls")),
     path("", include("atlasia.www.lifecycle.urls")),
+    path("", include("atlasia.www.qualification.urls")),
 ]

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "atlasia.registry",
     "atlasia.publication",
     "atlasia.lifecycle",
+    "atlasia.qualification",
     "atlasia.www",
 ]
 

@@ -11,6 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("load_catalogue", stdout=self.stdout)
+        call_command("qualify_catalogue", stdout=self.stdout)
         accounts = create_demo_accounts()
         self.stdout.write("\nComptes de démonstration (mot de passe commun : %s)" % DEMO_PASSWORD)
         for account, where in accounts:
