@@ -69,8 +69,13 @@ def main() -> None:
     for i in range(args.orgs):
         dep = rng.choice(departments)
         organisations.append(
-            Organisation(name=f"Organisation {i:03d}", slug=f"org-{i:03d}", type=rng.choice(types),
-                         region=dep["region"], department=dep["code"])
+            Organisation(
+                name=f"Organisation {i:03d}",
+                slug=f"org-{i:03d}",
+                type=rng.choice(types),
+                region=dep["region"],
+                department=dep["code"],
+            )
         )
     Organisation.objects.bulk_create(organisations)
     organisations = list(Organisation.objects.all())
@@ -80,9 +85,13 @@ def main() -> None:
     t0 = time.perf_counter()
     batch = [
         UseCase(
-            title=f"Cas d'usage {i:05d}", summary="Résumé " * 20, theme=rng.choice(themes),
-            ai_technique=rng.choice(techniques), organisation=rng.choice(organisations),
-            status=rng.choice(statuses), publication_level=rng.choice(levels),
+            title=f"Cas d'usage {i:05d}",
+            summary="Résumé " * 20,
+            theme=rng.choice(themes),
+            ai_technique=rng.choice(techniques),
+            organisation=rng.choice(organisations),
+            status=rng.choice(statuses),
+            publication_level=rng.choice(levels),
         )
         for i in range(args.records)
     ]
@@ -113,10 +122,15 @@ def main() -> None:
         client = Client()
         client.force_login(user)
         minimal = measure(client, ["/healthz"])
-        lists = measure(client, [
-            "/cas-d-usage/?status=deployed", "/cas-d-usage/?theme=fraude_controle&sort=title",
-            "/cas-d-usage/?region=32&page=2", "/cas-d-usage/?publication_level=public&sort=-title",
-        ])
+        lists = measure(
+            client,
+            [
+                "/cas-d-usage/?status=deployed",
+                "/cas-d-usage/?theme=fraude_controle&sort=title",
+                "/cas-d-usage/?region=32&page=2",
+                "/cas-d-usage/?publication_level=public&sort=-title",
+            ],
+        )
         visible_ids = list(usecases_visible_to(user).order_by("pk").values_list("pk", flat=True))
         detail_ids = visible_ids[:: max(1, len(visible_ids) // 500)]
         details = measure(client, [f"/cas-d-usage/{pk}/" for pk in detail_ids])
@@ -127,16 +141,22 @@ def main() -> None:
             "minimal_view_ms": {"p50": round(base_p50, 2), "p95": round(base_p95, 2)},
             "list_ms": {"p50": round(percentile(lists, 50), 2), "p95": round(percentile(lists, 95), 2)},
             "detail_ms": {"p50": round(percentile(details, 50), 2), "p95": round(percentile(details, 95), 2)},
-            "list_ratio_to_minimal": {"p50": round(percentile(lists, 50) / base_p50, 1),
-                                      "p95": round(percentile(lists, 95) / base_p95, 1)},
-            "detail_ratio_to_minimal": {"p50": round(percentile(details, 50) / base_p50, 1),
-                                        "p95": round(percentile(details, 95) / base_p95, 1)},
+            "list_ratio_to_minimal": {
+                "p50": round(percentile(lists, 50) / base_p50, 1),
+                "p95": round(percentile(lists, 95) / base_p95, 1),
+            },
+            "detail_ratio_to_minimal": {
+                "p50": round(percentile(details, 50) / base_p50, 1),
+                "p95": round(percentile(details, 95) / base_p95, 1),
+            },
             "list_sql_queries": len(queries.captured_queries),
             "mean_list_ms": round(statistics.mean(lists), 2),
         }
     report = {
         "benchmark": "registry list and detail pages",
-        "records": args.records, "organisations": args.orgs, "requests_per_page": args.requests,
+        "records": args.records,
+        "organisations": args.orgs,
+        "requests_per_page": args.requests,
         "bulk_load_seconds": round(load_seconds, 2),
         "database": "PostgreSQL " + connection.cursor().connection.info.server_version.__str__(),
         "python": platform.python_version(),

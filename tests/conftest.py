@@ -44,7 +44,9 @@ def make_user(db: Any) -> Callable[..., User]:
 
     def _make(org: Organisation | None = None, role: str | None = None, **kwargs: Any) -> User:
         counter["n"] += 1
-        user = User.objects.create_user(username=kwargs.pop("username", f"user{counter['n']}"), password="pw-123456789", **kwargs)
+        user = User.objects.create_user(
+            username=kwargs.pop("username", f"user{counter['n']}"), password="pw-123456789", **kwargs
+        )
         if org is not None and role is not None:
             Membership.objects.create(user=user, organisation=org, role=role)
         return user
@@ -73,7 +75,11 @@ def make_usecase(reference: None) -> Callable[..., UseCase]:
 
 
 @pytest.fixture
-def world(make_org: Callable[..., Organisation], make_user: Callable[..., User], make_usecase: Callable[..., UseCase]) -> dict[str, Any]:
+def world(
+    make_org: Callable[..., Organisation],
+    make_user: Callable[..., User],
+    make_usecase: Callable[..., UseCase],
+) -> dict[str, Any]:
     """Two organisations in two regions, one user per role, records at each publication level."""
     org_a = make_org(name="CHU de Lille", slug="chu-lille", type="hospital", region="32", department="59")
     org_b = make_org(name="CAF de la Gironde", slug="caf-gironde", type="cnaf", region="75", department="33")

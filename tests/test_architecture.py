@@ -127,7 +127,9 @@ def _settings_process(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 def test_production_refuses_to_start_without_a_secret_key() -> None:
-    result = _settings_process({"ATLASIA_ALLOWED_HOSTS": "atlas.example.fr", "DATABASE_URL": "postgres://x@h/db"})
+    result = _settings_process(
+        {"ATLASIA_ALLOWED_HOSTS": "atlas.example.fr", "DATABASE_URL": "postgres://x@h/db"}
+    )
     assert result.returncode != 0 and "ATLASIA_SECRET_KEY" in result.stderr
 
 
@@ -138,6 +140,10 @@ def test_production_refuses_to_start_without_allowed_hosts() -> None:
 
 def test_production_starts_with_its_secrets() -> None:
     result = _settings_process(
-        {"ATLASIA_SECRET_KEY": "k" * 50, "ATLASIA_ALLOWED_HOSTS": "atlas.example.fr", "DATABASE_URL": "postgres://x@h/db"}
+        {
+            "ATLASIA_SECRET_KEY": "k" * 50,
+            "ATLASIA_ALLOWED_HOSTS": "atlas.example.fr",
+            "DATABASE_URL": "postgres://x@h/db",
+        }
     )
     assert result.returncode == 0, result.stderr

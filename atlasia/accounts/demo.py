@@ -28,14 +28,40 @@ class DemoAccount:
 
 DEMO_ACCOUNTS = [
     DemoAccount("admin", "Camille", "Admin", "administratrice de la plateforme", platform_admin=True),
-    DemoAccount("national", "Nadia", "Cnsa", "équipe nationale (lit tout, priorise, publie)", reviewer_scope=ReviewerScope.NATIONAL),
-    DemoAccount("region-hdf", "Hugo", "Ars", "équipe régionale Hauts-de-France (lit sa région)",
-                reviewer_scope=ReviewerScope.REGIONAL, reviewer_region="32"),
+    DemoAccount(
+        "national",
+        "Nadia",
+        "Cnsa",
+        "équipe nationale (lit tout, priorise, publie)",
+        reviewer_scope=ReviewerScope.NATIONAL,
+    ),
+    DemoAccount(
+        "region-hdf",
+        "Hugo",
+        "Ars",
+        "équipe régionale Hauts-de-France (lit sa région)",
+        reviewer_scope=ReviewerScope.REGIONAL,
+        reviewer_region="32",
+    ),
     DemoAccount("referent-caf", "Rachel", "Caf", "référente IA de la Cnaf", org_type="cnaf", role="referent"),
     DemoAccount("agent-caf", "Alain", "Caf", "contributeur à la Cnaf", org_type="cnaf", role="contributor"),
     DemoAccount("dpo-caf", "Diane", "Caf", "DPO de la Cnaf", org_type="cnaf", role="dpo"),
-    DemoAccount("admin-caf", "Olivier", "Caf", "administrateur de l'organisation Cnaf", org_type="cnaf", role="org_admin"),
-    DemoAccount("referent-hopital", "Hélène", "Hopital", "référente IA d'un hôpital", org_type="hospital", role="referent"),
+    DemoAccount(
+        "admin-caf",
+        "Olivier",
+        "Caf",
+        "administrateur de l'organisation Cnaf",
+        org_type="cnaf",
+        role="org_admin",
+    ),
+    DemoAccount(
+        "referent-hopital",
+        "Hélène",
+        "Hopital",
+        "référente IA d'un hôpital",
+        org_type="hospital",
+        role="referent",
+    ),
     DemoAccount("agent-mdph", "Marc", "Mdph", "contributeur d'une MDPH", org_type="mdph", role="contributor"),
 ]
 
@@ -44,7 +70,7 @@ def _organisation_for(org_type: str) -> Organisation:
     # Prefer the head of a network (no parent) with the most use cases, so the demo has content.
     from django.db.models import Count
 
-    organisation = (
+    organisation: Organisation | None = (
         Organisation.objects.filter(type=org_type, country="FR")
         .annotate(n=Count("use_cases"))
         .order_by("parent_id", "-n", "name")

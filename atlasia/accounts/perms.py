@@ -40,7 +40,9 @@ def organisation_ids_with(user: Any, action: Action) -> set[int]:
     """Organisations where the user holds, through a membership, a role allowing ``action``."""
     if not user.is_authenticated:
         return set()
-    return {org_id for org_id, roles in _memberships(user).items() if any(role_allows(r, action) for r in roles)}
+    return {
+        org_id for org_id, roles in _memberships(user).items() if any(role_allows(r, action) for r in roles)
+    }
 
 
 def roles_for(user: Any, organisation: Any) -> set[Role]:

@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from .models import AITechnique, Algorithm, Attachment, Contact, DataCategory, Organisation, Pillar, Source, Theme, UseCase
+from .models import (
+    AITechnique,
+    Algorithm,
+    Attachment,
+    Contact,
+    DataCategory,
+    Organisation,
+    Pillar,
+    Source,
+    Theme,
+    UseCase,
+)
 
 
 @admin.register(Organisation)

@@ -17,7 +17,7 @@ from atlasia.audit.services import audit_record
 
 from .models import AITechnique, Algorithm, DataCategory, Organisation, Pillar, Source, Theme, UseCase
 
-REFERENCE_MODELS = {
+REFERENCE_MODELS: dict[str, Any] = {
     "themes": Theme,
     "pillars": Pillar,
     "ai_techniques": AITechnique,

@@ -170,15 +170,26 @@ class UseCase(models.Model):
     expected_benefits = models.TextField(_("bénéfices attendus"), blank=True)
     theme = models.ForeignKey(Theme, verbose_name=_("thème"), on_delete=models.PROTECT, related_name="+")
     pillar = models.ForeignKey(
-        Pillar, verbose_name=_("axe stratégique"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Pillar,
+        verbose_name=_("axe stratégique"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     tags = models.JSONField(_("mots-clés"), default=list, blank=True)
     # Who
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation porteuse"), on_delete=models.PROTECT, related_name="use_cases"
+        Organisation,
+        verbose_name=_("organisation porteuse"),
+        on_delete=models.PROTECT,
+        related_name="use_cases",
     )
     partner_organisations = models.ManyToManyField(
-        Organisation, verbose_name=_("organisations partenaires"), blank=True, related_name="partner_use_cases"
+        Organisation,
+        verbose_name=_("organisations partenaires"),
+        blank=True,
+        related_name="partner_use_cases",
     )
     partners_other = models.TextField(_("autres partenaires"), blank=True)
     sites = models.TextField(_("sites"), blank=True)
@@ -224,9 +235,7 @@ class UseCase(models.Model):
         choices=PublicationLevel.choices,
         default=PublicationLevel.INTERNAL,
     )
-    from_public_sources = models.BooleanField(
-        _("construit à partir de sources publiques"), default=False
-    )
+    from_public_sources = models.BooleanField(_("construit à partir de sources publiques"), default=False)
     catalogue_slug = models.SlugField(max_length=100, blank=True, db_index=True)
     # Bookkeeping
     created_by = models.ForeignKey(

@@ -105,9 +105,19 @@ def usecase_list(user: Any, filters: UseCaseFilters) -> QuerySet[UseCase]:
 
 
 def usecase_detail_queryset(user: Any) -> QuerySet[UseCase]:
-    return usecases_visible_to(user).select_related(
-        "organisation", "organisation__parent", "theme", "pillar", "ai_technique", "algorithm", "created_by"
-    ).prefetch_related("data_categories", "partner_organisations", "contacts", "sources", "attachments")
+    return (
+        usecases_visible_to(user)
+        .select_related(
+            "organisation",
+            "organisation__parent",
+            "theme",
+            "pillar",
+            "ai_technique",
+            "algorithm",
+            "created_by",
+        )
+        .prefetch_related("data_categories", "partner_organisations", "contacts", "sources", "attachments")
+    )
 
 
 def home_counts(user: Any) -> dict[str, Any]:
@@ -115,7 +125,10 @@ def home_counts(user: Any) -> dict[str, Any]:
     qs = usecases_visible_to(user)
     by_status = dict(qs.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     by_level = dict(
-        qs.order_by().values_list("publication_level").annotate(n=Count("id")).values_list("publication_level", "n")
+        qs.order_by()
+        .values_list("publication_level")
+        .annotate(n=Count("id"))
+        .values_list("publication_level", "n")
     )
     by_theme = list(
         qs.order_by()

@@ -3,7 +3,7 @@ records the audit row in one transaction; a refusal changes nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -66,7 +66,11 @@ def organisation_update(*, actor: Any, organisation: Organisation, data: Mapping
     changes = diff(before, snapshot(organisation))
     if changes:
         audit_record(
-            actor=actor, action=AuditAction.UPDATE, obj=organisation, changes=changes, organisation_id=organisation.pk
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=organisation,
+            changes=changes,
+            organisation_id=organisation.pk,
         )
     return organisation
 
@@ -161,7 +165,7 @@ def _delete_files(names: Iterable[str]) -> None:
 @transaction.atomic
 def attachment_add(*, actor: Any, use_case: UseCase, uploaded: UploadedFile, title: str = "") -> Attachment:
     _require(actor, Action.ATTACHMENT_UPLOAD, use_case.organisation)
-    checked = check_upload(uploaded.name or "fichier", uploaded.size or 0, uploaded.file)
+    checked = check_upload(uploaded.name or "fichier", uploaded.size or 0, uploaded.file)  # type: ignore[arg-type]
     attachment = Attachment(
         use_case=use_case,
         title=(title or uploaded.name or "Pièce jointe")[:200],
@@ -207,7 +211,7 @@ def attachment_delete(*, actor: Any, attachment: Attachment) -> None:
 
 
 @transaction.atomic
-def contacts_replace(*, actor: Any, use_case: UseCase, contacts: list[Mapping[str, Any]]) -> None:
+def contacts_replace(*, actor: Any, use_case: UseCase, contacts: Sequence[Mapping[str, Any]]) -> None:
     """Replace the contacts of a use case by ``contacts`` (from the edit form's contact lines)."""
     _require(actor, Action.USECASE_EDIT, use_case.organisation)
     before = [f"{c.role} {c.name} {c.email}".strip() for c in use_case.contacts.order_by("id")]
@@ -231,7 +235,7 @@ def contacts_replace(*, actor: Any, use_case: UseCase, contacts: list[Mapping[st
 
 
 @transaction.atomic
-def sources_replace(*, actor: Any, use_case: UseCase, sources: list[Mapping[str, Any]]) -> None:
+def sources_replace(*, actor: Any, use_case: UseCase, sources: Sequence[Mapping[str, Any]]) -> None:
     _require(actor, Action.USECASE_EDIT, use_case.organisation)
     before = sorted(s.url for s in use_case.sources.all())
     objects = []

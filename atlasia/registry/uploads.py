@@ -33,6 +33,8 @@ class CheckedUpload:
 
 
 def _human(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} Ko"
     return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
 
 

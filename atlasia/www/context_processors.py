@@ -15,7 +15,9 @@ from . import extensions
 
 class _SiteConfig:
     site_title = settings.ATLASIA_SITE_TITLE
-    site_tagline = "Cartographier, qualifier, piloter et publier les usages de l'IA en santé et protection sociale"
+    site_tagline = (
+        "Cartographier, qualifier, piloter et publier les usages de l'IA en santé et protection sociale"
+    )
     footer_description = (
         "Atlas IA est un logiciel libre pour les organismes publics de santé, du médico-social et de la "
         "protection sociale. Les résultats de qualification sont une aide et non un avis juridique."

@@ -50,7 +50,9 @@ NAV_ITEMS: dict[str, NavItem] = {}
 TABS: dict[str, Tab] = {}
 
 
-def register_panel(key: str, template: str, context: ContextFn, order: int = 100, column: str = "main") -> None:
+def register_panel(
+    key: str, template: str, context: ContextFn, order: int = 100, column: str = "main"
+) -> None:
     PANELS[key] = Panel(key, template, context, order, column)
 
 

@@ -15,11 +15,31 @@ from atlasia.registry.enums import OrganisationType, PublicationLevel, Status
 from atlasia.registry.models import AITechnique, Organisation, Theme, UseCase
 
 USECASE_SECTIONS: list[tuple[str, str, list[str]]] = [
-    ("identite", "Le cas d'usage", ["title", "summary", "problem", "expected_benefits", "theme", "pillar", "tags_text"]),
-    ("porteurs", "Qui le porte", ["organisation", "partner_organisations", "partners_other", "sites", "target_population"]),
-    ("technique", "Comment il fonctionne", ["ai_technique", "provider_type", "provider_name", "algorithm", "human_oversight"]),
-    ("donnees", "Les données utilisées", ["personal_data", "health_data", "data_categories", "data_sources", "data_volume", "hosting"]),
-    ("calendrier", "Étape, calendrier et coûts", ["status", "start_date", "end_date", "dates_note", "cost_eur", "funding", "next_review_date"]),
+    (
+        "identite",
+        "Le cas d'usage",
+        ["title", "summary", "problem", "expected_benefits", "theme", "pillar", "tags_text"],
+    ),
+    (
+        "porteurs",
+        "Qui le porte",
+        ["organisation", "partner_organisations", "partners_other", "sites", "target_population"],
+    ),
+    (
+        "technique",
+        "Comment il fonctionne",
+        ["ai_technique", "provider_type", "provider_name", "algorithm", "human_oversight"],
+    ),
+    (
+        "donnees",
+        "Les données utilisées",
+        ["personal_data", "health_data", "data_categories", "data_sources", "data_volume", "hosting"],
+    ),
+    (
+        "calendrier",
+        "Étape, calendrier et coûts",
+        ["status", "start_date", "end_date", "dates_note", "cost_eur", "funding", "next_review_date"],
+    ),
     ("publication", "Publication", ["publication_level"]),
 ]
 
@@ -41,11 +61,35 @@ class UseCaseForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = UseCase
         fields = [
-            "title", "summary", "problem", "expected_benefits", "theme", "pillar",
-            "organisation", "partner_organisations", "partners_other", "sites", "target_population",
-            "ai_technique", "provider_type", "provider_name", "algorithm", "human_oversight",
-            "personal_data", "health_data", "data_categories", "data_sources", "data_volume", "hosting",
-            "status", "start_date", "end_date", "dates_note", "cost_eur", "funding", "next_review_date",
+            "title",
+            "summary",
+            "problem",
+            "expected_benefits",
+            "theme",
+            "pillar",
+            "organisation",
+            "partner_organisations",
+            "partners_other",
+            "sites",
+            "target_population",
+            "ai_technique",
+            "provider_type",
+            "provider_name",
+            "algorithm",
+            "human_oversight",
+            "personal_data",
+            "health_data",
+            "data_categories",
+            "data_sources",
+            "data_volume",
+            "hosting",
+            "status",
+            "start_date",
+            "end_date",
+            "dates_note",
+            "cost_eur",
+            "funding",
+            "next_review_date",
             "publication_level",
         ]
         widgets = {
@@ -74,17 +118,19 @@ class UseCaseForm(DsfrBaseForm, forms.ModelForm):
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if organisations is not None:
-            self.fields["organisation"].queryset = organisations
+            self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
             if organisations.count() == 1 and not self.instance.pk:
                 self.fields["organisation"].initial = organisations.first()
-        self.fields["partner_organisations"].queryset = Organisation.objects.order_by("name")
-        self.fields["theme"].queryset = Theme.objects.order_by("position")
-        self.fields["ai_technique"].queryset = AITechnique.objects.order_by("position")
+        self.fields["partner_organisations"].queryset = Organisation.objects.order_by("name")  # type: ignore[attr-defined]
+        self.fields["theme"].queryset = Theme.objects.order_by("position")  # type: ignore[attr-defined]
+        self.fields["ai_technique"].queryset = AITechnique.objects.order_by("position")  # type: ignore[attr-defined]
         if self.instance.pk:
             self.fields["tags_text"].initial = ", ".join(self.instance.tags or [])
         for name in ("start_date", "end_date", "next_review_date"):
             self.fields[name].error_messages["invalid"] = "Saisissez une date valide, au format JJ/MM/AAAA."
-        self.fields["cost_eur"].error_messages["invalid"] = "Saisissez un montant en euros, par exemple 125000."
+        self.fields["cost_eur"].error_messages["invalid"] = (
+            "Saisissez un montant en euros, par exemple 125000."
+        )
 
     def clean_tags_text(self) -> list[str]:
         raw = self.cleaned_data.get("tags_text") or ""
@@ -173,5 +219,16 @@ class OrganisationForm(DsfrBaseForm, forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "type", "siren", "finess", "region", "department", "parent", "city", "website", "description"]
+        fields = [
+            "name",
+            "type",
+            "siren",
+            "finess",
+            "region",
+            "department",
+            "parent",
+            "city",
+            "website",
+            "description",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}

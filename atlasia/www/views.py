@@ -33,14 +33,21 @@ def home(request: HttpRequest) -> HttpResponse:
     counts = selectors.home_counts(request.user)
     status_labels = dict(UseCase._meta.get_field("status").choices)  # type: ignore[arg-type]
     by_status = [
-        {"code": code, "label": label, "n": counts["by_status"].get(code, 0)} for code, label in status_labels.items()
+        {"code": code, "label": label, "n": counts["by_status"].get(code, 0)}
+        for code, label in status_labels.items()
     ]
     recent = selectors.usecases_visible_to(request.user).select_related("organisation", "theme")[:6]
     memberships = request.user.memberships.select_related("organisation").order_by("organisation__name")  # type: ignore[union-attr]
     return render(
         request,
         "www/home.html",
-        {"counts": counts, "by_status": by_status, "recent": recent, "memberships": memberships, "title": "Accueil"},
+        {
+            "counts": counts,
+            "by_status": by_status,
+            "recent": recent,
+            "memberships": memberships,
+            "title": "Accueil",
+        },
     )
 
 
@@ -62,9 +69,13 @@ def _filters_from(request: HttpRequest) -> selectors.UseCaseFilters:
 @require_GET
 def usecase_list(request: HttpRequest) -> HttpResponse:
     filters = _filters_from(request)
-    organisations = Organisation.objects.filter(
-        pk__in=selectors.usecases_visible_to(request.user).order_by().values("organisation_id")
-    ).only("slug", "name").order_by("name")
+    organisations = (
+        Organisation.objects.filter(
+            pk__in=selectors.usecases_visible_to(request.user).order_by().values("organisation_id")
+        )
+        .only("slug", "name")
+        .order_by("name")
+    )
     form = UseCaseFilterForm(request.GET or None, organisations=organisations)
     qs = selectors.usecase_list(request.user, filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -77,9 +88,19 @@ def usecase_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "query_string": query.urlencode(),
-            "active_filters": any(getattr(filters, f) for f in ("q", "theme", "status", "organisation",
-                                                               "organisation_type", "region", "technique",
-                                                               "publication_level")),
+            "active_filters": any(
+                getattr(filters, f)
+                for f in (
+                    "q",
+                    "theme",
+                    "status",
+                    "organisation",
+                    "organisation_type",
+                    "region",
+                    "technique",
+                    "publication_level",
+                )
+            ),
             "title": "Cas d'usage",
         },
     )
@@ -141,9 +162,13 @@ def usecase_create(request: HttpRequest) -> HttpResponse:
         try:
             with transaction.atomic():
                 use_case = services.usecase_create(
-                    actor=request.user, organisation=form.cleaned_data["organisation"], data=form.service_data()
+                    actor=request.user,
+                    organisation=form.cleaned_data["organisation"],
+                    data=form.service_data(),
                 )
-                services.contacts_replace(actor=request.user, use_case=use_case, contacts=_contact_rows(contacts))
+                services.contacts_replace(
+                    actor=request.user, use_case=use_case, contacts=_contact_rows(contacts)
+                )
         except ValidationError as error:
             _attach_errors(form, error)
         else:
@@ -185,7 +210,9 @@ def usecase_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             with transaction.atomic():
                 services.usecase_update(actor=request.user, use_case=fresh, data=form.service_data())
-                services.contacts_replace(actor=request.user, use_case=fresh, contacts=_contact_rows(contacts))
+                services.contacts_replace(
+                    actor=request.user, use_case=fresh, contacts=_contact_rows(contacts)
+                )
         except ValidationError as error:
             _attach_errors(form, error)
         else:
@@ -209,7 +236,9 @@ def usecase_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.usecase_delete(actor=request.user, use_case=use_case)
         messages.success(request, f"Le cas d'usage « {title} » a été supprimé.")
         return redirect("usecase_list")
-    return render(request, "www/usecase_delete.html", {"use_case": use_case, "title": "Supprimer un cas d'usage"})
+    return render(
+        request, "www/usecase_delete.html", {"use_case": use_case, "title": "Supprimer un cas d'usage"}
+    )
 
 
 @require_POST
@@ -221,7 +250,10 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.attachment_add(
-                actor=request.user, use_case=use_case, uploaded=form.cleaned_data["file"], title=form.cleaned_data["title"]
+                actor=request.user,
+                use_case=use_case,
+                uploaded=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
             )
         except ValidationError as error:
             for message in error.messages:
@@ -241,7 +273,10 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Fi
     attachment = get_object_or_404(Attachment, pk=attachment_id, use_case=use_case)
     content_type = attachment.content_type or mimetypes.guess_type(attachment.original_name)[0]
     response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name, content_type=content_type
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -269,7 +304,8 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         organisations = organisations.filter(Q(name__icontains=q) | Q(siren=q) | Q(finess=q))
     page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request, "www/organisation_list.html",
+        request,
+        "www/organisation_list.html",
         {"page_obj": page, "q": q, "region_names": reference.region_names(), "title": "Organisations"},
     )
 
@@ -302,9 +338,11 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(selectors.organisations_for(request.user, Action.ORGANISATION_EDIT), slug=slug)
+    organisation = get_object_or_404(
+        selectors.organisations_for(request.user, Action.ORGANISATION_EDIT), slug=slug
+    )
     form = OrganisationForm(request.POST or None, instance=organisation)
-    form.fields["parent"].queryset = Organisation.objects.exclude(pk=organisation.pk).order_by("name")
+    form.fields["parent"].queryset = Organisation.objects.exclude(pk=organisation.pk).order_by("name")  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items()}
         fresh = Organisation.objects.get(pk=organisation.pk)
@@ -316,7 +354,9 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, "La fiche de l'organisation a été enregistrée.")
             return redirect("organisation_detail", slug=organisation.slug)
     return render(
-        request, "www/organisation_form.html", {"form": form, "organisation": organisation, "title": "Modifier l'organisation"},
+        request,
+        "www/organisation_form.html",
+        {"form": form, "organisation": organisation, "title": "Modifier l'organisation"},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -24,7 +24,9 @@ ALLOWED_HOSTS = [h for h in _mandatory("ATLASIA_ALLOWED_HOSTS").split(",") if h.
 if not env.str("DATABASE_URL", default=""):
     raise ImproperlyConfigured("DATABASE_URL est obligatoire en production (PostgreSQL).")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-    raise ImproperlyConfigured("La production fonctionne sur PostgreSQL : DATABASE_URL doit commencer par postgres://.")
+    raise ImproperlyConfigured(
+        "La production fonctionne sur PostgreSQL : DATABASE_URL doit commencer par postgres://."
+    )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("ATLASIA_CONN_MAX_AGE", default=60)
 
 SESSION_COOKIE_SECURE = True

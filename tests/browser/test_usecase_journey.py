@@ -13,7 +13,9 @@ from atlasia.registry.models import Organisation
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not pathlib.Path(CHROMIUM).exists(), reason="Debian's Chromium is not installed (make browser)"),
+    pytest.mark.skipif(
+        not pathlib.Path(CHROMIUM).exists(), reason="Debian's Chromium is not installed (make browser)"
+    ),
 ]
 
 
@@ -26,8 +28,15 @@ def browser_page() -> Any:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         page = browser.new_page(locale="fr-FR")
         yield page
@@ -37,8 +46,12 @@ def browser_page() -> Any:
 @pytest.mark.django_db(transaction=True)
 def test_log_in_create_a_use_case_and_find_it_in_the_list(live_server: Any, browser_page: Any) -> None:
     load_reference()
-    organisation = Organisation.objects.create(name="MDPH du Nord", slug="mdph-nord", type="mdph", region="32", department="59")
-    user = User.objects.create_user(username="marie", password="Mot-de-passe-2026", first_name="Marie", last_name="Curie")
+    organisation = Organisation.objects.create(
+        name="MDPH du Nord", slug="mdph-nord", type="mdph", region="32", department="59"
+    )
+    user = User.objects.create_user(
+        username="marie", password="Mot-de-passe-2026", first_name="Marie", last_name="Curie"
+    )
     Membership.objects.create(user=user, organisation=organisation, role="contributor")
 
     page = browser_page

@@ -38,7 +38,9 @@ def test_create_writes_the_record_and_one_audit_row_with_new_values(world: dict[
 
 def test_update_records_old_and_new_values_only_for_changed_fields(world: dict[str, Any]) -> None:
     record = world["records"]["a_internal"]
-    services.usecase_update(actor=world["users"]["referent"], use_case=record, data={"title": "Nouveau titre"})
+    services.usecase_update(
+        actor=world["users"]["referent"], use_case=record, data={"title": "Nouveau titre"}
+    )
     entry = AuditEntry.objects.get(use_case_id=record.pk, action="update")
     assert entry.changes == {"title": ["Triage interne A", "Nouveau titre"]}
 
@@ -60,7 +62,9 @@ def test_update_with_dates_out_of_order_is_refused_and_nothing_changes(world: di
 def test_contributor_cannot_publish(world: dict[str, Any]) -> None:
     with pytest.raises(ValidationError) as error:
         services.usecase_create(
-            actor=world["users"]["contributor"], organisation=world["org_a"], data=_data(publication_level="public")
+            actor=world["users"]["contributor"],
+            organisation=world["org_a"],
+            data=_data(publication_level="public"),
         )
     assert "niveau de publication" in str(error.value)
     assert not UseCase.objects.filter(title="Aide à la régulation").exists()
@@ -103,7 +107,9 @@ def test_contributor_cannot_delete(world: dict[str, Any]) -> None:
     assert UseCase.objects.filter(pk=world["records"]["a_internal"].pk).exists()
 
 
-def test_audit_row_is_rolled_back_with_the_change(world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_audit_row_is_rolled_back_with_the_change(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """If anything fails after the audit row is written, neither the change nor the row remain."""
     record = world["records"]["a_internal"]
 

@@ -17,8 +17,14 @@ def titles_visible(user: Any) -> set[str]:
     return set(usecases_visible_to(user).values_list("title", flat=True))
 
 
-ALL = {"Triage interne A", "Prévision réseau A", "Chatbot public A", "Ciblage interne B", "Relances réseau B",
-       "Non-recours public B"}
+ALL = {
+    "Triage interne A",
+    "Prévision réseau A",
+    "Chatbot public A",
+    "Ciblage interne B",
+    "Relances réseau B",
+    "Non-recours public B",
+}
 SHARED = {"Prévision réseau A", "Chatbot public A", "Relances réseau B", "Non-recours public B"}
 
 
@@ -74,9 +80,15 @@ def test_forged_post_to_another_organisations_record_changes_nothing(world: dict
     assert AuditEntry.objects.count() == before
 
 
-def test_network_record_of_another_organisation_is_readable_but_shows_no_edit_button(world: dict[str, Any]) -> None:
+def test_network_record_of_another_organisation_is_readable_but_shows_no_edit_button(
+    world: dict[str, Any],
+) -> None:
     record = world["records"]["b_network"]
-    html = _client(world["users"]["contributor"]).get(reverse("usecase_detail", args=[record.pk])).content.decode()
+    html = (
+        _client(world["users"]["contributor"])
+        .get(reverse("usecase_detail", args=[record.pk]))
+        .content.decode()
+    )
     assert "Relances réseau B" in html
     assert reverse("usecase_edit", args=[record.pk]) not in html
 
@@ -91,7 +103,10 @@ def test_reviewers_read_but_cannot_write(world: dict[str, Any]) -> None:
 
 def test_regional_reviewer_of_another_region_gets_404(world: dict[str, Any]) -> None:
     record = world["records"]["a_internal"]
-    assert _client(world["users"]["regional_other"]).get(reverse("usecase_detail", args=[record.pk])).status_code == 404
+    assert (
+        _client(world["users"]["regional_other"]).get(reverse("usecase_detail", args=[record.pk])).status_code
+        == 404
+    )
 
 
 def test_history_tab_is_for_roles_that_may_read_the_audit(world: dict[str, Any]) -> None:

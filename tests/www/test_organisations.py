@@ -16,7 +16,14 @@ def _client(user: Any) -> Client:
 
 
 def _form(**extra: str) -> dict[str, str]:
-    data = {"name": "CHU de Lille", "type": "hospital", "region": "32", "department": "59", "siren": "", "finess": ""}
+    data = {
+        "name": "CHU de Lille",
+        "type": "hospital",
+        "region": "32",
+        "department": "59",
+        "siren": "",
+        "finess": "",
+    }
     data.update(extra)
     return data
 
@@ -45,7 +52,9 @@ def test_invalid_identifiers_are_explained_and_nothing_changes(
     world: dict[str, Any], field: str, value: str, message: str
 ) -> None:
     org = world["org_a"]
-    response = _client(world["users"]["org_admin"]).post(reverse("organisation_edit", args=[org.slug]), _form(**{field: value}))
+    response = _client(world["users"]["org_admin"]).post(
+        reverse("organisation_edit", args=[org.slug]), _form(**{field: value})
+    )
     assert response.status_code == 400
     assert message in response.content.decode()
     org.refresh_from_db()
@@ -54,12 +63,18 @@ def test_invalid_identifiers_are_explained_and_nothing_changes(
 
 
 def test_referent_cannot_edit_the_organisation(world: dict[str, Any]) -> None:
-    response = _client(world["users"]["referent"]).get(reverse("organisation_edit", args=[world["org_a"].slug]))
+    response = _client(world["users"]["referent"]).get(
+        reverse("organisation_edit", args=[world["org_a"].slug])
+    )
     assert response.status_code == 404
 
 
 def test_organisation_page_lists_only_visible_records(world: dict[str, Any]) -> None:
-    html = _client(world["users"]["referent"]).get(reverse("organisation_detail", args=["caf-gironde"])).content.decode()
+    html = (
+        _client(world["users"]["referent"])
+        .get(reverse("organisation_detail", args=["caf-gironde"]))
+        .content.decode()
+    )
     assert "Relances réseau B" in html and "Ciblage interne B" not in html
 
 

@@ -6,7 +6,7 @@ from atlasia.registry.loaders import load_reference
 
 
 class Command(BaseCommand):
-    help = "Charge les référentiels (thèmes, axes, techniques d'IA, catégories de données) depuis data/reference."
+    help = "Charge les référentiels (thèmes, axes, techniques, catégories de données) depuis data/reference."
 
     def handle(self, *args: Any, **options: Any) -> None:
         counts = load_reference()
