@@ -197,8 +197,7 @@ DEBATABLE_REASONS_FR: Final[Mapping[str, str]] = MappingProxyType(
             "stérilité ou de métrologie (MDR, art. 52(7))."
         ),
         "ivdr_class_a_sterile": (
-            "Classe A stérile : l'organisme notifié n'examine que les aspects de stérilité (IVDR, art. "
-            "48(9))."
+            "Classe A stérile : l'organisme notifié n'examine que les aspects de stérilité (IVDR, art. 48)."
         ),
         "benefits_control_targeting": (
             "La notation de bénéficiaires pour cibler des contrôles peut se rapprocher de la notation "
