@@ -79,7 +79,11 @@ def _colour(index: int, n_classes: int) -> tuple[str, str]:
     if index == 0 or n_classes == 0:
         return PALETTE[0], TEXT_ON[0]
     # spread the classes over the five coloured steps of the palette
-    pos = 1 + round((index - 1) * (len(PALETTE) - 2) / max(1, n_classes - 1)) if n_classes > 1 else len(PALETTE) - 1
+    pos = (
+        1 + round((index - 1) * (len(PALETTE) - 2) / max(1, n_classes - 1))
+        if n_classes > 1
+        else len(PALETTE) - 1
+    )
     return PALETTE[pos], TEXT_ON[pos]
 
 
@@ -240,9 +244,12 @@ def column_chart_svg(
         cx = 10 + slot * i + slot / 2
         h = (base - 24) * value / top
         parts.append(
-            f'<rect x="{cx - bar / 2:.1f}" y="{base - h:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{STATE_BLUE}"/>'
-            f'<text x="{cx:.1f}" y="{base - h - 4:.1f}" text-anchor="middle" font-size="12" fill="#161616">{value}</text>'
-            f'<text x="{cx:.1f}" y="{base + 16}" text-anchor="middle" font-size="12" fill="#161616">{escape(str(label))}</text>'
+            f'<rect x="{cx - bar / 2:.1f}" y="{base - h:.1f}" width="{bar:.1f}" height="{h:.1f}" '
+            f'fill="{STATE_BLUE}"/>'
+            f'<text x="{cx:.1f}" y="{base - h - 4:.1f}" text-anchor="middle" font-size="12" '
+            f'fill="#161616">{value}</text>'
+            f'<text x="{cx:.1f}" y="{base + 16}" text-anchor="middle" font-size="12" '
+            f'fill="#161616">{escape(str(label))}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

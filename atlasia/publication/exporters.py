@@ -58,14 +58,26 @@ FIELDS: tuple[Field, ...] = (
     Field("population_concernee", "string", "Personnes concernées par l'outil.", "UseCase.target_population"),
     Field("technique_ia_code", "string", "Code de la technique d'IA.", "UseCase.ai_technique.code"),
     Field("technique_ia", "string", "Technique d'IA.", "UseCase.ai_technique.label_fr"),
-    Field("realisation", "string", "Développement interne, prestataire, mixte ou partenaire public.", "UseCase.provider_type"),
+    Field(
+        "realisation",
+        "string",
+        "Développement interne, prestataire, mixte ou partenaire public.",
+        "UseCase.provider_type",
+    ),
     Field("prestataire", "string", "Prestataire ou éditeur.", "UseCase.provider_name"),
-    Field("algorithme_identifiant", "string", "Identifiant de l'algorithme de la bibliothèque.", "Algorithm.uid"),
+    Field(
+        "algorithme_identifiant", "string", "Identifiant de l'algorithme de la bibliothèque.", "Algorithm.uid"
+    ),
     Field("algorithme_nom", "string", "Nom de l'algorithme.", "Algorithm.name"),
     Field("controle_humain", "string", "Comment un humain contrôle ou décide.", "UseCase.human_oversight"),
     Field("donnees_personnelles", "boolean", "Traite des données personnelles.", "UseCase.personal_data"),
     Field("donnees_sante", "boolean", "Traite des données de santé.", "UseCase.health_data"),
-    Field("categories_donnees", "list", "Catégories de données (séparées par « | » en CSV).", "UseCase.data_categories"),
+    Field(
+        "categories_donnees",
+        "list",
+        "Catégories de données (séparées par « | » en CSV).",
+        "UseCase.data_categories",
+    ),
     Field("sources_donnees", "string", "Sources des données utilisées.", "UseCase.data_sources"),
     Field("hebergement", "string", "Mode d'hébergement.", "UseCase.hosting"),
     Field("etape_code", "string", "Code de l'étape du cycle de vie.", "UseCase.status"),
@@ -217,10 +229,18 @@ def to_json(rows: Sequence[dict[str, Any]], *, base_url: str) -> bytes:
 def _arrow_schema() -> Any:
     import pyarrow as pa
 
-    types = {"string": pa.string(), "boolean": pa.bool_(), "date": pa.date32(), "number": pa.float64(),
-             "list": pa.list_(pa.string())}
+    types = {
+        "string": pa.string(),
+        "boolean": pa.bool_(),
+        "date": pa.date32(),
+        "number": pa.float64(),
+        "list": pa.list_(pa.string()),
+    }
     return pa.schema(
-        [pa.field(f.name, types[f.type], nullable=True, metadata={"description": f.description}) for f in FIELDS],
+        [
+            pa.field(f.name, types[f.type], nullable=True, metadata={"description": f.description})
+            for f in FIELDS
+        ],
         metadata={"licence": f"{LICENCE_NAME} — {LICENCE_URL}"},
     )
 
@@ -390,7 +410,11 @@ def validate_algoritmeregister(record: dict[str, Any], config: dict[str, Any]) -
         if kind == "array" and not isinstance(value, list):
             errors.append(f"{key}: liste attendue")
             continue
-        if isinstance(spec.get("max_length"), int) and isinstance(value, str) and len(value) > spec["max_length"]:
+        if (
+            isinstance(spec.get("max_length"), int)
+            and isinstance(value, str)
+            and len(value) > spec["max_length"]
+        ):
             errors.append(f"{key}: plus de {spec['max_length']} caractères")
         if isinstance(spec.get("max_items"), int) and len(value) > spec["max_items"]:
             errors.append(f"{key}: plus de {spec['max_items']} éléments")
@@ -500,9 +524,9 @@ def to_atrs(use_case: UseCase, *, base_url: str, ai_act_label: str = "") -> dict
                 "data_modality": "",
                 "data_description": ", ".join(sorted(c.label_fr for c in use_case.data_categories.all())),
                 "data_quantities": use_case.data_volume,
-                "sensitive_attributes": "Données de santé" if use_case.health_data else (
-                    "Données personnelles" if use_case.personal_data else ""
-                ),
+                "sensitive_attributes": "Données de santé"
+                if use_case.health_data
+                else ("Données personnelles" if use_case.personal_data else ""),
                 "data_completeness_and_representativeness": "",
                 "source_data_url": "",
                 "data_collection": "",
@@ -532,7 +556,12 @@ DISTRIBUTIONS = (
     ("registre-virgule.csv", "CSV séparé par des virgules (UTF-8)", "CSV", "text/csv"),
     ("registre.json", "JSON", "JSON", "application/json"),
     ("registre.parquet", "Parquet", "PARQUET", "application/vnd.apache.parquet"),
-    ("algoritmeregister.json", "Format du registre néerlandais des algorithmes (v1.0)", "JSON", "application/json"),
+    (
+        "algoritmeregister.json",
+        "Format du registre néerlandais des algorithmes (v1.0)",
+        "JSON",
+        "application/json",
+    ),
     ("atrs.json", "Format UK ATRS (modèle v3, niveaux 1 et 2)", "JSON", "application/json"),
 )
 

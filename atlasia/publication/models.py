@@ -16,12 +16,17 @@ class ProblemReport(models.Model):
     organisation to follow up. The reporter's IP address is not stored: rate limiting uses the cache."""
 
     use_case = models.ForeignKey(
-        "registry.UseCase", verbose_name=_("cas d'usage"), on_delete=models.CASCADE, related_name="problem_reports"
+        "registry.UseCase",
+        verbose_name=_("cas d'usage"),
+        on_delete=models.CASCADE,
+        related_name="problem_reports",
     )
     category = models.CharField(_("catégorie"), max_length=20, choices=ProblemCategory.choices)
     description = models.TextField(_("description"), max_length=5000)
     contact_email = models.EmailField(_("courriel de contact"), blank=True)
-    status = models.CharField(_("suivi"), max_length=20, choices=ProblemStatus.choices, default=ProblemStatus.NEW)
+    status = models.CharField(
+        _("suivi"), max_length=20, choices=ProblemStatus.choices, default=ProblemStatus.NEW
+    )
     created_at = models.DateTimeField(_("reçu le"), auto_now_add=True)
 
     class Meta:
@@ -44,7 +49,9 @@ class ReportRun(models.Model):
     report was built from, so that the same data is recognisably the same report."""
 
     year = models.PositiveSmallIntegerField(_("année"))
-    scope = models.CharField(_("périmètre"), max_length=20, choices=ReportScope.choices, default=ReportScope.NATION)
+    scope = models.CharField(
+        _("périmètre"), max_length=20, choices=ReportScope.choices, default=ReportScope.NATION
+    )
     region = models.CharField(_("région"), max_length=3, blank=True, choices=reference.region_choices)
     organisation = models.ForeignKey(
         "registry.Organisation",

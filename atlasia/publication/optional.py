@@ -20,7 +20,9 @@ OUTCOME_FIELDS = ("decision", "outcome", "result")
 LESSON_FIELDS = ("lessons_learned", "lessons", "lessons_learnt")
 
 
-def _linked_model(app_label: str, fields: tuple[str, ...], name_hint: str = "") -> tuple[Any, str, str] | None:
+def _linked_model(
+    app_label: str, fields: tuple[str, ...], name_hint: str = ""
+) -> tuple[Any, str, str] | None:
     """(model, name of its foreign key to UseCase, name of the first field of ``fields`` it has)."""
     if not apps.is_installed(f"atlasia.{app_label}"):
         return None
@@ -28,7 +30,9 @@ def _linked_model(app_label: str, fields: tuple[str, ...], name_hint: str = "") 
         config = apps.get_app_config(app_label)
     except LookupError:
         return None
-    candidates = sorted(config.get_models(), key=lambda m: (name_hint.lower() not in m.__name__.lower(), m.__name__))
+    candidates = sorted(
+        config.get_models(), key=lambda m: (name_hint.lower() not in m.__name__.lower(), m.__name__)
+    )
     for model in candidates:
         fk = next(
             (
@@ -53,8 +57,10 @@ def _latest_per_use_case(found: tuple[Any, str, str], use_case_ids: Iterable[int
     model, fk, field = found
     values: dict[int, Any] = {}
     try:
-        rows = model.objects.filter(**{f"{fk}_id__in": list(use_case_ids)}).order_by("pk").values_list(
-            f"{fk}_id", field
+        rows = (
+            model.objects.filter(**{f"{fk}_id__in": list(use_case_ids)})
+            .order_by("pk")
+            .values_list(f"{fk}_id", field)
         )
         for uc_id, value in rows:
             if value not in (None, ""):

@@ -35,7 +35,9 @@ def _reference_labels() -> dict[str, dict[str, str]]:
         "status": {str(k): str(v) for k, v in Status.choices},
         "organisation_type": {str(k): str(v) for k, v in OrganisationType.choices},
         "region": reference.region_names(),
-        "technique": dict(AITechnique.objects.order_by("position", "label_fr").values_list("code", "label_fr")),
+        "technique": dict(
+            AITechnique.objects.order_by("position", "label_fr").values_list("code", "label_fr")
+        ),
         "publication_level": {str(k): str(v) for k, v in PublicationLevel.choices},
     }
 
@@ -73,9 +75,7 @@ def figures(qs: QuerySet[UseCase]) -> dict[str, Any]:
     }
     if (ai_act := optional.ai_act_categories(ids)) is not None:
         values, names = ai_act
-        result["ai_act"] = aggregation.count_by(
-            [values.get(i, "") for i in ids], names, keep_zero=False
-        )
+        result["ai_act"] = aggregation.count_by([values.get(i, "") for i in ids], names, keep_zero=False)
     if (outcomes := optional.experiment_outcomes(ids)) is not None:
         values, names = outcomes
         result["outcomes"] = aggregation.count_by([v for v in values.values()], names, keep_zero=False)
@@ -108,7 +108,11 @@ class RegisterFilters:
 def _public_detail_prefetch(qs: QuerySet[UseCase]) -> QuerySet[UseCase]:
     return qs.select_related("organisation", "theme", "pillar", "ai_technique", "algorithm").prefetch_related(
         "data_categories",
-        Prefetch("contacts", queryset=Contact.objects.filter(is_public=True).order_by("id"), to_attr="public_contacts"),
+        Prefetch(
+            "contacts",
+            queryset=Contact.objects.filter(is_public=True).order_by("id"),
+            to_attr="public_contacts",
+        ),
         Prefetch("sources", queryset=Source.objects.order_by("id")),
     )
 

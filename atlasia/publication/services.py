@@ -59,7 +59,10 @@ def problem_report_create(
     rate_limit_check(client_ip=client_ip)
     with transaction.atomic():
         report = ProblemReport(
-            use_case=use_case, category=category, description=description.strip(), contact_email=contact_email.strip()
+            use_case=use_case,
+            category=category,
+            description=description.strip(),
+            contact_email=contact_email.strip(),
         )
         report.full_clean()
         report.save()
@@ -111,7 +114,12 @@ def reportrun_request(
             actor=actor,
             action=AuditAction.CREATE,
             obj=run,
-            changes={"year": year, "scope": scope, "region": run.region, "organisation": str(organisation or "")},
+            changes={
+                "year": year,
+                "scope": scope,
+                "region": run.region,
+                "organisation": str(organisation or ""),
+            },
             organisation_id=run.organisation_id,
             message="Demande de rapport annuel",
         )

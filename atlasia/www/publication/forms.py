@@ -15,8 +15,12 @@ from atlasia.registry.models import Organisation, Theme
 
 
 class RegisterSearchForm(DsfrBaseForm):
-    q = forms.CharField(label="Rechercher un cas d'usage", required=False, max_length=200,
-                        help_text="Un mot du titre, du résumé ou le nom de l'organisation.")
+    q = forms.CharField(
+        label="Rechercher un cas d'usage",
+        required=False,
+        max_length=200,
+        help_text="Un mot du titre, du résumé ou le nom de l'organisation.",
+    )
     theme = forms.ChoiceField(label="Thème", required=False)
     organisation_type = forms.ChoiceField(
         label="Type d'organisation", required=False, choices=[("", "Tous")] + list(OrganisationType.choices)

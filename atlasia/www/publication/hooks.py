@@ -19,9 +19,17 @@ def _problem_reports_panel(request: HttpRequest, use_case: Any) -> dict[str, Any
 
 
 def register() -> None:
-    extensions.register_nav("Tableaux de bord", "publication_dashboard", order=20, match_prefix="/tableaux-de-bord/")
-    extensions.register_nav("Rapports annuels", "publication_report_list", order=25, match_prefix="/rapports/")
+    extensions.register_nav(
+        "Tableaux de bord", "publication_dashboard", order=20, match_prefix="/tableaux-de-bord/"
+    )
+    extensions.register_nav(
+        "Rapports annuels", "publication_report_list", order=25, match_prefix="/rapports/"
+    )
     extensions.register_nav("Registre public", "publication_register", order=30, match_prefix="/registre/")
     extensions.register_panel(
-        "problem_reports", "publication/_problem_reports_panel.html", _problem_reports_panel, order=80, column="main"
+        "problem_reports",
+        "publication/_problem_reports_panel.html",
+        _problem_reports_panel,
+        order=80,
+        column="main",
     )

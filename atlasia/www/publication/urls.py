@@ -16,10 +16,16 @@ urlpatterns = [
     path("algorithmes/<uuid:uid>/", views.algorithm_detail, name="publication_algorithm_detail"),
     path("donnees-ouvertes/", views.open_data, name="publication_open_data"),
     path("donnees-ouvertes/registre.csv", views.export_csv, name="publication_export_csv"),
-    path("donnees-ouvertes/registre-virgule.csv", views.export_csv_comma, name="publication_export_csv_comma"),
+    path(
+        "donnees-ouvertes/registre-virgule.csv", views.export_csv_comma, name="publication_export_csv_comma"
+    ),
     path("donnees-ouvertes/registre.json", views.export_json, name="publication_export_json"),
     path("donnees-ouvertes/registre.parquet", views.export_parquet, name="publication_export_parquet"),
-    path("donnees-ouvertes/algoritmeregister.json", views.export_algoritmeregister, name="publication_export_nl"),
+    path(
+        "donnees-ouvertes/algoritmeregister.json",
+        views.export_algoritmeregister,
+        name="publication_export_nl",
+    ),
     path("donnees-ouvertes/atrs.json", views.export_atrs, name="publication_export_atrs"),
     path("donnees-ouvertes/catalogue.jsonld", views.dcat_catalog, name="publication_dcat"),
     path("donnees-ouvertes/dictionnaire.json", views.data_dictionary, name="publication_dictionary"),

@@ -43,9 +43,13 @@ def _base_url(request: HttpRequest) -> str:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     filters = _filters_from(request)
-    organisations = Organisation.objects.filter(
-        pk__in=usecases_visible_to(request.user).order_by().values("organisation_id")
-    ).only("slug", "name").order_by("name")
+    organisations = (
+        Organisation.objects.filter(
+            pk__in=usecases_visible_to(request.user).order_by().values("organisation_id")
+        )
+        .only("slug", "name")
+        .order_by("name")
+    )
     form = UseCaseFilterForm(request.GET or None, organisations=organisations)
     data = selectors.figures(selectors.dashboard_usecases(request.user, filters))
     query = request.GET.copy()
@@ -117,7 +121,9 @@ def _register_detail_context(request: HttpRequest, use_case: Any, form: ProblemR
 def register_detail(request: HttpRequest, uid: str) -> HttpResponse:
     use_case = get_object_or_404(selectors.register_detail_queryset(), uid=uid)
     return render(
-        request, "publication/register_detail.html", _register_detail_context(request, use_case, ProblemReportForm())
+        request,
+        "publication/register_detail.html",
+        _register_detail_context(request, use_case, ProblemReportForm()),
     )
 
 
@@ -178,7 +184,11 @@ def algorithm_detail(request: HttpRequest, uid: str) -> HttpResponse:
     return render(
         request,
         "publication/algorithm_detail.html",
-        {"title": algorithm.name, "algorithm": algorithm, "use_cases": selectors.public_usecases_of(algorithm)},
+        {
+            "title": algorithm.name,
+            "algorithm": algorithm,
+            "use_cases": selectors.public_usecases_of(algorithm),
+        },
     )
 
 
@@ -216,14 +226,18 @@ def open_data(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
-    return _download(exporters.to_csv(_public_records(request), delimiter=";"), "registre.csv", "text/csv; charset=utf-8")
+    return _download(
+        exporters.to_csv(_public_records(request), delimiter=";"), "registre.csv", "text/csv; charset=utf-8"
+    )
 
 
 @login_not_required
 @require_GET
 def export_csv_comma(request: HttpRequest) -> HttpResponse:
     return _download(
-        exporters.to_csv(_public_records(request), delimiter=","), "registre-virgule.csv", "text/csv; charset=utf-8"
+        exporters.to_csv(_public_records(request), delimiter=","),
+        "registre-virgule.csv",
+        "text/csv; charset=utf-8",
     )
 
 
@@ -237,7 +251,9 @@ def export_json(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def export_parquet(request: HttpRequest) -> HttpResponse:
-    return _download(exporters.to_parquet(_public_records(request)), "registre.parquet", "application/vnd.apache.parquet")
+    return _download(
+        exporters.to_parquet(_public_records(request)), "registre.parquet", "application/vnd.apache.parquet"
+    )
 
 
 def _ai_act_codes(use_cases: list[Any]) -> tuple[dict[int, str], dict[str, str]]:
@@ -256,7 +272,9 @@ def export_algoritmeregister(request: HttpRequest) -> HttpResponse:
         exporters.to_algoritmeregister(uc, base_url=_base_url(request), ai_act_code=codes.get(uc.pk, ""))
         for uc in use_cases
     ]
-    return _download(json.dumps(body, ensure_ascii=False, indent=2).encode(), "algoritmeregister.json", "application/json")
+    return _download(
+        json.dumps(body, ensure_ascii=False, indent=2).encode(), "algoritmeregister.json", "application/json"
+    )
 
 
 @login_not_required
@@ -267,7 +285,9 @@ def export_atrs(request: HttpRequest) -> HttpResponse:
     body = {
         "standard": "ATRS template v3.0",
         "records": [
-            exporters.to_atrs(uc, base_url=_base_url(request), ai_act_label=labels.get(codes.get(uc.pk, ""), ""))
+            exporters.to_atrs(
+                uc, base_url=_base_url(request), ai_act_label=labels.get(codes.get(uc.pk, ""), "")
+            )
             for uc in use_cases
         ],
     }
@@ -299,11 +319,17 @@ def data_dictionary(request: HttpRequest) -> JsonResponse:
 @login_not_required
 @require_GET
 def json_schema(request: HttpRequest, name: str) -> JsonResponse:
-    allowed = {"registre-public": "registre-public.schema.json", "atrs-v3": "atrs-v3.schema.json",
-               "dcat-ap": "dcat-ap.schema.json", "algoritmeregister-v1_0": "algoritmeregister-v1_0.json"}
+    allowed = {
+        "registre-public": "registre-public.schema.json",
+        "atrs-v3": "atrs-v3.schema.json",
+        "dcat-ap": "dcat-ap.schema.json",
+        "algoritmeregister-v1_0": "algoritmeregister-v1_0.json",
+    }
     if name not in allowed:
         raise Http404
-    return JsonResponse(exporters.load_schema(allowed[name]), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    return JsonResponse(
+        exporters.load_schema(allowed[name]), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
 
 
 # --- annual report (login) --------------------------------------------------------------------------
@@ -341,8 +367,13 @@ def report_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "publication/report_list.html",
-        {"title": "Rapports annuels de cartographie", "form": form, "runs": runs,
-         "refresh": any(not r.is_finished for r in runs), "scopes": ReportScope},
+        {
+            "title": "Rapports annuels de cartographie",
+            "form": form,
+            "runs": runs,
+            "refresh": any(not r.is_finished for r in runs),
+            "scopes": ReportScope,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -351,7 +382,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(_runs_for(request.user), pk=pk)
     return render(
-        request, "publication/report_detail.html", {"title": str(run), "run": run, "refresh": not run.is_finished}
+        request,
+        "publication/report_detail.html",
+        {"title": str(run), "run": run, "refresh": not run.is_finished},
     )
 
 
@@ -363,6 +396,8 @@ def report_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
         raise Http404
     content_type = "text/html; charset=utf-8" if kind == "html" else "application/pdf"
     filename = f"cartographie-ia-{run.year}-{run.pk}.{kind}"
-    response = FileResponse(field.open("rb"), content_type=content_type, as_attachment=kind == "pdf", filename=filename)
+    response = FileResponse(
+        field.open("rb"), content_type=content_type, as_attachment=kind == "pdf", filename=filename
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
