@@ -171,16 +171,23 @@ def bench_cli(path: Path) -> dict[str, float]:
 
 
 MEMORY_SCRIPT = """
-import resource, sys, time, json
+import sys, time, json
 from atlasia.core.evaluation import evaluate_file
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def hwm():
+    # VmHWM is per process image (reset by exec), unlike ru_maxrss which a child inherits from its parent
+    with open("/proc/self/status") as fh:
+        return next(int(x.split()[1]) * 1024 for x in fh if x.startswith("VmHWM"))
+
+
+base = hwm()
 t = time.perf_counter()
 evaluate_file(
     sys.argv[1], pred="y_pred", score="y_score", groups=["sex", "age_band", "region"], n_bootstrap=0
 )
 el = time.perf_counter() - t
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"peak_rss_bytes": peak * 1024, "rss_after_imports_bytes": base * 1024, "seconds": el}))
+print(json.dumps({"peak_rss_bytes": hwm(), "rss_after_imports_bytes": base, "seconds": el}))
 """
 
 

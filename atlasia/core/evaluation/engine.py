@@ -102,11 +102,11 @@ class _Grouping:
         """Group code of each row, from its cell code."""
         if len(self.axes) == len(self.dims):
             return cell
-        idx = np.unravel_index(cell, self.dims)
-        code = np.zeros(cell.size, dtype=np.int32)
+        idx = np.unravel_index(np.arange(int(np.prod(self.dims))), self.dims)
+        lut = np.zeros(idx[0].size, dtype=np.int32)
         for a in self.axes:
-            code = code * self.dims[a] + idx[a].astype(np.int32)
-        return code
+            lut = lut * self.dims[a] + idx[a].astype(np.int32)
+        return lut[cell]  # small lookup table: one streaming gather
 
 
 def _groupings(table: PreparedTable, intersections: bool) -> tuple[list[_Grouping], tuple[int, ...]]:
@@ -317,10 +317,14 @@ def _evaluate_classification(
     if table.y_score is not None:
         report(0.35, "AUC et courbes ROC")
         order = rk.score_order(table.y_score)
-        ranked_overall = rk.rank_groups(order, table.y_score, table.y_true, None, 1)
-        for gi, g in enumerate(groupings):
-            ranked[gi] = rk.rank_groups(order, table.y_score, table.y_true, g.codes(cell), g.n_groups)
+        s_sorted, y_sorted, cell_sorted = table.y_score[order], table.y_true[order], cell[order]
         del order
+        ranked_overall = rk.rank_groups(s_sorted, s_sorted, y_sorted, None, 1, presorted=True)
+        for gi, g in enumerate(groupings):
+            ranked[gi] = rk.rank_groups(
+                s_sorted, s_sorted, y_sorted, g.codes(cell_sorted), g.n_groups, presorted=True
+            )
+        del s_sorted, y_sorted, cell_sorted
         report(0.45, "Calibration")
         calib_cells = cal.calibration_sums(
             cell, n_cells, table.y_score, table.y_true.astype(np.float64), n_bins

@@ -68,32 +68,47 @@ class RankedGroups:
 
 
 def rank_groups(
-    order: np.ndarray, score: np.ndarray, y_true: np.ndarray, group: np.ndarray | None, n_groups: int
+    order: np.ndarray,
+    score: np.ndarray,
+    y_true: np.ndarray,
+    group: np.ndarray | None,
+    n_groups: int,
+    *,
+    presorted: bool = False,
 ) -> RankedGroups:
-    """Sort by ``(group, score)`` from the shared score order and compute per-group AUC."""
-    if group is None or n_groups == 1:
-        idx = order
-        g_sorted = np.zeros(order.size, dtype=np.int32)
+    """Sort by ``(group, score)`` from the shared score order and compute per-group AUC.
+
+    With ``presorted=True``, ``score``, ``y_true`` and ``group`` are already in score order (``order``
+    is then ignored): the engine gathers them once and reuses them for every grouping, so each grouping
+    only costs a radix sort of small codes and streaming gathers.
+    """
+    if presorted:
+        s_glob, y_glob, g_glob = score, y_true, group
+    else:
+        s_glob, y_glob = score[order], y_true[order]
+        g_glob = None if group is None else group[order]
+    if g_glob is None or n_groups == 1:
+        s_sorted, y_sorted = s_glob, y_glob.astype(bool, copy=False)
+        g_sorted: np.ndarray = np.zeros(s_glob.size, dtype=np.int16)
         n_groups = 1
     else:
         gdtype = np.int16 if n_groups < 2**15 else np.int32
-        g_in_order = group[order].astype(gdtype, copy=False)
+        g_in_order = g_glob.astype(gdtype, copy=False)
         sub = np.argsort(g_in_order, kind="stable")  # radix sort on small ints
-        idx = order[sub]
         g_sorted = g_in_order[sub]
-    s_sorted = score[idx]
-    y_sorted = y_true[idx].astype(bool, copy=False)
-    n = idx.size
+        s_sorted = s_glob[sub]
+        y_sorted = y_glob[sub].astype(bool, copy=False)
+    n = s_sorted.size
     new_run = np.empty(n, dtype=bool)
     new_run[:1] = True
     np.not_equal(s_sorted[1:], s_sorted[:-1], out=new_run[1:])
     new_run[1:] |= g_sorted[1:] != g_sorted[:-1]
     run_start = np.flatnonzero(new_run)
-    run_id = np.cumsum(new_run) - 1
     n_runs = run_start.size
-    run_pos = np.bincount(run_id, weights=y_sorted, minlength=n_runs).astype(np.int64)
-    run_len = np.diff(np.append(run_start, n))
-    run_neg = run_len - run_pos
+    pos_cum = np.concatenate(([0], np.cumsum(y_sorted, dtype=np.int64)))
+    run_end = np.append(run_start[1:], n)
+    run_pos = pos_cum[run_end] - pos_cum[run_start]
+    run_neg = (run_end - run_start) - run_pos
     run_group = g_sorted[run_start].astype(np.intp)
     run_score = s_sorted[run_start]
     pos = np.bincount(run_group, weights=run_pos, minlength=n_groups).astype(np.int64)
@@ -104,8 +119,8 @@ def rank_groups(
     num = np.bincount(run_group, weights=run_pos * (below + 0.5 * run_neg), minlength=n_groups)
     with np.errstate(divide="ignore", invalid="ignore"):
         auc = np.where((pos > 0) & (neg > 0), num / (pos.astype(np.float64) * neg), np.nan)
-    # layout for the bootstrap
-    pos_rows_run = run_id[y_sorted]
+    # layout for the bootstrap: run of each positive row
+    pos_rows_run = np.flatnonzero(y_sorted) if n_runs == n else (np.cumsum(new_run) - 1)[y_sorted]
     pos_group = run_group[pos_rows_run].astype(np.int32)
     pos_below = neg_before_run[pos_rows_run]
     ties = run_neg[pos_rows_run]
@@ -141,6 +156,7 @@ def auc_bootstrap(rg: RankedGroups, n_resamples: int, rng: np.random.Generator) 
     g_of_pos = rg.pos_group
     c = np.zeros(n_neg + 1, dtype=np.int64)
     itype = np.int32 if n < 2**31 else np.int64
+    pstart = np.concatenate(([0], np.cumsum(rg.pos)))  # positives are laid out by group
     for b in range(n_resamples):
         w = np.bincount(rng.integers(0, n, n, dtype=itype), minlength=n)
         wp = w[:n_pos]
@@ -149,8 +165,8 @@ def auc_bootstrap(rg: RankedGroups, n_resamples: int, rng: np.random.Generator) 
         term = (c[rg.pos_below] - cg[g_of_pos]).astype(np.float64)
         if rg.pos_tie_end is not None:
             term += 0.5 * (c[rg.pos_tie_end] - c[rg.pos_below])
-        num = np.bincount(g_of_pos, weights=wp * term, minlength=rg.n_groups)
-        p = np.bincount(g_of_pos, weights=wp, minlength=rg.n_groups)
+        num = np.diff(np.concatenate(([0.0], np.cumsum(wp * term)))[pstart])
+        p = np.diff(np.concatenate(([0], np.cumsum(wp)))[pstart]).astype(np.float64)
         q = np.diff(cg).astype(np.float64)
         with np.errstate(divide="ignore", invalid="ignore"):
             out[b] = np.where((p > 0) & (q > 0), num / (p * q), np.nan)
