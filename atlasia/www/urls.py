@@ -26,5 +26,11 @@ urlpatterns = [
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<slug:slug>/modifier/", views.organisation_edit, name="organisation_edit"),
+    path("organisations/<slug:slug>/membres/", views.membership_add, name="membership_add"),
+    path(
+        "organisations/<slug:slug>/membres/<int:membership_id>/retirer/",
+        views.membership_remove,
+        name="membership_remove",
+    ),
     path("healthz", views.healthz, name="healthz"),
 ]

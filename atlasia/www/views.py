@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import perms
+from atlasia.accounts import services as account_services
+from atlasia.accounts.models import MembershipRole
 from atlasia.audit.selectors import history_of_use_case
 from atlasia.core.roles import Action
 from atlasia.registry import reference, selectors, services
@@ -331,6 +333,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "members": organisation.memberships.select_related("user").order_by("user__last_name")
             if perms.can(request.user, Action.MEMBERS_MANAGE, organisation)
             else None,
+            "role_choices": MembershipRole.choices,
             "title": organisation.name,
         },
     )
@@ -359,6 +362,42 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         {"form": form, "organisation": organisation, "title": "Modifier l'organisation"},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@require_POST
+def membership_add(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(
+        selectors.organisations_for(request.user, Action.MEMBERS_MANAGE), slug=slug
+    )
+    try:
+        membership = account_services.membership_add(
+            actor=request.user,
+            organisation=organisation,
+            identifier=request.POST.get("identifier", ""),
+            role=request.POST.get("role", ""),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"{membership.user} a été ajouté·e comme {membership.get_role_display()}.")
+    return redirect(reverse("organisation_detail", args=[slug]) + "#membres")
+
+
+@require_POST
+def membership_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    organisation = get_object_or_404(
+        selectors.organisations_for(request.user, Action.MEMBERS_MANAGE), slug=slug
+    )
+    membership = get_object_or_404(organisation.memberships.select_related("user"), pk=membership_id)
+    try:
+        account_services.membership_remove(actor=request.user, membership=membership)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Le rôle de {membership.user} a été retiré.")
+    return redirect(reverse("organisation_detail", args=[slug]) + "#membres")
 
 
 @login_not_required

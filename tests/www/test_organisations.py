@@ -81,3 +81,49 @@ def test_organisation_page_lists_only_visible_records(world: dict[str, Any]) -> 
 def test_overseas_department_and_region_are_accepted(world: dict[str, Any], make_org: Any) -> None:
     org = make_org(name="CHU de La Réunion", slug="chu-reunion", region="04", department="974")
     org.full_clean()
+
+
+def test_org_admin_adds_and_removes_a_member_with_audit(world: dict[str, Any], make_user: Any) -> None:
+    from atlasia.accounts.models import Membership
+
+    newcomer = make_user(username="nouvelle", email="nouvelle@chu.fr")
+    client = _client(world["users"]["org_admin"])
+    url = reverse("membership_add", args=[world["org_a"].slug])
+    page = client.post(url, {"identifier": "nouvelle@chu.fr", "role": "dpo"}, follow=True).content.decode()
+    assert "a été ajouté·e comme Délégué à la protection des données (DPO)" in page
+    membership = Membership.objects.get(user=newcomer, organisation=world["org_a"])
+    assert AuditEntry.objects.filter(object_type="accounts.membership", action="create").count() == 1
+    client.post(reverse("membership_remove", args=[world["org_a"].slug, membership.pk]))
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    assert AuditEntry.objects.filter(object_type="accounts.membership", action="delete").count() == 1
+
+
+def test_unknown_account_is_explained(world: dict[str, Any]) -> None:
+    client = _client(world["users"]["org_admin"])
+    url = reverse("membership_add", args=[world["org_a"].slug])
+    page = client.post(url, {"identifier": "personne", "role": "dpo"}, follow=True).content.decode()
+    assert "Aucun compte ne correspond à « personne »" in page
+
+
+def test_last_org_admin_cannot_be_removed(world: dict[str, Any]) -> None:
+    from atlasia.accounts.models import Membership
+
+    membership = Membership.objects.get(user=world["users"]["org_admin"], role="org_admin")
+    client = _client(world["users"]["org_admin"])
+    page = client.post(
+        reverse("membership_remove", args=[world["org_a"].slug, membership.pk]), follow=True
+    ).content.decode()
+    assert "garder au moins un administrateur" in page
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+@pytest.mark.parametrize("who", ["referent", "other_referent", "national"])
+def test_only_the_org_admin_manages_members(world: dict[str, Any], who: str) -> None:
+    from atlasia.accounts.models import Membership
+
+    before = Membership.objects.count()
+    response = _client(world["users"][who]).post(
+        reverse("membership_add", args=[world["org_a"].slug]), {"identifier": "nobody", "role": "org_admin"}
+    )
+    assert response.status_code == 404
+    assert Membership.objects.count() == before
