@@ -1,2 +1,153 @@
+"""What the lifecycle adds to the use-case page (panels, tab) and to the header (navigation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from atlasia.accounts import perms
+from atlasia.core import lifecycle as lc
+from atlasia.core import prioritisation as prio
+from atlasia.core.roles import Action
+from atlasia.lifecycle import selectors
+from atlasia.lifecycle.enums import AssessmentLevel
+from atlasia.lifecycle.models import CharterAssessment
+from atlasia.www import extensions
+
+#: The main path shown by the stepper; suspended, retired and abandoned are shown as a state on top.
+MAIN_PATH: list[lc.Status] = [
+    lc.Status.IDEA,
+    lc.Status.FRAMING,
+    lc.Status.QUALIFIED,
+    lc.Status.PRIORITISED,
+    lc.Status.EXPERIMENTATION,
+    lc.Status.EVALUATED,
+    lc.Status.DEPLOYED,
+    lc.Status.GENERALISED,
+]
+
+
+def _stepper(use_case: Any, facts: lc.UseCaseFacts) -> dict[str, Any]:
+    status = lc.Status(use_case.status)
+    off_path = status not in MAIN_PATH
+    reached = status
+    if off_path:
+        # The last main-path status reached, from the log (where it was suspended or abandoned).
+        last = (
+            selectors.transition_log(use_case)
+            .exclude(from_status__in=["suspended", "retired", "abandoned"])
+            .first()
+        )
+        reached = lc.Status(last.from_status) if last else lc.Status.IDEA
+        if status is lc.Status.SUSPENDED and facts.suspended_from:
+            reached = facts.suspended_from
+    index = MAIN_PATH.index(reached) if reached in MAIN_PATH else 0
+    nxt = MAIN_PATH[index + 1] if index + 1 < len(MAIN_PATH) and not off_path else None
+    return {
+        "current": index + 1,
+        "total": len(MAIN_PATH),
+        "label": lc.STATUS_LABELS_FR[status],
+        "reached_label": lc.STATUS_LABELS_FR[reached],
+        "off_path": off_path,
+        "next_label": lc.STATUS_LABELS_FR[nxt] if nxt else "",
+        "steps": [
+            {"label": lc.STATUS_LABELS_FR[s], "done": i < index, "current": i == index}
+            for i, s in enumerate(MAIN_PATH)
+        ],
+    }
+
+
+def lifecycle_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
+    roles = perms.roles_for(request.user, use_case.organisation)
+    facts = selectors.usecase_facts(use_case)
+    transitions = []
+    for t in lc.available_transitions(use_case.status, roles):
+        # A placeholder reason: the gates are what the panel must show before anything is typed.
+        refusals = [
+            r
+            for r in lc.check_transition(use_case.status, t.name, roles, facts, reason="—")
+            if r.code != "reason_required"
+        ]
+        transitions.append(
+            {
+                "t": t,
+                "refusals": refusals,
+                "target": lc.STATUS_LABELS_FR[lc.resolve_target(t, facts)]
+                if lc.resolve_target(t, facts)
+                else "statut d'avant la suspension",
+            }
+        )
+    compliance = selectors.compliance_of(use_case)
+    qualification = selectors.qualification_summary(selectors.latest_qualification(use_case))
+    return {
+        "stepper": _stepper(use_case, facts),
+        "transitions": transitions,
+        "log": list(selectors.transition_log(use_case)[:50]),
+        "facts": facts,
+        "compliance": compliance,
+        "qualification": qualification,
+        "can_compliance": perms.can(request.user, Action.USECASE_QUALIFY, use_case.organisation),
+    }
+
+
+def priority_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
+    assessment = selectors.assessment_of(use_case)
+    can_assess = perms.can(request.user, Action.USECASE_PRIORITISE, use_case.organisation)
+    if assessment is None and not can_assess:
+        return None
+    context: dict[str, Any] = {"assessment": assessment, "can_assess": can_assess}
+    if assessment is not None:
+        profile, _ = selectors.national_profile()
+        item = prio.PriorityItem(
+            id=selectors.item_id(use_case.pk),
+            scores=assessment.criterion_scores(),
+            people_reached=assessment.people_reached,
+        )
+        context["result"] = prio.score_item(item, profile)
+        context["missing"] = [prio.CRITERION_LABELS_FR[c] for c in context["result"].missing]
+    return context
+
+
+def charters_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
+    assessments = {a.principle_id: a for a in CharterAssessment.objects.filter(use_case=use_case)}
+    charters = []
+    for charter in selectors.charters():
+        principles = list(charter.principles.all())
+        rows = [{"principle": p, "assessment": assessments.get(p.pk)} for p in principles]
+        counts = {
+            level: sum(1 for r in rows if r["assessment"] and r["assessment"].level == level)
+            for level in AssessmentLevel.values
+        }
+        charters.append(
+            {
+                "charter": charter,
+                "rows": rows,
+                "counts": counts,
+                "assessed": sum(1 for r in rows if r["assessment"]),
+            }
+        )
+    return {
+        "charters": charters,
+        "can_edit": perms.can(request.user, Action.USECASE_EDIT, use_case.organisation),
+    }
+
+
+def experiments_tab(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
+    return {
+        "experiments": list(use_case.experiments.order_by("-start_date", "-id").prefetch_related("kpis")),
+        "can_edit": perms.can(request.user, Action.EXPERIMENT_EDIT, use_case.organisation),
+    }
+
+
 def register() -> None:
-    pass
+    extensions.register_panel("lifecycle", "lifecycle/panel_lifecycle.html", lifecycle_panel, order=10)
+    extensions.register_panel("charters", "lifecycle/panel_charters.html", charters_panel, order=60)
+    extensions.register_panel(
+        "priority", "lifecycle/panel_priority.html", priority_panel, order=10, column="side"
+    )
+    extensions.register_tab(
+        "experimentations", "Expérimentations", "lifecycle/tab_experiments.html", experiments_tab, order=20
+    )
+    extensions.register_nav("Portefeuille", "lifecycle_portfolio", order=40, match_prefix="/portefeuille/")
+    extensions.register_nav("À faire", "lifecycle_inbox", order=45, match_prefix="/a-faire/")

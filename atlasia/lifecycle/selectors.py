@@ -1,0 +1,341 @@
+"""Reads of the lifecycle app, scoped to what the user may see or do.
+
+The gates need facts that other modules own (qualification result, evaluation). They are read here,
+defensively, in one place (:func:`latest_qualification`, :func:`usecase_facts`), so that a module
+arriving later changes this file only.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.apps import apps
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from atlasia.accounts import perms
+from atlasia.accounts.models import ReviewerScope
+from atlasia.core import lifecycle as lc
+from atlasia.core import prioritisation as prio
+from atlasia.core.roles import Action
+from atlasia.registry import selectors as registry_selectors
+from atlasia.registry.enums import Status
+from atlasia.registry.models import Organisation, UseCase
+
+from .enums import DpiaDecision, ProfileScope
+from .models import (
+    Charter,
+    ComplianceRecord,
+    Experiment,
+    PriorityAssessment,
+    StatusTransition,
+    WeightProfile,
+)
+
+# --- qualification (owned by atlasia.qualification, built in parallel) ------------------------------
+
+
+def latest_qualification(use_case: UseCase) -> dict[str, Any] | None:
+    """The qualification engine's latest output for ``use_case``, or None when it is not qualified.
+
+    The qualification app (``atlasia.qualification``) is written by another team. When it is
+    installed and exposes ``selectors.latest_result(use_case) -> dict | None`` (the engine's output,
+    ``qualification-spec.md`` §4), its answer is used; otherwise — app absent, function missing, or
+    an answer that is not a dict — the use case counts as *not qualified*, which keeps the
+    qualification gates closed rather than silently open.
+    """
+    if not apps.is_installed("atlasia.qualification"):
+        return None
+    try:
+        module = importlib.import_module("atlasia.qualification.selectors")
+    except ImportError:
+        return None
+    latest_result = getattr(module, "latest_result", None)
+    if not callable(latest_result):
+        return None
+    result = latest_result(use_case)
+    return result if isinstance(result, dict) else None
+
+
+def _dig(data: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def qualification_summary(result: dict[str, Any] | None) -> dict[str, Any]:
+    """The parts of the engine's output the lifecycle uses, with safe defaults."""
+    category = _dig(result, "ai_act", "category")
+    missing = _dig(result, "ai_act", "missing") or []
+    return {
+        # An "undetermined" category or unanswered questions mean the questionnaire is not finished.
+        "completed": result is not None and bool(category) and category != "undetermined" and not missing,
+        "category": category if isinstance(category, str) else None,
+        "fria_required": _dig(result, "ai_act", "fria_required") is True,
+        "registration_required": _dig(result, "ai_act", "registration", "required") is True,
+        "dpia": _dig(result, "gdpr", "dpia"),
+    }
+
+
+# --- facts for the gates -----------------------------------------------------------------------------
+
+
+def compliance_of(use_case: UseCase) -> ComplianceRecord:
+    """The compliance record of the use case (an unsaved empty one when none exists yet)."""
+    try:
+        return ComplianceRecord.objects.get(use_case=use_case)
+    except ComplianceRecord.DoesNotExist:
+        return ComplianceRecord(use_case=use_case)
+
+
+def latest_experiment(use_case: UseCase) -> Experiment | None:
+    return use_case.experiments.order_by("-start_date", "-id").first()
+
+
+def assessment_of(use_case: UseCase) -> PriorityAssessment | None:
+    return PriorityAssessment.objects.filter(use_case=use_case).first()
+
+
+def suspended_from(use_case: UseCase) -> lc.Status | None:
+    """For a suspended use case, the status it was suspended from (read from the transition log)."""
+    last = (
+        StatusTransition.objects.filter(use_case=use_case, to_status=Status.SUSPENDED)
+        .order_by("-at", "-id")
+        .first()
+    )
+    if last is None:
+        return None
+    try:
+        return lc.Status(last.from_status)
+    except ValueError:
+        return None
+
+
+def usecase_facts(use_case: UseCase) -> lc.UseCaseFacts:
+    """What the core's gates need, built from the database.
+
+    * qualification: :func:`latest_qualification` (not qualified when unknown);
+    * DPIA decision and completion, FRIA completion, registration reference: :class:`ComplianceRecord`;
+    * priority score: a complete :class:`PriorityAssessment`;
+    * evaluation and decision: the latest :class:`Experiment` (``results_summary`` filled = an
+      evaluation is recorded; the evaluation app, when it exists, may add its runs here).
+    """
+    q = qualification_summary(latest_qualification(use_case))
+    compliance = compliance_of(use_case)
+    assessment = assessment_of(use_case)
+    experiment = latest_experiment(use_case)
+    return lc.UseCaseFacts(
+        has_completed_qualification=q["completed"],
+        ai_act_category=q["category"],
+        fria_required=q["fria_required"],
+        fria_completed=compliance.fria_completed_at is not None,
+        registration_required=q["registration_required"],
+        registration_reference=compliance.registration_reference or None,
+        processes_health_data=use_case.health_data,
+        personal_data=use_case.personal_data,
+        dpia_decision_recorded=compliance.dpia_decision or None,
+        dpia_completed=compliance.dpia_completed_at is not None,
+        has_priority_score=bool(assessment and assessment.is_complete),
+        has_evaluation=bool(experiment and experiment.results_summary.strip()),
+        experiment_decision=(experiment.decision or None) if experiment else None,
+        suspended_from=suspended_from(use_case) if use_case.status == Status.SUSPENDED else None,
+    )
+
+
+def transition_log(use_case: UseCase) -> QuerySet[StatusTransition]:
+    return StatusTransition.objects.filter(use_case=use_case).select_related("actor").order_by("-at", "-id")
+
+
+# --- experiments -------------------------------------------------------------------------------------
+
+
+def experiments_visible_to(user: Any) -> QuerySet[Experiment]:
+    """Experiments follow their use case's visibility (publication level): a stopped experiment of a
+    shared use case stays readable by the network, as the library of failures asks."""
+    return Experiment.objects.filter(use_case__in=registry_selectors.usecases_visible_to(user)).select_related(
+        "use_case", "use_case__organisation"
+    )
+
+
+def experiments_editable_by(user: Any) -> QuerySet[Experiment]:
+    return Experiment.objects.filter(
+        use_case__in=registry_selectors.usecases_for(user, Action.EXPERIMENT_EDIT)
+    ).select_related("use_case", "use_case__organisation")
+
+
+# --- prioritisation ----------------------------------------------------------------------------------
+
+
+def national_profile() -> tuple[prio.WeightProfile, WeightProfile | None]:
+    """The national profile (the stored one, or the core's default when none is stored)."""
+    stored = WeightProfile.objects.filter(scope=ProfileScope.NATIONAL).first()
+    return (stored.to_core() if stored else prio.NATIONAL_DEFAULT_PROFILE), stored
+
+
+def organisation_profile(organisation: Organisation) -> WeightProfile | None:
+    return WeightProfile.objects.filter(scope=ProfileScope.ORGANISATION, organisation=organisation).first()
+
+
+def can_edit_national_weights(user: Any) -> bool:
+    return perms.is_platform_admin(user) or (
+        user.is_authenticated and user.reviewer_scope == ReviewerScope.NATIONAL
+    )
+
+
+def organisations_weights_editable_by(user: Any) -> QuerySet[Organisation]:
+    """Organisations whose weight profile the user may edit: through a *membership* role holding
+    WEIGHTS_EDIT (organisation administrators), or any as platform administrator. The national team
+    holds WEIGHTS_EDIT for the national profile, not for each organisation's own choices."""
+    return registry_selectors.organisations_for(user, Action.WEIGHTS_EDIT)
+
+
+def item_id(use_case_id: int) -> str:
+    # Zero-padded so that the core's tie-break on ids (string order) is the numeric order.
+    return f"{use_case_id:09d}"
+
+
+@dataclass
+class PortfolioRow:
+    use_case: UseCase
+    item: prio.PriorityItem
+    assessment: PriorityAssessment
+    result: prio.ScoreResult | None = None
+    rank: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def portfolio_rows(user: Any, organisation: Organisation | None = None) -> list[PortfolioRow]:
+    """Scored use cases the user may see (of ``organisation`` only, when given), as core items."""
+    qs = registry_selectors.usecases_visible_to(user).filter(priority_assessment__isnull=False)
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    rows = []
+    for use_case in qs.select_related("organisation", "priority_assessment").order_by("pk"):
+        assessment = use_case.priority_assessment
+        category = qualification_summary(latest_qualification(use_case))["category"]
+        item = prio.PriorityItem(
+            id=item_id(use_case.pk),
+            scores=assessment.criterion_scores(),
+            people_reached=assessment.people_reached,
+            ai_act_category=category,
+            title=use_case.title,
+        )
+        rows.append(PortfolioRow(use_case=use_case, item=item, assessment=assessment))
+    return rows
+
+
+# --- charters ----------------------------------------------------------------------------------------
+
+
+def charters() -> QuerySet[Charter]:
+    return Charter.objects.prefetch_related("principles").order_by("position", "id")
+
+
+# --- inbox -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    kind: str  # "stale" | "dpia_decision" | "experiment_decision" | "scoring"
+    label: str
+    use_case: UseCase
+    due: date | None = None
+    url_name: str = "usecase_detail"
+    url_args: tuple[Any, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name, args=self.url_args)
+
+
+def _pending_dpia(user: Any) -> QuerySet[UseCase]:
+    """Use cases on personal health data, heading for experimentation, with no DPO decision."""
+    before_experiment = [Status.FRAMING, Status.QUALIFIED, Status.PRIORITISED]
+    decided = ComplianceRecord.objects.filter(
+        dpia_decision__in=[DpiaDecision.REQUIRED, DpiaDecision.NOT_REQUIRED]
+    ).values("use_case_id")
+    return (
+        registry_selectors.usecases_for(user, Action.USECASE_QUALIFY)
+        .filter(personal_data=True, health_data=True, status__in=before_experiment)
+        .exclude(pk__in=decided)
+    )
+
+
+def inbox_for(user: Any, today: date) -> list[InboxItem]:
+    """What the user has to do: her stale records (review date passed) and the pending decisions.
+
+    Scoped to the organisations where she may act (a record she may only read is not her task):
+    * stale records: use cases she may move through the lifecycle or edit, whose ``next_review_date``
+      is today or earlier;
+    * DPIA decisions to take (DPO, referents): see :func:`_pending_dpia`;
+    * experiments whose end date has passed and that have no decision (those who document them);
+    * qualified use cases without a complete scorecard (those who prioritise).
+    """
+    items: list[InboxItem] = []
+    actionable = registry_selectors.usecases_for(user, Action.USECASE_TRANSITION) | registry_selectors.usecases_for(
+        user, Action.USECASE_EDIT
+    )
+    stale = (
+        actionable.filter(next_review_date__lte=today)
+        .exclude(status__in=[Status.RETIRED, Status.ABANDONED])
+        .select_related("organisation")
+        .distinct()
+        .order_by("next_review_date", "pk")
+    )
+    items += [
+        InboxItem("stale", "Fiche à revoir (date de revue dépassée)", uc, uc.next_review_date, url_args=(uc.pk,))
+        for uc in stale
+    ]
+    if perms.is_platform_admin(user) or perms.organisation_ids_with(user, Action.USECASE_QUALIFY):
+        items += [
+            InboxItem("dpia_decision", "Décision sur l'AIPD à prendre", uc, url_name="lifecycle_compliance",
+                      url_args=(uc.pk,))
+            for uc in _pending_dpia(user).select_related("organisation").order_by("pk")
+        ]
+    experiments = (
+        experiments_editable_by(user)
+        .filter(end_date__lt=today, decision="")
+        .exclude(use_case__status__in=[Status.RETIRED, Status.ABANDONED])
+        .order_by("end_date", "pk")
+    )
+    items += [
+        InboxItem("experiment_decision", f"Décision à enregistrer sur l'expérimentation « {e.title} »",
+                  e.use_case, e.end_date, url_name="lifecycle_experiment_edit", url_args=(e.pk,))
+        for e in experiments
+    ]
+    complete_ids = [
+        a.use_case_id
+        for a in PriorityAssessment.objects.filter(use_case__status=Status.QUALIFIED)
+        if a.is_complete
+    ]
+    to_score = (
+        registry_selectors.usecases_for(user, Action.USECASE_PRIORITISE)
+        .filter(status=Status.QUALIFIED)
+        .exclude(pk__in=complete_ids)
+        .select_related("organisation")
+        .order_by("pk")
+    )
+    items += [
+        InboxItem("scoring", "Grille de priorisation à compléter", uc, url_name="lifecycle_assess",
+                  url_args=(uc.pk,))
+        for uc in to_score
+    ]
+    return items
+
+
+def reminder_recipients() -> QuerySet[Any]:
+    """Active members of an organisation with an e-mail address. Platform administrators without a
+    membership get no digest: their inbox would be every record of the platform."""
+    from atlasia.accounts.models import User
+
+    return (
+        User.objects.filter(memberships__isnull=False, is_active=True)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )

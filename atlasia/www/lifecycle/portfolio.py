@@ -1,0 +1,193 @@
+"""The portfolio page's computations: ranking table, value × feasibility matrix (inline SVG geometry)
+and sensitivity rows. Every number comes from :mod:`atlasia.core.prioritisation`; this module only
+lays them out for the templates."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from atlasia.core import prioritisation as prio
+from atlasia.lifecycle.selectors import PortfolioRow
+
+# Risk bands of the matrix, from the risk group score (1–5) of the scorecard. The AI Act category is
+# known only once the qualification module records it, whereas every placed point has a risk score:
+# the bands keep the colour meaningful for every bubble (the table also shows the AI Act category).
+# Each band has a colour (contrast ≥ 3:1 on white, WCAG 1.4.11) *and* its own shape and letter, so
+# that the colour is never the only way to tell them apart (WCAG 1.4.1).
+RISK_BANDS: list[dict[str, str]] = [
+    {
+        "key": "low",
+        "label": "Risque faible (note de risque ≤ 2,3)",
+        "short": "faible",
+        "colour": "#18753c",
+        "shape": "cercle",
+        "letter": "F",
+    },
+    {
+        "key": "medium",
+        "label": "Risque modéré (2,3 < note ≤ 3,7)",
+        "short": "modéré",
+        "colour": "#8a5a00",
+        "shape": "carré",
+        "letter": "M",
+    },
+    {
+        "key": "high",
+        "label": "Risque élevé (note > 3,7)",
+        "short": "élevé",
+        "colour": "#ce0500",
+        "shape": "triangle",
+        "letter": "É",
+    },
+]
+_BANDS = {b["key"]: b for b in RISK_BANDS}
+
+AI_ACT_LABELS_FR = {
+    "not_ai_system": "Pas un système d'IA",
+    "excluded": "Hors champ",
+    "prohibited": "Interdit",
+    "high_risk": "Haut risque",
+    "limited": "Risque limité",
+    "minimal": "Risque minimal",
+    "undetermined": "Indéterminé",
+}
+
+
+def risk_band(risk: float | None) -> dict[str, str] | None:
+    if risk is None:
+        return None
+    if risk <= 7 / 3:
+        return _BANDS["low"]
+    if risk <= 11 / 3:
+        return _BANDS["medium"]
+    return _BANDS["high"]
+
+
+# Geometry of the SVG (user units).
+WIDTH, HEIGHT = 720, 560
+LEFT, RIGHT, TOP, BOTTOM = 70, 30, 30, 70
+R_MIN, R_MAX = 7.0, 30.0
+
+
+def _x(feasibility: float) -> float:
+    return LEFT + (feasibility - 1) / 4 * (WIDTH - LEFT - RIGHT)
+
+
+def _y(value: float) -> float:
+    return HEIGHT - BOTTOM - (value - 1) / 4 * (HEIGHT - TOP - BOTTOM)
+
+
+@dataclass
+class Bubble:
+    rank: int | None
+    title: str
+    x: float
+    y: float
+    r: float
+    band: dict[str, str]
+    people: int | None
+    value: float
+    feasibility: float
+    shape_points: str = ""
+    square: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+
+def ranked_table(rows: list[PortfolioRow], profile: prio.WeightProfile) -> list[PortfolioRow]:
+    """``rows`` in the core's ranking order, each with its result and rank."""
+    by_id = {r.item.id: r for r in rows}
+    ordered = []
+    for ranked in prio.rank([r.item for r in rows], profile):
+        row = by_id[ranked.id]
+        row.result, row.rank = ranked.result, ranked.rank
+        row.extra["band"] = risk_band(ranked.result.risk)
+        row.extra["ai_act"] = AI_ACT_LABELS_FR.get(row.item.ai_act_category or "", "Non qualifié")
+        row.extra["missing"] = [prio.CRITERION_LABELS_FR[c] for c in ranked.result.missing]
+        ordered.append(row)
+    return ordered
+
+
+def matrix(rows: list[PortfolioRow], profile: prio.WeightProfile) -> dict[str, Any]:
+    """Bubbles of the value × feasibility matrix (from :func:`prio.portfolio_points`) and the axes."""
+    by_id = {r.item.id: r for r in rows}
+    points = prio.portfolio_points([r.item for r in rows], profile)
+    sizes = [p.size for p in points if p.size]
+    biggest = max(sizes) if sizes else 1
+    bubbles = []
+    for point in points:
+        row = by_id[point.id]
+        result = row.result or prio.score_item(row.item, profile)
+        band = risk_band(result.risk) or _BANDS["medium"]
+        # Area proportional to the number of people reached.
+        r = R_MIN + (R_MAX - R_MIN) * math.sqrt((point.size or 0) / biggest)
+        bubble = Bubble(
+            row.rank, row.use_case.title, _x(point.x), _y(point.y), r, band, point.size, point.y, point.x
+        )
+        if band["key"] == "high":
+            h = r * 1.15
+            bubble.shape_points = (
+                f"{bubble.x:.1f},{bubble.y - h:.1f} {bubble.x - h:.1f},{bubble.y + h * 0.75:.1f} "
+                f"{bubble.x + h:.1f},{bubble.y + h * 0.75:.1f}"
+            )
+        bubbles.append(bubble)
+    # Draw the biggest first, so that small bubbles stay visible on top.
+    bubbles.sort(key=lambda b: -b.r)
+    ticks = [{"v": v, "x": _x(v), "y": _y(v)} for v in (1, 2, 3, 4, 5)]
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
+        "top": TOP,
+        "bottom": HEIGHT - BOTTOM,
+        "mid_x": _x(3),
+        "mid_y": _y(3),
+        "plot_w": WIDTH - LEFT - RIGHT,
+        "plot_h": HEIGHT - TOP - BOTTOM,
+        "zone_w": WIDTH - RIGHT - _x(3),
+        "zone_h": _y(3) - TOP,
+        "ticks": ticks,
+        "bubbles": bubbles,
+        "biggest": biggest if sizes else None,
+        "legend_sizes": _legend_sizes(biggest) if sizes else [],
+    }
+
+
+def _two_digits(n: float) -> int:
+    digits = len(str(max(1, int(n))))
+    return max(1, int(round(n, -max(0, digits - 2))))
+
+
+def _legend_sizes(biggest: int) -> list[dict[str, Any]]:
+    out = []
+    for people in sorted({_two_digits(biggest / 10), biggest}):
+        r = R_MIN + (R_MAX - R_MIN) * math.sqrt(min(people, biggest) / biggest)
+        out.append({"people": people, "r": r, "d": 2 * r + 4})
+    return out
+
+
+def sensitivity_rows(
+    rows: list[PortfolioRow], profile: prio.WeightProfile, top_n: int = 10
+) -> dict[str, Any]:
+    """The core's sensitivity rows (each weight ±20 %) with titles instead of ids."""
+    titles = {r.item.id: r.use_case.title for r in rows}
+    items = [r.item for r in rows]
+    baseline = prio.top_ids(prio.rank(items, profile), top_n)
+    table = []
+    for row in prio.sensitivity(items, profile, delta=0.2, top_n=top_n):
+        table.append(
+            {
+                "label": row.label_fr,
+                "direction": "−20 %" if row.direction == "down" else "+20 %",
+                "leaving": [titles[i] for i in row.leaving],
+                "entering": [titles[i] for i in row.entering],
+                "changed": row.changed,
+            }
+        )
+    return {
+        "baseline": [titles[i] for i in baseline],
+        "rows": table,
+        "changed_count": sum(1 for r in table if r["changed"]),
+        "top_n": top_n,
+    }

@@ -1,0 +1,501 @@
+"""Screens of the lifecycle: transitions, compliance, scoring, weights, portfolio, experiments,
+charters and the "À faire" inbox. Thin views: selectors read, services write, the core computes.
+
+A record the user may not see, or not act on, is a 404 (querysets scoped to the user)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from atlasia.accounts import perms
+from atlasia.core import economics
+from atlasia.core import lifecycle as lc
+from atlasia.core import prioritisation as prio
+from atlasia.core.roles import Action
+from atlasia.lifecycle import selectors, services
+from atlasia.lifecycle.models import CharterAssessment, Kpi
+from atlasia.registry import selectors as registry_selectors
+from atlasia.registry.models import Organisation, UseCase
+
+from . import portfolio as pf
+from .forms import (
+    AssessmentForm,
+    CharterAssessmentForm,
+    ComplianceForm,
+    ExperimentForm,
+    KpiForm,
+    MeasurementForm,
+    TransitionForm,
+    WeightProfileForm,
+)
+
+
+def _visible_usecase(request: HttpRequest, pk: int) -> UseCase:
+    return get_object_or_404(
+        registry_selectors.usecases_visible_to(request.user).select_related("organisation"), pk=pk
+    )
+
+
+def _usecase_for(request: HttpRequest, pk: int, action: Action) -> UseCase:
+    """A use case the user may see *and* act on with ``action`` (404 otherwise). Uses ``perms.can``
+    so that the national team, which prioritises across organisations, reaches the scoring form."""
+    use_case = _visible_usecase(request, pk)
+    if not perms.can(request.user, action, use_case.organisation):
+        raise Http404
+    return use_case
+
+
+def _attach_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)
+
+
+# --- transitions and compliance ----------------------------------------------------------------------
+
+
+@require_POST
+def transition(request: HttpRequest, pk: int) -> HttpResponse:
+    use_case = _visible_usecase(request, pk)
+    form = TransitionForm(request.POST)
+    anchor = reverse("usecase_detail", args=[pk]) + "#cycle-de-vie"
+    if not form.is_valid():
+        messages.error(request, "Transition : formulaire incomplet.")
+        return redirect(anchor)
+    name = form.cleaned_data["transition"]
+    try:
+        services.usecase_transition(
+            actor=request.user, use_case=use_case, transition=name, reason=form.cleaned_data["reason"]
+        )
+    except services.TransitionRefused as refused:
+        messages.error(request, "Transition refusée : " + " ".join(refused.messages))
+        return redirect(anchor)
+    label = lc.TRANSITIONS_BY_NAME[name].label_fr
+    use_case.refresh_from_db()
+    messages.success(
+        request, f"« {label} » : le cas d'usage est maintenant au statut « {use_case.get_status_display()} »."
+    )
+    return redirect(anchor)
+
+
+@require_http_methods(["GET", "POST"])
+def compliance_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    use_case = _usecase_for(request, pk, Action.USECASE_QUALIFY)
+    record = selectors.compliance_of(use_case)
+    form = ComplianceForm(request.POST or None, instance=record)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in ComplianceForm.Meta.fields}
+        try:
+            services.compliance_update(actor=request.user, use_case=use_case, data=data)
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, "Les éléments de conformité ont été enregistrés.")
+            return redirect(reverse("usecase_detail", args=[pk]) + "#cycle-de-vie")
+    qualification = selectors.qualification_summary(selectors.latest_qualification(use_case))
+    return render(
+        request,
+        "lifecycle/compliance_form.html",
+        {
+            "form": form,
+            "use_case": use_case,
+            "qualification": qualification,
+            "record": record,
+            "title": f"Conformité — {use_case.title}",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- prioritisation ----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def assess(request: HttpRequest, pk: int) -> HttpResponse:
+    use_case = _usecase_for(request, pk, Action.USECASE_PRIORITISE)
+    assessment = selectors.assessment_of(use_case)
+    initial: dict[str, Any] = {}
+    if assessment:
+        initial["people_reached"] = assessment.people_reached
+        for key, entry in (assessment.scores or {}).items():
+            if isinstance(entry, dict):
+                initial[f"{key}_score"] = entry.get("score")
+                initial[f"{key}_justification"] = entry.get("justification", "")
+    else:
+        category = selectors.qualification_summary(selectors.latest_qualification(use_case))["category"]
+        if category in prio.SUGGESTED_REGULATORY_SCORE:
+            initial["regulatory_category_score"] = prio.SUGGESTED_REGULATORY_SCORE[category]
+    form = AssessmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.priority_assessment_save(
+                actor=request.user,
+                use_case=use_case,
+                scores=form.scores(),
+                people_reached=form.cleaned_data["people_reached"],
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, "La grille de priorisation a été enregistrée.")
+            return redirect(reverse("usecase_detail", args=[pk]) + "#cycle-de-vie")
+    return render(
+        request,
+        "lifecycle/assess_form.html",
+        {"form": form, "use_case": use_case, "title": f"Priorisation — {use_case.title}"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _member_organisations(request: HttpRequest) -> list[Organisation]:
+    ids = perms.member_organisation_ids(request.user)
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+def _portfolio_scope(request: HttpRequest) -> dict[str, Any]:
+    """Profile selector: the national profile over every visible use case, or an organisation's own
+    profile over that organisation's use cases (the national profile when it has none yet)."""
+    national, _ = selectors.national_profile()
+    mine = _member_organisations(request)
+    kind = request.GET.get("profil", "national")
+    organisation = None
+    notice = ""
+    profile = national
+    if kind == "organisation" and mine:
+        slug = request.GET.get("organisation", "")
+        organisation = next((o for o in mine if o.slug == slug), mine[0])
+        stored = selectors.organisation_profile(organisation)
+        if stored:
+            profile = stored.to_core()
+        else:
+            notice = f"{organisation.name} n'a pas encore de profil de pondération : le profil national est appliqué."
+    else:
+        kind = "national"
+    rows = selectors.portfolio_rows(request.user, organisation)
+    return {
+        "kind": kind,
+        "organisation": organisation,
+        "profile": profile,
+        "rows": rows,
+        "mine": mine,
+        "notice": notice,
+    }
+
+
+@require_GET
+def portfolio(request: HttpRequest) -> HttpResponse:
+    scope = _portfolio_scope(request)
+    table = pf.ranked_table(scope["rows"], scope["profile"])
+    return render(
+        request,
+        "lifecycle/portfolio.html",
+        {
+            **scope,
+            "table": table,
+            "scored": [r for r in table if r.rank is not None],
+            "unscored": [r for r in table if r.rank is None],
+            "matrix": pf.matrix(table, scope["profile"]),
+            "bands": pf.RISK_BANDS,
+            "query": request.GET.urlencode(),
+            "group_weights": [
+                (prio.GROUP_LABELS_FR[g], w) for g, w in scope["profile"].group_weights.items()
+            ],
+            "title": "Portefeuille",
+        },
+    )
+
+
+@require_GET
+def sensitivity(request: HttpRequest) -> HttpResponse:
+    scope = _portfolio_scope(request)
+    has_scored = any(prio.score_item(r.item, scope["profile"]).scored for r in scope["rows"])
+    return render(
+        request,
+        "lifecycle/sensitivity.html",
+        {
+            **scope,
+            "sensitivity": pf.sensitivity_rows(scope["rows"], scope["profile"]) if has_scored else None,
+            "query": request.GET.urlencode(),
+            "title": "Sensibilité du classement",
+        },
+    )
+
+
+@require_GET
+def weights_list(request: HttpRequest) -> HttpResponse:
+    national, stored = selectors.national_profile()
+    organisations = selectors.organisations_weights_editable_by(request.user).order_by("name")
+    return render(
+        request,
+        "lifecycle/weights_list.html",
+        {
+            "national": national,
+            "national_stored": stored,
+            "can_edit_national": selectors.can_edit_national_weights(request.user),
+            "organisations": [(o, selectors.organisation_profile(o)) for o in organisations],
+            "title": "Pondérations",
+        },
+    )
+
+
+def _weights_form(request: HttpRequest, organisation: Organisation | None) -> HttpResponse:
+    national, _ = selectors.national_profile()
+    stored = selectors.organisation_profile(organisation) if organisation else None
+    start = stored.to_core() if stored else national
+    name = stored.name if stored else (f"Profil de {organisation.name}" if organisation else national.name)
+    form = WeightProfileForm(request.POST or None, initial=WeightProfileForm.initial_from(start, name))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.weight_profile_save(
+                actor=request.user,
+                organisation=organisation,
+                name=form.cleaned_data["name"],
+                criterion_weights={c.value: w for c, w in form.criterion_weights().items()},
+                group_weights={g.value: w for g, w in form.group_weights().items()},
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, "Les pondérations ont été enregistrées.")
+            return redirect("lifecycle_weights")
+    return render(
+        request,
+        "lifecycle/weights_form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "title": f"Pondérations — {organisation.name if organisation else 'profil national'}",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def weights_national(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_edit_national_weights(request.user):
+        raise PermissionDenied("Seule l'équipe nationale modifie le profil national.")
+    return _weights_form(request, None)
+
+
+@require_http_methods(["GET", "POST"])
+def weights_organisation(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(selectors.organisations_weights_editable_by(request.user), slug=slug)
+    return _weights_form(request, organisation)
+
+
+# --- experiments -------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def experiment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    use_case = get_object_or_404(
+        registry_selectors.usecases_for(request.user, Action.EXPERIMENT_EDIT).select_related("organisation"),
+        pk=pk,
+    )
+    form = ExperimentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            experiment = services.experiment_create(
+                actor=request.user, use_case=use_case, data=form.service_data()
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, f"L'expérimentation « {experiment.title} » a été créée.")
+            return redirect("lifecycle_experiment", pk=experiment.pk)
+    return render(
+        request,
+        "lifecycle/experiment_form.html",
+        {"form": form, "use_case": use_case, "is_new": True, "title": "Nouvelle expérimentation"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def experiment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    experiment = get_object_or_404(selectors.experiments_editable_by(request.user), pk=pk)
+    form = ExperimentForm(request.POST or None, instance=experiment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.experiment_update(actor=request.user, experiment=experiment, data=form.service_data())
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, "L'expérimentation a été enregistrée.")
+            return redirect("lifecycle_experiment", pk=experiment.pk)
+    return render(
+        request,
+        "lifecycle/experiment_form.html",
+        {
+            "form": form,
+            "use_case": experiment.use_case,
+            "experiment": experiment,
+            "title": f"Modifier « {experiment.title} »",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _economic_summary(experiment: Any) -> dict[str, Any] | None:
+    inputs = experiment.economic_inputs()
+    if inputs is None:
+        return None
+    try:
+        return {"summary": economics.medico_economic_summary(inputs), "inputs": inputs}
+    except economics.EconomicsError as error:
+        return {"errors": error.messages_fr, "inputs": inputs}
+
+
+@require_GET
+def experiment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    experiment = get_object_or_404(
+        selectors.experiments_visible_to(request.user).select_related("decided_by"), pk=pk
+    )
+    can_edit = perms.can(request.user, Action.EXPERIMENT_EDIT, experiment.use_case.organisation)
+    kpis = list(experiment.kpis.prefetch_related("measurements"))
+    for kpi in kpis:
+        measures = list(kpi.measurements.all())
+        kpi.latest = measures[-1] if measures else None  # type: ignore[attr-defined]
+        kpi.measure_form = MeasurementForm(prefix=f"kpi{kpi.pk}") if can_edit else None  # type: ignore[attr-defined]
+    return render(
+        request,
+        "lifecycle/experiment_detail.html",
+        {
+            "experiment": experiment,
+            "use_case": experiment.use_case,
+            "kpis": kpis,
+            "economics": _economic_summary(experiment),
+            "can_edit": can_edit,
+            "kpi_form": KpiForm() if can_edit else None,
+            "title": experiment.title,
+        },
+    )
+
+
+@require_POST
+def kpi_add(request: HttpRequest, pk: int) -> HttpResponse:
+    experiment = get_object_or_404(selectors.experiments_editable_by(request.user), pk=pk)
+    form = KpiForm(request.POST)
+    if form.is_valid():
+        try:
+            services.kpi_add(actor=request.user, experiment=experiment, data=form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, f"Indicateur : {message}")
+        else:
+            messages.success(request, f"L'indicateur « {form.cleaned_data['name']} » a été ajouté.")
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else "Indicateur"
+            for message in errors:
+                messages.error(request, f"{label} : {message}")
+    return redirect(reverse("lifecycle_experiment", args=[pk]) + "#indicateurs")
+
+
+@require_POST
+def measurement_add(request: HttpRequest, pk: int, kpi_id: int) -> HttpResponse:
+    experiment = get_object_or_404(selectors.experiments_editable_by(request.user), pk=pk)
+    kpi = get_object_or_404(Kpi, pk=kpi_id, experiment=experiment)
+    form = MeasurementForm(request.POST, prefix=f"kpi{kpi.pk}")
+    if form.is_valid():
+        try:
+            services.kpi_measurement_add(actor=request.user, kpi=kpi, data=form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, f"Mesure de « {kpi.name} » : {message}")
+        else:
+            messages.success(request, f"La mesure de « {kpi.name} » a été ajoutée.")
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else "Mesure"
+            for message in errors:
+                messages.error(request, f"Mesure de « {kpi.name} », {label} : {message}")
+    return redirect(reverse("lifecycle_experiment", args=[pk]) + "#indicateurs")
+
+
+# --- charters ----------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def charter_edit(request: HttpRequest, pk: int, charter_id: int) -> HttpResponse:
+    use_case = _usecase_for(request, pk, Action.USECASE_EDIT)
+    charter = get_object_or_404(selectors.charters(), pk=charter_id)
+    existing = {
+        a.principle_id: a
+        for a in CharterAssessment.objects.filter(use_case=use_case, principle__charter=charter)
+    }
+    form = CharterAssessmentForm(request.POST or None, principles=charter.principles.all(), existing=existing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.charter_assessment_save(
+                actor=request.user, use_case=use_case, charter=charter, rows=form.rows()
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for principle, errs in error.error_dict.items():
+                    for e in errs:
+                        form.add_error(None, f"{principle} : {' '.join(e.messages)}")
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, f"L'auto-évaluation « {charter.name} » a été enregistrée.")
+            return redirect(reverse("usecase_detail", args=[pk]) + "#chartes")
+    return render(
+        request,
+        "lifecycle/charter_form.html",
+        {
+            "form": form,
+            "use_case": use_case,
+            "charter": charter,
+            "title": f"{charter.name} — {use_case.title}",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- inbox -------------------------------------------------------------------------------------------
+
+INBOX_SECTIONS = [
+    (
+        "stale",
+        "Fiches à revoir",
+        "La date de revue est passée : vérifiez que la fiche est à jour et faites-la "
+        "avancer, ou confirmez son étape.",
+    ),
+    (
+        "dpia_decision",
+        "Décisions sur l'analyse d'impact (AIPD)",
+        "Cas d'usage sur des données de santé qui attendent la décision du DPO avant toute expérimentation.",
+    ),
+    (
+        "experiment_decision",
+        "Décisions d'expérimentation",
+        "Expérimentations terminées sans décision (généraliser, itérer ou arrêter).",
+    ),
+    ("scoring", "Grilles de priorisation à compléter", "Cas d'usage qualifiés qui attendent leur notation."),
+]
+
+
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    items = selectors.inbox_for(request.user, today)
+    sections = [
+        {"key": key, "title": title, "help": help_text, "items": [i for i in items if i.kind == key]}
+        for key, title, help_text in INBOX_SECTIONS
+    ]
+    return render(
+        request,
+        "lifecycle/inbox.html",
+        {"sections": sections, "total": len(items), "today": today, "title": "À faire"},
+    )
