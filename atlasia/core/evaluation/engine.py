@@ -308,36 +308,39 @@ def _evaluate_classification(
         boot_overall = {m: np.concatenate(v) for m, v in parts_o.items()}
         boot_groups = [{m: np.concatenate(v) for m, v in pg.items()} for pg in parts_g]
 
-    # ---- scores: AUC/ROC and calibration
-    ranked: list[rk.RankedGroups | None] = [None] * len(groupings)
-    ranked_overall: rk.RankedGroups | None = None
+    # ---- scores: AUC/ROC and calibration. Each grouping's ranking arrays are O(n): they are reduced to
+    # AUC, thinned ROC curves and (if requested) bootstrap samples, then freed before the next grouping.
+    ranked: list[_AucSummary | None] = [None] * len(groupings)
+    ranked_overall: _AucSummary | None = None
     calib_cells: cal.CalibrationSums | None = None
     boot_auc: list[np.ndarray | None] = [None] * len(groupings)
     boot_auc_overall: np.ndarray | None = None
     if table.y_score is not None:
-        report(0.35, "AUC et courbes ROC")
+        report(0.3, "AUC et courbes ROC")
         order = rk.score_order(table.y_score)
         s_sorted, y_sorted, cell_sorted = table.y_score[order], table.y_true[order], cell[order]
         del order
-        ranked_overall = rk.rank_groups(s_sorted, s_sorted, y_sorted, None, 1, presorted=True)
+        want_ci = B > 0 and auc_intervals != "none"
+        rg_all = rk.rank_groups(s_sorted, s_sorted, y_sorted, None, 1, presorted=True)
+        ranked_overall = _AucSummary(rg_all.auc, [rg_all.roc_curve(0)])
+        if want_ci:
+            boot_auc_overall = rk.auc_bootstrap(rg_all, B, rng_auc)
+        del rg_all
         for gi, g in enumerate(groupings):
-            ranked[gi] = rk.rank_groups(
+            rgg = rk.rank_groups(
                 s_sorted, s_sorted, y_sorted, g.codes(cell_sorted), g.n_groups, presorted=True
             )
+            rocs = [rgg.roc_curve(j) for j in range(g.n_groups)] if g.kind == "marginal" else None
+            ranked[gi] = _AucSummary(rgg.auc, rocs)
+            if want_ci and (auc_intervals == "all" or g.kind == "marginal"):
+                boot_auc[gi] = rk.auc_bootstrap(rgg, B, rng_auc)
+            del rgg
+            report(0.3 + 0.45 * (gi + 1) / len(groupings), "AUC, courbes ROC et leurs intervalles")
         del s_sorted, y_sorted, cell_sorted
-        report(0.45, "Calibration")
+        report(0.75, "Calibration")
         calib_cells = cal.calibration_sums(
             cell, n_cells, table.y_score, table.y_true.astype(np.float64), n_bins
         )
-        if B > 0 and auc_intervals != "none":
-            report(0.5, "Intervalles de confiance de l'AUC")
-            boot_auc_overall = rk.auc_bootstrap(ranked_overall, B, rng_auc)
-            todo = [gi for gi, g in enumerate(groupings) if auc_intervals == "all" or g.kind == "marginal"]
-            for j, gi in enumerate(todo):
-                rgi = ranked[gi]
-                assert rgi is not None
-                boot_auc[gi] = rk.auc_bootstrap(rgi, B, rng_auc)
-                report(0.5 + 0.3 * (j + 1) / max(1, len(todo)), "Intervalles de confiance de l'AUC")
 
     report(0.8, "Mise en forme des résultats")
     level = cfg.level
@@ -489,6 +492,17 @@ def _excludes_zero(ci: list[float | None] | None) -> bool | None:
     if ci is None or ci[0] is None or ci[1] is None:
         return None
     return bool(ci[0] > 0 or ci[1] < 0)
+
+
+class _AucSummary:
+    """What the report keeps of a grouping's ranking: AUC per group and thinned ROC curves."""
+
+    def __init__(self, auc: np.ndarray, rocs: list[dict[str, list[float]] | None] | None) -> None:
+        self.auc = auc
+        self.rocs = rocs
+
+    def roc_curve(self, j: int) -> dict[str, list[float]] | None:
+        return None if self.rocs is None else self.rocs[j]
 
 
 def _confusion_dict(c: np.ndarray) -> dict[str, int]:
