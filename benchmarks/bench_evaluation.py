@@ -18,7 +18,8 @@ Timed in the same run (best of a few repeats for short timings):
 * bootstrap: 1,000 resamples of every count-based metric per group (largest size), and AUC intervals
   (overall + each group column) at 1 M rows (or the largest size below).
 
-Writes ``benchmarks/results/evaluation.json``; ``benchmarks/README_evaluation.md`` is written from it.
+Writes ``benchmarks/results/evaluation.json`` and the tables of ``benchmarks/README_evaluation.md`` (the
+analysis section at its end is written by hand); ``--quick`` writes ``benchmarks/.data/evaluation_quick.json``.
 """
 
 from __future__ import annotations
@@ -297,8 +298,10 @@ def main(argv: list[str] | None = None) -> int:
             entry["speedup_cli_vs_fairlearn_total"] = fl["total_s"] / entry["cli"]["cli_total_s"]
         entry["engine_over_floor"] = eng["compute_sex_age_s"] / eng["floor_bincount_s"]
         results["sizes"][str(n)] = entry
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    # --quick must not overwrite the committed full results
+    target = DATA / "evaluation_quick.json" if args.quick else RESULTS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     if not args.quick:
         write_readme(results)
     print(json.dumps(results, indent=2))
