@@ -10,8 +10,16 @@ class QualificationAdmin(admin.ModelAdmin):
     search_fields = ("use_case__title",)
     raw_id_fields = ("use_case", "completed_by")
     # A completed version is a record: read-only here, new versions come from the questionnaire.
-    readonly_fields = ("use_case", "version", "answers", "result", "law_version", "category", "completed_by",
-                       "completed_at")
+    readonly_fields = (
+        "use_case",
+        "version",
+        "answers",
+        "result",
+        "law_version",
+        "category",
+        "completed_by",
+        "completed_at",
+    )
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

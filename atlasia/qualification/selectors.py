@@ -23,13 +23,18 @@ from .models import Qualification, QualificationDraft
 def latest_qualification(use_case: UseCase) -> Qualification | None:
     """The latest completed version of ``use_case``, or ``None``."""
     return (
-        Qualification.objects.filter(use_case=use_case).select_related("completed_by").order_by("-version").first()
+        Qualification.objects.filter(use_case=use_case)
+        .select_related("completed_by")
+        .order_by("-version")
+        .first()
     )
 
 
 def latest_result(use_case: UseCase) -> dict[str, Any] | None:
     """The engine's output (qualification-spec §4) of the latest completed version, or ``None``."""
-    latest = Qualification.objects.filter(use_case=use_case).order_by("-version").values_list("result", flat=True)
+    latest = (
+        Qualification.objects.filter(use_case=use_case).order_by("-version").values_list("result", flat=True)
+    )
     return next(iter(latest[:1]), None)
 
 
@@ -94,7 +99,9 @@ def portfolio_counts(user: Any, category: str | None = None) -> PortfolioCounts:
     qualified_all = latest.count()
     if category:
         latest = latest.filter(category=category)
-    counted = dict(latest.order_by().values_list("category").annotate(n=Count("id")).values_list("category", "n"))
+    counted = dict(
+        latest.order_by().values_list("category").annotate(n=Count("id")).values_list("category", "n")
+    )
     by_category = [(c.value, str(c.label), counted.get(c.value, 0)) for c in Category]
     visible = usecases_visible_to(user).count()
     return PortfolioCounts(

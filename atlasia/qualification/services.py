@@ -34,7 +34,9 @@ def answer_error_fr(error: AnswerError) -> str:
     """A French message that names the question by its text (and its identifier)."""
     question = QUESTIONS_BY_ID.get(error.question_id)
     if question is None:
-        return f"Question inconnue « {error.question_id} » : cette question n'existe pas dans le questionnaire."
+        return (
+            f"Question inconnue « {error.question_id} » : cette question n'existe pas dans le questionnaire."
+        )
     labels = {o.id: o.label_fr for o in question.options} | {"unknown": "Je ne sais pas"}
     if question.type == "bool":
         labels |= {"yes": "Oui", "no": "Non"}
@@ -62,7 +64,9 @@ def _answer_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict
 
 
 @transaction.atomic
-def qualification_draft_save(*, actor: Any, use_case: UseCase, answers: Mapping[str, Any]) -> QualificationDraft:
+def qualification_draft_save(
+    *, actor: Any, use_case: UseCase, answers: Mapping[str, Any]
+) -> QualificationDraft:
     """Replace the draft's answers (``None`` values are dropped: « not answered »)."""
     _require(actor, use_case)
     clean = _validate(answers)

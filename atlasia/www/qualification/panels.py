@@ -1,2 +1,40 @@
+"""Registration of the qualification card, tab and navigation item (extension points of the screens)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from atlasia.www import extensions
+
+
+def card_context(request: HttpRequest, use_case: Any) -> dict[str, Any]:
+    from atlasia.qualification import selectors
+    from atlasia.qualification.display import result_summary
+
+    from .views import can_qualify
+
+    latest = selectors.latest_qualification(use_case)
+    return {
+        "use_case": use_case,
+        "latest": latest,
+        "summary": result_summary(latest.result, latest.law_version) if latest else None,
+        "can_qualify": can_qualify(request.user, use_case),
+    }
+
+
+def tab_context(request: HttpRequest, use_case: Any) -> dict[str, Any]:
+    from .views import overview_context
+
+    return overview_context(request, use_case)
+
+
 def register() -> None:
-    pass
+    extensions.register_panel(
+        "qualification", "qualification/_card.html", card_context, order=10, column="top"
+    )
+    extensions.register_tab(
+        "qualification", "Qualification", "qualification/_tab.html", tab_context, order=20
+    )
+    extensions.register_nav("Conformité", "qualification_portfolio", order=40, match_prefix="/conformite/")

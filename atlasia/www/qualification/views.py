@@ -1,0 +1,305 @@
+"""Qualification screens: questionnaire by section, completion, versions, comparison, documents and
+the compliance portfolio.
+
+Answering needs ``USECASE_QUALIFY`` on the use case's organisation; reading follows the use case's
+visibility. Anything else is a 404 (the object is absent from the user's querysets).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from atlasia.accounts import perms
+from atlasia.core.qualification import QUESTIONS_BY_ID, SECTIONS, qualify
+from atlasia.core.roles import Action
+from atlasia.qualification import documents, selectors, services
+from atlasia.qualification.display import answer_text, compare, result_summary
+from atlasia.qualification.enums import CATEGORY_BADGE, CATEGORY_COLOUR, Category
+from atlasia.registry.models import UseCase
+from atlasia.registry.selectors import usecases_for, usecases_visible_to
+
+from .forms import SectionForm
+
+SECTIONS_BY_ID = {s.id: s for s in SECTIONS}
+
+
+def _readable(request: HttpRequest, pk: int) -> UseCase:
+    return get_object_or_404(usecases_visible_to(request.user).select_related("organisation"), pk=pk)
+
+
+def _qualifiable(request: HttpRequest, pk: int) -> UseCase:
+    return get_object_or_404(
+        usecases_for(request.user, Action.USECASE_QUALIFY).select_related("organisation"), pk=pk
+    )
+
+
+def can_qualify(user: Any, use_case: UseCase) -> bool:
+    return perms.can(user, Action.USECASE_QUALIFY, use_case.organisation)
+
+
+def section_progress(answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per section: the questions on the path and how many are answered (« je ne sais pas » counts)."""
+    form_path = set(SectionForm(SECTIONS[0], answers).path)
+    rows = []
+    for section in SECTIONS:
+        shown = [q for q in section.question_ids if q in form_path]
+        answered = [q for q in shown if answers.get(q) is not None]
+        rows.append(
+            {
+                "section": section,
+                "shown": len(shown),
+                "answered": len(answered),
+                "done": bool(shown) and len(answered) == len(shown),
+            }
+        )
+    return rows
+
+
+def overview_context(request: HttpRequest, use_case: UseCase) -> dict[str, Any]:
+    """What the « Qualification » tab and page show, for any reader of the use case."""
+    latest = selectors.latest_qualification(use_case)
+    allowed = can_qualify(request.user, use_case)
+    context: dict[str, Any] = {
+        "use_case": use_case,
+        "latest": latest,
+        "summary": result_summary(latest.result, latest.law_version) if latest else None,
+        "versions": list(selectors.versions_of(use_case)),
+        "can_qualify": allowed,
+        "documents": documents.KINDS,
+    }
+    if allowed:
+        draft = selectors.draft_of(use_case)
+        answers = selectors.draft_answers(use_case)
+        context["draft"] = draft
+        context["progress"] = section_progress(answers)
+        context["first_section"] = SECTIONS[0].id
+    return context
+
+
+def qualification_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    use_case = _readable(request, pk)
+    context = {
+        "c": overview_context(request, use_case),
+        "use_case": use_case,
+        "title": f"Qualification — {use_case.title}",
+    }
+    return render(request, "qualification/overview.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def qualification_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    use_case = _qualifiable(request, pk)
+    current = SECTIONS_BY_ID.get(section)
+    if current is None:
+        raise Http404
+    answers = selectors.draft_answers(use_case)
+    form = SectionForm(current, answers, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        assert form.cleaned_answers is not None
+        before_shown = set(form.shown_ids)
+        try:
+            services.qualification_draft_save(
+                actor=request.user, use_case=use_case, answers=form.cleaned_answers
+            )
+        except ValidationError as error:
+            form.non_field_errors.extend(m for msgs in error.message_dict.values() for m in msgs)
+        else:
+            after = SectionForm(current, form.cleaned_answers)
+            new_questions = [q for q in after.shown_ids if q not in before_shown]
+            messages.success(request, f"Réponses de la section « {current.label_fr} » enregistrées.")
+            index = SECTIONS.index(current)
+            if new_questions:
+                messages.info(
+                    request,
+                    f"{len(new_questions)} nouvelle(s) question(s) s'applique(nt) "
+                    "compte tenu de vos réponses.",
+                )
+                return redirect(_section_url(use_case, current.id) + f"#q-{new_questions[0]}")
+            if "next" in request.POST and index + 1 < len(SECTIONS):
+                return redirect(_section_url(use_case, SECTIONS[index + 1].id))
+            if "next" in request.POST:
+                return redirect("qualification_complete", pk=use_case.pk)
+            return redirect(_section_url(use_case, current.id))
+    index = SECTIONS.index(current)
+    context = {
+        "title": f"Qualification — {current.label_fr}",
+        "use_case": use_case,
+        "section": current,
+        "form": form,
+        "progress": section_progress(answers),
+        "previous": SECTIONS[index - 1] if index else None,
+        "next": SECTIONS[index + 1] if index + 1 < len(SECTIONS) else None,
+        "step": index + 1,
+        "steps": len(SECTIONS),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "qualification/section.html", context, status=status)
+
+
+def _section_url(use_case: UseCase, section: str) -> str:
+    return reverse("qualification_section", kwargs={"pk": use_case.pk, "section": section})
+
+
+@require_http_methods(["GET", "POST"])
+def qualification_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    use_case = _qualifiable(request, pk)
+    answers = selectors.draft_answers(use_case)
+    if request.method == "POST":
+        try:
+            qualification = services.qualification_complete(
+                actor=request.user, use_case=use_case, answers=answers
+            )
+        except ValidationError as error:
+            for msgs in error.message_dict.values():
+                for message in msgs:
+                    messages.error(request, message)
+            return redirect("qualification_complete", pk=use_case.pk)
+        messages.success(request, f"Qualification enregistrée (version {qualification.version}).")
+        return redirect("qualification_version", pk=use_case.pk, version=qualification.version)
+    preview = qualify(answers)
+    context = {
+        "title": f"Terminer la qualification — {use_case.title}",
+        "use_case": use_case,
+        "summary": result_summary(preview),
+        "progress": section_progress(answers),
+        "latest": selectors.latest_qualification(use_case),
+    }
+    return render(request, "qualification/complete.html", context)
+
+
+def qualification_version(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    use_case = _readable(request, pk)
+    qualification = selectors.version_of(use_case, version)
+    if qualification is None:
+        raise Http404
+    answers = [
+        {
+            "section": s.label_fr,
+            "rows": [
+                (QUESTIONS_BY_ID[q].text_fr, answer_text(q, qualification.answers.get(q)))
+                for q in s.question_ids
+                if q in qualification.answers
+            ],
+        }
+        for s in SECTIONS
+    ]
+    context = {
+        "title": f"Qualification v{version} — {use_case.title}",
+        "use_case": use_case,
+        "qualification": qualification,
+        "summary": result_summary(qualification.result, qualification.law_version),
+        "answers": [a for a in answers if a["rows"]],
+        "versions": list(selectors.versions_of(use_case)),
+        "documents": documents.KINDS,
+        "can_qualify": can_qualify(request.user, use_case),
+    }
+    return render(request, "qualification/version.html", context)
+
+
+def qualification_diff(request: HttpRequest, pk: int) -> HttpResponse:
+    use_case = _readable(request, pk)
+    versions = list(selectors.versions_of(use_case))
+    if len(versions) < 2:
+        raise Http404
+    try:
+        a = int(request.GET.get("de", versions[1].version))
+        b = int(request.GET.get("a", versions[0].version))
+    except ValueError as error:
+        raise Http404 from error
+    by_number = {v.version: v for v in versions}
+    if a not in by_number or b not in by_number:
+        raise Http404
+    comparison = compare(by_number[a], by_number[b])
+    context = {
+        "title": f"Comparer les versions {a} et {b} — {use_case.title}",
+        "use_case": use_case,
+        "old": by_number[a],
+        "new": by_number[b],
+        "versions": versions,
+        "comparison": comparison,
+        "only_changes": request.GET.get("tout") != "1",
+        "changed_answers": sum(1 for r in comparison["answers"] if r["changed"]),
+        "changed_results": sum(1 for r in comparison["results"] if r["changed"]),
+    }
+    return render(request, "qualification/diff.html", context)
+
+
+def qualification_document(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
+    use_case = _readable(request, pk)
+    if kind not in documents.KINDS or fmt not in ("docx", "pdf"):
+        raise Http404
+    version = request.GET.get("version")
+    qualification = (
+        selectors.version_of(use_case, int(version))
+        if version and version.isdigit()
+        else selectors.latest_qualification(use_case)
+    )
+    if qualification is None:
+        raise Http404
+    doc = documents.build(kind, qualification)
+    if fmt == "docx":
+        content = documents.render_docx(doc)
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        content = documents.render_pdf(doc)
+        content_type = "application/pdf"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{doc.filename}.{fmt}"'
+    return response
+
+
+def portfolio(request: HttpRequest) -> HttpResponse:
+    category = request.GET.get("categorie", "")
+    if category and category not in Category.values:
+        category = ""
+    include_past = request.GET.get("passees") == "1"
+    to_review_only = request.GET.get("a_revoir") == "1"
+    counts = selectors.portfolio_counts(request.user, category or None)
+    today = dt.date.today()
+    due = selectors.obligations_due(
+        request.user, since=None if include_past else today, category=category or None
+    )
+    if to_review_only:
+        due = [d for d in due if selectors.is_outdated(d.qualification)]
+    page = Paginator(due, 50).get_page(request.GET.get("page"))
+    biggest = max([n for _c, _l, n in counts.by_category] + [1])
+    bars = [
+        {
+            "code": code,
+            "label": label,
+            "count": n,
+            "percent": round(100 * n / biggest),
+            "colour": CATEGORY_COLOUR[code],
+            "badge": CATEGORY_BADGE[code],
+        }
+        for code, label, n in counts.by_category
+    ]
+    review = selectors.to_review(selectors.latest_qualifications_visible_to(request.user))
+    if category:
+        review = review.filter(category=category)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "title": "Conformité du portefeuille",
+        "counts": counts,
+        "bars": bars,
+        "categories": Category.choices,
+        "category": category,
+        "include_past": include_past,
+        "to_review_only": to_review_only,
+        "page": page,
+        "due_total": len(due),
+        "to_review": review.order_by("use_case__title")[:100],
+        "today": today,
+        "query": query.urlencode(),
+    }
+    return render(request, "qualification/portfolio.html", context)
