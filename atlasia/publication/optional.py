@@ -99,6 +99,48 @@ def lessons_learned(use_case_ids: Iterable[int]) -> dict[int, str] | None:
     return {k: str(v) for k, v in _latest_per_use_case(found, use_case_ids).items()}
 
 
+EXPERIMENT_FIELDS = (
+    "title",
+    "objective",
+    "start_date",
+    "end_date",
+    "decision",
+    "results_summary",
+    "what_worked",
+    "what_did_not",
+    "lessons_learned",
+)
+
+
+def experiments(use_case_ids: Iterable[int]) -> list[dict[str, Any]] | None:
+    """Experiments of these use cases with whichever descriptive fields the lifecycle app has, in a
+    stable order, or ``None`` when there is no experiment model."""
+    found = _linked_model("lifecycle", ("decision", "outcome"), "experiment")
+    if found is None:
+        return None
+    model, fk, _field = found
+    names = {f.name for f in model._meta.get_fields()}
+    fields = [f for f in EXPERIMENT_FIELDS if f in names]
+    labels = _labels(found)
+    try:
+        rows = list(
+            model.objects.filter(**{f"{fk}_id__in": list(use_case_ids)})
+            .order_by(f"{fk}_id", "pk")
+            .values(f"{fk}_id", *fields)
+        )
+    except Exception:
+        logger.warning("experiments unavailable", exc_info=True)
+        return None
+    for row in rows:
+        row["use_case_id"] = row.pop(f"{fk}_id")
+        if "decision" in row:
+            row["decision_label"] = labels.get(str(row["decision"]), str(row["decision"] or ""))
+        for key, value in list(row.items()):
+            if hasattr(value, "isoformat"):
+                row[key] = value.isoformat()
+    return rows
+
+
 def footprint_co2e_kg(use_case_ids: Iterable[int]) -> dict[int, float] | None:
     """Declared, estimated or measured CO2e in kg per use case, when an evaluation app records it."""
     found = _linked_model("evaluation", ("co2e_kg", "emissions_kg", "co2e"), "footprint")

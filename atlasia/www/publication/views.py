@@ -31,6 +31,24 @@ from atlasia.www.views import _filters_from
 from .forms import ProblemReportForm, RegisterSearchForm, ReportRunForm
 
 PAGE_SIZE = 20
+DASHBOARD_SECTIONS = (
+    ("theme", "Par thème"),
+    ("status", "Par étape"),
+    ("organisation_type", "Par type d'organisation"),
+    ("region", "Par région"),
+    ("technique", "Par technique d'IA"),
+    ("publication_level", "Par niveau de publication"),
+)
+FILTER_NAMES = (
+    "q",
+    "theme",
+    "status",
+    "organisation",
+    "organisation_type",
+    "region",
+    "technique",
+    "publication_level",
+)
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -64,6 +82,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "scopes": selectors.dashboard_scopes(request.user),
             "query_string": query.urlencode(),
             "trend_svg": _trend_svg(data["trend"]),
+            "sections": [
+                {"key": key, "title": title, "buckets": data["counts"][key]}
+                for key, title in DASHBOARD_SECTIONS
+            ],
+            "active_filters": any(getattr(filters, f) for f in FILTER_NAMES),
         },
     )
 

@@ -1,0 +1,226 @@
+"""The annual cartography report: data for a year and a scope, rendered as HTML and PDF (WeasyPrint).
+
+The report covers the use cases the requester may see (``usecases_visible_to``), of the chosen scope,
+that were active during the year: started on or before 31 December (or, without a start date, created
+by then) and not ended before 1 January. Everything is computed into a canonical, JSON-serialisable
+dict with deterministic ordering; its SHA-256 is the run's ``input_hash`` and the HTML rendered from it
+holds no generation timestamp, so the same data gives the same report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from atlasia.registry import reference
+from atlasia.registry.enums import PublicationLevel
+from atlasia.registry.models import UseCase
+from atlasia.registry.selectors import public_usecases, usecases_visible_to
+
+from . import aggregation, optional
+from .enums import ReportScope, RunStatus
+from .models import ReportRun
+from .selectors import _reference_labels
+
+logger = logging.getLogger(__name__)
+
+IN_SERVICE = {"deployed", "generalised"}
+EXPERIMENTING = {"experimentation", "evaluated"}
+
+
+def scope_queryset(run: ReportRun) -> QuerySet[UseCase]:
+    qs = usecases_visible_to(run.requested_by) if run.requested_by_id else public_usecases()
+    if run.scope == ReportScope.REGION:
+        qs = qs.filter(organisation__region=run.region)
+    elif run.scope == ReportScope.ORGANISATION:
+        qs = qs.filter(organisation_id=run.organisation_id)
+    year_end = dt.date(run.year, 12, 31)
+    year_start = dt.date(run.year, 1, 1)
+    created_by_then = dt.datetime.combine(year_end, dt.time.max, tzinfo=timezone.get_current_timezone())
+    started = Q(start_date__lte=year_end) | Q(start_date__isnull=True, created_at__lte=created_by_then)
+    return qs.filter(started).exclude(end_date__lt=year_start)
+
+
+def _buckets(items: list[aggregation.Bucket]) -> list[dict[str, Any]]:
+    return [{"code": b.code, "label": b.label, "n": b.n} for b in items]
+
+
+def report_data(run: ReportRun) -> dict[str, Any]:
+    """The canonical content of the report (no timestamp, stable order)."""
+    rows = list(
+        scope_queryset(run)
+        .order_by("uid")
+        .values(
+            "id",
+            "uid",
+            "title",
+            "theme__code",
+            "status",
+            "organisation__name",
+            "organisation__type",
+            "organisation__region",
+            "ai_technique__code",
+            "publication_level",
+            "start_date",
+        )
+    )
+    labels = _reference_labels()
+    ids = [r["id"] for r in rows]
+
+    def col(key: str) -> list[str]:
+        return [r[key] or "" for r in rows]
+
+    by_theme = aggregation.count_by(col("theme__code"), labels["theme"])
+    by_region = aggregation.count_by(col("organisation__region"), labels["region"])
+    data: dict[str, Any] = {
+        "year": run.year,
+        "scope": run.scope,
+        "scope_label": run.scope_label,
+        "figures": {
+            "active": len(rows),
+            "new": sum(1 for r in rows if r["start_date"] and r["start_date"].year == run.year),
+            "in_service": sum(1 for r in rows if r["status"] in IN_SERVICE),
+            "experimenting": sum(1 for r in rows if r["status"] in EXPERIMENTING),
+            "public": sum(1 for r in rows if r["publication_level"] == PublicationLevel.PUBLIC),
+            "organisations": len({r["organisation__name"] for r in rows}),
+            "regions": len({r["organisation__region"] for r in rows if r["organisation__region"]}),
+        },
+        "by_theme": _buckets(by_theme),
+        "by_region": _buckets(by_region),
+        "by_status": _buckets(aggregation.count_by(col("status"), labels["status"])),
+        "by_organisation_type": _buckets(
+            aggregation.count_by(col("organisation__type"), labels["organisation_type"], keep_zero=False)
+        ),
+        "by_technique": _buckets(
+            aggregation.count_by(col("ai_technique__code"), labels["technique"], keep_zero=False)
+        ),
+        "trend": [
+            list(t)
+            for t in aggregation.trend_by_year(
+                r["start_date"].year if r["start_date"] else None for r in rows
+            )[0]
+        ],
+        "ai_act": None,
+        "experiments": None,
+        "footprint": None,
+    }
+    titles = {r["id"]: r["title"] for r in rows}
+    if (found := optional.ai_act_categories(ids)) is not None:
+        values, names = found
+        data["ai_act"] = {
+            "qualified": len(values),
+            "not_qualified": len(ids) - len(values),
+            "by_category": _buckets(aggregation.count_by(list(values.values()), names, keep_zero=False)),
+        }
+    if (experiments := optional.experiments(ids)) is not None:
+        data["experiments"] = [
+            {
+                **{k: v for k, v in e.items() if k != "use_case_id"},
+                "use_case": titles.get(e["use_case_id"], ""),
+            }
+            for e in experiments
+            if e.get("decision") or e.get("what_worked") or e.get("what_did_not")
+        ][:12]
+    if (footprint := optional.footprint_co2e_kg(ids)) is not None and footprint:
+        data["footprint"] = {"known": len(footprint), "co2e_kg": round(sum(footprint.values()), 1)}
+    return data
+
+
+def input_hash(data: dict[str, Any]) -> str:
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _font_faces() -> str:
+    """@font-face rules for Marianne when django-dsfr ships it; otherwise the free fallbacks apply."""
+    rules = []
+    for weight, name in ((400, "Regular"), (700, "Bold"), (300, "Light")):
+        path = finders.find(f"dsfr/dist/fonts/Marianne-{name}.woff")
+        if path:
+            rules.append(
+                f'@font-face {{ font-family: "Marianne"; font-weight: {weight}; src: url("file://{path}"); }}'
+            )
+    return "\n".join(rules)
+
+
+def render_html(data: dict[str, Any], *, for_pdf: bool = False) -> str:
+    names = reference.region_names()
+    map_counts = {b["code"]: b["n"] for b in data["by_region"]}
+    context = {
+        "d": data,
+        "map": aggregation.map_svg(
+            map_counts,
+            names,
+            svg_id="rapport-carte",
+            title=f"Cas d'usage actifs en {data['year']} par région",
+            focusable=not for_pdf,
+        ),
+        "theme_svg": aggregation.bar_chart_svg(
+            [(b["label"], b["n"]) for b in data["by_theme"]],
+            svg_id="rapport-themes",
+            title=f"Cas d'usage actifs en {data['year']} par thème",
+        ),
+        "status_svg": aggregation.bar_chart_svg(
+            [(b["label"], b["n"]) for b in data["by_status"] if b["n"]],
+            svg_id="rapport-etapes",
+            title=f"Cas d'usage actifs en {data['year']} par étape",
+        ),
+        "trend_svg": aggregation.column_chart_svg(
+            [(y, n) for y, n in data["trend"]],
+            svg_id="rapport-tendance",
+            title="Cas d'usage par année de début",
+        ),
+        "font_faces": _font_faces() if for_pdf else "",
+        "for_pdf": for_pdf,
+    }
+    return render_to_string("publication/report_document.html", context)
+
+
+def render_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url="/").write_pdf()  # type: ignore[no-any-return]
+
+
+def _progress(run: ReportRun, progress: int, step: str, **extra: Any) -> None:
+    ReportRun.objects.filter(pk=run.pk).update(progress=progress, step=step, **extra)
+
+
+def run_report(run_id: int) -> str:
+    """Build the report of ``run_id`` step by step; on failure the run says what went wrong."""
+    run = ReportRun.objects.select_related("organisation", "requested_by").get(pk=run_id)
+    _progress(run, 5, "Lecture des cas d'usage du périmètre", status=RunStatus.RUNNING)
+    try:
+        data = report_data(run)
+        digest = input_hash(data)
+        _progress(run, 35, "Calcul des chiffres et des graphiques", input_hash=digest)
+        html = render_html(data)
+        _progress(run, 55, "Mise en page HTML")
+        run.html_file.save(f"cartographie-{run.year}.html", ContentFile(html.encode("utf-8")), save=False)
+        _progress(run, 65, "Fabrication du PDF", html_file=run.html_file.name)
+        pdf = render_pdf(render_html(data, for_pdf=True))
+        run.pdf_file.save(f"cartographie-{run.year}.pdf", ContentFile(pdf), save=False)
+        _progress(
+            run,
+            100,
+            "Rapport prêt",
+            status=RunStatus.DONE,
+            pdf_file=run.pdf_file.name,
+            finished_at=timezone.now(),
+        )
+    except Exception as error:  # the page must say it failed rather than spin for ever
+        logger.exception("report run %s failed", run_id)
+        _progress(
+            run, 100, "Échec", status=RunStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    return digest
