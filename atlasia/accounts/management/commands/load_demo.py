@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from atlasia.accounts.demo import DEMO_PASSWORD, create_demo_accounts
+from atlasia.lifecycle.demo import load_lifecycle_demo
 
 
 class Command(BaseCommand):
@@ -13,6 +14,7 @@ class Command(BaseCommand):
         call_command("load_catalogue", stdout=self.stdout)
         call_command("qualify_catalogue", stdout=self.stdout)
         accounts = create_demo_accounts()
+        load_lifecycle_demo()
         self.stdout.write("\nComptes de démonstration (mot de passe commun : %s)" % DEMO_PASSWORD)
         for account, where in accounts:
             self.stdout.write(f"  {account.username:<18} {where}")
