@@ -60,7 +60,8 @@ class DocSection:
         return self
 
     def fields(self, rows: list[tuple[str, str]]) -> DocSection:
-        self.blocks.append(Block("fields", rows=[(label, value or f"[{TODO}]") for label, value in rows]))
+        filled = [(label, (value[:1].upper() + value[1:]) or f"[{TODO}]") for label, value in rows]
+        self.blocks.append(Block("fields", rows=filled))
         return self
 
     def table(self, headers: list[str], rows: list[list[str]]) -> DocSection:
@@ -87,6 +88,14 @@ class Document:
     disclaimer: str = DISCLAIMER_FR
 
     @property
+    def css_title(self) -> str:
+        return _css_string(self.title)
+
+    @property
+    def css_organisation(self) -> str:
+        return _css_string(self.organisation)
+
+    @property
     def filename(self) -> str:
         return f"{self.kind}-{self.reference.lower()}"
 
@@ -94,6 +103,11 @@ class Document:
         section = DocSection(number, title, level=level)
         self.sections.append(section)
         return section
+
+
+def _css_string(text: str) -> str:
+    """Text safe inside a double-quoted CSS string (the PDF's running headers and footers)."""
+    return "".join(f"\\{ord(c):x} " if c in '"\\<>' or ord(c) < 32 else c for c in text)
 
 
 # --- prefill helpers ---------------------------------------------------------------------------------
@@ -365,7 +379,9 @@ def build_fria(q: Qualification) -> Document:
             )
         ],
     )
-    risks.items(s["debatable_reasons"])
+    if s["debatable_reasons"]:
+        risks.p("Points discutables relevés par la qualification :")
+        risks.items(s["debatable_reasons"])
     doc.section("e", "Mesures de contrôle humain (art. 27(1)(e))").fields(
         [
             ("Contrôle humain prévu", r["oversight"]),

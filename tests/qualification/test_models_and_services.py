@@ -15,7 +15,9 @@ from atlasia.qualification.models import Qualification, QualificationDraft
 pytestmark = pytest.mark.django_db
 
 
-def test_latest_result_is_none_before_and_the_latest_engine_output_after(world: Any, hr_answers: dict) -> None:
+def test_latest_result_is_none_before_and_the_latest_engine_output_after(
+    world: Any, hr_answers: dict
+) -> None:
     uc = world["records"]["a_internal"]
     referent = world["users"]["referent"]
     assert selectors.latest_result(uc) is None
@@ -39,8 +41,12 @@ def test_completion_writes_one_audit_row_with_the_version_and_category(world: An
 
 def test_answers_not_asked_on_the_path_are_dropped_from_the_stored_version(world: Any) -> None:
     uc = world["records"]["a_internal"]
-    answers = {"ai_technique": "fixed_rules", "exclusion": ["none"], "organisation_kind": "public_law_body",
-               "personal_data": "no"}
+    answers = {
+        "ai_technique": "fixed_rules",
+        "exclusion": ["none"],
+        "organisation_kind": "public_law_body",
+        "personal_data": "no",
+    }
     q = services.qualification_complete(actor=world["users"]["referent"], use_case=uc, answers=answers)
     assert q.category == "not_ai_system"
     assert "exclusion" not in q.answers and q.result["ignored"] == []
@@ -61,7 +67,9 @@ def test_an_invalid_answer_is_refused_in_french_naming_the_question(world: Any) 
     uc = world["records"]["a_internal"]
     with pytest.raises(ValidationError) as caught:
         services.qualification_draft_save(
-            actor=world["users"]["referent"], use_case=uc, answers={"annex3_areas": ["public_benefits", "lottery"]}
+            actor=world["users"]["referent"],
+            use_case=uc,
+            answers={"annex3_areas": ["public_benefits", "lottery"]},
         )
     message = caught.value.message_dict["answers"][0]
     assert "Est-il destiné à l'un de ces usages" in message or "annex3_areas" in message
@@ -82,4 +90,7 @@ def test_a_version_under_an_older_law_is_flagged_to_review(world: Any, hr_answer
     assert list(selectors.to_review(latest)) == [old]
     new = services.qualification_complete(actor=world["users"]["referent"], use_case=uc, answers=hr_answers)
     assert not selectors.is_outdated(new)
-    assert list(selectors.to_review(selectors.latest_qualifications_visible_to(world["users"]["referent"]))) == []
+    assert (
+        list(selectors.to_review(selectors.latest_qualifications_visible_to(world["users"]["referent"])))
+        == []
+    )

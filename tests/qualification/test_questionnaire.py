@@ -24,7 +24,9 @@ def _shown(html: str) -> list[str]:
     return re.findall(r'name="shown" value="([a-z0-9_]+)"', html)
 
 
-def test_skip_logic_shows_only_the_questions_that_apply_given_the_answers_so_far(world: Any, login: Any) -> None:
+def test_skip_logic_shows_only_the_questions_that_apply_given_the_answers_so_far(
+    world: Any, login: Any
+) -> None:
     uc = world["records"]["a_internal"]
     client = login(world["users"]["referent"])
     # Nothing answered: the exclusions depend on « is it an AI system? »
@@ -37,17 +39,26 @@ def test_skip_logic_shows_only_the_questions_that_apply_given_the_answers_so_far
     # « prohibited practices » waits for the exclusion answer (asked only when not excluded)
     assert _shown(page) == ["exclusion"]
     assert "Une des exclusions du règlement s&#x27;applique-t-elle ?" in page
-    response = client.post(_url(uc, "exclusions_prohibitions"), {"shown": "exclusion", "exclusion": "none", "next": "1"})
-    assert response["Location"].endswith("#q-prohibited_practices")  # stays on the section: a question appeared
+    response = client.post(
+        _url(uc, "exclusions_prohibitions"), {"shown": "exclusion", "exclusion": "none", "next": "1"}
+    )
+    assert response["Location"].endswith(
+        "#q-prohibited_practices"
+    )  # stays on the section: a question appeared
     assert _shown(client.get(_url(uc, "exclusions_prohibitions")).content.decode()) == [
-        "exclusion", "prohibited_practices"
+        "exclusion",
+        "prohibited_practices",
     ]
 
     # research only: the follow-up about real persons appears, re-evaluated on save
     response = client.post(
         _url(uc, "exclusions_prohibitions"),
-        {"shown": ["exclusion", "prohibited_practices"], "exclusion": "research_only", "prohibited_practices": "none",
-         "next": "1"},
+        {
+            "shown": ["exclusion", "prohibited_practices"],
+            "exclusion": "research_only",
+            "prohibited_practices": "none",
+            "next": "1",
+        },
     )
     assert response.status_code == 302 and response["Location"].endswith("#q-outputs_used_for_people")
     page = client.get(_url(uc, "exclusions_prohibitions")).content.decode()
@@ -89,7 +100,9 @@ def test_je_ne_sais_pas_is_always_offered_and_stored_as_unknown(world: Any, logi
     assert page.count(">Je ne sais pas<") == 1
 
 
-def test_derived_answers_are_shown_pre_ticked_with_their_reason(world: Any, login: Any, hr_answers: dict) -> None:
+def test_derived_answers_are_shown_pre_ticked_with_their_reason(
+    world: Any, login: Any, hr_answers: dict
+) -> None:
     uc = world["records"]["a_internal"]
     answers = {k: v for k, v in hr_answers.items() if k != "edpb_criteria"}
     services.qualification_draft_save(actor=world["users"]["referent"], use_case=uc, answers=answers)
@@ -142,7 +155,9 @@ def test_completing_creates_version_1_then_2_and_the_diff_shows_what_changed(
     assert "tâche préparatoire" in diff
 
 
-def test_an_invalid_value_is_refused_with_a_french_message_naming_the_question(world: Any, login: Any) -> None:
+def test_an_invalid_value_is_refused_with_a_french_message_naming_the_question(
+    world: Any, login: Any
+) -> None:
     uc = world["records"]["a_internal"]
     client = login(world["users"]["referent"])
     response = client.post(_url(uc, "ai_system"), {"shown": "ai_technique", "ai_technique": "quantum_magic"})
@@ -152,7 +167,9 @@ def test_an_invalid_value_is_refused_with_a_french_message_naming_the_question(w
     assert "Question « Comment le système produit-il ses résultats ? » (ai_technique)" in page
     assert "valeur invalide « quantum_magic »" in page
     response = client.post(_url(uc, "ai_system"), {"shown": "made_up_question", "made_up_question": "yes"})
-    assert response.status_code == 400 and "Question inconnue « made_up_question »" in response.content.decode()
+    assert (
+        response.status_code == 400 and "Question inconnue « made_up_question »" in response.content.decode()
+    )
     assert not QualificationDraft.objects.exists() and not AuditEntry.objects.exists()
 
 

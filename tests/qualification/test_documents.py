@@ -1,0 +1,116 @@
+"""Generated documents: DOCX that python-docx opens, prefilled from the record and the answers; PDF
+with several pages; downloads follow the use case's visibility."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from docx import Document as Docx
+
+from atlasia.qualification import documents, services
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(content: bytes) -> str:
+    doc = Docx(io.BytesIO(content))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
+
+
+@pytest.fixture
+def qualified(world: Any, hr_answers: dict) -> Any:
+    uc = world["records"]["a_internal"]
+    uc.summary = "Repérer les droits non ouverts à l'allocation personnalisée d'autonomie."
+    uc.data_sources = "Dossiers des bénéficiaires du département."
+    uc.save()
+    return services.qualification_complete(actor=world["users"]["referent"], use_case=uc, answers=hr_answers)
+
+
+def test_the_dpia_docx_opens_and_holds_the_purpose_and_the_triggers(
+    world: Any, login: Any, qualified: Any
+) -> None:
+    uc = qualified.use_case
+    response = login(world["users"]["dpo"]).get(
+        reverse("qualification_document", kwargs={"pk": uc.pk, "kind": "aipd", "fmt": "docx"})
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument")
+    assert "attachment" in response["Content-Disposition"]
+    text = _text(response.content)
+    assert "Analyse d'impact relative à la protection des données (AIPD)" in text
+    assert "Repérer les droits non ouverts à l'allocation personnalisée d'autonomie." in text
+    assert "Dossiers des bénéficiaires du département." in text
+    # the triggers, each with its source
+    assert "RGPD, art. 35(3) : " in text
+    assert "Liste CNIL (délibération n° 2018-327) : " in text
+    assert "Critère du CEPD (WP248) : " in text
+    # the answers: legal basis and hosting
+    assert "Mission d'intérêt public (e)" in text and "Hébergeur tiers certifié HDS" in text
+    for heading in (
+        "1. Contexte",
+        "2. Principes fondamentaux",
+        "3. Risques",
+        "3.2. Accès illégitime à des données",
+        "4. Plan d'action",
+        "5. Avis",
+    ):
+        assert heading in text
+
+
+def test_the_fria_docx_follows_article_27(qualified: Any) -> None:
+    text = _text(documents.render_docx(documents.build("aidf", qualified)))
+    for letter in "abcdef":
+        assert f"(art. 27(1)({letter}))" in text
+    assert "(art. 27(3))" in text and "(art. 27(4))" in text
+    assert "Repérer les droits non ouverts" in text
+    assert "Critère du CEPD (WP248) : " in text  # DPIA triggers recalled in the Art. 27(4) link
+
+
+def test_the_registration_sheet_uses_the_section_the_result_gives(qualified: Any) -> None:
+    assert qualified.result["ai_act"]["registration"]["sections"] == ["C"]
+    text = _text(documents.render_docx(documents.build("enregistrement", qualified)))
+    assert "Annexe VIII, section C — déployeur autorité publique (art. 49(3))" in text
+    assert "section A" not in text and "section B" not in text
+    assert "Résumé des conclusions de l'AIDF (art. 27)" in text
+
+
+def test_the_pdf_is_a_pdf_of_several_pages(world: Any, login: Any, qualified: Any) -> None:
+    response = login(world["users"]["referent"]).get(
+        reverse("qualification_document", kwargs={"pk": qualified.use_case.pk, "kind": "aipd", "fmt": "pdf"})
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    content = response.content
+    assert content.startswith(b"%PDF")
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(
+            ["pdfinfo", "-"], input=content, capture_output=True, check=True
+        ).stdout.decode()
+        pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    else:  # count the page objects
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", content))
+    assert pages > 1
+
+
+def test_downloads_follow_the_use_case_visibility(world: Any, login: Any, qualified: Any) -> None:
+    url = reverse(
+        "qualification_document", kwargs={"pk": qualified.use_case.pk, "kind": "aipd", "fmt": "docx"}
+    )
+    assert login(world["users"]["other_referent"]).get(url).status_code == 404
+    assert login(world["users"]["regional_other"]).get(url).status_code == 404
+    assert login(world["users"]["contributor"]).get(url).status_code == 200  # a reader of her organisation
+    assert login(world["users"]["referent"]).get(url.replace("aipd", "nope")).status_code == 404
+    never = reverse(
+        "qualification_document",
+        kwargs={"pk": world["records"]["a_network"].pk, "kind": "aipd", "fmt": "pdf"},
+    )
+    assert login(world["users"]["referent"]).get(never).status_code == 404  # not qualified yet
