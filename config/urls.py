@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("atlasia.www.publication.urls")),
     path("", include("atlasia.www.lifecycle.urls")),
     path("", include("atlasia.www.qualification.urls")),
+    path("", include("atlasia.www.search.urls")),
 ]

@@ -84,8 +84,6 @@ def usecase_list(user: Any, filters: UseCaseFilters) -> QuerySet[UseCase]:
     """The filtered, sorted list of visible use cases, with what the list page shows fetched in a
     constant number of queries whatever the page size."""
     qs = usecases_visible_to(user)
-    if filters.q:
-        qs = qs.filter(Q(title__icontains=filters.q) | Q(summary__icontains=filters.q))
     if filters.theme:
         qs = qs.filter(theme__code=filters.theme)
     if filters.status:
@@ -101,7 +99,14 @@ def usecase_list(user: Any, filters: UseCaseFilters) -> QuerySet[UseCase]:
     if filters.publication_level:
         qs = qs.filter(publication_level=filters.publication_level)
     order = SORTS.get(filters.sort, SORTS["-updated_at"])
-    return qs.select_related("organisation", "theme", "ai_technique").order_by(*order)
+    qs = qs.select_related("organisation", "theme", "ai_technique").order_by(*order)
+    if filters.q:
+        # French full-text search (stemming, accents, weights), best match first unless another sort
+        # was chosen. Imported here: search depends on the registry, not the other way round.
+        from atlasia.search.selectors import filter_and_rank
+
+        qs = filter_and_rank(qs, filters.q, by_relevance=filters.sort == "-updated_at")
+    return qs
 
 
 def usecase_detail_queryset(user: Any) -> QuerySet[UseCase]:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "atlasia.publication",
     "atlasia.lifecycle",
     "atlasia.qualification",
+    "atlasia.search",
     "atlasia.www",
 ]
 

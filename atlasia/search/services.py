@@ -1,0 +1,120 @@
+"""Writes of the search app: keep the text document (and the SQLite FTS row) in step with a use case,
+and compute its embedding. Called by the registry's save/delete receivers (``receivers.py``) and by the
+background task; the registry itself knows nothing of search."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, transaction
+
+from atlasia.core.search import vectors
+from atlasia.registry.models import UseCase
+
+from . import embeddings, fulltext
+from .models import UseCaseDocument, UseCaseEmbedding
+
+logger = logging.getLogger(__name__)
+
+
+def document_fields(use_case: UseCase) -> tuple[str, str, str]:
+    """Title (weight A), summary (B) and the rest (C): problem, benefits, keywords, theme, technique,
+    population."""
+    rest = [
+        use_case.problem,
+        use_case.expected_benefits,
+        " ".join(str(t) for t in use_case.tags or []),
+        use_case.theme.label_fr if use_case.theme_id else "",
+        use_case.ai_technique.label_fr if use_case.ai_technique_id else "",
+        use_case.target_population,
+    ]
+    return use_case.title, use_case.summary, "\n".join(p for p in rest if p)
+
+
+def document_sync(use_case: UseCase) -> bool:
+    """Write the search document of ``use_case``; True when the embedded text changed (or is new)."""
+    title, summary, body = document_fields(use_case)
+    new_hash = embeddings.text_hash(embeddings.usecase_text(use_case))
+    old_hash = UseCaseDocument.objects.filter(pk=use_case.pk).values_list("text_hash", flat=True).first()
+    UseCaseDocument.objects.update_or_create(
+        use_case_id=use_case.pk,
+        defaults={"title": title, "summary": summary, "body": body, "text_hash": new_hash},
+    )
+    if connection.vendor == "sqlite":
+        fulltext.sync_sqlite_row(use_case.pk, title, summary, body)
+    return old_hash != new_hash
+
+
+def document_remove(use_case_id: int) -> None:
+    # The document row goes with the use case (cascade); the FTS5 table has no foreign key.
+    if connection.vendor == "sqlite":
+        fulltext.delete_sqlite_row(use_case_id)
+
+
+def embedding_schedule(use_case_id: int) -> None:
+    """Enqueue the embedding of a use case (called on commit)."""
+    from .tasks import embed_usecase
+
+    embed_usecase.enqueue(use_case_id)
+
+
+def embedding_compute(*, use_case_id: int, force: bool = False) -> str:
+    """Compute and store the embedding of one use case, unless its text is unchanged."""
+    use_case = UseCase.objects.filter(pk=use_case_id).first()
+    if use_case is None:
+        return "absent"
+    text = embeddings.usecase_text(use_case)
+    digest = embeddings.text_hash(text)
+    current = UseCaseEmbedding.objects.filter(
+        use_case_id=use_case_id, model_name=embeddings.MODEL_NAME
+    ).first()
+    if current is not None and current.text_hash == digest and not force:
+        return "unchanged"
+    vector = embeddings.embed_passages([text])[0]
+    _store(use_case_id, vector, digest)
+    return "computed"
+
+
+def _store(use_case_id: int, vector: Any, digest: str) -> None:
+    UseCaseEmbedding.objects.update_or_create(
+        use_case_id=use_case_id,
+        model_name=embeddings.MODEL_NAME,
+        defaults={"dim": embeddings.DIM, "vector": vectors.to_bytes(vector), "text_hash": digest},
+    )
+
+
+def embeddings_compute_missing(*, batch_size: int = 32, use_case_ids: Iterable[int] | None = None) -> int:
+    """Embed every use case whose embedding is missing or stale, in batches. Returns how many."""
+    stored = dict(
+        UseCaseEmbedding.objects.filter(model_name=embeddings.MODEL_NAME).values_list(
+            "use_case_id", "text_hash"
+        )
+    )
+    qs = UseCase.objects.order_by("pk")
+    if use_case_ids is not None:
+        qs = qs.filter(pk__in=list(use_case_ids))
+    todo: list[tuple[int, str, str]] = []
+    for use_case in qs.only("pk", "title", "summary", "problem", "expected_benefits", "tags").iterator():
+        text = embeddings.usecase_text(use_case)
+        digest = embeddings.text_hash(text)
+        if stored.get(use_case.pk) != digest:
+            todo.append((use_case.pk, text, digest))
+    for start in range(0, len(todo), batch_size):
+        batch = todo[start : start + batch_size]
+        matrix = embeddings.embed_passages([t for _, t, _ in batch])
+        with transaction.atomic():
+            for (pk, _, digest), vector in zip(batch, matrix, strict=True):
+                _store(pk, vector, digest)
+    return len(todo)
+
+
+def documents_rebuild() -> int:
+    """Rewrite every search document (after a bulk import that bypassed the save receivers)."""
+    n = 0
+    with transaction.atomic():
+        for use_case in UseCase.objects.select_related("theme", "ai_technique").iterator():
+            document_sync(use_case)
+            n += 1
+    return n

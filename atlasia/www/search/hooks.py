@@ -1,0 +1,20 @@
+"""Registration of the search screens in the shared extension points."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from atlasia.www import extensions
+
+
+def _similar_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
+    from atlasia.search.selectors import similar_usecases
+
+    return {"similar": similar_usecases(request.user, use_case)}
+
+
+def register() -> None:
+    extensions.register_nav("Recherche", "search", order=15, match_prefix="/recherche/")
+    extensions.register_panel("similar_usecases", "search/_similar_panel.html", _similar_panel, order=90)

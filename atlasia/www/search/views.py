@@ -1,0 +1,70 @@
+"""Search screens: thin views over :mod:`atlasia.search.selectors`."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from atlasia.accounts import perms
+from atlasia.accounts.models import ReviewerScope
+from atlasia.search import selectors
+
+MODES = {"hybrid": "Texte et sens", "text": "Mots du texte", "semantic": "Sens"}
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:300]
+    mode = request.GET.get("mode", "hybrid")
+    if mode not in MODES:
+        mode = "hybrid"
+    hits = selectors.search_usecases(request.user, query, limit=30, mode=mode) if query else []
+    return render(
+        request,
+        "search/search.html",
+        {"q": query, "mode": mode, "modes": MODES, "hits": hits, "title": "Recherche"},
+    )
+
+
+@require_GET
+def suggestions(request: HttpRequest) -> JsonResponse:
+    """JSON for the "Cela ressemble à…" box of the create form."""
+    title = request.GET.get("title", "").strip()[:200]
+    summary = request.GET.get("summary", "").strip()[:1000]
+    results = selectors.suggestions(request.user, title, summary) if len(title) + len(summary) >= 8 else []
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "title": r.use_case.title,
+                    "organisation": r.use_case.organisation.name,
+                    "url": reverse("usecase_detail", args=[r.use_case.pk]),
+                    "shared_terms": r.shared_terms,
+                    "score": round(r.score, 3),
+                }
+                for r in results
+            ]
+        }
+    )
+
+
+def _is_national_team(user: object) -> bool:
+    return perms.is_platform_admin(user) or getattr(user, "reviewer_scope", "") == ReviewerScope.NATIONAL
+
+
+@require_GET
+def duplicates(request: HttpRequest) -> HttpResponse:
+    if not _is_national_team(request.user):
+        raise Http404
+    try:
+        threshold = min(0.99, max(0.85, float(request.GET.get("seuil", selectors.DUPLICATE_THRESHOLD))))
+    except ValueError:
+        threshold = selectors.DUPLICATE_THRESHOLD
+    pairs = selectors.probable_duplicates(request.user, threshold=threshold)
+    return render(
+        request,
+        "search/duplicates.html",
+        {"pairs": pairs, "threshold": threshold, "title": "Doublons probables"},
+    )
