@@ -20,4 +20,20 @@ PUBLIC_URL_NAMES: set[str] = {
     "publication_dcat",
     "publication_dictionary",
     "publication_schema",
+    # REST API (access decided by the token or its absence, never by a session)
+    "api_v1_usecase_list",
+    "api_v1_usecase_detail",
+    "api_v1_usecase_create",
+    "api_v1_usecase_update",
+    "api_v1_usecase_delete",
+    "api_v1_usecase_qualifications",
+    "api_v1_usecase_experiments",
+    "api_v1_usecase_evaluations",
+    "api_v1_exchange_schema",
+    "api_v1_exchange_records",
+    "openapi-json",
+    "openapi-view",
+    "api-root",
+    # language switch in the header
+    "set_language",
 }

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "atlasia.lifecycle",
     "atlasia.qualification",
     "atlasia.search",
+    "atlasia.exchange",
     "atlasia.www",
 ]
 
