@@ -1,0 +1,663 @@
+"""The REST API (django-ninja), mounted at ``/api/v1/``; OpenAPI at ``/api/v1/openapi.json``, its
+documentation page at ``/api/v1/docs``.
+
+Access:
+- without a token: read-only, public records only;
+- with a token (``Authorization: Bearer atl_…``): the token's service account, member of ONE
+  organisation with ONE role, reads what that member may read and writes use cases of its own
+  organisation through the registry services (same permission code as the screens, audited);
+- an unknown, revoked or expired token is refused (401), never downgraded to anonymous.
+
+Anything outside the caller's scope is a 404. Errors always look like
+``{"error": {"code", "message", "details": [{"field", "message"}]}}`` with French messages.
+Rate limit: ``ATLASIA_API_RATE`` (default 120 requests a minute) per token, or per IP address without a
+token; beyond it, 429 with ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, NinjaAPI, Query, Schema, Status
+from ninja.errors import AuthenticationError, HttpError, Throttled
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+from ninja.throttling import SimpleRateThrottle
+
+from atlasia.core.roles import Action
+from atlasia.registry import selectors as registry_selectors
+from atlasia.registry import services as registry_services
+from atlasia.registry.models import AITechnique, Theme, UseCase
+
+from . import selectors
+from .codes import code_lists
+from .exchange_format import json_schema
+from .services import token_authenticate
+
+# --- principal, auth, throttling ---------------------------------------------------------------------
+
+
+class Principal:
+    """Who calls: a token (its service account) or nobody."""
+
+    def __init__(self, token: Any = None) -> None:
+        self.token = token
+        self.user = token.service_user if token else AnonymousUser()
+
+    def __bool__(self) -> bool:  # ninja needs a truthy auth result, even for the anonymous caller
+        return True
+
+    def __str__(self) -> str:
+        return f"token:{self.token.pk}" if self.token else "anonymous"
+
+
+class TokenAuth(HttpBearer):
+    """Bearer token required."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Principal | None:
+        found = token_authenticate(token)
+        return Principal(found) if found else None
+
+
+class OptionalTokenAuth(TokenAuth):
+    """A token if one is given (and then it must be valid); the anonymous caller otherwise."""
+
+    def __call__(self, request: HttpRequest) -> Principal | None:
+        if not request.headers.get(self.header):
+            return Principal()
+        return super().__call__(request)
+
+
+class ApiRateThrottle(SimpleRateThrottle):
+    """Per token, or per IP address for anonymous callers; the rate is read at each request so that it
+    can be changed in settings (``ATLASIA_API_RATE``)."""
+
+    scope = "atlasia-api"
+
+    def __init__(self) -> None:
+        super().__init__(rate="120/m")
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self.rate = getattr(settings, "ATLASIA_API_RATE", "120/m")
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+    def get_cache_key(self, request: HttpRequest) -> str:
+        auth = getattr(request, "auth", None)
+        ident = str(auth) if auth is not None and auth.token else f"ip:{self.get_ident(request)}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+api = NinjaAPI(
+    title="Atlas IA — API",
+    version="1.0.0",
+    description=(
+        "Registre des cas d'usage de l'IA en santé, médico-social et protection sociale. Sans jeton : "
+        "lecture des fiches publiques. Avec un jeton d'organisation (`Authorization: Bearer atl_…`) : "
+        "lecture de ce que l'organisation peut voir, écriture de ses propres cas d'usage. Erreurs : "
+        '`{"error": {"code", "message", "details": [{"field", "message"}]}}`.'
+    ),
+    urls_namespace="api_v1",
+    auth=OptionalTokenAuth(),
+    throttle=[ApiRateThrottle()],
+    docs_url="/docs",
+)
+
+
+# --- errors ------------------------------------------------------------------------------------------
+
+
+def error_response(
+    request: HttpRequest, status: int, code: str, message: str, details: list[dict[str, str]] | None = None
+) -> HttpResponse:
+    return api.create_response(
+        request, {"error": {"code": code, "message": message, "details": details or []}}, status=status
+    )
+
+
+PYDANTIC_MESSAGES = {
+    "missing": "Ce champ est obligatoire.",
+    "string_too_long": "Texte trop long.",
+    "string_type": "Un texte est attendu.",
+    "int_parsing": "Un nombre entier est attendu.",
+    "int_type": "Un nombre entier est attendu.",
+    "bool_parsing": "Une valeur vrai/faux est attendue.",
+    "bool_type": "Une valeur vrai/faux est attendue.",
+    "date_from_datetime_parsing": "Une date AAAA-MM-JJ est attendue.",
+    "date_parsing": "Une date AAAA-MM-JJ est attendue.",
+    "date_type": "Une date AAAA-MM-JJ est attendue.",
+    "datetime_parsing": "Une date et heure ISO 8601 est attendue.",
+    "datetime_from_date_parsing": "Une date et heure ISO 8601 est attendue.",
+    "decimal_parsing": "Un nombre décimal est attendu.",
+    "uuid_parsing": "Un identifiant UUID est attendu.",
+    "greater_than_equal": "Valeur trop petite.",
+    "less_than_equal": "Valeur trop grande.",
+    "extra_forbidden": "Champ inconnu.",
+    "list_type": "Une liste est attendue.",
+    "json_invalid": "Le corps de la requête n'est pas un JSON valide.",
+    "model_attributes_type": "Un objet JSON est attendu.",
+    "dict_type": "Un objet JSON est attendu.",
+}
+
+
+def _pydantic_details(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
+    details = []
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload")]
+        message = PYDANTIC_MESSAGES.get(err.get("type", ""), f"Valeur invalide ({err.get('msg', '')}).")
+        if err.get("type") in ("string_too_long", "greater_than_equal", "less_than_equal"):
+            ctx = err.get("ctx") or {}
+            limit = ctx.get("max_length", ctx.get("ge", ctx.get("le", "")))
+            message = f"{message[:-1]} (limite : {limit})."
+        details.append({"field": ".".join(loc), "message": message})
+    return details
+
+
+@api.exception_handler(NinjaValidationError)
+def _on_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return error_response(
+        request,
+        422,
+        "validation_error",
+        "Les données envoyées ne sont pas valides.",
+        _pydantic_details(exc.errors),
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def _on_django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        details = [{"field": k, "message": " ".join(v)} for k, v in exc.message_dict.items()]
+    else:
+        details = [{"field": "", "message": m} for m in exc.messages]
+    return error_response(
+        request, 422, "validation_error", "Les données envoyées ne sont pas valides.", details
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = error_response(request, 401, "unauthorized", "Jeton d'API absent, inconnu, révoqué ou expiré.")
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(Throttled)
+def _on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    return error_response(
+        request, 429, "rate_limited", "Trop de requêtes : réessayez dans quelques secondes."
+    )
+
+
+@api.exception_handler(Http404)
+def _on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", "Ressource introuvable.")
+
+
+@api.exception_handler(PermissionDenied)
+def _on_403(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error_response(request, 403, "forbidden", str(exc) or "Action non autorisée.")
+
+
+@api.exception_handler(HttpError)
+def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, "error", str(exc))
+
+
+# --- schemas -----------------------------------------------------------------------------------------
+
+
+class ErrorDetail(Schema):
+    field: str
+    message: str
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    details: list[ErrorDetail]
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+class OrganisationOut(Schema):
+    name: str
+    slug: str
+    type: str
+    region: str
+
+
+class UseCaseOut(Schema):
+    uid: uuid.UUID
+    title: str
+    summary: str
+    problem: str
+    expected_benefits: str
+    theme: str
+    ai_technique: str
+    status: str
+    publication_level: str
+    organisation: OrganisationOut
+    provider_type: str
+    provider_name: str
+    hosting: str
+    personal_data: bool
+    health_data: bool
+    start_date: dt.date | None
+    end_date: dt.date | None
+    cost_eur: Decimal | None
+    tags: list[str]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class UseCasePage(Schema):
+    count: int = Field(description="Nombre total de fiches correspondant aux filtres")
+    limit: int
+    offset: int
+    results: list[UseCaseOut]
+
+
+class UseCaseFilters(Schema):
+    theme: str = ""
+    status: str = ""
+    organisation: str = Field("", description="Identifiant court (slug) de l'organisation")
+    region: str = ""
+    technique: str = ""
+    publication_level: str = ""
+    updated_since: dt.datetime | None = None
+    q: str = Field("", max_length=200)
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=10_000_000)
+
+
+class UseCaseIn(Schema):
+    title: str = Field(max_length=200, min_length=1)
+    summary: str = Field(min_length=1)
+    theme: str = Field(description="Code du thème, ou son libellé français ou anglais")
+    ai_technique: str = Field(description="Code de la technique d'IA, ou son libellé")
+    status: str | None = None
+    publication_level: str | None = None
+    problem: str = ""
+    expected_benefits: str = ""
+    provider_type: str | None = None
+    provider_name: str = Field("", max_length=200)
+    hosting: str = ""
+    personal_data: bool = False
+    health_data: bool = False
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    cost_eur: Decimal | None = Field(None, max_digits=14, decimal_places=2)
+    tags: list[str] = Field(default_factory=list)
+    target_population: str = ""
+
+
+class UseCasePatch(Schema):
+    title: str | None = Field(None, max_length=200, min_length=1)
+    summary: str | None = Field(None, min_length=1)
+    theme: str | None = None
+    ai_technique: str | None = None
+    status: str | None = None
+    publication_level: str | None = None
+    problem: str | None = None
+    expected_benefits: str | None = None
+    provider_type: str | None = None
+    provider_name: str | None = Field(None, max_length=200)
+    hosting: str | None = None
+    personal_data: bool | None = None
+    health_data: bool | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    cost_eur: Decimal | None = Field(None, max_digits=14, decimal_places=2)
+    tags: list[str] | None = None
+    target_population: str | None = None
+
+
+def _out(uc: UseCase) -> dict[str, Any]:
+    return {
+        **{
+            f: getattr(uc, f)
+            for f in UseCaseOut.model_fields
+            if f not in ("theme", "ai_technique", "organisation")
+        },
+        "theme": uc.theme.code,
+        "ai_technique": uc.ai_technique.code,
+        "tags": list(uc.tags or []),
+        "organisation": {
+            "name": uc.organisation.name,
+            "slug": uc.organisation.slug,
+            "type": uc.organisation.type,
+            "region": uc.organisation.region,
+        },
+    }
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.auth.user  # type: ignore[attr-defined]
+
+
+def _visible(request: HttpRequest) -> Any:
+    return registry_selectors.usecases_visible_to(_user(request)).select_related(
+        "organisation", "theme", "ai_technique"
+    )
+
+
+def _get_visible(request: HttpRequest, uid: uuid.UUID) -> UseCase:
+    uc = _visible(request).filter(uid=uid).first()
+    if uc is None:
+        raise Http404
+    return uc
+
+
+CODED = ("status", "publication_level", "provider_type", "hosting")
+
+
+def _service_data(payload: dict[str, Any]) -> dict[str, Any]:
+    """Codes (or French/English labels) → values the services take; unknown codes → 422 in French."""
+    codes = code_lists()
+    data: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, value in payload.items():
+        if name in ("theme", "ai_technique"):
+            code = codes[name].get(_norm(value))
+            model = Theme if name == "theme" else AITechnique
+            obj = model.objects.filter(code=code).first() if code else None
+            if obj is None:
+                errors[name] = f"« {value} » ne fait pas partie de la liste des valeurs possibles."
+            else:
+                data[name] = obj
+        elif name in CODED and value not in (None, ""):
+            code = codes[name].get(_norm(value))
+            if code is None:
+                errors[name] = f"« {value} » ne fait pas partie de la liste des valeurs possibles."
+            else:
+                data[name] = code
+        elif name in CODED:
+            if name == "hosting":
+                data[name] = ""
+        else:
+            data[name] = value
+    if errors:
+        raise DjangoValidationError(errors)
+    return data
+
+
+def _norm(value: Any) -> str:
+    from atlasia.core.spreadsheet import normalise_header
+
+    return normalise_header(value)
+
+
+# --- endpoints: use cases ----------------------------------------------------------------------------
+
+ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+@api.get(
+    "/usecases", response={200: UseCasePage, **ERRORS}, url_name="api_v1_usecase_list", tags=["Cas d'usage"]
+)
+def list_usecases(request: HttpRequest, filters: Query[UseCaseFilters]) -> dict[str, Any]:
+    """Les cas d'usage visibles par l'appelant (publics sans jeton), filtrés et paginés."""
+    qs = _visible(request)
+    if filters.theme:
+        qs = qs.filter(theme__code=filters.theme)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.organisation:
+        qs = qs.filter(organisation__slug=filters.organisation)
+    if filters.region:
+        qs = qs.filter(organisation__region=filters.region)
+    if filters.technique:
+        qs = qs.filter(ai_technique__code=filters.technique)
+    if filters.publication_level:
+        qs = qs.filter(publication_level=filters.publication_level)
+    if filters.updated_since:
+        qs = qs.filter(updated_at__gte=filters.updated_since)
+    if filters.q:
+        qs = qs.filter(title__icontains=filters.q)
+    qs = qs.order_by("-updated_at", "-id")
+    return {
+        "count": qs.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "results": [_out(uc) for uc in qs[filters.offset : filters.offset + filters.limit]],
+    }
+
+
+@api.get(
+    "/usecases/{uid}",
+    response={200: UseCaseOut, **ERRORS},
+    url_name="api_v1_usecase_detail",
+    tags=["Cas d'usage"],
+)
+def get_usecase(request: HttpRequest, uid: uuid.UUID) -> dict[str, Any]:
+    """Une fiche, si l'appelant peut la voir (404 sinon)."""
+    return _out(_get_visible(request, uid))
+
+
+WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+@api.post(
+    "/usecases",
+    response={201: UseCaseOut, **WRITE_ERRORS},
+    auth=TokenAuth(),
+    url_name="api_v1_usecase_create",
+    tags=["Cas d'usage"],
+)
+def create_usecase(request: HttpRequest, payload: UseCaseIn) -> Status[dict[str, Any]]:
+    """Crée un cas d'usage dans l'organisation du jeton (rôle autorisé à créer)."""
+    token = request.auth.token  # type: ignore[attr-defined]
+    data = _service_data(payload.model_dump(exclude_none=True))
+    uc = registry_services.usecase_create(
+        actor=token.service_user, organisation=token.organisation, data=data
+    )
+    uc = UseCase.objects.select_related("organisation", "theme", "ai_technique").get(pk=uc.pk)
+    return Status(201, _out(uc))
+
+
+def _editable(request: HttpRequest, uid: uuid.UUID, action: Action) -> UseCase:
+    user = _user(request)
+    uc = registry_selectors.usecases_for(user, action).select_related("organisation").filter(uid=uid).first()
+    if uc is None:
+        if registry_selectors.usecases_visible_to(user).filter(uid=uid).exists():
+            raise PermissionDenied("Le rôle du jeton ne permet pas cette action sur cette fiche.")
+        raise Http404
+    return uc
+
+
+@api.patch(
+    "/usecases/{uid}",
+    response={200: UseCaseOut, **WRITE_ERRORS},
+    auth=TokenAuth(),
+    url_name="api_v1_usecase_update",
+    tags=["Cas d'usage"],
+)
+def update_usecase(request: HttpRequest, uid: uuid.UUID, payload: UseCasePatch) -> dict[str, Any]:
+    """Modifie les champs fournis d'un cas d'usage de l'organisation du jeton."""
+    uc = _editable(request, uid, Action.USECASE_EDIT)
+    data = _service_data(payload.model_dump(exclude_unset=True))
+    registry_services.usecase_update(actor=_user(request), use_case=uc, data=data)
+    return _out(UseCase.objects.select_related("organisation", "theme", "ai_technique").get(pk=uc.pk))
+
+
+@api.delete(
+    "/usecases/{uid}",
+    response={204: None, **WRITE_ERRORS},
+    auth=TokenAuth(),
+    url_name="api_v1_usecase_delete",
+    tags=["Cas d'usage"],
+)
+def delete_usecase(request: HttpRequest, uid: uuid.UUID) -> Status[None]:
+    """Supprime un cas d'usage de l'organisation du jeton (rôle autorisé à supprimer)."""
+    uc = _editable(request, uid, Action.USECASE_DELETE)
+    registry_services.usecase_delete(actor=_user(request), use_case=uc)
+    return Status(204, None)
+
+
+# --- endpoints: qualification, experiments, evaluations (when those apps are installed) ---------------
+
+
+class QualificationOut(Schema):
+    version: int
+    law_version: str
+    category: str
+    completed_at: dt.datetime
+    result: dict[str, Any]
+
+
+class ExperimentOut(Schema):
+    title: str
+    objective: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    results_summary: str
+    what_worked: str
+    what_did_not: str
+    replication_conditions: str
+    decision: str
+    decision_rationale: str
+
+
+class EvaluationOut(Schema):
+    id: int
+    created_at: dt.datetime | None = None
+    summary: dict[str, Any] = Field(default_factory=dict)
+
+
+def _not_installed() -> None:
+    raise Http404
+
+
+@api.get(
+    "/usecases/{uid}/qualifications",
+    response={200: list[QualificationOut], **ERRORS},
+    url_name="api_v1_usecase_qualifications",
+    tags=["Qualification, expérimentations, évaluations"],
+)
+def list_qualifications(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, Any]]:
+    """Les qualifications (AI Act, RGPD) successives d'une fiche visible."""
+    uc = _get_visible(request, uid)
+    if not apps.is_installed("atlasia.qualification"):
+        _not_installed()
+    from atlasia.qualification.models import Qualification
+
+    return [
+        {
+            "version": q.version,
+            "law_version": q.law_version,
+            "category": q.category,
+            "completed_at": q.completed_at,
+            "result": q.result if isinstance(q.result, dict) else {},
+        }
+        for q in Qualification.objects.filter(use_case=uc).order_by("version")
+    ]
+
+
+@api.get(
+    "/usecases/{uid}/experiments",
+    response={200: list[ExperimentOut], **ERRORS},
+    url_name="api_v1_usecase_experiments",
+    tags=["Qualification, expérimentations, évaluations"],
+)
+def list_experiments(request: HttpRequest, uid: uuid.UUID) -> list[Any]:
+    """Les expérimentations d'une fiche visible, avec leurs enseignements et leur décision."""
+    uc = _get_visible(request, uid)
+    if not apps.is_installed("atlasia.lifecycle"):
+        _not_installed()
+    from atlasia.lifecycle.models import Experiment
+
+    return list(Experiment.objects.filter(use_case=uc).order_by("start_date", "pk"))
+
+
+@api.get(
+    "/usecases/{uid}/evaluations",
+    response={200: list[EvaluationOut], **ERRORS},
+    url_name="api_v1_usecase_evaluations",
+    tags=["Qualification, expérimentations, évaluations"],
+)
+def list_evaluations(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, Any]]:
+    """Les évaluations de modèle d'une fiche visible (si le module d'évaluation est installé)."""
+    uc = _get_visible(request, uid)
+    if not apps.is_installed("atlasia.evaluation"):
+        return []
+    model = next(
+        (
+            m
+            for m in apps.get_app_config("evaluation").get_models()
+            if "use_case" in {f.name for f in m._meta.get_fields()}
+        ),
+        None,
+    )
+    if model is None:
+        return []
+    return [
+        {"id": e.pk, "created_at": getattr(e, "created_at", None), "summary": getattr(e, "summary", {}) or {}}
+        for e in model.objects.filter(use_case=uc).order_by("pk")
+    ]
+
+
+# --- endpoints: exchange between instances -----------------------------------------------------------
+
+
+@api.get("/exchange/schema", response=dict[str, Any], url_name="api_v1_exchange_schema", tags=["Échange"])
+def exchange_schema(request: HttpRequest) -> dict[str, Any]:
+    """Le schéma JSON du format d'échange, version 1.0."""
+    return json_schema()
+
+
+class ExchangePage(Schema):
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=10_000_000)
+
+
+@api.get(
+    "/exchange/records",
+    response={200: dict[str, Any], **ERRORS},
+    url_name="api_v1_exchange_records",
+    tags=["Échange"],
+)
+def exchange_records(request: HttpRequest, page: Query[ExchangePage]) -> dict[str, Any]:
+    """Ce que cette instance partage, au format d'échange 1.0 : les fiches publiques ; avec un jeton
+    d'instance, aussi les fiches partagées avec le réseau. Les fiches reçues d'autres instances ne sont
+    pas retransmises."""
+    from pydantic import TypeAdapter
+
+    from .exchange_format import ExDocument
+
+    with_token = request.auth.token is not None  # type: ignore[attr-defined]
+    document = selectors.exchange_document(with_token=with_token, limit=page.limit, offset=page.offset)
+    return TypeAdapter(ExDocument).dump_python(ExDocument.model_validate(document), mode="json")
+
+
+def _mark_public(patterns: list[Any]) -> list[Any]:
+    # Every API view answers without a session: access is decided by the token (or its absence).
+    from django.urls import URLPattern, URLResolver
+
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            _mark_public(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern):
+            pattern.callback.login_required = False  # type: ignore[attr-defined]
+    return patterns
+
+
+_original_get_urls = api._get_urls
+
+
+def _get_public_urls() -> list[Any]:
+    return _mark_public(_original_get_urls())
+
+
+api._get_urls = _get_public_urls  # type: ignore[method-assign]

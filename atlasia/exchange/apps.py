@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ExchangeConfig(AppConfig):
+    name = "atlasia.exchange"
+    label = "exchange"
+    verbose_name = _("API, imports et échanges entre instances")
+
+    def ready(self) -> None:
+        # Screens plug into the header and the use-case page through the extension points.
+        from atlasia.www.exchange import hooks
+
+        hooks.register()

@@ -1,0 +1,398 @@
+"""Spreadsheet import of use cases: the template, the dry run (what would be created or updated, line by
+line and column by column, with every error) and the import itself through the registry services.
+
+Matching rule (no duplicate on re-import), within the organisation chosen for the import:
+1. a row whose « Référence externe » was already imported updates the record it created;
+2. otherwise a row whose title equals (ignoring case and surrounding spaces) the title of a record of
+   the organisation updates that record;
+3. otherwise the row creates a record (and its external reference is remembered).
+A blank cell never erases a value of an existing record; an update that changes nothing is reported
+as « inchangé » and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from atlasia.accounts import perms
+from atlasia.core import spreadsheet as sp
+from atlasia.core.roles import Action
+from atlasia.registry import services as registry_services
+from atlasia.registry.models import AITechnique, Organisation, Theme, UseCase
+
+from .codes import code_lists, labels_for
+from .models import ImportedRef, ImportJob
+
+COMPARED_FIELDS = [c.field for c in sp.COLUMNS if c.field != "external_ref"]
+FK_FIELDS = {"theme": Theme, "ai_technique": AITechnique}
+
+
+# --- template ----------------------------------------------------------------------------------------
+
+
+def build_template() -> bytes:
+    """The XLSX template: a « Cas d'usage » sheet with the French headers and drop-down lists for the
+    coded columns, an « Instructions » sheet, and a hidden « Listes » sheet holding the lists."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Cas d'usage"
+    ws.append([c.label_fr for c in sp.COLUMNS])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    lists = wb.create_sheet("Listes")
+    list_col = 0
+    for index, column in enumerate(sp.COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = max(14, len(column.label_fr) + 4)
+        letter = get_column_letter(index)
+        if column.kind == "code":
+            list_col += 1
+            list_letter = get_column_letter(list_col)
+            values = labels_for(column.field)
+            lists.cell(row=1, column=list_col, value=column.label_fr)
+            for r, value in enumerate(values, start=2):
+                lists.cell(row=r, column=list_col, value=value)
+            validation = DataValidation(
+                type="list",
+                formula1=f"=Listes!${list_letter}$2:${list_letter}${len(values) + 1}",
+                allow_blank=not column.required,
+                showErrorMessage=True,
+                errorTitle="Valeur non prévue",
+                error=f"Choisissez une valeur de la liste « {column.label_fr} ».",
+            )
+            validation.add(f"{letter}2:{letter}5001")
+            ws.add_data_validation(validation)
+        elif column.kind == "bool":
+            validation = DataValidation(type="list", formula1='"oui,non"', allow_blank=True)
+            validation.add(f"{letter}2:{letter}5001")
+            ws.add_data_validation(validation)
+    lists.sheet_state = "hidden"
+    info = wb.create_sheet("Instructions")
+    info.column_dimensions["A"].width = 30
+    info.column_dimensions["B"].width = 110
+    rows = [
+        ("Import de cas d'usage — Atlas IA", ""),
+        ("", ""),
+        ("Une ligne par cas d'usage.", "Les colonnes marquées « obligatoire » doivent être remplies."),
+        ("Dates", "JJ/MM/AAAA (31/01/2025), AAAA-MM-JJ (2025-01-31) ou date Excel."),
+        ("Oui / non", "oui, non (ou yes, no)."),
+        (
+            "Listes",
+            "Choisissez dans la liste déroulante ; le code ou le libellé anglais sont aussi acceptés.",
+        ),
+        (
+            "Mise à jour",
+            "Une ligne dont la « Référence externe » a déjà été importée, ou dont le titre est celui "
+            "d'un cas d'usage existant de l'organisation, met ce cas d'usage à jour au lieu d'en créer "
+            "un nouveau. Une cellule vide n'efface jamais une valeur existante.",
+        ),
+        ("Formules", "La valeur calculée est reprise ; une formule jamais calculée est refusée."),
+        ("", ""),
+        ("Colonne", "Contenu attendu"),
+    ]
+    for column in sp.COLUMNS:
+        kind = {
+            "date": "date",
+            "bool": "oui / non",
+            "decimal": "montant en euros",
+            "code": "valeur de la liste",
+            "tags": "mots séparés par des points-virgules",
+        }.get(column.kind, "texte")
+        text = kind + (" — obligatoire" if column.required else "")
+        if column.help_fr:
+            text += f". {column.help_fr}"
+        rows.append((column.label_fr, text))
+    for row in rows:
+        info.append(row)
+    info["A1"].font = Font(bold=True, size=14)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+# --- dry run -----------------------------------------------------------------------------------------
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, list):
+        return "; ".join(value)
+    return str(value)
+
+
+def _comparable(field_name: str, value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return value.quantize(Decimal("0.01"))
+    if value is None and field_name == "tags":
+        return []
+    return value
+
+
+def read_sheet(job: ImportJob) -> sp.Sheet:
+    return sp.read_file(job.filename, bytes(job.content))
+
+
+def default_mapping(headers: list[str]) -> dict[str, str]:
+    return {str(i): f for i, f in sp.auto_mapping(headers).items()}
+
+
+def analyse(job: ImportJob, *, sheet: sp.Sheet | None = None) -> dict[str, Any]:
+    """The dry run: a JSON-serialisable report of what the import would do. Writes nothing."""
+    sheet = sheet or read_sheet(job)
+    mapping = {int(k): v for k, v in job.mapping.items() if v}
+    codes = code_lists()
+    organisation = job.organisation
+    existing = {
+        row["pk"]: row
+        for row in UseCase.objects.filter(organisation=organisation).values(
+            "pk", *[f if f not in FK_FIELDS else f"{f}__code" for f in COMPARED_FIELDS]
+        )
+    }
+    for row in existing.values():
+        for name in FK_FIELDS:
+            row[name] = row.pop(f"{name}__code")
+    by_title: dict[str, int] = {}
+    for pk, row in sorted(existing.items()):
+        by_title.setdefault(row["title"].strip().lower(), pk)
+    by_ref = dict(
+        ImportedRef.objects.filter(organisation=organisation).values_list("external_ref", "use_case_id")
+    )
+    report_rows: list[dict[str, Any]] = []
+    seen_refs: dict[str, int] = {}
+    seen_titles: dict[str, int] = {}
+    counts = {"create": 0, "update": 0, "unchanged": 0, "error": 0}
+    for row in sheet.rows:
+        data, issues = sp.validate_row(row, mapping, sheet.headers, codes)
+        issues = [*[n for n in row.notes if n.level == "error"], *issues]
+        ref = data.get("external_ref", "")
+        title_key = str(data.get("title", "")).strip().lower()
+        if ref and ref in seen_refs:
+            issues.append(
+                sp.Issue(row.line, "", ref, f"même référence externe « {ref} » que la ligne {seen_refs[ref]}")
+            )
+        elif title_key and not ref and title_key in seen_titles:
+            issues.append(
+                sp.Issue(
+                    row.line,
+                    "",
+                    "",
+                    f"même titre que la ligne {seen_titles[title_key]} (doublon dans le fichier)",
+                )
+            )
+        if ref:
+            seen_refs.setdefault(ref, row.line)
+        if title_key:
+            seen_titles.setdefault(title_key, row.line)
+        target = by_ref.get(ref) if ref else None
+        if target is None and title_key:
+            target = by_title.get(title_key)
+        entry: dict[str, Any] = {
+            "line": row.line,
+            "title": str(data.get("title", "")),
+            "external_ref": ref,
+            "target_id": target,
+            "changes": [],
+            "errors": [i.sentence() for i in issues],
+        }
+        labels = {f: sp._label_of(f, mapping, sheet.headers) for f in data}
+        if issues:
+            entry["action"] = "error"
+        elif target is not None:
+            before = existing[target]
+            for name, value in data.items():
+                if name == "external_ref":
+                    continue
+                old = before.get(name)
+                if _comparable(name, old) != _comparable(name, value):
+                    entry["changes"].append(
+                        {"field": name, "column": labels[name], "old": _display(old), "new": _display(value)}
+                    )
+            entry["action"] = "update" if entry["changes"] else "unchanged"
+        else:
+            entry["action"] = "create"
+            entry["changes"] = [
+                {"field": n, "column": labels[n], "old": "", "new": _display(v)}
+                for n, v in data.items()
+                if n != "external_ref"
+            ]
+        counts[entry["action"]] += 1
+        report_rows.append(entry)
+    file_errors = [i.sentence() for i in sheet.issues if i.level == "error"]
+    missing = [c.label_fr for c in sp.COLUMNS if c.required and c.field not in set(mapping.values())]
+    if missing:
+        file_errors.append(
+            "Colonnes obligatoires non associées : " + ", ".join(f"« {m} »" for m in missing) + "."
+        )
+    unmapped = [h for i, h in enumerate(sheet.headers) if i not in mapping and h]
+    return {
+        "headers": sheet.headers,
+        "rows": report_rows,
+        "counts": counts,
+        "file_errors": file_errors,
+        "notes": [i.sentence() for i in sheet.issues if i.level == "note"],
+        "unmapped": unmapped,
+        "errors": file_errors + [e for r in report_rows for e in r["errors"]],
+        "valid": not file_errors and counts["error"] == 0,
+    }
+
+
+# --- import ------------------------------------------------------------------------------------------
+
+
+def _service_data(data: dict[str, Any], refs: dict[str, dict[str, Any]], *, update: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in data.items():
+        if name == "external_ref":
+            continue
+        if name in FK_FIELDS:
+            out[name] = refs[name][value]
+        elif update and value in ("", None, []):
+            continue  # a blank cell never erases an existing value
+        else:
+            out[name] = value
+    return out
+
+
+def run_import(job: ImportJob, *, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Write the rows of ``job`` through the registry services.
+
+    Nothing is written unless the dry run is clean (or ``job.only_valid`` is set, and then only the
+    valid lines are written). The dry run applies the same checks as the services (required values,
+    code lists, lengths, dates, model rules) and the permission is checked before the first write, so a
+    valid file is written whole. Rows are written in chunks of ``CHUNK`` per transaction so that the
+    progress is visible and a large import does not hold the database's write lock for its whole
+    duration; should a service still refuse a row (a concurrent change), the import stops there and
+    the result says which lines were written.
+    """
+    sheet = read_sheet(job)
+    report = analyse(job, sheet=sheet)
+    empty = {"written": False, "created": 0, "updated": 0, "skipped": 0}
+    if report["file_errors"] or (not report["valid"] and not job.only_valid):
+        return {**empty, "errors": report["errors"]}
+    actor = job.created_by
+    organisation: Organisation = job.organisation
+    if not perms.can(actor, Action.USECASE_CREATE, organisation) or not perms.can(
+        actor, Action.USECASE_EDIT, organisation
+    ):
+        return {
+            **empty,
+            "errors": [f"Votre rôle ne permet pas d'importer des cas d'usage pour {organisation}."],
+        }
+    mapping = {int(k): v for k, v in job.mapping.items() if v}
+    codes = code_lists()
+    refs: dict[str, dict[str, Any]] = {n: {o.code: o for o in m.objects.all()} for n, m in FK_FIELDS.items()}
+    by_line = {row.line: row for row in sheet.rows}
+    targets = {
+        uc.pk: uc
+        for uc in UseCase.objects.filter(
+            pk__in=[r["target_id"] for r in report["rows"] if r["action"] == "update"]
+        ).select_related("organisation")
+    }
+    counts = {"created": 0, "updated": 0, "skipped": 0}
+    errors: list[str] = []
+    rows = report["rows"]
+    for start in range(0, len(rows), CHUNK):
+        stop_line = _write_chunk(
+            rows[start : start + CHUNK],
+            job,
+            actor,
+            organisation,
+            mapping,
+            codes,
+            refs,
+            by_line,
+            targets,
+            counts,
+            errors,
+        )
+        if progress:
+            progress(min(start + CHUNK, len(rows)))
+        if stop_line is not None:
+            written = counts["created"] + counts["updated"]
+            errors.append(
+                f"Import interrompu à la ligne {stop_line} : {written} ligne(s) écrite(s) avant cette ligne."
+            )
+            return {"written": written > 0, **counts, "errors": errors}
+    return {"written": True, **counts, "errors": errors + (report["errors"] if job.only_valid else [])}
+
+
+CHUNK = 250
+
+
+def _write_chunk(
+    entries: list[dict[str, Any]],
+    job: ImportJob,
+    actor: Any,
+    organisation: Organisation,
+    mapping: dict[int, str],
+    codes: dict[str, dict[str, str]],
+    refs: dict[str, dict[str, Any]],
+    by_line: dict[int, sp.SheetRow],
+    targets: dict[int, UseCase],
+    counts: dict[str, int],
+    errors: list[str],
+) -> int | None:
+    """Write one chunk in one transaction; the line where an all-or-nothing import stopped, if any."""
+    new_refs: list[ImportedRef] = []
+    with transaction.atomic():
+        for entry in entries:
+            if entry["action"] == "error":
+                counts["skipped"] += 1
+                continue
+            if entry["action"] == "unchanged":
+                continue
+            data, _issues = sp.validate_row(by_line[entry["line"]], mapping, job.headers, codes)
+            try:
+                with transaction.atomic():  # a savepoint: a refused row leaves the others intact
+                    if entry["action"] == "update":
+                        use_case = registry_services.usecase_update(
+                            actor=actor,
+                            use_case=targets[entry["target_id"]],
+                            data=_service_data(data, refs, update=True),
+                        )
+                        counts["updated"] += 1
+                    else:
+                        use_case = registry_services.usecase_create(
+                            actor=actor,
+                            organisation=organisation,
+                            data=_service_data(data, refs, update=False),
+                        )
+                        counts["created"] += 1
+            except (ValidationError, PermissionDenied) as exc:
+                if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+                    messages = [f"{k} : {' '.join(v)}" for k, v in exc.message_dict.items()]
+                else:
+                    messages = [str(exc)]
+                errors.extend(f"Ligne {entry['line']} : {m}" for m in messages)
+                counts["skipped"] += 1
+                if not job.only_valid:
+                    ImportedRef.objects.bulk_create(new_refs, ignore_conflicts=True)
+                    return int(entry["line"])
+                continue
+            if data.get("external_ref"):
+                new_refs.append(
+                    ImportedRef(
+                        organisation=organisation, external_ref=data["external_ref"], use_case=use_case
+                    )
+                )
+        ImportedRef.objects.bulk_create(new_refs, ignore_conflicts=True)
+    return None

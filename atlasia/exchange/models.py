@@ -1,0 +1,155 @@
+"""API tokens, spreadsheet import jobs, subscriptions to other instances and the provenance of pulled
+records. Writes go through ``services.py``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from atlasia.accounts.models import MembershipRole
+
+from .enums import ImportStatus, SubscriptionStatus
+
+USER = settings.AUTH_USER_MODEL
+
+
+class ApiToken(models.Model):
+    """A token scoped to ONE organisation and ONE membership role.
+
+    Only the SHA-256 of the token is stored (tokens are 256-bit random strings, so a fast hash is
+    enough); the clear token is shown once, at creation. Each token acts through its own *service
+    account* (``service_user``: inactive, no password, one membership with the token's role), so the
+    API goes through exactly the same permission code (``perms``, selectors, services) as the screens
+    and the audit log names the token.
+    """
+
+    organisation = models.ForeignKey(
+        "registry.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=MembershipRole.choices)
+    label = models.CharField(_("libellé"), max_length=200)
+    prefix = models.CharField(_("début du jeton"), max_length=16, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    service_user = models.OneToOneField(USER, on_delete=models.PROTECT, related_name="api_token")
+    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("jeton d'API")
+        verbose_name_plural = _("jetons d'API")
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        if self.revoked_at is not None:
+            return False
+        return self.expires_at is None or self.expires_at > timezone.now()
+
+
+class ImportedRef(models.Model):
+    """The link between an ``external_ref`` of a spreadsheet and the record it created, so that a
+    re-import of the same file updates instead of duplicating."""
+
+    organisation = models.ForeignKey("registry.Organisation", on_delete=models.CASCADE, related_name="+")
+    external_ref = models.CharField(_("référence externe"), max_length=100)
+    use_case = models.ForeignKey("registry.UseCase", on_delete=models.CASCADE, related_name="imported_refs")
+
+    class Meta:
+        verbose_name = _("référence importée")
+        verbose_name_plural = _("références importées")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "external_ref"], name="importedref_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.external_ref
+
+
+class ImportJob(models.Model):
+    organisation = models.ForeignKey(
+        "registry.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    filename = models.CharField(_("fichier"), max_length=255)
+    content = models.BinaryField()
+    headers = models.JSONField(default=list, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("état"), max_length=12, choices=ImportStatus.choices, default="uploaded")
+    only_valid = models.BooleanField(_("lignes valides seulement"), default=False)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import de tableur")
+        verbose_name_plural = _("imports de tableur")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def progress_percent(self) -> int:
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class Subscription(models.Model):
+    """Another Atlas IA instance whose shared records this instance pulls."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant court"), max_length=40, unique=True)
+    base_url = models.URLField(_("adresse de l'instance distante"))
+    # Sent as a bearer token to the remote instance: stored in clear because it must be replayed.
+    token = models.CharField(_("jeton de l'instance distante"), max_length=200, blank=True)
+    country = models.CharField(_("pays"), max_length=2, default="FR")
+    status = models.CharField(
+        _("état"), max_length=10, choices=SubscriptionStatus.choices, default=SubscriptionStatus.NEW
+    )
+    last_pulled_at = models.DateTimeField(_("dernière synchronisation"), null=True, blank=True)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("abonnement à une instance")
+        verbose_name_plural = _("abonnements à des instances")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RemoteProvenance(models.Model):
+    """Where a pulled record comes from; one per local record."""
+
+    use_case = models.OneToOneField(
+        "registry.UseCase", on_delete=models.CASCADE, related_name="remote_provenance"
+    )
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="records")
+    source_instance = models.CharField(_("instance source"), max_length=300)
+    remote_uid = models.UUIDField(_("identifiant distant"))
+    remote_updated_at = models.DateTimeField(_("mis à jour à la source le"))
+    withdrawn = models.BooleanField(_("retiré à la source"), default=False)
+    # Qualification, experiments and source organisation as received (shown in the provenance panel).
+    payload = models.JSONField(default=dict, blank=True)
+    pulled_at = models.DateTimeField(_("récupéré le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("provenance d'un cas d'usage")
+        verbose_name_plural = _("provenances des cas d'usage")
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "remote_uid"], name="provenance_unique_uid")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_instance} {self.remote_uid}"

@@ -1,0 +1,254 @@
+"""Screens of the exchange app: API tokens, spreadsheet import, subscriptions to other instances."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from atlasia.accounts import perms
+from atlasia.core.roles import Action
+from atlasia.exchange import importers, pull, selectors, services
+from atlasia.exchange.enums import ImportStatus
+from atlasia.exchange.models import ApiToken, Subscription
+from atlasia.registry.selectors import organisations_for
+
+from .forms import ImportUploadForm, MappingForm, SubscriptionForm, TokenForm
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return (
+        [m for messages_ in exc.message_dict.values() for m in messages_]
+        if hasattr(exc, "error_dict")
+        else exc.messages
+    )
+
+
+@require_GET
+def exchange_home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "exchange/home.html",
+        {
+            "title": _("Import et API"),
+            "can_manage_tokens": perms.can_anywhere(request.user, Action.MEMBERS_MANAGE),
+            "can_import": perms.can_anywhere(request.user, Action.USECASE_CREATE),
+            "is_platform_admin": perms.is_platform_admin(request.user),
+            "jobs": selectors.import_jobs_of(request.user)[:20],
+        },
+    )
+
+
+# --- tokens ------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def token_list(request: HttpRequest) -> HttpResponse:
+    organisations = organisations_for(request.user, Action.MEMBERS_MANAGE)
+    if not organisations.exists():
+        raise PermissionDenied
+    form = TokenForm(request.POST or None, organisations=organisations)
+    created: tuple[ApiToken, str] | None = None
+    if request.method == "POST" and form.is_valid():
+        expires = form.cleaned_data["expires_at"]
+        try:
+            created = services.token_create(
+                actor=request.user,
+                organisation=form.cleaned_data["organisation"],
+                role=form.cleaned_data["role"],
+                label=form.cleaned_data["label"],
+                expires_at=(
+                    timezone.make_aware(dt.datetime.combine(expires, dt.time(23, 59))) if expires else None
+                ),
+            )
+        except ValidationError as exc:
+            for message in _errors(exc):
+                form.add_error(None, message)
+        else:
+            form = TokenForm(organisations=organisations)
+    ids = None if perms.is_platform_admin(request.user) else set(organisations.values_list("pk", flat=True))
+    return render(
+        request,
+        "exchange/tokens.html",
+        {
+            "title": _("Jetons d'API"),
+            "form": form,
+            "tokens": selectors.tokens_of(ids),
+            "created": created[0] if created else None,
+            "raw_token": created[1] if created else None,
+        },
+    )
+
+
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk)
+    if not perms.can(request.user, Action.MEMBERS_MANAGE, token.organisation):
+        raise Http404
+    services.token_revoke(actor=request.user, token=token)
+    messages.success(request, _("Le jeton « %(label)s » est révoqué.") % {"label": token.label})
+    return redirect("exchange_tokens")
+
+
+# --- import ------------------------------------------------------------------------------------------
+
+
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        importers.build_template(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="atlas-ia-modele-import.xlsx"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    organisations = organisations_for(request.user, Action.USECASE_CREATE)
+    if not organisations.exists():
+        raise PermissionDenied
+    form = ImportUploadForm(request.POST or None, request.FILES or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = services.import_job_create(
+                actor=request.user,
+                organisation=form.cleaned_data["organisation"],
+                filename=upload.name,
+                content=upload.read(),
+            )
+        except ValidationError as exc:
+            for message in _errors(exc):
+                form.add_error("file", message)
+        else:
+            return redirect("exchange_import_detail", pk=job.pk)
+    return render(request, "exchange/import_upload.html", {"title": _("Importer un tableur"), "form": form})
+
+
+def _job(request: HttpRequest, pk: int) -> Any:
+    job = selectors.import_jobs_of(request.user).filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@require_GET
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    report = job.report or {}
+    show = request.GET.get("voir", "tout")
+    rows = report.get("rows", [])
+    if show == "erreurs":
+        rows = [r for r in rows if r["action"] == "error"]
+    elif show == "modifications":
+        rows = [r for r in rows if r["action"] in ("create", "update")]
+    return render(
+        request,
+        "exchange/import_detail.html",
+        {
+            "title": _("Import : %(name)s") % {"name": job.filename},
+            "job": job,
+            "report": report,
+            "rows": rows[:1000],
+            "truncated": len(rows) > 1000,
+            "show": show,
+            "running": job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    form = MappingForm(request.POST or None, headers=job.headers, mapping=job.mapping)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.import_job_set_mapping(actor=request.user, job=job, mapping=form.mapping())
+        except ValidationError as exc:
+            for message in _errors(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Correspondance des colonnes enregistrée ; l'analyse est à jour."))
+            return redirect("exchange_import_detail", pk=job.pk)
+    return render(
+        request,
+        "exchange/import_mapping.html",
+        {"title": _("Correspondance des colonnes"), "job": job, "form": form},
+    )
+
+
+@require_POST
+def import_start(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    try:
+        services.import_job_start(
+            actor=request.user, job=job, only_valid=request.POST.get("only_valid") == "1"
+        )
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    return redirect("exchange_import_detail", pk=job.pk)
+
+
+@require_GET
+def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    job = _job(request, pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "processed": job.processed_rows,
+            "total": job.total_rows,
+            "percent": job.progress_percent,
+            "result": job.result,
+        }
+    )
+
+
+# --- subscriptions -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def subscription_list(request: HttpRequest) -> HttpResponse:
+    if not perms.is_platform_admin(request.user):
+        raise PermissionDenied
+    form = SubscriptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pull.subscription_create(actor=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            for message in _errors(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Abonnement enregistré."))
+            return redirect("exchange_subscriptions")
+    return render(
+        request,
+        "exchange/subscriptions.html",
+        {
+            "title": _("Abonnements à d'autres instances"),
+            "form": form,
+            "subscriptions": selectors.subscriptions(),
+        },
+    )
+
+
+@require_POST
+def subscription_pull(request: HttpRequest, pk: int) -> HttpResponse:
+    if not perms.is_platform_admin(request.user):
+        raise PermissionDenied
+    subscription = get_object_or_404(Subscription, pk=pk)
+    result = pull.pull_subscription(subscription=subscription, actor=request.user)
+    if result.ok:
+        messages.success(request, result.summary())
+    else:
+        messages.error(request, result.summary())
+    return redirect("exchange_subscriptions")
