@@ -468,10 +468,13 @@ def create_usecase(request: HttpRequest, payload: UseCaseIn) -> Status[dict[str,
 
 
 def _editable(request: HttpRequest, uid: uuid.UUID, action: Action) -> UseCase:
+    """A record of the token's organisation on which its role allows ``action``: 404 outside the
+    organisation (even for a record the token may read), 403 inside it when the role does not allow it."""
     user = _user(request)
     uc = registry_selectors.usecases_for(user, action).select_related("organisation").filter(uid=uid).first()
     if uc is None:
-        if registry_selectors.usecases_visible_to(user).filter(uid=uid).exists():
+        token = request.auth.token  # type: ignore[attr-defined]
+        if UseCase.objects.filter(uid=uid, organisation=token.organisation).exists():
             raise PermissionDenied("Le rôle du jeton ne permet pas cette action sur cette fiche.")
         raise Http404
     return uc

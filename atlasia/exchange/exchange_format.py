@@ -97,6 +97,6 @@ def json_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://atlas-ia.example/schemas/atlasia-exchange-1.0.schema.json",
-        "title": "Atlas IA exchange format 1.0",
         **schema,
+        "title": "Atlas IA exchange format 1.0",
     }
