@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class MonitoringConfig(AppConfig):
+    name = "atlasia.monitoring"
+    label = "monitoring"
+    verbose_name = "Suivi après déploiement, empreinte environnementale, acculturation et réseau"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The screens plug into the use-case page and the header through the extension points.
+        from atlasia.www.monitoring import panels
+
+        panels.register()

@@ -1,0 +1,37 @@
+"""What monitoring adds to the use-case page (the "after deployment" panel) and to the header."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from atlasia.www import extensions
+
+
+def panel_context(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
+    from atlasia.monitoring import perms as mperms
+    from atlasia.monitoring import selectors
+
+    if not mperms.can_read(request.user, use_case.organisation):
+        return None  # incidents and externalities stay within the organisation and its reviewers
+    today = timezone.localdate()
+    incidents = list(selectors.incidents_visible_to(request.user).filter(use_case=use_case)[:10])
+    return {
+        "use_case": use_case,
+        "incidents": [{"incident": i, "countdown": i.countdown(today)} for i in incidents],
+        "externalities": list(
+            selectors.externalities_visible_to(request.user).filter(use_case=use_case)[:10]
+        ),
+        "footprint": selectors.footprint_by_usecase([use_case.pk]).get(use_case.pk),
+        "can_declare": mperms.can_declare(request.user, use_case.organisation),
+        "can_report": mperms.can_read(request.user, use_case.organisation),
+    }
+
+
+def register() -> None:
+    extensions.register_panel("monitoring", "monitoring/_panel.html", panel_context, order=60, column="main")
+    extensions.register_nav("Suivi", "monitoring_home", order=50, match_prefix="/suivi/")
+    extensions.register_nav("Acculturation", "monitoring_literacy", order=55, match_prefix="/formation/")
+    extensions.register_nav("Ambassadeurs", "monitoring_ambassadors", order=56, match_prefix="/ambassadeurs/")

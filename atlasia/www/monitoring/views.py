@@ -1,0 +1,597 @@
+"""Screens of monitoring: incidents, negative externalities, environmental footprint, AI literacy and
+the ambassadors network. Thin views: selectors read, services write, the core computes.
+
+A use case or an incident the user may not see is a 404; an action her role does not allow is a 403
+(the services refuse and nothing is stored)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from atlasia.accounts import perms
+from atlasia.core import footprint as fp
+from atlasia.monitoring import perms as mperms
+from atlasia.monitoring import selectors, services
+from atlasia.monitoring.models import NetworkEvent, NetworkResource, TrainingModule
+from atlasia.registry import reference
+from atlasia.registry import selectors as registry_selectors
+from atlasia.registry.models import Organisation, UseCase
+
+from . import forms as f
+
+
+def _usecase(request: HttpRequest, pk: int) -> UseCase:
+    """A use case whose monitoring the user may read (its organisation's members, reviewers, admins)."""
+    use_case = get_object_or_404(
+        registry_selectors.usecases_visible_to(request.user).select_related("organisation"), pk=pk
+    )
+    if not mperms.can_read(request.user, use_case.organisation):
+        raise Http404
+    return use_case
+
+
+def _attach(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)
+
+
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    title: str,
+    cancel: str,
+    *,
+    use_case: Any = None,
+    lead: str = "",
+    multipart: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "monitoring/form.html",
+        {
+            "form": form,
+            "title": title,
+            "cancel": cancel,
+            "use_case": use_case,
+            "lead": lead,
+            "multipart": multipart,
+        },
+        status=status,
+    )
+
+
+# --- home: "to do" -----------------------------------------------------------------------------------
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "monitoring/home.html", {"todo": selectors.todo_for(request.user), "title": "Suivi"}
+    )
+
+
+# --- incidents ---------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def incident_create(request: HttpRequest, pk: int) -> HttpResponse:
+    use_case = _usecase(request, pk)
+    if not mperms.can_declare(request.user, use_case.organisation):
+        raise PermissionDenied
+    form = f.IncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = services.incident_create(actor=request.user, use_case=use_case, data=form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, "L'incident a été enregistré.")
+            return redirect("monitoring_incident", incident.pk)
+    return _form_page(
+        request,
+        form,
+        "Déclarer un incident",
+        reverse("usecase_detail", args=[pk]),
+        use_case=use_case,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _incident(request: HttpRequest, incident_id: int) -> Any:
+    return get_object_or_404(selectors.incidents_visible_to(request.user), pk=incident_id)
+
+
+@require_GET
+def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = _incident(request, incident_id)
+    can_manage = mperms.can_manage(request.user, incident.use_case.organisation)
+    from atlasia.monitoring.deadlines import NEXT_STATUSES
+
+    status_form = f.IncidentStatusForm(initial={"corrective_actions": incident.corrective_actions})
+    labels = dict(status_form.fields["status"].choices)
+    status_form.fields["status"].choices = [(s, labels[s]) for s in NEXT_STATUSES[incident.status]]
+    return render(
+        request,
+        "monitoring/incident_detail.html",
+        {
+            "incident": incident,
+            "use_case": incident.use_case,
+            "can_manage": can_manage,
+            "can_edit": mperms.can_declare(request.user, incident.use_case.organisation),
+            "status_form": status_form,
+            "report_form": f.IncidentReportForm(initial={"reported_to": incident.authority}),
+            "suspend_form": f.SuspendForm(),
+            "can_suspend": can_manage and incident.use_case.status != "suspended",
+            "title": f"Incident — {incident.title}",
+        },
+    )
+
+
+@require_POST
+def incident_status(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = _incident(request, incident_id)
+    form = f.IncidentStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.incident_set_status(
+                actor=request.user,
+                incident=incident,
+                status=form.cleaned_data["status"],
+                corrective_actions=form.cleaned_data["corrective_actions"],
+            )
+        except ValidationError as error:
+            messages.error(request, "Changement d'état refusé : " + " ".join(error.messages))
+        else:
+            messages.success(request, "L'état de l'incident a été mis à jour.")
+    else:
+        messages.error(request, "Changement d'état : formulaire incomplet.")
+    return redirect("monitoring_incident", incident.pk)
+
+
+@require_POST
+def incident_report(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = _incident(request, incident_id)
+    form = f.IncidentReportForm(request.POST)
+    if form.is_valid():
+        try:
+            services.incident_record_report(
+                actor=request.user,
+                incident=incident,
+                reported_on=form.cleaned_data["reported_on"],
+                reported_to=form.cleaned_data["reported_to"],
+                reference=form.cleaned_data["reference"],
+            )
+        except ValidationError as error:
+            messages.error(request, "Signalement non enregistré : " + " ".join(error.messages))
+        else:
+            messages.success(request, "Le signalement a été enregistré : les relances s'arrêtent.")
+    else:
+        messages.error(request, "Signalement : " + " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("monitoring_incident", incident.pk)
+
+
+@require_POST
+def incident_suspend(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = _incident(request, incident_id)
+    form = f.SuspendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Suspension : indiquez le motif.")
+        return redirect("monitoring_incident", incident.pk)
+    try:
+        services.incident_suspend_usecase(
+            actor=request.user, incident=incident, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, "Suspension refusée : " + " ".join(error.messages))
+    else:
+        messages.success(request, "Le cas d'usage est suspendu.")
+    return redirect("monitoring_incident", incident.pk)
+
+
+# --- externalities -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def externality_create(request: HttpRequest, pk: int) -> HttpResponse:
+    use_case = _usecase(request, pk)
+    form = f.ExternalityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.externality_report(actor=request.user, use_case=use_case, data=form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, "Merci : l'externalité a été transmise à l'organisation porteuse.")
+            return redirect(reverse("usecase_detail", args=[pk]) + "#suivi")
+    return _form_page(
+        request,
+        form,
+        "Signaler une externalité négative",
+        reverse("usecase_detail", args=[pk]),
+        use_case=use_case,
+        status=400 if request.method == "POST" else 200,
+        lead="Un effet indésirable de l'outil : biais, erreurs, surcroît de travail, perte de droits…",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def externality_detail(request: HttpRequest, externality_id: int) -> HttpResponse:
+    externality = get_object_or_404(selectors.externalities_visible_to(request.user), pk=externality_id)
+    can_manage = mperms.can_manage(request.user, externality.use_case.organisation)
+    form = f.TriageForm(request.POST or None, initial={"status": externality.status})
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.externality_triage(
+                    actor=request.user,
+                    externality=externality,
+                    status=form.cleaned_data["status"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                _attach(form, error)
+            else:
+                messages.success(request, "Le suivi a été enregistré.")
+                return redirect("monitoring_externality", externality.pk)
+    return render(
+        request,
+        "monitoring/externality_detail.html",
+        {
+            "externality": externality,
+            "use_case": externality.use_case,
+            "form": form,
+            "can_manage": can_manage,
+            "notes": externality.notes.all(),
+            "title": "Externalité négative",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- footprint ---------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def footprint(request: HttpRequest, pk: int) -> HttpResponse:
+    use_case = _usecase(request, pk)
+    can_edit = mperms.can_declare(request.user, use_case.organisation)
+    kind = request.POST.get("kind", "")
+    declared = f.FootprintDeclaredForm(request.POST if kind == "declared" else None, prefix="declared")
+    codecarbon = f.CodeCarbonForm(
+        request.POST if kind == "codecarbon" else None,
+        request.FILES if kind == "codecarbon" else None,
+        prefix="codecarbon",
+    )
+    genai = f.GenAIForm(
+        request.POST if kind == "genai" else None, prefix="genai", providers=fp.genai_providers()
+    )
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if kind not in {"declared", "codecarbon", "genai"}:
+            messages.error(request, "Formulaire inconnu : rien n'a été enregistré.")
+            return redirect("monitoring_footprint", pk)
+        try:
+            if kind == "declared" and declared.is_valid():
+                services.footprint_declare(actor=request.user, use_case=use_case, data=declared.cleaned_data)
+            elif kind == "codecarbon" and codecarbon.is_valid():
+                upload = codecarbon.cleaned_data["file"]
+                services.footprint_import_codecarbon(
+                    actor=request.user,
+                    use_case=use_case,
+                    name=upload.name,
+                    size=upload.size,
+                    handle=upload.file,
+                    phase=codecarbon.cleaned_data["phase"],
+                )
+            elif kind == "genai" and genai.is_valid():
+                data = genai.cleaned_data
+                services.footprint_estimate_genai(
+                    actor=request.user,
+                    use_case=use_case,
+                    provider=data["provider"],
+                    model=data["model"],
+                    output_tokens_per_request=data["output_tokens_per_request"],
+                    requests=data["requests"],
+                    zone=data["zone"],
+                    period_start=data["period_start"],
+                    period_end=data["period_end"],
+                )
+            else:
+                raise ValidationError("Le formulaire contient des erreurs : rien n'a été enregistré.")
+        except ValidationError as error:
+            target = {"declared": declared, "codecarbon": codecarbon, "genai": genai}.get(kind, declared)
+            if not target.errors:  # the form's own errors already say what is wrong
+                _attach(target, error)
+            status = 400
+        else:
+            messages.success(request, "L'empreinte a été enregistrée.")
+            return redirect("monitoring_footprint", pk)
+    footprints = selectors.footprints_visible_to(request.user).filter(use_case=use_case)
+    totals = selectors.footprint_totals(UseCase.objects.filter(pk=use_case.pk))
+    return render(
+        request,
+        "monitoring/footprint.html",
+        {
+            "use_case": use_case,
+            "footprints": footprints,
+            "totals": totals,
+            "can_edit": can_edit,
+            "declared_form": declared,
+            "codecarbon_form": codecarbon,
+            "genai_form": genai,
+            "kind": kind,
+            "factor": fp.electricity_factor(),
+            "title": f"Empreinte environnementale — {use_case.title}",
+        },
+        status=status,
+    )
+
+
+@require_GET
+def footprint_overview(request: HttpRequest) -> HttpResponse:
+    scope = registry_selectors.usecases_visible_to(request.user)
+    visible = selectors.footprints_visible_to(request.user).values("use_case_id")
+    totals = selectors.footprint_totals(scope.filter(pk__in=visible))
+    return render(
+        request,
+        "monitoring/footprint_overview.html",
+        {"totals": totals, "title": "Empreinte environnementale"},
+    )
+
+
+# --- AI literacy -------------------------------------------------------------------------------------
+
+
+def _literacy_orgs(user: Any) -> Any:
+    if perms.is_platform_admin(user):
+        return Organisation.objects.all()
+    from atlasia.accounts.models import Membership
+
+    return Organisation.objects.filter(
+        pk__in=Membership.objects.filter(user=user, role__in=["referent", "org_admin"]).values(
+            "organisation_id"
+        )
+    )
+
+
+@require_GET
+def literacy(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    national_view = mperms.can_manage_network(user) or user.reviewer_scope in {"national", "regional"}  # type: ignore[union-attr]
+    if perms.is_platform_admin(user) or user.reviewer_scope == "national":  # type: ignore[union-attr]
+        scope = Organisation.objects.all()
+    elif user.reviewer_scope == "regional":  # type: ignore[union-attr]
+        scope = Organisation.objects.filter(region=user.reviewer_region)  # type: ignore[union-attr]
+    else:
+        scope = Organisation.objects.filter(pk__in=perms.member_organisation_ids(user))
+    return render(
+        request,
+        "monitoring/literacy.html",
+        {
+            "modules": TrainingModule.objects.filter(is_active=True),
+            "coverage": selectors.literacy_coverage(scope),
+            "national": selectors.literacy_national(),
+            "national_view": national_view,
+            "threshold": int(selectors.LITERACY_THRESHOLD * 100),
+            "can_edit_catalogue": mperms.can_manage_network(user),
+            "can_record": _literacy_orgs(user).exists(),
+            "title": "Acculturation à l'IA",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def module_create(request: HttpRequest) -> HttpResponse:
+    if not mperms.can_manage_network(request.user):
+        raise PermissionDenied
+    form = f.TrainingModuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.training_module_create(actor=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, "Le module a été ajouté au catalogue.")
+            return redirect("monitoring_literacy")
+    return _form_page(
+        request,
+        form,
+        "Ajouter un module de formation",
+        reverse("monitoring_literacy"),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def completion_create(request: HttpRequest) -> HttpResponse:
+    organisations = _literacy_orgs(request.user)
+    if not organisations.exists():
+        raise PermissionDenied
+    form = f.CompletionForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.training_completion_record(
+                actor=request.user,
+                organisation=data["organisation"],
+                module=data["module"],
+                completed_on=data["completed_on"],
+                person_name=data["person_name"],
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, f"Formation enregistrée pour {data['person_name']}.")
+            return redirect("monitoring_literacy")
+    return _form_page(
+        request,
+        form,
+        "Enregistrer une formation suivie",
+        reverse("monitoring_literacy"),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def declaration_edit(request: HttpRequest) -> HttpResponse:
+    organisations = _literacy_orgs(request.user)
+    if not organisations.exists():
+        raise PermissionDenied
+    form = f.DeclarationForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.literacy_declare(
+                actor=request.user,
+                organisation=form.cleaned_data["organisation"],
+                agents_using_ai=form.cleaned_data["agents_using_ai"],
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, "L'effectif a été enregistré.")
+            return redirect("monitoring_literacy")
+    return _form_page(
+        request,
+        form,
+        "Déclarer le nombre d'agents qui utilisent l'IA",
+        reverse("monitoring_literacy"),
+        lead="Il sert à calculer le taux de couverture des formations (AI Act art. 4).",
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- ambassadors network -----------------------------------------------------------------------------
+
+
+@require_GET
+def ambassadors(request: HttpRequest) -> HttpResponse:
+    region = request.GET.get("region", "")[:3]
+    organisation = request.GET.get("organisation", "")[:80]
+    members = list(selectors.ambassadors(region=region, organisation=organisation))
+    visible = (
+        registry_selectors.usecases_visible_to(request.user)
+        .filter(organisation_id__in={m.organisation_id for m in members})
+        .only("pk", "title", "organisation_id", "status")
+    )
+    by_org: dict[int, list[Any]] = {}
+    for uc in visible.order_by("title"):
+        by_org.setdefault(uc.organisation_id, []).append(uc)
+    rows = [{"membership": m, "use_cases": by_org.get(m.organisation_id, [])} for m in members]
+    return render(
+        request,
+        "monitoring/ambassadors.html",
+        {
+            "rows": rows,
+            "regions": reference.region_choices(),
+            "organisations": Organisation.objects.filter(memberships__role="referent")
+            .distinct()
+            .order_by("name"),
+            "region": region,
+            "organisation": organisation,
+            "region_names": reference.region_names(),
+            "title": "Réseau des ambassadeurs IA",
+        },
+    )
+
+
+@require_GET
+def network(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "monitoring/network.html",
+        {
+            "events": NetworkEvent.objects.all(),
+            "resources": NetworkResource.objects.all(),
+            "can_edit": mperms.can_manage_network(request.user),
+            "title": "Vie du réseau : événements et ressources",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def event_create(request: HttpRequest) -> HttpResponse:
+    if not mperms.can_manage_network(request.user):
+        raise PermissionDenied
+    form = f.EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.network_event_create(actor=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, "L'événement a été publié.")
+            return redirect("monitoring_network")
+    return _form_page(
+        request,
+        form,
+        "Ajouter un événement",
+        reverse("monitoring_network"),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def resource_create(request: HttpRequest) -> HttpResponse:
+    if not mperms.can_manage_network(request.user):
+        raise PermissionDenied
+    form = f.ResourceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.network_resource_add(
+                actor=request.user,
+                title=data["title"],
+                description=data["description"],
+                url=data["url"],
+                uploaded=data["file"],
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, "La ressource a été partagée.")
+            return redirect("monitoring_network")
+    return _form_page(
+        request,
+        form,
+        "Partager une ressource",
+        reverse("monitoring_network"),
+        multipart=True,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+def resource_download(request: HttpRequest, resource_id: int) -> HttpResponse:
+    resource = get_object_or_404(NetworkResource, pk=resource_id)
+    if not resource.file:
+        raise Http404
+    response = FileResponse(
+        resource.file.open("rb"),
+        as_attachment=True,
+        filename=resource.original_name or "ressource",
+        content_type=resource.content_type or "application/octet-stream",
+    )
+    return response
+
+
+@require_POST
+def resource_delete(request: HttpRequest, resource_id: int) -> HttpResponse:
+    resource = get_object_or_404(NetworkResource, pk=resource_id)
+    services.network_resource_delete(actor=request.user, resource=resource)
+    messages.success(request, "La ressource a été retirée.")
+    return redirect("monitoring_network")
