@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "atlasia.publication",
     "atlasia.lifecycle",
     "atlasia.qualification",
+    "atlasia.monitoring",
     "atlasia.search",
     "atlasia.exchange",
     "atlasia.www",
