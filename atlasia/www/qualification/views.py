@@ -277,7 +277,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "code": code,
             "label": label,
             "count": n,
-            "percent": round(100 * n / biggest),
+            "percent": max(1, round(100 * n / biggest)) if n else 0,
             "colour": CATEGORY_COLOUR[code],
             "badge": CATEGORY_BADGE[code],
         }
