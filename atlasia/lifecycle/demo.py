@@ -44,11 +44,24 @@ from .models import (
 SEED = 2026
 S = lc.Status
 
-MAIN_PATH = [S.IDEA, S.FRAMING, S.QUALIFIED, S.PRIORITISED, S.EXPERIMENTATION, S.EVALUATED, S.DEPLOYED,
-             S.GENERALISED]
+MAIN_PATH = [
+    S.IDEA,
+    S.FRAMING,
+    S.QUALIFIED,
+    S.PRIORITISED,
+    S.EXPERIMENTATION,
+    S.EVALUATED,
+    S.DEPLOYED,
+    S.GENERALISED,
+]
 FORWARD = {
-    S.FRAMING: "submit", S.QUALIFIED: "qualify", S.PRIORITISED: "prioritise", S.EXPERIMENTATION: "start_experiment",
-    S.EVALUATED: "evaluate", S.DEPLOYED: "deploy", S.GENERALISED: "generalise",
+    S.FRAMING: "submit",
+    S.QUALIFIED: "qualify",
+    S.PRIORITISED: "prioritise",
+    S.EXPERIMENTATION: "start_experiment",
+    S.EVALUATED: "evaluate",
+    S.DEPLOYED: "deploy",
+    S.GENERALISED: "generalise",
 }
 
 KPI_TEMPLATES = [
@@ -75,6 +88,7 @@ def _when(day: date) -> datetime:
 
 def _path_to(status: S, rng: random.Random) -> list[tuple[str, S, S]]:
     """(transition, from, to) moves from "idea" to ``status``, consistent with the core's table."""
+
     def forward_to(target: S) -> list[tuple[str, S, S]]:
         moves = []
         for i in range(1, MAIN_PATH.index(target) + 1):
@@ -93,7 +107,7 @@ def _path_to(status: S, rng: random.Random) -> list[tuple[str, S, S]]:
     if status is S.RETIRED:
         return [*forward_to(S.DEPLOYED), ("retire", S.DEPLOYED, S.RETIRED)]
     # Abandoned: mostly after an experiment that did not convince.
-    origin = rng.choice([S.EVALUATED, S.EVALUATED, S.PRIORITISED, S.FRAMING])
+    origin = rng.choice([S.EVALUATED, S.EVALUATED, S.EXPERIMENTATION, S.PRIORITISED])
     return [*forward_to(origin), ("abandon", origin, S.ABANDONED)]
 
 
@@ -104,18 +118,29 @@ REASONS = {
 }
 
 
-def _scores(rng: random.Random, status: S) -> dict[str, dict[str, Any]]:
+def _scores(rng: random.Random, status: S, ai_act_category: str | None) -> dict[str, dict[str, Any]]:
     advanced = status in (S.DEPLOYED, S.GENERALISED, S.EVALUATED)
-    base = {prio.Group.VALUE: rng.randint(2, 5), prio.Group.FEASIBILITY: rng.randint(2 if not advanced else 3, 5),
-            prio.Group.RISK: rng.randint(1, 4)}
+    base = {
+        prio.Group.VALUE: rng.randint(2, 5),
+        prio.Group.FEASIBILITY: rng.randint(2 if not advanced else 3, 5),
+        prio.Group.RISK: rng.randint(1, 4),
+    }
     scores = {}
     for criterion in prio.Criterion:
         group = prio.CRITERION_GROUP[criterion]
         value = min(5, max(1, base[group] + rng.choice([-1, 0, 0, 1])))
         scores[criterion.value] = {
             "score": value,
-            "justification": f"{prio.CRITERION_LABELS_FR[criterion]} : note {value} ({prio.CRITERION_SCALES_FR[criterion]}), "
+            "justification": f"{prio.CRITERION_LABELS_FR[criterion]} : note {value} "
+            f"({prio.CRITERION_SCALES_FR[criterion]}), "
             "estimée en comité IA à partir du dossier de cadrage.",
+        }
+    suggested = prio.SUGGESTED_REGULATORY_SCORE.get(ai_act_category or "")
+    if suggested is not None:
+        # The regulatory risk follows the qualification, as the scoring form suggests.
+        scores["regulatory_category"] = {
+            "score": suggested,
+            "justification": f"Catégorie AI Act issue de la qualification : {ai_act_category}.",
         }
     return scores
 
@@ -143,14 +168,21 @@ def load_lifecycle_demo(seed: int = SEED, today: date | None = None) -> dict[str
     Experiment.objects.filter(use_case_id__in=ids).delete()
     CharterAssessment.objects.filter(use_case_id__in=ids).delete()
     ethics = Charter.objects.filter(kind="ethics").prefetch_related("principles").first()
-    counts = {"use_cases": 0, "transitions": 0, "assessments": 0, "experiments": 0, "kpis": 0, "measurements": 0}
+    counts = {
+        "use_cases": 0,
+        "transitions": 0,
+        "assessments": 0,
+        "experiments": 0,
+        "kpis": 0,
+        "measurements": 0,
+    }
     for use_case in use_cases:
         status = S(use_case.status)
         actor = _referent_of(use_case.organisation)
         label = str(actor) if actor else "Reprise du catalogue"
         moves = _path_to(status, rng)
-        # Moves spread backwards from a last change 20 to 400 days ago, 30 to 120 days apart.
-        day = today - timedelta(days=rng.randint(20, 400))
+        # Moves spread backwards from a last change 20 to 260 days ago, 30 to 120 days apart.
+        day = today - timedelta(days=rng.randint(20, 260))
         dates = []
         for _ in moves:
             dates.append(day)
@@ -158,12 +190,20 @@ def load_lifecycle_demo(seed: int = SEED, today: date | None = None) -> dict[str
         dates.reverse()
         for (name, src, dst), when in zip(moves, dates, strict=True):
             StatusTransition.objects.create(
-                use_case=use_case, from_status=src.value, to_status=dst.value, transition=name, actor=actor,
-                actor_label=label, at=_when(when), reason=REASONS.get(name, ""),
+                use_case=use_case,
+                from_status=src.value,
+                to_status=dst.value,
+                transition=name,
+                actor=actor,
+                actor_label=label,
+                at=_when(when),
+                reason=REASONS.get(name, ""),
             )
             counts["transitions"] += 1
         last_change = dates[-1] if dates else today - timedelta(days=rng.randint(20, 200))
-        UseCase.objects.filter(pk=use_case.pk).update(next_review_date=lc.next_review_date(status, last_change))
+        UseCase.objects.filter(pk=use_case.pk).update(
+            next_review_date=lc.next_review_date(status, last_change)
+        )
         reached = {dst for _, _, dst in moves} | {S.IDEA}
         started = S.EXPERIMENTATION in reached
         # Compliance: the DPO decided before any experiment; FRIA and registration as qualified.
@@ -178,19 +218,26 @@ def load_lifecycle_demo(seed: int = SEED, today: date | None = None) -> dict[str
                 dpia_decided_by=actor if decision else None,
                 dpia_decided_at=_when(dates[0] + timedelta(days=10)) if decision else None,
                 dpia_completed_at=dates[0] + timedelta(days=25) if decision == "required" else None,
-                fria_completed_at=dates[-1] - timedelta(days=15) if deployed and qualification["fria_required"] else None,
+                fria_completed_at=dates[-1] - timedelta(days=15)
+                if deployed and qualification["fria_required"]
+                else None,
                 registration_reference=f"EU-AI-{2025 + rng.randint(0, 1)}-{rng.randint(1000, 9999)}"
-                if deployed and qualification["registration_required"] else "",
+                if deployed and qualification["registration_required"]
+                else "",
             )
         # Scorecard once qualified (some use cases still being framed get a partial one).
         if S.QUALIFIED in reached or status is S.FRAMING:
-            scores = _scores(rng, status)
+            category = selectors.qualification_summary(selectors.latest_qualification(use_case))["category"]
+            scores = _scores(rng, status, category)
             if status is S.FRAMING:
                 for key in ("cost", "maturity", "skills"):
                     scores.pop(key)
             PriorityAssessment.objects.create(
-                use_case=use_case, scores=scores, people_reached=int(10 ** rng.uniform(2.5, 5.8)),
-                assessed_by=actor, assessed_at=_when(dates[min(2, len(dates) - 1)] if dates else today),
+                use_case=use_case,
+                scores=scores,
+                people_reached=int(10 ** rng.uniform(2.5, 5.8)),
+                assessed_by=actor,
+                assessed_at=_when(dates[min(2, len(dates) - 1)] if dates else today),
             )
             counts["assessments"] += 1
         if started:
@@ -199,54 +246,97 @@ def load_lifecycle_demo(seed: int = SEED, today: date | None = None) -> dict[str
                 counts[key] += value
             if ethics is not None:
                 for principle in ethics.principles.all():
-                    level = rng.choice([AssessmentLevel.MET, AssessmentLevel.MET, AssessmentLevel.PARTIAL,
-                                        AssessmentLevel.NOT_MET, AssessmentLevel.NOT_APPLICABLE])
-                    evidence = "" if level in (AssessmentLevel.NOT_MET, AssessmentLevel.NOT_APPLICABLE) else (
-                        f"Revu en comité IA : {principle.statement[:1].lower()}{principle.statement[1:]}"
+                    level = rng.choice(
+                        [
+                            AssessmentLevel.MET,
+                            AssessmentLevel.MET,
+                            AssessmentLevel.PARTIAL,
+                            AssessmentLevel.NOT_MET,
+                            AssessmentLevel.NOT_APPLICABLE,
+                        ]
                     )
-                    CharterAssessment.objects.create(use_case=use_case, principle=principle, level=level,
-                                                     evidence=evidence, assessed_by=actor)
+                    evidence = (
+                        ""
+                        if level in (AssessmentLevel.NOT_MET, AssessmentLevel.NOT_APPLICABLE)
+                        else (
+                            f"Revu en comité IA : {principle.statement[:1].lower()}{principle.statement[1:]}"
+                        )
+                    )
+                    CharterAssessment.objects.create(
+                        use_case=use_case,
+                        principle=principle,
+                        level=level,
+                        evidence=evidence,
+                        assessed_by=actor,
+                    )
         counts["use_cases"] += 1
     _organisation_profile()
     return counts
 
 
 def _experiments(
-    use_case: UseCase, status: S, moves: list[tuple[str, S, S]], dates: list[date], actor: Any,
-    rng: random.Random, today: date,
+    use_case: UseCase,
+    status: S,
+    moves: list[tuple[str, S, S]],
+    dates: list[date],
+    actor: Any,
+    rng: random.Random,
+    today: date,
 ) -> dict[str, int]:
     counts = {"experiments": 0, "kpis": 0, "measurements": 0}
     start_index = next(i for i, (name, _, _) in enumerate(moves) if name == "start_experiment")
     start = dates[start_index]
     evaluated = any(dst is S.EVALUATED for _, _, dst in moves)
-    end = dates[start_index + 1] if start_index + 1 < len(dates) else start + timedelta(days=rng.randint(120, 240))
+    end = (
+        dates[start_index + 1]
+        if start_index + 1 < len(dates)
+        else start + timedelta(days=rng.randint(120, 240))
+    )
     deployed = any(dst in (S.DEPLOYED, S.GENERALISED) for _, _, dst in moves)
     if deployed:
-        decision, rationale = "generalise", (
-            "Objectifs atteints sur les sites pilotes, sans dégradation mesurée pour les usagers ; "
-            "généralisation aux autres sites avec le même protocole de supervision humaine."
+        decision, rationale = (
+            "generalise",
+            (
+                "Objectifs atteints sur les sites pilotes, sans dégradation mesurée pour les usagers ; "
+                "généralisation aux autres sites avec le même protocole de supervision humaine."
+            ),
         )
     elif status is S.ABANDONED:
         decision, rationale = "stop", rng.choice(STOP_REASONS)
     elif status is S.EVALUATED:
-        decision, rationale = rng.choice([("iterate", "Gains réels mais inégaux selon les sites : une "
-                                                      "seconde itération corrige le paramétrage."), ("", "")])
+        decision, rationale = rng.choice(
+            [
+                (
+                    "iterate",
+                    "Gains réels mais inégaux selon les sites : une "
+                    "seconde itération corrige le paramétrage.",
+                ),
+                ("", ""),
+            ]
+        )
     else:
         decision, rationale = "", ""
     hours = rng.choice([800, 1607, 2400, 3214, 4821, 8035])
     experiment = Experiment.objects.create(
         use_case=use_case,
         title=f"Expérimentation — {use_case.title[:150]}",
-        objective=f"Vérifier en conditions réelles que le système tient ses promesses : {use_case.expected_benefits or use_case.summary}"[:2000],
+        objective=(
+            "Vérifier en conditions réelles que le système tient ses promesses : "
+            f"{use_case.expected_benefits or use_case.summary}"
+        )[:2000],
         hypothesis="Le système réduit le délai de traitement d'au moins 30 % sans dégrader la qualité "
         "ni l'équité entre groupes d'usagers.",
         sites=use_case.sites or "Deux sites pilotes de l'organisation",
         population=use_case.target_population or "Usagers et agents des sites pilotes",
         start_date=start,
         end_date=end,
-        comparison_method=rng.choice(["Avant / après sur les mêmes sites, 6 mois de part et d'autre",
-                                      "Sites pilotes comparés à des sites témoins appariés",
-                                      "Double lecture : décision de l'agent seul puis avec l'outil"]),
+        comparison_method=rng.choice(
+            [
+                "Avant / après sur les mêmes sites, 6 mois de part et d'autre",
+                "Sites pilotes comparés à des sites témoins appariés",
+                "Double lecture : décision de l'agent seul puis avec l'outil",
+            ]
+        ),
         build_cost=rng.choice([40000, 85000, 120000, 250000, 480000]),
         run_cost_per_year=rng.choice([8000, 15000, 30000, 60000]),
         hours_saved_per_year=hours,
@@ -254,16 +344,21 @@ def _experiments(
         hour_value=rng.choice([32, 38, 45, 60]),
         horizon_years=rng.choice([3, 5]),
         results_summary=(
-            "Délai de traitement réduit, erreurs en baisse ; aucun écart significatif entre groupes d'usagers."
+            "Délai de traitement réduit, erreurs en baisse ; "
+            "aucun écart significatif entre groupes d'usagers."
             if evaluated and status is not S.ABANDONED
             else ("Gains inférieurs à la cible fixée au protocole." if evaluated else "")
         ),
         what_worked="Association des agents dès le cadrage ; relecture humaine systématique des cas limites."
-        if evaluated else "",
+        if evaluated
+        else "",
         what_did_not="Qualité des données historiques inégale d'un site à l'autre ; formation trop courte."
-        if evaluated else "",
+        if evaluated
+        else "",
         replication_conditions="Données structurées sur au moins 2 ans, un référent IA par site, "
-        "AIPD réalisée avant le démarrage." if evaluated else "",
+        "AIPD réalisée avant le démarrage."
+        if evaluated
+        else "",
         decision=decision,
         decision_rationale=rationale,
         decided_by=actor if decision else None,
@@ -272,7 +367,9 @@ def _experiments(
     )
     counts["experiments"] += 1
     for name, unit, baseline, target in rng.sample(KPI_TEMPLATES, 3):
-        kpi = Kpi.objects.create(experiment=experiment, name=name, unit=unit, baseline=baseline, target=target)
+        kpi = Kpi.objects.create(
+            experiment=experiment, name=name, unit=unit, baseline=baseline, target=target
+        )
         counts["kpis"] += 1
         success = 0.9 if decision != "stop" else 0.35
         month, last = start + timedelta(days=30), min(end, today)
@@ -296,6 +393,10 @@ def _organisation_profile() -> None:
     criteria.update({"equity_non_take_up": 3.0, "people_reached": 2.0, "data_sensitivity": 1.5})
     WeightProfile.objects.update_or_create(
         organisation=organisation,
-        defaults={"scope": ProfileScope.ORGANISATION, "name": f"Profil de {organisation.name}",
-                  "criterion_weights": criteria, "group_weights": {"value": 0.6, "feasibility": 0.25, "risk": 0.15}},
+        defaults={
+            "scope": ProfileScope.ORGANISATION,
+            "name": f"Profil de {organisation.name}",
+            "criterion_weights": criteria,
+            "group_weights": {"value": 0.6, "feasibility": 0.25, "risk": 0.15},
+        },
     )

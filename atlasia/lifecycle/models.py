@@ -60,7 +60,9 @@ class ComplianceRecord(models.Model):
     dpia_decision = models.CharField(
         _("décision sur l'AIPD"), max_length=20, choices=DpiaDecision.choices, blank=True
     )
-    dpia_decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    dpia_decided_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     dpia_decided_at = models.DateTimeField(_("décision prise le"), null=True, blank=True)
     dpia_completed_at = models.DateField(_("AIPD réalisée le"), null=True, blank=True)
     fria_completed_at = models.DateField(
@@ -81,7 +83,10 @@ class ComplianceRecord(models.Model):
     def clean(self) -> None:
         if self.dpia_completed_at and self.dpia_decision != DpiaDecision.REQUIRED:
             raise ValidationError(
-                {"dpia_completed_at": "Une date de réalisation de l'AIPD n'a de sens que si l'AIPD est requise."}
+                {
+                    "dpia_completed_at": "Une date de réalisation de l'AIPD n'a de sens "
+                    "que si l'AIPD est requise."
+                }
             )
 
 
@@ -199,7 +204,9 @@ class PriorityAssessment(models.Model):
             if not isinstance(entry, dict):
                 messages.append(f"Critère « {key} » : valeur mal formée.")
                 continue
-            messages += [i.message_fr for i in prio.validate_score(key, entry.get("score"), entry.get("justification"))]
+            messages += [
+                i.message_fr for i in prio.validate_score(key, entry.get("score"), entry.get("justification"))
+            ]
         if messages:
             raise ValidationError({"scores": messages})
 
@@ -226,7 +233,9 @@ class Experiment(models.Model):
         help_text=_("Avant/après, groupe témoin, essai randomisé, comparaison entre sites…"),
     )
     # Medico-economic inputs (atlasia.core.economics.EconomicInputs)
-    build_cost = models.DecimalField(_("coût de construction (€)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    build_cost = models.DecimalField(
+        _("coût de construction (€)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     run_cost_per_year = models.DecimalField(
         _("coût de fonctionnement annuel (€/an)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -239,7 +248,9 @@ class Experiment(models.Model):
     hour_value = models.DecimalField(
         _("valeur d'une heure d'agent (€/h)"), max_digits=8, decimal_places=2, null=True, blank=True
     )
-    horizon_years = models.DecimalField(_("horizon (années)"), max_digits=4, decimal_places=1, null=True, blank=True)
+    horizon_years = models.DecimalField(
+        _("horizon (années)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
     hours_per_fte = models.DecimalField(
         _("heures par ETP"),
         max_digits=6,
@@ -251,7 +262,9 @@ class Experiment(models.Model):
     results_summary = models.TextField(
         _("résultats de l'évaluation"),
         blank=True,
-        help_text=_("Ce que montrent les indicateurs et l'évaluation ; requis avant le passage à « évalué »."),
+        help_text=_(
+            "Ce que montrent les indicateurs et l'évaluation ; requis avant le passage à « évalué »."
+        ),
     )
     what_worked = models.TextField(_("ce qui a fonctionné"), blank=True)
     what_did_not = models.TextField(_("ce qui n'a pas fonctionné"), blank=True)
@@ -295,7 +308,7 @@ class Experiment(models.Model):
         if filled and len(filled) < len(self.ECONOMIC_FIELDS):
             for name in self.ECONOMIC_FIELDS:
                 if getattr(self, name) is None:
-                    label = self._meta.get_field(name).verbose_name
+                    label = getattr(self._meta.get_field(name), "verbose_name", name)
                     errors[name] = (
                         f"« {label} » : renseignez toutes les données médico-économiques, ou aucune."
                     )
@@ -351,11 +364,13 @@ class KpiMeasurement(models.Model):
         ordering = ["date", "id"]
         verbose_name = _("mesure")
         verbose_name_plural = _("mesures")
-        constraints = [models.UniqueConstraint(
+        constraints = [
+            models.UniqueConstraint(
                 fields=["kpi", "date"],
                 name="lifecycle_one_measurement_per_day",
                 violation_error_message="Une mesure existe déjà à cette date pour cet indicateur.",
-            )]
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kpi}: {self.value} ({self.date})"
@@ -393,7 +408,9 @@ class CharterPrinciple(models.Model):
 
 
 class CharterAssessment(models.Model):
-    use_case = models.ForeignKey("registry.UseCase", on_delete=models.CASCADE, related_name="charter_assessments")
+    use_case = models.ForeignKey(
+        "registry.UseCase", on_delete=models.CASCADE, related_name="charter_assessments"
+    )
     principle = models.ForeignKey(CharterPrinciple, on_delete=models.CASCADE, related_name="assessments")
     level = models.CharField(_("niveau"), max_length=20, choices=AssessmentLevel.choices)
     evidence = models.TextField(_("éléments de preuve"), blank=True)
@@ -414,7 +431,10 @@ class CharterAssessment(models.Model):
     def clean(self) -> None:
         if self.level in (AssessmentLevel.MET, AssessmentLevel.PARTIAL) and not self.evidence.strip():
             raise ValidationError(
-                {"evidence": "Indiquez les éléments qui montrent que le principe est (partiellement) respecté."}
+                {
+                    "evidence": "Indiquez les éléments qui montrent que le principe "
+                    "est (partiellement) respecté."
+                }
             )
 
 

@@ -157,9 +157,9 @@ def transition_log(use_case: UseCase) -> QuerySet[StatusTransition]:
 def experiments_visible_to(user: Any) -> QuerySet[Experiment]:
     """Experiments follow their use case's visibility (publication level): a stopped experiment of a
     shared use case stays readable by the network, as the library of failures asks."""
-    return Experiment.objects.filter(use_case__in=registry_selectors.usecases_visible_to(user)).select_related(
-        "use_case", "use_case__organisation"
-    )
+    return Experiment.objects.filter(
+        use_case__in=registry_selectors.usecases_visible_to(user)
+    ).select_related("use_case", "use_case__organisation")
 
 
 def experiments_editable_by(user: Any) -> QuerySet[Experiment]:
@@ -277,9 +277,9 @@ def inbox_for(user: Any, today: date) -> list[InboxItem]:
     * qualified use cases without a complete scorecard (those who prioritise).
     """
     items: list[InboxItem] = []
-    actionable = registry_selectors.usecases_for(user, Action.USECASE_TRANSITION) | registry_selectors.usecases_for(
-        user, Action.USECASE_EDIT
-    )
+    actionable = registry_selectors.usecases_for(
+        user, Action.USECASE_TRANSITION
+    ) | registry_selectors.usecases_for(user, Action.USECASE_EDIT)
     stale = (
         actionable.filter(next_review_date__lte=today)
         .exclude(status__in=[Status.RETIRED, Status.ABANDONED])
@@ -288,13 +288,20 @@ def inbox_for(user: Any, today: date) -> list[InboxItem]:
         .order_by("next_review_date", "pk")
     )
     items += [
-        InboxItem("stale", "Fiche à revoir (date de revue dépassée)", uc, uc.next_review_date, url_args=(uc.pk,))
+        InboxItem(
+            "stale", "Fiche à revoir (date de revue dépassée)", uc, uc.next_review_date, url_args=(uc.pk,)
+        )
         for uc in stale
     ]
     if perms.is_platform_admin(user) or perms.organisation_ids_with(user, Action.USECASE_QUALIFY):
         items += [
-            InboxItem("dpia_decision", "Décision sur l'AIPD à prendre", uc, url_name="lifecycle_compliance",
-                      url_args=(uc.pk,))
+            InboxItem(
+                "dpia_decision",
+                "Décision sur l'AIPD à prendre",
+                uc,
+                url_name="lifecycle_compliance",
+                url_args=(uc.pk,),
+            )
             for uc in _pending_dpia(user).select_related("organisation").order_by("pk")
         ]
     experiments = (
@@ -304,8 +311,14 @@ def inbox_for(user: Any, today: date) -> list[InboxItem]:
         .order_by("end_date", "pk")
     )
     items += [
-        InboxItem("experiment_decision", f"Décision à enregistrer sur l'expérimentation « {e.title} »",
-                  e.use_case, e.end_date, url_name="lifecycle_experiment_edit", url_args=(e.pk,))
+        InboxItem(
+            "experiment_decision",
+            f"Décision à enregistrer sur l'expérimentation « {e.title} »",
+            e.use_case,
+            e.end_date,
+            url_name="lifecycle_experiment_edit",
+            url_args=(e.pk,),
+        )
         for e in experiments
     ]
     complete_ids = [
@@ -321,8 +334,13 @@ def inbox_for(user: Any, today: date) -> list[InboxItem]:
         .order_by("pk")
     )
     items += [
-        InboxItem("scoring", "Grille de priorisation à compléter", uc, url_name="lifecycle_assess",
-                  url_args=(uc.pk,))
+        InboxItem(
+            "scoring",
+            "Grille de priorisation à compléter",
+            uc,
+            url_name="lifecycle_assess",
+            url_args=(uc.pk,),
+        )
         for uc in to_score
     ]
     return items

@@ -51,7 +51,9 @@ def _require(user: Any, action: Action, organisation: Organisation) -> None:
         raise PermissionDenied(f"Action « {action.value} » refusée pour {organisation}.")
 
 
-def _audit(actor: Any, action: str, obj: Any, use_case: UseCase, changes: dict[str, Any], message: str = "") -> None:
+def _audit(
+    actor: Any, action: str, obj: Any, use_case: UseCase, changes: dict[str, Any], message: str = ""
+) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -165,7 +167,9 @@ def weight_profile_save(
         profile = profile or WeightProfile(scope=ProfileScope.NATIONAL)
     else:
         if not selectors.organisations_weights_editable_by(actor).filter(pk=organisation.pk).exists():
-            raise PermissionDenied("Votre rôle ne permet pas de modifier les pondérations de cette organisation.")
+            raise PermissionDenied(
+                "Votre rôle ne permet pas de modifier les pondérations de cette organisation."
+            )
         profile = WeightProfile.objects.select_for_update().filter(organisation=organisation).first()
         profile = profile or WeightProfile(scope=ProfileScope.ORGANISATION, organisation=organisation)
     created = profile.pk is None
@@ -291,10 +295,15 @@ def charter_assessment_save(
     principles = {p.pk: p for p in charter.principles.all()}
     existing = {
         a.principle_id: a
-        for a in CharterAssessment.objects.select_for_update().filter(use_case=use_case, principle__charter=charter)
+        for a in CharterAssessment.objects.select_for_update().filter(
+            use_case=use_case, principle__charter=charter
+        )
     }
-    before = {p.get_code_display(): [existing[pk].level, existing[pk].evidence] for pk, p in principles.items()
-              if pk in existing}
+    before = {
+        p.get_code_display(): [existing[pk].level, existing[pk].evidence]
+        for pk, p in principles.items()
+        if pk in existing
+    }
     saved: list[CharterAssessment] = []
     errors: dict[str, list[str]] = {}
     for row in rows:
@@ -322,8 +331,13 @@ def charter_assessment_save(
     after = {a.principle.get_code_display(): [a.level, a.evidence] for a in saved}
     changes = diff(before, after)
     if changes:
-        _audit(actor, AuditAction.UPDATE, use_case, use_case, {f"charte {charter.name} — {k}": v
-                                                               for k, v in changes.items()})
+        _audit(
+            actor,
+            AuditAction.UPDATE,
+            use_case,
+            use_case,
+            {f"charte {charter.name} — {k}": v for k, v in changes.items()},
+        )
     return saved
 
 
@@ -359,7 +373,12 @@ def review_reminders_send(*, today: date | None = None) -> dict[str, int]:
             lines = [
                 {"item": item, "url": base + reverse(item.url_name, args=item.url_args)} for item in items
             ]
-            context = {"user": user, "lines": lines, "day": day, "inbox_url": base + reverse("lifecycle_inbox")}
+            context = {
+                "user": user,
+                "lines": lines,
+                "day": day,
+                "inbox_url": base + reverse("lifecycle_inbox"),
+            }
             subject = f"Atlas IA — {len(items)} élément{'s' if len(items) > 1 else ''} à traiter"
             send_mail(
                 subject,
@@ -376,4 +395,3 @@ def review_reminders_send(*, today: date | None = None) -> dict[str, int]:
             )
             counts["sent"] += 1
     return counts
-

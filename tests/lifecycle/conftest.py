@@ -27,8 +27,11 @@ def lc_world(db: Any) -> dict[str, Any]:
 
     def user(username: str, org: Organisation | None = None, role: str | None = None, **kw: Any) -> User:
         u = User.objects.create_user(
-            username=username, password="pw-123456789", email=f"{username}@example.org",
-            first_name=username.capitalize(), **kw
+            username=username,
+            password="pw-123456789",
+            email=f"{username}@example.org",
+            first_name=username.capitalize(),
+            **kw,
         )
         if org is not None and role is not None:
             Membership.objects.create(user=u, organisation=org, role=role)
@@ -81,4 +84,3 @@ def qualification(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
         monkeypatch.setattr(selectors, "latest_qualification", fake)
 
     return _set
-

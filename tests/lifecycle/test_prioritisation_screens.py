@@ -54,7 +54,9 @@ def test_scoring_form_shows_french_inline_errors_and_stores_nothing(client, lc_w
     response = client.post(reverse("lifecycle_assess", args=[use_case.pk]), data)
     html = response.content.decode()
     assert response.status_code == 400
-    assert "Critère « Coût (note haute = moins cher, plus abordable) » : choisissez une note de 1 à 5." in html
+    assert (
+        "Critère « Coût (note haute = moins cher, plus abordable) » : choisissez une note de 1 à 5." in html
+    )
     assert "Critère « Compétences disponibles » : une justification est obligatoire." in html
     assert "Rien n'a été enregistré." in html
     assert "Sélectionnez un choix valide" in html
@@ -65,14 +67,22 @@ def test_scoring_is_404_for_roles_without_prioritise(client, lc_world, make_uc):
     use_case = make_uc()
     for role in ("contributor", "dpo", "regional_reviewer", "other_referent"):
         client.force_login(lc_world["users"][role])
-        assert client.post(reverse("lifecycle_assess", args=[use_case.pk]), _form_data(full_scores())).status_code == 404
+        assert (
+            client.post(
+                reverse("lifecycle_assess", args=[use_case.pk]), _form_data(full_scores())
+            ).status_code
+            == 404
+        )
     assert not PriorityAssessment.objects.exists()
 
 
 def test_national_team_may_score_any_organisation(client, lc_world, make_uc):
     use_case = make_uc(org=lc_world["org_b"])
     client.force_login(lc_world["users"]["national_reviewer"])
-    assert client.post(reverse("lifecycle_assess", args=[use_case.pk]), _form_data(full_scores())).status_code == 302
+    assert (
+        client.post(reverse("lifecycle_assess", args=[use_case.pk]), _form_data(full_scores())).status_code
+        == 302
+    )
     assert PriorityAssessment.objects.get(use_case=use_case).is_complete
 
 
@@ -110,7 +120,9 @@ def test_national_profile_refused_to_other_roles(client, lc_world, role):
 
 def test_organisation_profile_by_its_admin(client, lc_world):
     client.force_login(lc_world["users"]["org_admin"])
-    response = client.post(reverse("lifecycle_weights_organisation", args=["chu-lille"]), _weights_data("Profil CHU"))
+    response = client.post(
+        reverse("lifecycle_weights_organisation", args=["chu-lille"]), _weights_data("Profil CHU")
+    )
     assert response.status_code == 302
     profile = WeightProfile.objects.get(organisation=lc_world["org_a"])
     assert (profile.scope, profile.name) == ("organisation", "Profil CHU")
@@ -118,12 +130,20 @@ def test_organisation_profile_by_its_admin(client, lc_world):
 
 @pytest.mark.parametrize(
     ("role", "slug"),
-    [("referent", "chu-lille"), ("contributor", "chu-lille"), ("national_reviewer", "chu-lille"),
-     ("other_admin", "chu-lille"), ("org_admin", "caf-gironde")],
+    [
+        ("referent", "chu-lille"),
+        ("contributor", "chu-lille"),
+        ("national_reviewer", "chu-lille"),
+        ("other_admin", "chu-lille"),
+        ("org_admin", "caf-gironde"),
+    ],
 )
 def test_organisation_profile_is_404_for_anyone_else(client, lc_world, role, slug):
     client.force_login(lc_world["users"][role])
-    assert client.post(reverse("lifecycle_weights_organisation", args=[slug]), _weights_data()).status_code == 404
+    assert (
+        client.post(reverse("lifecycle_weights_organisation", args=[slug]), _weights_data()).status_code
+        == 404
+    )
     assert not WeightProfile.objects.filter(scope="organisation").exists()
     assert not AuditEntry.objects.exists()
 
@@ -148,8 +168,8 @@ def test_invalid_weights_give_the_core_french_messages(client, lc_world):
 
 def _overall_cells(html: str) -> list[tuple[str, str]]:
     """(title, data-overall) pairs of the ranking table, in order."""
-    table = html[html.index('id="tableau-portefeuille"'):]
-    return re.findall(r'<td><a href="/cas-d-usage/\d+/">([^<]+)</a></td>.*?data-overall="([\d.,]+)"', table, re.S)
+    table = html[html.index('id="tableau-portefeuille"') :]
+    return re.findall(r'<td><a href="/cas-d-usage/\d+/">([^<]+)</a>.*?data-overall="([\d.,]+)"', table, re.S)
 
 
 def test_portfolio_scores_and_order_match_the_core(client, lc_world, make_uc):
@@ -178,8 +198,12 @@ def test_portfolio_matrix_is_an_accessible_svg_with_legend_and_table(client, lc_
     assert '<desc id="matrice-desc">' in html
     # Risk is told by shape and label as well as colour.
     assert "<circle" in html and "<polygon" in html and 'fill="#8a5a00"' in html
-    assert "Cercle : Risque faible" in html and "Carré : Risque modéré" in html and "Triangle : Risque élevé" in html
-    assert "Cercle — faible" in html and "Triangle — élevé" in html
+    assert (
+        "Cercle : Risque faible" in html
+        and "Carré : Risque modéré" in html
+        and "Triangle : Risque élevé" in html
+    )
+    assert "(cercle, faible)" in html and "(triangle, élevé)" in html
     assert re.search(r"50\s000 personnes concernées</li>", html)  # intcomma puts a no-break space
     # Coordinates are not localised (a French decimal comma would break the SVG).
     assert not re.search(r'cx="\d+,\d', html)
@@ -196,11 +220,16 @@ def test_portfolio_profile_selector_uses_the_organisation_profile(client, lc_wor
     b.priority_assessment.scores["equity_non_take_up"]["score"] = 5
     b.priority_assessment.save()
     criteria = {c.value: (10.0 if c is prio.Criterion.TIME_SAVED else 1.0) for c in prio.Criterion}
-    WeightProfile.objects.create(scope="organisation", organisation=lc_world["org_a"], name="Profil du CHU",
-                                 criterion_weights=criteria, group_weights={"value": 1, "feasibility": 1, "risk": 1})
+    WeightProfile.objects.create(
+        scope="organisation",
+        organisation=lc_world["org_a"],
+        name="Profil du CHU",
+        criterion_weights=criteria,
+        group_weights={"value": 1, "feasibility": 1, "risk": 1},
+    )
     client.force_login(lc_world["users"]["referent"])
     national = client.get(reverse("lifecycle_portfolio")).content.decode()
-    assert [t for t, _ in _overall_cells(national)][0] == "Équité forte"
+    assert next(t for t, _ in _overall_cells(national)) == "Équité forte"
     assert "Autre organisation" in national
     mine = client.get(reverse("lifecycle_portfolio"), {"profil": "organisation"}).content.decode()
     assert "Profil appliqué : <strong>Profil du CHU</strong>" in mine
@@ -265,4 +294,7 @@ def test_sensitivity_view_lists_who_leaves_and_enters_the_top_10(client, lc_worl
 
 def test_sensitivity_without_scored_use_cases(client, lc_world):
     client.force_login(lc_world["users"]["referent"])
-    assert "Aucun cas d'usage noté : rien à analyser." in client.get(reverse("lifecycle_sensitivity")).content.decode()
+    assert (
+        "Aucun cas d'usage noté : rien à analyser."
+        in client.get(reverse("lifecycle_sensitivity")).content.decode()
+    )

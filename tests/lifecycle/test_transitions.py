@@ -16,7 +16,15 @@ from atlasia.lifecycle import services
 from atlasia.lifecycle.models import ComplianceRecord, Experiment, StatusTransition
 from atlasia.registry.models import UseCase
 
-ROLES = ["contributor", "referent", "dpo", "org_admin", "regional_reviewer", "national_reviewer", "platform_admin"]
+ROLES = [
+    "contributor",
+    "referent",
+    "dpo",
+    "org_admin",
+    "regional_reviewer",
+    "national_reviewer",
+    "platform_admin",
+]
 
 # Written from the product brief's table, independently of atlasia.core.lifecycle.TRANSITIONS:
 # transition -> (a source status to fire it from, target status, roles that may fire it).
@@ -46,13 +54,23 @@ def open_gates(use_case: UseCase, qualification: Any) -> None:
     ComplianceRecord.objects.create(use_case=use_case, dpia_decision="not_required")
     score(use_case)
     Experiment.objects.create(
-        use_case=use_case, title="Pilote", objective="Mesurer", start_date=date(2025, 1, 6),
-        end_date=date(2025, 6, 30), results_summary="Résultats positifs.", decision="generalise",
+        use_case=use_case,
+        title="Pilote",
+        objective="Mesurer",
+        start_date=date(2025, 1, 6),
+        end_date=date(2025, 6, 30),
+        results_summary="Résultats positifs.",
+        decision="generalise",
         decision_rationale="Gains confirmés.",
     )
     if use_case.status == "suspended":
-        StatusTransition.objects.create(use_case=use_case, from_status="experimentation", to_status="suspended",
-                                        transition="suspend", reason="Incident")
+        StatusTransition.objects.create(
+            use_case=use_case,
+            from_status="experimentation",
+            to_status="suspended",
+            transition="suspend",
+            reason="Incident",
+        )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -63,13 +81,17 @@ def test_every_role_transition_pair_through_the_service(lc_world, make_uc, quali
     open_gates(use_case, qualification)
     actor = lc_world["users"][role]
     if role in allowed_roles:
-        log = services.usecase_transition(actor=actor, use_case=use_case, transition=name, reason="Motif écrit.")
+        log = services.usecase_transition(
+            actor=actor, use_case=use_case, transition=name, reason="Motif écrit."
+        )
         use_case.refresh_from_db()
         assert use_case.status == target
         assert (log.from_status, log.to_status, log.transition, log.actor) == (source, target, name, actor)
     else:
         with pytest.raises(services.TransitionRefused) as refused:
-            services.usecase_transition(actor=actor, use_case=use_case, transition=name, reason="Motif écrit.")
+            services.usecase_transition(
+                actor=actor, use_case=use_case, transition=name, reason="Motif écrit."
+            )
         assert [r.code for r in refused.value.refusals] == ["role_not_allowed"]
         assert "Votre rôle ne permet pas" in refused.value.messages[0]
         use_case.refresh_from_db()
@@ -80,21 +102,29 @@ def test_every_role_transition_pair_through_the_service(lc_world, make_uc, quali
 def test_other_organisation_referent_cannot_move_a_use_case(lc_world, make_uc, qualification):
     use_case = make_uc(status="idea")
     with pytest.raises(services.TransitionRefused) as refused:
-        services.usecase_transition(actor=lc_world["users"]["other_referent"], use_case=use_case, transition="submit")
+        services.usecase_transition(
+            actor=lc_world["users"]["other_referent"], use_case=use_case, transition="submit"
+        )
     assert refused.value.refusals[0].code == "role_not_allowed"
 
 
 def test_success_updates_status_review_date_log_and_audit(lc_world, make_uc):
     use_case = make_uc(status="idea")
     referent = lc_world["users"]["referent"]
-    services.usecase_transition(actor=referent, use_case=use_case, transition="submit", reason="Idée mûre",
-                                today=date(2026, 1, 31))
+    services.usecase_transition(
+        actor=referent, use_case=use_case, transition="submit", reason="Idée mûre", today=date(2026, 1, 31)
+    )
     use_case.refresh_from_db()
     assert use_case.status == "framing"
     # Framing is reviewed every 3 months; 31 January + 3 months = 30 April (clamped), as the core says.
     assert use_case.next_review_date == date(2026, 4, 30) == lc.next_review_date("framing", date(2026, 1, 31))
     log = StatusTransition.objects.get(use_case=use_case)
-    assert (log.from_status, log.to_status, log.reason, log.actor_label) == ("idea", "framing", "Idée mûre", "Referent")
+    assert (log.from_status, log.to_status, log.reason, log.actor_label) == (
+        "idea",
+        "framing",
+        "Idée mûre",
+        "Referent",
+    )
     audit = AuditEntry.objects.get(use_case_id=use_case.pk, action="transition")
     assert audit.changes["status"] == ["idea", "framing"]
     assert audit.changes["next_review_date"] == [None, "2026-04-30"]
@@ -106,7 +136,9 @@ def test_refused_transition_leaves_record_unchanged_and_writes_no_audit(lc_world
     use_case = make_uc(status="framing", next_review_date=review)
     before = UseCase.objects.values().get(pk=use_case.pk)
     with pytest.raises(services.TransitionRefused) as refused:
-        services.usecase_transition(actor=lc_world["users"]["referent"], use_case=use_case, transition="qualify")
+        services.usecase_transition(
+            actor=lc_world["users"]["referent"], use_case=use_case, transition="qualify"
+        )
     assert refused.value.refusals[0].code == "qualification_missing"
     assert UseCase.objects.values().get(pk=use_case.pk) == before
     assert StatusTransition.objects.count() == 0
@@ -166,7 +198,9 @@ def test_gate_dpia_for_experiment_on_health_data(lc_world, make_uc, qualificatio
 def test_no_dpia_gate_without_health_data(lc_world, make_uc, qualification):
     qualification(qualified())
     use_case = make_uc(status="prioritised", personal_data=True, health_data=False)
-    services.usecase_transition(actor=lc_world["users"]["referent"], use_case=use_case, transition="start_experiment")
+    services.usecase_transition(
+        actor=lc_world["users"]["referent"], use_case=use_case, transition="start_experiment"
+    )
     use_case.refresh_from_db()
     assert use_case.status == "experimentation"
 
@@ -174,15 +208,18 @@ def test_no_dpia_gate_without_health_data(lc_world, make_uc, qualification):
 def test_gate_prohibited_system(lc_world, make_uc, qualification):
     qualification(qualified("prohibited"))
     use_case = make_uc(status="prioritised")
-    assert _refusal_codes(lc_world["users"]["referent"], use_case, "start_experiment") == ["ai_act_prohibited"]
+    assert _refusal_codes(lc_world["users"]["referent"], use_case, "start_experiment") == [
+        "ai_act_prohibited"
+    ]
 
 
 def test_gate_evaluation(lc_world, make_uc):
     use_case = make_uc(status="experimentation")
     referent = lc_world["users"]["referent"]
     assert _refusal_codes(referent, use_case, "evaluate") == ["evaluation_missing"]
-    Experiment.objects.create(use_case=use_case, title="E", objective="O", start_date=date(2025, 1, 1),
-                              results_summary="   ")
+    Experiment.objects.create(
+        use_case=use_case, title="E", objective="O", start_date=date(2025, 1, 1), results_summary="   "
+    )
     assert _refusal_codes(referent, use_case, "evaluate") == ["evaluation_missing"]
     Experiment.objects.filter(use_case=use_case).update(results_summary="Délai divisé par deux.")
     services.usecase_transition(actor=referent, use_case=use_case, transition="evaluate")
@@ -213,9 +250,15 @@ def test_gates_generalisation_need_evaluation_and_decision(lc_world, make_uc, qu
     referent = lc_world["users"]["referent"]
     use_case = make_uc(status="deployed")
     assert _refusal_codes(referent, use_case, "generalise") == ["evaluation_missing", "decision_missing"]
-    experiment = Experiment.objects.create(use_case=use_case, title="E", objective="O",
-                                           start_date=date(2025, 1, 1), results_summary="Bon.",
-                                           decision="iterate", decision_rationale="Encore un tour.")
+    experiment = Experiment.objects.create(
+        use_case=use_case,
+        title="E",
+        objective="O",
+        start_date=date(2025, 1, 1),
+        results_summary="Bon.",
+        decision="iterate",
+        decision_rationale="Encore un tour.",
+    )
     assert _refusal_codes(referent, use_case, "generalise") == ["decision_not_generalise"]
     experiment.decision = "generalise"
     experiment.save()
@@ -228,8 +271,9 @@ def test_reason_required_and_suspension_origin(lc_world, make_uc, qualification)
     qualification(qualified())
     referent = lc_world["users"]["referent"]
     use_case = make_uc(status="evaluated")
-    Experiment.objects.create(use_case=use_case, title="E", objective="O", start_date=date(2025, 1, 1),
-                              results_summary="Bon.")
+    Experiment.objects.create(
+        use_case=use_case, title="E", objective="O", start_date=date(2025, 1, 1), results_summary="Bon."
+    )
     assert _refusal_codes(referent, use_case, "suspend", reason="  ") == ["reason_required"]
     services.usecase_transition(actor=referent, use_case=use_case, transition="suspend", reason="Incident")
     use_case.refresh_from_db()
@@ -247,8 +291,9 @@ def test_resume_with_unknown_origin_is_refused(lc_world, make_uc):
 
 def test_terminal_status_has_no_review_date(lc_world, make_uc):
     use_case = make_uc(status="qualified", next_review_date=date(2026, 1, 1))
-    services.usecase_transition(actor=lc_world["users"]["referent"], use_case=use_case, transition="abandon",
-                                reason="Pas de données")
+    services.usecase_transition(
+        actor=lc_world["users"]["referent"], use_case=use_case, transition="abandon", reason="Pas de données"
+    )
     use_case.refresh_from_db()
     assert (use_case.status, use_case.next_review_date) == ("abandoned", None)
 
@@ -284,8 +329,11 @@ def test_screen_refuses_a_gated_transition_with_the_core_message(client, lc_worl
     qualification(qualified())
     use_case = make_uc(status="prioritised", personal_data=True, health_data=True)
     client.force_login(lc_world["users"]["referent"])
-    response = client.post(reverse("lifecycle_transition", args=[use_case.pk]),
-                           {"transition": "start_experiment", "reason": ""}, follow=True)
+    response = client.post(
+        reverse("lifecycle_transition", args=[use_case.pk]),
+        {"transition": "start_experiment", "reason": ""},
+        follow=True,
+    )
     html = response.content.decode()
     assert "Transition refusée" in html
     assert "Expérimentation impossible : le cas d&#x27;usage traite des données personnelles de santé" in html
@@ -307,7 +355,9 @@ def test_screen_refuses_a_gated_transition_with_the_core_message(client, lc_worl
         ("framing", "return_to_idea", None, "Un motif est obligatoire"),
     ],
 )
-def test_every_gate_through_the_screen(client, lc_world, make_uc, qualification, status, name, setup, expected):
+def test_every_gate_through_the_screen(
+    client, lc_world, make_uc, qualification, status, name, setup, expected
+):
     if setup == "qualified":
         qualification(qualified())
     elif setup == "prohibited":
@@ -316,8 +366,9 @@ def test_every_gate_through_the_screen(client, lc_world, make_uc, qualification,
         qualification(qualified("high_risk", fria=True, registration=True))
     use_case = make_uc(status=status)
     client.force_login(lc_world["users"]["referent"])
-    html = client.post(reverse("lifecycle_transition", args=[use_case.pk]), {"transition": name, "reason": ""},
-                       follow=True).content.decode()
+    html = client.post(
+        reverse("lifecycle_transition", args=[use_case.pk]), {"transition": name, "reason": ""}, follow=True
+    ).content.decode()
     assert expected in html
     use_case.refresh_from_db()
     assert use_case.status == status
@@ -326,8 +377,11 @@ def test_every_gate_through_the_screen(client, lc_world, make_uc, qualification,
 def test_screen_fires_a_transition_and_shows_it_in_the_log(client, lc_world, make_uc):
     use_case = make_uc(status="framing")
     client.force_login(lc_world["users"]["referent"])
-    response = client.post(reverse("lifecycle_transition", args=[use_case.pk]),
-                           {"transition": "return_to_idea", "reason": "Préciser le besoin"}, follow=True)
+    response = client.post(
+        reverse("lifecycle_transition", args=[use_case.pk]),
+        {"transition": "return_to_idea", "reason": "Préciser le besoin"},
+        follow=True,
+    )
     html = response.content.decode()
     assert "le cas d&#x27;usage est maintenant au statut « Idée »" in html
     assert "<td>Cadrage</td><td>Idée</td><td>Préciser le besoin</td>" in html
@@ -350,21 +404,35 @@ def test_compliance_form_records_dpia_decision_and_opens_the_gate(client, lc_wor
     use_case = make_uc(status="prioritised", personal_data=True, health_data=True)
     dpo = lc_world["users"]["dpo"]
     client.force_login(dpo)
-    response = client.post(reverse("lifecycle_compliance", args=[use_case.pk]),
-                           {"dpia_decision": "not_required", "dpia_completed_at": "", "fria_completed_at": "",
-                            "registration_reference": ""})
+    response = client.post(
+        reverse("lifecycle_compliance", args=[use_case.pk]),
+        {
+            "dpia_decision": "not_required",
+            "dpia_completed_at": "",
+            "fria_completed_at": "",
+            "registration_reference": "",
+        },
+    )
     assert response.status_code == 302
     record = ComplianceRecord.objects.get(use_case=use_case)
     assert record.dpia_decision == "not_required" and record.dpia_decided_by == dpo
-    assert record.dpia_decided_at is not None and record.dpia_decided_at > timezone.now() - timedelta(minutes=1)
-    assert AuditEntry.objects.filter(object_type="lifecycle.compliancerecord", use_case_id=use_case.pk).exists()
-    services.usecase_transition(actor=lc_world["users"]["referent"], use_case=use_case, transition="start_experiment")
+    assert record.dpia_decided_at is not None and record.dpia_decided_at > timezone.now() - timedelta(
+        minutes=1
+    )
+    assert AuditEntry.objects.filter(
+        object_type="lifecycle.compliancerecord", use_case_id=use_case.pk
+    ).exists()
+    services.usecase_transition(
+        actor=lc_world["users"]["referent"], use_case=use_case, transition="start_experiment"
+    )
 
 
 def test_compliance_form_is_404_for_a_contributor(client, lc_world, make_uc):
     use_case = make_uc()
     client.force_login(lc_world["users"]["contributor"])
     assert client.get(reverse("lifecycle_compliance", args=[use_case.pk])).status_code == 404
-    response = client.post(reverse("lifecycle_compliance", args=[use_case.pk]), {"dpia_decision": "not_required"})
+    response = client.post(
+        reverse("lifecycle_compliance", args=[use_case.pk]), {"dpia_decision": "not_required"}
+    )
     assert response.status_code == 404
     assert not ComplianceRecord.objects.exists()

@@ -19,6 +19,12 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def _blank_choice_label(field: forms.Field, label: str) -> None:
+    """Give the blank choice of a model choice field a French label instead of "---------"."""
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = [("", label), *list(field.choices)[1:]]  # type: ignore[arg-type]
+
+
 class TransitionForm(DsfrBaseForm):
     transition = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(
@@ -46,10 +52,7 @@ class ComplianceForm(DsfrBaseForm, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["dpia_decision"].choices = [
-            ("", "Pas encore décidé"),
-            *self.fields["dpia_decision"].choices[1:],
-        ]
+        _blank_choice_label(self.fields["dpia_decision"], "Pas encore décidé")
 
 
 SCORE_CHOICES = [("", "—")] + [(str(i), str(i)) for i in range(1, 6)]
@@ -240,7 +243,7 @@ class ExperimentForm(DsfrBaseForm, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = [("", "Pas encore décidé"), *self.fields["decision"].choices[1:]]
+        _blank_choice_label(self.fields["decision"], "Pas encore décidé")
 
     def sections(self) -> list[dict[str, Any]]:
         return [

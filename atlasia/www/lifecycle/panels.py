@@ -15,6 +15,8 @@ from atlasia.lifecycle.enums import AssessmentLevel
 from atlasia.lifecycle.models import CharterAssessment
 from atlasia.www import extensions
 
+from .portfolio import AI_ACT_LABELS_FR
+
 #: The main path shown by the stepper; suspended, retired and abandoned are shown as a state on top.
 MAIN_PATH: list[lc.Status] = [
     lc.Status.IDEA,
@@ -69,13 +71,12 @@ def lifecycle_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | Non
             for r in lc.check_transition(use_case.status, t.name, roles, facts, reason="—")
             if r.code != "reason_required"
         ]
+        target = lc.resolve_target(t, facts)
         transitions.append(
             {
                 "t": t,
                 "refusals": refusals,
-                "target": lc.STATUS_LABELS_FR[lc.resolve_target(t, facts)]
-                if lc.resolve_target(t, facts)
-                else "statut d'avant la suspension",
+                "target": lc.STATUS_LABELS_FR[target] if target else "statut d'avant la suspension",
             }
         )
     compliance = selectors.compliance_of(use_case)
@@ -87,6 +88,7 @@ def lifecycle_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | Non
         "facts": facts,
         "compliance": compliance,
         "qualification": qualification,
+        "category_label": AI_ACT_LABELS_FR.get(qualification["category"] or "", qualification["category"]),
         "can_compliance": perms.can(request.user, Action.USECASE_QUALIFY, use_case.organisation),
     }
 
@@ -114,11 +116,11 @@ def charters_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None
     charters = []
     for charter in selectors.charters():
         principles = list(charter.principles.all())
-        rows = [{"principle": p, "assessment": assessments.get(p.pk)} for p in principles]
-        counts = {
-            level: sum(1 for r in rows if r["assessment"] and r["assessment"].level == level)
-            for level in AssessmentLevel.values
-        }
+        rows: list[dict[str, Any]] = [
+            {"principle": p, "assessment": assessments.get(p.pk)} for p in principles
+        ]
+        levels = [assessments[p.pk].level for p in principles if p.pk in assessments]
+        counts = {level: levels.count(level) for level in AssessmentLevel.values}
         charters.append(
             {
                 "charter": charter,

@@ -71,12 +71,16 @@ LEFT, RIGHT, TOP, BOTTOM = 70, 30, 30, 70
 R_MIN, R_MAX = 7.0, 30.0
 
 
+# The axes run from 0.5 to 5.5 so that symbols on a score of 1 or 5 stay inside the frame.
+LOW, HIGH = 0.5, 5.5
+
+
 def _x(feasibility: float) -> float:
-    return LEFT + (feasibility - 1) / 4 * (WIDTH - LEFT - RIGHT)
+    return LEFT + (feasibility - LOW) / (HIGH - LOW) * (WIDTH - LEFT - RIGHT)
 
 
 def _y(value: float) -> float:
-    return HEIGHT - BOTTOM - (value - 1) / 4 * (HEIGHT - TOP - BOTTOM)
+    return HEIGHT - BOTTOM - (value - LOW) / (HIGH - LOW) * (HEIGHT - TOP - BOTTOM)
 
 
 @dataclass
@@ -124,6 +128,7 @@ def matrix(rows: list[PortfolioRow], profile: prio.WeightProfile) -> dict[str, A
         bubble = Bubble(
             row.rank, row.use_case.title, _x(point.x), _y(point.y), r, band, point.size, point.y, point.x
         )
+        bubble.square = (bubble.x - r * 0.9, bubble.y - r * 0.9, r * 1.8)
         if band["key"] == "high":
             h = r * 1.15
             bubble.shape_points = (

@@ -178,7 +178,10 @@ def _portfolio_scope(request: HttpRequest) -> dict[str, Any]:
         if stored:
             profile = stored.to_core()
         else:
-            notice = f"{organisation.name} n'a pas encore de profil de pondération : le profil national est appliqué."
+            notice = (
+                f"{organisation.name} n'a pas encore de profil de pondération : "
+                "le profil national est appliqué."
+            )
     else:
         kind = "national"
     rows = selectors.portfolio_rows(request.user, organisation)
@@ -397,8 +400,8 @@ def kpi_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else "Indicateur"
-            for message in errors:
-                messages.error(request, f"{label} : {message}")
+            for text in errors:
+                messages.error(request, f"{label} : {text}")
     return redirect(reverse("lifecycle_experiment", args=[pk]) + "#indicateurs")
 
 
@@ -418,8 +421,8 @@ def measurement_add(request: HttpRequest, pk: int, kpi_id: int) -> HttpResponse:
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else "Mesure"
-            for message in errors:
-                messages.error(request, f"Mesure de « {kpi.name} », {label} : {message}")
+            for text in errors:
+                messages.error(request, f"Mesure de « {kpi.name} », {label} : {text}")
     return redirect(reverse("lifecycle_experiment", args=[pk]) + "#indicateurs")
 
 

@@ -14,7 +14,10 @@ from atlasia.lifecycle.services import review_reminders_send
 
 
 class Command(BaseCommand):
-    help = "Envoie à chaque membre le récapitulatif de ses fiches à revoir et décisions en attente (une fois par jour)."
+    help = (
+        "Envoie à chaque membre le récapitulatif de ses fiches à revoir et décisions en attente "
+        "(une fois par jour)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", help="Jour de référence (AAAA-MM-JJ), aujourd'hui par défaut.")
