@@ -530,7 +530,7 @@ def footprint_import_codecarbon(
         tool_version=versions[:60],
         method_note=(
             f"Mesure CodeCarbon (version {versions}) : {summary.rows} ligne(s), durée totale "
-            f"{summary.duration_s / 3600:.1f} h".replace(".", ",")
+            + f"{summary.duration_s / 3600:.1f} h".replace(".", ",")
             + (f", pays {', '.join(summary.countries)}" if summary.countries else "")
             + ". Émissions calculées par CodeCarbon avec l'intensité carbone de la zone mesurée."
         ),
