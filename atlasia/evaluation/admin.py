@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from .models import EvaluationRun
+
+
+@admin.register(EvaluationRun)
+class EvaluationRunAdmin(admin.ModelAdmin):
+    list_display = ("use_case", "version", "file_name", "status", "progress", "created_by", "created_at")
+    list_filter = ("status",)
+    search_fields = ("use_case__title", "file_name", "sha256")
+    raw_id_fields = ("use_case", "created_by")
+    # A run is a record of what was computed on which file: read-only here, runs come from the screens.
+    readonly_fields = [f.name for f in EvaluationRun._meta.fields]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

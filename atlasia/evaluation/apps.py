@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class EvaluationConfig(AppConfig):
+    name = "atlasia.evaluation"
+    label = "evaluation"
+    verbose_name = "Évaluation des modèles"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The screens plug into the use-case page through the extension points (tab "Évaluations").
+        from atlasia.www.evaluation import hooks
+
+        hooks.register()

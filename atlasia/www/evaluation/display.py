@@ -1,0 +1,344 @@
+"""What the result and comparison pages show, built from a stored result of the evaluation engine.
+
+The charts are the engine's own SVG figures (``atlasia.core.evaluation.report``: title, text alternative
+and data table for each), embedded in the DSFR page; the tables are rebuilt here with DSFR markup.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from django.utils.safestring import SafeString, mark_safe
+
+from atlasia.core.evaluation import reading_fr, render_html
+from atlasia.core.evaluation import report as engine_report
+from atlasia.core.evaluation.reading import fmt_int, fmt_number, metric_label
+
+GROUP_COLUMNS = ("accuracy", "recall", "false_positive_rate", "selection_rate", "precision", "roc_auc")
+CHART_METRICS = ("recall", "false_positive_rate", "selection_rate", "roc_auc")
+COMPARE_METRICS = (
+    "count",
+    "accuracy",
+    "precision",
+    "recall",
+    "false_positive_rate",
+    "false_negative_rate",
+    "selection_rate",
+    "f1",
+    "roc_auc",
+    "brier",
+    "ece",
+)
+FAIRNESS_LABELS = {
+    "demographic_parity_difference_between_groups": "Parité démographique — écart entre groupes",
+    "demographic_parity_ratio_between_groups": "Parité démographique — rapport entre groupes",
+    "equalized_odds_difference_between_groups": "Égalité des chances (equalized odds) — écart entre groupes",
+    "equalized_odds_ratio_between_groups": "Égalité des chances (equalized odds) — rapport entre groupes",
+    "demographic_parity_difference_to_overall": "Parité démographique — écart à l'ensemble",
+    "demographic_parity_ratio_to_overall": "Parité démographique — rapport à l'ensemble",
+    "equalized_odds_difference_to_overall": "Égalité des chances — écart à l'ensemble",
+    "equalized_odds_ratio_to_overall": "Égalité des chances — rapport à l'ensemble",
+}
+PSI_LEVELS = {"stable": "stable", "moderate": "modérée", "major": "majeure"}
+ROLES = {
+    "target": "valeur réelle",
+    "prediction": "décision",
+    "score": "score",
+    "group": "groupe",
+    "feature": "variable",
+}
+
+
+def fmt(value: float | None, metric: str) -> str:
+    if metric == "count" and value is not None:
+        return fmt_int(int(value))
+    return engine_report._v(value, metric)
+
+
+def fmt_ci(ci: list[float | None] | None, metric: str) -> str:
+    if not ci or ci[0] is None:
+        return "—"
+    return f"{fmt(ci[0], metric)} à {fmt(ci[1], metric)}"
+
+
+def fmt_diff(diff: float | None, metric: str) -> str:
+    if diff is None:
+        return "—"
+    sign = "+" if diff > 0 else ("±" if diff == 0 else "")
+    if metric in engine_report.PCT_METRICS:
+        return f"{sign}{fmt_number(100 * diff, 1)} pt"
+    if metric == "count":
+        return f"{sign}{fmt_int(int(diff))}"
+    return f"{sign}{fmt_number(diff, 3)}"
+
+
+def _dsfr_tables(html: str) -> SafeString:
+    # The engine's figures carry plain tables; DSFR styles tables inside ``.fr-table``.
+    html = html.replace("<table>", '<div class="fr-table fr-table--sm atlasia-eval-table"><table>')
+    return mark_safe(html.replace("</table>", "</table></div>"))  # noqa: S308 - escaped by the engine
+
+
+def _metric_cell(entry: dict[str, Any] | None, metric: str) -> dict[str, str]:
+    entry = entry or {}
+    return {"value": fmt(entry.get("value"), metric), "ci": fmt_ci(entry.get("ci"), metric)}
+
+
+def result_context(result: dict[str, Any]) -> dict[str, Any]:
+    """Everything the result page renders, formatted in French."""
+    ids = engine_report._Ids()
+    overall = result.get("overall", {})
+    om = overall.get("metrics", {})
+    level = result.get("parameters", {}).get("bootstrap", {}).get("level", 0.95)
+    overall_rows = [
+        {"label": metric_label(m).capitalize(), "metric": m, **_metric_cell(v, m)} for m, v in om.items()
+    ]
+    overall_charts = ""
+    if overall.get("reliability"):
+        overall_charts += engine_report._reliability(ids, "ensemble", [("ensemble", overall["reliability"])])
+    if overall.get("roc"):
+        overall_charts += engine_report._roc(
+            ids, "ensemble", [("ensemble", overall["roc"], om.get("roc_auc", {}).get("value"))]
+        )
+    groupings = []
+    for g in sorted(result.get("groupings", []), key=lambda g: (g["kind"] != "marginal", len(g["columns"]))):
+        columns = [m for m in GROUP_COLUMNS if any(m in e["metrics"] for e in g["groups"])]
+        rows = [
+            {
+                "label": e["label"],
+                "n": fmt_int(e["n"]),
+                "small": e["small"] and not e["empty"],
+                "empty": e["empty"],
+                "cells": [_metric_cell(e["metrics"].get(m), m) for m in columns],
+            }
+            for e in g["groups"]
+        ]
+        charts = ""
+        if g["kind"] == "marginal":
+            for m in CHART_METRICS:
+                if m in columns:
+                    charts += engine_report._bar_chart(
+                        ids, g["name"], m, g["groups"], om.get(m, {}).get("value")
+                    )
+            if any(e.get("reliability") for e in g["groups"]):
+                charts += engine_report._reliability(
+                    ids, g["name"], [(e["label"], e.get("reliability") or []) for e in g["groups"]]
+                )
+                charts += engine_report._roc(
+                    ids,
+                    g["name"],
+                    [
+                        (e["label"], e.get("roc"), e["metrics"].get("roc_auc", {}).get("value"))
+                        for e in g["groups"]
+                    ],
+                )
+        disparities = [
+            {
+                "label": metric_label(m).capitalize(),
+                "diff_between": _metric_cell(d.get("difference_between_groups"), "x"),
+                "ratio_between": _metric_cell(d.get("ratio_between_groups"), "x"),
+                "diff_overall": _metric_cell(d.get("difference_to_overall"), "x"),
+                "ratio_overall": _metric_cell(d.get("ratio_to_overall"), "x"),
+            }
+            for m, d in g.get("disparities", {}).items()
+            if m != "count"
+        ]
+        fairness = [
+            {"label": FAIRNESS_LABELS.get(k, k), **_metric_cell(v, "x")}
+            for k, v in g.get("fairness", {}).items()
+        ]
+        groupings.append(
+            {
+                "name": g["name"],
+                "kind": g["kind"],
+                "n_small": g.get("n_small", 0),
+                "n_empty": g.get("n_empty", 0),
+                "small_labels": [
+                    f"{e['label']} ({fmt_int(e['n'])})" for e in g["groups"] if e["small"] and not e["empty"]
+                ],
+                "columns": [metric_label(m).capitalize() for m in columns],
+                "rows": rows,
+                "charts": _dsfr_tables(charts),
+                "disparities": disparities,
+                "fairness": fairness,
+            }
+        )
+    time = result.get("time")
+    time_rows = []
+    if time:
+        for p in time["periods"]:
+            time_rows.append(
+                {
+                    "period": p["period"],
+                    "n": fmt_int(p["n"]),
+                    "accuracy": fmt(p.get("accuracy"), "accuracy"),
+                    "recall": fmt(p.get("recall"), "recall"),
+                    "selection_rate": fmt(p.get("selection_rate"), "selection_rate"),
+                    "roc_auc": fmt(p.get("roc_auc"), "roc_auc"),
+                    "psi": fmt(p.get("psi_score"), "x"),
+                    "psi_level": PSI_LEVELS.get(p.get("psi_level") or "", "—"),
+                }
+            )
+    drift = result.get("drift")
+    drift_rows = []
+    if drift:
+        for f in drift["features"]:
+            drift_rows.append(
+                {
+                    "feature": f["feature"],
+                    "role": ROLES.get(f.get("role", ""), f.get("role", "")),
+                    "kind": {"numeric": "numérique", "categorical": "catégorielle"}.get(
+                        f.get("kind", ""), "—"
+                    ),
+                    "psi": fmt(f.get("psi"), "x"),
+                    "level": PSI_LEVELS.get(f.get("psi_level") or "", "—"),
+                    "level_code": f.get("psi_level") or "",
+                    "ks": fmt(f.get("ks_statistic"), "x"),
+                    "ks_p": fmt(f.get("ks_pvalue"), "x"),
+                    "tvd": fmt(f.get("tvd"), "x"),
+                }
+            )
+    return {
+        "reading": reading_fr(result),
+        "level_pct": fmt_number(100 * level, 0),
+        "overall_rows": overall_rows,
+        "overall_charts": _dsfr_tables(overall_charts),
+        "groupings": groupings,
+        "time_rows": time_rows,
+        "psi_basis": (time or {}).get("psi_basis"),
+        "drift_rows": drift_rows,
+        "data": result.get("data", {}),
+        "n_rows": fmt_int(result.get("data", {}).get("n_rows", 0)),
+        "reference_rows": fmt_int(result["data"]["reference_rows"])
+        if result.get("data", {}).get("reference_rows")
+        else "",
+    }
+
+
+def _row(metric: str, a: dict[str, Any] | None, b: dict[str, Any] | None) -> dict[str, str]:
+    va = (a or {}).get("value")
+    vb = (b or {}).get("value")
+    diff = vb - va if va is not None and vb is not None else None
+    return {
+        "label": metric_label(metric).capitalize(),
+        "a": fmt(va, metric),
+        "b": fmt(vb, metric),
+        "diff": fmt_diff(diff, metric),
+        "a_ci": fmt_ci((a or {}).get("ci"), metric),
+        "b_ci": fmt_ci((b or {}).get("ci"), metric),
+    }
+
+
+def comparison_context(result_a: dict[str, Any], result_b: dict[str, Any]) -> dict[str, Any]:
+    """Metric by metric, overall then per group of each grouping present in both results (B − A)."""
+    oa = result_a.get("overall", {}).get("metrics", {})
+    ob = result_b.get("overall", {}).get("metrics", {})
+    overall = [_row(m, oa.get(m), ob.get(m)) for m in COMPARE_METRICS if m in oa or m in ob]
+    gb_by_name = {g["name"]: g for g in result_b.get("groupings", [])}
+    groupings = []
+    for ga in result_a.get("groupings", []):
+        gb = gb_by_name.get(ga["name"])
+        if gb is None or ga["kind"] != "marginal":
+            continue
+        b_groups = {e["label"]: e for e in gb["groups"]}
+        groups = []
+        for ea in ga["groups"]:
+            eb = b_groups.get(ea["label"])
+            if eb is None:
+                continue
+            metrics = [
+                m for m in COMPARE_METRICS if m != "count" and (m in ea["metrics"] or m in eb["metrics"])
+            ]
+            groups.append(
+                {
+                    "label": ea["label"],
+                    "n_a": fmt_int(ea["n"]),
+                    "n_b": fmt_int(eb["n"]),
+                    "small": ea["small"] or eb["small"],
+                    "rows": [_row(m, ea["metrics"].get(m), eb["metrics"].get(m)) for m in metrics],
+                }
+            )
+        fa, fb = ga.get("fairness", {}), gb.get("fairness", {})
+        fairness = []
+        for k in FAIRNESS_LABELS:
+            if k in fa or k in fb:
+                row = _row("x", fa.get(k), fb.get(k))
+                row["label"] = FAIRNESS_LABELS[k]
+                fairness.append(row)
+        groupings.append({"name": ga["name"], "groups": groups, "fairness": fairness})
+    only_a = sorted({g["name"] for g in result_a.get("groupings", [])} - set(gb_by_name))
+    params = []
+    pa, pb = result_a.get("parameters", {}), result_b.get("parameters", {})
+    for key, label in (
+        ("target", "Valeur réelle"),
+        ("pred", "Décision"),
+        ("score", "Score"),
+        ("groups", "Groupes"),
+        ("date", "Date"),
+        ("threshold", "Seuil"),
+        ("min_group_size", "Effectif minimal"),
+    ):
+        va, vb = pa.get(key), pb.get(key)
+        params.append({"label": label, "a": _param(va), "b": _param(vb), "same": va == vb})
+    for key, label in (
+        ("n_resamples", "Rééchantillonnages"),
+        ("seed", "Graine"),
+        ("level", "Niveau de confiance"),
+    ):
+        va, vb = pa.get("bootstrap", {}).get(key), pb.get("bootstrap", {}).get(key)
+        params.append({"label": label, "a": _param(va), "b": _param(vb), "same": va == vb})
+    na, nb = result_a.get("data", {}).get("n_rows"), result_b.get("data", {}).get("n_rows")
+    params.append(
+        {"label": "Lignes évaluées", "a": fmt_int(na or 0), "b": fmt_int(nb or 0), "same": na == nb}
+    )
+    return {"overall": overall, "groupings": groupings, "only_a": only_a, "params": params}
+
+
+def _param(value: Any) -> str:
+    if value is None or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float):
+        return fmt_number(value, 3).rstrip("0").rstrip(",")
+    return str(value)
+
+
+PRINT_CSS = """
+@page { size: A4; margin: 14mm 12mm 16mm;
+  @bottom-left { content: "Atlas IA — rapport d'évaluation"; font-size: 7.5pt; color: #666; }
+  @bottom-right { content: "Page " counter(page) " / " counter(pages); font-size: 7.5pt; color: #666; } }
+body { margin: 0; max-width: none; font-size: 9pt; line-height: 1.35; }
+h1 { font-size: 16pt; margin: 0 0 4pt; } h2 { font-size: 12.5pt; margin-top: 14pt; break-after: avoid; }
+h3 { break-after: avoid; }
+table { font-size: 7.8pt; break-inside: auto; } tr, figure svg { break-inside: avoid; }
+caption { break-after: avoid; }
+svg { max-width: 100%; height: auto; }
+.grid { display: block; }
+figure { margin: 6pt 0 10pt; }
+details > summary { display: none; }
+.atlasia-meta { border: 1px solid #ccc; padding: 4pt 6pt; background: #f6f6f6; font-size: 8.5pt; }
+"""
+
+
+def export_html(result: dict[str, Any], *, header: dict[str, str], for_pdf: bool = False) -> str:
+    """The engine's self-contained report, with the use case and the run written at the top (and the
+    print stylesheet for the PDF)."""
+    html = render_html(result)
+    meta = "".join(f"<li><strong>{escape(k)} :</strong> {escape(v)}</li>" for k, v in header.items())
+    html = html.replace(
+        "<h1>Rapport d'évaluation du modèle</h1>",
+        f'<h1>Rapport d\'évaluation du modèle</h1><ul class="atlasia-meta">{meta}</ul>',
+        1,
+    )
+    if for_pdf:
+        html = html.replace("</style>", PRINT_CSS + "</style>", 1)
+        # A PDF cannot unfold <details>: show the data tables open.
+        html = html.replace("<details>", '<details open="">')
+    return html
+
+
+def export_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url="/").write_pdf()  # type: ignore[no-any-return]
