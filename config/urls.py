@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("atlasia.www.publication.urls")),
     path("", include("atlasia.www.lifecycle.urls")),
     path("", include("atlasia.www.qualification.urls")),
+    path("", include("atlasia.www.evaluation.urls")),
     path("", include("atlasia.www.monitoring.urls")),
     path("", include("atlasia.www.search.urls")),
     path("", include("atlasia.www.exchange.urls")),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "atlasia.publication",
     "atlasia.lifecycle",
     "atlasia.qualification",
+    "atlasia.evaluation",
     "atlasia.monitoring",
     "atlasia.search",
     "atlasia.exchange",

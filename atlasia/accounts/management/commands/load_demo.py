@@ -14,6 +14,10 @@ class Command(BaseCommand):
         call_command("load_catalogue", stdout=self.stdout)
         call_command("qualify_catalogue", stdout=self.stdout)
         accounts = create_demo_accounts()
+        from atlasia.evaluation.demo import load_evaluation_demo
+
+        runs = load_evaluation_demo()
+        self.stdout.write(f"Évaluations de démonstration : {len(runs)} version(s) enregistrée(s).")
         load_lifecycle_demo()
         self.stdout.write("\nComptes de démonstration (mot de passe commun : %s)" % DEMO_PASSWORD)
         for account, where in accounts:
