@@ -239,3 +239,32 @@ def test_network_events_and_resources_editable_by_national_team(client: Any, mwo
     download = client.get(f"/reseau/ressources/{resource.pk}/telecharger/")
     assert b"".join(download.streaming_content) == b"%PDF-1.4 guide"
     assert "Guide d&#x27;achat" in client.get("/reseau/").content.decode()
+
+
+# --- demo --------------------------------------------------------------------------------------------
+
+
+def test_demo_loads_once_with_a_serious_incident_and_a_codecarbon_footprint(reference: None) -> None:
+    from atlasia.accounts.demo import create_demo_accounts
+    from atlasia.monitoring.demo import MARKER, load_monitoring_demo
+    from atlasia.monitoring.models import Footprint, Incident
+    from atlasia.registry.models import AITechnique, Theme
+
+    create_demo_accounts()  # organisations are created when the catalogue is not loaded
+    for org in Organisation.objects.all():
+        UseCase.objects.create(
+            title=f"Outil de tri — {org.name}",
+            summary="Démonstration.",
+            organisation=org,
+            theme=Theme.objects.first(),
+            ai_technique=AITechnique.objects.first(),
+        )
+    result = load_monitoring_demo()
+    assert result["incidents"] == 2 and result["footprints"] == 3
+    serious = Incident.objects.get(title=MARKER)
+    assert serious.deadline == timezone.localdate() + timedelta(days=12)
+    assert "Il reste 12 jours" in serious.countdown()
+    measured = Footprint.objects.get(method="measured")
+    assert measured.energy_kwh == pytest.approx(4.39065) and measured.measurement_rows == 3
+    assert load_monitoring_demo() == {"already_loaded": True}
+    assert Incident.objects.count() == 2
