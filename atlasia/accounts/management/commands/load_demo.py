@@ -19,6 +19,9 @@ class Command(BaseCommand):
         runs = load_evaluation_demo()
         self.stdout.write(f"Évaluations de démonstration : {len(runs)} version(s) enregistrée(s).")
         load_lifecycle_demo()
+        from atlasia.monitoring.demo import load_monitoring_demo
+
+        load_monitoring_demo()
         self.stdout.write("\nComptes de démonstration (mot de passe commun : %s)" % DEMO_PASSWORD)
         for account, where in accounts:
             self.stdout.write(f"  {account.username:<18} {where}")
