@@ -38,5 +38,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "INSTANCE_NAME": settings.ATLASIA_INSTANCE_NAME,
         "can_create_usecase": can_create,
         "is_platform_admin": bool(user and perms.is_platform_admin(user)),
-        "nav_items": extensions.nav_items(),
+        "nav_menu": extensions.nav_menu(request) if user and user.is_authenticated else [],
     }

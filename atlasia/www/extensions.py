@@ -80,3 +80,64 @@ def tabs_for(request: HttpRequest, use_case: Any) -> list[Tab]:
 
 def nav_items() -> list[NavItem]:
     return sorted(NAV_ITEMS.values(), key=lambda n: (n.order, n.label))
+
+
+#: Header menu groups, by URL name. Items registered by the apps are placed in the group that
+#: lists them; an item no group lists is shown in "Autres".
+NAV_GROUPS: list[tuple[str, str, list[str]]] = [
+    ("registre", "Registre", ["usecase_list", "organisation_list", "search", "exchange_home"]),
+    (
+        "piloter",
+        "Piloter",
+        [
+            "lifecycle_inbox",
+            "lifecycle_portfolio",
+            "qualification_portfolio",
+            "monitoring_home",
+            "evaluation_home",
+        ],
+    ),
+    ("reseau", "Réseau", ["monitoring_ambassadors", "monitoring_literacy"]),
+    ("publier", "Publier", ["publication_dashboard", "publication_report_list", "publication_register"]),
+]
+_CORE_ITEMS = [
+    NavItem("Cas d'usage", "usecase_list", 10, "/cas-d-usage/"),
+    NavItem("Organisations", "organisation_list", 12, "/organisations/"),
+]
+
+
+def nav_menu(request: HttpRequest) -> list[dict[str, Any]]:
+    """The header menu: groups of links, each marked current when the page belongs to it."""
+    items = {item.url_name: item for item in [*_CORE_ITEMS, *NAV_ITEMS.values()]}
+    url_name = getattr(getattr(request, "resolver_match", None), "url_name", None)
+    path = request.path
+
+    def is_current(item: NavItem) -> bool:
+        return url_name == item.url_name or bool(item.match_prefix and path.startswith(item.match_prefix))
+
+    menu, placed = [], set()
+    for key, label, names in NAV_GROUPS:
+        group = [items[n] for n in names if n in items]
+        placed.update(n for n in names if n in items)
+        if group:
+            links = [{"item": i, "current": is_current(i)} for i in group]
+            menu.append(
+                {
+                    "id": f"menu-{key}",
+                    "label": label,
+                    "links": links,
+                    "current": any(link["current"] for link in links),
+                }
+            )
+    others = sorted((i for n, i in items.items() if n not in placed), key=lambda i: (i.order, i.label))
+    if others:
+        links = [{"item": i, "current": is_current(i)} for i in others]
+        menu.append(
+            {
+                "id": "menu-autres",
+                "label": "Autres",
+                "links": links,
+                "current": any(link["current"] for link in links),
+            }
+        )
+    return menu

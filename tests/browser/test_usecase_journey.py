@@ -71,6 +71,7 @@ def test_log_in_create_a_use_case_and_find_it_in_the_list(live_server: Any, brow
     page.wait_for_selector("h1:has-text('Pré-instruction des demandes de PCH')")
     assert "a été créé" in page.content()
 
+    page.get_by_role("button", name="Registre").click()
     page.get_by_role("link", name="Cas d'usage", exact=True).first.click()
     page.get_by_label("Rechercher").fill("PCH")
     page.get_by_role("button", name="Filtrer").click()
