@@ -105,6 +105,29 @@ def _search_sqlite(
     return hits
 
 
+def excerpts(use_cases: list[Any], query: str) -> dict[int, str]:
+    """Marked excerpts for the records actually shown (not for every candidate): ``ts_headline`` on
+    PostgreSQL (one query), the Python highlighter on SQLite (no query: the fields are loaded)."""
+    if not use_cases:
+        return {}
+    if connection.vendor == "postgresql":
+        tsquery = text.tsquery_text(query)
+        if not tsquery:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT d.use_case_id, ts_headline('french_unaccent', d.summary || E'\\n' || d.body, "
+                "to_tsquery('french_unaccent', %s), %s) FROM search_usecasedocument d "
+                "WHERE d.use_case_id = ANY(%s) AND d.search_vector @@ to_tsquery('french_unaccent', %s)",
+                [tsquery, HEADLINE_OPTIONS, [u.pk for u in use_cases], tsquery],
+            )
+            return {int(pk): marked for pk, marked in cursor.fetchall()}
+    return {
+        u.pk: text.best_excerpt([u.summary, u.problem, u.expected_benefits, u.title], query)
+        for u in use_cases
+    }
+
+
 def sync_sqlite_row(use_case_id: int, title: str, summary: str, body: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM search_usecase_fts WHERE rowid = %s", [use_case_id])

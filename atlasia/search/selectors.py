@@ -114,9 +114,8 @@ def _rank(visible: QuerySet[UseCase], query: str, *, limit: int, mode: str) -> l
     if not query:
         return []
     n = max(limit, CANDIDATES)
-    text_hits = fulltext.search(visible, query, limit=n) if mode in ("text", "hybrid") else []
+    text_hits = fulltext.search(visible, query, limit=n, excerpts=False) if mode in ("text", "hybrid") else []
     sem_hits = semantic_ranking(visible, query, limit=n) if mode in ("semantic", "hybrid") else []
-    excerpts = {h.use_case_id: h.marked_excerpt for h in text_hits}
     if mode == "text":
         ranked = [(h.use_case_id, h.score) for h in text_hits][:limit]
     elif mode == "semantic":
@@ -128,11 +127,12 @@ def _rank(visible: QuerySet[UseCase], query: str, *, limit: int, mode: str) -> l
             weights=RRF_WEIGHTS,
             limit=limit,
         )
-    text_ids = set(excerpts)
+    text_ids = {h.use_case_id for h in text_hits}
     sem_ids = {pk for pk, _ in sem_hits}
     objects = UseCase.objects.select_related("organisation", "theme", "ai_technique").in_bulk(
         [pk for pk, _ in ranked]
     )
+    excerpts = fulltext.excerpts([objects[pk] for pk, _ in ranked if pk in objects and pk in text_ids], query)
     hits = []
     for pk, score in ranked:
         use_case = objects.get(pk)

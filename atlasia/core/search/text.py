@@ -25,7 +25,8 @@ MARK_END = "\x03"
 
 STOPWORDS = frozenset(
     """
-    a afin ai aie aient aies ait alors as au aucun aucune aupres auquel aussi autre autres aux
+    a afin ai aie aient aies ait alors as au aucun aucune aupres auquel auxquelles auxquels aussi
+    autre autres aux
     avaient avais avait avec avoir ayant c ca ce ceci cela celle celles celui cependant ces cet
     cette ceux chaque chez ci comme comment d dans de des desquelles desquels dont du duquel elle
     elles en encore entre es est et etaient etais etait etant ete etre eu eux fait faire fais font
@@ -78,6 +79,11 @@ def stem(word: str) -> str:
     return w
 
 
+@lru_cache(maxsize=65536)
+def _term(word: str) -> str:
+    return stem(fold(word))
+
+
 def words(text: str) -> list[str]:
     """Folded words of ``text`` (stop words included)."""
     return WORD_RE.findall(fold(text))
@@ -128,7 +134,7 @@ def mark_matches(text: str, stems: Iterable[str], max_words: int = 32) -> tuple[
     tokens = list(WORD_RE.finditer(text))
     if not tokens:
         return text[:200], 0
-    hits = [i for i, m in enumerate(tokens) if stem(fold(m.group())) in wanted]
+    hits = [i for i, m in enumerate(tokens) if _term(m.group()) in wanted]
     if not hits:
         first, last = 0, min(len(tokens), max_words) - 1
         count = 0
