@@ -321,7 +321,8 @@ figure { margin: 6pt 0 10pt; }
 .atlasia-keep { display: inline-block; width: 100%; }
 figure table { break-inside: avoid; }
 details > summary { display: none; }
-.atlasia-meta { list-style: none; border: 1px solid #ccc; padding: 4pt 6pt; background: #f6f6f6; font-size: 8.5pt; }
+.atlasia-meta { list-style: none; border: 1px solid #ccc; padding: 4pt 6pt;
+  background: #f6f6f6; font-size: 8.5pt; }
 """
 
 
