@@ -196,7 +196,8 @@ def import_job_start(*, actor: Any, job: ImportJob, only_valid: bool = False) ->
         job.status = ImportStatus.QUEUED
         job.processed_rows = 0
         job.save(update_fields=["only_valid", "status", "processed_rows"])
-    transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
+    # Enqueued once the job row is committed (the block above), so the worker sees it.
+    run_import_job.enqueue(job.pk)
     return job
 
 
