@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (spreadsheet lines are easier to read unbroken)
 """Spreadsheet import: dry run report, atomicity, valid-lines-only, re-import, encodings, XLSX quirks."""
 
 from __future__ import annotations
