@@ -1,0 +1,200 @@
+"""Exchange between instances: format 1.0, pull idempotence, update, withdrawal, refusals."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from atlasia.exchange import pull
+from atlasia.exchange.exchange_format import json_schema
+from atlasia.exchange.models import RemoteProvenance, Subscription
+from atlasia.registry.models import UseCase
+
+pytestmark = pytest.mark.django_db
+
+UID_1, UID_2 = str(uuid.uuid4()), str(uuid.uuid4())
+
+
+def _record(uid: str, title: str, **extra: Any) -> dict[str, Any]:
+    record = {
+        "uid": uid,
+        "updated_at": "2025-05-01T10:00:00Z",
+        "title": title,
+        "summary": "Shared by a partner abroad.",
+        "theme": "Access to care and emergencies",  # English label
+        "ai_technique": "Classical supervised learning",
+        "status": "Deployed",
+        "publication_level": "Public",
+        "organisation": {
+            "name": "Santé Québec",
+            "slug": "sante-qc",
+            "type": "Other",
+            "region": "",
+            "country": "CA",
+        },
+        "qualification": {"version": 1, "law_version": "AI Act 2024/1689", "category": "minimal"},
+        "experiments": [
+            {"title": "Pilot", "lessons_learned": "Train the staff first.", "decision": "generalise"}
+        ],
+    }
+    record.update(extra)
+    return record
+
+
+def _document(records: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    doc = {
+        "format": "atlasia-exchange",
+        "version": "1.0",
+        "generated_at": "2025-05-02T00:00:00Z",
+        "instance": {"name": "Atlas IA Québec", "url": "https://atlas.example.ca"},
+        "count": len(records),
+        "limit": 200,
+        "offset": 0,
+        "records": records,
+    }
+    doc.update(extra)
+    return doc
+
+
+@pytest.fixture
+def subscription(reference: None) -> Subscription:
+    return Subscription.objects.create(
+        name="Atlas IA Québec", slug="quebec", base_url="https://atlas.example.ca"
+    )
+
+
+class _FakeResponse:
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    def __enter__(self) -> _FakeResponse:
+        return self
+
+    def __exit__(self, *args: Any) -> None:
+        return None
+
+    def read(self) -> bytes:
+        return self.body
+
+
+@pytest.fixture
+def serve(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Make the remote instance answer ``body`` (bytes, or a document)."""
+
+    def _serve(body: Any) -> None:
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        monkeypatch.setattr(pull.urllib.request, "urlopen", lambda *a, **k: _FakeResponse(raw))
+
+    return _serve
+
+
+def test_pull_is_idempotent_maps_english_values_and_updates_on_change(
+    subscription: Subscription, serve: Any
+) -> None:
+    document = _document([_record(UID_1, "Triage"), _record(UID_2, "Chatbot")])
+    serve(document)
+    first = pull.pull_subscription(subscription=subscription)
+    assert (first.created, first.updated, first.unchanged, first.errors) == (2, 0, 0, [])
+    local = UseCase.objects.get(remote_provenance__remote_uid=UID_1)
+    assert (local.theme.code, local.ai_technique.code, local.status, local.publication_level) == (
+        "acces_soins",
+        "apprentissage_supervise",
+        "deployed",
+        "public",
+    )
+    assert local.organisation.slug == "quebec--sante-qc" and local.organisation.country == "CA"
+    second = pull.pull_subscription(subscription=subscription)
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 2)
+    assert UseCase.objects.filter(remote_provenance__subscription=subscription).count() == 2
+    changed = copy.deepcopy(document)
+    changed["records"][0].update(title="Triage aux urgences", updated_at="2025-06-01T10:00:00Z")
+    serve(changed)
+    third = pull.pull_subscription(subscription=subscription)
+    assert (third.created, third.updated, third.unchanged) == (0, 1, 1)
+    local.refresh_from_db()
+    assert local.title == "Triage aux urgences"
+    assert local.remote_provenance.remote_updated_at == dt.datetime(2025, 6, 1, 10, tzinfo=dt.UTC)
+    subscription.refresh_from_db()
+    assert subscription.status == "ok" and subscription.last_pulled_at is not None
+
+
+def test_a_record_deleted_upstream_is_marked_withdrawn_and_shown_so(
+    subscription: Subscription, serve: Any, client: Client, world: dict[str, Any]
+) -> None:
+    serve(_document([_record(UID_1, "Triage"), _record(UID_2, "Chatbot")]))
+    pull.pull_subscription(subscription=subscription)
+    serve(_document([_record(UID_1, "Triage")]))
+    result = pull.pull_subscription(subscription=subscription)
+    assert result.withdrawn == 1
+    provenance = RemoteProvenance.objects.get(remote_uid=UID_2)
+    assert provenance.withdrawn and UseCase.objects.filter(pk=provenance.use_case_id).exists()
+    client.force_login(world["users"]["national"])
+    page = client.get(f"/cas-d-usage/{provenance.use_case_id}/").content.decode()
+    assert "Fiche reçue d'une autre instance" in page and "Atlas IA Québec" in page
+    assert "Retirée à la source" in page and "Train the staff first." in page
+    # It comes back: no longer withdrawn.
+    serve(_document([_record(UID_1, "Triage"), _record(UID_2, "Chatbot")]))
+    pull.pull_subscription(subscription=subscription)
+    provenance.refresh_from_db()
+    assert not provenance.withdrawn
+
+
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        (
+            b'{"format": "atlasia-exchange", "version": "1.0", "records": [',
+            "la réponse n'est pas un JSON valide (ligne 1",
+        ),
+        (_document([], version="2.0"), "version du format « 2.0 » non prise en charge (attendu : 1.0)"),
+        (_document([], format="autre"), "format « autre » inconnu"),
+        (_document([_record(UID_1, "T", colour="bleu")]), "champ inconnu « records.0.colour »"),
+        (
+            _document([_record(UID_1, "T", updated_at="hier")]),
+            "valeur invalide pour « records.0.updated_at »",
+        ),
+        (
+            _document([_record(UID_1, "T", theme="Astrologie")]),
+            "champ « theme » : valeur « Astrologie » inconnue",
+        ),
+        (_document([_record(UID_1, "T", publication_level="internal")]), "une fiche interne ne doit pas"),
+    ],
+)
+def test_a_bad_answer_writes_nothing_and_says_why(
+    subscription: Subscription, serve: Any, body: Any, message: str
+) -> None:
+    serve(_document([_record(UID_2, "Déjà là")]))
+    pull.pull_subscription(subscription=subscription)
+    before = (UseCase.objects.count(), RemoteProvenance.objects.filter(withdrawn=True).count())
+    serve(body)
+    result = pull.pull_subscription(subscription=subscription)
+    assert not result.ok
+    assert any(message in e for e in result.errors), result.errors
+    assert (UseCase.objects.count(), RemoteProvenance.objects.filter(withdrawn=True).count()) == before
+    subscription.refresh_from_db()
+    assert subscription.status == "error" and message in subscription.last_error
+
+
+def test_the_published_schema_file_is_up_to_date(client: Client, db: Any) -> None:
+    from django.conf import settings
+
+    path = settings.BASE_DIR / "docs" / "exchange" / "atlasia-exchange-1.0.schema.json"
+    assert json.loads(path.read_text(encoding="utf-8")) == json_schema()
+    assert client.get("/api/v1/exchange/schema").json() == json.loads(json.dumps(json_schema(), default=str))
+
+
+def test_served_records_validate_against_the_format_and_carry_experiments(
+    client: Client, world: dict[str, Any]
+) -> None:
+    from atlasia.exchange.exchange_format import ExDocument
+
+    body = client.get("/api/v1/exchange/records?limit=1").content
+    document = ExDocument.model_validate_json(body)
+    assert document.count == 2 and len(document.records) == 1
+    assert pull.parse_document(body).records[0].uid == document.records[0].uid
