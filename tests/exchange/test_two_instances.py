@@ -31,7 +31,9 @@ org = Organisation.objects.create(name="CHU de Bordeaux", slug="chu-bordeaux", t
 admin = User.objects.create_user(username="admin", is_platform_admin=True)
 t, a = Theme.objects.get(code="acces_soins"), AITechnique.objects.get(code="apprentissage_supervise")
 for title, level in [("Public 1", "public"), ("Réseau 1", "network"), ("Interne 1", "internal")]:
-    UseCase.objects.create(organisation=org, title=title, summary="s", theme=t, ai_technique=a, publication_level=level)
+    UseCase.objects.create(
+        organisation=org, title=title, summary="s", theme=t, ai_technique=a, publication_level=level
+    )
 _, raw = services.token_create(actor=admin, organisation=org, role="contributor", label="instance partenaire")
 print("TOKEN=" + raw)
 """
