@@ -323,8 +323,13 @@ def _evaluate_classification(
         want_ci = B > 0 and auc_intervals != "none"
         rg_all = rk.rank_groups(s_sorted, s_sorted, y_sorted, None, 1, presorted=True)
         ranked_overall = _AucSummary(rg_all.auc, [rg_all.roc_curve(0)])
+        # bootstrap layouts: every grouping is evaluated on the same resampled tables (one draw of
+        # row weights per resample serves them all, see ranking.auc_bootstrap_many)
+        boot_layouts: list[rk.AucBootLayout] = []
+        boot_targets: list[int] = []  # -1: overall, else index in groupings
         if want_ci:
-            boot_auc_overall = rk.auc_bootstrap(rg_all, B, rng_auc)
+            boot_layouts.append(rg_all.boot_layout())
+            boot_targets.append(-1)
         del rg_all
         for gi, g in enumerate(groupings):
             rgg = rk.rank_groups(
@@ -333,9 +338,18 @@ def _evaluate_classification(
             rocs = [rgg.roc_curve(j) for j in range(g.n_groups)] if g.kind == "marginal" else None
             ranked[gi] = _AucSummary(rgg.auc, rocs)
             if want_ci and (auc_intervals == "all" or g.kind == "marginal"):
-                boot_auc[gi] = rk.auc_bootstrap(rgg, B, rng_auc)
+                boot_layouts.append(rgg.boot_layout())
+                boot_targets.append(gi)
             del rgg
-            report(0.3 + 0.45 * (gi + 1) / len(groupings), "AUC, courbes ROC et leurs intervalles")
+            report(0.3 + 0.2 * (gi + 1) / len(groupings), "AUC et courbes ROC")
+        if boot_layouts:
+            report(0.5, "Intervalles de confiance des AUC")
+            for t, samples in zip(boot_targets, rk.auc_bootstrap_many(boot_layouts, B, rng_auc), strict=True):
+                if t < 0:
+                    boot_auc_overall = samples
+                else:
+                    boot_auc[t] = samples
+        del boot_layouts
         del s_sorted, y_sorted, cell_sorted
         report(0.75, "Calibration")
         calib_cells = cal.calibration_sums(

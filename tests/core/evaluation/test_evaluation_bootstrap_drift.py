@@ -52,53 +52,84 @@ def test_multinomial_count_bootstrap_matches_row_bootstrap():
     assert (one.sum(axis=(1, 2)) == n).all()
 
 
-class FixedRng:
-    """Stands in for a Generator: returns prepared row indices."""
-
-    def __init__(self, draws):
-        self.draws = list(draws)
-
-    def integers(self, low, high, size, dtype=None):
-        return self.draws.pop(0)
-
-
-def test_auc_bootstrap_is_exact_weighted_auc():
-    """For given multinomial weights, the bootstrap AUC equals scikit-learn's weighted AUC."""
-    group, y, _, score = _data(400, 3)
+def test_auc_from_weights_is_exact_weighted_auc():
+    """For given row weights, the bootstrap AUC equals scikit-learn's weighted AUC (ties included)."""
+    group, y, _, score = _data(1500, 3)  # scores rounded to 0.01: many ties
     order = rk.score_order(score)
-    rg = rk.rank_groups(order, score, y, group, 3)
-    # reconstruct the layout used by auc_bootstrap: positives then negatives, each in (group, score) order
-    srt = np.lexsort((np.arange(score.size), score, group))  # stable (group, score)
-    layout = np.concatenate([srt[y[srt] == 1], srt[y[srt] == 0]])
+    # the bootstrap layout: positives in score order, then negatives in score order
+    layout = np.concatenate([order[y[order] == 1], order[y[order] == 0]])
+    n_pos = int(y.sum())
     rng = np.random.default_rng(5)
-    draws = [rng.integers(0, score.size, score.size) for _ in range(3)]
-    boot = rk.auc_bootstrap(rg, 3, FixedRng(draws))  # type: ignore[arg-type]
-    for b, d in enumerate(draws):
-        w_layout = np.bincount(d, minlength=score.size)
-        w = np.empty(score.size)
-        w[layout] = w_layout
-        for g in range(3):
-            m = group == g
-            expected = roc_auc_score(y[m], score[m], sample_weight=w[m])
-            assert abs(boot[b, g] - expected) < 1e-9
+    for grp, k in ((None, 1), (group, 3)):
+        lay = rk.rank_groups(order, score, y, grp, k).boot_layout()
+        for _ in range(3):
+            w_layout = rk.multinomial_weights(score.size, rng)
+            w = np.empty(score.size)
+            w[layout] = w_layout
+            got = rk.auc_from_weights(lay, w_layout[:n_pos], w_layout[n_pos:])
+            for g in range(k):
+                m = np.ones(score.size, bool) if grp is None else group == g
+                expected = roc_auc_score(y[m], score[m], sample_weight=w[m])
+                assert abs(got[g] - expected) < 1e-12
+
+
+@pytest.mark.parametrize("n", [300, 1500, 2 * 256 * 8])
+def test_multinomial_weights_have_the_multinomial_moments(n):
+    """Counts of n draws among n rows: total n, mean 1, variance 1 - 1/n, covariance -1/n.
+
+    With R = 4,000 resamples: the per-row mean (averaged over rows) has SE ≈ sqrt((1 - 1/n) / (R n)),
+    the average per-row variance has SE ≈ sqrt(2 / (R n)) (Poisson-like counts: fourth central moment
+    ≈ 3), and the covariance of two blocks of rows is checked through the variance of their sums. All
+    bounds are 5 SE; uniformity across the 256-row blocks (incl. a partial last block) is checked by the
+    mean count of every block.
+    """
+    rng = np.random.default_rng(42)
+    R = 4000
+    w = np.stack([rk.multinomial_weights(n, rng) for _ in range(R)]).astype(np.float64)
+    assert (w.sum(axis=1) == n).all()
+    assert abs(w.mean() - 1.0) < 5 * np.sqrt(1 / (R * n))
+    assert abs(w.var(axis=0).mean() - (1 - 1 / n)) < 5 * np.sqrt(2 / (R * n)) + 1e-3
+    half = w[:, : n // 2].sum(axis=1)  # Binomial(n, 1/2 of the rows): variance n·p·(1 - p)
+    p = (n // 2) / n
+    assert abs(half.var() / (n * p * (1 - p)) - 1) < 5 * np.sqrt(2 / R)
+    blocks = np.add.reduceat(w.mean(axis=0), np.arange(0, n, 256)) / np.diff(
+        np.append(np.arange(0, n, 256), n)
+    )
+    assert np.all(np.abs(blocks - 1) < 5 * np.sqrt(1 / (R * 220)))
 
 
 def test_auc_bootstrap_matches_row_resampling_in_distribution():
-    group, y, _, score = _data(600, 4)
-    rg = rk.rank_groups(rk.score_order(score), score, y, group, 3)
-    B = 400
-    fast = rk.auc_bootstrap(rg, B, np.random.default_rng(1))
+    """Weights bootstrap vs explicit row resampling + scikit-learn, overall and per group.
+
+    B = 1,000 resamples on each side (independent seeds). The Monte-Carlo SE of a difference of two
+    means is sd·sqrt(2/B) ≈ 0.045 sd and that of a difference of two standard deviations ≈
+    sd·sqrt(1/(B-1)) ≈ 0.032 sd; we allow about 4 SE: |Δmean| < 0.18 sd and |Δsd| < 0.13 sd. Resampling
+    within groups (fixed group sizes) or Poisson weights with a fixed total would be the kind of error
+    this guards against at the group level (smaller group: sd differs by several SE).
+    """
+    group, y, _, score = _data(1500, 4)  # ties (scores rounded) and a small group (~150 rows)
+    order = rk.score_order(score)
+    lays = [rk.rank_groups(order, score, y, None, 1).boot_layout()]
+    lays.append(rk.rank_groups(order, score, y, group, 3).boot_layout())
+    B = 1000
+    fast_all, fast_g = rk.auc_bootstrap_many(lays, B, np.random.default_rng(1))
     rng = np.random.default_rng(2)
-    slow = np.empty(B)
-    m = group == 0
-    ys, ss = y[m], score[m]
+    slow = np.full((B, 4), np.nan)
     for b in range(B):
         idx = rng.integers(0, y.size, y.size)
-        sel = idx[group[idx] == 0]
-        slow[b] = roc_auc_score(y[sel], score[sel])
-    assert abs(fast[:, 0].mean() - slow.mean()) < 0.3 * slow.std()  # 0.3 sd ≈ 4 SE with B = 400
-    assert abs(fast[:, 0].std() - slow.std()) < 0.2 * slow.std()  # ≈ 4 SE of a sd difference
-    assert abs(np.mean(fast[:, 0]) - roc_auc_score(ys, ss)) < 0.02
+        slow[b, 0] = roc_auc_score(y[idx], score[idx])
+        for g in range(3):
+            sel = idx[group[idx] == g]
+            if 0 < y[sel].sum() < sel.size:
+                slow[b, g + 1] = roc_auc_score(y[sel], score[sel])
+    fast = np.column_stack([fast_all[:, 0], fast_g])
+    for j in range(4):
+        f, s_ = fast[:, j][~np.isnan(fast[:, j])], slow[:, j][~np.isnan(slow[:, j])]
+        sd = s_.std()
+        assert abs(f.mean() - s_.mean()) < 0.18 * sd, j
+        assert abs(f.std() - sd) < 0.13 * sd, j
+    # point AUC still scikit-learn's
+    assert abs(rk.rank_groups(order, score, y, None, 1).auc[0] - roc_auc_score(y, score)) < 1e-9
 
 
 def test_intervals_in_result_contain_point_and_report_difference_ci():
