@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0
 
 ## make demo: embedded SQLite, demo data, background worker and the server on http://127.0.0.1:8000
 demo: install
