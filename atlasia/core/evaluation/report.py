@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from .reading import fmt_int, fmt_number, fmt_pct, metric_label, reading_fr
+from .reading import fmt_number, fmt_pct, metric_label, reading_fr
 
 __all__ = ["render_html"]
 
@@ -41,6 +41,20 @@ figure{margin:1rem 0 2rem}figcaption{font-weight:bold;margin-bottom:.3rem}
 """
 
 
+YLABEL_GAP = 16  # extra left margin of line charts, for the y-axis label
+NNBSP = "\u202f"  # narrow no-break space: French thousands separator
+
+
+def fmt_int(n: int) -> str:
+    """French integer formatting: 186 000 (narrow no-break space), never 186,000."""
+    return f"{int(n):,}".replace(",", NNBSP).replace("-", "−")
+
+
+def _cap(label: str) -> str:
+    """Capitalise the first letter only ("AUC ROC" stays "AUC ROC", not "Auc roc")."""
+    return label[:1].upper() + label[1:]
+
+
 def _v(x: float | None, metric: str) -> str:
     if x is None:
         return "—"
@@ -67,7 +81,7 @@ def _bar_chart(
     h = top + len(rows) * (bar_h + gap) + 30
     scale = w - left - right
     cid = ids.new("chart")
-    title = f"{label.capitalize()} par groupe ({gname})"
+    title = f"{_cap(label)} par groupe ({gname})"
     alts = []
     parts = [
         f'<svg role="img" aria-labelledby="{cid}-t {cid}-d" width="{w}" height="{h}" viewBox="0 0 {w} {h}">',
@@ -128,7 +142,7 @@ def _bar_chart(
     parts.append("</svg>")
     table = _data_table(
         f"Données : {label} par groupe ({gname})",
-        ["Groupe", "Effectif", label.capitalize(), "Intervalle de confiance"],
+        ["Groupe", "Effectif", _cap(label), "Intervalle de confiance"],
         [
             [
                 g["label"] + (" (effectif faible)" if g["small"] else ""),
@@ -158,8 +172,8 @@ def _line_chart(
     cid = ids.new("chart")
     total = size + 2 * pad
     parts = [
-        f'<svg role="img" aria-labelledby="{cid}-t {cid}-d" width="{total + 150}" height="{total}" '
-        f'viewBox="0 0 {total + 150} {total}">',
+        f'<svg role="img" aria-labelledby="{cid}-t {cid}-d" width="{total + 150 + YLABEL_GAP}" '
+        f'height="{total}" viewBox="0 0 {total + 150 + YLABEL_GAP} {total}">',
         f'<title id="{cid}-t">{escape(title)}</title>',
     ]
     alts = []
@@ -178,7 +192,8 @@ def _line_chart(
         )
     body.append(f'<text x="{pad + size / 2}" y="{total - 4}" text-anchor="middle">{escape(xlabel)}</text>')
     body.append(
-        f'<text x="12" y="{pad + size / 2}" text-anchor="middle" transform="rotate(-90 12 {pad + size / 2})">'
+        f'<text x="{9 - YLABEL_GAP}" y="{pad + size / 2}" text-anchor="middle" '
+        f'transform="rotate(-90 {9 - YLABEL_GAP} {pad + size / 2})">'
         f"{escape(ylabel)}</text>"
     )
     for i, (name, xs, ys) in enumerate(series[:8]):
@@ -197,8 +212,10 @@ def _line_chart(
         alts.append(f"{name} : {len(xs)} points")
     desc = desc_intro + " Séries : " + " ; ".join(alts) + ". Les valeurs figurent dans le tableau qui suit."
     parts.append(f'<desc id="{cid}-d">{escape(desc)}</desc>')
+    # the plot is shifted right so the rotated y-axis label (x = 9) clears the tick labels ("0,5")
+    parts.append(f'<g transform="translate({YLABEL_GAP} 0)">')
     parts.extend(body)
-    parts.append("</svg>")
+    parts.append("</g></svg>")
     return "".join(parts), cid
 
 
@@ -314,7 +331,7 @@ def render_html(result: dict[str, Any]) -> str:
             ["Indicateur", "Valeur", "Intervalle de confiance"],
             [
                 [
-                    metric_label(m).capitalize(),
+                    _cap(metric_label(m)),
                     fmt_int(int(v["value"]))
                     if m == "count" and v["value"] is not None
                     else _v(v["value"], m),
@@ -355,7 +372,7 @@ def render_html(result: dict[str, Any]) -> str:
         for m, d in g.get("disparities", {}).items():
             disp_rows.append(
                 [
-                    metric_label(m).capitalize(),
+                    _cap(metric_label(m)),
                     _v(d["difference_between_groups"]["value"], "x"),
                     _v(d["difference_to_overall"]["value"], "x"),
                     _v(d["ratio_between_groups"]["value"], "x"),
@@ -433,7 +450,7 @@ def render_html(result: dict[str, Any]) -> str:
                         (
                             "Effectif"
                             if k == "n"
-                            else ("PSI du score" if k == "psi_score" else metric_label(k).capitalize())
+                            else ("PSI du score" if k == "psi_score" else _cap(metric_label(k)))
                         )
                         for k in keys
                     ],

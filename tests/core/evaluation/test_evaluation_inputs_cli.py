@@ -171,6 +171,10 @@ def test_html_report_is_self_contained_and_accessible():
     )
     assert html.count("<table>") >= n_svg
     assert "Diagramme de fiabilité" in html and "Courbes ROC" in html
+    # French formatting: counts with a narrow no-break space, acronyms kept upper-case
+    assert "\u202f" in html and "AUC ROC" in html and "Auc roc" not in html
+    # the rotated y-axis label sits left of the plot, which is shifted right by the same margin
+    assert 'transform="rotate(-90 -7 ' in html and 'transform="translate(16 0)"' in html
 
 
 def test_cli_json_html_and_errors(tmp_path, capsys):
