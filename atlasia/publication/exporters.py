@@ -121,7 +121,7 @@ def public_record(use_case: UseCase, *, base_url: str) -> dict[str, Any]:
         "benefices_attendus": use_case.expected_benefits,
         "theme_code": use_case.theme.code,
         "theme": use_case.theme.label_fr,
-        "axe_strategique": use_case.pillar.label_fr if use_case.pillar_id else "",
+        "axe_strategique": use_case.pillar.label_fr if use_case.pillar_id else "",  # type: ignore[union-attr]
         "mots_cles": [str(t) for t in use_case.tags],
         "organisation": org.name,
         "organisation_siren": org.siren,
@@ -416,7 +416,7 @@ def validate_algoritmeregister(record: dict[str, Any], config: dict[str, Any]) -
             and len(value) > spec["max_length"]
         ):
             errors.append(f"{key}: plus de {spec['max_length']} caractères")
-        if isinstance(spec.get("max_items"), int) and len(value) > spec["max_items"]:
+        if isinstance(spec.get("max_items"), int) and len(value) > spec["max_items"]:  # type: ignore[arg-type]
             errors.append(f"{key}: plus de {spec['max_items']} éléments")
         permitted = spec.get("permitted_values")
         if permitted:
@@ -424,7 +424,7 @@ def validate_algoritmeregister(record: dict[str, Any], config: dict[str, Any]) -
                 if item not in permitted:
                     errors.append(f"{key}: valeur « {item} » non permise")
         if kind == "array" and isinstance(spec.get("items"), dict):
-            for i, item in enumerate(value):
+            for i, item in enumerate(value):  # type: ignore[arg-type]
                 sub = validate_algoritmeregister(item, {"properties": spec["items"]})
                 errors += [f"{key}[{i}].{e}" for e in sub]
     return errors

@@ -60,7 +60,7 @@ def figures(qs: QuerySet[UseCase]) -> dict[str, Any]:
     )
     labels = _reference_labels()
     columns = {dim: [r[i + 1] or "" for r in rows] for i, dim in enumerate(DIMENSIONS)}
-    counts = {dim: aggregation.count_by(columns[dim], labels[dim]) for dim in DIMENSIONS}
+    counts = {dim: aggregation.count_by(columns[dim], labels[dim]) for dim in DIMENSIONS}  # type: ignore[arg-type]
     trend, without_year = aggregation.trend_by_year(r[7].year if r[7] else None for r in rows)
     region_counts = {b.code: b.n for b in counts["region"]}
     ids = [r[0] for r in rows]

@@ -30,7 +30,7 @@ class Panel:
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: Any  # str or a lazy translation
     url_name: str
     order: int = 100
     match_prefix: str = ""
@@ -56,7 +56,7 @@ def register_panel(
     PANELS[key] = Panel(key, template, context, order, column)
 
 
-def register_nav(label: str, url_name: str, order: int = 100, match_prefix: str = "") -> None:
+def register_nav(label: Any, url_name: str, order: int = 100, match_prefix: str = "") -> None:
     NAV_ITEMS[url_name] = NavItem(label, url_name, order, match_prefix)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -315,7 +316,7 @@ def footprint(request: HttpRequest, pk: int) -> HttpResponse:
                 raise ValidationError("Le formulaire contient des erreurs : rien n'a été enregistré.")
         except ValidationError as error:
             target = {"declared": declared, "codecarbon": codecarbon, "genai": genai}.get(kind, declared)
-            if not target.errors:  # the form's own errors already say what is wrong
+            if not target.errors:  # the form's own errors already say what is wrong  # type: ignore[attr-defined]
                 _attach(target, error)
             status = 400
         else:
@@ -576,7 +577,7 @@ def resource_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def resource_download(request: HttpRequest, resource_id: int) -> HttpResponse:
+def resource_download(request: HttpRequest, resource_id: int) -> HttpResponseBase:
     resource = get_object_or_404(NetworkResource, pk=resource_id)
     if not resource.file:
         raise Http404
