@@ -91,7 +91,7 @@ def _search_sqlite(
     sql = f"""
         SELECT f.rowid, -bm25(search_usecase_fts, {w}) AS score{columns}
         FROM search_usecase_fts f {join}
-        WHERE search_usecase_fts MATCH %s AND f.rowid IN ({sub_sql})
+        WHERE search_usecase_fts MATCH %s AND +f.rowid IN ({sub_sql})
         ORDER BY score DESC, f.rowid
         LIMIT %s
     """  # noqa: S608 - the interpolated parts are our own SQL; values are parameters
