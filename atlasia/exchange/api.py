@@ -32,6 +32,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
+from pydantic import field_validator
 
 from atlasia.core.roles import Action
 from atlasia.registry import selectors as registry_selectors
@@ -146,6 +147,7 @@ PYDANTIC_MESSAGES = {
     "json_invalid": "Le corps de la requête n'est pas un JSON valide.",
     "model_attributes_type": "Un objet JSON est attendu.",
     "dict_type": "Un objet JSON est attendu.",
+    "value_error": "Valeur invalide (caractère NUL interdit).",
 }
 
 
@@ -216,6 +218,18 @@ def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 # --- schemas -----------------------------------------------------------------------------------------
 
 
+class CleanSchema(Schema):
+    """Refuses NUL characters, which PostgreSQL cannot store or compare (found by schemathesis)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(t, str) and "\x00" in t for t in texts):
+            raise ValueError("caractère NUL interdit")
+        return value
+
+
 class ErrorDetail(Schema):
     field: str
     message: str
@@ -269,7 +283,7 @@ class UseCasePage(Schema):
     results: list[UseCaseOut]
 
 
-class UseCaseFilters(Schema):
+class UseCaseFilters(CleanSchema):
     theme: str = ""
     status: str = ""
     organisation: str = Field("", description="Identifiant court (slug) de l'organisation")
@@ -282,7 +296,7 @@ class UseCaseFilters(Schema):
     offset: int = Field(0, ge=0, le=10_000_000)
 
 
-class UseCaseIn(Schema):
+class UseCaseIn(CleanSchema):
     title: str = Field(max_length=200, min_length=1)
     summary: str = Field(min_length=1)
     theme: str = Field(description="Code du thème, ou son libellé français ou anglais")
@@ -303,7 +317,7 @@ class UseCaseIn(Schema):
     target_population: str = ""
 
 
-class UseCasePatch(Schema):
+class UseCasePatch(CleanSchema):
     title: str | None = Field(None, max_length=200, min_length=1)
     summary: str | None = Field(None, min_length=1)
     theme: str | None = None
@@ -341,6 +355,14 @@ def _out(uc: UseCase) -> dict[str, Any]:
             "region": uc.organisation.region,
         },
     }
+
+
+def _utc(value: dt.datetime, field_name: str) -> dt.datetime:
+    # PostgreSQL refuses odd offsets (found by schemathesis): compare in UTC.
+    try:
+        return value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    except (OverflowError, ValueError):
+        raise DjangoValidationError({field_name: "Date hors des limites acceptées."}) from None
 
 
 def _user(request: HttpRequest) -> Any:
@@ -423,7 +445,7 @@ def list_usecases(request: HttpRequest, filters: Query[UseCaseFilters]) -> dict[
     if filters.publication_level:
         qs = qs.filter(publication_level=filters.publication_level)
     if filters.updated_since:
-        qs = qs.filter(updated_at__gte=filters.updated_since)
+        qs = qs.filter(updated_at__gte=_utc(filters.updated_since, "updated_since"))
     if filters.q:
         qs = qs.filter(title__icontains=filters.q)
     qs = qs.order_by("-updated_at", "-id")
@@ -620,7 +642,7 @@ def exchange_schema(request: HttpRequest) -> dict[str, Any]:
     return json_schema()
 
 
-class ExchangePage(Schema):
+class ExchangePage(CleanSchema):
     limit: int = Field(100, ge=1, le=500)
     offset: int = Field(0, ge=0, le=10_000_000)
 
