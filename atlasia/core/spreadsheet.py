@@ -473,13 +473,13 @@ def read_xlsx(data: bytes) -> Sheet:
                 1, "", "", "l'en-tête contient des cellules fusionnées : une colonne par champ est attendue"
             )
         )
-    by_line = {row.line: row for row in sheet.rows}
+    by_line = {sheet_row.line: sheet_row for sheet_row in sheet.rows}
     for (r, c), formula in refused.items():
-        row = by_line.get(r + 1)
-        if row is None:
+        target = by_line.get(r + 1)
+        if target is None:
             continue
         label = sheet.headers[c] if c < len(sheet.headers) else f"n° {c + 1}"
-        row.notes.append(
+        target.notes.append(
             Issue(
                 r + 1,
                 label,

@@ -629,7 +629,7 @@ def list_evaluations(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, Any
         return []
     return [
         {"id": e.pk, "created_at": getattr(e, "created_at", None), "summary": getattr(e, "summary", {}) or {}}
-        for e in model.objects.filter(use_case=uc).order_by("pk")
+        for e in model._default_manager.filter(use_case=uc).order_by("pk")
     ]
 
 

@@ -49,7 +49,7 @@ def labels_for(field_name: str) -> list[str]:
         return list(Theme.objects.values_list("label_fr", flat=True))
     if field_name == "ai_technique":
         return list(AITechnique.objects.values_list("label_fr", flat=True))
-    enum = {
+    enum: Any = {
         "status": Status,
         "hosting": Hosting,
         "provider_type": ProviderType,

@@ -31,7 +31,7 @@ from .codes import code_lists, labels_for
 from .models import ImportedRef, ImportJob
 
 COMPARED_FIELDS = [c.field for c in sp.COLUMNS if c.field != "external_ref"]
-FK_FIELDS = {"theme": Theme, "ai_technique": AITechnique}
+FK_FIELDS: dict[str, Any] = {"theme": Theme, "ai_technique": AITechnique}
 
 
 # --- template ----------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from atlasia.core import spreadsheet as sp
 
 
 class TokenForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=None, label=_("Organisation"))  # type: ignore[arg-type]
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, label=_("Organisation"))  # type: ignore[arg-type]
     label = forms.CharField(label=_("Libellé"), max_length=200, help_text=_("À quoi sert ce jeton ?"))
     role = forms.ChoiceField(
         label=_("Rôle"), choices=MembershipRole.choices, initial=MembershipRole.CONTRIBUTOR
@@ -28,7 +28,7 @@ class TokenForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=None, label=_("Organisation"))  # type: ignore[arg-type]
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, label=_("Organisation"))  # type: ignore[arg-type]
     file = forms.FileField(
         label=_("Fichier"),
         help_text=_("XLSX ou CSV (séparateur ; ou , — UTF-8 ou Windows-1252), 20 Mo au plus."),
