@@ -98,7 +98,8 @@ def todo_for(user: Any, today: date | None = None) -> dict[str, Any]:
     below = [row for row in literacy_coverage(literacy_orgs) if row["below_threshold"]]
     return {
         "to_report": [
-            {"incident": i, "countdown": i.countdown(day), "overdue": i.deadline < day} for i in to_report  # type: ignore[operator]
+            {"incident": i, "countdown": i.countdown(day), "overdue": i.deadline < day}  # type: ignore[operator]
+            for i in to_report
         ],
         "open_incidents": list(incidents.exclude(status=IncidentStatus.CLOSED).order_by("-occurred_on")[:20]),
         "new_externalities": list(externalities.filter(status=ExternalityStatus.NEW)[:20]),

@@ -46,7 +46,7 @@ def trend_by_year(years: Iterable[int | None]) -> tuple[list[tuple[int, int]], i
     if not counts:
         return [], unknown
     first, last = min(counts), max(counts)  # type: ignore[type-var]
-    return [(y, counts.get(y, 0)) for y in range(first, last + 1)], unknown  # type: ignore[arg-type]
+    return [(y, counts.get(y, 0)) for y in range(first, last + 1)], unknown  # type: ignore[arg-type,operator]
 
 
 def class_breaks(values: Sequence[int], classes: int = 5) -> list[tuple[int, int]]:

@@ -40,7 +40,7 @@ def _linked_model(
                 for f in model._meta.get_fields()
                 if isinstance(f, models.ForeignKey | models.OneToOneField)
                 and f.related_model is not None
-                and f.related_model._meta.label == "registry.UseCase"
+                and f.related_model._meta.label == "registry.UseCase"  # type: ignore[union-attr]
             ),
             None,
         )

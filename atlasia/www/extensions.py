@@ -115,7 +115,8 @@ def nav_menu(request: HttpRequest) -> list[dict[str, Any]]:
     def is_current(item: NavItem) -> bool:
         return url_name == item.url_name or bool(item.match_prefix and path.startswith(item.match_prefix))
 
-    menu, placed = [], set()
+    menu: list[dict[str, Any]] = []
+    placed: set[str] = set()
     for key, label, names in NAV_GROUPS:
         group = [items[n] for n in names if n in items]
         placed.update(n for n in names if n in items)

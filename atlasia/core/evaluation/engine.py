@@ -344,11 +344,13 @@ def _evaluate_classification(
             report(0.3 + 0.2 * (gi + 1) / len(groupings), "AUC et courbes ROC")
         if boot_layouts:
             report(0.5, "Intervalles de confiance des AUC")
-            for t, samples in zip(boot_targets, rk.auc_bootstrap_many(boot_layouts, B, rng_auc), strict=True):
+            for t, auc_samples in zip(
+                boot_targets, rk.auc_bootstrap_many(boot_layouts, B, rng_auc), strict=True
+            ):
                 if t < 0:
-                    boot_auc_overall = samples
+                    boot_auc_overall = auc_samples
                 else:
-                    boot_auc[t] = samples
+                    boot_auc[t] = auc_samples
         del boot_layouts
         del s_sorted, y_sorted, cell_sorted
         report(0.75, "Calibration")
@@ -427,7 +429,7 @@ def _evaluate_classification(
         for m in DISPARITY_METRICS:
             vals = np.where(empty, np.nan, gm[m])
             point = mt.disparities(vals, np.asarray(overall_m[m]))
-            samples = None
+            samples: Any = None
             if B > 0:
                 bv = boot_groups[gi][m]
                 if m == "count":

@@ -316,7 +316,8 @@ def footprint(request: HttpRequest, pk: int) -> HttpResponse:
                 raise ValidationError("Le formulaire contient des erreurs : rien n'a été enregistré.")
         except ValidationError as error:
             target = {"declared": declared, "codecarbon": codecarbon, "genai": genai}.get(kind, declared)
-            if not target.errors:  # the form's own errors already say what is wrong  # type: ignore[attr-defined]
+            # The form's own errors already say what is wrong.
+            if not target.errors:  # type: ignore[attr-defined]
                 _attach(target, error)
             status = 400
         else:
