@@ -431,19 +431,15 @@ ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 )
 def list_usecases(request: HttpRequest, filters: Query[UseCaseFilters]) -> dict[str, Any]:
     """Les cas d'usage visibles par l'appelant (publics sans jeton), filtrés et paginés."""
-    qs = _visible(request)
-    if filters.theme:
-        qs = qs.filter(theme__code=filters.theme)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.organisation:
-        qs = qs.filter(organisation__slug=filters.organisation)
-    if filters.region:
-        qs = qs.filter(organisation__region=filters.region)
-    if filters.technique:
-        qs = qs.filter(ai_technique__code=filters.technique)
-    if filters.publication_level:
-        qs = qs.filter(publication_level=filters.publication_level)
+    qs = registry_selectors.filter_usecases(
+        _visible(request),
+        theme=filters.theme,
+        status=filters.status,
+        organisation=filters.organisation,
+        region=filters.region,
+        technique=filters.technique,
+        publication_level=filters.publication_level,
+    )
     if filters.updated_since:
         qs = qs.filter(updated_at__gte=_utc(filters.updated_since, "updated_since"))
     if filters.q:

@@ -80,24 +80,43 @@ SORTS: dict[str, tuple[str, ...]] = {
 }
 
 
+def filter_usecases(
+    qs: QuerySet[UseCase],
+    *,
+    theme: str | None = "",
+    status: str | None = "",
+    organisation: str | None = "",
+    organisation_type: str | None = "",
+    region: str | None = "",
+    technique: str | None = "",
+    publication_level: str | None = "",
+) -> QuerySet[UseCase]:
+    """The list filters shared by the screens, the API and the dashboards (codes, as in the URLs)."""
+    lookups = {
+        "theme__code": theme,
+        "status": status,
+        "organisation__slug": organisation,
+        "organisation__type": organisation_type,
+        "organisation__region": region,
+        "ai_technique__code": technique,
+        "publication_level": publication_level,
+    }
+    return qs.filter(**{key: value for key, value in lookups.items() if value})
+
+
 def usecase_list(user: Any, filters: UseCaseFilters) -> QuerySet[UseCase]:
     """The filtered, sorted list of visible use cases, with what the list page shows fetched in a
     constant number of queries whatever the page size."""
-    qs = usecases_visible_to(user)
-    if filters.theme:
-        qs = qs.filter(theme__code=filters.theme)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.organisation:
-        qs = qs.filter(organisation__slug=filters.organisation)
-    if filters.organisation_type:
-        qs = qs.filter(organisation__type=filters.organisation_type)
-    if filters.region:
-        qs = qs.filter(organisation__region=filters.region)
-    if filters.technique:
-        qs = qs.filter(ai_technique__code=filters.technique)
-    if filters.publication_level:
-        qs = qs.filter(publication_level=filters.publication_level)
+    qs = filter_usecases(
+        usecases_visible_to(user),
+        theme=filters.theme,
+        status=filters.status,
+        organisation=filters.organisation,
+        organisation_type=filters.organisation_type,
+        region=filters.region,
+        technique=filters.technique,
+        publication_level=filters.publication_level,
+    )
     order = SORTS.get(filters.sort, SORTS["-updated_at"])
     qs = qs.select_related("organisation", "theme", "ai_technique").order_by(*order)
     if filters.q:

@@ -6,12 +6,16 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import bearer
 from django.test import Client
 
 from atlasia.audit.models import AuditEntry
 from atlasia.exchange.models import ApiToken
 from atlasia.registry.models import UseCase
+
+
+def bearer(raw: str) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
 
 pytestmark = pytest.mark.django_db
 
