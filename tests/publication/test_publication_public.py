@@ -178,6 +178,12 @@ def test_a_problem_report_is_stored_for_the_owner_with_an_audit_row(client: Any,
     audit = AuditEntry.objects.get(object_type="publication.problemreport")
     assert audit.use_case_id == uc.pk and audit.organisation_id == uc.organisation_id and audit.actor is None
     assert "transmis" in client.get(response["Location"]).content.decode()
+    # The owner organisation triages it with the negative externalities, without the reporter's e-mail.
+    from atlasia.monitoring.models import Externality
+
+    externality = Externality.objects.get(public_report_id=report.pk)
+    assert externality.use_case_id == uc.pk and externality.category == "bias"
+    assert "usager@example.org" not in str(externality.__dict__)
 
 
 @pytest.mark.django_db
