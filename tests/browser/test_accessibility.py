@@ -1,0 +1,89 @@
+"""Automated accessibility audit (axe-core, WCAG 2.1 A and AA rules) of the main pages in Chromium.
+
+axe finds about a third of the RGAA criteria automatically; the rest (reading order, relevance of
+alternatives, keyboard journeys) are checked by hand. A page that fails here has a certain defect.
+"""
+
+import os
+import pathlib
+from typing import Any
+
+import pytest
+
+from atlasia.registry.models import UseCase
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not pathlib.Path(CHROMIUM).exists(), reason="Debian's Chromium is not installed"),
+]
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+
+
+def _violations(page: Any, axe: Any) -> list[str]:
+    result = axe.run(page, options=AXE_OPTIONS)
+    return [
+        f"{v['impact']} {v['id']}: {v['nodes'][0]['target']} — {v['help']}"
+        for v in result.response["violations"]
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_main_pages_have_no_axe_violation(live_server: Any, world: dict[str, Any]) -> None:
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    public = world["records"]["a_public"]
+    private = world["records"]["a_internal"]
+    user = world["users"]["referent"]
+    user.set_password("Mot-de-passe-2026")
+    user.save()
+    anonymous_pages = [
+        "/registre/",
+        f"/registre/{public.uid}/",
+        "/algorithmes/",
+        "/donnees-ouvertes/",
+        "/connexion/",
+    ]
+    member_pages = [
+        "/",
+        "/cas-d-usage/",
+        f"/cas-d-usage/{private.pk}/",
+        f"/cas-d-usage/{private.pk}/?onglet=historique",
+        f"/cas-d-usage/{private.pk}/modifier/",
+        "/cas-d-usage/nouveau/",
+        "/organisations/",
+        f"/organisations/{world['org_a'].slug}/",
+        "/tableaux-de-bord/",
+        "/portefeuille/",
+        "/conformite/",
+        "/recherche/?q=triage",
+        "/a-faire/",
+    ]
+    failures: dict[str, list[str]] = {}
+    axe = Axe()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(locale="fr-FR")
+        for url in anonymous_pages:
+            page.goto(live_server.url + url)
+            failures[url] = _violations(page, axe)
+        page.goto(live_server.url + "/connexion/")
+        page.get_by_label("Identifiant").fill(user.username)
+        page.get_by_label("Mot de passe").fill("Mot-de-passe-2026")
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_load_state()
+        for url in member_pages:
+            response = page.goto(live_server.url + url)
+            assert response is not None and response.status == 200, url
+            failures[url] = _violations(page, axe)
+        browser.close()
+    assert UseCase.objects.filter(pk=private.pk).exists()
+    assert {url: found for url, found in failures.items() if found} == {}
