@@ -25,7 +25,14 @@ from . import calibration as cal
 from . import metrics as mt
 from . import ranking as rk
 from . import regression as rg
-from .io import EvaluationInputError, PreparedTable, prepare_table
+from .io import (
+    EvaluationInputError,
+    PreparedTable,
+    RawGroup,
+    _check_group_cardinality,
+    prepare_table,
+    present_order,
+)
 
 __all__ = ["SCHEMA_VERSION", "evaluate", "evaluate_file"]
 
@@ -109,8 +116,11 @@ class _Grouping:
         return lut[cell]  # small lookup table: one streaming gather
 
 
-def _groupings(table: PreparedTable, intersections: bool) -> tuple[list[_Grouping], tuple[int, ...]]:
-    dims = tuple(len(g.labels) for g in table.groups)
+def _groupings(
+    names: list[str], values: list[list[str]], intersections: bool
+) -> tuple[list[_Grouping], tuple[int, ...]]:
+    """Marginals (one column each) then intersections; ``values``: sorted labels of each column."""
+    dims = tuple(len(v) for v in values)
     k = len(dims)
     subsets: list[tuple[int, ...]] = [(i,) for i in range(k)]
     if intersections and k >= 2:
@@ -121,26 +131,119 @@ def _groupings(table: PreparedTable, intersections: bool) -> tuple[list[_Groupin
             subsets.append(tuple(range(k)))
     out = []
     for axes in subsets:
-        names = [table.groups[a].name for a in axes]
-        labels = [list(t) for t in itertools.product(*(table.groups[a].labels for a in axes))]
-        out.append(_Grouping(names, axes, labels, dims))
+        labels = [list(t) for t in itertools.product(*(values[a] for a in axes))]
+        out.append(_Grouping([names[a] for a in axes], axes, labels, dims))
     return out, dims
 
 
-def _cell_codes(table: PreparedTable, dims: tuple[int, ...]) -> tuple[np.ndarray, int]:
-    n_cells = int(np.prod(dims, dtype=np.int64)) if dims else 1
-    if n_cells > 5_000_000:
+MAX_CELLS = 5_000_000
+RAW_CELLS_MIN_LIMIT = 1 << 16
+
+
+def _uint_for(k: int) -> type[np.unsignedinteger[Any]] | type[np.signedinteger[Any]]:
+    """Smallest integer type holding codes ``0..k-1`` that ``np.bincount`` accepts."""
+    for t in (np.uint8, np.uint16, np.uint32):
+        if k <= np.iinfo(t).max + 1:
+            return t
+    return np.intp
+
+
+class _CellIndex:
+    """The group columns combined into one *cell* code, and (for classification) the confusion counts.
+
+    Rows are counted once by (raw cell, y_true, y_pred) — raw cells combine the columns' raw codes
+    (see :class:`~.io.RawGroup`), so the only passes over the rows are building that code (in place,
+    in the smallest integer type that holds it) and one ``np.bincount``. The values present in each
+    column, their sorted order and the counts per cell in that order are derived from the small count
+    array. The row-level cell code in sorted order (``cell``, int32) is only built when asked for
+    (scores, regression).
+    """
+
+    def __init__(
+        self,
+        raw_groups: Sequence[RawGroup],
+        n: int,
+        y_true: np.ndarray | None,
+        y_pred: np.ndarray | None,
+        want_cell: bool,
+    ) -> None:
+        groups = list(raw_groups)
+        raw_dims = [len(g.raw_labels) for g in groups]
+        if math.prod(raw_dims) > max(RAW_CELLS_MIN_LIMIT, n // 8):
+            # many unused raw combinations (sparse codes, large Enum): encode each column first
+            groups = [_exact(g) for g in groups]
+            raw_dims = [len(g.raw_labels) for g in groups]
+            _check_cells(math.prod(raw_dims))
+        n_raw = math.prod(raw_dims)
+        with_labels = y_true is not None and y_pred is not None
+        k = n_raw * 4 if with_labels else n_raw
+        ctype = _uint_for(k)
+        raw_cell: np.ndarray | None = None
+        if groups:
+            code = groups[0].raw.astype(ctype)
+            for g, d in zip(groups[1:], raw_dims[1:], strict=True):
+                code *= d
+                np.add(code, g.raw, out=code, casting="unsafe")
+            if want_cell:
+                raw_cell = code.copy() if with_labels else code
+        elif with_labels:
+            assert y_true is not None
+            code = y_true.astype(ctype)
+        else:
+            code = np.zeros(n, dtype=ctype)
+        if with_labels:
+            assert y_true is not None and y_pred is not None
+            if groups:
+                code <<= 1
+                np.bitwise_or(code, y_true, out=code, casting="unsafe")
+            code <<= 1
+            np.bitwise_or(code, y_pred, out=code, casting="unsafe")
+            flat = np.bincount(code, minlength=k).reshape(n_raw, 4)
+            per_raw_cell = flat.sum(axis=1)
+        else:
+            flat = None
+            per_raw_cell = np.bincount(code, minlength=k)
+        del code
+        # values present in each column, in sorted label order
+        per_raw_cell = per_raw_cell.reshape(raw_dims)
+        sels: list[np.ndarray] = []
+        self.names = [g.name for g in groups]
+        self.values: list[list[str]] = []
+        for i, g in enumerate(groups):
+            other = tuple(j for j in range(len(groups)) if j != i)
+            present = (per_raw_cell.sum(axis=other) if other else per_raw_cell) > 0
+            sel, labels = present_order(g.raw_labels, present, g.ordered)
+            _check_group_cardinality(g.name, len(labels))
+            sels.append(sel)
+            self.values.append(labels)
+        self.dims = tuple(len(v) for v in self.values)
+        self.n_cells = _check_cells(math.prod(self.dims))
+        self.counts: np.ndarray | None = None
+        if flat is not None:
+            cube = flat.reshape(*raw_dims, 4)
+            self.counts = (cube[np.ix_(*sels)] if sels else cube).reshape(self.n_cells, 4)
+        self.cell: np.ndarray | None = None
+        if want_cell:
+            if raw_cell is None:
+                self.cell = np.zeros(n, dtype=np.int32)
+            else:
+                lut = np.full(raw_dims, -1, dtype=np.int32)
+                lut[np.ix_(*sels)] = np.arange(self.n_cells, dtype=np.int32).reshape(self.dims)
+                self.cell = lut.ravel()[raw_cell]
+
+
+def _exact(g: RawGroup) -> RawGroup:
+    e = g.encode()
+    return RawGroup(e.name, e.codes, e.labels, ordered=True, exact=True)
+
+
+def _check_cells(n_cells: int) -> int:
+    if n_cells > MAX_CELLS:
         raise EvaluationInputError(
             f"Les colonnes de groupe forment {n_cells:,} combinaisons possibles, c'est trop : "
             "retirez une colonne ou regroupez des valeurs.".replace(",", " ")
         )
-    if not table.groups:
-        return np.zeros(table.n, dtype=np.int32), 1
-    cell = table.groups[0].codes.astype(np.int32, copy=True)
-    for g, d in zip(table.groups[1:], dims[1:], strict=True):
-        cell *= d
-        cell += g.codes
-    return cell, n_cells
+    return n_cells
 
 
 def _metric_entry(value: Any, lo: Any = None, hi: Any = None) -> dict[str, Any]:
@@ -200,14 +303,23 @@ def evaluate(
         date=date,
         task=task,
         source_is_csv=source_is_csv,
+        raw_groups=True,
     )
     all_notes = list(notes)
     if task == "classification" and table.y_pred is None:
         assert table.y_score is not None
         table.y_pred = (table.y_score >= threshold).astype(np.int8)
         all_notes.append(f"Décisions calculées à partir du score avec le seuil {threshold:g}.")
-    groupings, dims = _groupings(table, intersections)
-    cell, n_cells = _cell_codes(table, dims)
+    classification = task == "classification"
+    cells = _CellIndex(
+        table.raw_groups,
+        table.n,
+        table.y_true if classification else None,
+        table.y_pred if classification else None,
+        want_cell=not classification or table.y_score is not None,
+    )
+    table.raw_groups = []  # the cell index holds what is needed
+    groupings, _dims = _groupings(cells.names, cells.values, intersections)
     rng_counts, rng_auc, rng_reg = bs.rngs(seed, 3)
     report(0.1, "Comptage par groupe")
 
@@ -231,14 +343,19 @@ def evaluate(
         "notes": all_notes,
     }
     if task == "regression":
-        _evaluate_regression(result, table, groupings, cell, n_cells, cfg, rng_reg, min_group_size, report)
+        assert cells.cell is not None
+        _evaluate_regression(
+            result, table, groupings, cells.cell, cells.n_cells, cfg, rng_reg, min_group_size, report
+        )
     else:
+        assert cells.counts is not None
         _evaluate_classification(
             result,
             table,
             groupings,
-            cell,
-            n_cells,
+            cells.counts,
+            cells.cell,
+            cells.n_cells,
             cfg,
             rng_counts,
             rng_auc,
@@ -271,7 +388,8 @@ def _evaluate_classification(
     result: dict[str, Any],
     table: PreparedTable,
     groupings: list[_Grouping],
-    cell: np.ndarray,
+    counts: np.ndarray,
+    cell: np.ndarray | None,
     n_cells: int,
     cfg: bs.BootstrapConfig,
     rng_counts: np.random.Generator,
@@ -282,7 +400,7 @@ def _evaluate_classification(
     report: Progress,
 ) -> None:
     assert table.y_true is not None and table.y_pred is not None
-    counts = mt.confusion_counts(cell, n_cells, table.y_true, table.y_pred)  # (cells, 4)
+    # counts: (cells, 4) confusion counts; cell: row-level cell codes (only with scores)
     total = counts.sum(axis=0)
     result["data"].update(n_positive=int(total[2] + total[3]), prevalence=_f((total[2] + total[3]) / table.n))
     g_counts = [g.reduce(counts) for g in groupings]
@@ -316,6 +434,7 @@ def _evaluate_classification(
     boot_auc: list[np.ndarray | None] = [None] * len(groupings)
     boot_auc_overall: np.ndarray | None = None
     if table.y_score is not None:
+        assert cell is not None
         report(0.3, "AUC et courbes ROC")
         order = rk.score_order(table.y_score)
         s_sorted, y_sorted, cell_sorted = table.y_score[order], table.y_true[order], cell[order]

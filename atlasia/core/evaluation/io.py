@@ -24,6 +24,7 @@ __all__ = [
     "EncodedGroup",
     "EvaluationInputError",
     "PreparedTable",
+    "RawGroup",
     "encode_group",
     "prepare_table",
     "read_table",
@@ -195,6 +196,48 @@ class EncodedGroup:
 
 
 @dataclass
+class RawGroup:
+    """A group column as cheap *raw* codes ``0..len(raw_labels)-1``, not yet in sorted label order.
+
+    Raw codes are what the column already holds (an ``Enum``'s physical codes, an integer column minus
+    its minimum), so no pass over the rows is spent on remapping them: the engine counts rows per raw
+    code combination first and derives the values actually present, in sorted order, from those
+    counts. ``ordered``: raw codes already follow the sort order (integers sort as numbers, as
+    ``np.unique`` does, not as their labels); ``exact``: the raw codes already are the sorted codes of
+    the values present (String columns, encoded by Polars).
+    """
+
+    name: str
+    raw: np.ndarray
+    raw_labels: list[str]
+    ordered: bool = False
+    exact: bool = False
+
+    def encode(self) -> EncodedGroup:
+        """Sorted-order codes of the values present (one presence count and one gather)."""
+        if self.exact:
+            return EncodedGroup(self.name, self.raw, self.raw_labels)
+        present = np.bincount(self.raw.astype(np.intp, copy=False), minlength=len(self.raw_labels)) > 0
+        sel, labels = present_order(self.raw_labels, present, self.ordered)
+        _check_group_cardinality(self.name, len(labels))
+        lut = np.full(len(self.raw_labels), -1, dtype=np.int32)
+        lut[sel] = np.arange(sel.size, dtype=np.int32)
+        return EncodedGroup(self.name, lut[self.raw], labels)
+
+
+def present_order(
+    raw_labels: list[str], present: np.ndarray, ordered: bool = False
+) -> tuple[np.ndarray, list[str]]:
+    """Raw codes of the values present, in sorted order (raw order if ``ordered``), and their labels."""
+    used = np.flatnonzero(present)
+    if ordered or used.size == 0:
+        sel = used
+    else:
+        sel = used[sorted(range(used.size), key=lambda i: raw_labels[used[i]])]
+    return sel, [raw_labels[i] for i in sel.tolist()]
+
+
+@dataclass
 class PreparedTable:
     """Validated NumPy columns ready for the engine."""
 
@@ -203,6 +246,7 @@ class PreparedTable:
     y_pred: np.ndarray | None = None
     y_score: np.ndarray | None = None
     groups: list[EncodedGroup] = field(default_factory=list)
+    raw_groups: list[RawGroup] = field(default_factory=list)  # instead of ``groups`` (``raw_groups=True``)
     month: np.ndarray | None = None  # year * 12 + month - 1
     month_labels: list[str] = field(default_factory=list)
 
@@ -392,6 +436,26 @@ def encode_group(s: pl.Series, offset: int = 1) -> EncodedGroup:
     return EncodedGroup(name, codes, labels)
 
 
+def raw_group(s: pl.Series, offset: int = 1) -> RawGroup:
+    """Check a group column and take its raw codes (see :class:`RawGroup`); no pass over the rows for
+    Enum columns, one subtraction for integer columns."""
+    name = s.name
+    _check_nulls(s, "groupe", offset)
+    dtype = s.dtype
+    if dtype == pl.Boolean:
+        return RawGroup(name, s.to_numpy().view(np.uint8), ["0", "1"], ordered=True)
+    if dtype.is_integer():
+        arr = s.to_numpy()
+        lo, hi = int(arr.min()), int(arr.max())
+        if hi - lo <= 4 * MAX_GROUP_VALUES:
+            raw = np.subtract(arr, lo, dtype=np.intp) if lo != 0 else arr
+            return RawGroup(name, raw, [str(v) for v in range(lo, hi + 1)], ordered=True)
+    if isinstance(dtype, pl.Enum):
+        return RawGroup(name, s.to_physical().to_numpy(), list(dtype.categories.to_list()))
+    g = encode_group(s, offset)
+    return RawGroup(name, g.codes, g.labels, ordered=True, exact=True)
+
+
 def _check_group_cardinality(name: str, k: int) -> None:
     if k > MAX_GROUP_VALUES:
         raise EvaluationInputError(
@@ -449,8 +513,13 @@ def prepare_table(
     date: str | None = None,
     task: str = "classification",
     source_is_csv: bool = False,
+    raw_groups: bool = False,
 ) -> PreparedTable:
-    """Check columns, types and values; return NumPy arrays and encoded groups."""
+    """Check columns, types and values; return NumPy arrays and encoded groups.
+
+    With ``raw_groups=True`` the group columns are left as :class:`RawGroup` (``raw_groups``), for the
+    engine to encode from its joint counts; ``groups`` is then empty.
+    """
     if df.height == 0:
         raise EvaluationInputError("Le tableau de prédictions ne contient aucune ligne de données.")
     offset = _row_offset(source_is_csv)
@@ -475,7 +544,10 @@ def prepare_table(
             out.y_pred = _to_binary(p, "prédiction", offset)
         if sc is not None:
             out.y_score = _to_float(sc, "score", offset, unit_interval=True)
-    out.groups = [encode_group(g, offset) for g in gs]
+    if raw_groups:
+        out.raw_groups = [raw_group(g, offset) for g in gs]
+    else:
+        out.groups = [encode_group(g, offset) for g in gs]
     if d is not None:
         out.month, out.month_labels = _to_month(d, offset)
     return out
