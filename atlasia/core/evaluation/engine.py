@@ -250,6 +250,24 @@ def _metric_entry(value: Any, lo: Any = None, hi: Any = None) -> dict[str, Any]:
     return {"value": _f(value), "ci": None if lo is None or _f(lo) is None else [_f(lo), _f(hi)]}
 
 
+def _flist(a: np.ndarray) -> list[float | None]:
+    """JSON-safe floats of an array (NaN and infinities become ``None``), converted once."""
+    return [x if math.isfinite(x) else None for x in np.asarray(a, dtype=np.float64).tolist()]
+
+
+def _metric_entries(
+    values: np.ndarray, ci: tuple[np.ndarray, np.ndarray] | None = None
+) -> list[dict[str, Any]]:
+    """``_metric_entry`` for every group of an array of values (and interval bounds)."""
+    vals = _flist(values)
+    if ci is None:
+        return [{"value": v, "ci": None} for v in vals]
+    los, his = _flist(ci[0]), _flist(ci[1])
+    return [
+        {"value": v, "ci": None if lo is None else [lo, hi]} for v, lo, hi in zip(vals, los, his, strict=True)
+    ]
+
+
 def evaluate(
     data: pl.DataFrame | Mapping[str, Any],
     *,
@@ -505,49 +523,52 @@ def _evaluate_classification(
         und = mt.undefined_mask(c)
         n_g = c.sum(axis=1)
         empty = n_g == 0
-        cis: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        if B > 0:
-            for m in mt.COUNT_METRICS:
-                cis[m] = bs.percentile_interval(boot_groups[gi][m], level)
+        # per-group values are converted to Python once per metric (``.tolist()``), not per element
+        n_l, empty_l, small_l = n_g.tolist(), empty.tolist(), (n_g < min_group_size).tolist()
+        c_l = c.tolist()
+        und_l = {m: mask.tolist() for m, mask in und.items()}
+        entries: dict[str, list[dict[str, Any]]] = {}
+        for m in mt.COUNT_METRICS:
+            ci_m = bs.percentile_interval(boot_groups[gi][m], level) if B > 0 else None
+            entries[m] = _metric_entries(gm[m], ci_m)
         rgi = ranked[gi]
-        brier: np.ndarray | None = None
-        ece: np.ndarray | None = None
-        curves: list[list[dict[str, float]]] = []
-        if calib_cells is not None:
+        if rgi is not None and calib_cells is not None:
             brier, ece, curves = cal.summarise(calib_cells.reduce(dims, g.axes), n_bins)
-        auc_ci = bs.percentile_interval(boot_auc[gi], level) if boot_auc[gi] is not None else None  # type: ignore[arg-type]
+            ba_gi = boot_auc[gi]
+            entries["roc_auc"] = _metric_entries(
+                rgi.auc, bs.percentile_interval(ba_gi, level) if ba_gi is not None else None
+            )
+            entries["brier"] = _metric_entries(brier)
+            entries["ece"] = _metric_entries(ece)
+            auc_undefined = (np.isnan(rgi.auc) & ~empty).tolist()
+        names = list(entries)
         groups_out = []
         for j in range(g.n_groups):
+            cj = c_l[j]
             entry: dict[str, Any] = {
                 "key": g.labels[j],
                 "label": " · ".join(g.labels[j]),
-                "n": int(n_g[j]),
-                "empty": bool(empty[j]),
-                "small": bool(n_g[j] < min_group_size),
-                "confusion": _confusion_dict(c[j]),
-                "metrics": {},
-                "undefined": [m for m, mask in und.items() if mask[j]],
+                "n": n_l[j],
+                "empty": empty_l[j],
+                "small": small_l[j],
+                "confusion": {"tn": cj[0], "fp": cj[1], "fn": cj[2], "tp": cj[3]},
+                "metrics": {m: entries[m][j] for m in names},
+                "undefined": [m for m, mask in und_l.items() if mask[j]],
             }
-            for m in mt.COUNT_METRICS:
-                lo, hi = (cis[m][0][j], cis[m][1][j]) if cis else (None, None)
-                entry["metrics"][m] = _metric_entry(gm[m][j], lo, hi)
-            if rgi is not None and brier is not None and ece is not None:
-                lo, hi = (auc_ci[0][j], auc_ci[1][j]) if auc_ci is not None else (None, None)
-                entry["metrics"]["roc_auc"] = _metric_entry(rgi.auc[j], lo, hi)
-                entry["metrics"]["brier"] = _metric_entry(brier[j])
-                entry["metrics"]["ece"] = _metric_entry(ece[j])
-                if np.isnan(rgi.auc[j]) and not empty[j]:
+            if rgi is not None and calib_cells is not None:
+                if auc_undefined[j]:
                     entry["undefined"].append("roc_auc")
                 if g.kind == "marginal":
                     entry["reliability"] = curves[j]
                     entry["roc"] = rgi.roc_curve(j)
             groups_out.append(entry)
 
-        # disparities (empty groups excluded, as fairlearn's skipna)
+        # disparities (empty groups excluded, as fairlearn's skipna): point values of all metrics at once
+        stacked = np.where(empty, np.nan, np.stack([gm[m] for m in DISPARITY_METRICS]))
+        point_all = mt.disparities(stacked, np.array([overall_m[m] for m in DISPARITY_METRICS]))
         disp: dict[str, Any] = {}
-        for m in DISPARITY_METRICS:
-            vals = np.where(empty, np.nan, gm[m])
-            point = mt.disparities(vals, np.asarray(overall_m[m]))
+        for i, m in enumerate(DISPARITY_METRICS):
+            point = {k: v[i] for k, v in point_all.items()}
             samples: Any = None
             if B > 0:
                 bv = boot_groups[gi][m]
@@ -565,7 +586,8 @@ def _evaluate_classification(
                     "ratio_between_groups": mt.ratio_between(ba),
                 }
             disp["roc_auc"] = _disparity_entry(point, samples, level)
-        fair_point = mt.fairness_measures({m: np.where(empty, np.nan, gm[m]) for m in gm}, overall_m)
+        fair_in = ("selection_rate", "recall", "false_positive_rate")
+        fair_point = mt.fairness_measures({m: np.where(empty, np.nan, gm[m]) for m in fair_in}, overall_m)
         fair_samples = mt.fairness_measures(boot_groups[gi], boot_overall) if B > 0 else None
         fairness = {}
         for k, v in fair_point.items():
@@ -580,16 +602,21 @@ def _evaluate_classification(
         eligible = n_g >= min_group_size
         if eligible.sum() < 2:
             eligible = ~empty
-        for m in GAP_METRICS + (("roc_auc",) if rgi is not None else ()):
-            vals = rgi.auc if m == "roc_auc" and rgi is not None else gm[m]
-            ok = eligible & ~np.isnan(vals)
-            if m != "roc_auc":
-                ok &= ~und.get(m, np.zeros_like(ok))
-            if ok.sum() < 2:
+        gap_metrics = GAP_METRICS + (("roc_auc",) if rgi is not None else ())
+        gvals = np.stack([rgi.auc if m == "roc_auc" and rgi is not None else gm[m] for m in gap_metrics])
+        ok = eligible & ~np.isnan(gvals)
+        for i, m in enumerate(gap_metrics):
+            if m in und:
+                ok[i] &= ~und[m]
+        # first minimum / maximum among eligible groups, every metric at once
+        lo_idx = np.where(ok, gvals, np.inf).argmin(axis=1).tolist()
+        hi_idx = np.where(ok, gvals, -np.inf).argmax(axis=1).tolist()
+        n_ok = ok.sum(axis=1).tolist()
+        for i, m in enumerate(gap_metrics):
+            if n_ok[i] < 2:
                 continue
-            idx = np.flatnonzero(ok)
-            lo_i = int(idx[np.argmin(vals[idx])])
-            hi_i = int(idx[np.argmax(vals[idx])])
+            lo_i, hi_i = lo_idx[i], hi_idx[i]
+            vals = gvals[i]
             diff = float(vals[hi_i] - vals[lo_i])
             ci = None
             bsm = boot_auc[gi] if m == "roc_auc" else (boot_groups[gi].get(m) if B > 0 else None)
@@ -604,7 +631,7 @@ def _evaluate_classification(
                 "difference": _f(diff),
                 "ci": ci,
                 "excludes_zero": _excludes_zero(ci),
-                "involves_small_group": bool(n_g[lo_i] < min_group_size or n_g[hi_i] < min_group_size),
+                "involves_small_group": small_l[lo_i] or small_l[hi_i],
             }
         out_groupings.append(
             {
