@@ -35,6 +35,7 @@ class TextHit:
     use_case_id: int
     score: float
     marked_excerpt: str  # with text.MARK_START/MARK_END around matched words; "" if not asked
+    coverage: float = 1.0  # share of the query's content words the record holds (0-1)
 
 
 def _subquery(visible: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
@@ -56,11 +57,14 @@ def _search_postgresql(visible: QuerySet[Any], query: str, *, limit: int, excerp
         return []
     sub_sql, sub_params = _subquery(visible)
     headline = "ts_headline('french_unaccent', h.summary || E'\\n' || h.body, q.q, %s)" if excerpts else "''"
+    # Coverage: how many of the query's words the record holds, one cheap @@ per word on the kept rows.
+    qwords = text.query_words(query)
+    held = " + ".join(["(h.search_vector @@ plainto_tsquery('french_unaccent', %s))::int"] * len(qwords))
     sql = f"""
         WITH q AS (SELECT to_tsquery('french_unaccent', %s) AS q)
-        SELECT h.use_case_id, h.score, {headline}
+        SELECT h.use_case_id, h.score, {headline}, {held}
         FROM (
-            SELECT d.use_case_id, d.summary, d.body, ts_rank(d.search_vector, q.q) AS score
+            SELECT d.use_case_id, d.summary, d.body, d.search_vector, ts_rank(d.search_vector, q.q) AS score
             FROM search_usecasedocument d, q
             WHERE d.search_vector @@ q.q AND d.use_case_id IN ({sub_sql})
             ORDER BY score DESC, d.use_case_id
@@ -71,11 +75,12 @@ def _search_postgresql(visible: QuerySet[Any], query: str, *, limit: int, excerp
     params: tuple[Any, ...] = (tsquery,)
     if excerpts:
         params += (HEADLINE_OPTIONS,)
-    params += (*sub_params, limit)
+    params += (*qwords, *sub_params, limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [TextHit(int(pk), float(score), marked or "") for pk, score, marked in rows]
+    n = max(1, len(qwords))
+    return [TextHit(int(pk), float(score), marked or "", held / n) for pk, score, marked, held in rows]
 
 
 def _search_sqlite(
@@ -88,8 +93,10 @@ def _search_sqlite(
     w = ", ".join(str(x) for x in SQLITE_WEIGHTS)
     columns = ", d.title, d.summary, d.body" if excerpts else ""
     join = "JOIN search_usecasedocument d ON d.use_case_id = f.rowid" if excerpts else ""
+    # The stored (normalised) terms come back too: coverage is counted on exactly what was indexed.
     sql = f"""
-        SELECT f.rowid, -bm25(search_usecase_fts, {w}) AS score{columns}
+        SELECT f.rowid, -bm25(search_usecase_fts, {w}) AS score,
+               f.title || ' ' || f.summary || ' ' || f.body{columns}
         FROM search_usecase_fts f {join}
         WHERE search_usecase_fts MATCH %s AND +f.rowid IN ({sub_sql})
         ORDER BY score DESC, f.rowid
@@ -98,10 +105,12 @@ def _search_sqlite(
     with connection.cursor() as cursor:
         cursor.execute(sql, (match, *sub_params, limit))
         rows = cursor.fetchall()
+    wanted = set(text.query_stems(query))
     hits = []
     for row in rows:
-        marked = text.best_excerpt([row[3], row[4], row[2]], query) if excerpts else ""
-        hits.append(TextHit(int(row[0]), float(row[1]), marked))
+        marked = text.best_excerpt([row[4], row[5], row[3]], query) if excerpts else ""
+        held = len(wanted & set(row[2].split())) / max(1, len(wanted))
+        hits.append(TextHit(int(row[0]), float(row[1]), marked, held))
     return hits
 
 

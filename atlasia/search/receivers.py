@@ -7,10 +7,8 @@ search app is optional for the registry. The receivers do one thing: call ``serv
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from atlasia.registry.models import UseCase
@@ -22,7 +20,7 @@ def _saved(sender: Any, instance: UseCase, raw: bool = False, **kwargs: Any) -> 
     if raw:  # fixture loading: the documents are rebuilt by ``manage.py search_reindex``
         return
     if services.document_sync(instance):
-        transaction.on_commit(partial(services.embedding_schedule, instance.pk))
+        services.embedding_schedule_on_commit(instance.pk)
 
 
 def _deleted(sender: Any, instance: UseCase, **kwargs: Any) -> None:

@@ -18,20 +18,27 @@ import numpy as np
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
 
 from atlasia.core.search import text, vectors
-from atlasia.core.search.fusion import reciprocal_rank_fusion
+from atlasia.core.search.fusion import coverage_gains, reciprocal_rank_fusion, weighted_rank_fusion
 from atlasia.registry import selectors as registry_selectors
 from atlasia.registry.models import UseCase
 
 from . import embeddings, fulltext
 from .models import UseCaseEmbedding
 
-# Tuned on benchmarks/search_relevance.json (see benchmarks/README.md, "Search (issue 8)").
-# k=10 and the semantic list weighted twice: the best of the 12 settings tried on the relevance set
-# (nDCG@10 0.902 against 0.887 for the textbook k=60, 1:1). Full-text ORs the query words, so for a
-# query sharing no word with its answer it ranks unrelated records first; the semantic list deserves
-# the larger say. Tuned on the same 79 queries it is measured on: read the margin as optimistic.
-RRF_K = 10
-RRF_WEIGHTS = (1.0, 2.0)  # (full-text, semantic)
+# Hybrid search: coverage-weighted reciprocal rank fusion (``atlasia.core.search.fusion``). A full-text
+# hit contributes ``coverage ** 2 / (k + rank)``, and nothing when it holds under half of the query's
+# content words; a semantic hit contributes ``1 / (k + rank)``. Chosen on the *tuning* half of
+# benchmarks/search_relevance.json only (rule: best mean nDCG@10 over both engines among the 588
+# settings whose recall@10 is not below semantic search's); the held-out half measures it. See
+# benchmarks/README.md, "Search (issue 8)".
+RRF_K = 2
+RRF_WEIGHTS = (1.0, 1.0)  # (full-text, semantic)
+MIN_COVERAGE = 0.5
+COVERAGE_POWER = 2.0
+# Suggestions while a record is typed: the "query" is a title and a summary (many words, so coverage
+# is always low): plain RRF, semantic list weighted twice (the former hybrid setting).
+SUGGEST_RRF_K = 10
+SUGGEST_RRF_WEIGHTS = (1.0, 2.0)
 CANDIDATES = 50
 SIMILAR_MIN_SCORE = 0.84  # cosine, multilingual-e5-small: unrelated French texts sit around 0.75-0.80
 DUPLICATE_THRESHOLD = 0.92
@@ -113,6 +120,22 @@ def semantic_ranking(visible: QuerySet[UseCase], query: str, *, limit: int) -> l
 # --- search -----------------------------------------------------------------------------------------
 
 
+def hybrid_fusion(
+    text_hits: list[fulltext.TextHit], sem_hits: list[tuple[int, float]], *, limit: int | None = None
+) -> list[tuple[int, float]]:
+    """Coverage-weighted RRF of a full-text list and a semantic list (see ``RRF_K`` above)."""
+    gains = coverage_gains([h.coverage for h in text_hits], min_coverage=MIN_COVERAGE, power=COVERAGE_POWER)
+    return weighted_rank_fusion(
+        [
+            [(h.use_case_id, g) for h, g in zip(text_hits, gains, strict=True)],
+            [(pk, 1.0) for pk, _ in sem_hits],
+        ],
+        k=RRF_K,
+        weights=RRF_WEIGHTS,
+        limit=limit,
+    )
+
+
 def _rank(visible: QuerySet[UseCase], query: str, *, limit: int, mode: str) -> list[SearchHit]:
     query = query.strip()[:300]
     if not query:
@@ -125,12 +148,7 @@ def _rank(visible: QuerySet[UseCase], query: str, *, limit: int, mode: str) -> l
     elif mode == "semantic":
         ranked = sem_hits[:limit]
     else:
-        ranked = reciprocal_rank_fusion(
-            [[h.use_case_id for h in text_hits], [pk for pk, _ in sem_hits]],
-            k=RRF_K,
-            weights=RRF_WEIGHTS,
-            limit=limit,
-        )
+        ranked = hybrid_fusion(text_hits, sem_hits, limit=limit)
     text_ids = {h.use_case_id for h in text_hits}
     sem_ids = {pk for pk, _ in sem_hits}
     objects = UseCase.objects.select_related("organisation", "theme", "ai_technique").in_bulk(
@@ -260,8 +278,8 @@ def suggestions(user: Any, title: str, summary: str = "", *, limit: int = 5) -> 
     sem_score = dict(sem_hits)
     fused = reciprocal_rank_fusion(
         [[h.use_case_id for h in text_hits], [pk for pk, s in sem_hits if s >= SIMILAR_MIN_SCORE]],
-        k=RRF_K,
-        weights=RRF_WEIGHTS,
+        k=SUGGEST_RRF_K,
+        weights=SUGGEST_RRF_WEIGHTS,
         limit=limit,
     )
     objects = UseCase.objects.select_related("organisation", "theme", "ai_technique").in_bulk(

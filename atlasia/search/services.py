@@ -5,7 +5,8 @@ background task; the registry itself knows nothing of search."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import connection, transaction
@@ -53,11 +54,49 @@ def document_remove(use_case_id: int) -> None:
         fulltext.delete_sqlite_row(use_case_id)
 
 
-def embedding_schedule(use_case_id: int) -> None:
-    """Enqueue the embedding of a use case (called on commit)."""
-    from .tasks import embed_usecase
+def embedding_schedule(use_case_ids: int | list[int]) -> None:
+    """Enqueue the embedding of one or several use cases: one task, embedded in batches."""
+    from .tasks import embed_usecases
 
-    embed_usecase.enqueue(use_case_id)
+    ids = [use_case_ids] if isinstance(use_case_ids, int) else list(dict.fromkeys(use_case_ids))
+    if ids:
+        embed_usecases.enqueue(ids)
+
+
+class _PendingEmbeddings:
+    """Use cases saved in the current transaction, embedded by one task once it commits."""
+
+    def __init__(self, ids: list[int], savepoints: set[str]) -> None:
+        self.ids = ids
+        self.savepoints = savepoints
+        self.done = False
+
+    def flush(self) -> None:
+        self.done = True
+        ids, self.ids = self.ids, []
+        embedding_schedule(ids)
+
+
+def embedding_schedule_on_commit(use_case_id: int) -> None:
+    """Schedule the embedding of ``use_case_id`` when the transaction commits. Every record saved in
+    the same transaction (an import, a bulk edit) ends in the same task, which embeds in batches.
+
+    Each save registers a fresh callback holding the ids gathered so far and empties the previous
+    one, so only the last callback does the work. Ids are carried over only at the same savepoint
+    level: a savepoint rollback discards the callbacks registered inside it, ids included.
+    """
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:  # autocommit: the write is already committed
+        embedding_schedule(use_case_id)
+        return
+    savepoints = set(conn.savepoint_ids)
+    previous: _PendingEmbeddings | None = getattr(conn, "_search_pending_embeddings", None)
+    ids: list[int] = []
+    if previous is not None and not previous.done and previous.savepoints == savepoints:
+        ids, previous.ids = previous.ids, []
+    pending = _PendingEmbeddings([*ids, use_case_id], savepoints)
+    conn._search_pending_embeddings = pending  # type: ignore[attr-defined]
+    transaction.on_commit(pending.flush)
 
 
 def embedding_compute(*, use_case_id: int, force: bool = False) -> str:
@@ -85,8 +124,18 @@ def _store(use_case_id: int, vector: Any, digest: str) -> None:
     )
 
 
-def embeddings_compute_missing(*, batch_size: int = 32, use_case_ids: Iterable[int] | None = None) -> int:
-    """Embed every use case whose embedding is missing or stale, in batches. Returns how many."""
+Progress = Callable[[int, int, float], None]  # (done, total, seconds elapsed)
+
+
+def embeddings_compute_missing(
+    *,
+    batch_size: int = 32,
+    use_case_ids: Iterable[int] | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> int:
+    """Embed every use case whose embedding is missing or stale (every one with ``force``), in
+    batches of ``batch_size`` texts (one model call each). Returns how many were embedded."""
     stored = dict(
         UseCaseEmbedding.objects.filter(model_name=embeddings.MODEL_NAME).values_list(
             "use_case_id", "text_hash"
@@ -99,14 +148,17 @@ def embeddings_compute_missing(*, batch_size: int = 32, use_case_ids: Iterable[i
     for use_case in qs.only("pk", "title", "summary", "problem", "expected_benefits", "tags").iterator():
         text = embeddings.usecase_text(use_case)
         digest = embeddings.text_hash(text)
-        if stored.get(use_case.pk) != digest:
+        if force or stored.get(use_case.pk) != digest:
             todo.append((use_case.pk, text, digest))
+    started = time.perf_counter()
     for start in range(0, len(todo), batch_size):
         batch = todo[start : start + batch_size]
         matrix = embeddings.embed_passages([t for _, t, _ in batch])
         with transaction.atomic():
             for (pk, _, digest), vector in zip(batch, matrix, strict=True):
                 _store(pk, vector, digest)
+        if progress is not None:
+            progress(start + len(batch), len(todo), time.perf_counter() - started)
     return len(todo)
 
 

@@ -124,3 +124,16 @@ def test_list_page_still_finds_a_partial_word(
     client.force_login(world["users"]["contributor"])
     html = client.get(reverse("usecase_list") + "?q=Détec").content.decode()
     assert "Détection de la fraude" in html
+
+
+def test_each_hit_reports_the_share_of_the_query_words_it_holds(records: dict[str, Any]) -> None:
+    from atlasia.registry.models import UseCase
+    from atlasia.search import fulltext
+
+    # "fraude", "contrôle", "hôpital": the secret record holds fraude + hôpital (and not contrôle).
+    hits = {
+        h.use_case_id: h for h in fulltext.search(UseCase.objects.all(), "fraude contrôle hôpital", limit=50)
+    }
+    assert hits[records["fraud_summary"].pk].coverage == pytest.approx(2 / 3)  # contrôleurs, fraude
+    assert hits[records["secret"].pk].coverage == pytest.approx(2 / 3)
+    assert hits[records["hospital"].pk].coverage == pytest.approx(1 / 3)

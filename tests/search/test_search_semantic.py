@@ -176,3 +176,63 @@ def test_search_page_shows_ranked_hits_with_excerpts(
     client.force_login(world["users"]["contributor"])
     html = client.get(reverse("search"), {"q": "contrôle des allocataires"}).content.decode()
     assert "<mark>" in html and "version interne" not in html
+
+
+def test_batch_embedding_gives_the_same_vectors_as_one_by_one(e5_model: Any) -> None:
+    texts = [
+        "Score de risque d'indu des allocataires.",
+        "Prévention des chutes des personnes âgées en EHPAD grâce à des capteurs.",
+        "Un agent conversationnel répond aux usagers sur leurs droits, jour et nuit.",
+        "Prévision des entrées aux urgences " * 30,  # a long text, padded against short ones
+        "IA",
+    ]
+    batch = embeddings.embed_passages(texts)
+    one_by_one = np.vstack([embeddings.embed_passages([t]) for t in texts])
+    assert batch.shape == (5, 384)
+    np.testing.assert_allclose(batch, one_by_one, atol=1e-5)
+
+
+def test_records_saved_in_one_transaction_are_embedded_by_one_task_in_batches(
+    world: dict[str, Any],
+    make_usecase: Callable[..., Any],
+    e5_model: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    calls: list[list[str]] = []
+    real = embeddings.embed_passages
+
+    def counting(texts: list[str]) -> Any:
+        calls.append(texts)
+        return real(texts)
+
+    monkeypatch.setattr(embeddings, "embed_passages", counting)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        created = [make_usecase(world["org_a"], title=f"Tri des courriers n° {i}") for i in range(5)]
+    # One callback per save, but only the last one holds the ids: one task, one model call.
+    assert len(callbacks) == 5 and len(calls) == 1 and len(calls[0]) >= 5
+    assert UseCaseEmbedding.objects.filter(use_case__in=created).count() == 5
+
+
+def test_reindex_command_embeds_every_record_in_batches_with_progress(
+    embedded: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    sizes: list[int] = []
+    real = embeddings.embed_passages
+
+    def counting(texts: list[str]) -> Any:
+        sizes.append(len(texts))
+        return real(texts)
+
+    monkeypatch.setattr(embeddings, "embed_passages", counting)
+    out = StringIO()
+    call_command("search_reindex", "--embeddings", stdout=out)
+    assert sizes == [] and "0 plongements calculés." in out.getvalue()  # all up to date
+    total = UseCaseEmbedding.objects.count()
+    call_command("search_reindex", "--embeddings", "--force", "--batch-size", "3", stdout=out)
+    assert sum(sizes) == total and max(sizes) <= 3
+    assert f"plongements {total}/{total} (100 %)" in out.getvalue()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from atlasia.core.search import text
-from atlasia.core.search.fusion import reciprocal_rank_fusion
+from atlasia.core.search.fusion import coverage_gains, reciprocal_rank_fusion, weighted_rank_fusion
 
 
 @pytest.mark.parametrize(
@@ -47,3 +47,36 @@ def test_rrf_on_a_worked_example() -> None:
 def test_rrf_weights_and_limit() -> None:
     fused = reciprocal_rank_fusion([["a"], ["b"]], k=0, weights=[1.0, 2.0], limit=1)
     assert fused == [("b", 2.0)]
+
+
+def test_coverage_weighted_fusion_on_a_worked_example() -> None:
+    # Query of 2+ content words. Full-text list: x holds a third of them (gain 0: below 0.5, no say),
+    # y all of them (gain 1² = 1), z half (gain 0.5² = 0.25). Semantic list: z, w, y. k = 2:
+    #   y: 1/(2+2) + 1/(2+3) = 0.45     z: 0.25/(2+3) + 1/(2+1) = 0.38333     w: 1/(2+2) = 0.25
+    # Plain RRF would put z first and let x (one incidental word) in: z, y, x, w.
+    gains = coverage_gains([1 / 3, 1.0, 0.5], min_coverage=0.5, power=2)
+    assert gains == [0.0, 1.0, 0.25]
+    fused = weighted_rank_fusion(
+        [list(zip(["x", "y", "z"], gains, strict=True)), [("z", 1.0), ("w", 1.0), ("y", 1.0)]], k=2
+    )
+    assert [item for item, _ in fused] == ["y", "z", "w"]
+    scores = dict(fused)
+    assert scores["y"] == pytest.approx(0.45)
+    assert scores["z"] == pytest.approx(0.25 / 5 + 1 / 3)
+    assert scores["w"] == pytest.approx(0.25)
+    plain = reciprocal_rank_fusion([["x", "y", "z"], ["z", "w", "y"]], k=2)
+    assert [item for item, _ in plain] == ["z", "y", "x", "w"]
+
+
+def test_the_hybrid_search_uses_the_coverage_weighted_fusion() -> None:
+    from atlasia.search import selectors
+    from atlasia.search.fulltext import TextHit
+
+    text_hits = [TextHit(1, 9.0, "", 1 / 3), TextHit(2, 8.0, "", 1.0), TextHit(3, 7.0, "", 0.5)]
+    sem_hits = [(3, 0.9), (4, 0.85), (2, 0.8)]
+    assert (selectors.RRF_K, selectors.MIN_COVERAGE, selectors.COVERAGE_POWER) == (2, 0.5, 2.0)
+    assert [pk for pk, _ in selectors.hybrid_fusion(text_hits, sem_hits)] == [2, 3, 4]
+
+
+def test_query_stems_are_the_deduplicated_content_terms() -> None:
+    assert text.query_stems("Les contrôles et le contrôle des hôpitaux") == ["control", "hopital"]

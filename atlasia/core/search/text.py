@@ -108,9 +108,14 @@ def query_words(query: str) -> list[str]:
     return list(seen)
 
 
+def query_stems(query: str) -> list[str]:
+    """De-duplicated index terms of a query's content words, in order."""
+    return list(dict.fromkeys(stem(w) for w in query_words(query)))
+
+
 def fts5_match(query: str, *, prefix_last: bool = False) -> str:
     """An FTS5 MATCH expression OR-ing the query's terms (ranking rewards records matching more)."""
-    stems = list(dict.fromkeys(stem(w) for w in query_words(query)))
+    stems = query_stems(query)
     if not stems:
         return ""
     parts = [f'"{s}"' for s in stems]
