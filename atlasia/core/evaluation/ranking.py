@@ -39,7 +39,16 @@ INTP_INDEX_MAX_ROWS = 4_000_000  # above this, bootstrap index arrays are int32 
 
 
 def score_order(score: np.ndarray) -> np.ndarray:
-    """The one argsort of the scores (ascending), shared by all groupings."""
+    """The one argsort of the scores (ascending, stable), shared by all groupings.
+
+    Non-negative scores (probabilities) are sorted by their IEEE bit patterns as int64, which order
+    exactly like the values (``+ 0.0`` turns ``-0.0`` into ``0.0``): the same permutation as a stable
+    float argsort, about a third faster.
+    """
+    if score.dtype == np.float64 and score.size and not np.isnan(score).any():
+        key = score + 0.0
+        if key.min() >= 0.0:
+            return np.argsort(key.view(np.int64), kind="stable")
     return np.argsort(score, kind="stable")
 
 
