@@ -232,6 +232,7 @@ def bench_bootstrap_auc(path: Path) -> dict[str, float]:
         del rg
     t_rank = time.perf_counter() - t
     rng = np.random.default_rng(0)
+    load_before = os.getloadavg()[0]
     t = time.perf_counter()
     rk.auc_bootstrap_many(layouts, 1000, rng)  # one draw of row weights per resample, all groupings
     t_boot = time.perf_counter() - t
@@ -240,6 +241,8 @@ def bench_bootstrap_auc(path: Path) -> dict[str, float]:
         "bootstrap_1000_s": t_boot,
         "groupings": len(layouts),
         "total_s": t_rank + t_boot,
+        "load_1min_before": load_before,
+        "load_1min_after": os.getloadavg()[0],
     }
 
 
@@ -259,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
             generate(1_000_000, path)
         results = json.loads(RESULTS.read_text(encoding="utf-8"))
         results["sizes"]["1000000"]["bootstrap_auc"] = bench_bootstrap_auc(path)
+        results["auc_only_rerun"] = True
         print("bootstrap auc", results["sizes"]["1000000"]["bootstrap_auc"], flush=True)
         RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         write_readme(results)
@@ -283,8 +287,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"generating {n:,} rows …", flush=True)
             generate(n, path)
         print(f"== {n:,} rows", flush=True)
-        entry: dict[str, Any] = {"file_bytes": path.stat().st_size}
+        entry: dict[str, Any] = {"file_bytes": path.stat().st_size, "load_1min_start": os.getloadavg()[0]}
         entry["engine"] = bench_engine(path, repeat=3 if n <= 1_000_000 else 2)
+        entry["engine"]["load_1min_after"] = os.getloadavg()[0]
         print("engine", entry["engine"], flush=True)
         if n <= 1_000_000 or args.fairlearn_10m:
             entry["fairlearn"] = bench_fairlearn(path)
@@ -315,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             entry["speedup_cli_vs_fairlearn_total"] = fl["total_s"] / entry["cli"]["cli_total_s"]
         entry["engine_over_floor"] = eng["compute_sex_age_s"] / eng["floor_bincount_s"]
+        entry["load_1min_end"] = os.getloadavg()[0]
         results["sizes"][str(n)] = entry
     # --quick must not overwrite the committed full results
     target = DATA / "evaluation_quick.json" if args.quick else RESULTS
@@ -341,6 +347,14 @@ def write_readme(res: dict[str, Any]) -> None:
         f"Versions: Python {v['python']}, NumPy {v['numpy']}, Polars {v['polars']}, "
         f"fairlearn {v['fairlearn']}; "
         f"{res['machine']['cpus']} CPUs shared with other work (timings are best of 2–3 runs).",
+        "1-minute load average at measurement time (start / end of each size): "
+        + ", ".join(
+            f"{k} rows {res['sizes'][k].get('load_1min_start', float('nan')):.2f} / "
+            f"{res['sizes'][k].get('load_1min_end', float('nan')):.2f}"
+            for k in ("1000000", "10000000")
+            if k in res["sizes"]
+        )
+        + ".",
         "",
         "Workload compared with fairlearn: accuracy, precision, recall, false positive rate, "
         "selection rate and count for sex × age band (12 groups), by_group + difference and ratio "
@@ -426,7 +440,9 @@ def write_readme(res: dict[str, Any]) -> None:
         lines.append(
             "- AUC intervals, 1,000 resamples, overall + sex + age band + region (1 M rows): "
             f"{_t(ba['total_s'])} "
-            f"({_t(ba['total_s'] / ba['groupings'])} per grouping) — {verdict(ba['total_s'] < 10)}."
+            f"({_t(ba['total_s'] / ba['groupings'])} per grouping; load "
+            f"{ba.get('load_1min_before', float('nan')):.2f} → {ba.get('load_1min_after', float('nan')):.2f}) — "
+            f"{verdict(ba['total_s'] < 10)}."
         )
     if mem:
         lines.append(
@@ -448,8 +464,10 @@ def write_readme(res: dict[str, Any]) -> None:
 
 NOTES = """\
 - Group columns are stored dictionary-encoded in Parquet (Polars `Enum`); pandas reads them as `category`,
-  which is also the fastest layout for fairlearn's `groupby`. The engine turns them into integer codes
-  without hashing strings (physical codes + a small lookup table).
+  which is also the fastest layout for fairlearn's `groupby`. The engine counts rows by the columns'
+  physical codes directly (one in-place code in the smallest integer type, one `bincount`), then
+  derives the values present and their sorted order from the small count array: no string hashing and
+  no per-row remapping.
 - fairlearn at 10 M rows is extrapolated linearly from 1 M (its cost is dominated by per-group
   scikit-learn calls, linear in rows) unless the benchmark is run with `--fairlearn-10m`.
 - The floor is a single `np.bincount` over `((sex * 6 + age) * 2 + y_true) * 2 + y_pred` with the integer
@@ -459,7 +477,8 @@ NOTES = """\
 - AUC intervals: a row-level bootstrap, exact — each resample draws multinomial row weights once
   (blocks of 256 rows, then a random byte for the row inside the block: exactly n uniform draws with
   replacement) and every grouping's AUCs are computed from those weights by a weighted Mann–Whitney in
-  integers (cumulative negative weight, ties ½) over the score order sorted once. They are computed for
+  integers (cumulative negative weight, ties ½) over the score order sorted once (one stable argsort of
+  the scores' bit patterns, then gathers shared by every grouping, as in the engine). They are computed for
   overall and each group column by default, not for intersections (`auc_intervals="all"` /
   `--auc-intervals all` to include them). `--auc-only` re-runs just this part at 1 M rows.
 """

@@ -243,3 +243,44 @@ def test_no_django_in_engine():
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert r.stdout.strip() == "False", r.stderr
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_group_encodings_count_like_a_per_row_reference(sparse):
+    """Counts come from raw codes (Enum physical codes with unused categories, integers with negative
+    values, booleans, strings): same groups, labels in sorted order and counts as a per-row reference."""
+    rng = np.random.default_rng(3)
+    n = 3000
+    # sparse: too many raw combinations (wide integer range, large Enum): columns encoded one by one
+    big = [f"c{i:03d}" for i in range(400 if sparse else 40)]
+    ints = [-7, 3, 100_000] if sparse else [-7, 3, 11]
+    df = pl.DataFrame(
+        {
+            "y_true": rng.integers(0, 2, n),
+            "y_pred": rng.random(n) < 0.4,
+            "g_enum": pl.Series(rng.choice(["q", "p"], n)).cast(pl.Enum(["q", "r", "p"])),
+            "g_big_enum": pl.Series(rng.choice(big[-10:], n)).cast(pl.Enum(big)),
+            "g_int": rng.choice(ints, n).astype(np.int16 if not sparse else np.int64),
+            "g_bool": rng.random(n) < 0.5,
+            "g_str": rng.choice(["é", "e", "Z"], n),
+        }
+    )
+    cols = ["g_enum", "g_big_enum", "g_int", "g_bool", "g_str"]
+    res = evaluate(df, pred="y_pred", groups=cols, n_bootstrap=0, intersections=False)
+    yt = df["y_true"].to_numpy()
+    yp = df["y_pred"].to_numpy().astype(int)
+    for col, grouping in zip(cols, res["groupings"], strict=True):
+        values = df[col].cast(pl.String) if df[col].dtype != pl.Boolean else df[col].cast(pl.Int8)
+        raw = values.to_numpy()
+        if df[col].dtype.is_integer() or df[col].dtype == pl.Boolean:
+            expected = [str(v) for v in np.unique(raw.astype(np.int64))]
+        else:
+            expected = sorted(set(raw.tolist()))
+        assert [g["key"][0] for g in grouping["groups"]] == expected
+        for g in grouping["groups"]:
+            rows = raw.astype(str) == g["key"][0]
+            c = g["confusion"]
+            assert c["tp"] == int(((yt == 1) & (yp == 1) & rows).sum())
+            assert c["fp"] == int(((yt == 0) & (yp == 1) & rows).sum())
+            assert c["fn"] == int(((yt == 1) & (yp == 0) & rows).sum())
+            assert c["tn"] == int(((yt == 0) & (yp == 0) & rows).sum())
