@@ -263,12 +263,10 @@ def auc_from_weights(layout: AucBootLayout, w_pos: np.ndarray, w_neg: np.ndarray
     c = np.empty(wn.size + 1, dtype=ctype)
     c[0] = 0
     np.cumsum(wn, dtype=ctype, out=c[1:])
-    cg = c[layout.neg_start].astype(np.int64)
-    q = np.diff(cg)
     out = np.full(layout.n_groups, np.nan)
     ps = layout.pos_start
-    has_pos = ps[1:] > ps[:-1]
-    if not has_pos.any():
+    with_pos = np.flatnonzero(ps[1:] > ps[:-1])  # groups with at least one positive (small array)
+    if with_pos.size == 0:
         return out
     cb = np.take(c, layout.below)
     if layout.tie_end is None:
@@ -277,15 +275,18 @@ def auc_from_weights(layout: AucBootLayout, w_pos: np.ndarray, w_neg: np.ndarray
         cb = cb.astype(np.int64)
         cb += np.take(c, layout.tie_end)
         twice = 1
-    starts = ps[:-1][has_pos]
     # products are at most 255 · 2n: int32 while that fits, summed in int64
     ptype = np.int32 if wn.size + wp.size < 2**31 // 512 else np.int64
-    num2 = np.add.reduceat(np.multiply(wp, cb, dtype=ptype), starts, dtype=np.int64) * twice
+    starts = ps[with_pos]
+    num2 = np.add.reduceat(np.multiply(wp, cb, dtype=ptype), starts, dtype=np.int64)
+    num2 *= twice
     p = np.add.reduceat(wp, starts, dtype=np.int64)
-    num2 -= 2 * cg[:-1][has_pos] * p
-    qg = q[has_pos]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out[has_pos] = np.where((p > 0) & (qg > 0), num2 / (2.0 * p * qg), np.nan)
+    cg = c[layout.neg_start].astype(np.int64)
+    below_g = cg[with_pos]
+    num2 -= 2 * below_g * p
+    den = 2.0 * p * (cg[with_pos + 1] - below_g)  # 2 W⁺_g W⁻_g; 0 when a class is absent
+    den[den == 0] = np.nan  # → NaN AUC, without a division warning
+    out[with_pos] = num2 / den
     return out
 
 
