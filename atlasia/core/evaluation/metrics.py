@@ -82,8 +82,8 @@ def confusion_counts(
 
 def _div(num: np.ndarray, den: np.ndarray, empty: np.ndarray) -> np.ndarray:
     """``num / den`` with 0 where ``den == 0`` (scikit-learn convention) and NaN for empty groups."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(den > 0, num / np.where(den > 0, den, 1), 0.0)
+    ok = den > 0
+    out = np.where(ok, num / np.where(ok, den, 1), 0.0)  # never divides by zero: no errstate needed
     out[empty] = np.nan
     return out
 
@@ -132,18 +132,13 @@ def undefined_mask(counts: np.ndarray) -> dict[str, np.ndarray]:
 # AUC on a single-class group), exactly like pandas' skipna min/max used by fairlearn.
 
 
-def _all_nan(values: np.ndarray) -> np.ndarray:
-    return np.isnan(values).all(axis=-1)
-
-
 def _nanmax(values: np.ndarray) -> np.ndarray:
-    out = np.where(np.isnan(values), -np.inf, values).max(axis=-1)
-    return np.where(_all_nan(values), np.nan, out)
+    # ``fmax`` ignores NaN, and gives NaN when every value is NaN: pandas' skipna max, in one pass
+    return np.fmax.reduce(values, axis=-1)
 
 
 def _nanmin(values: np.ndarray) -> np.ndarray:
-    out = np.where(np.isnan(values), np.inf, values).min(axis=-1)
-    return np.where(_all_nan(values), np.nan, out)
+    return np.fmin.reduce(values, axis=-1)
 
 
 def difference_between(values: np.ndarray) -> np.ndarray:
@@ -195,23 +190,17 @@ def fairness_measures(
 ) -> dict[str, np.ndarray]:
     """Demographic parity and equalized odds (agg ``worst_case``), as ``fairlearn.metrics`` defines them."""
     out: dict[str, np.ndarray] = {}
-    sel, tpr, fpr = metrics["selection_rate"], metrics["recall"], metrics["false_positive_rate"]
+    # selection rate, TPR and FPR stacked on axis -2: each disparity is computed once for the three
+    names = ("selection_rate", "recall", "false_positive_rate")
+    vals = np.stack([np.asarray(metrics[k]) for k in names], axis=-2)
     for m in methods:
         if m == "between_groups":
-            out[f"demographic_parity_difference_{m}"] = difference_between(sel)
-            out[f"demographic_parity_ratio_{m}"] = ratio_between(sel)
-            out[f"equalized_odds_difference_{m}"] = _builtin_max(
-                difference_between(tpr), difference_between(fpr)
-            )
-            out[f"equalized_odds_ratio_{m}"] = _builtin_min(ratio_between(tpr), ratio_between(fpr))
+            diff, ratio = difference_between(vals), ratio_between(vals)
         else:
-            o_sel, o_tpr, o_fpr = overall["selection_rate"], overall["recall"], overall["false_positive_rate"]
-            out[f"demographic_parity_difference_{m}"] = difference_to_overall(sel, o_sel)
-            out[f"demographic_parity_ratio_{m}"] = ratio_to_overall(sel, o_sel)
-            out[f"equalized_odds_difference_{m}"] = _builtin_max(
-                difference_to_overall(tpr, o_tpr), difference_to_overall(fpr, o_fpr)
-            )
-            out[f"equalized_odds_ratio_{m}"] = _builtin_min(
-                ratio_to_overall(tpr, o_tpr), ratio_to_overall(fpr, o_fpr)
-            )
+            ov = np.stack([np.asarray(overall[k]) for k in names], axis=-1)
+            diff, ratio = difference_to_overall(vals, ov), ratio_to_overall(vals, ov)
+        out[f"demographic_parity_difference_{m}"] = diff[..., 0]
+        out[f"demographic_parity_ratio_{m}"] = ratio[..., 0]
+        out[f"equalized_odds_difference_{m}"] = _builtin_max(diff[..., 1], diff[..., 2])
+        out[f"equalized_odds_ratio_{m}"] = _builtin_min(ratio[..., 1], ratio[..., 2])
     return out
