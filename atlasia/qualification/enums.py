@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class Category(models.TextChoices):
     """AI Act category (``result["ai_act"]["category"]``, qualification-spec §4)."""
 
-    PROHIBITED = "prohibited", "Pratique interdite"
-    HIGH_RISK = "high_risk", "Haut risque"
-    LIMITED = "limited", "Risque limité (transparence)"
-    MINIMAL = "minimal", "Risque minimal"
-    UNDETERMINED = "undetermined", "Indéterminé"
-    NOT_AI_SYSTEM = "not_ai_system", "Pas un système d'IA"
-    EXCLUDED = "excluded", "Exclu du champ de l'AI Act"
+    PROHIBITED = "prohibited", gettext_lazy("Pratique interdite")
+    HIGH_RISK = "high_risk", gettext_lazy("Haut risque")
+    LIMITED = "limited", gettext_lazy("Risque limité (transparence)")
+    MINIMAL = "minimal", gettext_lazy("Risque minimal")
+    UNDETERMINED = "undetermined", gettext_lazy("Indéterminé")
+    NOT_AI_SYSTEM = "not_ai_system", gettext_lazy("Pas un système d'IA")
+    EXCLUDED = "excluded", gettext_lazy("Exclu du champ de l'AI Act")
 
 
 #: DSFR badge modifier per category (prohibited = error … grey for the rest).

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from atlasia.core.identifiers import finess_error, normalise_siren, siren_error
@@ -99,6 +100,13 @@ class ReferenceItem(models.Model):
         ordering = ["position", "label_fr"]
 
     def __str__(self) -> str:
+        return self.label_fr
+
+    @property
+    def label(self) -> str:
+        """The English label when the language is English (and one is filled in), else the French one."""
+        if (get_language() or "fr").startswith("en") and self.label_en:
+            return self.label_en
         return self.label_fr
 
 

@@ -156,7 +156,7 @@ def home_counts(user: Any) -> dict[str, Any]:
     )
     by_theme = list(
         qs.order_by()
-        .values("theme__code", "theme__label_fr")
+        .values("theme__code", "theme__label_fr", "theme__label_en")
         .annotate(n=Count("id"))
         .order_by("-n", "theme__label_fr")
     )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from atlasia.accounts import perms
 from atlasia.core.roles import Action
@@ -15,10 +16,10 @@ from . import extensions
 
 class _SiteConfig:
     site_title = settings.ATLASIA_SITE_TITLE
-    site_tagline = (
+    site_tagline = gettext_lazy(
         "Cartographier, qualifier, piloter et publier les usages de l'IA en santé et protection sociale"
     )
-    footer_description = (
+    footer_description = gettext_lazy(
         "Atlas IA est un logiciel libre pour les organismes publics de santé, du médico-social et de la "
         "protection sociale. Les résultats de qualification sont une aide et non un avis juridique."
     )

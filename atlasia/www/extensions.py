@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 ContextFn = Callable[[HttpRequest, Any], dict[str, Any] | None]
 
@@ -85,10 +87,10 @@ def nav_items() -> list[NavItem]:
 #: Header menu groups, by URL name. Items registered by the apps are placed in the group that
 #: lists them; an item no group lists is shown in "Autres".
 NAV_GROUPS: list[tuple[str, str, list[str]]] = [
-    ("registre", "Registre", ["usecase_list", "organisation_list", "search", "exchange_home"]),
+    ("registre", gettext_lazy("Registre"), ["usecase_list", "organisation_list", "search", "exchange_home"]),
     (
         "piloter",
-        "Piloter",
+        gettext_lazy("Piloter"),
         [
             "lifecycle_inbox",
             "lifecycle_portfolio",
@@ -97,8 +99,12 @@ NAV_GROUPS: list[tuple[str, str, list[str]]] = [
             "evaluation_home",
         ],
     ),
-    ("reseau", "Réseau", ["monitoring_ambassadors", "monitoring_literacy"]),
-    ("publier", "Publier", ["publication_dashboard", "publication_report_list", "publication_register"]),
+    ("reseau", gettext_lazy("Réseau"), ["monitoring_ambassadors", "monitoring_literacy"]),
+    (
+        "publier",
+        gettext_lazy("Publier"),
+        ["publication_dashboard", "publication_report_list", "publication_register"],
+    ),
 ]
 _CORE_ITEMS = [
     NavItem("Cas d'usage", "usecase_list", 10, "/cas-d-usage/"),
@@ -136,7 +142,7 @@ def nav_menu(request: HttpRequest) -> list[dict[str, Any]]:
         menu.append(
             {
                 "id": "menu-autres",
-                "label": "Autres",
+                "label": _("Autres"),
                 "links": links,
                 "current": any(link["current"] for link in links),
             }

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.forms import formset_factory
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from dsfr.forms import DsfrBaseForm
 
 from atlasia.core.identifiers import normalise_siren
@@ -17,27 +19,27 @@ from atlasia.registry.models import AITechnique, Organisation, Theme, UseCase
 USECASE_SECTIONS: list[tuple[str, str, list[str]]] = [
     (
         "identite",
-        "Le cas d'usage",
+        gettext_lazy("Le cas d'usage"),
         ["title", "summary", "problem", "expected_benefits", "theme", "pillar", "tags_text"],
     ),
     (
         "porteurs",
-        "Qui le porte",
+        gettext_lazy("Qui le porte"),
         ["organisation", "partner_organisations", "partners_other", "sites", "target_population"],
     ),
     (
         "technique",
-        "Comment il fonctionne",
+        gettext_lazy("Comment il fonctionne"),
         ["ai_technique", "provider_type", "provider_name", "algorithm", "human_oversight"],
     ),
     (
         "donnees",
-        "Les données utilisées",
+        gettext_lazy("Les données utilisées"),
         ["personal_data", "health_data", "data_categories", "data_sources", "data_volume", "hosting"],
     ),
     (
         "calendrier",
-        "Étape, calendrier et coûts",
+        gettext_lazy("Étape, calendrier et coûts"),
         ["status", "start_date", "end_date", "dates_note", "cost_eur", "funding", "next_review_date"],
     ),
     ("publication", "Publication", ["publication_level"]),
@@ -53,9 +55,9 @@ class DateInput(forms.DateInput):
 
 class UseCaseForm(DsfrBaseForm, forms.ModelForm):
     tags_text = forms.CharField(
-        label="Mots-clés",
+        label=gettext_lazy("Mots-clés"),
         required=False,
-        help_text="Séparés par des virgules, par exemple : urgences, régulation, voix.",
+        help_text=gettext_lazy("Séparés par des virgules, par exemple : urgences, régulation, voix."),
     )
 
     class Meta:
@@ -109,10 +111,14 @@ class UseCaseForm(DsfrBaseForm, forms.ModelForm):
             "publication_level": forms.RadioSelect(),
         }
         help_texts = {
-            "summary": "En langage clair : ce que fait le système, pour qui, et pourquoi.",
-            "human_oversight": "Qui relit ou valide les résultats, et avec quel pouvoir de les écarter.",
-            "publication_level": "« Public » publie la fiche dans le registre public, sans connexion.",
-            "partner_organisations": "Maintenez Ctrl (ou Cmd) pour en choisir plusieurs.",
+            "summary": gettext_lazy("En langage clair : ce que fait le système, pour qui, et pourquoi."),
+            "human_oversight": gettext_lazy(
+                "Qui relit ou valide les résultats, et avec quel pouvoir de les écarter."
+            ),
+            "publication_level": gettext_lazy(
+                "« Public » publie la fiche dans le registre public, sans connexion."
+            ),
+            "partner_organisations": gettext_lazy("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
         }
 
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
@@ -124,11 +130,17 @@ class UseCaseForm(DsfrBaseForm, forms.ModelForm):
         self.fields["partner_organisations"].queryset = Organisation.objects.order_by("name")  # type: ignore[attr-defined]
         self.fields["theme"].queryset = Theme.objects.order_by("position")  # type: ignore[attr-defined]
         self.fields["ai_technique"].queryset = AITechnique.objects.order_by("position")  # type: ignore[attr-defined]
+        for name in ("theme", "pillar", "ai_technique", "data_categories"):
+            if name in self.fields:
+                # reference-list items: English label when the interface is in English
+                self.fields[name].label_from_instance = lambda item: item.label  # type: ignore[attr-defined]
         if self.instance.pk:
             self.fields["tags_text"].initial = ", ".join(self.instance.tags or [])
         for name in ("start_date", "end_date", "next_review_date"):
-            self.fields[name].error_messages["invalid"] = "Saisissez une date valide, au format JJ/MM/AAAA."
-        self.fields["cost_eur"].error_messages["invalid"] = (
+            self.fields[name].error_messages["invalid"] = _(
+                "Saisissez une date valide, au format JJ/MM/AAAA."
+            )
+        self.fields["cost_eur"].error_messages["invalid"] = _(
             "Saisissez un montant en euros, par exemple 125000."
         )
 
@@ -137,7 +149,9 @@ class UseCaseForm(DsfrBaseForm, forms.ModelForm):
         tags = [t.strip() for t in raw.split(",") if t.strip()]
         too_long = [t for t in tags if len(t) > 60]
         if too_long:
-            raise forms.ValidationError(f"Le mot-clé « {too_long[0][:60]}… » dépasse 60 caractères.")
+            raise forms.ValidationError(
+                _("Le mot-clé « %(too_long)s… » dépasse 60 caractères.") % {"too_long": too_long[0][:60]}
+            )
         return tags
 
     def sections(self) -> list[dict[str, Any]]:
@@ -153,65 +167,76 @@ class UseCaseForm(DsfrBaseForm, forms.ModelForm):
 
 
 class ContactForm(DsfrBaseForm):
-    role = forms.CharField(label="Fonction", max_length=200)
-    name = forms.CharField(label="Nom", max_length=200, required=False)
-    email = forms.EmailField(label="Courriel", required=False)
-    phone = forms.CharField(label="Téléphone", max_length=30, required=False)
-    is_public = forms.BooleanField(label="Afficher dans le registre public", required=False)
+    role = forms.CharField(label=gettext_lazy("Fonction"), max_length=200)
+    name = forms.CharField(label=gettext_lazy("Nom"), max_length=200, required=False)
+    email = forms.EmailField(label=gettext_lazy("Courriel"), required=False)
+    phone = forms.CharField(label=gettext_lazy("Téléphone"), max_length=30, required=False)
+    is_public = forms.BooleanField(label=gettext_lazy("Afficher dans le registre public"), required=False)
 
 
 ContactFormSet = formset_factory(ContactForm, extra=1, max_num=10, can_delete=True)
 
 
 class AttachmentForm(DsfrBaseForm):
-    title = forms.CharField(label="Titre", max_length=200, required=False)
+    title = forms.CharField(label=gettext_lazy("Titre"), max_length=200, required=False)
     file = forms.FileField(
-        label="Fichier",
-        help_text="PDF, PNG, JPEG, CSV, TXT, DOCX, XLSX, ODT ou ODS ; 10 Mo au maximum.",
+        label=gettext_lazy("Fichier"),
+        help_text=gettext_lazy("PDF, PNG, JPEG, CSV, TXT, DOCX, XLSX, ODT ou ODS ; 10 Mo au maximum."),
     )
 
 
 class UseCaseFilterForm(DsfrBaseForm):
-    q = forms.CharField(label="Rechercher", required=False)
-    theme = forms.ChoiceField(label="Thème", required=False)
-    status = forms.ChoiceField(label="Étape", required=False, choices=[("", "Toutes")] + list(Status.choices))
-    organisation = forms.ChoiceField(label="Organisation", required=False)
-    organisation_type = forms.ChoiceField(
-        label="Type d'organisation", required=False, choices=[("", "Tous")] + list(OrganisationType.choices)
+    q = forms.CharField(label=gettext_lazy("Rechercher"), required=False)
+    theme = forms.ChoiceField(label=gettext_lazy("Thème"), required=False)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Étape"),
+        required=False,
+        choices=[("", gettext_lazy("Toutes"))] + list(Status.choices),
     )
-    region = forms.ChoiceField(label="Région", required=False)
-    technique = forms.ChoiceField(label="Technique d'IA", required=False)
+    organisation = forms.ChoiceField(label=gettext_lazy("Organisation"), required=False)
+    organisation_type = forms.ChoiceField(
+        label=gettext_lazy("Type d'organisation"),
+        required=False,
+        choices=[("", gettext_lazy("Tous"))] + list(OrganisationType.choices),
+    )
+    region = forms.ChoiceField(label=gettext_lazy("Région"), required=False)
+    technique = forms.ChoiceField(label=gettext_lazy("Technique d'IA"), required=False)
     publication_level = forms.ChoiceField(
-        label="Publication", required=False, choices=[("", "Tous")] + list(PublicationLevel.choices)
+        label=gettext_lazy("Publication"),
+        required=False,
+        choices=[("", gettext_lazy("Tous"))] + list(PublicationLevel.choices),
     )
     sort = forms.ChoiceField(
-        label="Trier par",
+        label=gettext_lazy("Trier par"),
         required=False,
         choices=[
-            ("-updated_at", "Mis à jour récemment"),
-            ("title", "Titre (A → Z)"),
-            ("-title", "Titre (Z → A)"),
-            ("organisation", "Organisation"),
-            ("status", "Étape"),
-            ("-start_date", "Date de début (récent d'abord)"),
+            ("-updated_at", gettext_lazy("Mis à jour récemment")),
+            ("title", gettext_lazy("Titre (A → Z)")),
+            ("-title", gettext_lazy("Titre (Z → A)")),
+            ("organisation", gettext_lazy("Organisation")),
+            ("status", gettext_lazy("Étape")),
+            ("-start_date", gettext_lazy("Date de début (récent d'abord)")),
         ],
     )
 
     def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["theme"].choices = [("", "Tous")] + [
-            (t.code, t.label_fr) for t in Theme.objects.order_by("position")
+        self.fields["theme"].choices = [("", _("Tous"))] + [
+            (t.code, t.label) for t in Theme.objects.order_by("position")
         ]
-        self.fields["technique"].choices = [("", "Toutes")] + [
-            (t.code, t.label_fr) for t in AITechnique.objects.order_by("position")
+        self.fields["technique"].choices = [("", _("Toutes"))] + [
+            (t.code, t.label) for t in AITechnique.objects.order_by("position")
         ]
-        self.fields["organisation"].choices = [("", "Toutes")] + [(o.slug, o.name) for o in organisations]
-        self.fields["region"].choices = [("", "Toutes")] + reference.region_choices()
+        self.fields["organisation"].choices = [("", _("Toutes"))] + [(o.slug, o.name) for o in organisations]
+        self.fields["region"].choices = [("", _("Toutes"))] + reference.region_choices()
 
 
 class OrganisationForm(DsfrBaseForm, forms.ModelForm):
     siren = forms.CharField(
-        label="SIREN", max_length=20, required=False, help_text="9 chiffres ; les espaces sont acceptés."
+        label="SIREN",
+        max_length=20,
+        required=False,
+        help_text=gettext_lazy("9 chiffres ; les espaces sont acceptés."),
     )
 
     def clean_siren(self) -> str:

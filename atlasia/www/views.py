@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import perms
@@ -48,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "by_status": by_status,
             "recent": recent,
             "memberships": memberships,
-            "title": "Accueil",
+            "title": _("Accueil"),
         },
     )
 
@@ -103,7 +104,7 @@ def usecase_list(request: HttpRequest) -> HttpResponse:
                     "publication_level",
                 )
             ),
-            "title": "Cas d'usage",
+            "title": _("Cas d'usage"),
         },
     )
 
@@ -174,12 +175,14 @@ def usecase_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _attach_errors(form, error)
         else:
-            messages.success(request, f"Le cas d'usage « {use_case.title} » a été créé.")
+            messages.success(
+                request, _("Le cas d'usage « %(title)s » a été créé.") % {"title": use_case.title}
+            )
             return redirect("usecase_detail", pk=use_case.pk)
     return render(
         request,
         "www/usecase_form.html",
-        {"form": form, "contacts": contacts, "title": "Nouveau cas d'usage", "is_new": True},
+        {"form": form, "contacts": contacts, "title": _("Nouveau cas d'usage"), "is_new": True},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -218,12 +221,17 @@ def usecase_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _attach_errors(form, error)
         else:
-            messages.success(request, "Les modifications ont été enregistrées.")
+            messages.success(request, _("Les modifications ont été enregistrées."))
             return redirect("usecase_detail", pk=use_case.pk)
     return render(
         request,
         "www/usecase_form.html",
-        {"form": form, "contacts": contacts, "use_case": use_case, "title": f"Modifier « {use_case.title} »"},
+        {
+            "form": form,
+            "contacts": contacts,
+            "use_case": use_case,
+            "title": _("Modifier « %(title)s »") % {"title": use_case.title},
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -236,10 +244,10 @@ def usecase_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         title = use_case.title
         services.usecase_delete(actor=request.user, use_case=use_case)
-        messages.success(request, f"Le cas d'usage « {title} » a été supprimé.")
+        messages.success(request, _("Le cas d'usage « %(title)s » a été supprimé.") % {"title": title})
         return redirect("usecase_list")
     return render(
-        request, "www/usecase_delete.html", {"use_case": use_case, "title": "Supprimer un cas d'usage"}
+        request, "www/usecase_delete.html", {"use_case": use_case, "title": _("Supprimer un cas d'usage")}
     )
 
 
@@ -261,11 +269,11 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
             for message in error.messages:
                 messages.error(request, message)
             return redirect(reverse("usecase_detail", args=[pk]) + "#pieces-jointes")
-        messages.success(request, "La pièce jointe a été ajoutée.")
+        messages.success(request, _("La pièce jointe a été ajoutée."))
     else:
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, f"Pièce jointe : {message}")
+                messages.error(request, _("Pièce jointe : %(message)s") % {"message": message})
     return redirect(reverse("usecase_detail", args=[pk]) + "#pieces-jointes")
 
 
@@ -289,7 +297,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_id: int) -> Http
     use_case = get_object_or_404(selectors.usecases_for(request.user, Action.USECASE_EDIT), pk=pk)
     attachment = get_object_or_404(Attachment, pk=attachment_id, use_case=use_case)
     services.attachment_delete(actor=request.user, attachment=attachment)
-    messages.success(request, "La pièce jointe a été supprimée.")
+    messages.success(request, _("La pièce jointe a été supprimée."))
     return redirect(reverse("usecase_detail", args=[pk]) + "#pieces-jointes")
 
 
@@ -308,7 +316,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "www/organisation_list.html",
-        {"page_obj": page, "q": q, "region_names": reference.region_names(), "title": "Organisations"},
+        {"page_obj": page, "q": q, "region_names": reference.region_names(), "title": _("Organisations")},
     )
 
 
@@ -354,12 +362,12 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             _attach_errors(form, error)
         else:
-            messages.success(request, "La fiche de l'organisation a été enregistrée.")
+            messages.success(request, _("La fiche de l'organisation a été enregistrée."))
             return redirect("organisation_detail", slug=organisation.slug)
     return render(
         request,
         "www/organisation_form.html",
-        {"form": form, "organisation": organisation, "title": "Modifier l'organisation"},
+        {"form": form, "organisation": organisation, "title": _("Modifier l'organisation")},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -380,7 +388,11 @@ def membership_add(request: HttpRequest, slug: str) -> HttpResponse:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, f"{membership.user} a été ajouté·e comme {membership.get_role_display()}.")
+        messages.success(
+            request,
+            _("%(user)s a été ajouté·e comme %(get_role_display)s.")
+            % {"user": membership.user, "get_role_display": membership.get_role_display()},
+        )
     return redirect(reverse("organisation_detail", args=[slug]) + "#membres")
 
 
@@ -396,7 +408,7 @@ def membership_remove(request: HttpRequest, slug: str, membership_id: int) -> Ht
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, f"Le rôle de {membership.user} a été retiré.")
+        messages.success(request, _("Le rôle de %(user)s a été retiré.") % {"user": membership.user})
     return redirect(reverse("organisation_detail", args=[slug]) + "#membres")
 
 

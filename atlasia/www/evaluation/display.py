@@ -11,6 +11,7 @@ from html import escape
 from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from atlasia.core.evaluation import reading_fr, render_html
 from atlasia.core.evaluation import report as engine_report
@@ -290,7 +291,7 @@ def comparison_context(result_a: dict[str, Any], result_b: dict[str, Any]) -> di
         params.append({"label": label, "a": _param(va), "b": _param(vb), "same": va == vb})
     na, nb = result_a.get("data", {}).get("n_rows"), result_b.get("data", {}).get("n_rows")
     params.append(
-        {"label": "Lignes évaluées", "a": fmt_int(na or 0), "b": fmt_int(nb or 0), "same": na == nb}
+        {"label": _("Lignes évaluées"), "a": fmt_int(na or 0), "b": fmt_int(nb or 0), "same": na == nb}
     )
     return {"overall": overall, "groupings": groupings, "only_a": only_a, "params": params}
 

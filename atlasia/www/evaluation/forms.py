@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from dsfr.forms import DsfrBaseForm
 
 NONE_CHOICE = ("", "— aucune —")
@@ -13,20 +15,24 @@ NONE_CHOICE = ("", "— aucune —")
 class UploadForm(DsfrBaseForm):
     # Empty files reach the service, which explains the problem in the engine's words.
     predictions = forms.FileField(
-        label="Fichier de prédictions",
+        label=gettext_lazy("Fichier de prédictions"),
         allow_empty_file=True,
-        help_text="CSV (séparateur virgule, point-virgule ou tabulation ; UTF-8 de préférence) ou Parquet. "
-        "Une ligne par personne ou dossier, avec la valeur réelle, la décision ou le score du modèle "
-        "et les colonnes de groupe (sexe, tranche d'âge, région…).",
+        help_text=gettext_lazy(
+            "CSV (séparateur virgule, point-virgule ou tabulation ; UTF-8 de préférence) ou Parquet. "
+            "Une ligne par personne ou dossier, avec la valeur réelle, la décision ou le score du modèle "
+            "et les colonnes de groupe (sexe, tranche d'âge, région…)."
+        ),
     )
     reference = forms.FileField(
-        label="Fichier de référence (facultatif)",
+        label=gettext_lazy("Fichier de référence (facultatif)"),
         required=False,
         allow_empty_file=True,
-        help_text="Les données sur lesquelles le modèle a été construit ou validé, pour mesurer la dérive.",
+        help_text=gettext_lazy(
+            "Les données sur lesquelles le modèle a été construit ou validé, pour mesurer la dérive."
+        ),
     )
     experiment_id = forms.TypedChoiceField(
-        label="Expérimentation (facultatif)", required=False, coerce=int, empty_value=None
+        label=gettext_lazy("Expérimentation (facultatif)"), required=False, coerce=int, empty_value=None
     )
 
     def __init__(self, *args: Any, experiments: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
@@ -38,51 +44,59 @@ class UploadForm(DsfrBaseForm):
 
 
 class MappingForm(DsfrBaseForm):
-    target = forms.ChoiceField(label="Valeur réelle (0/1)", help_text="Ce qui s'est réellement passé.")
+    target = forms.ChoiceField(
+        label=gettext_lazy("Valeur réelle (0/1)"), help_text=gettext_lazy("Ce qui s'est réellement passé.")
+    )
     pred = forms.ChoiceField(
-        label="Décision du modèle (0/1)",
+        label=gettext_lazy("Décision du modèle (0/1)"),
         required=False,
-        help_text="Facultatif si un score est indiqué : la décision est alors « score ≥ seuil ».",
+        help_text=gettext_lazy(
+            "Facultatif si un score est indiqué : la décision est alors « score ≥ seuil »."
+        ),
     )
     score = forms.ChoiceField(
-        label="Score du modèle (probabilité entre 0 et 1)",
+        label=gettext_lazy("Score du modèle (probabilité entre 0 et 1)"),
         required=False,
-        help_text="Nécessaire pour l'AUC, les courbes ROC et la calibration.",
+        help_text=gettext_lazy("Nécessaire pour l'AUC, les courbes ROC et la calibration."),
     )
     groups = forms.MultipleChoiceField(
-        label="Colonnes de groupe",
+        label=gettext_lazy("Colonnes de groupe"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Les indicateurs sont calculés pour chaque groupe et leurs croisements.",
+        help_text=gettext_lazy("Les indicateurs sont calculés pour chaque groupe et leurs croisements."),
     )
-    date = forms.ChoiceField(label="Date (évolution par mois)", required=False)
-    threshold = forms.FloatField(label="Seuil de décision", initial=0.5, min_value=0.0, max_value=1.0)
+    date = forms.ChoiceField(label=gettext_lazy("Date (évolution par mois)"), required=False)
+    threshold = forms.FloatField(
+        label=gettext_lazy("Seuil de décision"), initial=0.5, min_value=0.0, max_value=1.0
+    )
     n_resamples = forms.IntegerField(
-        label="Nombre de rééchantillonnages (bootstrap)",
+        label=gettext_lazy("Nombre de rééchantillonnages (bootstrap)"),
         initial=500,
         min_value=0,
         max_value=2000,
-        help_text="0 pour ne pas calculer d'intervalles de confiance ; 500 à 1 000 recommandés.",
+        help_text=gettext_lazy(
+            "0 pour ne pas calculer d'intervalles de confiance ; 500 à 1 000 recommandés."
+        ),
     )
     seed = forms.IntegerField(
-        label="Graine aléatoire",
+        label=gettext_lazy("Graine aléatoire"),
         initial=0,
         min_value=0,
-        help_text="La même graine redonne les mêmes intervalles.",
+        help_text=gettext_lazy("La même graine redonne les mêmes intervalles."),
     )
     level = forms.FloatField(
-        label="Niveau de confiance",
+        label=gettext_lazy("Niveau de confiance"),
         initial=0.95,
         min_value=0.5,
         max_value=0.999,
-        help_text="Par exemple 0,95.",
+        help_text=gettext_lazy("Par exemple 0,95."),
     )
     min_group_size = forms.IntegerField(
-        label="Effectif minimal d'un groupe fiable",
+        label=gettext_lazy("Effectif minimal d'un groupe fiable"),
         initial=30,
         min_value=1,
         max_value=100000,
-        help_text="Les groupes plus petits sont signalés (pas masqués).",
+        help_text=gettext_lazy("Les groupes plus petits sont signalés (pas masqués)."),
     )
 
     def __init__(self, *args: Any, columns: list[str], **kwargs: Any) -> None:
@@ -112,17 +126,18 @@ class MappingForm(DsfrBaseForm):
         data = super().clean()
         if not data.get("pred") and not data.get("score"):
             raise forms.ValidationError(
-                "Indiquez au moins une colonne de prédiction (décision 0/1) ou de score (probabilité)."
+                _("Indiquez au moins une colonne de prédiction (décision 0/1) ou de score (probabilité).")
             )
         used = [data.get(k) for k in ("target", "pred", "score", "date") if data.get(k)]
         clash = sorted(set(used) & set(data.get("groups") or []))
         if clash:
             self.add_error(
                 "groups",
-                f"La colonne « {clash[0]} » ne peut pas être à la fois un groupe et une autre donnée.",
+                _("La colonne « %(clash)s » ne peut pas être à la fois un groupe et une autre donnée.")
+                % {"clash": clash[0]},
             )
         if len(used) != len(set(used)):
-            raise forms.ValidationError("Une même colonne est choisie pour deux rôles différents.")
+            raise forms.ValidationError(_("Une même colonne est choisie pour deux rôles différents."))
         return data
 
     def field_for_column(self, column: str | None) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from atlasia.www import extensions
 
@@ -16,4 +17,6 @@ def tab_context(request: HttpRequest, use_case: Any) -> dict[str, Any]:
 
 
 def register() -> None:
-    extensions.register_tab("evaluations", "Évaluations", "evaluation/_tab.html", tab_context, order=40)
+    extensions.register_tab(
+        "evaluations", gettext_lazy("Évaluations"), "evaluation/_tab.html", tab_context, order=40
+    )

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from atlasia.accounts import perms
@@ -92,7 +93,7 @@ def evaluation_upload(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "evaluation/upload.html",
         {
-            "title": "Nouvelle évaluation",
+            "title": _("Nouvelle évaluation"),
             "use_case": use_case,
             "form": form,
             "max_mo": f"{max_evaluation_bytes() / 1024**2:.0f}",
@@ -151,7 +152,7 @@ def evaluation_mapping(request: HttpRequest, run_id: int) -> HttpResponse:
     return render(
         request,
         "evaluation/mapping.html",
-        {"title": "Colonnes du fichier", "use_case": use_case, "run": run, "form": form},
+        {"title": _("Colonnes du fichier"), "use_case": use_case, "run": run, "form": form},
         status=status,
     )
 
@@ -160,7 +161,7 @@ def evaluation_mapping(request: HttpRequest, run_id: int) -> HttpResponse:
 def evaluation_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     run = get_object_or_404(selectors.runs_visible_to(request.user), pk=run_id)
     context: dict[str, Any] = {
-        "title": f"Évaluation {run.label} — {run.use_case.title}",
+        "title": _("Évaluation %(label)s — %(title)s") % {"label": run.label, "title": run.use_case.title},
         "run": run,
         "use_case": run.use_case,
         "refresh": run.is_pending,
@@ -227,7 +228,8 @@ def evaluation_compare(request: HttpRequest, run_id: int) -> HttpResponse:
         request,
         "evaluation/compare.html",
         {
-            "title": f"Comparaison des évaluations {run_a.label} et {run_b.label}",
+            "title": _("Comparaison des évaluations %(label)s et %(label2)s")
+            % {"label": run_a.label, "label2": run_b.label},
             "use_case": run_a.use_case,
             "a": run_a,
             "b": run_b,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from dsfr.forms import DsfrBaseForm
 
 from atlasia.core import prioritisation as prio
@@ -28,7 +30,7 @@ def _blank_choice_label(field: forms.Field, label: str) -> None:
 class TransitionForm(DsfrBaseForm):
     transition = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(
-        label="Motif",
+        label=gettext_lazy("Motif"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -62,10 +64,10 @@ class AssessmentForm(DsfrBaseForm):
     """The ten criteria, each 1–5 with a justification; errors use the core's French messages."""
 
     people_reached = forms.IntegerField(
-        label="Nombre de personnes concernées (par an)",
+        label=gettext_lazy("Nombre de personnes concernées (par an)"),
         min_value=0,
         required=False,
-        help_text="Taille de la bulle sur la matrice du portefeuille.",
+        help_text=gettext_lazy("Taille de la bulle sur la matrice du portefeuille."),
         error_messages={"invalid": "Saisissez un nombre entier de personnes."},
     )
 
@@ -73,14 +75,16 @@ class AssessmentForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         for criterion in prio.Criterion:
             self.fields[f"{criterion.value}_score"] = forms.TypedChoiceField(
-                label=f"{prio.CRITERION_LABELS_FR[criterion]} — note",
+                label=_("%(CRITERION_LABELS_FR)s — note")
+                % {"CRITERION_LABELS_FR": prio.CRITERION_LABELS_FR[criterion]},
                 choices=SCORE_CHOICES,
                 coerce=int,
                 required=False,
                 help_text=prio.CRITERION_SCALES_FR[criterion],
             )
             self.fields[f"{criterion.value}_justification"] = forms.CharField(
-                label=f"{prio.CRITERION_LABELS_FR[criterion]} — justification",
+                label=_("%(CRITERION_LABELS_FR)s — justification")
+                % {"CRITERION_LABELS_FR": prio.CRITERION_LABELS_FR[criterion]},
                 required=False,
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
@@ -126,13 +130,14 @@ class AssessmentForm(DsfrBaseForm):
 
 
 class WeightProfileForm(DsfrBaseForm):
-    name = forms.CharField(label="Nom du profil", max_length=200)
+    name = forms.CharField(label=gettext_lazy("Nom du profil"), max_length=200)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for group in prio.Group:
             self.fields[f"group_{group.value}"] = forms.FloatField(
-                label=f"Poids du groupe « {prio.GROUP_LABELS_FR[group]} »",
+                label=_("Poids du groupe « %(GROUP_LABELS_FR)s »")
+                % {"GROUP_LABELS_FR": prio.GROUP_LABELS_FR[group]},
                 min_value=0,
                 error_messages={
                     "invalid": "Saisissez un nombre (par exemple 0,5).",
@@ -283,14 +288,15 @@ class CharterAssessmentForm(DsfrBaseForm):
         for p in self.principles:
             current = existing.get(p.pk)
             self.fields[f"level_{p.pk}"] = forms.ChoiceField(
-                label=f"{p.get_code_display()} — niveau",
-                choices=[("", "Non évalué"), *AssessmentLevel.choices],
+                label=_("%(get_code_display)s — niveau") % {"get_code_display": p.get_code_display()},
+                choices=[("", _("Non évalué")), *AssessmentLevel.choices],
                 required=False,
                 initial=current.level if current else "",
                 help_text=p.statement,
             )
             self.fields[f"evidence_{p.pk}"] = forms.CharField(
-                label=f"{p.get_code_display()} — éléments de preuve",
+                label=_("%(get_code_display)s — éléments de preuve")
+                % {"get_code_display": p.get_code_display()},
                 required=False,
                 max_length=3000,
                 widget=forms.Textarea(attrs={"rows": 2}),

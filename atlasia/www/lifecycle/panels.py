@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from atlasia.accounts import perms
 from atlasia.core import lifecycle as lc
@@ -100,7 +101,7 @@ def priority_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None
         return None
     context: dict[str, Any] = {"assessment": assessment, "can_assess": can_assess}
     if assessment is not None:
-        profile, _ = selectors.national_profile()
+        profile = selectors.national_profile()[0]
         item = prio.PriorityItem(
             id=selectors.item_id(use_case.pk),
             scores=assessment.criterion_scores(),
@@ -149,7 +150,13 @@ def register() -> None:
         "priority", "lifecycle/panel_priority.html", priority_panel, order=10, column="side"
     )
     extensions.register_tab(
-        "experimentations", "Expérimentations", "lifecycle/tab_experiments.html", experiments_tab, order=20
+        "experimentations",
+        gettext_lazy("Expérimentations"),
+        "lifecycle/tab_experiments.html",
+        experiments_tab,
+        order=20,
     )
-    extensions.register_nav("Portefeuille", "lifecycle_portfolio", order=40, match_prefix="/portefeuille/")
-    extensions.register_nav("À faire", "lifecycle_inbox", order=45, match_prefix="/a-faire/")
+    extensions.register_nav(
+        gettext_lazy("Portefeuille"), "lifecycle_portfolio", order=40, match_prefix="/portefeuille/"
+    )
+    extensions.register_nav(gettext_lazy("À faire"), "lifecycle_inbox", order=45, match_prefix="/a-faire/")

@@ -8,6 +8,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from atlasia.core import prioritisation as prio
 from atlasia.lifecycle.selectors import PortfolioRow
 
@@ -19,7 +21,7 @@ from atlasia.lifecycle.selectors import PortfolioRow
 RISK_BANDS: list[dict[str, str]] = [
     {
         "key": "low",
-        "label": "Risque faible (note de risque ≤ 2,3)",
+        "label": gettext_lazy("Risque faible (note de risque ≤ 2,3)"),
         "short": "faible",
         "colour": "#18753c",
         "shape": "cercle",
@@ -27,7 +29,7 @@ RISK_BANDS: list[dict[str, str]] = [
     },
     {
         "key": "medium",
-        "label": "Risque modéré (2,3 < note ≤ 3,7)",
+        "label": gettext_lazy("Risque modéré (2,3 < note ≤ 3,7)"),
         "short": "modéré",
         "colour": "#8a5a00",
         "shape": "carré",
@@ -35,7 +37,7 @@ RISK_BANDS: list[dict[str, str]] = [
     },
     {
         "key": "high",
-        "label": "Risque élevé (note > 3,7)",
+        "label": gettext_lazy("Risque élevé (note > 3,7)"),
         "short": "élevé",
         "colour": "#ce0500",
         "shape": "triangle",
@@ -45,13 +47,13 @@ RISK_BANDS: list[dict[str, str]] = [
 _BANDS = {b["key"]: b for b in RISK_BANDS}
 
 AI_ACT_LABELS_FR = {
-    "not_ai_system": "Pas un système d'IA",
-    "excluded": "Hors champ",
-    "prohibited": "Interdit",
-    "high_risk": "Haut risque",
-    "limited": "Risque limité",
-    "minimal": "Risque minimal",
-    "undetermined": "Indéterminé",
+    "not_ai_system": gettext_lazy("Pas un système d'IA"),
+    "excluded": gettext_lazy("Hors champ"),
+    "prohibited": gettext_lazy("Interdit"),
+    "high_risk": gettext_lazy("Haut risque"),
+    "limited": gettext_lazy("Risque limité"),
+    "minimal": gettext_lazy("Risque minimal"),
+    "undetermined": gettext_lazy("Indéterminé"),
 }
 
 

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import perms
@@ -24,6 +25,7 @@ from atlasia.lifecycle import selectors, services
 from atlasia.lifecycle.models import CharterAssessment, Kpi
 from atlasia.registry import selectors as registry_selectors
 from atlasia.registry.models import Organisation, UseCase
+from atlasia.www.templatetags.atlasia_i18n import localised_label
 
 from . import portfolio as pf
 from .forms import (
@@ -70,7 +72,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
     form = TransitionForm(request.POST)
     anchor = reverse("usecase_detail", args=[pk]) + "#cycle-de-vie"
     if not form.is_valid():
-        messages.error(request, "Transition : formulaire incomplet.")
+        messages.error(request, _("Transition : formulaire incomplet."))
         return redirect(anchor)
     name = form.cleaned_data["transition"]
     try:
@@ -80,10 +82,12 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
     except services.TransitionRefused as refused:
         messages.error(request, "Transition refusée : " + " ".join(refused.messages))
         return redirect(anchor)
-    label = lc.TRANSITIONS_BY_NAME[name].label_fr
+    label = localised_label(lc.TRANSITIONS_BY_NAME[name])
     use_case.refresh_from_db()
     messages.success(
-        request, f"« {label} » : le cas d'usage est maintenant au statut « {use_case.get_status_display()} »."
+        request,
+        _("« %(label)s » : le cas d'usage est maintenant au statut « %(get_status_display)s ».")
+        % {"label": label, "get_status_display": use_case.get_status_display()},
     )
     return redirect(anchor)
 
@@ -100,7 +104,7 @@ def compliance_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _attach_errors(form, error)
         else:
-            messages.success(request, "Les éléments de conformité ont été enregistrés.")
+            messages.success(request, _("Les éléments de conformité ont été enregistrés."))
             return redirect(reverse("usecase_detail", args=[pk]) + "#cycle-de-vie")
     qualification = selectors.qualification_summary(selectors.latest_qualification(use_case))
     return render(
@@ -111,7 +115,7 @@ def compliance_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "use_case": use_case,
             "qualification": qualification,
             "record": record,
-            "title": f"Conformité — {use_case.title}",
+            "title": _("Conformité — %(title)s") % {"title": use_case.title},
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -147,12 +151,16 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _attach_errors(form, error)
         else:
-            messages.success(request, "La grille de priorisation a été enregistrée.")
+            messages.success(request, _("La grille de priorisation a été enregistrée."))
             return redirect(reverse("usecase_detail", args=[pk]) + "#cycle-de-vie")
     return render(
         request,
         "lifecycle/assess_form.html",
-        {"form": form, "use_case": use_case, "title": f"Priorisation — {use_case.title}"},
+        {
+            "form": form,
+            "use_case": use_case,
+            "title": _("Priorisation — %(title)s") % {"title": use_case.title},
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -165,7 +173,7 @@ def _member_organisations(request: HttpRequest) -> list[Organisation]:
 def _portfolio_scope(request: HttpRequest) -> dict[str, Any]:
     """Profile selector: the national profile over every visible use case, or an organisation's own
     profile over that organisation's use cases (the national profile when it has none yet)."""
-    national, _ = selectors.national_profile()
+    national = selectors.national_profile()[0]
     mine = _member_organisations(request)
     kind = request.GET.get("profil", "national")
     organisation = None
@@ -213,7 +221,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "group_weights": [
                 (prio.GROUP_LABELS_FR[g], w) for g, w in scope["profile"].group_weights.items()
             ],
-            "title": "Portefeuille",
+            "title": _("Portefeuille"),
         },
     )
 
@@ -229,7 +237,7 @@ def sensitivity(request: HttpRequest) -> HttpResponse:
             **scope,
             "sensitivity": pf.sensitivity_rows(scope["rows"], scope["profile"]) if has_scored else None,
             "query": request.GET.urlencode(),
-            "title": "Sensibilité du classement",
+            "title": _("Sensibilité du classement"),
         },
     )
 
@@ -246,13 +254,13 @@ def weights_list(request: HttpRequest) -> HttpResponse:
             "national_stored": stored,
             "can_edit_national": selectors.can_edit_national_weights(request.user),
             "organisations": [(o, selectors.organisation_profile(o)) for o in organisations],
-            "title": "Pondérations",
+            "title": _("Pondérations"),
         },
     )
 
 
 def _weights_form(request: HttpRequest, organisation: Organisation | None) -> HttpResponse:
-    national, _ = selectors.national_profile()
+    national = selectors.national_profile()[0]
     stored = selectors.organisation_profile(organisation) if organisation else None
     start = stored.to_core() if stored else national
     name = stored.name if stored else (f"Profil de {organisation.name}" if organisation else national.name)
@@ -269,7 +277,7 @@ def _weights_form(request: HttpRequest, organisation: Organisation | None) -> Ht
         except ValidationError as error:
             _attach_errors(form, error)
         else:
-            messages.success(request, "Les pondérations ont été enregistrées.")
+            messages.success(request, _("Les pondérations ont été enregistrées."))
             return redirect("lifecycle_weights")
     return render(
         request,
@@ -277,7 +285,8 @@ def _weights_form(request: HttpRequest, organisation: Organisation | None) -> Ht
         {
             "form": form,
             "organisation": organisation,
-            "title": f"Pondérations — {organisation.name if organisation else 'profil national'}",
+            "title": _("Pondérations — %(profile)s")
+            % {"profile": organisation.name if organisation else _("profil national")},
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -314,12 +323,14 @@ def experiment_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _attach_errors(form, error)
         else:
-            messages.success(request, f"L'expérimentation « {experiment.title} » a été créée.")
+            messages.success(
+                request, _("L'expérimentation « %(title)s » a été créée.") % {"title": experiment.title}
+            )
             return redirect("lifecycle_experiment", pk=experiment.pk)
     return render(
         request,
         "lifecycle/experiment_form.html",
-        {"form": form, "use_case": use_case, "is_new": True, "title": "Nouvelle expérimentation"},
+        {"form": form, "use_case": use_case, "is_new": True, "title": _("Nouvelle expérimentation")},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -334,7 +345,7 @@ def experiment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _attach_errors(form, error)
         else:
-            messages.success(request, "L'expérimentation a été enregistrée.")
+            messages.success(request, _("L'expérimentation a été enregistrée."))
             return redirect("lifecycle_experiment", pk=experiment.pk)
     return render(
         request,
@@ -343,7 +354,7 @@ def experiment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "use_case": experiment.use_case,
             "experiment": experiment,
-            "title": f"Modifier « {experiment.title} »",
+            "title": _("Modifier « %(title)s »") % {"title": experiment.title},
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -394,9 +405,12 @@ def kpi_add(request: HttpRequest, pk: int) -> HttpResponse:
             services.kpi_add(actor=request.user, experiment=experiment, data=form.cleaned_data)
         except ValidationError as error:
             for message in error.messages:
-                messages.error(request, f"Indicateur : {message}")
+                messages.error(request, _("Indicateur : %(message)s") % {"message": message})
         else:
-            messages.success(request, f"L'indicateur « {form.cleaned_data['name']} » a été ajouté.")
+            messages.success(
+                request,
+                _("L'indicateur « %(name)s » a été ajouté.") % {"name": form.cleaned_data["name"]},
+            )
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else "Indicateur"
@@ -415,14 +429,21 @@ def measurement_add(request: HttpRequest, pk: int, kpi_id: int) -> HttpResponse:
             services.kpi_measurement_add(actor=request.user, kpi=kpi, data=form.cleaned_data)
         except ValidationError as error:
             for message in error.messages:
-                messages.error(request, f"Mesure de « {kpi.name} » : {message}")
+                messages.error(
+                    request,
+                    _("Mesure de « %(name)s » : %(message)s") % {"name": kpi.name, "message": message},
+                )
         else:
-            messages.success(request, f"La mesure de « {kpi.name} » a été ajoutée.")
+            messages.success(request, _("La mesure de « %(name)s » a été ajoutée.") % {"name": kpi.name})
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else "Mesure"
             for text in errors:
-                messages.error(request, f"Mesure de « {kpi.name} », {label} : {text}")
+                messages.error(
+                    request,
+                    _("Mesure de « %(name)s », %(label)s : %(text)s")
+                    % {"name": kpi.name, "label": label, "text": text},
+                )
     return redirect(reverse("lifecycle_experiment", args=[pk]) + "#indicateurs")
 
 
@@ -451,7 +472,9 @@ def charter_edit(request: HttpRequest, pk: int, charter_id: int) -> HttpResponse
             else:
                 form.add_error(None, error)
         else:
-            messages.success(request, f"L'auto-évaluation « {charter.name} » a été enregistrée.")
+            messages.success(
+                request, _("L'auto-évaluation « %(name)s » a été enregistrée.") % {"name": charter.name}
+            )
             return redirect(reverse("usecase_detail", args=[pk]) + "#chartes")
     return render(
         request,
@@ -500,5 +523,5 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "lifecycle/inbox.html",
-        {"sections": sections, "total": len(items), "today": today, "title": "À faire"},
+        {"sections": sections, "total": len(items), "today": today, "title": _("À faire")},
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy
 from dsfr.forms import DsfrBaseForm
 
 from atlasia.monitoring.enums import (
@@ -55,25 +56,29 @@ class IncidentForm(DsfrBaseForm, forms.ModelForm):
 
 
 class IncidentStatusForm(DsfrBaseForm):
-    status = forms.ChoiceField(label="Nouvel état", choices=IncidentStatus.choices)
+    status = forms.ChoiceField(label=gettext_lazy("Nouvel état"), choices=IncidentStatus.choices)
     corrective_actions = forms.CharField(
-        label="Actions correctives",
+        label=gettext_lazy("Actions correctives"),
         required=False,
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Obligatoires pour clore l'incident.",
+        help_text=gettext_lazy("Obligatoires pour clore l'incident."),
     )
 
 
 class IncidentReportForm(DsfrBaseForm):
-    reported_on = forms.DateField(label="Signalé le", widget=DateInput())
-    reported_to = forms.ChoiceField(label="Signalé à", choices=Authority.choices)
-    reference = forms.CharField(label="Référence du signalement", required=False, max_length=200)
+    reported_on = forms.DateField(label=gettext_lazy("Signalé le"), widget=DateInput())
+    reported_to = forms.ChoiceField(label=gettext_lazy("Signalé à"), choices=Authority.choices)
+    reference = forms.CharField(
+        label=gettext_lazy("Référence du signalement"), required=False, max_length=200
+    )
 
 
 class SuspendForm(DsfrBaseForm):
     reason = forms.CharField(
-        label="Motif de la suspension", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Motif de la suspension"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -86,16 +91,21 @@ class ExternalityForm(DsfrBaseForm, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
             "category": forms.RadioSelect(),
         }
-        help_texts = {"description": "Décrivez les faits sans nommer de personne (usager ou agent)."}
+        help_texts = {
+            "description": gettext_lazy("Décrivez les faits sans nommer de personne (usager ou agent).")
+        }
 
     def _post_clean(self) -> None:
         pass
 
 
 class TriageForm(DsfrBaseForm):
-    status = forms.ChoiceField(label="Suivi", choices=ExternalityStatus.choices)
+    status = forms.ChoiceField(label=gettext_lazy("Suivi"), choices=ExternalityStatus.choices)
     note = forms.CharField(
-        label="Note de suivi", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Note de suivi"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -118,27 +128,33 @@ class FootprintDeclaredForm(DsfrBaseForm, forms.ModelForm):
 
 
 class CodeCarbonForm(DsfrBaseForm):
-    phase = forms.ChoiceField(label="Phase", choices=Phase.choices, initial=Phase.TRAINING)
+    phase = forms.ChoiceField(label=gettext_lazy("Phase"), choices=Phase.choices, initial=Phase.TRAINING)
     file = forms.FileField(
-        label="Fichier emissions.csv de CodeCarbon",
-        help_text="Le fichier CSV produit par CodeCarbon, sans modification.",
+        label=gettext_lazy("Fichier emissions.csv de CodeCarbon"),
+        help_text=gettext_lazy("Le fichier CSV produit par CodeCarbon, sans modification."),
     )
 
 
 class GenAIForm(DsfrBaseForm):
-    provider = forms.ChoiceField(label="Fournisseur du modèle")
+    provider = forms.ChoiceField(label=gettext_lazy("Fournisseur du modèle"))
     model = forms.CharField(
-        label="Modèle", max_length=120, help_text="Nom exact, par exemple mistral-small-latest."
+        label=gettext_lazy("Modèle"),
+        max_length=120,
+        help_text=gettext_lazy("Nom exact, par exemple mistral-small-latest."),
     )
-    output_tokens_per_request = forms.IntegerField(label="Jetons générés par requête", min_value=1)
-    requests = forms.IntegerField(label="Nombre de requêtes sur la période", min_value=1)
+    output_tokens_per_request = forms.IntegerField(
+        label=gettext_lazy("Jetons générés par requête"), min_value=1
+    )
+    requests = forms.IntegerField(label=gettext_lazy("Nombre de requêtes sur la période"), min_value=1)
     zone = forms.ChoiceField(
-        label="Hébergement du modèle",
+        label=gettext_lazy("Hébergement du modèle"),
         required=False,
-        choices=[("", "Centres de données du fournisseur"), ("FRA", "En France")],
+        choices=[("", gettext_lazy("Centres de données du fournisseur")), ("FRA", gettext_lazy("En France"))],
     )
-    period_start = forms.DateField(label="Début de la période", required=False, widget=DateInput())
-    period_end = forms.DateField(label="Fin de la période", required=False, widget=DateInput())
+    period_start = forms.DateField(
+        label=gettext_lazy("Début de la période"), required=False, widget=DateInput()
+    )
+    period_end = forms.DateField(label=gettext_lazy("Fin de la période"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, providers: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -156,12 +172,18 @@ class TrainingModuleForm(DsfrBaseForm, forms.ModelForm):
 
 
 class CompletionForm(DsfrBaseForm):
-    organisation = forms.ModelChoiceField(label="Organisation", queryset=Organisation.objects.none())
-    module = forms.ModelChoiceField(label="Module", queryset=TrainingModule.objects.filter(is_active=True))
-    person_name = forms.CharField(
-        label="Personne formée", max_length=200, help_text="Prénom et nom de l'agent."
+    organisation = forms.ModelChoiceField(
+        label=gettext_lazy("Organisation"), queryset=Organisation.objects.none()
     )
-    completed_on = forms.DateField(label="Terminé le", widget=DateInput())
+    module = forms.ModelChoiceField(
+        label=gettext_lazy("Module"), queryset=TrainingModule.objects.filter(is_active=True)
+    )
+    person_name = forms.CharField(
+        label=gettext_lazy("Personne formée"),
+        max_length=200,
+        help_text=gettext_lazy("Prénom et nom de l'agent."),
+    )
+    completed_on = forms.DateField(label=gettext_lazy("Terminé le"), widget=DateInput())
 
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -170,8 +192,12 @@ class CompletionForm(DsfrBaseForm):
 
 
 class DeclarationForm(DsfrBaseForm):
-    organisation = forms.ModelChoiceField(label="Organisation", queryset=Organisation.objects.none())
-    agents_using_ai = forms.IntegerField(label="Nombre d'agents qui utilisent l'IA", min_value=0)
+    organisation = forms.ModelChoiceField(
+        label=gettext_lazy("Organisation"), queryset=Organisation.objects.none()
+    )
+    agents_using_ai = forms.IntegerField(
+        label=gettext_lazy("Nombre d'agents qui utilisent l'IA"), min_value=0
+    )
 
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -190,13 +216,13 @@ class EventForm(DsfrBaseForm, forms.ModelForm):
 
 
 class ResourceForm(DsfrBaseForm):
-    title = forms.CharField(label="Intitulé", max_length=200)
+    title = forms.CharField(label=gettext_lazy("Intitulé"), max_length=200)
     description = forms.CharField(
-        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    url = forms.URLField(label="Adresse", required=False, max_length=500)
+    url = forms.URLField(label=gettext_lazy("Adresse"), required=False, max_length=500)
     file = forms.FileField(
-        label="Fichier",
+        label=gettext_lazy("Fichier"),
         required=False,
-        help_text="PDF, PNG, JPEG, CSV, TXT, DOCX, XLSX, ODT ou ODS ; 10 Mo au maximum.",
+        help_text=gettext_lazy("PDF, PNG, JPEG, CSV, TXT, DOCX, XLSX, ODT ou ODS ; 10 Mo au maximum."),
     )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from atlasia.www import extensions
 
@@ -32,6 +33,10 @@ def panel_context(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
 
 def register() -> None:
     extensions.register_panel("monitoring", "monitoring/_panel.html", panel_context, order=60, column="main")
-    extensions.register_nav("Suivi", "monitoring_home", order=50, match_prefix="/suivi/")
-    extensions.register_nav("Acculturation", "monitoring_literacy", order=55, match_prefix="/formation/")
-    extensions.register_nav("Ambassadeurs", "monitoring_ambassadors", order=56, match_prefix="/ambassadeurs/")
+    extensions.register_nav(gettext_lazy("Suivi"), "monitoring_home", order=50, match_prefix="/suivi/")
+    extensions.register_nav(
+        gettext_lazy("Acculturation"), "monitoring_literacy", order=55, match_prefix="/formation/"
+    )
+    extensions.register_nav(
+        gettext_lazy("Ambassadeurs"), "monitoring_ambassadors", order=56, match_prefix="/ambassadeurs/"
+    )

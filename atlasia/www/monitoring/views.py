@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import perms
@@ -78,7 +79,7 @@ def _form_page(
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "monitoring/home.html", {"todo": selectors.todo_for(request.user), "title": "Suivi"}
+        request, "monitoring/home.html", {"todo": selectors.todo_for(request.user), "title": _("Suivi")}
     )
 
 
@@ -97,7 +98,7 @@ def incident_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _attach(form, error)
         else:
-            messages.success(request, "L'incident a été enregistré.")
+            messages.success(request, _("L'incident a été enregistré."))
             return redirect("monitoring_incident", incident.pk)
     return _form_page(
         request,
@@ -134,7 +135,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
             "report_form": f.IncidentReportForm(initial={"reported_to": incident.authority}),
             "suspend_form": f.SuspendForm(),
             "can_suspend": can_manage and incident.use_case.status != "suspended",
-            "title": f"Incident — {incident.title}",
+            "title": _("Incident — %(title)s") % {"title": incident.title},
         },
     )
 
@@ -154,9 +155,9 @@ def incident_status(request: HttpRequest, incident_id: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, "Changement d'état refusé : " + " ".join(error.messages))
         else:
-            messages.success(request, "L'état de l'incident a été mis à jour.")
+            messages.success(request, _("L'état de l'incident a été mis à jour."))
     else:
-        messages.error(request, "Changement d'état : formulaire incomplet.")
+        messages.error(request, _("Changement d'état : formulaire incomplet."))
     return redirect("monitoring_incident", incident.pk)
 
 
@@ -176,7 +177,7 @@ def incident_report(request: HttpRequest, incident_id: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, "Signalement non enregistré : " + " ".join(error.messages))
         else:
-            messages.success(request, "Le signalement a été enregistré : les relances s'arrêtent.")
+            messages.success(request, _("Le signalement a été enregistré : les relances s'arrêtent."))
     else:
         messages.error(request, "Signalement : " + " ".join(e for errs in form.errors.values() for e in errs))
     return redirect("monitoring_incident", incident.pk)
@@ -187,7 +188,7 @@ def incident_suspend(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = _incident(request, incident_id)
     form = f.SuspendForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Suspension : indiquez le motif.")
+        messages.error(request, _("Suspension : indiquez le motif."))
         return redirect("monitoring_incident", incident.pk)
     try:
         services.incident_suspend_usecase(
@@ -196,7 +197,7 @@ def incident_suspend(request: HttpRequest, incident_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, "Suspension refusée : " + " ".join(error.messages))
     else:
-        messages.success(request, "Le cas d'usage est suspendu.")
+        messages.success(request, _("Le cas d'usage est suspendu."))
     return redirect("monitoring_incident", incident.pk)
 
 
@@ -213,7 +214,7 @@ def externality_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _attach(form, error)
         else:
-            messages.success(request, "Merci : l'externalité a été transmise à l'organisation porteuse.")
+            messages.success(request, _("Merci : l'externalité a été transmise à l'organisation porteuse."))
             return redirect(reverse("usecase_detail", args=[pk]) + "#suivi")
     return _form_page(
         request,
@@ -245,7 +246,7 @@ def externality_detail(request: HttpRequest, externality_id: int) -> HttpRespons
             except ValidationError as error:
                 _attach(form, error)
             else:
-                messages.success(request, "Le suivi a été enregistré.")
+                messages.success(request, _("Le suivi a été enregistré."))
                 return redirect("monitoring_externality", externality.pk)
     return render(
         request,
@@ -256,7 +257,7 @@ def externality_detail(request: HttpRequest, externality_id: int) -> HttpRespons
             "form": form,
             "can_manage": can_manage,
             "notes": externality.notes.all(),
-            "title": "Externalité négative",
+            "title": _("Externalité négative"),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -284,7 +285,7 @@ def footprint(request: HttpRequest, pk: int) -> HttpResponse:
         if not can_edit:
             raise PermissionDenied
         if kind not in {"declared", "codecarbon", "genai"}:
-            messages.error(request, "Formulaire inconnu : rien n'a été enregistré.")
+            messages.error(request, _("Formulaire inconnu : rien n'a été enregistré."))
             return redirect("monitoring_footprint", pk)
         try:
             if kind == "declared" and declared.is_valid():
@@ -313,7 +314,7 @@ def footprint(request: HttpRequest, pk: int) -> HttpResponse:
                     period_end=data["period_end"],
                 )
             else:
-                raise ValidationError("Le formulaire contient des erreurs : rien n'a été enregistré.")
+                raise ValidationError(_("Le formulaire contient des erreurs : rien n'a été enregistré."))
         except ValidationError as error:
             target = {"declared": declared, "codecarbon": codecarbon, "genai": genai}.get(kind, declared)
             # The form's own errors already say what is wrong.
@@ -321,7 +322,7 @@ def footprint(request: HttpRequest, pk: int) -> HttpResponse:
                 _attach(target, error)
             status = 400
         else:
-            messages.success(request, "L'empreinte a été enregistrée.")
+            messages.success(request, _("L'empreinte a été enregistrée."))
             return redirect("monitoring_footprint", pk)
     footprints = selectors.footprints_visible_to(request.user).filter(use_case=use_case)
     totals = selectors.footprint_totals(UseCase.objects.filter(pk=use_case.pk))
@@ -338,7 +339,7 @@ def footprint(request: HttpRequest, pk: int) -> HttpResponse:
             "genai_form": genai,
             "kind": kind,
             "factor": fp.electricity_factor(),
-            "title": f"Empreinte environnementale — {use_case.title}",
+            "title": _("Empreinte environnementale — %(title)s") % {"title": use_case.title},
         },
         status=status,
     )
@@ -352,7 +353,7 @@ def footprint_overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "monitoring/footprint_overview.html",
-        {"totals": totals, "title": "Empreinte environnementale"},
+        {"totals": totals, "title": _("Empreinte environnementale")},
     )
 
 
@@ -392,7 +393,7 @@ def literacy(request: HttpRequest) -> HttpResponse:
             "threshold": int(selectors.LITERACY_THRESHOLD * 100),
             "can_edit_catalogue": mperms.can_manage_network(user),
             "can_record": _literacy_orgs(user).exists(),
-            "title": "Acculturation à l'IA",
+            "title": _("Acculturation à l'IA"),
         },
     )
 
@@ -408,7 +409,7 @@ def module_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _attach(form, error)
         else:
-            messages.success(request, "Le module a été ajouté au catalogue.")
+            messages.success(request, _("Le module a été ajouté au catalogue."))
             return redirect("monitoring_literacy")
     return _form_page(
         request,
@@ -438,7 +439,9 @@ def completion_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _attach(form, error)
         else:
-            messages.success(request, f"Formation enregistrée pour {data['person_name']}.")
+            messages.success(
+                request, _("Formation enregistrée pour %(data)s.") % {"data": data["person_name"]}
+            )
             return redirect("monitoring_literacy")
     return _form_page(
         request,
@@ -465,7 +468,7 @@ def declaration_edit(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _attach(form, error)
         else:
-            messages.success(request, "L'effectif a été enregistré.")
+            messages.success(request, _("L'effectif a été enregistré."))
             return redirect("monitoring_literacy")
     return _form_page(
         request,
@@ -506,7 +509,7 @@ def ambassadors(request: HttpRequest) -> HttpResponse:
             "region": region,
             "organisation": organisation,
             "region_names": reference.region_names(),
-            "title": "Réseau des ambassadeurs IA",
+            "title": _("Réseau des ambassadeurs IA"),
         },
     )
 
@@ -520,7 +523,7 @@ def network(request: HttpRequest) -> HttpResponse:
             "events": NetworkEvent.objects.all(),
             "resources": NetworkResource.objects.all(),
             "can_edit": mperms.can_manage_network(request.user),
-            "title": "Vie du réseau : événements et ressources",
+            "title": _("Vie du réseau : événements et ressources"),
         },
     )
 
@@ -536,7 +539,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _attach(form, error)
         else:
-            messages.success(request, "L'événement a été publié.")
+            messages.success(request, _("L'événement a été publié."))
             return redirect("monitoring_network")
     return _form_page(
         request,
@@ -565,7 +568,7 @@ def resource_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _attach(form, error)
         else:
-            messages.success(request, "La ressource a été partagée.")
+            messages.success(request, _("La ressource a été partagée."))
             return redirect("monitoring_network")
     return _form_page(
         request,
@@ -595,5 +598,5 @@ def resource_download(request: HttpRequest, resource_id: int) -> HttpResponseBas
 def resource_delete(request: HttpRequest, resource_id: int) -> HttpResponse:
     resource = get_object_or_404(NetworkResource, pk=resource_id)
     services.network_resource_delete(actor=request.user, resource=resource)
-    messages.success(request, "La ressource a été retirée.")
+    messages.success(request, _("La ressource a été retirée."))
     return redirect("monitoring_network")

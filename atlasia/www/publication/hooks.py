@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from atlasia.www import extensions
 
@@ -20,12 +21,14 @@ def _problem_reports_panel(request: HttpRequest, use_case: Any) -> dict[str, Any
 
 def register() -> None:
     extensions.register_nav(
-        "Tableaux de bord", "publication_dashboard", order=20, match_prefix="/tableaux-de-bord/"
+        gettext_lazy("Tableaux de bord"), "publication_dashboard", order=20, match_prefix="/tableaux-de-bord/"
     )
     extensions.register_nav(
-        "Rapports annuels", "publication_report_list", order=25, match_prefix="/rapports/"
+        gettext_lazy("Rapports annuels"), "publication_report_list", order=25, match_prefix="/rapports/"
     )
-    extensions.register_nav("Registre public", "publication_register", order=30, match_prefix="/registre/")
+    extensions.register_nav(
+        gettext_lazy("Registre public"), "publication_register", order=30, match_prefix="/registre/"
+    )
     extensions.register_panel(
         "problem_reports",
         "publication/_problem_reports_panel.html",

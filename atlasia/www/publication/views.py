@@ -15,6 +15,8 @@ from django.db.models import Max
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import perms
@@ -32,12 +34,12 @@ from .forms import ProblemReportForm, RegisterSearchForm, ReportRunForm
 
 PAGE_SIZE = 20
 DASHBOARD_SECTIONS = (
-    ("theme", "Par thème"),
-    ("status", "Par étape"),
-    ("organisation_type", "Par type d'organisation"),
-    ("region", "Par région"),
-    ("technique", "Par technique d'IA"),
-    ("publication_level", "Par niveau de publication"),
+    ("theme", gettext_lazy("Par thème")),
+    ("status", gettext_lazy("Par étape")),
+    ("organisation_type", gettext_lazy("Par type d'organisation")),
+    ("region", gettext_lazy("Par région")),
+    ("technique", gettext_lazy("Par technique d'IA")),
+    ("publication_level", gettext_lazy("Par niveau de publication")),
 )
 FILTER_NAMES = (
     "q",
@@ -76,7 +78,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "publication/dashboard.html",
         {
-            "title": "Tableaux de bord",
+            "title": _("Tableaux de bord"),
             "form": form,
             "data": data,
             "scopes": selectors.dashboard_scopes(request.user),
@@ -94,7 +96,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _trend_svg(trend: list[tuple[int, int]]) -> str:
     from atlasia.publication.aggregation import column_chart_svg
 
-    return column_chart_svg(trend, svg_id="tendance", title="Cas d'usage par année de début")
+    return column_chart_svg(trend, svg_id="tendance", title=_("Cas d'usage par année de début"))
 
 
 # --- public register --------------------------------------------------------------------------------
@@ -118,7 +120,7 @@ def register_list(request: HttpRequest) -> HttpResponse:
         request,
         "publication/register_list.html",
         {
-            "title": "Registre public des usages de l'IA",
+            "title": _("Registre public des usages de l'IA"),
             "form": form,
             "page_obj": page,
             "query_string": query.urlencode(),
@@ -181,7 +183,7 @@ def problem_report(request: HttpRequest, uid: str) -> HttpResponse:
         return render(request, "publication/register_detail.html", context, status=400)
     messages.success(
         request,
-        "Merci : votre signalement a été transmis à l'organisation qui porte ce cas d'usage.",
+        _("Merci : votre signalement a été transmis à l'organisation qui porte ce cas d'usage."),
     )
     return redirect(reverse("publication_register_detail", args=[use_case.uid]) + "#signaler")
 
@@ -196,7 +198,7 @@ def algorithm_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "publication/algorithm_list.html",
-        {"title": "Bibliothèque des algorithmes publics", "algorithms": algorithms},
+        {"title": _("Bibliothèque des algorithmes publics"), "algorithms": algorithms},
     )
 
 
@@ -237,7 +239,7 @@ def open_data(request: HttpRequest) -> HttpResponse:
         request,
         "publication/open_data.html",
         {
-            "title": "Données ouvertes",
+            "title": _("Données ouvertes"),
             "count": qs.count(),
             "fields": exporters.FIELDS,
             "licence_name": exporters.LICENCE_NAME,
@@ -384,14 +386,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
             for field, errs in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errs)
         else:
-            messages.success(request, "Le rapport est en préparation : cette page suit son avancement.")
+            messages.success(request, _("Le rapport est en préparation : cette page suit son avancement."))
             return redirect("publication_report_detail", pk=run.pk)
     runs = _runs_for(request.user)[:50]
     return render(
         request,
         "publication/report_list.html",
         {
-            "title": "Rapports annuels de cartographie",
+            "title": _("Rapports annuels de cartographie"),
             "form": form,
             "runs": runs,
             "refresh": any(not r.is_finished for r in runs),

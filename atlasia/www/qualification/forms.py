@@ -23,6 +23,7 @@ from atlasia.core.qualification import (
 )
 from atlasia.qualification.display import UNKNOWN_FR
 from atlasia.qualification.services import answer_error_fr
+from atlasia.www.templatetags.atlasia_i18n import localised_label
 
 
 class SectionForm:
@@ -63,7 +64,7 @@ class SectionForm:
             if question.type == "bool":
                 pairs = [("yes", "Oui"), ("no", "Non")]
             else:
-                pairs = [(o.id, o.label_fr) for o in question.options]
+                pairs = [(o.id, localised_label(o)) for o in question.options]
             if "unknown" not in {v for v, _ in pairs}:
                 pairs.append(("unknown", UNKNOWN_FR))
             options = [

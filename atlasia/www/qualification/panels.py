@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from atlasia.www import extensions
 
@@ -35,6 +36,8 @@ def register() -> None:
         "qualification", "qualification/_card.html", card_context, order=10, column="top"
     )
     extensions.register_tab(
-        "qualification", "Qualification", "qualification/_tab.html", tab_context, order=20
+        "qualification", gettext_lazy("Qualification"), "qualification/_tab.html", tab_context, order=20
     )
-    extensions.register_nav("Conformité", "qualification_portfolio", order=40, match_prefix="/conformite/")
+    extensions.register_nav(
+        gettext_lazy("Conformité"), "qualification_portfolio", order=40, match_prefix="/conformite/"
+    )

@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from atlasia.accounts import perms
@@ -26,6 +27,7 @@ from atlasia.qualification.display import answer_text, compare, result_summary
 from atlasia.qualification.enums import CATEGORY_BADGE, CATEGORY_COLOUR, Category
 from atlasia.registry.models import UseCase
 from atlasia.registry.selectors import usecases_for, usecases_visible_to
+from atlasia.www.templatetags.atlasia_i18n import localised_label
 
 from .forms import SectionForm
 
@@ -90,7 +92,7 @@ def qualification_overview(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "c": overview_context(request, use_case),
         "use_case": use_case,
-        "title": f"Qualification — {use_case.title}",
+        "title": _("Qualification — %(title)s") % {"title": use_case.title},
     }
     return render(request, "qualification/overview.html", context)
 
@@ -115,13 +117,17 @@ def qualification_section(request: HttpRequest, pk: int, section: str) -> HttpRe
         else:
             after = SectionForm(current, form.cleaned_answers)
             new_questions = [q for q in after.shown_ids if q not in before_shown]
-            messages.success(request, f"Réponses de la section « {current.label_fr} » enregistrées.")
+            messages.success(
+                request,
+                _("Réponses de la section « %(section)s » enregistrées.")
+                % {"section": localised_label(current)},
+            )
             index = SECTIONS.index(current)
             if new_questions:
                 messages.info(
                     request,
-                    f"{len(new_questions)} nouvelle(s) question(s) s'applique(nt) "
-                    "compte tenu de vos réponses.",
+                    _("%(count)s nouvelle(s) question(s) s'applique(nt) compte tenu de vos réponses.")
+                    % {"count": len(new_questions)},
                 )
                 return redirect(_section_url(use_case, current.id) + f"#q-{new_questions[0]}")
             if "next" in request.POST and index + 1 < len(SECTIONS):
@@ -131,7 +137,7 @@ def qualification_section(request: HttpRequest, pk: int, section: str) -> HttpRe
             return redirect(_section_url(use_case, current.id))
     index = SECTIONS.index(current)
     context = {
-        "title": f"Qualification — {current.label_fr}",
+        "title": _("Qualification — %(section)s") % {"section": localised_label(current)},
         "use_case": use_case,
         "section": current,
         "form": form,
@@ -163,11 +169,14 @@ def qualification_complete(request: HttpRequest, pk: int) -> HttpResponse:
                 for message in msgs:
                     messages.error(request, message)
             return redirect("qualification_complete", pk=use_case.pk)
-        messages.success(request, f"Qualification enregistrée (version {qualification.version}).")
+        messages.success(
+            request,
+            _("Qualification enregistrée (version %(version)s).") % {"version": qualification.version},
+        )
         return redirect("qualification_version", pk=use_case.pk, version=qualification.version)
     preview = qualify(answers)
     context = {
-        "title": f"Terminer la qualification — {use_case.title}",
+        "title": _("Terminer la qualification — %(title)s") % {"title": use_case.title},
         "use_case": use_case,
         "summary": result_summary(preview),
         "progress": section_progress(answers),
@@ -183,7 +192,7 @@ def qualification_version(request: HttpRequest, pk: int, version: int) -> HttpRe
         raise Http404
     answers = [
         {
-            "section": s.label_fr,
+            "section": localised_label(s),
             "rows": [
                 (QUESTIONS_BY_ID[q].text_fr, answer_text(q, qualification.answers.get(q)))
                 for q in s.question_ids
@@ -193,7 +202,7 @@ def qualification_version(request: HttpRequest, pk: int, version: int) -> HttpRe
         for s in SECTIONS
     ]
     context = {
-        "title": f"Qualification v{version} — {use_case.title}",
+        "title": _("Qualification v%(version)s — %(title)s") % {"version": version, "title": use_case.title},
         "use_case": use_case,
         "qualification": qualification,
         "summary": result_summary(qualification.result, qualification.law_version),
@@ -220,7 +229,8 @@ def qualification_diff(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     comparison = compare(by_number[a], by_number[b])
     context = {
-        "title": f"Comparer les versions {a} et {b} — {use_case.title}",
+        "title": _("Comparer les versions %(a)s et %(b)s — %(title)s")
+        % {"a": a, "b": b, "title": use_case.title},
         "use_case": use_case,
         "old": by_number[a],
         "new": by_number[b],
@@ -289,7 +299,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "title": "Conformité du portefeuille",
+        "title": _("Conformité du portefeuille"),
         "counts": counts,
         "bars": bars,
         "categories": Category.choices,

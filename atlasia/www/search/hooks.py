@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from atlasia.www import extensions
 
@@ -16,5 +17,5 @@ def _similar_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None
 
 
 def register() -> None:
-    extensions.register_nav("Recherche", "search", order=15, match_prefix="/recherche/")
+    extensions.register_nav(gettext_lazy("Recherche"), "search", order=15, match_prefix="/recherche/")
     extensions.register_panel("similar_usecases", "search/_similar_panel.html", _similar_panel, order=90)

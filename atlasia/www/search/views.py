@@ -5,13 +5,19 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from atlasia.accounts import perms
 from atlasia.accounts.models import ReviewerScope
 from atlasia.search import selectors
 
-MODES = {"hybrid": "Texte et sens", "text": "Mots du texte", "semantic": "Sens"}
+MODES = {
+    "hybrid": gettext_lazy("Texte et sens"),
+    "text": gettext_lazy("Mots du texte"),
+    "semantic": gettext_lazy("Sens"),
+}
 
 
 @require_GET
@@ -24,7 +30,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "search/search.html",
-        {"q": query, "mode": mode, "modes": MODES, "hits": hits, "title": "Recherche"},
+        {"q": query, "mode": mode, "modes": MODES, "hits": hits, "title": _("Recherche")},
     )
 
 
@@ -66,5 +72,5 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "search/duplicates.html",
-        {"pairs": pairs, "threshold": threshold, "title": "Doublons probables"},
+        {"pairs": pairs, "threshold": threshold, "title": _("Doublons probables")},
     )

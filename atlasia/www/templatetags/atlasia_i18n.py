@@ -1,0 +1,43 @@
+"""Language-aware labels for the reference lists (themes, techniques, pillars, data categories, sections…).
+
+The reference items carry ``label_fr`` and ``label_en``; ``{{ item|label }}`` shows the English label when the
+active language is English and one is filled in, the French label otherwise. For rows coming from
+``.values()``, give the prefix of the keys: ``{{ row|label:"theme__" }}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+def localised_label(item: Any, prefix: str = "", base: str = "label") -> str:
+    """The English label of ``item`` when the language is English (and it has one), else the French one."""
+    if item is None:
+        return ""
+
+    def get(name: str) -> str:
+        key = f"{prefix}{name}"
+        value = item.get(key, "") if isinstance(item, dict) else getattr(item, key, "")
+        return value or ""
+
+    if (get_language() or "fr").startswith("en"):
+        english = get(f"{base}_en")
+        if english:
+            return english
+    return get(f"{base}_fr")
+
+
+@register.filter(name="label")
+def label(item: Any, prefix: str = "") -> str:
+    return localised_label(item, prefix)
+
+
+@register.filter(name="localised")
+def localised(item: Any, base: str) -> str:
+    """``{{ question|localised:"text" }}``: ``text_en`` in English (when filled in), ``text_fr`` otherwise."""
+    return localised_label(item, "", base)
