@@ -13,6 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 STATE_BLUE = "#000091"
 # DSFR blue-france scale, light to dark; the text colour on each is chosen for 4.5:1 contrast.
 PALETTE = ("#f5f5fe", "#e3e3fd", "#cacafb", "#8585f6", "#313178", "#000091")
@@ -34,7 +37,7 @@ def count_by(values: Iterable[str], labels: Mapping[str, str], *, keep_zero: boo
     out = [Bucket(code, label, counts.get(code, 0)) for code, label in labels.items()]
     out = [b for b in out if keep_zero or b.n]
     for code in sorted(c for c in counts if c not in labels):
-        out.append(Bucket(code, "Non renseigné" if code == "" else code, counts[code]))
+        out.append(Bucket(code, _("Non renseigné") if code == "" else code, counts[code]))
     return out
 
 
@@ -116,8 +119,8 @@ def map_svg(
     names: Mapping[str, str],
     *,
     svg_id: str = "carte-regions",
-    title: str = "Cas d'usage par région",
-    unit: tuple[str, str] = ("cas d'usage", "cas d'usage"),
+    title: str = gettext_lazy("Cas d'usage par région"),
+    unit: tuple[str, str] = (gettext_lazy("cas d'usage"), gettext_lazy("cas d'usage")),
     focusable: bool = True,
 ) -> dict[str, object]:
     """An accessible tile-grid choropleth of the 18 regions, the five overseas regions as insets.
@@ -139,9 +142,12 @@ def map_svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
         f'class="atlasia-map" role="img" aria-labelledby="{svg_id}-title {svg_id}-desc" id="{svg_id}">',
         f'<title id="{svg_id}-title">{escape(title)}</title>',
-        f'<desc id="{svg_id}-desc">Cartogramme en tuiles : chaque région est un carré de même taille, '
-        f"placé selon sa position approximative ; les cinq régions d'outre-mer sont en encart. "
-        f"{escape('. '.join(desc_parts))}.</desc>",
+        f'<desc id="{svg_id}-desc">'
+        + _(
+            "Cartogramme en tuiles : chaque région est un carré de même taille, "
+            "placé selon sa position approximative ; les cinq régions d'outre-mer sont en encart. "
+        )
+        + f"{escape('. '.join(desc_parts))}.</desc>",
     ]
 
     def tile_svg(code: str, x: int, y: int, size: int, abbr: str) -> str:
@@ -164,7 +170,9 @@ def map_svg(
     for code, (col, row, abbr) in METRO_TILES.items():
         parts.append(tile_svg(code, pad + col * (tile + gap), pad + row * (tile + gap), tile, abbr))
     parts.append(
-        f'<text x="{pad}" y="{inset_top - 10}" font-size="14" fill="#3a3a3a">Outre-mer (encarts)</text>'
+        f'<text x="{pad}" y="{inset_top - 10}" font-size="14" fill="#3a3a3a">'
+        + _("Outre-mer (encarts)")
+        + "</text>"
         f'<line x1="{pad}" y1="{inset_top - 28}" x2="{width - pad}" y2="{inset_top - 28}" '
         f'stroke="#929292" stroke-dasharray="4 3"/>'
     )
@@ -175,7 +183,13 @@ def map_svg(
     legend = [{"label": "0", "fill": PALETTE[0], "ink": TEXT_ON[0]}]
     for i, (low, high) in enumerate(breaks, start=1):
         fill, ink = _colour(i, len(breaks))
-        legend.append({"label": str(low) if low == high else f"{low} à {high}", "fill": fill, "ink": ink})
+        legend.append(
+            {
+                "label": str(low) if low == high else _("%(low)s à %(high)s") % {"low": low, "high": high},
+                "fill": fill,
+                "ink": ink,
+            }
+        )
     rows = [
         {
             "code": c,
@@ -202,7 +216,7 @@ def bar_chart_svg(
     top = max((v for _l, v in items), default=0) or 1
     height = 12 + len(items) * (bar_height + 8)
     usable = width - label_width - 60
-    desc = "; ".join(f"{label} : {value}" for label, value in items) or "Aucune donnée."
+    desc = "; ".join(f"{label} : {value}" for label, value in items) or _("Aucune donnée.")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
         f'role="img" aria-labelledby="{svg_id}-title {svg_id}-desc" class="atlasia-chart">',
@@ -233,7 +247,7 @@ def column_chart_svg(
     base = height - 28
     slot = (width - 20) / n
     bar = max(6.0, min(48.0, slot * 0.6))
-    desc = "; ".join(f"{label} : {value}" for label, value in items) or "Aucune donnée."
+    desc = "; ".join(f"{label} : {value}" for label, value in items) or _("Aucune donnée.")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
         f'role="img" aria-labelledby="{svg_id}-title {svg_id}-desc" class="atlasia-chart">',

@@ -13,6 +13,8 @@ from atlasia.core import prioritisation as prio
 from atlasia.lifecycle.enums import AssessmentLevel
 from atlasia.lifecycle.models import ComplianceRecord, Experiment, Kpi, KpiMeasurement
 
+from .labels import criterion_label, group_label
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -54,7 +56,7 @@ class ComplianceForm(DsfrBaseForm, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _blank_choice_label(self.fields["dpia_decision"], "Pas encore décidé")
+        _blank_choice_label(self.fields["dpia_decision"], _("Pas encore décidé"))
 
 
 SCORE_CHOICES = [("", "—")] + [(str(i), str(i)) for i in range(1, 6)]
@@ -75,16 +77,14 @@ class AssessmentForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         for criterion in prio.Criterion:
             self.fields[f"{criterion.value}_score"] = forms.TypedChoiceField(
-                label=_("%(CRITERION_LABELS_FR)s — note")
-                % {"CRITERION_LABELS_FR": prio.CRITERION_LABELS_FR[criterion]},
+                label=_("%(criterion)s — note") % {"criterion": criterion_label(criterion)},
                 choices=SCORE_CHOICES,
                 coerce=int,
                 required=False,
                 help_text=prio.CRITERION_SCALES_FR[criterion],
             )
             self.fields[f"{criterion.value}_justification"] = forms.CharField(
-                label=_("%(CRITERION_LABELS_FR)s — justification")
-                % {"CRITERION_LABELS_FR": prio.CRITERION_LABELS_FR[criterion]},
+                label=_("%(criterion)s — justification") % {"criterion": criterion_label(criterion)},
                 required=False,
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
@@ -93,7 +93,7 @@ class AssessmentForm(DsfrBaseForm):
     def groups(self) -> list[dict[str, Any]]:
         return [
             {
-                "label": prio.GROUP_LABELS_FR[group],
+                "label": group_label(group),
                 "key": group.value,
                 "rows": [
                     (self[f"{c.value}_score"], self[f"{c.value}_justification"])
@@ -116,9 +116,9 @@ class AssessmentForm(DsfrBaseForm):
                 )
                 message = issue.message_fr
                 if score in (None, "") and field.endswith("_score"):
-                    message = (
-                        f"Critère « {prio.CRITERION_LABELS_FR[criterion]} » : choisissez une note de 1 à 5."
-                    )
+                    message = _("Critère « %(criterion)s » : choisissez une note de 1 à 5.") % {
+                        "criterion": criterion_label(criterion)
+                    }
                 self.add_error(field, message)
         return data
 
@@ -136,8 +136,7 @@ class WeightProfileForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         for group in prio.Group:
             self.fields[f"group_{group.value}"] = forms.FloatField(
-                label=_("Poids du groupe « %(GROUP_LABELS_FR)s »")
-                % {"GROUP_LABELS_FR": prio.GROUP_LABELS_FR[group]},
+                label=_("Poids du groupe « %(group)s »") % {"group": group_label(group)},
                 min_value=0,
                 error_messages={
                     "invalid": "Saisissez un nombre (par exemple 0,5).",
@@ -147,7 +146,7 @@ class WeightProfileForm(DsfrBaseForm):
             )
         for criterion in prio.Criterion:
             self.fields[f"crit_{criterion.value}"] = forms.FloatField(
-                label=prio.CRITERION_LABELS_FR[criterion],
+                label=criterion_label(criterion),
                 min_value=0,
                 error_messages={
                     "invalid": "Saisissez un nombre (par exemple 1).",
@@ -166,7 +165,7 @@ class WeightProfileForm(DsfrBaseForm):
     def groups(self) -> list[dict[str, Any]]:
         return [
             {
-                "label": prio.GROUP_LABELS_FR[g],
+                "label": group_label(g),
                 "group_field": self[f"group_{g.value}"],
                 "fields": [self[f"crit_{c.value}"] for c in prio.GROUP_CRITERIA[g]],
             }
@@ -248,7 +247,7 @@ class ExperimentForm(DsfrBaseForm, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _blank_choice_label(self.fields["decision"], "Pas encore décidé")
+        _blank_choice_label(self.fields["decision"], _("Pas encore décidé"))
 
     def sections(self) -> list[dict[str, Any]]:
         return [

@@ -16,6 +16,7 @@ from atlasia.lifecycle.enums import AssessmentLevel
 from atlasia.lifecycle.models import CharterAssessment
 from atlasia.www import extensions
 
+from .labels import criterion_label, status_label
 from .portfolio import AI_ACT_LABELS_FR
 
 #: The main path shown by the stepper; suspended, retired and abandoned are shown as a state on top.
@@ -50,12 +51,16 @@ def _stepper(use_case: Any, facts: lc.UseCaseFacts) -> dict[str, Any]:
     return {
         "current": index + 1,
         "total": len(MAIN_PATH),
-        "label": lc.STATUS_LABELS_FR[status],
-        "reached_label": lc.STATUS_LABELS_FR[reached],
+        "label": status_label(status),
+        "reached_label": status_label(reached),
         "off_path": off_path,
-        "next_label": lc.STATUS_LABELS_FR[nxt] if nxt else "",
+        "next_label": status_label(nxt) if nxt else "",
         "steps": [
-            {"label": lc.STATUS_LABELS_FR[s], "done": i < index, "current": i == index}
+            {
+                "label": status_label(s),
+                "done": i < index,
+                "current": i == index,
+            }
             for i, s in enumerate(MAIN_PATH)
         ],
     }
@@ -77,7 +82,7 @@ def lifecycle_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | Non
             {
                 "t": t,
                 "refusals": refusals,
-                "target": lc.STATUS_LABELS_FR[target] if target else "statut d'avant la suspension",
+                "target": status_label(target) if target else gettext_lazy("statut d'avant la suspension"),
             }
         )
     compliance = selectors.compliance_of(use_case)
@@ -108,7 +113,7 @@ def priority_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None
             people_reached=assessment.people_reached,
         )
         context["result"] = prio.score_item(item, profile)
-        context["missing"] = [prio.CRITERION_LABELS_FR[c] for c in context["result"].missing]
+        context["missing"] = [criterion_label(c) for c in context["result"].missing]
     return context
 
 

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy
 from atlasia.core import prioritisation as prio
 from atlasia.lifecycle.selectors import PortfolioRow
 
+from .labels import criterion_label
+
 # Risk bands of the matrix, from the risk group score (1–5) of the scorecard. The AI Act category is
 # known only once the qualification module records it, whereas every placed point has a risk score:
 # the bands keep the colour meaningful for every bubble (the table also shows the AI Act category).
@@ -109,7 +111,7 @@ def ranked_table(rows: list[PortfolioRow], profile: prio.WeightProfile) -> list[
         row.result, row.rank = ranked.result, ranked.rank
         row.extra["band"] = risk_band(ranked.result.risk)
         row.extra["ai_act"] = AI_ACT_LABELS_FR.get(row.item.ai_act_category or "", "Non qualifié")
-        row.extra["missing"] = [prio.CRITERION_LABELS_FR[c] for c in ranked.result.missing]
+        row.extra["missing"] = [criterion_label(c) for c in ranked.result.missing]
         ordered.append(row)
     return ordered
 

@@ -38,6 +38,7 @@ from .forms import (
     TransitionForm,
     WeightProfileForm,
 )
+from .labels import group_label
 
 
 def _visible_usecase(request: HttpRequest, pk: int) -> UseCase:
@@ -218,9 +219,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "matrix": pf.matrix(table, scope["profile"]),
             "bands": pf.RISK_BANDS,
             "query": request.GET.urlencode(),
-            "group_weights": [
-                (prio.GROUP_LABELS_FR[g], w) for g, w in scope["profile"].group_weights.items()
-            ],
+            "group_weights": [(group_label(g), w) for g, w in scope["profile"].group_weights.items()],
             "title": _("Portefeuille"),
         },
     )

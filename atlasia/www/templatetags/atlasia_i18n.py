@@ -7,6 +7,7 @@ active language is English and one is filled in, the French label otherwise. For
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
@@ -41,3 +42,10 @@ def label(item: Any, prefix: str = "") -> str:
 def localised(item: Any, base: str) -> str:
     """``{{ question|localised:"text" }}``: ``text_en`` in English (when filled in), ``text_fr`` otherwise."""
     return localised_label(item, "", base)
+
+
+def localised_choice(labels_fr: Mapping[Any, str], labels_en: Mapping[Any, str], key: Any) -> str:
+    """``labels_en[key]`` in English (when it has the key), else ``labels_fr[key]``."""
+    if (get_language() or "fr").startswith("en") and labels_en.get(key):
+        return labels_en[key]
+    return labels_fr[key]
