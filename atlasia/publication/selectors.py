@@ -31,13 +31,12 @@ def dashboard_usecases(user: Any, filters: registry_selectors.UseCaseFilters) ->
 
 def _reference_labels() -> dict[str, dict[str, str]]:
     return {
-        "theme": dict(Theme.objects.order_by("position", "label_fr").values_list("code", "label_fr")),
+        # ``label``: the English label when the interface is in English
+        "theme": {t.code: t.label for t in Theme.objects.order_by("position", "label_fr")},
         "status": {str(k): str(v) for k, v in Status.choices},
         "organisation_type": {str(k): str(v) for k, v in OrganisationType.choices},
         "region": reference.region_names(),
-        "technique": dict(
-            AITechnique.objects.order_by("position", "label_fr").values_list("code", "label_fr")
-        ),
+        "technique": {t.code: t.label for t in AITechnique.objects.order_by("position", "label_fr")},
         "publication_level": {str(k): str(v) for k, v in PublicationLevel.choices},
     }
 
