@@ -10,7 +10,10 @@
   uses, so exactly the matched words are marked.
 
 Queries OR their words: a record holding more of them ranks higher (recall first; ranking does the
-rest). Every query is scoped by a queryset of visible records, passed down as a SQL subquery.
+rest). Each hit also reports its *coverage*, the share of the query's content words it holds, counted on
+the index itself (one ``@@ plainto_tsquery`` per word on PostgreSQL, the stored FTS5 terms on SQLite):
+the hybrid fusion gives the full-text list a say only where it matched most of the question. Every
+query is scoped by a queryset of visible records, passed down as a SQL subquery.
 """
 
 from __future__ import annotations
