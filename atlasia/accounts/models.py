@@ -4,9 +4,33 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from atlasia.core.roles import ROLE_LABELS_FR, Role
+from atlasia.core.roles import (
+    ACTION_LABELS_EN,
+    ACTION_LABELS_FR,
+    ROLE_LABELS_EN,
+    ROLE_LABELS_FR,
+    Action,
+    Role,
+)
+
+
+def _english() -> bool:
+    return (get_language() or "fr").startswith("en")
+
+
+def role_label(role: Role | str) -> str:
+    """The label of ``role`` in the active language (French unless English is active)."""
+    labels = ROLE_LABELS_EN if _english() else ROLE_LABELS_FR
+    return labels[Role(role)]
+
+
+def action_label(action: Action | str) -> str:
+    """The label of ``action`` in the active language (French unless English is active)."""
+    labels = ACTION_LABELS_EN if _english() else ACTION_LABELS_FR
+    return labels[Action(action)]
 
 
 class ReviewerScope(models.TextChoices):
@@ -39,10 +63,12 @@ class User(AbstractUser):
 
 
 class MembershipRole(models.TextChoices):
-    CONTRIBUTOR = Role.CONTRIBUTOR.value, ROLE_LABELS_FR[Role.CONTRIBUTOR]
-    REFERENT = Role.REFERENT.value, ROLE_LABELS_FR[Role.REFERENT]
-    DPO = Role.DPO.value, ROLE_LABELS_FR[Role.DPO]
-    ORG_ADMIN = Role.ORG_ADMIN.value, ROLE_LABELS_FR[Role.ORG_ADMIN]
+    # Literal French strings (equal to ``ROLE_LABELS_FR``, a test checks it) so that makemessages
+    # extracts them; the English catalogue gives ``ROLE_LABELS_EN``.
+    CONTRIBUTOR = Role.CONTRIBUTOR.value, _("Contributeur ou contributrice")
+    REFERENT = Role.REFERENT.value, _("Référent IA (ambassadeur)")
+    DPO = Role.DPO.value, _("Délégué à la protection des données (DPO)")
+    ORG_ADMIN = Role.ORG_ADMIN.value, _("Administrateur de l'organisation")
 
 
 class Membership(models.Model):
@@ -61,4 +87,4 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.organisation} ({ROLE_LABELS_FR[Role(self.role)]})"
+        return f"{self.user} — {self.organisation} ({role_label(self.role)})"

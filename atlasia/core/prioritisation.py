@@ -117,6 +117,19 @@ CRITERION_SCALES_FR: dict[Criterion, str] = {
     Criterion.DATA_SENSITIVITY: "1 = données non personnelles, 5 = données de santé à grande échelle",
 }
 
+CRITERION_SCALES_EN: dict[Criterion, str] = {
+    Criterion.TIME_SAVED: "1 = negligible, 5 = very large",
+    Criterion.SERVICE_QUALITY: "1 = unchanged, 5 = markedly improved",
+    Criterion.PEOPLE_REACHED: "1 = very few people, 5 = very many",
+    Criterion.EQUITY_NON_TAKE_UP: "1 = no effect, 5 = strong effect on access to rights",
+    Criterion.DATA_AVAILABILITY: "1 = data still to be built, 5 = available and of good quality",
+    Criterion.SKILLS: "1 = skills missing, 5 = all in the team",
+    Criterion.COST: "1 = the most expensive, 5 = the cheapest, the most affordable",
+    Criterion.MATURITY: "1 = research stage, 5 = solution proven elsewhere",
+    Criterion.REGULATORY_CATEGORY: "1 = minimal risk, 5 = very high risk (high-risk, prohibited)",
+    Criterion.DATA_SENSITIVITY: "1 = non-personal data, 5 = health data at scale",
+}
+
 GROUP_LABELS_FR: dict[Group, str] = {
     Group.VALUE: "Valeur",
     Group.FEASIBILITY: "Faisabilité",

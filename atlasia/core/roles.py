@@ -31,6 +31,17 @@ ROLE_LABELS_FR: dict[Role, str] = {
     Role.PLATFORM_ADMIN: "Administrateur de la plateforme",
 }
 
+#: The same labels in English (the Django side picks one by the active language).
+ROLE_LABELS_EN: dict[Role, str] = {
+    Role.CONTRIBUTOR: "Contributor",
+    Role.REFERENT: "AI lead (ambassador)",
+    Role.DPO: "Data protection officer (DPO)",
+    Role.ORG_ADMIN: "Organisation administrator",
+    Role.REGIONAL_REVIEWER: "Regional team (reads the region)",
+    Role.NATIONAL_REVIEWER: "National team (reads the whole country)",
+    Role.PLATFORM_ADMIN: "Platform administrator",
+}
+
 #: Roles held through a membership of one organisation.
 MEMBERSHIP_ROLES: tuple[Role, ...] = (Role.CONTRIBUTOR, Role.REFERENT, Role.DPO, Role.ORG_ADMIN)
 #: Roles that read across organisations (their scope is a region or the nation).
@@ -136,6 +147,26 @@ ACTION_LABELS_FR: dict[Action, str] = {
     A.WEIGHTS_EDIT: "Modifier les pondérations de priorisation",
     A.REPORT_PUBLISH: "Publier la cartographie annuelle",
     A.REFERENCE_DATA_EDIT: "Modifier les référentiels",
+}
+
+ACTION_LABELS_EN: dict[Action, str] = {
+    A.USECASE_VIEW: "View use cases (internal ones included)",
+    A.USECASE_CREATE: "Create a use case",
+    A.USECASE_EDIT: "Edit a use case",
+    A.USECASE_DELETE: "Delete a use case",
+    A.USECASE_PUBLISH: "Change the publication level",
+    A.USECASE_QUALIFY: "Qualify (AI Act, GDPR)",
+    A.USECASE_TRANSITION: "Move the lifecycle forward",
+    A.USECASE_PRIORITISE: "Score and prioritise",
+    A.EXPERIMENT_EDIT: "Document an experiment",
+    A.EVALUATION_RUN: "Run a model evaluation",
+    A.ATTACHMENT_UPLOAD: "Upload an attachment",
+    A.AUDIT_VIEW: "View the history",
+    A.ORGANISATION_EDIT: "Edit the organisation's profile",
+    A.MEMBERS_MANAGE: "Manage members and their roles",
+    A.WEIGHTS_EDIT: "Edit the prioritisation weights",
+    A.REPORT_PUBLISH: "Publish the annual map",
+    A.REFERENCE_DATA_EDIT: "Edit the reference lists",
 }
 
 #: Actions that write. Reviewers hold none of them within another organisation.

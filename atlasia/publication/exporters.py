@@ -92,6 +92,48 @@ FIELDS: tuple[Field, ...] = (
 )
 FIELD_NAMES = tuple(f.name for f in FIELDS)
 
+#: The field descriptions in English (the column names stay French: they are the format).
+FIELD_DESCRIPTIONS_EN: dict[str, str] = {
+    "identifiant": "Stable identifier of the record (UUID).",
+    "titre": "Title of the use case.",
+    "resume": "Plain-language summary.",
+    "probleme_traite": "Problem the tool addresses.",
+    "benefices_attendus": "Expected benefits.",
+    "theme_code": "Theme code (reference list “themes”).",
+    "theme": "Theme label (in French).",
+    "axe_strategique": "Strategic pillar, when given (label in French).",
+    "mots_cles": "Keywords (separated by “|” in CSV).",
+    "organisation": "Organisation in charge.",
+    "organisation_siren": "SIREN number of the organisation in charge.",
+    "organisation_type_code": "Code of the organisation type.",
+    "organisation_type": "Organisation type (label in French).",
+    "region_code": "INSEE code of the organisation's region.",
+    "region": "Name of the region.",
+    "departement": "Code of the organisation's département.",
+    "population_concernee": "People affected by the tool.",
+    "technique_ia_code": "Code of the AI technique.",
+    "technique_ia": "AI technique (label in French).",
+    "realisation": "In-house development, contractor, mixed or public partner.",
+    "prestataire": "Contractor or vendor.",
+    "algorithme_identifiant": "Identifier of the algorithm in the library.",
+    "algorithme_nom": "Name of the algorithm.",
+    "controle_humain": "How a human oversees or decides.",
+    "donnees_personnelles": "Processes personal data.",
+    "donnees_sante": "Processes health data.",
+    "categories_donnees": "Data categories (separated by “|” in CSV).",
+    "sources_donnees": "Sources of the data used.",
+    "hebergement": "Hosting mode.",
+    "etape_code": "Code of the lifecycle stage.",
+    "etape": "Lifecycle stage (label in French).",
+    "date_debut": "Start date (YYYY-MM-DD).",
+    "date_fin": "End date (YYYY-MM-DD).",
+    "cout_eur": "Declared cost in euros.",
+    "contacts_publics": "Public contacts: role and e-mail address.",
+    "sources_publiques": "Addresses of the public sources.",
+    "url_fiche": "Address of the record in the public register.",
+    "date_mise_a_jour": "Date of the record's last update.",
+}
+
 _STATUS = {str(k): str(v) for k, v in Status.choices}
 _ORG_TYPES = {str(k): str(v) for k, v in OrganisationType.choices}
 _PROVIDERS = {str(k): str(v) for k, v in ProviderType.choices}
@@ -238,7 +280,12 @@ def _arrow_schema() -> Any:
     }
     return pa.schema(
         [
-            pa.field(f.name, types[f.type], nullable=True, metadata={"description": f.description})
+            pa.field(
+                f.name,
+                types[f.type],
+                nullable=True,
+                metadata={"description": f.description, "description_en": FIELD_DESCRIPTIONS_EN[f.name]},
+            )
             for f in FIELDS
         ],
         metadata={"licence": f"{LICENCE_NAME} — {LICENCE_URL}"},
@@ -278,11 +325,19 @@ def from_parquet(data: bytes) -> list[dict[str, Any]]:
 def data_dictionary(*, base_url: str = "") -> dict[str, Any]:
     return {
         "titre": "Dictionnaire des données du registre public — Atlas IA",
+        "titre_en": "Data dictionary of the public register — Atlas IA",
         "licence": {"nom": LICENCE_NAME, "url": LICENCE_URL},
         "formats": ["CSV (;) UTF-8 avec BOM", "CSV (,) UTF-8", "JSON", "Parquet"],
         "separateur_listes_csv": LIST_SEPARATOR,
         "champs": [
-            {"nom": f.name, "type": f.type, "description": f.description, "origine": f.source} for f in FIELDS
+            {
+                "nom": f.name,
+                "type": f.type,
+                "description": f.description,
+                "description_en": FIELD_DESCRIPTIONS_EN[f.name],
+                "origine": f.source,
+            }
+            for f in FIELDS
         ],
     }
 

@@ -199,3 +199,95 @@ def test_legal_terms_use_the_english_names() -> None:
     assert "FRIA" in entries["Analyse d'impact sur les droits fondamentaux (AIDF, art. 27)"]
     assert "AIPD" not in " ".join(entries.values())
     assert "AIDF" not in " ".join(entries.values())
+
+
+def test_role_and_action_labels_follow_the_active_language() -> None:
+    from django.utils import translation
+
+    from atlasia.accounts.models import MembershipRole, action_label, role_label
+    from atlasia.core.roles import ACTION_LABELS_EN, ROLE_LABELS_EN, ROLE_LABELS_FR, Action, Role
+
+    assert set(ROLE_LABELS_EN) == set(Role) and set(ACTION_LABELS_EN) == set(Action)
+    with translation.override("fr"):
+        assert {str(value): str(label) for value, label in MembershipRole.choices} == {
+            r.value: ROLE_LABELS_FR[r] for r in Role if r.value in MembershipRole.values
+        }
+        assert role_label("referent") == "Référent IA (ambassadeur)"
+        assert action_label("usecase.qualify") == "Qualifier (AI Act, RGPD)"
+    with translation.override("en"):
+        assert {str(value): str(label) for value, label in MembershipRole.choices} == {
+            r.value: ROLE_LABELS_EN[r] for r in Role if r.value in MembershipRole.values
+        }
+        assert role_label(Role.NATIONAL_REVIEWER) == "National team (reads the whole country)"
+        assert action_label("usecase.qualify") == "Qualify (AI Act, GDPR)"
+
+
+def test_served_data_dictionary_has_english_descriptions(client: Client) -> None:
+    from atlasia.publication import exporters
+
+    dictionary = client.get(reverse("publication_dictionary")).json()
+    assert set(exporters.FIELD_DESCRIPTIONS_EN) == set(exporters.FIELD_NAMES)
+    fields = {f["nom"]: f for f in dictionary["champs"]}
+    assert list(fields) == list(exporters.FIELD_NAMES)  # the column names do not change
+    assert all(f["description_en"] for f in fields.values())
+    assert fields["titre"]["description"] == "Titre du cas d'usage."
+    assert fields["titre"]["description_en"] == "Title of the use case."
+
+
+def test_emails_in_english_and_unchanged_in_french() -> None:
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    use_case = SimpleNamespace(title="Chatbot", organisation=SimpleNamespace(name="ARS"))
+    incident = SimpleNamespace(
+        title="Panne",
+        occurred_on=dt.date(2025, 1, 2),
+        aware_on=dt.date(2025, 1, 3),
+        get_serious_kind_display="Atteinte",
+    )
+    reminder = {
+        "use_case": use_case,
+        "incident": incident,
+        "deadline": dt.date(2025, 1, 20),
+        "countdown": "",
+        "authority": "l'ARS",
+        "url": "",
+    }
+    item = SimpleNamespace(label="Relecture", use_case=use_case, due=dt.date(2025, 2, 1))
+    digest = {
+        "user": SimpleNamespace(get_full_name="", username="bob"),
+        "day": dt.date(2025, 1, 5),
+        "lines": [SimpleNamespace(item=item, url="")],
+        "inbox_url": "",
+    }
+    with translation.override("fr"):
+        text = render_to_string("monitoring/email/incident_reminder.txt", reminder)
+        assert "Un incident grave sur le cas d'usage « Chatbot » (ARS) n'a pas encore été signalé." in text
+        assert "Échéance de signalement (AI Act, article 73) : 20/01/2025" in text
+        text = render_to_string("lifecycle/email/review_digest.txt", digest)
+        assert text.startswith("Bonjour bob,\n\nVoici ce qui vous attend sur Atlas IA au 05/01/2025 :")
+        assert "- Relecture : « Chatbot » (ARS) — échéance du 01/02/2025" in text
+    with translation.override("en"):
+        text = render_to_string("monitoring/email/incident_reminder.txt", reminder)
+        assert "A serious incident on the use case “Chatbot” (ARS) has not been reported yet." in text
+        assert "Reporting deadline (AI Act, Article 73): 20/01/2025" in text
+        text = render_to_string("lifecycle/email/review_digest.txt", digest)
+        assert text.startswith("Hello bob,\n\nHere is what awaits you on Atlas IA as of 05/01/2025:")
+        assert "- Relecture: “Chatbot” (ARS) — due on 01/02/2025" in text
+        assert "This message is sent at most once a day." in text
+
+
+def test_criterion_scales_follow_the_active_language() -> None:
+    from django.utils import translation
+
+    from atlasia.core import prioritisation as prio
+    from atlasia.www.lifecycle.forms import AssessmentForm
+
+    assert set(prio.CRITERION_SCALES_EN) == set(prio.CRITERION_SCALES_FR)
+    with translation.override("en"):
+        assert AssessmentForm().fields["time_saved_score"].help_text == "1 = negligible, 5 = very large"
+    with translation.override("fr"):
+        assert AssessmentForm().fields["time_saved_score"].help_text == "1 = négligeable, 5 = très important"

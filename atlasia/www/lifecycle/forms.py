@@ -13,7 +13,7 @@ from atlasia.core import prioritisation as prio
 from atlasia.lifecycle.enums import AssessmentLevel
 from atlasia.lifecycle.models import ComplianceRecord, Experiment, Kpi, KpiMeasurement
 
-from .labels import criterion_label, group_label
+from .labels import criterion_label, criterion_scale, group_label
 
 
 class DateInput(forms.DateInput):
@@ -81,7 +81,7 @@ class AssessmentForm(DsfrBaseForm):
                 choices=SCORE_CHOICES,
                 coerce=int,
                 required=False,
-                help_text=prio.CRITERION_SCALES_FR[criterion],
+                help_text=criterion_scale(criterion),
             )
             self.fields[f"{criterion.value}_justification"] = forms.CharField(
                 label=_("%(criterion)s — justification") % {"criterion": criterion_label(criterion)},

@@ -23,5 +23,10 @@ def criterion_label(criterion: Any) -> str:
     return localised_choice(prio.CRITERION_LABELS_FR, prio.CRITERION_LABELS_EN, criterion)
 
 
+def criterion_scale(criterion: Any) -> str:
+    """What 1 and 5 mean for ``criterion``, in the active language."""
+    return localised_choice(prio.CRITERION_SCALES_FR, prio.CRITERION_SCALES_EN, criterion)
+
+
 def group_label(group: Any) -> str:
     return localised_choice(prio.GROUP_LABELS_FR, GROUP_LABELS_EN, group)
