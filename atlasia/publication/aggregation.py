@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -114,13 +115,17 @@ def _plural(n: int, one: str, many: str) -> str:
     return one if n in (0, 1) else many
 
 
+MAP_TITLE = gettext_lazy("Cas d'usage par région")
+MAP_UNIT = (gettext_lazy("cas d'usage"), gettext_lazy("cas d'usage"))
+
+
 def map_svg(
     counts: Mapping[str, int],
     names: Mapping[str, str],
     *,
     svg_id: str = "carte-regions",
-    title: str = gettext_lazy("Cas d'usage par région"),
-    unit: tuple[str, str] = (gettext_lazy("cas d'usage"), gettext_lazy("cas d'usage")),
+    title: Any = MAP_TITLE,
+    unit: tuple[Any, Any] = MAP_UNIT,
     focusable: bool = True,
 ) -> dict[str, object]:
     """An accessible tile-grid choropleth of the 18 regions, the five overseas regions as insets.

@@ -41,7 +41,7 @@ class NavItem:
 @dataclass(frozen=True)
 class Tab:
     key: str
-    label: str
+    label: Any  # str or a lazy translation
     template: str
     context: ContextFn
     order: int = 100
@@ -62,7 +62,7 @@ def register_nav(label: Any, url_name: str, order: int = 100, match_prefix: str 
     NAV_ITEMS[url_name] = NavItem(label, url_name, order, match_prefix)
 
 
-def register_tab(key: str, label: str, template: str, context: ContextFn, order: int = 100) -> None:
+def register_tab(key: str, label: Any, template: str, context: ContextFn, order: int = 100) -> None:
     TABS[key] = Tab(key, label, template, context, order)
 
 
@@ -86,7 +86,7 @@ def nav_items() -> list[NavItem]:
 
 #: Header menu groups, by URL name. Items registered by the apps are placed in the group that
 #: lists them; an item no group lists is shown in "Autres".
-NAV_GROUPS: list[tuple[str, str, list[str]]] = [
+NAV_GROUPS: list[tuple[str, Any, list[str]]] = [
     ("registre", gettext_lazy("Registre"), ["usecase_list", "organisation_list", "search", "exchange_home"]),
     (
         "piloter",

@@ -16,7 +16,7 @@ from atlasia.registry import reference
 from atlasia.registry.enums import OrganisationType, PublicationLevel, Status
 from atlasia.registry.models import AITechnique, Organisation, Theme, UseCase
 
-USECASE_SECTIONS: list[tuple[str, str, list[str]]] = [
+USECASE_SECTIONS: list[tuple[str, Any, list[str]]] = [
     (
         "identite",
         gettext_lazy("Le cas d'usage"),

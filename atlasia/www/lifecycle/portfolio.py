@@ -20,7 +20,7 @@ from .labels import criterion_label
 # the bands keep the colour meaningful for every bubble (the table also shows the AI Act category).
 # Each band has a colour (contrast ≥ 3:1 on white, WCAG 1.4.11) *and* its own shape and letter, so
 # that the colour is never the only way to tell them apart (WCAG 1.4.1).
-RISK_BANDS: list[dict[str, str]] = [
+RISK_BANDS: list[dict[str, Any]] = [
     {
         "key": "low",
         "label": gettext_lazy("Risque faible (note de risque ≤ 2,3)"),
