@@ -26,7 +26,14 @@ from atlasia.registry import reference, selectors, services
 from atlasia.registry.models import Attachment, Organisation, UseCase
 
 from . import extensions
-from .forms import AttachmentForm, ContactFormSet, OrganisationForm, UseCaseFilterForm, UseCaseForm
+from .forms import (
+    AttachmentForm,
+    ContactFormSet,
+    OrganisationForm,
+    UseCaseFilterForm,
+    UseCaseForm,
+    attach_service_errors,
+)
 
 PAGE_SIZE = 50
 
@@ -173,7 +180,7 @@ def usecase_create(request: HttpRequest) -> HttpResponse:
                     actor=request.user, use_case=use_case, contacts=_contact_rows(contacts)
                 )
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_service_errors(form, error)
         else:
             messages.success(
                 request, _("Le cas d'usage « %(title)s » a été créé.") % {"title": use_case.title}
@@ -185,14 +192,6 @@ def usecase_create(request: HttpRequest) -> HttpResponse:
         {"form": form, "contacts": contacts, "title": _("Nouveau cas d'usage"), "is_new": True},
         status=400 if request.method == "POST" else 200,
     )
-
-
-def _attach_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 @require_http_methods(["GET", "POST"])
@@ -219,7 +218,7 @@ def usecase_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, use_case=fresh, contacts=_contact_rows(contacts)
                 )
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_service_errors(form, error)
         else:
             messages.success(request, _("Les modifications ont été enregistrées."))
             return redirect("usecase_detail", pk=use_case.pk)
@@ -360,7 +359,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.organisation_update(actor=request.user, organisation=fresh, data=data)
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_service_errors(form, error)
         else:
             messages.success(request, _("La fiche de l'organisation a été enregistrée."))
             return redirect("organisation_detail", slug=organisation.slug)

@@ -25,6 +25,7 @@ from atlasia.evaluation.enums import RunStatus
 from atlasia.evaluation.files import max_evaluation_bytes
 from atlasia.evaluation.models import EvaluationRun
 from atlasia.registry.selectors import usecases_visible_to
+from atlasia.www.forms import attach_service_errors
 
 from . import display
 from .forms import MappingForm, UploadForm
@@ -85,8 +86,7 @@ def evaluation_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 bad_reference = reference is not None and f"« {reference.name} »" in error.message
                 form.add_error("reference" if bad_reference else "predictions", error.message)
             except ValidationError as error:
-                for field, errs in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
+                attach_service_errors(form, error)
             else:
                 return redirect("evaluation_mapping", run_id=run.pk)
     return render(

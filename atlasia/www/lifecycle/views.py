@@ -25,6 +25,7 @@ from atlasia.lifecycle import selectors, services
 from atlasia.lifecycle.models import CharterAssessment, Kpi
 from atlasia.registry import selectors as registry_selectors
 from atlasia.registry.models import Organisation, UseCase
+from atlasia.www.forms import attach_service_errors
 from atlasia.www.templatetags.atlasia_i18n import localised_label
 
 from . import portfolio as pf
@@ -54,14 +55,6 @@ def _usecase_for(request: HttpRequest, pk: int, action: Action) -> UseCase:
     if not perms.can(request.user, action, use_case.organisation):
         raise Http404
     return use_case
-
-
-def _attach_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 # --- transitions and compliance ----------------------------------------------------------------------
@@ -103,7 +96,7 @@ def compliance_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.compliance_update(actor=request.user, use_case=use_case, data=data)
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_service_errors(form, error)
         else:
             messages.success(request, _("Les éléments de conformité ont été enregistrés."))
             return redirect(reverse("usecase_detail", args=[pk]) + "#cycle-de-vie")
@@ -150,7 +143,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
                 people_reached=form.cleaned_data["people_reached"],
             )
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_service_errors(form, error)
         else:
             messages.success(request, _("La grille de priorisation a été enregistrée."))
             return redirect(reverse("usecase_detail", args=[pk]) + "#cycle-de-vie")
@@ -274,7 +267,7 @@ def _weights_form(request: HttpRequest, organisation: Organisation | None) -> Ht
                 group_weights={g.value: w for g, w in form.group_weights().items()},
             )
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_service_errors(form, error)
         else:
             messages.success(request, _("Les pondérations ont été enregistrées."))
             return redirect("lifecycle_weights")
@@ -320,7 +313,7 @@ def experiment_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, use_case=use_case, data=form.service_data()
             )
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_service_errors(form, error)
         else:
             messages.success(
                 request, _("L'expérimentation « %(title)s » a été créée.") % {"title": experiment.title}
@@ -342,7 +335,7 @@ def experiment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.experiment_update(actor=request.user, experiment=experiment, data=form.service_data())
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_service_errors(form, error)
         else:
             messages.success(request, _("L'expérimentation a été enregistrée."))
             return redirect("lifecycle_experiment", pk=experiment.pk)

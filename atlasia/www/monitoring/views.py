@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +26,7 @@ from atlasia.monitoring.models import NetworkEvent, NetworkResource, TrainingMod
 from atlasia.registry import reference
 from atlasia.registry import selectors as registry_selectors
 from atlasia.registry.models import Organisation, UseCase
+from atlasia.www.forms import attach_service_errors
 
 from . import forms as f
 
@@ -37,14 +39,6 @@ def _usecase(request: HttpRequest, pk: int) -> UseCase:
     if not mperms.can_read(request.user, use_case.organisation):
         raise Http404
     return use_case
-
-
-def _attach(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 def _form_page(
@@ -96,7 +90,7 @@ def incident_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             incident = services.incident_create(actor=request.user, use_case=use_case, data=form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_service_errors(form, error)
         else:
             messages.success(request, _("L'incident a été enregistré."))
             return redirect("monitoring_incident", incident.pk)
@@ -212,7 +206,7 @@ def externality_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.externality_report(actor=request.user, use_case=use_case, data=form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_service_errors(form, error)
         else:
             messages.success(request, _("Merci : l'externalité a été transmise à l'organisation porteuse."))
             return redirect(reverse("usecase_detail", args=[pk]) + "#suivi")
@@ -244,7 +238,7 @@ def externality_detail(request: HttpRequest, externality_id: int) -> HttpRespons
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as error:
-                _attach(form, error)
+                attach_service_errors(form, error)
             else:
                 messages.success(request, _("Le suivi a été enregistré."))
                 return redirect("monitoring_externality", externality.pk)
@@ -316,10 +310,15 @@ def footprint(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 raise ValidationError(_("Le formulaire contient des erreurs : rien n'a été enregistré."))
         except ValidationError as error:
-            target = {"declared": declared, "codecarbon": codecarbon, "genai": genai}.get(kind, declared)
+            forms_by_kind: dict[str, BaseForm] = {
+                "declared": declared,
+                "codecarbon": codecarbon,
+                "genai": genai,
+            }
+            target = forms_by_kind.get(kind, declared)
             # The form's own errors already say what is wrong.
-            if not target.errors:  # type: ignore[attr-defined]
-                _attach(target, error)
+            if not target.errors:
+                attach_service_errors(target, error)
             status = 400
         else:
             messages.success(request, _("L'empreinte a été enregistrée."))
@@ -407,7 +406,7 @@ def module_create(request: HttpRequest) -> HttpResponse:
         try:
             services.training_module_create(actor=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_service_errors(form, error)
         else:
             messages.success(request, _("Le module a été ajouté au catalogue."))
             return redirect("monitoring_literacy")
@@ -437,7 +436,7 @@ def completion_create(request: HttpRequest) -> HttpResponse:
                 person_name=data["person_name"],
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_service_errors(form, error)
         else:
             messages.success(
                 request, _("Formation enregistrée pour %(data)s.") % {"data": data["person_name"]}
@@ -466,7 +465,7 @@ def declaration_edit(request: HttpRequest) -> HttpResponse:
                 agents_using_ai=form.cleaned_data["agents_using_ai"],
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_service_errors(form, error)
         else:
             messages.success(request, _("L'effectif a été enregistré."))
             return redirect("monitoring_literacy")
@@ -537,7 +536,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
         try:
             services.network_event_create(actor=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_service_errors(form, error)
         else:
             messages.success(request, _("L'événement a été publié."))
             return redirect("monitoring_network")
@@ -566,7 +565,7 @@ def resource_create(request: HttpRequest) -> HttpResponse:
                 uploaded=data["file"],
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_service_errors(form, error)
         else:
             messages.success(request, _("La ressource a été partagée."))
             return redirect("monitoring_network")

@@ -27,7 +27,7 @@ from atlasia.publication.models import ReportRun
 from atlasia.registry import reference
 from atlasia.registry.models import Organisation
 from atlasia.registry.selectors import usecases_visible_to
-from atlasia.www.forms import UseCaseFilterForm
+from atlasia.www.forms import UseCaseFilterForm, attach_service_errors
 from atlasia.www.views import _filters_from
 
 from .forms import ProblemReportForm, RegisterSearchForm, ReportRunForm
@@ -178,8 +178,7 @@ def problem_report(request: HttpRequest, uid: str) -> HttpResponse:
         context["refusal"] = f"Votre signalement n'a pas été enregistré. {error}"
         return render(request, "publication/register_detail.html", context, status=429)
     except ValidationError as error:
-        for field, errs in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
+        attach_service_errors(form, error)
         return render(request, "publication/register_detail.html", context, status=400)
     messages.success(
         request,
@@ -383,8 +382,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 organisation=form.cleaned_data["organisation"],
             )
         except ValidationError as error:
-            for field, errs in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
+            attach_service_errors(form, error)
         else:
             messages.success(request, _("Le rapport est en préparation : cette page suit son avancement."))
             return redirect("publication_report_detail", pk=run.pk)
