@@ -22,6 +22,7 @@ from typing import IO
 from django.conf import settings
 
 from atlasia.core.evaluation.io import EvaluationInputError
+from atlasia.registry.uploads import human_size
 
 DEFAULT_MAX_EVALUATION_BYTES = 200 * 1024 * 1024
 PARQUET_SUFFIXES = {".parquet", ".pq"}
@@ -37,12 +38,6 @@ def upload_root() -> Path:
     return Path(getattr(settings, "ATLASIA_EVALUATION_UPLOAD_DIR", default))
 
 
-def _mo(size: int) -> str:
-    if size < 1024**2:
-        return f"{size / 1024:.0f} Ko"
-    return f"{size / 1024**2:.1f} Mo".replace(".", ",")
-
-
 def is_parquet(name: str) -> bool:
     return PurePath(name).suffix.lower() in PARQUET_SUFFIXES
 
@@ -54,7 +49,8 @@ def check_predictions_file(name: str, size: int, handle: IO[bytes]) -> None:
         raise EvaluationInputError(f"Le fichier « {name} » est vide.")
     if size > limit:
         raise EvaluationInputError(
-            f"Le fichier « {name} » pèse {_mo(size)}, au-delà de la limite autorisée de {_mo(limit)}."
+            f"Le fichier « {name} » pèse {human_size(size)}, "
+            f"au-delà de la limite autorisée de {human_size(limit)}."
         )
     suffix = PurePath(name).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:

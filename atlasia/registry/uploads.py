@@ -32,7 +32,8 @@ class CheckedUpload:
     size: int
 
 
-def _human(size: int) -> str:
+def human_size(size: int) -> str:
+    """A file size as French users read it: « 512 Ko », « 10,0 Mo »."""
     if size < 1024 * 1024:
         return f"{size / 1024:.0f} Ko"
     return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
@@ -80,7 +81,7 @@ def check_upload(name: str, size: int, handle: IO[bytes]) -> CheckedUpload:
     limit = settings.ATLASIA_MAX_UPLOAD_BYTES
     if size > limit:
         raise ValidationError(
-            f"Le fichier « {name} » pèse {_human(size)} : la taille maximale est de {_human(limit)}."
+            f"Le fichier « {name} » pèse {human_size(size)} : la taille maximale est de {human_size(limit)}."
         )
     if size == 0:
         raise ValidationError(f"Le fichier « {name} » est vide.")
