@@ -6,7 +6,27 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/atlasia
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: install demo test test-sqlite test-postgres quality bench browser clean
+.PHONY: install system system-test demo test test-sqlite test-postgres quality bench browser clean
+
+# Debian packages the code needs at run time (msgfmt for the translations, Pango/HarfBuzz for WeasyPrint's
+# PDF, fonts) and the ones the tests need (pdfinfo, Debian's Chromium). A fresh machine has none of them:
+# each target installs what is missing and fails loudly when it cannot (a test never skips for a tool).
+SYSTEM_PACKAGES := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core shared-mime-info
+TEST_PACKAGES := poppler-utils chromium
+define apt_ensure
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installation des paquets Debian :$$missing"; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+endef
+
+system:
+	$(call apt_ensure,$(SYSTEM_PACKAGES))
+
+system-test: system
+	$(call apt_ensure,$(TEST_PACKAGES))
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,7 +35,7 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP)
+install: system $(STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0
 
 ## make demo: embedded SQLite, demo data, background worker and the server on http://127.0.0.1:8000
@@ -23,15 +43,10 @@ demo: install
 	bash scripts/demo.sh
 
 ## Debian's Chromium for the browser tests (Playwright's own download does not work here)
-browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
-		echo "Installation de Chromium (Debian)…"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-		|| echo "Chromium n'a pas pu être installé : les tests navigateur seront ignorés."; \
-	fi
+browser: system-test
 
 ## make test: the whole suite on SQLite, then on PostgreSQL
-test: install browser test-sqlite test-postgres
+test: install system-test test-sqlite test-postgres
 
 test-sqlite: install
 	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(PY) -m pytest -q -p no:cacheprovider

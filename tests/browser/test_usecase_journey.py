@@ -13,9 +13,6 @@ from atlasia.registry.models import Organisation
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        not pathlib.Path(CHROMIUM).exists(), reason="Debian's Chromium is not installed (make browser)"
-    ),
 ]
 
 
