@@ -35,6 +35,7 @@ from ninja.throttling import SimpleRateThrottle
 from pydantic import field_validator
 
 from atlasia.core.roles import Action
+from atlasia.lifecycle import services as lifecycle_services
 from atlasia.registry import selectors as registry_selectors
 from atlasia.registry import services as registry_services
 from atlasia.registry.models import AITechnique, Theme, UseCase
@@ -301,7 +302,11 @@ class UseCaseIn(CleanSchema):
     summary: str = Field(min_length=1)
     theme: str = Field(description="Code du thème, ou son libellé français ou anglais")
     ai_technique: str = Field(description="Code de la technique d'IA, ou son libellé")
-    status: str | None = None
+    status: str | None = Field(
+        None,
+        description="Lecture seule : l'étape avance par POST /usecases/{uid}/transitions (verrous du "
+        "cycle de vie vérifiés). Une autre valeur que l'étape actuelle est refusée (422).",
+    )
     publication_level: str | None = None
     problem: str = ""
     expected_benefits: str = ""
@@ -322,7 +327,11 @@ class UseCasePatch(CleanSchema):
     summary: str | None = Field(None, min_length=1)
     theme: str | None = None
     ai_technique: str | None = None
-    status: str | None = None
+    status: str | None = Field(
+        None,
+        description="Lecture seule : l'étape avance par POST /usecases/{uid}/transitions (verrous du "
+        "cycle de vie vérifiés). Une autre valeur que l'étape actuelle est refusée (422).",
+    )
     publication_level: str | None = None
     problem: str | None = None
     expected_benefits: str | None = None
@@ -413,6 +422,29 @@ def _service_data(payload: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise DjangoValidationError(errors)
     return data
+
+
+#: Fields of the PATCH body where null means "clear" or "leave as is"; any other null is refused (422).
+NULLABLE = frozenset(
+    {"start_date", "end_date", "cost_eur", "publication_level", "provider_type", "hosting", "status"}
+)
+CLEARABLE_TEXTS = frozenset({"problem", "expected_benefits", "provider_name", "target_population"})
+
+
+def _refuse_nulls(sent: dict[str, Any]) -> None:
+    """A null on a field that cannot be empty is a 422 naming each field, never a database error."""
+    errors = {}
+    for name, value in sent.items():
+        if value is not None or name in NULLABLE:
+            continue
+        if name in CLEARABLE_TEXTS:
+            errors[name] = 'null n\'est pas accepté : envoyez "" (texte vide) pour effacer ce champ.'
+        elif name == "tags":
+            errors[name] = "null n'est pas accepté : envoyez [] (liste vide) pour retirer les mots-clés."
+        else:
+            errors[name] = "null n'est pas accepté : ce champ doit avoir une valeur."
+    if errors:
+        raise DjangoValidationError(errors)
 
 
 def _norm(value: Any) -> str:
@@ -508,7 +540,9 @@ def _editable(request: HttpRequest, uid: uuid.UUID, action: Action) -> UseCase:
 def update_usecase(request: HttpRequest, uid: uuid.UUID, payload: UseCasePatch) -> dict[str, Any]:
     """Modifie les champs fournis d'un cas d'usage de l'organisation du jeton."""
     uc = _editable(request, uid, Action.USECASE_EDIT)
-    data = _service_data(payload.model_dump(exclude_unset=True))
+    sent = payload.model_dump(exclude_unset=True)
+    _refuse_nulls(sent)
+    data = _service_data(sent)
     registry_services.usecase_update(actor=_user(request), use_case=uc, data=data)
     return _out(UseCase.objects.select_related("organisation", "theme", "ai_technique").get(pk=uc.pk))
 
@@ -525,6 +559,52 @@ def delete_usecase(request: HttpRequest, uid: uuid.UUID) -> Status[None]:
     uc = _editable(request, uid, Action.USECASE_DELETE)
     registry_services.usecase_delete(actor=_user(request), use_case=uc)
     return Status(204, None)
+
+
+class TransitionIn(CleanSchema):
+    transition: str = Field(
+        description="Nom de la transition (submit, qualify, prioritise, start_experiment, evaluate, "
+        "deploy, generalise, suspend, resume, abandon, retire…), voir docs/lifecycle.md",
+        max_length=40,
+    )
+    reason: str = Field("", description="Motif (obligatoire pour les retours en arrière et les arrêts)")
+
+
+class TransitionOut(Schema):
+    transition: str
+    from_status: str
+    to_status: str
+    reason: str
+    at: dt.datetime
+
+
+@api.post(
+    "/usecases/{uid}/transitions",
+    response={201: TransitionOut, **WRITE_ERRORS},
+    auth=TokenAuth(),
+    url_name="api_v1_usecase_transition",
+    tags=["Cas d'usage"],
+)
+def transition_usecase(request: HttpRequest, uid: uuid.UUID, payload: TransitionIn) -> Status[dict[str, Any]]:
+    """Fait avancer (ou reculer) l'étape d'un cas d'usage par une transition du cycle de vie : le rôle du
+    jeton, le motif et les verrous (AIPD, qualification, évaluation…) sont vérifiés ; un refus répond 422
+    avec chaque raison."""
+    uc = _get_visible(request, uid)
+    if uc.organisation_id != request.auth.token.organisation_id:  # type: ignore[attr-defined]
+        raise Http404
+    log = lifecycle_services.usecase_transition(
+        actor=_user(request), use_case=uc, transition=payload.transition, reason=payload.reason
+    )
+    return Status(
+        201,
+        {
+            "transition": log.transition,
+            "from_status": log.from_status,
+            "to_status": log.to_status,
+            "reason": log.reason,
+            "at": log.at,
+        },
+    )
 
 
 # --- endpoints: qualification, experiments, evaluations (when those apps are installed) ---------------

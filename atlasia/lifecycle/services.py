@@ -118,6 +118,52 @@ def usecase_transition(
     return log
 
 
+def usecase_transition_to(
+    *, actor: Any, use_case: UseCase, status: str, reason: str = "", today: date | None = None
+) -> StatusTransition | None:
+    """Move ``use_case`` to ``status`` through the transition that leads there, with its gates.
+
+    For channels that carry a wanted status rather than a transition (a spreadsheet "Étape" column,
+    an exchange record): the status is turned into the one transition from the current status to
+    ``status`` that the actor's roles may fire, and :func:`usecase_transition` checks it (role,
+    reason, gates) and writes the log and audit rows. Returns None when the use case is already at
+    ``status``; raises :class:`TransitionRefused` (French messages) when no transition leads there
+    directly or when it may not fire.
+    """
+    try:
+        wanted = lc.Status(status)
+    except ValueError:
+        raise TransitionRefused(
+            [lc.Refusal("unknown_status", f"Étape inconnue : « {status} ».", f"Unknown status: '{status}'.")]
+        ) from None
+    current = lc.Status(use_case.status)
+    if wanted is current:
+        return None
+    facts = selectors.usecase_facts(use_case)
+    candidates = lc.transitions_between(current, wanted, facts.suspended_from)
+    if not candidates:
+        possible = ", ".join(
+            f"« {lc.STATUS_LABELS_FR[t.target]} »"
+            for t in lc.TRANSITIONS
+            if current in t.sources and t.target is not None
+        )
+        raise TransitionRefused(
+            [
+                lc.Refusal(
+                    "no_direct_transition",
+                    f"Aucune transition ne mène directement de « {lc.STATUS_LABELS_FR[current]} » à "
+                    f"« {lc.STATUS_LABELS_FR[wanted]} » : étapes possibles depuis "
+                    f"« {lc.STATUS_LABELS_FR[current]} » : {possible or 'aucune'}.",
+                    f"No transition leads straight from '{lc.STATUS_LABELS_EN[current]}' to "
+                    f"'{lc.STATUS_LABELS_EN[wanted]}'.",
+                )
+            ]
+        )
+    held = perms.roles_for(actor, use_case.organisation)
+    chosen = next((t for t in candidates if t.roles & held), candidates[0])
+    return usecase_transition(actor=actor, use_case=use_case, transition=chosen.name, reason=reason, today=today)
+
+
 # --- compliance --------------------------------------------------------------------------------------
 
 
@@ -174,6 +220,15 @@ def weight_profile_save(
         profile = profile or WeightProfile(scope=ProfileScope.ORGANISATION, organisation=organisation)
     created = profile.pk is None
     before = {} if created else snapshot(profile)
+    criterion = {str(k): v for k, v in criterion_weights.items()}
+    groups = {str(k): v for k, v in group_weights.items()}
+    if (
+        not created
+        and profile.name == name
+        and profile.criterion_weights == criterion
+        and profile.group_weights == groups
+    ):
+        return profile  # nothing changed
     profile.name = name
     profile.criterion_weights = {str(k): v for k, v in criterion_weights.items()}
     profile.group_weights = {str(k): v for k, v in group_weights.items()}
@@ -202,9 +257,10 @@ def priority_assessment_save(
     _require(actor, Action.USECASE_PRIORITISE, use_case.organisation)
     assessment, created = PriorityAssessment.objects.select_for_update().get_or_create(use_case=use_case)
     before = {} if created else snapshot(assessment, exclude=("assessed_at", "assessed_by"))
-    assessment.scores = {
-        str(c): {"score": s, "justification": (j or "").strip()} for c, (s, j) in scores.items()
-    }
+    new_scores = {str(c): {"score": s, "justification": (j or "").strip()} for c, (s, j) in scores.items()}
+    if not created and new_scores == assessment.scores and people_reached == assessment.people_reached:
+        return assessment  # nothing changed: the scorecard keeps its author and date
+    assessment.scores = new_scores
     assessment.people_reached = people_reached
     assessment.assessed_by = actor
     assessment.assessed_at = timezone.now()
@@ -315,8 +371,12 @@ def charter_assessment_save(
                 existing[principle.pk].delete()
             continue
         assessment = existing.get(principle.pk) or CharterAssessment(use_case=use_case, principle=principle)
+        evidence = (row.get("evidence") or "").strip()
+        if assessment.pk and assessment.level == row["level"] and assessment.evidence == evidence:
+            saved.append(assessment)  # unchanged: keeps its author and date
+            continue
         assessment.level = row["level"]
-        assessment.evidence = (row.get("evidence") or "").strip()
+        assessment.evidence = evidence
         assessment.assessed_by = actor
         assessment.assessed_at = timezone.now()
         try:

@@ -673,6 +673,8 @@ def literacy_declare(*, actor: Any, organisation: Organisation, agents_using_ai:
         },
     )
     before = declaration.agents_using_ai if not _created else None
+    if not _created and before == agents_using_ai:
+        return declaration  # the same figure again: nothing to record
     declaration.agents_using_ai = agents_using_ai
     declaration.declared_on = timezone.localdate()
     declaration.declared_by = actor
@@ -680,7 +682,7 @@ def literacy_declare(*, actor: Any, organisation: Organisation, agents_using_ai:
     declaration.save()
     _audit(
         actor,
-        AuditAction.UPDATE,
+        AuditAction.CREATE if _created else AuditAction.UPDATE,
         declaration,
         organisation_id=organisation.pk,
         changes={"agents utilisant l'IA": [before, agents_using_ai]},

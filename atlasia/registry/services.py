@@ -15,7 +15,7 @@ from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record, diff, snapshot
 from atlasia.core.roles import Action
 
-from .enums import PublicationLevel
+from .enums import PublicationLevel, Status
 from .models import Attachment, Contact, Organisation, Source, UseCase
 from .uploads import check_upload
 
@@ -87,9 +87,24 @@ def _check_publication(actor: Any, organisation: Organisation, level: str, previ
         )
 
 
+STATUS_REFUSAL = (
+    "L'étape ne se modifie pas avec la fiche : elle avance par les transitions du cycle de vie "
+    "(encadré « Cycle de vie » de la fiche, ou POST /api/v1/usecases/{uid}/transitions), qui vérifient "
+    "le rôle et les verrous (AIPD, qualification, évaluation…)."
+)
+
+
+def _refuse_status_change(data: Mapping[str, Any], current: str) -> None:
+    """The lifecycle status changes only through ``lifecycle.services.usecase_transition`` (its gates,
+    its transition log): a write that carries another status is refused, whatever the channel."""
+    if "status" in data and (data["status"] or "") != current:
+        raise ValidationError({"status": STATUS_REFUSAL})
+
+
 @transaction.atomic
 def usecase_create(*, actor: Any, organisation: Organisation, data: Mapping[str, Any]) -> UseCase:
     _require(actor, Action.USECASE_CREATE, organisation)
+    _refuse_status_change(data, Status.IDEA)
     use_case = UseCase(organisation=organisation, created_by=actor if actor.is_authenticated else None)
     m2m = _assign(use_case, data)
     _check_publication(actor, organisation, use_case.publication_level, None)
@@ -112,6 +127,7 @@ def usecase_create(*, actor: Any, organisation: Organisation, data: Mapping[str,
 def usecase_update(*, actor: Any, use_case: UseCase, data: Mapping[str, Any]) -> UseCase:
     _require(actor, Action.USECASE_EDIT, use_case.organisation)
     use_case = UseCase.objects.select_for_update().get(pk=use_case.pk)
+    _refuse_status_change(data, use_case.status)
     before = snapshot(use_case)
     previous_level = use_case.publication_level
     m2m = _assign(use_case, data)
@@ -210,28 +226,70 @@ def attachment_delete(*, actor: Any, attachment: Attachment) -> None:
     transaction.on_commit(lambda: _delete_files([name]))
 
 
+CONTACT_FIELDS = ("role", "name", "email", "phone", "is_public")
+
+
 @transaction.atomic
-def contacts_replace(*, actor: Any, use_case: UseCase, contacts: Sequence[Mapping[str, Any]]) -> None:
-    """Replace the contacts of a use case by ``contacts`` (from the edit form's contact lines)."""
+def contacts_save(*, actor: Any, use_case: UseCase, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Apply the contact lines of the edit form to the contacts of ``use_case``.
+
+    A line with an ``id`` updates that contact (every field it carries) or, with ``delete`` set,
+    removes it; a line without ``id`` creates a contact (an empty line is ignored). A contact that no
+    line names is left exactly as it is: nothing is deleted that the user did not ask to delete.
+    Each created, changed or removed contact gets its own audit row (phone and public flag included).
+    """
     _require(actor, Action.USECASE_EDIT, use_case.organisation)
-    before = [f"{c.role} {c.name} {c.email}".strip() for c in use_case.contacts.order_by("id")]
-    new_objects = []
-    for data in contacts:
-        contact = Contact(use_case=use_case, **data)
-        contact.full_clean()
-        new_objects.append(contact)
-    use_case.contacts.all().delete()
-    Contact.objects.bulk_create(new_objects)
-    after = [f"{c.role} {c.name} {c.email}".strip() for c in new_objects]
-    if before != after:
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            obj=use_case,
-            changes={"contacts": [before, after]},
-            use_case_id=use_case.pk,
-            organisation_id=use_case.organisation_id,
+    existing = {c.pk: c for c in Contact.objects.select_for_update().filter(use_case=use_case)}
+    errors: dict[str, list[str]] = {}
+    for index, row in enumerate(rows, start=1):
+        values = {k: row[k] for k in CONTACT_FIELDS if k in row}
+        pk = row.get("id")
+        if pk:
+            contact = existing.get(int(pk))
+            if contact is None:
+                errors.setdefault("contacts", []).append(
+                    f"Contact n° {index} : ce contact n'existe plus sur cette fiche (supprimé entre-temps ?). "
+                    "Rechargez la page."
+                )
+                continue
+            before = snapshot(contact, exclude=("use_case",))
+            if row.get("delete"):
+                _audit_contact(actor, AuditAction.DELETE, contact, use_case, diff(before, {}))
+                contact.delete()
+                continue
+        elif row.get("delete") or not any(values.get(k) for k in CONTACT_FIELDS):
+            continue
+        else:
+            contact, before = Contact(use_case=use_case), {}
+        for key, value in values.items():
+            setattr(contact, key, value)
+        try:
+            contact.full_clean(exclude=["use_case"])
+        except ValidationError as error:
+            errors.setdefault("contacts", []).extend(f"Contact n° {index} : {m}" for m in error.messages)
+            continue
+        changes = diff(before, snapshot(contact, exclude=("use_case",)))
+        if not changes:
+            continue
+        contact.save()
+        _audit_contact(
+            actor, AuditAction.UPDATE if before else AuditAction.CREATE, contact, use_case, changes
         )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _audit_contact(
+    actor: Any, action: AuditAction, contact: Contact, use_case: UseCase, changes: dict[str, Any]
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=contact,
+        changes=changes,
+        use_case_id=use_case.pk,
+        organisation_id=use_case.organisation_id,
+    )
 
 
 @transaction.atomic

@@ -40,8 +40,8 @@ USECASE_SECTIONS: list[tuple[str, Any, list[str]]] = [
     ),
     (
         "calendrier",
-        gettext_lazy("Étape, calendrier et coûts"),
-        ["status", "start_date", "end_date", "dates_note", "cost_eur", "funding", "next_review_date"],
+        gettext_lazy("Calendrier et coûts"),
+        ["start_date", "end_date", "dates_note", "cost_eur", "funding", "next_review_date"],
     ),
     ("publication", "Publication", ["publication_level"]),
 ]
@@ -95,7 +95,6 @@ class UseCaseForm(DsfrBaseForm, forms.ModelForm):
             "data_sources",
             "data_volume",
             "hosting",
-            "status",
             "start_date",
             "end_date",
             "dates_note",
@@ -177,6 +176,8 @@ class UseCaseForm(DsfrBaseForm, forms.ModelForm):
 
 
 class ContactForm(DsfrBaseForm):
+    # The contact's id: a line that carries one edits that contact; a line without creates one.
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     role = forms.CharField(label=gettext_lazy("Fonction"), max_length=200)
     name = forms.CharField(label=gettext_lazy("Nom"), max_length=200, required=False)
     email = forms.EmailField(label=gettext_lazy("Courriel"), required=False)
@@ -184,7 +185,7 @@ class ContactForm(DsfrBaseForm):
     is_public = forms.BooleanField(label=gettext_lazy("Afficher dans le registre public"), required=False)
 
 
-ContactFormSet = formset_factory(ContactForm, extra=1, max_num=10, can_delete=True)
+ContactFormSet = formset_factory(ContactForm, extra=1, max_num=30, can_delete=True)
 
 
 class AttachmentForm(DsfrBaseForm):

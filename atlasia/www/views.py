@@ -152,13 +152,31 @@ def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _contact_rows(formset: Any) -> list[dict[str, Any]]:
+    """The contact lines for :func:`services.contacts_save`: every line that names an existing
+    contact (the service keeps what did not change), and the new lines the user filled in."""
     rows = []
     for form in formset.forms:
-        if not form.has_changed() or form.cleaned_data.get("DELETE"):
-            continue
-        data = {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
-        rows.append(data)
+        data = dict(form.cleaned_data)
+        delete = bool(data.pop("DELETE", False))
+        if data.get("id"):
+            rows.append({**data, "delete": delete})
+        elif form.has_changed() and not delete:
+            rows.append(data)
     return rows
+
+
+def _contact_initial(use_case: UseCase) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": c.pk,
+            "role": c.role,
+            "name": c.name,
+            "email": c.email,
+            "phone": c.phone,
+            "is_public": c.is_public,
+        }
+        for c in use_case.contacts.order_by("id")
+    ]
 
 
 @require_http_methods(["GET", "POST"])
@@ -176,9 +194,7 @@ def usecase_create(request: HttpRequest) -> HttpResponse:
                     organisation=form.cleaned_data["organisation"],
                     data=form.service_data(),
                 )
-                services.contacts_replace(
-                    actor=request.user, use_case=use_case, contacts=_contact_rows(contacts)
-                )
+                services.contacts_save(actor=request.user, use_case=use_case, rows=_contact_rows(contacts))
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
@@ -202,11 +218,7 @@ def usecase_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisations = Organisation.objects.filter(pk=use_case.organisation_id)
     form = UseCaseForm(request.POST or None, instance=use_case, organisations=organisations)
     form.fields["organisation"].disabled = True
-    initial = [
-        {"role": c.role, "name": c.name, "email": c.email, "phone": c.phone, "is_public": c.is_public}
-        for c in use_case.contacts.order_by("id")
-    ]
-    contacts = ContactFormSet(request.POST or None, prefix="contacts", initial=initial)
+    contacts = ContactFormSet(request.POST or None, prefix="contacts", initial=_contact_initial(use_case))
     if request.method == "POST" and form.is_valid() and contacts.is_valid():
         # The ModelForm has already written the cleaned values on the instance: reload it so that
         # the service compares the stored record with the new values.
@@ -214,9 +226,7 @@ def usecase_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             with transaction.atomic():
                 services.usecase_update(actor=request.user, use_case=fresh, data=form.service_data())
-                services.contacts_replace(
-                    actor=request.user, use_case=fresh, contacts=_contact_rows(contacts)
-                )
+                services.contacts_save(actor=request.user, use_case=fresh, rows=_contact_rows(contacts))
         except ValidationError as error:
             attach_service_errors(form, error)
         else:

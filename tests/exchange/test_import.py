@@ -148,7 +148,7 @@ def test_windows_1252_semicolon_csv_with_english_headers(world: dict[str, Any]) 
         [
             "External reference;Title;Summary;Theme;AI technique;Start date;Status;Publication level",
             "EN-1;Détection précoce;Résumé accentué é è à;Access to care and emergencies;"
-            "Classical supervised learning;2025-03-01;Deployed;Internal",
+            "Classical supervised learning;2025-03-01;Idea;Internal",
         ],
         encoding="cp1252",
     )
@@ -156,7 +156,7 @@ def test_windows_1252_semicolon_csv_with_english_headers(world: dict[str, Any]) 
     assert job.result["created"] == 1, job.report
     uc = UseCase.objects.get(title="Détection précoce")
     assert (
-        uc.summary == "Résumé accentué é è à" and uc.status == "deployed" and uc.theme.code == "acces_soins"
+        uc.summary == "Résumé accentué é è à" and uc.status == "idea" and uc.theme.code == "acces_soins"
     )
 
 
