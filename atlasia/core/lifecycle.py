@@ -329,11 +329,7 @@ def transitions_between(
     ("resume" counts when ``suspended_from`` is ``target``). Used to turn a requested status (an
     import column, say) into a transition that the gates then check."""
     current, wanted = Status(status), Status(target)
-    return [
-        t
-        for t in TRANSITIONS
-        if current in t.sources and (t.target or suspended_from) is wanted
-    ]
+    return [t for t in TRANSITIONS if current in t.sources and (t.target or suspended_from) is wanted]
 
 
 def resolve_target(transition: Transition, facts: UseCaseFacts) -> Status | None:

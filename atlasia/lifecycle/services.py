@@ -161,7 +161,9 @@ def usecase_transition_to(
         )
     held = perms.roles_for(actor, use_case.organisation)
     chosen = next((t for t in candidates if t.roles & held), candidates[0])
-    return usecase_transition(actor=actor, use_case=use_case, transition=chosen.name, reason=reason, today=today)
+    return usecase_transition(
+        actor=actor, use_case=use_case, transition=chosen.name, reason=reason, today=today
+    )
 
 
 # --- compliance --------------------------------------------------------------------------------------

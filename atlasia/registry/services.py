@@ -248,8 +248,8 @@ def contacts_save(*, actor: Any, use_case: UseCase, rows: Sequence[Mapping[str, 
             contact = existing.get(int(pk))
             if contact is None:
                 errors.setdefault("contacts", []).append(
-                    f"Contact n° {index} : ce contact n'existe plus sur cette fiche (supprimé entre-temps ?). "
-                    "Rechargez la page."
+                    f"Contact n° {index} : ce contact n'existe plus sur cette fiche "
+                    "(supprimé entre-temps ?). Rechargez la page."
                 )
                 continue
             before = snapshot(contact, exclude=("use_case",))

@@ -155,9 +155,7 @@ def test_windows_1252_semicolon_csv_with_english_headers(world: dict[str, Any]) 
     job = _run(world, _job(world, "export.csv", content))
     assert job.result["created"] == 1, job.report
     uc = UseCase.objects.get(title="Détection précoce")
-    assert (
-        uc.summary == "Résumé accentué é è à" and uc.status == "idea" and uc.theme.code == "acces_soins"
-    )
+    assert uc.summary == "Résumé accentué é è à" and uc.status == "idea" and uc.theme.code == "acces_soins"
 
 
 def test_comma_separated_utf8_csv(world: dict[str, Any]) -> None:

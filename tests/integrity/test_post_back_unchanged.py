@@ -56,7 +56,7 @@ NOT_EDIT_FORMS = {
     "monitoring_module_create": "crée un module de formation",
     "monitoring_completion_create": "enregistre une formation suivie",
     "monitoring_event_create": "crée un événement",
-    "monitoring_declaration": "déclare l'effectif d'une organisation choisie dans la liste (rien de prérempli)",
+    "monitoring_declaration": "déclare l'effectif d'une organisation choisie (rien de prérempli)",
     "monitoring_resource_create": "ajoute une ressource",
     "exchange_tokens": "crée un jeton d'API",
     "exchange_import": "dépose un fichier à importer",

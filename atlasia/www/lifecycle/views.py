@@ -257,7 +257,13 @@ def _weights_form(request: HttpRequest, organisation: Organisation | None) -> Ht
     start = stored.to_core() if stored else national
     name = stored.name if stored else (f"Profil de {organisation.name}" if organisation else national.name)
     form = WeightProfileForm(request.POST or None, initial=WeightProfileForm.initial_from(start, name))
-    if request.method == "POST" and form.is_valid() and organisation and not stored and not form.has_changed():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and organisation
+        and not stored
+        and not form.has_changed()
+    ):
         # Posted as proposed: no profile of its own is created, the national one keeps applying.
         messages.info(request, _("Aucune modification : le profil national reste appliqué."))
         return redirect("lifecycle_weights")
