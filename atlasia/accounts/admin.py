@@ -1,13 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from atlasia.audit.admin_base import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import Membership, User
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
+    """Roles are given and removed on the organisation page (audited), not here."""
+
     model = Membership
-    extra = 0
-    autocomplete_fields = ["organisation"]
 
 
 @admin.register(User)
@@ -21,7 +23,6 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdmin):
     list_display = ["user", "organisation", "role"]
     list_filter = ["role"]
-    autocomplete_fields = ["user", "organisation"]

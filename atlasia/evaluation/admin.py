@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from atlasia.audit.admin_base import ReadOnlyAdmin
+
 from .models import EvaluationRun
 
 
 @admin.register(EvaluationRun)
-class EvaluationRunAdmin(admin.ModelAdmin):
+class EvaluationRunAdmin(ReadOnlyAdmin):
     list_display = ("use_case", "version", "file_name", "status", "progress", "created_by", "created_at")
     list_filter = ("status",)
     search_fields = ("use_case__title", "file_name", "sha256")

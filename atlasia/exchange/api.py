@@ -17,6 +17,7 @@ token; beyond it, 429 with ``Retry-After``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -26,6 +27,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, Throttled
@@ -34,6 +36,7 @@ from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 from pydantic import field_validator
 
+from atlasia.audit.concurrency import etag
 from atlasia.core.roles import Action
 from atlasia.lifecycle import services as lifecycle_services
 from atlasia.registry import selectors as registry_selectors
@@ -491,12 +494,32 @@ def list_usecases(request: HttpRequest, filters: Query[UseCaseFilters]) -> dict[
     url_name="api_v1_usecase_detail",
     tags=["Cas d'usage"],
 )
-def get_usecase(request: HttpRequest, uid: uuid.UUID) -> dict[str, Any]:
-    """Une fiche, si l'appelant peut la voir (404 sinon)."""
-    return _out(_get_visible(request, uid))
+def get_usecase(request: HttpRequest, uid: uuid.UUID, response: HttpResponse) -> dict[str, Any]:
+    """Une fiche, si l'appelant peut la voir (404 sinon). L'en-tête `ETag` identifie sa version : le
+    renvoyer dans `If-Match` d'un PATCH ou d'un DELETE refuse l'écriture (412) si la fiche a changé
+    entre-temps."""
+    uc = _get_visible(request, uid)
+    response["ETag"] = etag(registry_services.usecase_state(uc))
+    return _out(uc)
 
 
-WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+def _check_if_match(request: HttpRequest, use_case: UseCase) -> None:
+    """Optimistic concurrency over HTTP (RFC 9110 §13.1.1): with ``If-Match``, the write applies only
+    to the version the client read; otherwise 412 and nothing is written. Call under the row lock."""
+    header = request.headers.get("If-Match")
+    if not header:
+        return
+    current = etag(registry_services.usecase_state(use_case))
+    wanted = {t.strip().removeprefix("W/") for t in header.split(",")}
+    if "*" not in wanted and current not in wanted:
+        raise HttpError(
+            412,
+            "La fiche a été modifiée depuis votre lecture (en-tête If-Match périmé) : rien n'a été "
+            f"enregistré. Relisez-la (GET, ETag actuel : {current}) puis renvoyez vos modifications.",
+        )
+
+
+WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 412: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 @api.post(
@@ -510,8 +533,16 @@ def create_usecase(request: HttpRequest, payload: UseCaseIn) -> Status[dict[str,
     """Crée un cas d'usage dans l'organisation du jeton (rôle autorisé à créer)."""
     token = request.auth.token  # type: ignore[attr-defined]
     data = _service_data(payload.model_dump(exclude_none=True))
+    # Idempotency-Key (IETF draft-ietf-httpapi-idempotency-key-header): a retried POST with the same
+    # key answers with the record the first one created, instead of a duplicate.
+    key = request.headers.get("Idempotency-Key") or None
+    if key is not None and not (1 <= len(key) <= 64):
+        raise DjangoValidationError({"Idempotency-Key": "La clé d'idempotence fait 1 à 64 caractères."})
     uc = registry_services.usecase_create(
-        actor=token.service_user, organisation=token.organisation, data=data
+        actor=token.service_user,
+        organisation=token.organisation,
+        data=data,
+        submission=hashlib.sha256(f"api:{token.pk}:{key}".encode()).hexdigest() if key else None,
     )
     uc = UseCase.objects.select_related("organisation", "theme", "ai_technique").get(pk=uc.pk)
     return Status(201, _out(uc))
@@ -537,14 +568,22 @@ def _editable(request: HttpRequest, uid: uuid.UUID, action: Action) -> UseCase:
     url_name="api_v1_usecase_update",
     tags=["Cas d'usage"],
 )
-def update_usecase(request: HttpRequest, uid: uuid.UUID, payload: UseCasePatch) -> dict[str, Any]:
-    """Modifie les champs fournis d'un cas d'usage de l'organisation du jeton."""
+def update_usecase(
+    request: HttpRequest, uid: uuid.UUID, payload: UseCasePatch, response: HttpResponse
+) -> dict[str, Any]:
+    """Modifie les champs fournis d'un cas d'usage de l'organisation du jeton. Avec `If-Match` (l'ETag
+    lu), refuse (412) si la fiche a changé depuis."""
     uc = _editable(request, uid, Action.USECASE_EDIT)
     sent = payload.model_dump(exclude_unset=True)
     _refuse_nulls(sent)
     data = _service_data(sent)
-    registry_services.usecase_update(actor=_user(request), use_case=uc, data=data)
-    return _out(UseCase.objects.select_related("organisation", "theme", "ai_technique").get(pk=uc.pk))
+    with transaction.atomic():
+        locked = UseCase.objects.select_for_update().get(pk=uc.pk)
+        _check_if_match(request, locked)
+        registry_services.usecase_update(actor=_user(request), use_case=locked, data=data)
+    fresh = UseCase.objects.select_related("organisation", "theme", "ai_technique").get(pk=uc.pk)
+    response["ETag"] = etag(registry_services.usecase_state(fresh))
+    return _out(fresh)
 
 
 @api.delete(
@@ -557,7 +596,10 @@ def update_usecase(request: HttpRequest, uid: uuid.UUID, payload: UseCasePatch) 
 def delete_usecase(request: HttpRequest, uid: uuid.UUID) -> Status[None]:
     """Supprime un cas d'usage de l'organisation du jeton (rôle autorisé à supprimer)."""
     uc = _editable(request, uid, Action.USECASE_DELETE)
-    registry_services.usecase_delete(actor=_user(request), use_case=uc)
+    with transaction.atomic():
+        locked = UseCase.objects.select_for_update().select_related("organisation").get(pk=uc.pk)
+        _check_if_match(request, locked)
+        registry_services.usecase_delete(actor=_user(request), use_case=locked)
     return Status(204, None)
 
 

@@ -16,6 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from atlasia.accounts import perms
+from atlasia.audit.concurrency import (
+    check_version,
+    claim_submission,
+    complete_submission,
+    record_state,
+    version_token,
+)
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record, diff, snapshot
 from atlasia.core import lifecycle as lc
@@ -169,12 +176,24 @@ def usecase_transition_to(
 # --- compliance --------------------------------------------------------------------------------------
 
 
+def compliance_version(use_case: UseCase) -> str:
+    """The version token of the compliance form of ``use_case``."""
+    record = ComplianceRecord.objects.filter(use_case=use_case).first()
+    return version_token(record_state(record) if record else {})
+
+
 @transaction.atomic
-def compliance_update(*, actor: Any, use_case: UseCase, data: Mapping[str, Any]) -> ComplianceRecord:
+def compliance_update(
+    *, actor: Any, use_case: UseCase, data: Mapping[str, Any], version: str | None = None
+) -> ComplianceRecord:
     """Record the DPO's DPIA decision, the FRIA completion and the registration reference.
 
-    Owned by those who qualify (DPO, referents, organisation administrators)."""
+    Owned by those who qualify (DPO, referents, organisation administrators). ``version``: the
+    edit form's token (:func:`compliance_version`); a stale one is refused."""
     _require(actor, Action.USECASE_QUALIFY, use_case.organisation)
+    UseCase.objects.select_for_update().filter(pk=use_case.pk).first()  # one writer at a time
+    stored = ComplianceRecord.objects.select_for_update().filter(use_case=use_case).first()
+    check_version(version, record_state(stored) if stored else {}, model=ComplianceRecord)
     record, created = ComplianceRecord.objects.select_for_update().get_or_create(use_case=use_case)
     before = {} if created else snapshot(record)
     previous_decision = record.dpia_decision
@@ -195,6 +214,21 @@ def compliance_update(*, actor: Any, use_case: UseCase, data: Mapping[str, Any])
 # --- prioritisation ----------------------------------------------------------------------------------
 
 
+def _profile_state(profile: WeightProfile | None) -> dict[str, Any]:
+    if profile is None or profile.pk is None:
+        return {}
+    return record_state(profile, exclude=("updated_by",))
+
+
+def weight_profile_version(organisation: Organisation | None) -> str:
+    """The version token of the weights form (national profile when ``organisation`` is None)."""
+    if organisation is None:
+        profile = WeightProfile.objects.filter(scope=ProfileScope.NATIONAL).first()
+    else:
+        profile = WeightProfile.objects.filter(organisation=organisation).first()
+    return version_token(_profile_state(profile))
+
+
 @transaction.atomic
 def weight_profile_save(
     *,
@@ -203,6 +237,7 @@ def weight_profile_save(
     name: str,
     criterion_weights: Mapping[str, float],
     group_weights: Mapping[str, float],
+    version: str | None = None,
 ) -> WeightProfile:
     """Create or replace the national profile (``organisation=None``) or an organisation's profile.
 
@@ -221,6 +256,7 @@ def weight_profile_save(
         profile = WeightProfile.objects.select_for_update().filter(organisation=organisation).first()
         profile = profile or WeightProfile(scope=ProfileScope.ORGANISATION, organisation=organisation)
     created = profile.pk is None
+    check_version(version, _profile_state(profile), model=WeightProfile)
     before = {} if created else snapshot(profile)
     criterion = {str(k): v for k, v in criterion_weights.items()}
     groups = {str(k): v for k, v in group_weights.items()}
@@ -247,6 +283,16 @@ def weight_profile_save(
     return profile
 
 
+def _assessment_state(use_case: UseCase) -> dict[str, Any]:
+    assessment = PriorityAssessment.objects.filter(use_case=use_case).first()
+    return record_state(assessment, exclude=("assessed_at", "assessed_by")) if assessment else {}
+
+
+def priority_assessment_version(use_case: UseCase) -> str:
+    """The version token of the scoring form of ``use_case``."""
+    return version_token(_assessment_state(use_case))
+
+
 @transaction.atomic
 def priority_assessment_save(
     *,
@@ -254,9 +300,13 @@ def priority_assessment_save(
     use_case: UseCase,
     scores: Mapping[str, tuple[int, str]],
     people_reached: int | None,
+    version: str | None = None,
 ) -> PriorityAssessment:
-    """Create or replace the scorecard: ``scores`` maps each criterion to ``(score, justification)``."""
+    """Create or replace the scorecard: ``scores`` maps each criterion to ``(score, justification)``.
+    ``version``: the form's token (:func:`priority_assessment_version`); a stale one is refused."""
     _require(actor, Action.USECASE_PRIORITISE, use_case.organisation)
+    UseCase.objects.select_for_update().filter(pk=use_case.pk).first()  # one writer at a time
+    check_version(version, _assessment_state(use_case), model=PriorityAssessment)
     assessment, created = PriorityAssessment.objects.select_for_update().get_or_create(use_case=use_case)
     before = {} if created else snapshot(assessment, exclude=("assessed_at", "assessed_by"))
     new_scores = {str(c): {"score": s, "justification": (j or "").strip()} for c, (s, j) in scores.items()}
@@ -288,8 +338,13 @@ def _apply_decision(experiment: Experiment, actor: Any, previous: str) -> None:
 
 
 @transaction.atomic
-def experiment_create(*, actor: Any, use_case: UseCase, data: Mapping[str, Any]) -> Experiment:
+def experiment_create(
+    *, actor: Any, use_case: UseCase, data: Mapping[str, Any], submission: str | None = None
+) -> Experiment:
+    """``submission``: the create form's one-time key (a repeated submit returns the first result)."""
     _require(actor, Action.EXPERIMENT_EDIT, use_case.organisation)
+    if (already := claim_submission(key=submission, actor=actor, model=Experiment)) is not None:
+        return already
     experiment = Experiment(use_case=use_case, created_by=actor)
     for key, value in data.items():
         setattr(experiment, key, value)
@@ -297,14 +352,23 @@ def experiment_create(*, actor: Any, use_case: UseCase, data: Mapping[str, Any])
     experiment.full_clean()
     experiment.save()
     _audit(actor, AuditAction.CREATE, experiment, use_case, diff({}, snapshot(experiment)))
+    complete_submission(key=submission, obj=experiment)
     return experiment
 
 
+def experiment_version(experiment: Experiment) -> str:
+    """The version token of the edit form of ``experiment``."""
+    return version_token(record_state(experiment))
+
+
 @transaction.atomic
-def experiment_update(*, actor: Any, experiment: Experiment, data: Mapping[str, Any]) -> Experiment:
+def experiment_update(
+    *, actor: Any, experiment: Experiment, data: Mapping[str, Any], version: str | None = None
+) -> Experiment:
     use_case = experiment.use_case
     _require(actor, Action.EXPERIMENT_EDIT, use_case.organisation)
     experiment = Experiment.objects.select_for_update().get(pk=experiment.pk)
+    check_version(version, record_state(experiment), model=Experiment)
     before = snapshot(experiment)
     previous = experiment.decision
     for key, value in data.items():
@@ -343,13 +407,35 @@ def kpi_measurement_add(*, actor: Any, kpi: Kpi, data: Mapping[str, Any]) -> Kpi
 # --- charters ----------------------------------------------------------------------------------------
 
 
+def _charter_state(use_case: UseCase, charter: Charter) -> dict[str, Any]:
+    rows = (
+        CharterAssessment.objects.filter(use_case=use_case, principle__charter=charter)
+        .select_related("principle")
+        .order_by("principle")
+    )
+    return {a.principle.get_code_display(): {"niveau": a.level, "justification": a.evidence} for a in rows}
+
+
+def charter_assessment_version(use_case: UseCase, charter: Charter) -> str:
+    """The version token of the self-assessment form of ``use_case`` against ``charter``."""
+    return version_token(_charter_state(use_case, charter))
+
+
 @transaction.atomic
 def charter_assessment_save(
-    *, actor: Any, use_case: UseCase, charter: Charter, rows: Iterable[Mapping[str, Any]]
+    *,
+    actor: Any,
+    use_case: UseCase,
+    charter: Charter,
+    rows: Iterable[Mapping[str, Any]],
+    version: str | None = None,
 ) -> list[CharterAssessment]:
     """Replace the self-assessment of ``use_case`` against ``charter``: one row per principle
-    (``principle``, ``level``, ``evidence``); a row without a level removes that principle's answer."""
+    (``principle``, ``level``, ``evidence``); a row without a level removes that principle's answer.
+    ``version``: the form's token (:func:`charter_assessment_version`); a stale one is refused."""
     _require(actor, Action.USECASE_EDIT, use_case.organisation)
+    UseCase.objects.select_for_update().filter(pk=use_case.pk).first()  # one writer at a time
+    check_version(version, _charter_state(use_case, charter), model=CharterAssessment)
     principles = {p.pk: p for p in charter.principles.all()}
     existing = {
         a.principle_id: a

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from atlasia.accounts import perms
+from atlasia.audit.concurrency import check_version, version_token
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record
 from atlasia.core.qualification import (
@@ -74,14 +75,30 @@ def _answer_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict
     }
 
 
+def qualification_draft_version(use_case: UseCase) -> str:
+    """The version token of the questionnaire pages: the answers they were built from."""
+    return version_token({"answers": _shown_answers(use_case)})
+
+
+def _shown_answers(use_case: UseCase) -> dict[str, Any]:
+    draft = QualificationDraft.objects.filter(use_case=use_case).first()
+    if draft is not None:
+        return dict(draft.answers or {})
+    latest = Qualification.objects.filter(use_case=use_case).order_by("-version").first()
+    return dict(latest.answers or {}) if latest else {}
+
+
 @transaction.atomic
 def qualification_draft_save(
-    *, actor: Any, use_case: UseCase, answers: Mapping[str, Any]
+    *, actor: Any, use_case: UseCase, answers: Mapping[str, Any], version: str | None = None
 ) -> QualificationDraft:
-    """Replace the draft's answers (``None`` values are dropped: « not answered »)."""
+    """Replace the draft's answers (``None`` values are dropped: « not answered »). ``version``: the
+    page's token (:func:`qualification_draft_version`); answers saved by someone else since are not
+    overwritten (:class:`~atlasia.audit.concurrency.StaleEdit`)."""
     _require(actor, use_case)
-    clean = _validate(answers)
     UseCase.objects.select_for_update().filter(pk=use_case.pk).first()  # one draft writer at a time
+    check_version(version, {"answers": _shown_answers(use_case)})
+    clean = _validate(answers)
     draft = QualificationDraft.objects.select_for_update().filter(use_case=use_case).first()
     created = draft is None
     if draft is None:

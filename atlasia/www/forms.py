@@ -56,6 +56,44 @@ def attach_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+class TokenField(forms.CharField):
+    """A hidden bookkeeping value (version token, one-time key): never counts as a user's change."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return False
+
+
+def add_version_field(form: forms.BaseForm, token: str) -> None:
+    """The hidden version token of an edit form (optimistic concurrency, see
+    :mod:`atlasia.audit.concurrency`): issued at display, checked by the service at save."""
+    form.fields["version"] = TokenField(required=False, initial=token)
+
+
+def posted_version(form: forms.BaseForm) -> str | None:
+    return form.cleaned_data.get("version") or None
+
+
+def refresh_version(form: forms.BaseForm, token: str) -> None:
+    """After a refused stale save: the user's input stays, the token becomes the current one, so
+    that saving again (after checking) applies it knowingly."""
+    data = form.data.copy()  # type: ignore[attr-defined]
+    data[form.add_prefix("version")] = token
+    form.data = data
+
+
+def add_submission_field(form: forms.BaseForm) -> None:
+    """The hidden one-time key of a create form: a double submit creates one record."""
+    from atlasia.audit.concurrency import new_submission_key
+
+    form.fields["submission"] = TokenField(required=False, max_length=64, initial=new_submission_key())
+
+
+def posted_submission(form: forms.BaseForm) -> str | None:
+    return form.cleaned_data.get("submission") or None
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -170,7 +208,8 @@ class UseCaseForm(DsfrBaseForm, forms.ModelForm):
         ]
 
     def service_data(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.cleaned_data.items() if k not in {"tags_text", "organisation"}}
+        skip = {"tags_text", "organisation", "version", "submission"}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in skip}
         data["tags"] = self.cleaned_data.get("tags_text", [])
         return data
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from atlasia.accounts import perms
 from atlasia.accounts import services as account_services
 from atlasia.accounts.models import MembershipRole
+from atlasia.audit.concurrency import StaleEdit
 from atlasia.audit.selectors import history_of_use_case
 from atlasia.core.roles import Action
 from atlasia.registry import reference, selectors, services
@@ -32,7 +33,12 @@ from .forms import (
     OrganisationForm,
     UseCaseFilterForm,
     UseCaseForm,
+    add_submission_field,
+    add_version_field,
     attach_service_errors,
+    posted_submission,
+    posted_version,
+    refresh_version,
 )
 
 PAGE_SIZE = 50
@@ -185,6 +191,7 @@ def usecase_create(request: HttpRequest) -> HttpResponse:
     if not organisations.exists():
         raise PermissionDenied("Votre rôle ne permet pas de créer un cas d'usage.")
     form = UseCaseForm(request.POST or None, organisations=organisations)
+    add_submission_field(form)
     contacts = ContactFormSet(request.POST or None, prefix="contacts")
     if request.method == "POST" and form.is_valid() and contacts.is_valid():
         try:
@@ -193,8 +200,12 @@ def usecase_create(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     organisation=form.cleaned_data["organisation"],
                     data=form.service_data(),
+                    submission=posted_submission(form),
                 )
-                services.contacts_save(actor=request.user, use_case=use_case, rows=_contact_rows(contacts))
+                if not use_case.contacts.exists():  # a repeated submit does not add them twice
+                    services.contacts_save(
+                        actor=request.user, use_case=use_case, rows=_contact_rows(contacts)
+                    )
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
@@ -218,6 +229,7 @@ def usecase_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisations = Organisation.objects.filter(pk=use_case.organisation_id)
     form = UseCaseForm(request.POST or None, instance=use_case, organisations=organisations)
     form.fields["organisation"].disabled = True
+    add_version_field(form, services.usecase_version(use_case))
     contacts = ContactFormSet(request.POST or None, prefix="contacts", initial=_contact_initial(use_case))
     if request.method == "POST" and form.is_valid() and contacts.is_valid():
         # The ModelForm has already written the cleaned values on the instance: reload it so that
@@ -225,8 +237,13 @@ def usecase_edit(request: HttpRequest, pk: int) -> HttpResponse:
         fresh = UseCase.objects.get(pk=use_case.pk)
         try:
             with transaction.atomic():
-                services.usecase_update(actor=request.user, use_case=fresh, data=form.service_data())
+                services.usecase_update(
+                    actor=request.user, use_case=fresh, data=form.service_data(), version=posted_version(form)
+                )
                 services.contacts_save(actor=request.user, use_case=fresh, rows=_contact_rows(contacts))
+        except StaleEdit as error:
+            attach_service_errors(form, error)
+            refresh_version(form, services.usecase_version(fresh))
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
@@ -363,11 +380,17 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
     form = OrganisationForm(request.POST or None, instance=organisation)
     form.fields["parent"].queryset = Organisation.objects.exclude(pk=organisation.pk).order_by("name")  # type: ignore[attr-defined]
+    add_version_field(form, services.organisation_version(organisation))
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items()}
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         fresh = Organisation.objects.get(pk=organisation.pk)
         try:
-            services.organisation_update(actor=request.user, organisation=fresh, data=data)
+            services.organisation_update(
+                actor=request.user, organisation=fresh, data=data, version=posted_version(form)
+            )
+        except StaleEdit as error:
+            attach_service_errors(form, error)
+            refresh_version(form, services.organisation_version(fresh))
         except ValidationError as error:
             attach_service_errors(form, error)
         else:

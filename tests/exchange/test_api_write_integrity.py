@@ -139,3 +139,58 @@ def test_patch_null_on_required_fields_names_each_one(
     fields = _fields(response)
     assert set(fields) == {"title", "theme", "personal_data", "tags"}
     assert "[] (liste vide)" in fields["tags"]
+
+
+def test_if_match_refuses_a_stale_patch_and_accepts_the_current_version(
+    client: Client, world: dict[str, Any], make_token: Callable[..., str]
+) -> None:
+    record = world["records"]["a_internal"]
+    headers = bearer(make_token("org_a", "referent"))
+    url = f"/api/v1/usecases/{record.uid}"
+    read = client.get(url, **headers)
+    tag = read["ETag"]
+    assert tag.startswith('"') and len(tag) > 10
+    first = client.patch(
+        url, {"title": "Version de Bob"}, content_type="application/json", HTTP_IF_MATCH=tag, **headers
+    )
+    assert first.status_code == 200 and first["ETag"] != tag
+    stale = client.patch(
+        url, {"summary": "Version d'Alice"}, content_type="application/json", HTTP_IF_MATCH=tag, **headers
+    )
+    assert stale.status_code == 412
+    assert "modifiée depuis votre lecture" in stale.json()["error"]["message"]
+    record.refresh_from_db()
+    assert (record.title, record.summary) == ("Version de Bob", "Un résumé en langage clair.")
+    again = client.patch(
+        url,
+        {"summary": "Version d'Alice"},
+        content_type="application/json",
+        HTTP_IF_MATCH=first["ETag"],
+        **headers,
+    )
+    assert again.status_code == 200
+    stale_delete = client.delete(url, HTTP_IF_MATCH=tag, **headers)
+    assert stale_delete.status_code == 412 and UseCase.objects.filter(pk=record.pk).exists()
+
+
+def test_idempotency_key_makes_a_retried_create_return_the_same_record(
+    client: Client, world: dict[str, Any], make_token: Callable[..., str]
+) -> None:
+    headers = bearer(make_token("org_a", "referent"))
+    first = client.post(
+        "/api/v1/usecases", PAYLOAD, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-123", **headers
+    )
+    second = client.post(
+        "/api/v1/usecases", PAYLOAD, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-123", **headers
+    )
+    assert first.status_code == second.status_code == 201
+    assert first.json()["uid"] == second.json()["uid"]
+    assert UseCase.objects.filter(title=PAYLOAD["title"]).count() == 1
+    assert AuditEntry.objects.filter(object_type="registry.usecase", action="create").count() == 1
+    # Another token with the same key is another client: its own record.
+    other = bearer(make_token("org_a", "contributor"))
+    third = client.post(
+        "/api/v1/usecases", PAYLOAD, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-123", **other
+    )
+    assert third.status_code == 201 and third.json()["uid"] != first.json()["uid"]
+    assert UseCase.objects.filter(title=PAYLOAD["title"]).count() == 2

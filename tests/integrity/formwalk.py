@@ -34,6 +34,8 @@ class ParsedForm:
     action: str | None
     fields: list[tuple[str, str]] = field(default_factory=list)
     submits: list[tuple[str, str]] = field(default_factory=list)
+    #: Names of the fields a person types into (text inputs and text areas).
+    typed: list[str] = field(default_factory=list)
 
 
 class _FormParser(HTMLParser):
@@ -68,6 +70,8 @@ class _FormParser(HTMLParser):
                 self._form.submits.append((name, a.get("value", "")))
             elif kind not in ("file", "reset", "button"):
                 self._form.fields.append((name, a.get("value", "")))
+                if kind == "text":
+                    self._form.typed.append(name)
         elif tag == "button" and name and a.get("type", "submit") == "submit":
             self._form.submits.append((name, a.get("value", "")))
         elif tag == "select" and name:
@@ -76,6 +80,7 @@ class _FormParser(HTMLParser):
             self._option = {"value": a.get("value"), "text": "", "selected": "selected" in a}
         elif tag == "textarea" and name:
             self._textarea = {"name": name, "text": ""}
+            self._form.typed.append(name)
 
     def handle_data(self, data: str) -> None:
         if self._option is not None:

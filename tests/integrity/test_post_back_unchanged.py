@@ -147,6 +147,17 @@ def demo(db: Any) -> User:
     return User.objects.get(username="admin")
 
 
+def edit_pages(client: Client) -> Iterator[tuple[str, str]]:
+    """(url name, path) of every edit page of the demonstration reached by the walk."""
+    for route, name in routes():
+        if name not in EDIT_FORMS:
+            continue
+        for kwargs in _kwargs(route, name):
+            path = _fill(route, kwargs)
+            if "<" not in path:
+                yield name, path
+
+
 def test_every_edit_form_posted_back_unchanged_changes_nothing(demo: User) -> None:
     client = Client()
     client.force_login(demo)
