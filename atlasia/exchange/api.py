@@ -8,6 +8,13 @@ Access:
   organisation through the registry services (same permission code as the screens, audited);
 - an unknown, revoked or expired token is refused (401), never downgraded to anonymous.
 
+Writes never bypass the rules of the screens: the lifecycle status is read-only here (a different
+``status`` in a POST/PATCH is a 422; the status moves through ``POST /usecases/{uid}/transitions``, with
+the same role, reason and gate checks as the screen); ``GET /usecases/{uid}`` returns an ``ETag`` and a
+PATCH or DELETE with ``If-Match`` is refused (412) when the record changed since it was read; a POST with
+an ``Idempotency-Key`` header creates at most one record per key (a retry returns the first one); a null
+on a field that cannot be empty is a 422 naming the field.
+
 Anything outside the caller's scope is a 404. Errors always look like
 ``{"error": {"code", "message", "details": [{"field", "message"}]}}`` with French messages.
 Rate limit: ``ATLASIA_API_RATE`` (default 120 requests a minute) per token, or per IP address without a

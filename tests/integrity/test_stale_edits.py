@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from formwalk import as_post_data, database_state, self_posting_forms, state_diff
+from formwalk import as_post_data, database_state, forms_of, self_posting_forms, state_diff
 from test_post_back_unchanged import EDIT_FORMS, demo, edit_pages  # noqa: F401 - fixture
 
 from atlasia.accounts.models import User
@@ -173,3 +173,25 @@ def test_a_stale_triage_does_not_undo_a_status_set_meanwhile(demo: User) -> None
     assert (
         externality.status == "addressed" and not externality.notes.filter(text__contains="relance").exists()
     )
+
+
+def test_a_double_submitted_indicator_form_adds_one_indicator(world: dict[str, Any]) -> None:
+    from django.utils import timezone
+
+    from atlasia.lifecycle import services as lifecycle
+    from atlasia.lifecycle.models import Kpi
+
+    experiment = lifecycle.experiment_create(
+        actor=world["users"]["referent"],
+        use_case=world["records"]["a_internal"],
+        data={"title": "Pilote", "objective": "Réduire l'attente.", "start_date": timezone.localdate()},
+    )
+    client = Client()
+    client.force_login(world["users"]["referent"])
+    page = client.get(reverse("lifecycle_experiment", args=[experiment.pk])).content.decode()
+    add = reverse("lifecycle_kpi_add", args=[experiment.pk])
+    (form,) = [f for f in forms_of(page) if f.action == add]
+    data = as_post_data(form)
+    data.update({"name": ["Attente médiane"], "unit": ["min"]})
+    assert client.post(add, data).status_code == client.post(add, data).status_code == 302
+    assert Kpi.objects.filter(experiment=experiment).count() == 1

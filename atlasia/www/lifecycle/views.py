@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import perms
-from atlasia.audit.concurrency import StaleEdit
+from atlasia.audit.concurrency import StaleEdit, create_once
 from atlasia.core import economics
 from atlasia.core import lifecycle as lc
 from atlasia.core import prioritisation as prio
 from atlasia.core.roles import Action
 from atlasia.lifecycle import selectors, services
-from atlasia.lifecycle.models import CharterAssessment, Experiment, Kpi
+from atlasia.lifecycle.models import CharterAssessment, Experiment, Kpi, KpiMeasurement
 from atlasia.registry import selectors as registry_selectors
 from atlasia.registry.models import Organisation, UseCase
 from atlasia.www.forms import (
@@ -419,7 +419,7 @@ def experiment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for kpi in kpis:
         measures = list(kpi.measurements.all())
         kpi.latest = measures[-1] if measures else None  # type: ignore[attr-defined]
-        kpi.measure_form = MeasurementForm(prefix=f"kpi{kpi.pk}") if can_edit else None  # type: ignore[attr-defined]
+        kpi.measure_form = _with_key(MeasurementForm(prefix=f"kpi{kpi.pk}")) if can_edit else None  # type: ignore[attr-defined]
     return render(
         request,
         "lifecycle/experiment_detail.html",
@@ -429,19 +429,31 @@ def experiment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "kpis": kpis,
             "economics": _economic_summary(experiment),
             "can_edit": can_edit,
-            "kpi_form": KpiForm() if can_edit else None,
+            "kpi_form": _with_key(KpiForm()) if can_edit else None,
             "title": experiment.title,
         },
     )
 
 
+def _with_key(form: Any) -> Any:
+    """A one-time key on the small add forms: a double click adds one indicator or measurement."""
+    add_submission_field(form)
+    return form
+
+
 @require_POST
 def kpi_add(request: HttpRequest, pk: int) -> HttpResponse:
     experiment = get_object_or_404(selectors.experiments_editable_by(request.user), pk=pk)
-    form = KpiForm(request.POST)
+    form = _with_key(KpiForm(request.POST))
     if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "submission"}
         try:
-            services.kpi_add(actor=request.user, experiment=experiment, data=form.cleaned_data)
+            create_once(
+                key=posted_submission(form),
+                actor=request.user,
+                model=Kpi,
+                create=lambda: services.kpi_add(actor=request.user, experiment=experiment, data=data),
+            )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, _("Indicateur : %(message)s") % {"message": message})
@@ -462,10 +474,16 @@ def kpi_add(request: HttpRequest, pk: int) -> HttpResponse:
 def measurement_add(request: HttpRequest, pk: int, kpi_id: int) -> HttpResponse:
     experiment = get_object_or_404(selectors.experiments_editable_by(request.user), pk=pk)
     kpi = get_object_or_404(Kpi, pk=kpi_id, experiment=experiment)
-    form = MeasurementForm(request.POST, prefix=f"kpi{kpi.pk}")
+    form = _with_key(MeasurementForm(request.POST, prefix=f"kpi{kpi.pk}"))
     if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "submission"}
         try:
-            services.kpi_measurement_add(actor=request.user, kpi=kpi, data=form.cleaned_data)
+            create_once(
+                key=posted_submission(form),
+                actor=request.user,
+                model=KpiMeasurement,
+                create=lambda: services.kpi_measurement_add(actor=request.user, kpi=kpi, data=data),
+            )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(
