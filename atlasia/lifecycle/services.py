@@ -345,7 +345,7 @@ def charter_assessment_save(
 
 
 def _base_url() -> str:
-    return str(getattr(settings, "ATLASIA_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    return str(settings.ATLASIA_BASE_URL).rstrip("/")
 
 
 def review_reminders_send(*, today: date | None = None) -> dict[str, int]:

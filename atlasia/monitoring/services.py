@@ -22,6 +22,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
+from django.urls import reverse
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -322,7 +323,8 @@ def incident_reminders_send(*, today: date | None = None, base_url: str = "") ->
                 if incident.is_medical_device
                 else "l'autorité de surveillance du marché"
             ),
-            "url": f"{base_url.rstrip('/')}/suivi/incidents/{incident.pk}/",
+            "url": (base_url or settings.ATLASIA_BASE_URL).rstrip("/")
+            + reverse("monitoring_incident", args=[incident.pk]),
         }
         subject = (
             f"[Atlas IA] Incident grave à signaler avant le {incident.deadline:%d/%m/%Y} — "

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from atlasia.accounts import perms
 from atlasia.accounts import services as account_services
 from atlasia.accounts.models import MembershipRole
+from atlasia.audit.display import describe as describe_history
 from atlasia.audit.selectors import history_of_use_case
 from atlasia.core.roles import Action
 from atlasia.registry import reference, selectors, services
@@ -136,7 +137,7 @@ def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if tab == "historique":
         if not can_audit:
             raise Http404
-        context["history"] = history_of_use_case(use_case.pk)[:200]
+        context["history"] = describe_history(history_of_use_case(use_case.pk)[:200])
     extra_tabs = {t.key: t for t in extensions.tabs_for(request, use_case)}
     context["extra_tabs"] = list(extra_tabs.values())
     if tab in extra_tabs:

@@ -483,34 +483,13 @@ def charter_edit(request: HttpRequest, pk: int, charter_id: int) -> HttpResponse
 
 # --- inbox -------------------------------------------------------------------------------------------
 
-INBOX_SECTIONS = [
-    (
-        "stale",
-        "Fiches à revoir",
-        "La date de revue est passée : vérifiez que la fiche est à jour et faites-la "
-        "avancer, ou confirmez son étape.",
-    ),
-    (
-        "dpia_decision",
-        "Décisions sur l'analyse d'impact (AIPD)",
-        "Cas d'usage sur des données de santé qui attendent la décision du DPO avant toute expérimentation.",
-    ),
-    (
-        "experiment_decision",
-        "Décisions d'expérimentation",
-        "Expérimentations terminées sans décision (généraliser, itérer ou arrêter).",
-    ),
-    ("scoring", "Grilles de priorisation à compléter", "Cas d'usage qualifiés qui attendent leur notation."),
-]
-
-
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     items = selectors.inbox_for(request.user, today)
     sections = [
-        {"key": key, "title": title, "help": help_text, "items": [i for i in items if i.kind == key]}
-        for key, title, help_text in INBOX_SECTIONS
+        {"key": s.key, "title": s.title, "help": s.help, "items": [i for i in items if i.kind == s.key]}
+        for s in selectors.inbox_sections()
     ]
     return render(
         request,

@@ -1,0 +1,124 @@
+"""What a person reads on the history tab and in the « À faire » inbox: labels and formatted values, not
+field names and Python values; deadlines of serious incidents (Art. 73) among the things to do."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from atlasia.monitoring.models import Externality, Incident
+from atlasia.registry import services
+
+pytestmark = pytest.mark.django_db
+
+
+def _history(client: Client, pk: int, lang: str = "fr") -> str:
+    response = client.get(
+        reverse("usecase_detail", args=[pk]) + "?onglet=historique", HTTP_ACCEPT_LANGUAGE=lang
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_history_shows_labels_and_formatted_values(client: Client, world: dict[str, Any]) -> None:
+    referent = world["users"]["referent"]
+    use_case = world["records"]["a_internal"]
+    services.usecase_update(
+        actor=referent,
+        use_case=use_case,
+        data={"personal_data": True, "health_data": True, "provider_type": "mixed", "title": "Triage revu"},
+    )
+    client.force_login(referent)
+    page = _history(client, use_case.pk)
+    assert "Modification — cas d&#x27;usage « Triage revu »" in page
+    # Field labels, value labels, yes/no — never the raw names and values.
+    assert "Données de santé" in page and "health_data" not in page
+    assert "<td>Développement interne</td><td>Mixte</td>" in page
+    assert "in_house" not in page
+    assert ">oui<" in page and "True" not in page and "False" not in page
+    # The heading of each entry comes before its table (no card markup that reorders them).
+    assert page.index("Triage revu »</h3>") < page.index("<caption>Valeurs modifiées</caption>")
+
+
+def test_history_in_english(client: Client, world: dict[str, Any]) -> None:
+    referent = world["users"]["referent"]
+    use_case = world["records"]["a_internal"]
+    services.usecase_update(
+        actor=referent, use_case=use_case, data={"personal_data": True, "health_data": True}
+    )
+    client.force_login(referent)
+    page = _history(client, use_case.pk, "en")
+    assert "Changed — " in page and ">yes<" in page
+
+
+def test_history_formats_numbers_without_float_noise() -> None:
+    from django.utils import translation
+
+    from atlasia.audit.display import format_value
+
+    translation.activate("fr")
+    assert format_value(6.239999999999999) == "6,24"
+    assert format_value(1607.0) == "1\xa0607"
+    assert format_value(["a", "b"]) == "a; b"
+    assert format_value(None) == "—"
+    assert format_value("2026-03-12") == "12/03/2026"
+
+
+@pytest.fixture
+def serious_incident(world: dict[str, Any]) -> Incident:
+    today = timezone.localdate()
+    return Incident.objects.create(
+        use_case=world["records"]["a_network"],
+        title="Orientation erronée de patients",
+        occurred_on=today - dt.timedelta(days=40),
+        aware_on=today - dt.timedelta(days=36),
+        description="Des patients ont été orientés vers le mauvais service.",
+        severity="serious",
+        serious_kind="general",
+    )
+
+
+def test_inbox_lists_an_overdue_serious_incident_first(
+    client: Client, world: dict[str, Any], serious_incident: Incident
+) -> None:
+    client.force_login(world["users"]["referent"])
+    page = client.get(reverse("lifecycle_inbox")).content.decode()
+    assert "Incidents graves à signaler" in page
+    assert "Signaler l&#x27;incident « Orientation erronée de patients »" in page
+    assert "en retard" in page and "En retard de 21 jours" in page
+    assert reverse("monitoring_incident", args=[serious_incident.pk]) in page
+    assert "Rien ne vous attend" not in page
+
+
+def test_inbox_of_another_organisation_does_not_show_the_incident(
+    client: Client, world: dict[str, Any], serious_incident: Incident
+) -> None:
+    client.force_login(world["users"]["other_referent"])
+    page = client.get(reverse("lifecycle_inbox")).content.decode()
+    assert "Orientation erronée" not in page
+
+
+def test_inbox_lists_new_externalities_to_triage(client: Client, world: dict[str, Any]) -> None:
+    Externality.objects.create(
+        use_case=world["records"]["a_public"],
+        source="public",
+        category="bias",
+        description="Les personnes sourdes ne peuvent pas utiliser l'agent conversationnel.",
+    )
+    client.force_login(world["users"]["referent"])
+    page = client.get(reverse("lifecycle_inbox")).content.decode()
+    assert "Signalements et externalités à examiner" in page
+    assert "Les personnes sourdes" in page
+
+
+def test_incident_countdown_in_english(serious_incident: Incident) -> None:
+    from django.utils import translation
+
+    with translation.override("en"):
+        text = serious_incident.countdown(timezone.localdate())
+    assert text.startswith("21 days late")
