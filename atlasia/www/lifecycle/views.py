@@ -483,6 +483,7 @@ def charter_edit(request: HttpRequest, pk: int, charter_id: int) -> HttpResponse
 
 # --- inbox -------------------------------------------------------------------------------------------
 
+
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
