@@ -432,12 +432,19 @@ register_inbox_source(
 
 
 def reminder_recipients() -> QuerySet[Any]:
-    """Active members of an organisation with an e-mail address. Platform administrators without a
+    """Active members of an organisation and regional or national teams (problem reports of organisations
+    without members are routed to them), with an e-mail address. Platform administrators without a
     membership get no digest: their inbox would be every record of the platform."""
+    from django.db.models import Q
+
     from atlasia.accounts.models import User
 
     return (
-        User.objects.filter(memberships__isnull=False, is_active=True)
+        User.objects.filter(
+            Q(memberships__isnull=False)
+            | Q(reviewer_scope__in=[ReviewerScope.REGIONAL, ReviewerScope.NATIONAL]),
+            is_active=True,
+        )
         .exclude(email="")
         .distinct()
         .order_by("pk")

@@ -7,14 +7,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from atlasia.accounts import perms
+from atlasia.accounts.models import Membership, ReviewerScope, User
 from atlasia.core.roles import Action
 from atlasia.lifecycle.selectors import InboxItem, InboxSection
 
 from .models import Externality, ExternalityStatus, Incident, IncidentStatus
+from .perms import MANAGER_ROLES
 
 SECTIONS = [
     InboxSection(
@@ -44,6 +47,25 @@ def _managed(user: Any) -> list[int] | None:
     return list(perms.organisation_ids_with(user, Action.USECASE_TRANSITION))
 
 
+def _orphans_routed_to(user: Any) -> Q:
+    """Externalities of organisations with nobody to triage them, routed to the user as regional team
+    (organisations of her region) or national team (regions without a regional team)."""
+    with_manager = Membership.objects.filter(role__in=MANAGER_ROLES, user__is_active=True).values(
+        "organisation_id"
+    )
+    orphan = ~Q(use_case__organisation_id__in=with_manager)
+    if user.reviewer_scope == ReviewerScope.REGIONAL and user.reviewer_region:
+        return orphan & Q(use_case__organisation__region=user.reviewer_region)
+    if user.reviewer_scope == ReviewerScope.NATIONAL:
+        covered = (
+            User.objects.filter(reviewer_scope=ReviewerScope.REGIONAL, is_active=True)
+            .exclude(reviewer_region="")
+            .values("reviewer_region")
+        )
+        return orphan & ~Q(use_case__organisation__region__in=covered)
+    return Q(pk__in=[])
+
+
 def monitoring_inbox(user: Any, today: date) -> list[InboxItem]:
     if not getattr(user, "is_authenticated", False):
         return []
@@ -56,7 +78,9 @@ def monitoring_inbox(user: Any, today: date) -> list[InboxItem]:
     )
     if managed is not None:
         incidents = incidents.filter(use_case__organisation_id__in=managed)
-        externalities = externalities.filter(use_case__organisation_id__in=managed)
+        externalities = externalities.filter(
+            Q(use_case__organisation_id__in=managed) | _orphans_routed_to(user)
+        )
     items: list[InboxItem] = []
     for incident in incidents.exclude(status=IncidentStatus.CLOSED).order_by("aware_on", "pk"):
         deadline = incident.deadline

@@ -408,7 +408,7 @@ def externality_triage(*, actor: Any, externality: Externality, status: str, not
         .select_related("use_case__organisation")
         .get(pk=externality.pk)
     )
-    if not mperms.can_manage(actor, externality.use_case.organisation):
+    if not mperms.can_triage_externality(actor, externality.use_case.organisation):
         _refuse("Seuls le référent IA, le DPO ou l'administrateur de l'organisation trient les externalités.")
     if status not in ExternalityStatus.values:
         raise ValidationError({"status": f"Suivi inconnu : « {status} »."})
@@ -439,7 +439,7 @@ def _note_add(actor: Any, externality: Externality, text: str) -> ExternalityNot
 
 @transaction.atomic
 def externality_note_add(*, actor: Any, externality: Externality, text: str) -> ExternalityNote:
-    if not mperms.can_manage(actor, externality.use_case.organisation):
+    if not mperms.can_triage_externality(actor, externality.use_case.organisation):
         _refuse(
             "Seuls le référent IA, le DPO ou l'administrateur de l'organisation suivent les externalités."
         )

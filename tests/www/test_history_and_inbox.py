@@ -122,3 +122,66 @@ def test_incident_countdown_in_english(serious_incident: Incident) -> None:
     with translation.override("en"):
         text = serious_incident.countdown(timezone.localdate())
     assert text.startswith("21 days late")
+
+
+# --- problem reports to an organisation nobody triages ------------------------------------------------
+
+
+@pytest.fixture
+def orphan_report(world: dict[str, Any], make_org: Any, make_usecase: Any) -> Externality:
+    """A public problem report on the record of an organisation that has no member (region 32)."""
+    from atlasia.publication.services import problem_report_create
+
+    orphan = make_org(name="EHPAD Les Tilleuls", slug="ehpad-tilleuls", type="ehpad", region="32")
+    use_case = make_usecase(orphan, title="Détection de chutes la nuit", publication_level="public")
+    problem_report_create(
+        use_case=use_case,
+        category="error",
+        description="Alertes de chute déclenchées sans chute, chaque nuit.",
+    )
+    return Externality.objects.get(use_case=use_case)
+
+
+def test_report_to_an_organisation_without_members_goes_to_its_regional_team(
+    client: Client, world: dict[str, Any], orphan_report: Externality
+) -> None:
+    client.force_login(world["users"]["regional"])  # region 32
+    page = client.get(reverse("lifecycle_inbox")).content.decode()
+    assert "Alertes de chute déclenchées sans chute" in page
+    # …who can triage it in the organisation's place.
+    url = reverse("monitoring_externality", args=[orphan_report.pk])
+    response = client.post(url, {"status": "accepted", "note": "Transmis à l'EHPAD par courrier."})
+    assert response.status_code == 302
+    orphan_report.refresh_from_db()
+    assert orphan_report.status == "accepted"
+    # The regional team of another region and the national team (region 32 has a regional team) do not.
+    for other in ("regional_other", "national"):
+        client.force_login(world["users"][other])
+        assert "Alertes de chute" not in client.get(reverse("lifecycle_inbox")).content.decode()
+
+
+def test_report_goes_to_the_national_team_when_the_region_has_no_regional_team(
+    client: Client, world: dict[str, Any], orphan_report: Externality
+) -> None:
+    world["users"]["regional"].reviewer_region = "84"
+    world["users"]["regional"].save()
+    client.force_login(world["users"]["national"])
+    page = client.get(reverse("lifecycle_inbox")).content.decode()
+    assert "Alertes de chute déclenchées sans chute" in page
+
+
+def test_a_regional_team_cannot_triage_a_report_of_an_organisation_with_members(
+    client: Client, world: dict[str, Any]
+) -> None:
+    externality = Externality.objects.create(
+        use_case=world["records"]["a_public"],
+        source="public",
+        category="error",
+        description="Réponse erronée.",
+    )
+    client.force_login(world["users"]["regional"])
+    assert "Réponse erronée" not in client.get(reverse("lifecycle_inbox")).content.decode()
+    response = client.post(reverse("monitoring_externality", args=[externality.pk]), {"status": "accepted"})
+    assert response.status_code == 403
+    externality.refresh_from_db()
+    assert externality.status == "new"

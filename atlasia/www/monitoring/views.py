@@ -224,7 +224,7 @@ def externality_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def externality_detail(request: HttpRequest, externality_id: int) -> HttpResponse:
     externality = get_object_or_404(selectors.externalities_visible_to(request.user), pk=externality_id)
-    can_manage = mperms.can_manage(request.user, externality.use_case.organisation)
+    can_manage = mperms.can_triage_externality(request.user, externality.use_case.organisation)
     form = f.TriageForm(request.POST or None, initial={"status": externality.status})
     if request.method == "POST":
         if not can_manage:
