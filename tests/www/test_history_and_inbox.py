@@ -185,3 +185,47 @@ def test_a_regional_team_cannot_triage_a_report_of_an_organisation_with_members(
     assert response.status_code == 403
     externality.refresh_from_db()
     assert externality.status == "new"
+
+
+# --- « Marquer comme relue » ---------------------------------------------------------------------------
+
+
+def test_mark_as_reviewed_from_the_inbox_moves_the_review_date_and_is_audited(
+    client: Client, world: dict[str, Any]
+) -> None:
+    from atlasia.audit.models import AuditEntry
+    from atlasia.registry.models import UseCase
+
+    use_case = world["records"]["a_network"]
+    UseCase.objects.filter(pk=use_case.pk).update(
+        status="deployed", next_review_date=timezone.localdate() - dt.timedelta(days=3)
+    )
+    client.force_login(world["users"]["referent"])
+    inbox = client.get(reverse("lifecycle_inbox")).content.decode()
+    assert "Marquer comme relue" in inbox
+    response = client.post(
+        reverse("lifecycle_mark_reviewed", args=[use_case.pk]), {"next": reverse("lifecycle_inbox")}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("lifecycle_inbox")
+    use_case.refresh_from_db()
+    assert use_case.next_review_date > timezone.localdate()
+    entry = AuditEntry.objects.filter(use_case_id=use_case.pk, action="event").latest("id")
+    assert entry.message == "Fiche relue : toujours à jour"
+    page = client.get(reverse("lifecycle_inbox")).content.decode()
+    assert "Prévision réseau A" not in page
+
+
+def test_mark_as_reviewed_is_refused_to_other_organisations_and_readers(
+    client: Client, world: dict[str, Any]
+) -> None:
+    from atlasia.registry.models import UseCase
+
+    use_case = world["records"]["a_network"]
+    past = timezone.localdate() - dt.timedelta(days=3)
+    UseCase.objects.filter(pk=use_case.pk).update(status="deployed", next_review_date=past)
+    for name in ("other_referent", "regional", "national"):
+        client.force_login(world["users"][name])
+        response = client.post(reverse("lifecycle_mark_reviewed", args=[use_case.pk]))
+        assert response.status_code == 404, name
+    use_case.refresh_from_db()
+    assert use_case.next_review_date == past

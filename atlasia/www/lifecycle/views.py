@@ -484,6 +484,28 @@ def charter_edit(request: HttpRequest, pk: int, charter_id: int) -> HttpResponse
 # --- inbox -------------------------------------------------------------------------------------------
 
 
+@require_POST
+def mark_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
+    """« Marquer comme relue »: the record is still accurate; its next review date moves on."""
+    use_case = get_object_or_404(registry_selectors.usecases_visible_to(request.user), pk=pk)
+    try:
+        following = services.usecase_mark_reviewed(actor=request.user, use_case=use_case)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Revue enregistrée : la fiche est confirmée à jour. Prochaine revue le %(date)s.")
+            % {"date": following.strftime("%d/%m/%Y")},
+        )
+    back = request.POST.get("next", "")
+    if back.startswith("/") and not back.startswith("//"):
+        return redirect(back)
+    return redirect("usecase_detail", use_case.pk)
+
+
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
