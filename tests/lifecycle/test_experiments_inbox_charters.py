@@ -53,7 +53,9 @@ def test_new_experiment_form_saves_as_prefilled(client, lc_world, make_uc):
     client.force_login(lc_world["users"]["contributor"])
     url = reverse("lifecycle_experiment_create", args=[use_case.pk])
     html = client.get(url).content.decode()
-    shown = re.search(r'name="hours_per_fte"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="hours_per_fte"', html)
+    shown = re.search(
+        r'name="hours_per_fte"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="hours_per_fte"', html
+    )
     assert shown is not None
     value = shown.group(1) or shown.group(2)
     assert value == "1607"

@@ -165,12 +165,17 @@ def run_report_active(run: ReportRun) -> int:
 
 
 @pytest.mark.django_db
-def test_a_pending_run_page_refreshes_itself_and_a_bad_request_says_what_is_missing(
+def test_a_pending_run_page_follows_its_progress_and_a_bad_request_says_what_is_missing(
     client: Any, pub: Any
 ) -> None:
     client.force_login(pub["users"]["national"])
     run = ReportRun.objects.create(year=2024, requested_by=pub["users"]["national"])
     page = client.get(reverse("publication_report_detail", args=[run.pk])).content.decode()
-    assert '<meta http-equiv="refresh" content="3">' in page and "<progress" in page
+    # No <meta refresh>: a script polls the JSON progress and offers the result when it is ready.
+    assert 'http-equiv="refresh"' not in page and "<progress" in page
+    progress_url = reverse("publication_report_progress", args=[run.pk])
+    assert f'data-progress-url="{progress_url}"' in page
+    state = client.get(progress_url).json()
+    assert state["finished"] is False and state["status_label"] and state["progress"] == 0
     response = client.post(reverse("publication_report_list"), {"year": 2024, "scope": "region"})
     assert response.status_code == 400 and "Choisissez la région du rapport." in response.content.decode()
