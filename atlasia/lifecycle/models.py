@@ -7,7 +7,6 @@ there); writes go through ``services.py`` and reads through ``selectors.py``.
 from __future__ import annotations
 
 from decimal import Decimal
-
 from typing import Any
 
 from django.conf import settings
