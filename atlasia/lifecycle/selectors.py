@@ -212,9 +212,26 @@ class PortfolioRow:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+UNRANKED_STATUSES = (Status.ABANDONED, Status.SUSPENDED, Status.RETIRED)
+
+
+def portfolio_unranked_count(user: Any, organisation: Organisation | None = None) -> int:
+    qs = registry_selectors.usecases_visible_to(user).filter(
+        priority_assessment__isnull=False, status__in=UNRANKED_STATUSES
+    )
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    return qs.count()
+
+
 def portfolio_rows(user: Any, organisation: Organisation | None = None) -> list[PortfolioRow]:
     """Scored use cases the user may see (of ``organisation`` only, when given), as core items."""
-    qs = registry_selectors.usecases_visible_to(user).filter(priority_assessment__isnull=False)
+    # Abandoned, suspended and retired systems are not candidates for investment: they are not ranked.
+    qs = (
+        registry_selectors.usecases_visible_to(user)
+        .filter(priority_assessment__isnull=False)
+        .exclude(status__in=UNRANKED_STATUSES)
+    )
     if organisation is not None:
         qs = qs.filter(organisation=organisation)
     rows = []

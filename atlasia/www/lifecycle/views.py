@@ -188,6 +188,7 @@ def _portfolio_scope(request: HttpRequest) -> dict[str, Any]:
         kind = "national"
     rows = selectors.portfolio_rows(request.user, organisation)
     return {
+        "unranked": selectors.portfolio_unranked_count(request.user, organisation),
         "kind": kind,
         "organisation": organisation,
         "profile": profile,
