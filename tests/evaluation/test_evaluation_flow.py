@@ -129,7 +129,7 @@ def test_reference_file_gives_a_drift_table(
 
 
 def test_versions_comparison_and_exports(
-    client: Any, world: Any, django_capture_on_commit_callbacks: Any
+    client: Any, world: Any, django_capture_on_commit_callbacks: Any, pdf_info: Any
 ) -> None:
     use_case = world["records"]["a_internal"]
     client.force_login(world["users"]["referent"])
@@ -173,6 +173,7 @@ def test_versions_comparison_and_exports(
         and pdf.content.startswith(b"%PDF")
         and len(pdf.content) > 10_000
     )
+    assert pdf_info(pdf.content)["Tagged"] == "yes"  # PDF/UA
 
 
 def test_progress_page_follows_the_job_without_reloading(client: Any, world: Any, settings: Any) -> None:
