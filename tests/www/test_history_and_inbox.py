@@ -229,3 +229,18 @@ def test_mark_as_reviewed_is_refused_to_other_organisations_and_readers(
         assert response.status_code == 404, name
     use_case.refresh_from_db()
     assert use_case.next_review_date == past
+
+
+def test_record_page_has_a_summary_linking_to_each_section(client: Client, world: dict[str, Any]) -> None:
+    import re
+
+    client.force_login(world["users"]["referent"])
+    page = client.get(reverse("usecase_detail", args=[world["records"]["a_network"].pk])).content.decode()
+    assert '<nav class="fr-summary' in page
+    summary = page[
+        page.index('<nav class="fr-summary') : page.index("</nav>", page.index('<nav class="fr-summary'))
+    ]
+    anchors = re.findall(r'href="#([^"]+)"', summary)
+    assert {"en-bref", "fonctionnement", "donnees", "pieces-jointes", "cycle-de-vie-titre"} <= set(anchors)
+    for anchor in anchors:  # every link of the summary leads to a heading of the page
+        assert f'id="{anchor}"' in page, anchor
