@@ -120,8 +120,8 @@ NAV_GROUPS: list[tuple[str, Any, list[str]]] = [
     ),
 ]
 _CORE_ITEMS = [
-    NavItem("Cas d'usage", "usecase_list", 10, "/cas-d-usage/"),
-    NavItem("Organisations", "organisation_list", 12, "/organisations/"),
+    NavItem(gettext_lazy("Cas d'usage"), "usecase_list", 10, "/cas-d-usage/"),
+    NavItem(gettext_lazy("Organisations"), "organisation_list", 12, "/organisations/"),
 ]
 
 

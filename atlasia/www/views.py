@@ -166,7 +166,7 @@ def _contact_rows(formset: Any) -> list[dict[str, Any]]:
 def usecase_create(request: HttpRequest) -> HttpResponse:
     organisations = selectors.organisations_for(request.user, Action.USECASE_CREATE).order_by("name")
     if not organisations.exists():
-        raise PermissionDenied("Votre rôle ne permet pas de créer un cas d'usage.")
+        raise PermissionDenied(_("Votre rôle ne permet pas de créer un cas d'usage."))
     form = UseCaseForm(request.POST or None, organisations=organisations)
     contacts = ContactFormSet(request.POST or None, prefix="contacts")
     if request.method == "POST" and form.is_valid() and contacts.is_valid():

@@ -74,7 +74,9 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, use_case=use_case, transition=name, reason=form.cleaned_data["reason"]
         )
     except services.TransitionRefused as refused:
-        messages.error(request, "Transition refusée : " + " ".join(refused.messages))
+        messages.error(
+            request, _("Transition refusée : %(reasons)s") % {"reasons": " ".join(refused.messages)}
+        )
         return redirect(anchor)
     label = localised_label(lc.TRANSITIONS_BY_NAME[name])
     use_case.refresh_from_db()
@@ -180,10 +182,9 @@ def _portfolio_scope(request: HttpRequest) -> dict[str, Any]:
         if stored:
             profile = stored.to_core()
         else:
-            notice = (
-                f"{organisation.name} n'a pas encore de profil de pondération : "
-                "le profil national est appliqué."
-            )
+            notice = _(
+                "%(organisation)s n'a pas encore de profil de pondération : le profil national est appliqué."
+            ) % {"organisation": organisation.name}
     else:
         kind = "national"
     rows = selectors.portfolio_rows(request.user, organisation)
@@ -256,7 +257,15 @@ def _weights_form(request: HttpRequest, organisation: Organisation | None) -> Ht
     national = selectors.national_profile()[0]
     stored = selectors.organisation_profile(organisation) if organisation else None
     start = stored.to_core() if stored else national
-    name = stored.name if stored else (f"Profil de {organisation.name}" if organisation else national.name)
+    name = (
+        stored.name
+        if stored
+        else (
+            _("Profil de %(organisation)s") % {"organisation": organisation.name}
+            if organisation
+            else national.name
+        )
+    )
     form = WeightProfileForm(request.POST or None, initial=WeightProfileForm.initial_from(start, name))
     if request.method == "POST" and form.is_valid():
         try:
@@ -288,7 +297,7 @@ def _weights_form(request: HttpRequest, organisation: Organisation | None) -> Ht
 @require_http_methods(["GET", "POST"])
 def weights_national(request: HttpRequest) -> HttpResponse:
     if not selectors.can_edit_national_weights(request.user):
-        raise PermissionDenied("Seule l'équipe nationale modifie le profil national.")
+        raise PermissionDenied(_("Seule l'équipe nationale modifie le profil national."))
     return _weights_form(request, None)
 
 
