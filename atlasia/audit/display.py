@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,8 +38,32 @@ EXTRA_LABELS: dict[str, Any] = {
     "file": gettext_lazy("Fichier"),
     "size": gettext_lazy("Taille"),
     "pièce jointe": gettext_lazy("Pièce jointe"),
+    "created_by": gettext_lazy("Créé par"),
+    "updated_by": gettext_lazy("Modifié par"),
     "taille": gettext_lazy("Taille"),
 }
+
+# Fields never worth showing in a history: the row's own id and the record it belongs to (the history is
+# the record's), and bookkeeping.
+HIDDEN_FIELDS = frozenset({"id", "use_case", "uid"})
+
+# Domains whose audit rows carry keys that are not model fields present them here: a presenter receives
+# ``(key, value)`` and returns ``(label, text)``, or ``None`` to leave the key to the generic rules.
+# Registered from the domain's AppConfig.ready() (e.g. the qualification's « answers.<question> » keys).
+KeyPresenter = Callable[[str, Any], "tuple[str, str] | None"]
+_KEY_PRESENTERS: dict[str, KeyPresenter] = {}
+
+
+def register_key_presenter(prefix: str, presenter: KeyPresenter) -> None:
+    _KEY_PRESENTERS[prefix] = presenter
+
+
+def _presented(name: str, value: Any) -> tuple[str, str] | None:
+    for prefix, presenter in _KEY_PRESENTERS.items():
+        if name.startswith(prefix):
+            return presenter(name, value)
+    return None
+
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -75,13 +100,19 @@ def _field(model: type[models.Model] | None, name: str) -> Any:
     try:
         return model._meta.get_field(name)
     except FieldDoesNotExist:
+        # Some services key their changes by the field's French label (« catégorie »): find it back.
+        for field in model._meta.get_fields():
+            if str(getattr(field, "verbose_name", "")) == name:
+                return field
         return None
 
 
 def field_label(model: type[models.Model] | None, name: str) -> str:
     field = _field(model, name)
-    if field is not None and getattr(field, "verbose_name", None):
-        return str(capfirst(field.verbose_name))
+    verbose = str(getattr(field, "verbose_name", "") or "") if field is not None else ""
+    # A field declared without a label gets Django's English one (« created by »): prefer ours.
+    if verbose and not (name in EXTRA_LABELS and verbose == name.replace("_", " ")):
+        return str(capfirst(verbose))
     if name in EXTRA_LABELS:
         return str(EXTRA_LABELS[name])
     return capfirst(name.replace("_", " "))
@@ -147,16 +178,22 @@ def _lines(entry: AuditEntry, model: type[models.Model] | None) -> tuple[ChangeL
     lines = []
     changes = entry.changes if isinstance(entry.changes, dict) else {}
     for name, values in changes.items():
+        if name in HIDDEN_FIELDS:
+            continue
         field = _field(model, name)
         if isinstance(values, list) and len(values) == 2:
             before, after = values
         else:  # a created object's snapshot or a single value
             before, after = None, values
-        line = ChangeLine(
-            label=field_label(model, name),
-            before=format_value(before, field),
-            after=format_value(after, field),
-        )
+        presented_before, presented_after = _presented(name, before), _presented(name, after)
+        if presented_after is not None and presented_before is not None:
+            line = ChangeLine(label=presented_after[0], before=presented_before[1], after=presented_after[1])
+        else:
+            line = ChangeLine(
+                label=field_label(model, name),
+                before=format_value(before, field),
+                after=format_value(after, field),
+            )
         if line.before != "—" or line.after != "—":  # a field empty before and after says nothing
             lines.append(line)
     return tuple(lines)

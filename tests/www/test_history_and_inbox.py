@@ -244,3 +244,29 @@ def test_record_page_has_a_summary_linking_to_each_section(client: Client, world
     assert {"en-bref", "fonctionnement", "donnees", "pieces-jointes", "cycle-de-vie-titre"} <= set(anchors)
     for anchor in anchors:  # every link of the summary leads to a heading of the page
         assert f'id="{anchor}"' in page, anchor
+
+
+def test_history_of_a_qualification_shows_questions_and_answers_not_keys(world: dict[str, Any]) -> None:
+    from django.utils import translation
+
+    from atlasia.audit.display import describe
+    from atlasia.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.create(
+        action="update",
+        object_type="qualification.qualification",
+        object_id="1",
+        object_repr="Qualification v2",
+        use_case_id=world["records"]["a_internal"].pk,
+        changes={"answers.personal_data": ["no", "yes"], "answers.nir": [None, "unknown"], "id": [1, 1]},
+    )
+    with translation.override("fr"):
+        lines = describe([entry])[0].lines
+    assert [(line.label, line.before, line.after) for line in lines] == [
+        ("Le système traite-t-il des données personnelles, y compris pseudonymisées ?", "Non", "Oui"),
+        (lines[1].label, "—", "Je ne sais pas"),
+    ]
+    assert "answers" not in lines[1].label and "nir" not in lines[1].label
+    with translation.override("en"):
+        lines = describe([entry])[0].lines
+    assert lines[0].after == "Yes" and "personal data" in lines[0].label
