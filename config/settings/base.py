@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "atlasia.monitoring",
     "atlasia.search",
     "atlasia.exchange",
+    "atlasia.campaigns",
     "atlasia.www",
 ]
 
