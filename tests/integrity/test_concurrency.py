@@ -96,13 +96,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     python = sys.executable
     subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=REPO, env=env, check=True)
     seeded = subprocess.run(
-        [python, "manage.py", "shell", "-c", SEED],
-        cwd=REPO,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
+        [python, "manage.py", "shell", "-c", SEED], cwd=REPO, env=env, capture_output=True, text=True
     )
+    assert seeded.returncode == 0, seeded.stderr[-3000:]
     token = next(line[6:] for line in seeded.stdout.splitlines() if line.startswith("TOKEN="))
     port = _free_port()
     log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed at teardown

@@ -29,6 +29,7 @@ pytestmark = pytest.mark.django_db
 
 APPS = (
     "accounts",
+    "campaigns",
     "registry",
     "lifecycle",
     "qualification",
@@ -202,17 +203,6 @@ def _calls(w: dict[str, Any], tmp: Path) -> dict[str, Callable[[], Any]]:
     def lazy(name: str, make: Callable[[], Callable[[], Any]]) -> None:
         calls[name] = make  # built when its test runs (its prerequisites may write audit rows)
 
-    lazy(
-        "accounts.membership_add",
-        lambda: (
-            lambda: accounts.membership_add(
-                actor=u["org_admin"],
-                organisation=w["org_a"],
-                identifier=u["nobody"].username,
-                role="contributor",
-            )
-        ),
-    )
     lazy(
         "accounts.membership_remove",
         lambda: (lambda m: lambda: accounts.membership_remove(actor=u["org_admin"], membership=m))(
@@ -589,6 +579,117 @@ def _calls(w: dict[str, Any], tmp: Path) -> dict[str, Callable[[], Any]]:
         lambda: (lambda r: lambda: monitoring.network_resource_delete(actor=national, resource=r))(
             _resource(w)
         ),
+    )
+    lazy(
+        "accounts.invitation_create",
+        lambda: (
+            lambda: accounts.invitation_create(
+                actor=u["org_admin"],
+                organisation=w["org_a"],
+                email="nouvelle@example.org",
+                role="contributor",
+                link_for=lambda token: f"https://atlas.example.org/invitation/{token}/",
+            )
+        ),
+    )
+    lazy(
+        "accounts.invitation_revoke",
+        lambda: (lambda i: lambda: accounts.invitation_revoke(actor=u["org_admin"], invitation=i))(
+            accounts.invitation_create(
+                actor=u["org_admin"],
+                organisation=w["org_a"],
+                email="autre@example.org",
+                role="contributor",
+                link_for=lambda token: f"https://atlas.example.org/invitation/{token}/",
+            )
+        ),
+    )
+    lazy(
+        "lifecycle.usecase_mark_reviewed",
+        lambda: lambda: lifecycle.usecase_mark_reviewed(actor=referent, use_case=_uc(w)),
+    )
+
+    from atlasia.campaigns import services as campaigns
+
+    def campaign(kind: str = "census") -> Any:
+        return campaigns.campaign_launch(
+            actor=national,
+            data={
+                "title": f"Campagne {kind} 2026",
+                "kind": kind,
+                "instructions": "Répondez avant la date.",
+                "opens_on": today,
+                "closes_on": today + dt.timedelta(days=20),
+                "target_types": ["hospital"],
+                "target_regions": ["32"],
+            },
+        )
+
+    def target(kind: str = "census") -> Any:
+        return campaign(kind).targets.get(organisation=w["org_a"])
+
+    def question() -> Any:
+        return campaigns.question_add(
+            actor=national, campaign=campaign("survey"), data={"kind": "number", "text": "Agents formés"}
+        )
+
+    lazy("campaigns.campaign_launch", lambda: lambda: campaign())
+    lazy(
+        "campaigns.campaign_extend",
+        lambda: (
+            lambda c: (
+                lambda: campaigns.campaign_extend(
+                    actor=national, campaign=c, closes_on=today + dt.timedelta(days=40)
+                )
+            )
+        )(campaign()),
+    )
+    lazy(
+        "campaigns.target_delegate",
+        lambda: (
+            lambda t: lambda: campaigns.target_delegate(actor=u["org_admin"], target=t, delegate=referent)
+        )(target()),
+    )
+    lazy(
+        "campaigns.question_add",
+        lambda: (
+            lambda c: (
+                lambda: campaigns.question_add(
+                    actor=national, campaign=c, data={"kind": "number", "text": "Agents formés"}
+                )
+            )
+        )(campaign("survey")),
+    )
+    lazy(
+        "campaigns.question_update",
+        lambda: (
+            lambda q: (
+                lambda: campaigns.question_update(
+                    actor=national, question=q, data={"kind": "number", "text": "Agents formés à l'IA"}
+                )
+            )
+        )(question()),
+    )
+    lazy(
+        "campaigns.census_confirm",
+        lambda: (lambda t: lambda: campaigns.census_confirm(actor=referent, target=t, use_case=_uc(w)))(
+            target()
+        ),
+    )
+    lazy(
+        "campaigns.census_submit",
+        lambda: (lambda t: lambda: campaigns.census_submit(actor=referent, target=t))(target()),
+    )
+
+    def answer() -> Callable[[], Any]:
+        q = question()
+        t = q.campaign.targets.get(organisation=w["org_a"])
+        return lambda: campaigns.survey_answer(actor=referent, target=t, values={(q.pk, None): "12"})
+
+    lazy("campaigns.survey_answer", answer)
+    lazy(
+        "campaigns.campaign_remind",
+        lambda: (lambda c: lambda: campaigns.campaign_remind(actor=national, campaign=c))(campaign()),
     )
     lazy(
         "publication.reportrun_request",

@@ -64,6 +64,8 @@ NOT_EDIT_FORMS = {
     "exchange_subscriptions": "ajoute un abonnement",
     "publication_report_list": "demande une cartographie",
     "publication_problem_report": "signale un problème (public)",
+    "campaigns_create": "lance une campagne",
+    "twofactor_setup": "active la double authentification (code à saisir)",
     "login": "connexion",
     "logout": "déconnexion",
 }
