@@ -80,8 +80,12 @@ def etag(state: Mapping[str, Any]) -> str:
 class StaleEdit(ValidationError):
     """The record changed since the form was opened: the save is refused, ``changes`` says how."""
 
-    def __init__(self, changes: list[tuple[str, Any, Any]]) -> None:
+    def __init__(
+        self, changes: list[tuple[str, Any, Any]], raw: list[tuple[str, Any, Any]] | None = None
+    ) -> None:
         self.changes = changes
+        #: (field name, value the form was built from, stored value now), as stored (ids for relations)
+        self.raw = raw or []
         lines = "; ".join(f"{label} : {_pair(old, new)}" for label, old, new in changes)
         super().__init__(
             "Quelqu'un a enregistré cette fiche pendant que vous la modifiiez : rien n'a été "
@@ -164,10 +168,12 @@ def check_version(
         ) from None
     now = _plain(dict(current))
     changes: list[tuple[str, Any, Any]] = []
+    raw: list[tuple[str, Any, Any]] = []
     for key in dict.fromkeys([*base, *now]):
         old, new = base.get(key), now.get(key)
         if old == new:
             continue
+        raw.append((key, old, new))
         label = _label(model, key)
         if isinstance(old, dict) and isinstance(new, dict):
             # A structured field (a scorecard, weights): name the entries that changed.
@@ -175,7 +181,7 @@ def check_version(
         else:
             changes.append((label, _display(model, key, old), _display(model, key, new)))
     if changes:
-        raise StaleEdit(changes)
+        raise StaleEdit(changes, raw)
 
 
 def _nested_changes(old: Any, new: Any, prefix: str = "") -> list[tuple[str, Any, Any]]:

@@ -83,6 +83,49 @@ def refresh_version(form: forms.BaseForm, token: str) -> None:
     form.data = data
 
 
+def keep_untouched(form: forms.BaseForm, error: Any) -> None:
+    """After a refused stale save (:class:`~atlasia.audit.concurrency.StaleEdit`): each field the person
+    left as it was takes the value saved meanwhile, so that saving again applies only what she changed
+    and does not undo the other person's work. A field she changed keeps her input."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.db.models import Model
+
+    def comparable(value: Any) -> Any:
+        if isinstance(value, Model):
+            return value.pk
+        if isinstance(value, list | tuple) or hasattr(value, "model"):
+            return sorted(v.pk if isinstance(v, Model) else v for v in value)
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            return str(value)
+        return value
+
+    cleaned = getattr(form, "cleaned_data", {})
+    data = form.data.copy()  # type: ignore[attr-defined]
+    merged = 0
+    for key, old, new in getattr(error, "raw", []):
+        field = form.fields.get(key)
+        if field is None or field.disabled or key not in cleaned or comparable(cleaned[key]) != old:
+            continue
+        name = form.add_prefix(key)
+        if isinstance(new, list):
+            data.setlist(name, [str(v) for v in new])
+        elif isinstance(field, forms.BooleanField):
+            if new:
+                data[name] = "on"
+            else:
+                data.pop(name, None)
+        else:
+            data[name] = "" if new is None else str(new)
+        merged += 1
+    form.data = data
+    if merged:
+        form.add_error(None, _("Les champs que vous n'aviez pas modifiés affichent déjà la nouvelle valeur."))
+
+
 def add_submission_field(form: forms.BaseForm) -> None:
     """The hidden one-time key of a create form: a double submit creates one record."""
     from atlasia.audit.concurrency import new_submission_key
@@ -224,7 +267,7 @@ class ContactForm(DsfrBaseForm):
     is_public = forms.BooleanField(label=gettext_lazy("Afficher dans le registre public"), required=False)
 
 
-ContactFormSet = formset_factory(ContactForm, extra=1, max_num=30, can_delete=True)
+ContactFormSet = formset_factory(ContactForm, extra=1, max_num=30, can_delete=True, can_delete_extra=False)
 
 
 class AttachmentForm(DsfrBaseForm):

@@ -39,6 +39,7 @@ from .forms import (
     add_submission_field,
     add_version_field,
     attach_service_errors,
+    keep_untouched,
     posted_submission,
     posted_version,
     refresh_version,
@@ -249,6 +250,7 @@ def usecase_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 services.contacts_save(actor=request.user, use_case=fresh, rows=_contact_rows(contacts))
         except StaleEdit as error:
             attach_service_errors(form, error)
+            keep_untouched(form, error)
             refresh_version(form, services.usecase_version(fresh))
         except ValidationError as error:
             attach_service_errors(form, error)
@@ -400,6 +402,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except StaleEdit as error:
             attach_service_errors(form, error)
+            keep_untouched(form, error)
             refresh_version(form, services.organisation_version(fresh))
         except ValidationError as error:
             attach_service_errors(form, error)

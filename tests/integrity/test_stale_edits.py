@@ -109,6 +109,16 @@ def test_use_case_stale_message_names_the_field_and_both_values(world: dict[str,
     record.refresh_from_db()
     assert record.title == "Triage des urgences" and record.summary != data["summary"][0]
     assert AuditEntry.objects.filter(object_id=str(record.pk), action="update").count() == 1
+    # The title Alice did not touch now shows Bob's; saving again keeps it and adds her summary.
+    assert "Les champs que vous n'aviez pas modifiés affichent déjà la nouvelle valeur." in text
+    again = as_post_data(self_posting_forms(response.content.decode(), path)[0])
+    assert again["title"] == ["Triage des urgences"]
+    assert alice.post(path, again).status_code == 302
+    record.refresh_from_db()
+    assert (record.title, record.summary) == (
+        "Triage des urgences",
+        "Mon résumé détaillé, tapé pendant vingt minutes.",
+    )
 
 
 def test_a_tampered_version_token_is_refused(world: dict[str, Any]) -> None:

@@ -30,6 +30,7 @@ from atlasia.www.forms import (
     add_submission_field,
     add_version_field,
     attach_service_errors,
+    keep_untouched,
     posted_submission,
     posted_version,
     refresh_version,
@@ -110,6 +111,7 @@ def compliance_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except StaleEdit as error:
             attach_service_errors(form, error)
+            keep_untouched(form, error)
             refresh_version(form, services.compliance_version(use_case))
         except ValidationError as error:
             attach_service_errors(form, error)
@@ -390,6 +392,7 @@ def experiment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except StaleEdit as error:
             attach_service_errors(form, error)
+            keep_untouched(form, error)
             refresh_version(form, services.experiment_version(Experiment.objects.get(pk=experiment.pk)))
         except ValidationError as error:
             attach_service_errors(form, error)
