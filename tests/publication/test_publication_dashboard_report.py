@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from typing import Any
@@ -186,3 +187,27 @@ def test_a_pending_run_page_follows_its_progress_and_a_bad_request_says_what_is_
     assert state["finished"] is False and state["status_label"] and state["progress"] == 0
     response = client.post(reverse("publication_report_list"), {"year": 2024, "scope": "region"})
     assert response.status_code == 400 and "Choisissez la région du rapport." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_report_names_no_internal_record_and_can_cover_the_public_register_only(pub: Any) -> None:
+    from atlasia.lifecycle.models import Experiment
+
+    for title in ("Triage interne A", "Chatbot public A"):
+        use_case = UseCase.objects.get(title=title)
+        UseCase.objects.filter(pk=use_case.pk).update(start_date=dt.date(2024, 1, 1))
+        Experiment.objects.create(
+            use_case=use_case,
+            title=f"Essai {title}",
+            start_date=dt.date(2024, 1, 1),
+            end_date=dt.date(2024, 6, 30),
+            decision="generalise",
+            what_worked=f"Ce qui a marché pour {title}.",
+        )
+    national = pub["users"]["national"]
+    data = report_data(ReportRun.objects.create(year=2024, requested_by=national))
+    named = [e["use_case"] for e in data["experiments"]]
+    assert "Chatbot public A" in named and "Triage interne A" not in named
+    public = report_data(ReportRun.objects.create(year=2024, requested_by=national, public_only=True))
+    assert public["public_only"] is True and public["scope_label"] == "France entière — registre public"
+    assert public["figures"]["active"] == public["figures"]["public"] < data["figures"]["active"]

@@ -380,6 +380,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 scope=form.cleaned_data["scope"],
                 region=form.cleaned_data["region"],
                 organisation=form.cleaned_data["organisation"],
+                public_only=form.cleaned_data["public_only"],
             )
         except ValidationError as error:
             attach_service_errors(form, error)
