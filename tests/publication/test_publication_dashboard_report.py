@@ -73,8 +73,11 @@ def test_the_map_is_an_accessible_svg_with_every_region_overseas_included(client
     client.force_login(pub["users"]["national"])
     page = client.get(reverse("publication_dashboard")).content.decode()
     svg = page.split('<svg xmlns="http://www.w3.org/2000/svg"', 1)[1].split("</svg>", 1)[0]
-    assert 'role="img"' in svg and "<title id=" in svg and "<desc id=" in svg
-    assert svg.count('tabindex="0"') == 18
+    assert 'role="group"' in svg and "<title id=" in svg and "<desc id=" in svg
+    # Each region is a link that narrows the dashboard to it (Enter follows it), no empty tab stop.
+    assert 'tabindex="0"' not in svg
+    assert svg.count('<a href="/tableaux-de-bord/?region=') == 18
+    assert 'href="/tableaux-de-bord/?region=04" class="atlasia-map__link"' in svg
     for name in ("Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte", "Île-de-France"):
         assert name in svg
     assert 'aria-label="La Réunion : 1 cas d&#x27;usage"' in svg or "La Réunion : 1 cas d'usage" in svg
