@@ -8,7 +8,6 @@ library.
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from dataclasses import dataclass
 from typing import Any
 
