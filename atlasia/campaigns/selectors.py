@@ -294,8 +294,9 @@ class SurveySummary:
     findings: tuple[SurveyFinding, ...]
 
 
-def census_coverage(year: int) -> CensusCoverage | None:
-    """The last census closing in ``year`` (the cartography of that year states its coverage)."""
+def census_coverage(year: int, region: str = "") -> CensusCoverage | None:
+    """The last national census closing in ``year`` (the cartography of that year states its coverage),
+    counted over the organisations of ``region`` when one is given."""
     campaign = (
         Campaign.objects.filter(kind=CampaignKind.CENSUS, closes_on__year=year, scope=CampaignScope.NATIONAL)
         .order_by("-closes_on", "-pk")
@@ -304,14 +305,20 @@ def census_coverage(year: int) -> CensusCoverage | None:
     if campaign is None:
         return None
     targets = campaign.targets.all()
+    stale = stale_use_cases(campaign)
+    entries = CensusEntry.objects.filter(campaign=campaign)
+    if region:
+        targets = targets.filter(organisation__region=region)
+        stale = stale.filter(organisation__region=region)
+        entries = entries.filter(use_case__organisation__region=region)
     return CensusCoverage(
         campaign_id=campaign.pk,
         title=campaign.title,
         closes_on=campaign.closes_on,
         targeted=targets.count(),
         answered=targets.filter(responded_at__isnull=False).count(),
-        confirmed_records=CensusEntry.objects.filter(campaign=campaign).count(),
-        stale_records=stale_use_cases(campaign).count(),
+        confirmed_records=entries.count(),
+        stale_records=stale.count(),
     )
 
 
