@@ -259,6 +259,103 @@ def _load_survey(national: User, admin: User, day: date) -> Campaign:
     return campaign
 
 
+MEMBERS = [
+    ("referent-hopital", "Urgences et régulation médicale", True),
+    ("referent-caf", "Prestations sociales et lutte contre le non-recours", False),
+    ("agent-mdph", "Compensation du handicap et instruction des demandes", False),
+]
+
+# (catalogue slug, question put to the committee, verdict, reasons, promising) per past session item.
+PAST_AGENDA = [
+    (
+        "mdph-seine-maritime-completude-dossiers",
+        "Le contrôle de complétude peut-il être proposé aux autres MDPH ?",
+        "favourable",
+        "Le délai de première réponse aux usagers a baissé sans hausse des refus ; chaque dossier signalé "
+        "incomplet est vérifié par un agent avant tout courrier. Les règles sont documentées et "
+        "réutilisables par une MDPH équipée du même logiciel de gestion.",
+        True,
+    ),
+    (
+        "ch-valenciennes-calai-prevision-urgences",
+        "La prévision des admissions justifie-t-elle un déploiement régional ?",
+        "reservations",
+        "Les prévisions aident à ajuster les lits d'aval, mais l'évaluation ne couvre qu'un hiver. Le comité "
+        "demande une seconde saison de mesure et l'avis des équipes de nuit avant toute extension.",
+        False,
+    ),
+    (
+        "cnam-ciblage-prescripteurs-arrets-travail",
+        "Le ciblage des prescripteurs peut-il servir de modèle à d'autres contrôles ?",
+        "unfavourable",
+        "Les critères de ciblage ne sont pas publiés et les médecins concernés ne peuvent pas en contester "
+        "les motifs. Le comité recommande une information préalable et un audit des effets par territoire "
+        "avant toute réutilisation.",
+        False,
+    ),
+]
+PAST_SUMMARY = (
+    "Trois cas d'usage examinés ; un cas labellisé « prometteur à diffuser », une extension "
+    "suspendue à une seconde évaluation, un avis défavorable faute de transparence des critères."
+)
+NEXT_AGENDA = [
+    (
+        "chu-amiens-aqua-analyse-voix",
+        "Quelles conditions poser avant une expérimentation dans un autre SAMU ?",
+    ),
+    ("caf-gironde-datamining-non-recours", "Le repérage du non-recours peut-il être étendu aux autres CAF ?"),
+]
+
+
+def _load_committee(national: User, day: date) -> None:
+    from atlasia.registry.models import UseCase
+
+    from .models import CommitteeMember
+
+    for username, expertise, is_chair in MEMBERS:
+        user = User.objects.filter(username=username).first()
+        membership = Membership.objects.filter(user=user).select_related("organisation").first()
+        if user is None or membership is None or CommitteeMember.objects.filter(user=user).exists():
+            continue
+        services.committee_member_add(
+            actor=national,
+            user=user,
+            organisation=membership.organisation,
+            expertise=expertise,
+            is_chair=is_chair,
+            joined_on=day - timedelta(days=200),
+        )
+    chair = CommitteeMember.objects.filter(is_chair=True).select_related("user").first()
+    past = services.committee_session_create(
+        actor=national,
+        data={
+            "title": "Séance d'automne du comité d'experts de terrain",
+            "held_on": day - timedelta(days=40),
+            "summary": PAST_SUMMARY,
+        },
+    )
+    for slug, question, verdict, reasons, promising in PAST_AGENDA:
+        use_case = UseCase.objects.filter(catalogue_slug=slug).first()
+        if use_case is None:
+            continue
+        item = services.agenda_add(actor=national, session=past, use_case=use_case, question=question)
+        services.opinion_record(
+            actor=chair.user if chair else national,
+            item=item,
+            verdict=verdict,
+            reasons=reasons,
+            promising=promising,
+        )
+    upcoming = services.committee_session_create(
+        actor=national,
+        data={"title": "Séance d'hiver du comité d'experts de terrain", "held_on": day + timedelta(days=21)},
+    )
+    for slug, question in NEXT_AGENDA:
+        use_case = UseCase.objects.filter(catalogue_slug=slug).first()
+        if use_case is not None:
+            services.agenda_add(actor=national, session=upcoming, use_case=use_case, question=question)
+
+
 @transaction.atomic
 def load_campaigns_demo(today: date | None = None) -> dict[str, Any]:
     """Load the demo campaigns (nothing happens when they are already loaded)."""
@@ -271,4 +368,5 @@ def load_campaigns_demo(today: date | None = None) -> dict[str, Any]:
     day = today or timezone.localdate()
     census = _load_census(national, admin, day)
     survey = _load_survey(national, admin, day)
+    _load_committee(national, day)
     return {"census": census.pk, "survey": survey.pk}

@@ -135,6 +135,10 @@ def report_data(run: ReportRun) -> dict[str, Any]:
         data["footprint"] = {"known": len(footprint), "co2e_kg": round(sum(footprint.values()), 1)}
     data["census"] = _census(run)
     data["survey"] = _survey(run)
+    data["promising"] = [
+        {"title": c.title, "organisation": c.organisation, "reasons": c.reasons}
+        for c in campaign_selectors.promising_cases(ids)
+    ]
     return data
 
 

@@ -454,4 +454,29 @@ def test_demo_has_a_closed_census_at_70_percent_and_an_open_survey(db: Any) -> N
     assert not any(r.hidden for r in results)
     texts = [t for r in results for t in r.texts]
     assert texts and len(texts) == len(set(texts))
+    from atlasia.campaigns.models import CommitteeSession
+
+    past, upcoming = CommitteeSession.objects.order_by("held_on")
+    assert past.held_on < today < upcoming.held_on
+    assert {i.verdict for i in past.agenda.all()} == {"favourable", "reservations", "unfavourable"}
+    assert len(selectors.promising_use_case_ids()) == 1
+    assert upcoming.agenda.count() == 2 and not upcoming.agenda.exclude(verdict="").exists()
     assert load_campaigns_demo() == {"already_loaded": True}
+
+
+def test_inbox_item_until_the_organisation_answers(
+    cworld: dict[str, Any], launch: Callable[..., Campaign], make_user: Callable[..., Any]
+) -> None:
+    campaign = launch()
+    referent = _client(cworld["users"]["mdph_referent"])
+    page = referent.get("/a-faire/").content.decode()
+    assert "Campagnes en attente de votre réponse" in page
+    assert "Répondre au recensement « Recensement 2026 »" in page and "MDPH du Nord" in page
+    assert f"/campagnes/{campaign.pk}/organisations/mdph-nord/" in page
+    member = make_user(cworld["mdph_nord"], "contributor", username="agent")
+    assert "Recensement 2026" not in _client(member).get("/a-faire/").content.decode()
+    assert "Recensement 2026" not in _client(cworld["users"]["referent"]).get("/a-faire/").content.decode()
+    services.census_submit(
+        actor=cworld["users"]["mdph_referent"], target=campaign.targets.get(organisation=cworld["mdph_nord"])
+    )
+    assert "Recensement 2026" not in referent.get("/a-faire/").content.decode()

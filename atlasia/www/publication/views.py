@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from atlasia.accounts import perms
 from atlasia.accounts.models import ReviewerScope
-from atlasia.campaigns.selectors import last_confirmed_on
+from atlasia.campaigns.selectors import last_confirmed_on, promising_use_case_ids
 from atlasia.publication import exporters, selectors, services
 from atlasia.publication.enums import ReportScope
 from atlasia.publication.models import ReportRun
@@ -127,6 +127,7 @@ def register_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "rows": [(uc, confirmed.get(uc.pk)) for uc in page.object_list],
+            "promising": promising_use_case_ids(uc.pk for uc in page.object_list),
             "query_string": query.urlencode(),
             "filtered": any([filters.q, filters.theme, filters.organisation_type, filters.region]),
             "region_names": reference.region_names(),
@@ -143,6 +144,7 @@ def _register_detail_context(request: HttpRequest, use_case: Any, form: ProblemR
         "contacts": use_case.public_contacts,
         "form": form,
         "last_confirmed": last_confirmed_on([use_case.pk]).get(use_case.pk),
+        "promising": bool(promising_use_case_ids([use_case.pk])),
     }
 
 
