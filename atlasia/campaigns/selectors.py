@@ -454,3 +454,36 @@ def promising_cases(use_case_ids: Iterable[int]) -> list[PromisingCase]:
             ),
         )
     return list(seen.values())
+
+
+@dataclass(frozen=True)
+class CensusStatus:
+    last_confirmed: date | None
+    stale_in: str  # title of the last closed census that did not confirm the record, else ""
+    stale_since: date | None
+
+
+def census_status(use_case: UseCase, today: date) -> CensusStatus | None:
+    """What the censuses say about a record: its last confirmation, and whether the last closed census
+    of its organisation left it unconfirmed (stale). ``None`` when no census ever concerned it."""
+    last = last_confirmed_on([use_case.pk]).get(use_case.pk)
+    census = (
+        Campaign.objects.filter(
+            kind=CampaignKind.CENSUS, closes_on__lt=today, targets__organisation_id=use_case.organisation_id
+        )
+        .order_by("-closes_on", "-pk")
+        .first()
+    )
+    stale = (
+        census is not None
+        and use_case.status not in CLOSED_STATUSES
+        and timezone.localdate(use_case.created_at) <= census.closes_on
+        and not CensusEntry.objects.filter(campaign=census, use_case=use_case).exists()
+    )
+    if last is None and census is None:
+        return None
+    return CensusStatus(
+        last_confirmed=last,
+        stale_in=census.title if stale and census else "",
+        stale_since=census.closes_on if stale and census else None,
+    )

@@ -232,6 +232,14 @@ def test_stale_records_after_a_closed_census(
     target = campaign.targets.get(organisation=cworld["mdph_nord"])
     services.census_confirm(actor=cworld["users"]["mdph_referent"], target=target, use_case=confirmed)
     assert list(selectors.stale_use_cases(campaign)) == [forgotten]
+    # Once closed, the forgotten record's page flags it; the confirmed one shows its date.
+    Campaign.objects.filter(pk=campaign.pk).update(closes_on=timezone.localdate() - dt.timedelta(days=1))
+    national = _client(cworld["users"]["national"])
+    page = national.get(f"/cas-d-usage/{forgotten.pk}/").content.decode()
+    assert "Fiche non confirmée lors du recensement « Recensement 2026 »" in page
+    page = national.get(f"/cas-d-usage/{confirmed.pk}/").content.decode()
+    assert "non confirmée lors du recensement" not in page
+    assert f"Dernière confirmation par l'organisation : {timezone.localdate():%d/%m/%Y}" in page
 
 
 # --- e-mails -----------------------------------------------------------------------------------------
