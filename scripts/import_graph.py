@@ -30,7 +30,8 @@ def main() -> None:
     pairs = sorted({tuple(sorted(pair)) for pair in edges if (pair[1], pair[0]) in edges})
     print("\nCycles à deux : " + (", ".join(f"{a} ↔ {b}" for a, b in pairs) or "aucun"))
     up = sorted(pair for pair in edges if pair[1] == "www" and pair[0] != "www")
-    print("Imports qui remontent vers les écrans (www) : " + (", ".join(f"{a} → www" for a, _ in up) or "aucun"))
+    listed = ", ".join(f"{a} → www" for a, _ in up) or "aucun"
+    print("Imports qui remontent vers les écrans (www) : " + listed)
 
 
 if __name__ == "__main__":
