@@ -691,6 +691,51 @@ def _calls(w: dict[str, Any], tmp: Path) -> dict[str, Callable[[], Any]]:
         "campaigns.campaign_remind",
         lambda: (lambda c: lambda: campaigns.campaign_remind(actor=national, campaign=c))(campaign()),
     )
+    from atlasia.campaigns.models import AgendaItem
+
+    def session() -> Any:
+        return campaigns.committee_session_create(actor=national, data={"title": "Séance", "held_on": today})
+
+    def item() -> Any:
+        campaigns.committee_member_add(
+            actor=national, user=referent, organisation=w["org_a"], expertise="Urgences"
+        )
+        return campaigns.agenda_add(
+            actor=national, session=session(), use_case=w["records"]["b_public"], question="Avis ?"
+        )
+
+    lazy(
+        "campaigns.committee_member_add",
+        lambda: (
+            lambda: campaigns.committee_member_add(
+                actor=national, user=referent, organisation=w["org_a"], expertise="Urgences", is_chair=True
+            )
+        ),
+    )
+    lazy("campaigns.committee_session_create", lambda: session)
+    lazy(
+        "campaigns.agenda_add",
+        lambda: (
+            lambda s: (
+                lambda: campaigns.agenda_add(
+                    actor=national, session=s, use_case=w["records"]["b_public"], question="Avis ?"
+                )
+            )
+        )(session()),
+    )
+    lazy(
+        "campaigns.opinion_record",
+        lambda: (
+            lambda i: (
+                lambda: campaigns.opinion_record(
+                    actor=referent,
+                    item=AgendaItem.objects.get(pk=i.pk),
+                    verdict="favourable",
+                    reasons="Bien évalué.",
+                )
+            )
+        )(item()),
+    )
     lazy(
         "publication.reportrun_request",
         lambda: lambda: publication.reportrun_request(actor=national, year=today.year),
