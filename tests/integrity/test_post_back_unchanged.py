@@ -65,6 +65,8 @@ NOT_EDIT_FORMS = {
     "publication_report_list": "demande une cartographie",
     "publication_problem_report": "signale un problème (public)",
     "campaigns_create": "lance une campagne",
+    "committee_member_add": "ajoute un membre au comité",
+    "committee_session_create": "crée une séance du comité",
     "twofactor_setup": "active la double authentification (code à saisir)",
     "login": "connexion",
     "logout": "déconnexion",
