@@ -4,6 +4,13 @@
 PUBLIC_URL_NAMES: set[str] = {
     "login",
     "healthz",
+    # "/": the dashboard once logged in, the public home for an anonymous visitor
+    "home",
+    # the pages every State site carries
+    "legal_notice",
+    "personal_data",
+    "accessibility",
+    "site_map",
     # publication: public register, algorithm library, open data
     "publication_register",
     "publication_register_detail",
