@@ -177,3 +177,19 @@ def test_site_pages_in_english(client: Client, db: Any, url_name: str, english: 
     page = _text(client.get(reverse(url_name), HTTP_ACCEPT_LANGUAGE="en"))
     assert english in page and '<html lang="en"' in page
     assert "Accessibility: not compliant" in page
+
+
+def test_deployment_check_names_the_empty_legal_variables(settings: Any) -> None:
+    from atlasia.www.checks import legal_pages_are_filled
+
+    warnings = legal_pages_are_filled()
+    assert [w.id for w in warnings] == ["atlasia.W001"]
+    assert "ATLASIA_PUBLISHER" in warnings[0].msg and "ATLASIA_DPO_EMAIL" in warnings[0].msg
+    settings.ATLASIA_LEGAL = {
+        "publisher": "ARS",
+        "publication_director": "Directrice",
+        "hosting_provider": "Hébergeur",
+        "contact_email": "contact@exemple.gouv.fr",
+        "dpo_email": "dpo@exemple.gouv.fr",
+    }
+    assert legal_pages_are_filled() == []

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from atlasia.accounts import perms
 from atlasia.accounts.models import ReviewerScope
+from atlasia.accounts.security import client_ip
 from atlasia.publication import exporters, selectors, services
 from atlasia.publication.enums import ReportScope
 from atlasia.publication.models import ReportRun
@@ -174,7 +175,7 @@ def problem_report(request: HttpRequest, uid: str) -> HttpResponse:
             category=form.cleaned_data["category"],
             description=form.cleaned_data["description"],
             contact_email=form.cleaned_data["contact_email"],
-            client_ip=request.META.get("REMOTE_ADDR", ""),
+            client_ip=client_ip(request),  # the client's, not the reverse proxy's, address
         )
     except services.RateLimited as error:
         context["refusal"] = f"Votre signalement n'a pas été enregistré. {error}"
