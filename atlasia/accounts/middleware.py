@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -31,8 +32,22 @@ class SessionSecurityMiddleware:
                 logout(request)
                 return redirect_to_login(request.get_full_path())
         response = self.get_response(request)
+        _allow_forms_to_lead_to_proconnect(response)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+def _allow_forms_to_lead_to_proconnect(response: HttpResponseBase) -> None:
+    """The ProConnect button and the logout are forms whose answer redirects to the provider; browsers
+    apply the page's ``form-action`` to that redirect, so the provider's origin is added to it while
+    ProConnect is configured (read at each request: tests start a provider on a free port)."""
+    issuer = settings.ATLASIA_OIDC_ISSUER
+    if not issuer:
+        return
+    parts = urlsplit(issuer)
+    update = dict(getattr(response, "_csp_update", None) or {})
+    update["form-action"] = [*update.get("form-action", []), f"{parts.scheme}://{parts.netloc}"]
+    response._csp_update = update  # type: ignore[attr-defined]  # read by django-csp's middleware

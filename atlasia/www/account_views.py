@@ -63,7 +63,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
             # Other sessions of this account are closed; this one stays open.
             update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
             messages.success(request, _("Votre mot de passe a été changé."))
-            return redirect("home")
+            return redirect("account")
     return render(
         request,
         "www/password_change.html",

@@ -7,4 +7,9 @@ class WwwConfig(AppConfig):
     verbose_name = "Écrans"
 
     def ready(self) -> None:
+        # Screens of domains that must not import the screens register themselves here.
+        from atlasia.www.campaigns import panels as campaign_panels
+
         from . import checks  # noqa: F401  (registers the deployment checks)
+
+        campaign_panels.register()

@@ -97,6 +97,7 @@ NAV_GROUPS: list[tuple[str, Any, list[str]]] = [
             "qualification_portfolio",
             "monitoring_home",
             "evaluation_home",
+            "campaigns_list",
         ],
     ),
     ("reseau", gettext_lazy("Réseau"), ["monitoring_ambassadors", "monitoring_literacy"]),

@@ -4,7 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 from whitenoise.compress import Compressor
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env
+from .base import ATLASIA_OIDC_ISSUER, DATABASES, OIDC_RP_CLIENT_ID, OIDC_RP_CLIENT_SECRET, env
 from .guards import check_allowed_hosts, check_secret_key
 
 DEBUG = False
@@ -50,3 +50,29 @@ STORAGES = {
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 # Source maps are fetched only by a developer's tools: not worth compressing at every deployment.
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
+
+# ProConnect: the three variables together or none of them; a half-set configuration would only fail at
+# the first agent's login, so production refuses to start and names what is missing.
+_OIDC_VARIABLES = {
+    "ATLASIA_OIDC_ISSUER": ATLASIA_OIDC_ISSUER,
+    "ATLASIA_OIDC_CLIENT_ID": OIDC_RP_CLIENT_ID,
+    "ATLASIA_OIDC_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+}
+if any(_OIDC_VARIABLES.values()):
+    _missing = [name for name, value in _OIDC_VARIABLES.items() if not value]
+    if _missing:
+        raise ImproperlyConfigured(
+            "ProConnect est configuré à moitié : "
+            + (
+                f"la variable d'environnement {_missing[0]} manque "
+                if len(_missing) == 1
+                else f"les variables d'environnement {' et '.join(_missing)} manquent "
+            )
+            + "(ATLASIA_OIDC_ISSUER, ATLASIA_OIDC_CLIENT_ID et ATLASIA_OIDC_CLIENT_SECRET vont ensemble, "
+            "voir docs/configuration.md)."
+        )
+    if not ATLASIA_OIDC_ISSUER.startswith("https://"):
+        raise ImproperlyConfigured(
+            "ATLASIA_OIDC_ISSUER doit être une adresse https:// (par exemple "
+            "https://auth.agentconnect.gouv.fr/api/v2)."
+        )

@@ -296,3 +296,11 @@ def test_personal_data_past_its_retention_is_erased(world: dict[str, Any], agent
     new_report.refresh_from_db()
     assert (old_report.contact_email, old_report.description) == ("", "Ancien")
     assert new_report.contact_email == "recent@exemple.fr"
+
+
+def test_with_proconnect_forms_may_lead_to_the_provider(client: Client, db: Any, settings: Any) -> None:
+    settings.ATLASIA_OIDC_ISSUER = "https://auth.agentconnect.gouv.fr/api/v2"
+    csp = client.get(reverse("login"))["Content-Security-Policy"]
+    form_action = next(d for d in csp.split(";") if d.strip().startswith("form-action"))
+    assert form_action.split()[1:] == ["'self'", "https://auth.agentconnect.gouv.fr"]
+    assert "script-src 'self';" in csp + ";"
