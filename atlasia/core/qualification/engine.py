@@ -244,8 +244,8 @@ DEBATABLE_REASONS_FR: Final[Mapping[str, str]] = MappingProxyType(
         ),
         "omnibus_prohibition_not_in_version": (
             "Les points (ba) et (bb) de l'article 5(1) ont été insérés par le règlement (UE) 2026/1744 ; ils "
-            "n'existent pas dans la version du droit appliquée : la pratique déclarée n'y est pas interdite à "
-            "ce titre, le reste de la qualification s'applique."
+            "n'existent pas dans la version du droit appliquée : la pratique déclarée n'y est pas interdite "
+            "à ce titre, le reste de la qualification s'applique."
         ),
         "hds_public_cloud": (
             "Cloud public de certification inconnue : vérifiez que l'hébergeur est certifié HDS (code de la "
@@ -307,12 +307,12 @@ _EXTRA_CITATIONS: Final[Mapping[str, str]] = MappingProxyType(
         ),
         "art5_1_bb": (
             f"{AI_ACT_REG}, art. 5(1), premier alinéa, point (bb), et art. 5(1a), insérés par le règlement "
-            "(UE) 2026/1744 (matériel pédopornographique au sens de la directive 2011/93/UE, art. 2, points c) "
-            "et e))"
+            "(UE) 2026/1744 (matériel pédopornographique au sens de la directive 2011/93/UE, art. 2, points "
+            "c) et e))"
         ),
         "omnibus_points_absent": (
-            f"{AI_ACT_REG}, art. 5(1), points (ba) et (bb) : insérés par le règlement (UE) 2026/1744, absents "
-            "de la version du droit appliquée"
+            f"{AI_ACT_REG}, art. 5(1), points (ba) et (bb) : insérés par le règlement (UE) 2026/1744, "
+            "absents de la version du droit appliquée"
         ),
         "art6_1_annex1": f"{AI_ACT_REG}, art. 6(1) et annexe I, section A",
         "art6_1_annex1_section_b": (
@@ -573,11 +573,11 @@ OBLIGATIONS: Final[tuple[Obligation, ...]] = (
         "importer_verify_before_placing",
         "23(1)",
         "Avant la mise sur le marché, vérifier l'évaluation de la conformité (art. 43), la documentation "
-        "technique (art. 11, annexe IV), le marquage CE, la déclaration UE de conformité (art. 47), la notice "
-        "d'utilisation et la désignation du mandataire (art. 22(1))",
-        "Before placing on the market, verify the conformity assessment (Art. 43), the technical documentation "
-        "(Art. 11, Annex IV), the CE marking, the EU declaration of conformity (Art. 47), the instructions for "
-        "use and the authorised representative (Art. 22(1))",
+        "technique (art. 11, annexe IV), le marquage CE, la déclaration UE de conformité (art. 47), la "
+        "notice d'utilisation et la désignation du mandataire (art. 22(1))",
+        "Before placing on the market, verify the conformity assessment (Art. 43), the technical "
+        "documentation (Art. 11, Annex IV), the CE marking, the EU declaration of conformity (Art. 47), the "
+        "instructions for use and the authorised representative (Art. 22(1))",
         "importer",
     ),
     Obligation(
@@ -585,8 +585,8 @@ OBLIGATIONS: Final[tuple[Obligation, ...]] = (
         "23(2)",
         "Ne pas mettre sur le marché un système non conforme ou falsifié ; en cas de risque (art. 79(1)), "
         "informer le fournisseur, le mandataire et les autorités de surveillance du marché",
-        "Do not place a non-conforming or falsified system on the market; if it presents a risk (Art. 79(1)), "
-        "inform the provider, the authorised representative and the market surveillance authorities",
+        "Do not place a non-conforming or falsified system on the market; if it presents a risk (Art. "
+        "79(1)), inform the provider, the authorised representative and the market surveillance authorities",
         "importer",
     ),
     Obligation(
@@ -608,8 +608,8 @@ OBLIGATIONS: Final[tuple[Obligation, ...]] = (
     Obligation(
         "importer_keep_documents",
         "23(5)",
-        "Conserver dix ans le certificat de l'organisme notifié, la notice d'utilisation et la déclaration UE "
-        "de conformité",
+        "Conserver dix ans le certificat de l'organisme notifié, la notice d'utilisation et la déclaration "
+        "UE de conformité",
         "Keep the notified body's certificate, the instructions for use and the EU declaration of conformity "
         "for 10 years",
         "importer",
@@ -626,9 +626,9 @@ OBLIGATIONS: Final[tuple[Obligation, ...]] = (
     Obligation(
         "distributor_verify_before_making_available",
         "24(1)",
-        "Avant la mise à disposition, vérifier le marquage CE, la copie de la déclaration UE de conformité, la "
-        "notice d'utilisation et le respect par le fournisseur et l'importateur des art. 16, points b) et c), "
-        "et 23(3)",
+        "Avant la mise à disposition, vérifier le marquage CE, la copie de la déclaration UE de conformité, "
+        "la notice d'utilisation et le respect par le fournisseur et l'importateur des art. 16, points b) et "
+        "c), et 23(3)",
         "Before making available, verify the CE marking, the copy of the EU declaration of conformity, the "
         "instructions for use and that the provider and importer complied with Art. 16(b), (c) and 23(3)",
         "distributor",

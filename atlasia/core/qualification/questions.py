@@ -363,8 +363,8 @@ _add(
             "Produit de l'annexe I, section B (sûreté et sécurité de l'aviation civile, véhicules à moteur, "
             "à deux ou trois roues, agricoles et forestiers, équipements marins, système ferroviaire ; "
             "machines depuis le règlement (UE) 2026/1744)",
-            "Annex I, Section B product (civil aviation, motor, two- or three-wheel, agricultural and forestry "
-            "vehicles, marine equipment, rail; machinery since Regulation (EU) 2026/1744)",
+            "Annex I, Section B product (civil aviation, motor, two- or three-wheel, agricultural and "
+            "forestry vehicles, marine equipment, rail; machinery since Regulation (EU) 2026/1744)",
         ),
         ("none", "Aucun", "None"),
     ),

@@ -92,10 +92,9 @@ def test_importer_and_distributor_of_high_risk_get_their_article(role: str, expe
 
 
 def test_importer_23_1_points_are_those_of_the_text() -> None:
-    """23(1) lists four verifications: (a) Art. 43, (b) Art. 11 and Annex IV, (c) CE/Art. 47, (d) Art. 22(1)."""
-    title = obligations(qualify(answers(**HIGH_RISK_TRIAGE, role="importer")))[
-        "importer_verify_before_placing"
-    ]
+    """23(1) lists four checks: (a) Art. 43, (b) Art. 11 and Annex IV, (c) CE/Art. 47, (d) Art. 22(1)."""
+    found = obligations(qualify(answers(**HIGH_RISK_TRIAGE, role="importer")))
+    title = found["importer_verify_before_placing"]
     assert "Article 43" in lawtext.point("23", "1", "a") and "art. 43" in title["title_fr"]
     assert "Annex IV" in lawtext.point("23", "1", "b") and "annexe IV" in title["title_fr"]
     assert "Article 47" in lawtext.point("23", "1", "c") and "art. 47" in title["title_fr"]
