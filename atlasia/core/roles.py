@@ -66,6 +66,12 @@ class Action(StrEnum):
     WEIGHTS_EDIT = "weights.edit"
     REPORT_PUBLISH = "report.publish"
     REFERENCE_DATA_EDIT = "reference_data.edit"
+    COMPLIANCE_VIEW = "compliance.view"
+    OBLIGATION_EDIT = "obligation.edit"
+    OBLIGATION_SIGNOFF = "obligation.signoff"
+    OBLIGATION_SIGNOFF_DPO = "obligation.signoff_dpo"
+    RISK_EDIT = "risk.edit"
+    VENDOR_EDIT = "vendor.edit"
 
 
 A = Action
@@ -75,7 +81,15 @@ R = Role
 #: Reviewers read across their scope; only platform administrators change reference data.
 MATRIX: dict[Role, frozenset[Action]] = {
     R.CONTRIBUTOR: frozenset(
-        {A.USECASE_VIEW, A.USECASE_CREATE, A.USECASE_EDIT, A.EXPERIMENT_EDIT, A.ATTACHMENT_UPLOAD}
+        {
+            A.USECASE_VIEW,
+            A.USECASE_CREATE,
+            A.USECASE_EDIT,
+            A.EXPERIMENT_EDIT,
+            A.ATTACHMENT_UPLOAD,
+            A.COMPLIANCE_VIEW,
+            A.OBLIGATION_EDIT,
+        }
     ),
     R.REFERENT: frozenset(
         {
@@ -91,6 +105,11 @@ MATRIX: dict[Role, frozenset[Action]] = {
             A.EVALUATION_RUN,
             A.ATTACHMENT_UPLOAD,
             A.AUDIT_VIEW,
+            A.COMPLIANCE_VIEW,
+            A.OBLIGATION_EDIT,
+            A.OBLIGATION_SIGNOFF,
+            A.RISK_EDIT,
+            A.VENDOR_EDIT,
         }
     ),
     R.DPO: frozenset(
@@ -101,6 +120,10 @@ MATRIX: dict[Role, frozenset[Action]] = {
             A.USECASE_TRANSITION,
             A.ATTACHMENT_UPLOAD,
             A.AUDIT_VIEW,
+            A.COMPLIANCE_VIEW,
+            A.OBLIGATION_EDIT,
+            A.OBLIGATION_SIGNOFF_DPO,
+            A.RISK_EDIT,
         }
     ),
     R.ORG_ADMIN: frozenset(
@@ -120,11 +143,22 @@ MATRIX: dict[Role, frozenset[Action]] = {
             A.ORGANISATION_EDIT,
             A.MEMBERS_MANAGE,
             A.WEIGHTS_EDIT,
+            A.COMPLIANCE_VIEW,
+            A.OBLIGATION_EDIT,
+            A.RISK_EDIT,
+            A.VENDOR_EDIT,
         }
     ),
-    R.REGIONAL_REVIEWER: frozenset({A.USECASE_VIEW, A.AUDIT_VIEW}),
+    R.REGIONAL_REVIEWER: frozenset({A.USECASE_VIEW, A.AUDIT_VIEW, A.COMPLIANCE_VIEW}),
     R.NATIONAL_REVIEWER: frozenset(
-        {A.USECASE_VIEW, A.AUDIT_VIEW, A.USECASE_PRIORITISE, A.WEIGHTS_EDIT, A.REPORT_PUBLISH}
+        {
+            A.USECASE_VIEW,
+            A.AUDIT_VIEW,
+            A.USECASE_PRIORITISE,
+            A.WEIGHTS_EDIT,
+            A.REPORT_PUBLISH,
+            A.COMPLIANCE_VIEW,
+        }
     ),
     R.PLATFORM_ADMIN: frozenset(Action),
 }
@@ -147,6 +181,12 @@ ACTION_LABELS_FR: dict[Action, str] = {
     A.WEIGHTS_EDIT: "Modifier les pondérations de priorisation",
     A.REPORT_PUBLISH: "Publier la cartographie annuelle",
     A.REFERENCE_DATA_EDIT: "Modifier les référentiels",
+    A.COMPLIANCE_VIEW: "Consulter le dossier de conformité, les obligations et les registres",
+    A.OBLIGATION_EDIT: "Faire avancer une obligation (statut, responsable, preuves)",
+    A.OBLIGATION_SIGNOFF: "Valider une obligation confiée au référent IA",
+    A.OBLIGATION_SIGNOFF_DPO: "Valider une obligation confiée au DPO (AIPD)",
+    A.RISK_EDIT: "Tenir le registre des risques (AI Act art. 9)",
+    A.VENDOR_EDIT: "Tenir le registre des fournisseurs",
 }
 
 ACTION_LABELS_EN: dict[Action, str] = {
@@ -167,10 +207,16 @@ ACTION_LABELS_EN: dict[Action, str] = {
     A.WEIGHTS_EDIT: "Edit the prioritisation weights",
     A.REPORT_PUBLISH: "Publish the annual map",
     A.REFERENCE_DATA_EDIT: "Edit the reference lists",
+    A.COMPLIANCE_VIEW: "View the compliance file, obligations and registers",
+    A.OBLIGATION_EDIT: "Work on an obligation (status, owner, evidence)",
+    A.OBLIGATION_SIGNOFF: "Sign off an obligation assigned to the AI lead",
+    A.OBLIGATION_SIGNOFF_DPO: "Sign off an obligation assigned to the DPO (DPIA)",
+    A.RISK_EDIT: "Keep the risk register (AI Act Art. 9)",
+    A.VENDOR_EDIT: "Keep the vendor register",
 }
 
 #: Actions that write. Reviewers hold none of them within another organisation.
-WRITE_ACTIONS: frozenset[Action] = frozenset(Action) - {A.USECASE_VIEW, A.AUDIT_VIEW}
+WRITE_ACTIONS: frozenset[Action] = frozenset(Action) - {A.USECASE_VIEW, A.AUDIT_VIEW, A.COMPLIANCE_VIEW}
 
 
 def role_allows(role: Role | str, action: Action | str) -> bool:

@@ -8,6 +8,7 @@ arriving later changes this file only.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -270,6 +271,17 @@ class InboxItem:
         return reverse(self.url_name, args=self.url_args)
 
 
+#: Other domains add their pending tasks to the inbox (and so to the reminder digests) by registering a
+#: function ``(user, today) -> list[InboxItem]`` here, from their ``AppConfig.ready``.
+InboxSource = Callable[[Any, date], list[InboxItem]]
+INBOX_SOURCES: list[InboxSource] = []
+
+
+def register_inbox_source(source: InboxSource) -> None:
+    if source not in INBOX_SOURCES:
+        INBOX_SOURCES.append(source)
+
+
 def _pending_dpia(user: Any) -> QuerySet[UseCase]:
     """Use cases on personal health data, heading for experimentation, with no DPO decision."""
     before_experiment = [Status.FRAMING, Status.QUALIFIED, Status.PRIORITISED]
@@ -360,6 +372,8 @@ def inbox_for(user: Any, today: date) -> list[InboxItem]:
         )
         for uc in to_score
     ]
+    for source in INBOX_SOURCES:
+        items += source(user, today)
     return items
 
 

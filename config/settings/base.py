@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "atlasia.monitoring",
     "atlasia.search",
     "atlasia.exchange",
+    "atlasia.compliance",
     "atlasia.www",
 ]
 

@@ -24,6 +24,12 @@ EXPECTED = {
     "weights.edit": "0001011",
     "report.publish": "0000011",
     "reference_data.edit": "0000001",
+    "compliance.view": "1111111",
+    "obligation.edit": "1111001",
+    "obligation.signoff": "0100001",
+    "obligation.signoff_dpo": "0010001",
+    "risk.edit": "0111001",
+    "vendor.edit": "0101001",
 }
 ROLES = [
     Role.CONTRIBUTOR,

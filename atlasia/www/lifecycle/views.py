@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import perms
@@ -503,6 +504,14 @@ INBOX_SECTIONS = [
         "Expérimentations terminées sans décision (généraliser, itérer ou arrêter).",
     ),
     ("scoring", "Grilles de priorisation à compléter", "Cas d'usage qualifiés qui attendent leur notation."),
+    (
+        "obligation",
+        gettext_lazy("Obligations à faire avancer"),
+        gettext_lazy(
+            "Obligations de la qualification dont vous êtes responsable, et celles qu'une requalification a "
+            "modifiées, par échéance."
+        ),
+    ),
 ]
 
 

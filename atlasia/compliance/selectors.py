@@ -1,0 +1,195 @@
+"""Reads of the compliance file, scoped like the use cases: an obligation of a use case the user may not
+see is absent (its pages answer 404)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from atlasia.accounts import perms
+from atlasia.accounts.models import Membership, ReviewerScope
+from atlasia.audit.models import AuditEntry
+from atlasia.core.roles import Action, Role, role_allows
+from atlasia.lifecycle.selectors import InboxItem
+from atlasia.registry.models import Organisation, UseCase
+
+from .enums import CLOSED_STATUSES, ObligationStatus, SignerRole
+from .models import Evidence, ObligationItem
+
+
+def _scope(user: Any, prefix: str = "") -> Q | None:
+    """Where the user may read compliance files: her organisations, and her region or the nation for the
+    reviewers (``None``: everywhere)."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    if perms.is_platform_admin(user):
+        return None
+    condition = Q(**{f"{prefix}id__in": perms.organisation_ids_with(user, Action.COMPLIANCE_VIEW)})
+    if user.reviewer_scope == ReviewerScope.NATIONAL and role_allows(
+        Role.NATIONAL_REVIEWER, Action.COMPLIANCE_VIEW
+    ):
+        return None
+    if user.reviewer_scope == ReviewerScope.REGIONAL and role_allows(
+        Role.REGIONAL_REVIEWER, Action.COMPLIANCE_VIEW
+    ):
+        condition |= Q(**{f"{prefix}region": user.reviewer_region})
+    return condition
+
+
+def usecases_with_file(user: Any) -> QuerySet[UseCase]:
+    """Use cases whose compliance file the user may read (a forbidden one is a 404)."""
+    condition = _scope(user, "organisation__")
+    qs = UseCase.objects.all()
+    return qs if condition is None else qs.filter(condition)
+
+
+def organisations_with_files(user: Any) -> QuerySet[Organisation]:
+    condition = _scope(user)
+    qs = Organisation.objects.all()
+    return qs if condition is None else qs.filter(condition)
+
+
+def obligations_visible_to(user: Any) -> QuerySet[ObligationItem]:
+    return ObligationItem.objects.filter(use_case__in=usecases_with_file(user)).select_related(
+        "use_case", "use_case__organisation", "owner", "signed_off_by"
+    )
+
+
+def obligations_of(use_case: UseCase) -> QuerySet[ObligationItem]:
+    """Every item of the use case (the caller has checked it may see it), required ones first."""
+    return (
+        ObligationItem.objects.filter(use_case=use_case)
+        .select_related("owner", "signed_off_by")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("attachment")))
+        .order_by("dropped", "due_date", "id")
+    )
+
+
+def assignable_members(use_case: UseCase) -> QuerySet[Any]:
+    """Members of the use case's organisation, who may own one of its obligations."""
+    from atlasia.accounts.models import User
+
+    ids = Membership.objects.filter(organisation_id=use_case.organisation_id).values("user_id")
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("last_name", "first_name", "username")
+
+
+def history_of(item: ObligationItem) -> QuerySet[AuditEntry]:
+    """The audit rows of the obligation and of its evidence (added or withdrawn)."""
+    evidence_rows = AuditEntry.objects.filter(
+        object_type="compliance.evidence", use_case_id=item.use_case_id, changes__has_key="obligation"
+    )
+    own = AuditEntry.objects.filter(object_type="compliance.obligationitem", object_id=str(item.pk))
+    titles = {item.title}
+    return (own | evidence_rows.filter(pk__in=[e.pk for e in evidence_rows if _names(e, titles)])).order_by(
+        "-at", "-id"
+    )
+
+
+def _names(entry: AuditEntry, titles: set[str]) -> bool:
+    values = (entry.changes or {}).get("obligation") or []
+    return any(v in titles for v in values if isinstance(v, str))
+
+
+def can_sign(user: Any, item: ObligationItem) -> bool:
+    action = (
+        Action.OBLIGATION_SIGNOFF_DPO if item.signer_role == SignerRole.DPO else Action.OBLIGATION_SIGNOFF
+    )
+    return perms.can(user, action, item.use_case.organisation)
+
+
+@dataclass
+class PortfolioGroup:
+    """One obligation across the use cases the user may see."""
+
+    key: str
+    title: str
+    article: str
+    items: list[ObligationItem] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    next_due: date | None = None
+    overdue: int = 0
+
+
+def portfolio(
+    user: Any, today: date, *, organisation_id: int | None = None, status: str = "", key: str = ""
+) -> list[PortfolioGroup]:
+    """Obligations by key, ordered by their nearest due date, with counts by status and what is overdue
+    (an open obligation whose due date has passed). Items a requalification dropped are left out."""
+    items = obligations_visible_to(user).filter(dropped=False)
+    if organisation_id:
+        items = items.filter(use_case__organisation_id=organisation_id)
+    if status:
+        items = items.filter(status=status)
+    if key:
+        items = items.filter(key=key)
+    groups: dict[str, PortfolioGroup] = {}
+    for item in items.order_by("due_date", "use_case__title", "id"):
+        group = groups.setdefault(item.key, PortfolioGroup(item.key, item.title, item.article))
+        group.items.append(item)
+        group.counts[item.status] += 1
+        if item.status not in CLOSED_STATUSES and item.due_date:
+            if group.next_due is None or item.due_date < group.next_due:
+                group.next_due = item.due_date
+            if item.due_date < today:
+                group.overdue += 1
+    return sorted(groups.values(), key=lambda g: (g.next_due is None, g.next_due or date.max, g.title))
+
+
+def inbox_items(user: Any, today: date) -> list[InboxItem]:
+    """For the « À faire » inbox and its reminders: the open obligations the user owns, and those a
+    requalification changed in organisations where she validates obligations."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    mine = (
+        ObligationItem.objects.filter(owner=user, dropped=False)
+        .exclude(status__in=CLOSED_STATUSES)
+        .select_related("use_case", "use_case__organisation")
+        .order_by("due_date", "id")
+    )
+    items = [
+        InboxItem(
+            "obligation",
+            f"Obligation : {item.title} ({item.article})",
+            item.use_case,
+            item.due_date,
+            url_name="compliance_obligation",
+            url_args=(item.pk,),
+        )
+        for item in mine
+    ]
+    seen = {item.pk for item in mine}
+    signing_orgs = perms.organisation_ids_with(user, Action.OBLIGATION_SIGNOFF) | perms.organisation_ids_with(
+        user, Action.OBLIGATION_SIGNOFF_DPO
+    )
+    if signing_orgs:
+        changed = (
+            ObligationItem.objects.filter(to_review=True, use_case__organisation_id__in=signing_orgs)
+            .exclude(pk__in=seen)
+            .select_related("use_case", "use_case__organisation")
+            .order_by("due_date", "id")
+        )
+        items += [
+            InboxItem(
+                "obligation",
+                f"Obligation modifiée par la requalification : {item.title} — {item.requalification_note}",
+                item.use_case,
+                item.due_date,
+                url_name="compliance_obligation",
+                url_args=(item.pk,),
+            )
+            for item in changed
+        ]
+    return items
+
+
+def status_counts(use_case: UseCase) -> dict[str, int]:
+    counts = {s.value: 0 for s in ObligationStatus}
+    for status in ObligationItem.objects.filter(use_case=use_case, dropped=False).values_list(
+        "status", flat=True
+    ):
+        counts[status] += 1
+    return counts

@@ -1,0 +1,394 @@
+"""Writes of the compliance file. Each service checks the permission, validates, writes and records its
+audit row in one transaction; a refusal changes nothing.
+
+``actor=None`` is the system (a qualification completed by the demo loader or a command): no permission
+check, audit row labelled « système ».
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+
+from atlasia.accounts import perms
+from atlasia.accounts.models import Membership
+from atlasia.audit.models import AuditAction, AuditEntry
+from atlasia.audit.services import audit_record
+from atlasia.core import compliance as core
+from atlasia.core.roles import Action
+from atlasia.evaluation import refs as evaluation_refs
+from atlasia.monitoring import refs as monitoring_refs
+from atlasia.qualification import selectors as qualification_selectors
+from atlasia.registry.models import UseCase
+from atlasia.registry.services import attachment_add
+
+from .enums import CLOSED_STATUSES, EvidenceKind, ObligationStatus, SignerRole
+from .models import Evidence, ObligationItem
+
+STALE_MESSAGE = (
+    "Cette obligation a été modifiée entre-temps (par {who}, le {when}) : rechargez la page pour voir la "
+    "version actuelle, puis refaites votre modification."
+)
+
+
+def _require(actor: Any, action: Action, use_case: UseCase) -> None:
+    if actor is not None and not perms.can(actor, action, use_case.organisation):
+        raise PermissionDenied(f"Action refusée pour {use_case.organisation}.")
+
+
+def _audit(
+    actor: Any, action: str, obj: Any, use_case: UseCase, changes: dict[str, Any], message: str
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        changes=changes,
+        use_case_id=use_case.pk,
+        organisation_id=use_case.organisation_id,
+        message=message,
+    )
+
+
+# --- following the qualification -----------------------------------------------------------------------
+
+
+def _follow(actor: Any, use_case: UseCase, version: int, result: dict[str, Any]) -> list[core.Change]:
+    specs = core.work_items(result)
+    by_key = {spec.key: spec for spec in specs}
+    stored = {item.key: item for item in ObligationItem.objects.select_for_update().filter(use_case=use_case)}
+    existing = [core.ExistingItem(i.key, i.article, i.title, i.due_date, i.dropped) for i in stored.values()]
+    changes = core.reconcile(existing, specs, version)
+    for change in changes:
+        spec = by_key.get(change.key)
+        item = stored.get(change.key)
+        if change.kind == "create" and spec is not None:
+            item = ObligationItem(
+                use_case=use_case,
+                key=spec.key,
+                source=spec.source.value,
+                article=spec.article,
+                title=spec.title_fr,
+                title_en=spec.title_en,
+                operator_role=spec.operator_role,
+                due_date=spec.due,
+                signer_role=spec.signer.value,
+                qualification_version=version,
+            )
+            item.full_clean()
+            item.save()
+            _audit(
+                actor, AuditAction.CREATE, item, use_case, {"obligation": [None, item.title]}, change.note_fr
+            )
+            continue
+        if item is None:
+            continue
+        before = {"article": item.article, "échéance": item.due_date, "exigée": not item.dropped}
+        if spec is not None:
+            item.article, item.title, item.title_en = spec.article, spec.title_fr, spec.title_en
+            item.due_date, item.operator_role = spec.due, spec.operator_role
+            item.signer_role = spec.signer.value
+        item.dropped = change.kind == "drop"
+        item.to_review = True
+        item.requalification_note = change.note_fr
+        item.qualification_version = version
+        item.version += 1
+        item.full_clean()
+        item.save()
+        after = {"article": item.article, "échéance": item.due_date, "exigée": not item.dropped}
+        diff = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+        _audit(actor, AuditAction.UPDATE, item, use_case, diff, change.note_fr)
+    # items the new version confirms unchanged still record which version they follow
+    unchanged = [k for k in by_key if k not in {c.key for c in changes}]
+    ObligationItem.objects.filter(use_case=use_case, key__in=unchanged).update(qualification_version=version)
+    return changes
+
+
+def obligations_follow_qualification(actor: Any, qualification: Any) -> None:
+    """Completion hook of the qualification: the tracker follows the new version (same transaction)."""
+    _follow(actor, qualification.use_case, qualification.version, qualification.result)
+
+
+@transaction.atomic
+def obligations_sync(*, actor: Any, use_case: UseCase) -> list[core.Change]:
+    """Bring the tracker of ``use_case`` in line with its latest qualification (none: nothing to do)."""
+    _require(actor, Action.OBLIGATION_EDIT, use_case)
+    latest = qualification_selectors.latest_ref(use_case)
+    if latest is None:
+        return []
+    return _follow(actor, use_case, latest.version, latest.result)
+
+
+# --- working on an obligation ----------------------------------------------------------------------------
+
+
+def _locked(item: ObligationItem, expected_version: int | None) -> ObligationItem:
+    locked = (
+        ObligationItem.objects.select_for_update().select_related("use_case__organisation").get(pk=item.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        last = AuditEntry.objects.filter(
+            object_type="compliance.obligationitem", object_id=str(locked.pk)
+        ).first()
+        who = last.actor_label if last else "quelqu'un d'autre"
+        when = timezone.localtime(locked.updated_at).strftime("%d/%m/%Y à %H:%M")
+        raise ValidationError(STALE_MESSAGE.format(who=who, when=when), code="stale")
+    return locked
+
+
+@transaction.atomic
+def obligation_update(
+    *,
+    actor: Any,
+    item: ObligationItem,
+    expected_version: int | None,
+    status: str,
+    owner: Any,
+    reason: str = "",
+) -> ObligationItem:
+    """Change the status, the owner and the reason of an obligation.
+
+    « Sans objet » needs a reason; « Fait » needs evidence or a reason; reopening or changing a closed
+    status withdraws the sign-off; the item no longer waits for review once someone has worked on it.
+    """
+    _require(actor, Action.OBLIGATION_EDIT, item.use_case)
+    locked = _locked(item, expected_version)
+    reason = (reason or "").strip()
+    errors: dict[str, str] = {}
+    if status not in ObligationStatus.values:
+        errors["status"] = f"Statut inconnu « {status} »."
+    if (
+        owner is not None
+        and not Membership.objects.filter(
+            user=owner, organisation_id=locked.use_case.organisation_id
+        ).exists()
+    ):
+        errors["owner"] = (
+            f"{owner} n'est pas membre de {locked.use_case.organisation} : choisissez un membre."
+        )
+    if status == ObligationStatus.NOT_APPLICABLE and not reason:
+        errors["reason"] = "Indiquez pourquoi cette obligation est sans objet pour ce cas d'usage."
+    if status == ObligationStatus.DONE and not reason and not locked.evidence.exists():
+        errors["reason"] = (
+            "Aucune preuve n'est jointe : ajoutez une preuve (fichier, lien, document) ou expliquez pourquoi "
+            "l'obligation est faite sans preuve."
+        )
+    if errors:
+        raise ValidationError(errors)
+    before = {
+        "statut": locked.get_status_display(),
+        "responsable": str(locked.owner) if locked.owner else None,
+        "motif": locked.status_reason or None,
+    }
+    if locked.status != status and (locked.status in CLOSED_STATUSES or status not in CLOSED_STATUSES):
+        if locked.signed_off_at:
+            before["validée par"] = str(locked.signed_off_by) if locked.signed_off_by else "—"
+        locked.signed_off_by, locked.signed_off_at = None, None
+    locked.status, locked.owner, locked.status_reason = status, owner, reason
+    locked.to_review = False
+    after = {
+        "statut": locked.get_status_display(),
+        "responsable": str(locked.owner) if locked.owner else None,
+        "motif": locked.status_reason or None,
+    }
+    if "validée par" in before:
+        after["validée par"] = None
+    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    if not changes:
+        return locked
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    _audit(
+        actor,
+        AuditAction.UPDATE,
+        locked,
+        locked.use_case,
+        changes,
+        f"Obligation « {locked.title} » mise à jour.",
+    )
+    return locked
+
+
+@transaction.atomic
+def obligation_sign_off(
+    *, actor: Any, item: ObligationItem, expected_version: int | None = None
+) -> ObligationItem:
+    """The role the obligation names (DPO for the DPIA, referent otherwise) validates its closing.
+
+    Anybody else is refused with PermissionDenied (a 403), and nothing is stored.
+    """
+    action = (
+        Action.OBLIGATION_SIGNOFF_DPO if item.signer_role == SignerRole.DPO else Action.OBLIGATION_SIGNOFF
+    )
+    if actor is not None and not perms.can(actor, action, item.use_case.organisation):
+        who = "le ou la DPO" if item.signer_role == SignerRole.DPO else "le référent IA"
+        raise PermissionDenied(f"Seul {who} de l'organisation peut valider cette obligation.")
+    locked = _locked(item, expected_version)
+    if locked.status not in CLOSED_STATUSES:
+        raise ValidationError(
+            "Seule une obligation faite ou sans objet peut être validée : changez d'abord son statut."
+        )
+    if locked.signed_off_at:
+        return locked
+    locked.signed_off_by = actor if getattr(actor, "is_authenticated", False) else None
+    locked.signed_off_at = timezone.now()
+    locked.version += 1
+    locked.save()
+    _audit(
+        actor,
+        AuditAction.UPDATE,
+        locked,
+        locked.use_case,
+        {"validée par": [None, str(actor) if actor else "système"]},
+        f"Obligation « {locked.title} » validée ({locked.get_signer_role_display()}).",
+    )
+    return locked
+
+
+# --- evidence -------------------------------------------------------------------------------------------
+
+
+def _evidence_added(actor: Any, item: ObligationItem, evidence: Evidence) -> Evidence:
+    evidence.full_clean()
+    evidence.save()
+    ObligationItem.objects.filter(pk=item.pk).update(version=item.version + 1)
+    item.version += 1
+    _audit(
+        actor,
+        AuditAction.CREATE,
+        evidence,
+        item.use_case,
+        {"preuve": [None, evidence.label], "obligation": [None, item.title]},
+        f"Preuve ajoutée à l'obligation « {item.title} ».",
+    )
+    return evidence
+
+
+@transaction.atomic
+def evidence_add_file(
+    *, actor: Any, item: ObligationItem, uploaded: UploadedFile, note: str = ""
+) -> Evidence:
+    """A file, stored as an attachment of the use case: the attachment rules apply (size, type checked
+    on the content), and the file is served only to who may see the record."""
+    _require(actor, Action.OBLIGATION_EDIT, item.use_case)
+    locked = _locked(item, None)
+    attachment = attachment_add(
+        actor=actor, use_case=locked.use_case, uploaded=uploaded, title=f"Preuve — {locked.title}"[:200]
+    )
+    evidence = Evidence(
+        obligation=locked,
+        kind=EvidenceKind.FILE,
+        attachment=attachment,
+        label=attachment.original_name,
+        note=(note or "").strip()[:500],
+        added_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    return _evidence_added(actor, locked, evidence)
+
+
+@transaction.atomic
+def evidence_add_link(*, actor: Any, item: ObligationItem, url: str, note: str = "") -> Evidence:
+    _require(actor, Action.OBLIGATION_EDIT, item.use_case)
+    locked = _locked(item, None)
+    url = (url or "").strip()
+    try:
+        URLValidator(schemes=["https", "http"])(url)
+    except ValidationError:
+        raise ValidationError(
+            {"url": f"« {url[:200]} » n'est pas une adresse web valide (elle commence par https://)."}
+        ) from None
+    evidence = Evidence(
+        obligation=locked,
+        kind=EvidenceKind.LINK,
+        url=url,
+        label=url[:300],
+        note=(note or "").strip()[:500],
+        added_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    return _evidence_added(actor, locked, evidence)
+
+
+def platform_object_label(item: ObligationItem, kind: str, object_id: int) -> str | None:
+    """The label of a platform object that may back ``item``, or ``None`` when it does not exist for this
+    use case (another use case's run, another organisation's training record…)."""
+    use_case = item.use_case
+    if kind == EvidenceKind.QUALIFICATION_DOCUMENT:
+        version = qualification_selectors.version_of(use_case, int(object_id))
+        if version is None:
+            return None
+        return f"Documents générés de la qualification v{version.version} ({version.completed_at:%d/%m/%Y})"
+    if kind == EvidenceKind.EVALUATION_RUN:
+        run = evaluation_refs.finished_run(use_case.pk, int(object_id))
+        return run.label if run else None
+    if kind == EvidenceKind.TRAINING_RECORD:
+        record = monitoring_refs.training(use_case.organisation_id, int(object_id))
+        return record.label if record else None
+    return None
+
+
+@transaction.atomic
+def evidence_add_object(
+    *, actor: Any, item: ObligationItem, kind: str, object_id: int, note: str = ""
+) -> Evidence:
+    """A platform object as evidence: a qualification version's generated documents (DPIA, FRIA, Annex
+    VIII sheet), a finished evaluation run of this use case, a training record of its organisation."""
+    _require(actor, Action.OBLIGATION_EDIT, item.use_case)
+    locked = _locked(item, None)
+    if kind not in (
+        EvidenceKind.QUALIFICATION_DOCUMENT,
+        EvidenceKind.EVALUATION_RUN,
+        EvidenceKind.TRAINING_RECORD,
+    ):
+        raise ValidationError({"kind": f"Nature de preuve inconnue « {kind} »."})
+    label = platform_object_label(locked, kind, object_id)
+    if label is None:
+        raise ValidationError(
+            {
+                "object_id": "Cet objet n'existe pas pour ce cas d'usage ou son organisation : "
+                "choisissez-en un de la liste."
+            }
+        )
+    evidence = Evidence(
+        obligation=locked,
+        kind=kind,
+        object_id=object_id,
+        label=label[:300],
+        note=(note or "").strip()[:500],
+        added_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    return _evidence_added(actor, locked, evidence)
+
+
+@transaction.atomic
+def evidence_remove(*, actor: Any, evidence: Evidence) -> None:
+    """Withdraw a proof (its file stays among the use case's attachments). An obligation marked « Fait »
+    without a reason keeps at least one proof."""
+    item = evidence.obligation
+    _require(actor, Action.OBLIGATION_EDIT, item.use_case)
+    locked = _locked(item, None)
+    if (
+        locked.status == ObligationStatus.DONE
+        and not locked.status_reason
+        and locked.evidence.exclude(pk=evidence.pk).count() == 0
+    ):
+        raise ValidationError(
+            "C'est la dernière preuve d'une obligation marquée « Fait » : ajoutez une autre preuve ou un "
+            "motif avant de la retirer."
+        )
+    _audit(
+        actor,
+        AuditAction.DELETE,
+        evidence,
+        locked.use_case,
+        {"preuve": [evidence.label, None], "obligation": [locked.title, None]},
+        f"Preuve retirée de l'obligation « {locked.title} ».",
+    )
+    evidence.delete()
+    locked.version += 1
+    locked.save(update_fields=["version", "updated_at"])

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path(
+        "cas-d-usage/<int:pk>/obligations/", views.usecase_obligations, name="compliance_usecase_obligations"
+    ),
+    path("obligations/<int:pk>/", views.obligation, name="compliance_obligation"),
+    path("obligations/<int:pk>/preuves/fichier/", views.evidence_file, name="compliance_evidence_file"),
+    path("obligations/<int:pk>/preuves/lien/", views.evidence_link, name="compliance_evidence_link"),
+    path("obligations/<int:pk>/preuves/element/", views.evidence_object, name="compliance_evidence_object"),
+    path(
+        "obligations/<int:pk>/preuves/<int:evidence_id>/retirer/",
+        views.evidence_remove,
+        name="compliance_evidence_remove",
+    ),
+    path("obligations/<int:pk>/valider/", views.sign_off, name="compliance_sign_off"),
+    path("conformite/obligations/", views.portfolio, name="compliance_portfolio"),
+]

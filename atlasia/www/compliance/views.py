@@ -1,0 +1,328 @@
+"""Screens of the compliance file: the obligations of a use case, one obligation (status, owner, evidence,
+sign-off, history) and the portfolio by obligation and due date. Thin views: selectors read, services
+write. An obligation of a use case the user may not see is a 404; a sign-off by a role that may not
+sign is a 403 and stores nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from atlasia.accounts import perms
+from atlasia.compliance import selectors, services
+from atlasia.compliance.enums import STATUS_BADGE, EvidenceKind, ObligationStatus
+from atlasia.compliance.models import Evidence, ObligationItem
+from atlasia.core.roles import Action
+from atlasia.evaluation import refs as evaluation_refs
+from atlasia.monitoring import refs as monitoring_refs
+from atlasia.qualification import selectors as qualification_selectors
+from atlasia.registry.models import Organisation, UseCase
+from atlasia.www.forms import attach_service_errors
+
+from .forms import EvidenceFileForm, EvidenceLinkForm, EvidenceObjectForm, ObligationForm
+
+
+def _usecase(request: HttpRequest, pk: int) -> UseCase:
+    return get_object_or_404(selectors.usecases_with_file(request.user).select_related("organisation"), pk=pk)
+
+
+def _item(request: HttpRequest, pk: int) -> ObligationItem:
+    return get_object_or_404(selectors.obligations_visible_to(request.user), pk=pk)
+
+
+def _editable(request: HttpRequest, pk: int) -> ObligationItem:
+    item = _item(request, pk)
+    if not perms.can(request.user, Action.OBLIGATION_EDIT, item.use_case.organisation):
+        raise Http404
+    return item
+
+
+def decorate(item: ObligationItem) -> ObligationItem:
+    item.badge = STATUS_BADGE.get(item.status, "")  # type: ignore[attr-defined]
+    return item
+
+
+# --- the obligations of a use case -----------------------------------------------------------------------
+
+
+def obligations_context(request: HttpRequest, use_case: UseCase) -> dict[str, Any]:
+    today = timezone.localdate()
+    items = [decorate(i) for i in selectors.obligations_of(use_case)]
+    required = [i for i in items if not i.dropped]
+    return {
+        "use_case": use_case,
+        "today": today,
+        "open_items": [i for i in required if not i.is_closed],
+        "closed_items": [i for i in required if i.is_closed],
+        "dropped_items": [i for i in items if i.dropped],
+        "overdue": sum(1 for i in required if not i.is_closed and i.due_date and i.due_date < today),
+        "unsigned": sum(1 for i in required if i.is_closed and not i.signed_off_at),
+        "counts": selectors.status_counts(use_case),
+        "can_edit": perms.can(request.user, Action.OBLIGATION_EDIT, use_case.organisation),
+        "qualified": qualification_selectors.latest_ref(use_case) is not None,
+    }
+
+
+@require_GET
+def usecase_obligations(request: HttpRequest, pk: int) -> HttpResponse:
+    use_case = _usecase(request, pk)
+    context = {
+        "c": obligations_context(request, use_case),
+        "use_case": use_case,
+        "title": _("Obligations — %(title)s") % {"title": use_case.title},
+    }
+    return render(request, "compliance/obligations.html", context)
+
+
+# --- one obligation -------------------------------------------------------------------------------------
+
+
+def _object_options(item: ObligationItem) -> list[tuple[str, str]]:
+    use_case = item.use_case
+    options: list[tuple[str, str]] = []
+    for version in qualification_selectors.versions_of(use_case):
+        label = services.platform_object_label(item, EvidenceKind.QUALIFICATION_DOCUMENT, version.version)
+        if label:
+            options.append((f"{EvidenceKind.QUALIFICATION_DOCUMENT}:{version.version}", label))
+    options += [
+        (f"{EvidenceKind.EVALUATION_RUN}:{r.id}", r.label)
+        for r in evaluation_refs.finished_runs_of(use_case.pk)
+    ]
+    options += [
+        (f"{EvidenceKind.TRAINING_RECORD}:{t.id}", t.label)
+        for t in monitoring_refs.trainings_of(use_case.organisation_id)
+    ]
+    return options
+
+
+def _members(item: ObligationItem) -> list[tuple[int, str]]:
+    return [(u.pk, u.get_full_name() or u.username) for u in selectors.assignable_members(item.use_case)]
+
+
+def _history(item: ObligationItem) -> list[dict[str, Any]]:
+    rows = []
+    for entry in selectors.history_of(item)[:100]:
+        changes = [
+            {"field": key, "before": _shown(value[0]), "after": _shown(value[1])}
+            for key, value in (entry.changes or {}).items()
+            if isinstance(value, list) and len(value) == 2
+        ]
+        rows.append({"entry": entry, "changes": changes})
+    return rows
+
+
+def _shown(value: Any) -> str:
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, bool):
+        return _("oui") if value else _("non")
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return f"{value[8:10]}/{value[5:7]}/{value[0:4]}"
+    return str(value)
+
+
+def _page(
+    request: HttpRequest,
+    item: ObligationItem,
+    *,
+    form: ObligationForm | None = None,
+    file_form: EvidenceFileForm | None = None,
+    link_form: EvidenceLinkForm | None = None,
+    object_form: EvidenceObjectForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    can_edit = perms.can(request.user, Action.OBLIGATION_EDIT, item.use_case.organisation)
+    if form is None:
+        form = ObligationForm(
+            initial={
+                "status": item.status,
+                "owner": item.owner_id,
+                "reason": item.status_reason,
+                "version": item.version,
+            },
+            members=_members(item),
+        )
+    context = {
+        "item": decorate(item),
+        "use_case": item.use_case,
+        "evidence": list(item.evidence.select_related("attachment", "added_by")),
+        "form": form,
+        "file_form": file_form or EvidenceFileForm(),
+        "link_form": link_form or EvidenceLinkForm(),
+        "object_form": object_form or EvidenceObjectForm(options=_object_options(item)),
+        "can_edit": can_edit,
+        "can_sign": selectors.can_sign(request.user, item),
+        "history": _history(item),
+        "today": timezone.localdate(),
+        "title": item.title,
+    }
+    return render(request, "compliance/obligation.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def obligation(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "GET":
+        return _page(request, _item(request, pk))
+    item = _editable(request, pk)
+    form = ObligationForm(request.POST, members=_members(item))
+    if form.is_valid():
+        owner_id = form.cleaned_data["owner"]
+        owner = next((u for u in selectors.assignable_members(item.use_case) if u.pk == owner_id), None)
+        try:
+            services.obligation_update(
+                actor=request.user,
+                item=item,
+                expected_version=form.cleaned_data["version"],
+                status=form.cleaned_data["status"],
+                owner=owner,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            attach_service_errors(form, error)
+        else:
+            messages.success(request, _("L'obligation a été mise à jour."))
+            return redirect("compliance_obligation", pk=item.pk)
+    item.refresh_from_db()
+    return _page(request, item, form=form, status=400)
+
+
+def _evidence_done(request: HttpRequest, item: ObligationItem) -> HttpResponse:
+    messages.success(request, _("La preuve a été ajoutée."))
+    return redirect(reverse("compliance_obligation", args=[item.pk]) + "#preuves")
+
+
+@require_POST
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _editable(request, pk)
+    form = EvidenceFileForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.evidence_add_file(
+                actor=request.user,
+                item=item,
+                uploaded=form.cleaned_data["file"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                error = ValidationError({"file": error.messages})
+            attach_service_errors(form, error)
+        else:
+            return _evidence_done(request, item)
+    return _page(request, item, file_form=form, status=400)
+
+
+@require_POST
+def evidence_link(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _editable(request, pk)
+    form = EvidenceLinkForm(request.POST)
+    if form.is_valid():
+        try:
+            services.evidence_add_link(
+                actor=request.user, item=item, url=form.cleaned_data["url"], note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            attach_service_errors(form, error)
+        else:
+            return _evidence_done(request, item)
+    return _page(request, item, link_form=form, status=400)
+
+
+@require_POST
+def evidence_object(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _editable(request, pk)
+    form = EvidenceObjectForm(request.POST, options=_object_options(item))
+    if form.is_valid():
+        kind, _sep, object_id = form.cleaned_data["choice"].partition(":")
+        try:
+            services.evidence_add_object(
+                actor=request.user,
+                item=item,
+                kind=kind,
+                object_id=int(object_id),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            attach_service_errors(form, ValidationError({"choice": error.messages}))
+        else:
+            return _evidence_done(request, item)
+    return _page(request, item, object_form=form, status=400)
+
+
+@require_POST
+def evidence_remove(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponse:
+    item = _editable(request, pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_id, obligation=item)
+    try:
+        services.evidence_remove(actor=request.user, evidence=evidence)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("La preuve a été retirée."))
+    return redirect(reverse("compliance_obligation", args=[item.pk]) + "#preuves")
+
+
+@require_POST
+def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        services.obligation_sign_off(actor=request.user, item=item, expected_version=version)
+    except PermissionDenied:
+        raise
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("L'obligation est validée."))
+    return redirect("compliance_obligation", pk=item.pk)
+
+
+# --- portfolio ------------------------------------------------------------------------------------------
+
+
+@require_GET
+def portfolio(request: HttpRequest) -> HttpResponse:
+    """Obligations by key and due date across what the user may see (referents: their organisation;
+    regional and national teams: their scope)."""
+    if not perms.can_anywhere(request.user, Action.COMPLIANCE_VIEW):
+        raise Http404
+    today = timezone.localdate()
+    organisations = selectors.organisations_with_files(request.user).order_by("name")
+    try:
+        organisation_id = int(request.GET.get("organisation") or 0) or None
+    except ValueError:
+        organisation_id = None
+    status = request.GET.get("statut", "")
+    if status not in ObligationStatus.values:
+        status = ""
+    groups = selectors.portfolio(request.user, today, organisation_id=organisation_id, status=status)
+    for group in groups:
+        for item in group.items:
+            decorate(item)
+    organisation = Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
+    return render(
+        request,
+        "compliance/portfolio.html",
+        {
+            "groups": groups,
+            "today": today,
+            "organisations": organisations,
+            "organisation": organisation,
+            "status": status,
+            "statuses": ObligationStatus.choices,
+            "total": sum(len(g.items) for g in groups),
+            "overdue": sum(g.overdue for g in groups),
+            "title": _("Suivi des obligations"),
+        },
+    )
