@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Evidence, ObligationItem
+from .models import Evidence, ObligationItem, Risk
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -32,3 +32,9 @@ class ObligationItemAdmin(ReadOnlyAdmin):
 class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ("label", "kind", "obligation", "added_at")
     list_filter = ("kind",)
+
+
+@admin.register(Risk)
+class RiskAdmin(ReadOnlyAdmin):
+    list_display = ("title", "use_case", "area", "likelihood", "severity", "status", "next_review_on")
+    list_filter = ("area", "status", "origin")

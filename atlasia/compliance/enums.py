@@ -39,3 +39,45 @@ STATUS_BADGE: dict[str, str] = {
     ObligationStatus.DONE: "fr-badge--success",
     ObligationStatus.NOT_APPLICABLE: "",
 }
+
+
+class RiskArea(models.TextChoices):
+    """What the risk threatens (AI Act Art. 9(2)(a): health, safety or fundamental rights)."""
+
+    HEALTH = "health", _("Santé")
+    SAFETY = "safety", _("Sécurité")
+    FUNDAMENTAL_RIGHTS = "fundamental_rights", _("Droits fondamentaux")
+
+
+class RiskOrigin(models.TextChoices):
+    """Where the risk was identified (Art. 9(2)(a) to (c)), or the record that revealed it."""
+
+    INTENDED_USE = "intended_use", _("Utilisation conforme à la destination (art. 9(2)(a))")
+    MISUSE = "misuse", _("Mauvaise utilisation raisonnablement prévisible (art. 9(2)(b))")
+    POST_MARKET = "post_market", _("Surveillance après commercialisation (art. 9(2)(c))")
+    INCIDENT = "incident", _("Incident")
+    EXTERNALITY = "externality", _("Externalité négative")
+
+
+class RiskStatus(models.TextChoices):
+    OPEN = "open", _("À traiter")
+    MITIGATED = "mitigated", _("Maîtrisé")
+    CLOSED = "closed", _("Clos")
+
+
+#: CNIL PIA scale (likelihood and severity alike).
+SCALE = [(1, _("Négligeable")), (2, _("Limitée")), (3, _("Importante")), (4, _("Maximale"))]
+
+#: DSFR badge per risk level.
+LEVEL_BADGE: dict[str, str] = {
+    "low": "fr-badge--success",
+    "moderate": "fr-badge--info",
+    "high": "fr-badge--warning",
+    "critical": "fr-badge--error",
+}
+LEVEL_LABELS = {
+    "low": _("Faible"),
+    "moderate": _("Modéré"),
+    "high": _("Élevé"),
+    "critical": _("Critique"),
+}

@@ -10,10 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import EvidenceKind, ObligationStatus, SignerRole
+from atlasia.core.compliance import risk_level
+
+from .enums import SCALE, EvidenceKind, ObligationStatus, RiskArea, RiskOrigin, RiskStatus, SignerRole
 
 USER = settings.AUTH_USER_MODEL
 
@@ -129,3 +133,108 @@ class Evidence(models.Model):
     @property
     def added_by_name(self) -> str:
         return person(self.added_by)
+
+
+class Risk(models.Model):
+    """One entry of the risk register of a use case (AI Act Art. 9): a risk to health, safety or
+    fundamental rights, its likelihood and severity (CNIL PIA scales, 1 to 4), the measures, the residual
+    risk once they apply (Art. 9(5)) and when it is reviewed next. It may come from an incident or a
+    negative externality of the monitoring module (``source_kind``/``source_id``)."""
+
+    use_case = models.ForeignKey(
+        "registry.UseCase", verbose_name=_("cas d'usage"), on_delete=models.CASCADE, related_name="risks"
+    )
+    title = models.CharField(_("risque"), max_length=200)
+    description = models.TextField(_("description"), max_length=5000)
+    area = models.CharField(_("ce qui est menacé"), max_length=20, choices=RiskArea.choices)
+    origin = models.CharField(_("origine"), max_length=20, choices=RiskOrigin.choices)
+    affected_groups = models.CharField(
+        _("personnes ou groupes exposés"),
+        max_length=300,
+        blank=True,
+        help_text=_("Dont les mineurs et les autres groupes vulnérables (art. 9(9))."),
+    )
+    likelihood = models.PositiveSmallIntegerField(_("vraisemblance"), choices=SCALE)
+    severity = models.PositiveSmallIntegerField(_("gravité"), choices=SCALE)
+    mitigations = models.TextField(_("mesures"), blank=True, max_length=5000)
+    residual_likelihood = models.PositiveSmallIntegerField(
+        _("vraisemblance résiduelle"), choices=SCALE, null=True, blank=True
+    )
+    residual_severity = models.PositiveSmallIntegerField(
+        _("gravité résiduelle"), choices=SCALE, null=True, blank=True
+    )
+    residual_acceptable = models.BooleanField(
+        _("risque résiduel jugé acceptable (art. 9(5))"), null=True, blank=True
+    )
+    status = models.CharField(_("état"), max_length=10, choices=RiskStatus.choices, default=RiskStatus.OPEN)
+    owner = models.ForeignKey(
+        USER,
+        verbose_name=_("responsable"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    next_review_on = models.DateField(_("prochaine revue le"))
+    last_reviewed_on = models.DateField(_("dernière revue le"), null=True, blank=True)
+    source_kind = models.CharField(_("enregistrement d'origine"), max_length=20, blank=True)
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source_label = models.CharField(max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["use_case_id", "status", "-likelihood", "-severity", "id"]
+        verbose_name = _("risque")
+        verbose_name_plural = _("registre des risques")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(likelihood__gte=1, likelihood__lte=4, severity__gte=1, severity__lte=4),
+                name="compliance_risk_scales",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.use_case}"
+
+    @property
+    def level(self) -> str:
+        return risk_level(self.likelihood, self.severity).value
+
+    @property
+    def residual_level(self) -> str:
+        if self.residual_likelihood and self.residual_severity:
+            return risk_level(self.residual_likelihood, self.residual_severity).value
+        return ""
+
+    @property
+    def owner_name(self) -> str:
+        return person(self.owner)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        today = timezone.localdate()
+        self.title = " ".join((self.title or "").split())
+        if not self.title:
+            errors["title"] = "Nommez le risque."
+        if not (self.description or "").strip():
+            errors["description"] = "Décrivez le risque : ce qui peut arriver, à qui, dans quelle situation."
+        if (self.residual_likelihood is None) != (self.residual_severity is None):
+            errors["residual_severity"] = (
+                "Le risque résiduel se note par sa vraisemblance et sa gravité : "
+                "renseignez les deux ou aucune."
+            )
+        if self.residual_acceptable is not None and self.residual_likelihood is None:
+            errors["residual_acceptable"] = "Évaluez le risque résiduel avant de le juger acceptable ou non."
+        if self.status != RiskStatus.OPEN and not (self.mitigations or "").strip():
+            errors["mitigations"] = "Un risque maîtrisé ou clos indique les mesures prises (art. 9(2)(d))."
+        if self.last_reviewed_on and self.last_reviewed_on > today:
+            errors["last_reviewed_on"] = (
+                f"La date de dernière revue ({self.last_reviewed_on:%d/%m/%Y}) est dans le futur."
+            )
+        if self.next_review_on and self.last_reviewed_on and self.next_review_on < self.last_reviewed_on:
+            errors["next_review_on"] = "La prochaine revue ne peut pas précéder la dernière."
+        if errors:
+            raise ValidationError(errors)

@@ -15,10 +15,11 @@ from atlasia.accounts.models import Membership, ReviewerScope
 from atlasia.audit.models import AuditEntry
 from atlasia.core.roles import Action, Role, role_allows
 from atlasia.lifecycle.selectors import InboxItem
+from atlasia.monitoring import refs as monitoring_refs
 from atlasia.registry.models import Organisation, UseCase
 
-from .enums import CLOSED_STATUSES, ObligationStatus, SignerRole
-from .models import Evidence, ObligationItem
+from .enums import CLOSED_STATUSES, ObligationStatus, RiskArea, RiskOrigin, RiskStatus, SignerRole
+from .models import Evidence, ObligationItem, Risk
 
 
 def _scope(user: Any, prefix: str = "") -> Q | None:
@@ -183,6 +184,17 @@ def inbox_items(user: Any, today: date) -> list[InboxItem]:
             )
             for item in changed
         ]
+    items += [
+        InboxItem(
+            "obligation",
+            f"Revue du risque « {risk.title} » (registre des risques, art. 9)",
+            risk.use_case,
+            risk.next_review_on,
+            url_name="compliance_risk",
+            url_args=(risk.pk,),
+        )
+        for risk in risks_due_for(user, today)
+    ]
     return items
 
 
@@ -193,3 +205,93 @@ def status_counts(use_case: UseCase) -> dict[str, int]:
     ):
         counts[status] += 1
     return counts
+
+
+# --- risk register -------------------------------------------------------------------------------------
+
+
+def risks_of(use_case: UseCase) -> QuerySet[Risk]:
+    return Risk.objects.filter(use_case=use_case).select_related("owner").order_by("status", "-id")
+
+
+def risks_visible_to(user: Any) -> QuerySet[Risk]:
+    return Risk.objects.filter(use_case__in=usecases_with_file(user)).select_related(
+        "use_case", "use_case__organisation", "owner"
+    )
+
+
+@dataclass(frozen=True)
+class RiskFeed:
+    """An incident or externality of the use case that has no entry in the register yet."""
+
+    kind: str
+    id: int
+    label: str
+    when: date | None
+    detail: str
+
+
+def risk_feed(use_case: UseCase) -> list[RiskFeed]:
+    """Incidents and negative externalities not yet in the register (they feed it, Art. 9(2)(c))."""
+    taken = set(
+        Risk.objects.filter(use_case=use_case).exclude(source_kind="").values_list("source_kind", "source_id")
+    )
+    feed = [
+        RiskFeed(
+            "incident", i.id, f"Incident : {i.title}", i.occurred_on, f"{i.severity_label} — {i.status_label}"
+        )
+        for i in monitoring_refs.incidents_of(use_case.pk)
+        if ("incident", i.id) not in taken
+    ]
+    feed += [
+        RiskFeed(
+            "externality",
+            e.id,
+            f"Externalité négative : {e.category_label}",
+            e.observed_on,
+            e.description[:200],
+        )
+        for e in monitoring_refs.externalities_of(use_case.pk)
+        if ("externality", e.id) not in taken
+    ]
+    return feed
+
+
+def risk_prefill(use_case: UseCase, kind: str, source_id: int) -> dict[str, Any] | None:
+    """Initial values of a risk created from an incident or an externality of the use case."""
+    if kind == "incident":
+        found = next((i for i in monitoring_refs.incidents_of(use_case.pk) if i.id == source_id), None)
+        if found is None:
+            return None
+        severity = {"minor": 2, "major": 3, "serious": 4}.get(found.severity, 3)
+        return {
+            "title": found.title[:200],
+            "description": found.description,
+            "origin": RiskOrigin.INCIDENT,
+            "severity": severity,
+            "likelihood": 3,
+        }
+    if kind == "externality":
+        ext = next((e for e in monitoring_refs.externalities_of(use_case.pk) if e.id == source_id), None)
+        if ext is None:
+            return None
+        area = RiskArea.FUNDAMENTAL_RIGHTS if ext.category in ("bias", "loss_of_rights") else RiskArea.SAFETY
+        return {
+            "title": f"{ext.category_label} signalé(e) sur le terrain"[:200],
+            "description": ext.description,
+            "origin": RiskOrigin.EXTERNALITY,
+            "area": area,
+            "likelihood": 2,
+            "severity": 2,
+        }
+    return None
+
+
+def risks_due_for(user: Any, today: date) -> QuerySet[Risk]:
+    """Risks the user owns whose review date has come."""
+    return (
+        Risk.objects.filter(owner=user, next_review_on__lte=today)
+        .exclude(status=RiskStatus.CLOSED)
+        .select_related("use_case", "use_case__organisation")
+        .order_by("next_review_on", "id")
+    )

@@ -28,7 +28,7 @@ from atlasia.registry.models import UseCase
 from atlasia.registry.services import attachment_add
 
 from .enums import CLOSED_STATUSES, EvidenceKind, ObligationStatus, SignerRole
-from .models import Evidence, ObligationItem
+from .models import Evidence, ObligationItem, Risk, person
 
 STALE_MESSAGE = (
     "Cette obligation a été modifiée entre-temps (par {who}, le {when}) : rechargez la page pour voir la "
@@ -392,3 +392,144 @@ def evidence_remove(*, actor: Any, evidence: Evidence) -> None:
     evidence.delete()
     locked.version += 1
     locked.save(update_fields=["version", "updated_at"])
+
+
+# --- risk register (Art. 9) -----------------------------------------------------------------------------
+
+RISK_FIELDS = (
+    "title",
+    "description",
+    "area",
+    "origin",
+    "affected_groups",
+    "likelihood",
+    "severity",
+    "mitigations",
+    "residual_likelihood",
+    "residual_severity",
+    "residual_acceptable",
+    "status",
+    "owner",
+    "next_review_on",
+)
+
+
+def risk_source_label(use_case: UseCase, kind: str, source_id: int) -> str | None:
+    """The label of an incident or externality of ``use_case`` (``None`` when it is not one of its own)."""
+    if kind == "incident":
+        found = next((i for i in monitoring_refs.incidents_of(use_case.pk) if i.id == source_id), None)
+        return f"Incident du {found.occurred_on:%d/%m/%Y} : {found.title}" if found else None
+    if kind == "externality":
+        ext = next((e for e in monitoring_refs.externalities_of(use_case.pk) if e.id == source_id), None)
+        return f"Externalité négative ({ext.category_label}) : {ext.description[:200]}" if ext else None
+    return None
+
+
+def _risk_snapshot(risk: Risk) -> dict[str, Any]:
+    return {
+        "risque": risk.title,
+        "vraisemblance": risk.get_likelihood_display() if risk.likelihood else None,
+        "gravité": risk.get_severity_display() if risk.severity else None,
+        "mesures": risk.mitigations or None,
+        "vraisemblance résiduelle": risk.get_residual_likelihood_display()
+        if risk.residual_likelihood
+        else None,
+        "gravité résiduelle": risk.get_residual_severity_display() if risk.residual_severity else None,
+        "résiduel acceptable": risk.residual_acceptable,
+        "état": risk.get_status_display(),
+        "responsable": person(risk.owner) or None,
+        "prochaine revue": risk.next_review_on,
+    }
+
+
+@transaction.atomic
+def risk_save(
+    *,
+    actor: Any,
+    use_case: UseCase,
+    data: dict[str, Any],
+    risk: Risk | None = None,
+    expected_version: int | None = None,
+    source: tuple[str, int] | None = None,
+) -> Risk:
+    """Create (``risk=None``) or update an entry of the risk register."""
+    _require(actor, Action.RISK_EDIT, use_case)
+    created = risk is None
+    if created:
+        risk = Risk(
+            use_case=use_case, created_by=actor if getattr(actor, "is_authenticated", False) else None
+        )
+        before: dict[str, Any] = {}
+    else:
+        assert risk is not None
+        risk = Risk.objects.select_for_update().get(pk=risk.pk, use_case=use_case)
+        if expected_version is not None and risk.version != expected_version:
+            raise ValidationError(
+                "Ce risque a été modifié entre-temps : rechargez la page pour voir la version actuelle.",
+                code="stale",
+            )
+        before = _risk_snapshot(risk)
+    previous_review = risk.next_review_on
+    owner = data.get("owner")
+    if (
+        owner is not None
+        and not Membership.objects.filter(user=owner, organisation_id=use_case.organisation_id).exists()
+    ):
+        raise ValidationError({"owner": f"{owner} n'est pas membre de {use_case.organisation}."})
+    for name in RISK_FIELDS:
+        if name in data:
+            setattr(risk, name, data[name])
+    if created and source is not None:
+        label = risk_source_label(use_case, source[0], source[1])
+        if label is None:
+            raise ValidationError("L'enregistrement d'origine n'appartient pas à ce cas d'usage.")
+        risk.source_kind, risk.source_id, risk.source_label = source[0], source[1], label[:300]
+    today = timezone.localdate()
+    if risk.next_review_on and risk.next_review_on != previous_review and risk.next_review_on < today:
+        raise ValidationError(
+            {
+                "next_review_on": f"La prochaine revue ({risk.next_review_on:%d/%m/%Y}) est dans le passé : "
+                "choisissez une date à venir."
+            }
+        )
+    risk.full_clean()
+    after = _risk_snapshot(risk)
+    changes = {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
+    if not created and not changes:
+        return risk
+    risk.version = 1 if created else risk.version + 1
+    risk.save()
+    _audit(
+        actor,
+        AuditAction.CREATE if created else AuditAction.UPDATE,
+        risk,
+        use_case,
+        changes,
+        ("Risque ajouté au registre" if created else "Risque mis à jour") + f" : « {risk.title} ».",
+    )
+    return risk
+
+
+@transaction.atomic
+def risk_review(*, actor: Any, risk: Risk, next_review_on: Any) -> Risk:
+    """Record that the risk was reviewed today and when it is reviewed next (Art. 9(2): regular review)."""
+    _require(actor, Action.RISK_EDIT, risk.use_case)
+    locked = Risk.objects.select_for_update().get(pk=risk.pk)
+    today = timezone.localdate()
+    if next_review_on is None or next_review_on <= today:
+        raise ValidationError({"next_review_on": "La prochaine revue doit être postérieure à aujourd'hui."})
+    before = {"dernière revue": locked.last_reviewed_on, "prochaine revue": locked.next_review_on}
+    locked.last_reviewed_on, locked.next_review_on = today, next_review_on
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    after = {"dernière revue": locked.last_reviewed_on, "prochaine revue": locked.next_review_on}
+    _audit(
+        actor,
+        AuditAction.UPDATE,
+        locked,
+        locked.use_case,
+        {k: [before[k], after[k]] for k in before if before[k] != after[k]},
+        f"Revue du risque « {locked.title} ».",
+    )
+    return locked

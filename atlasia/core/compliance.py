@@ -197,3 +197,47 @@ def reconcile(existing: Iterable[ExistingItem], specs: Iterable[WorkItemSpec], v
                 )
             )
     return changes
+
+
+# --- risk register (AI Act Art. 9) ------------------------------------------------------------------------
+
+#: The four levels of the CNIL PIA method, used for likelihood and severity alike.
+LIKELIHOOD_LABELS_FR: dict[int, str] = {1: "Négligeable", 2: "Limitée", 3: "Importante", 4: "Maximale"}
+SEVERITY_LABELS_FR: dict[int, str] = {1: "Négligeable", 2: "Limitée", 3: "Importante", 4: "Maximale"}
+
+
+class RiskLevel(StrEnum):
+    LOW = "low"
+    MODERATE = "moderate"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+RISK_LEVEL_LABELS_FR: dict[RiskLevel, str] = {
+    RiskLevel.LOW: "Faible",
+    RiskLevel.MODERATE: "Modéré",
+    RiskLevel.HIGH: "Élevé",
+    RiskLevel.CRITICAL: "Critique",
+}
+
+
+def risk_level(likelihood: int, severity: int) -> RiskLevel:
+    """The level of a risk from its likelihood and severity (1 to 4 each, CNIL PIA scales).
+
+    A maximal severity is at least « élevé » whatever its likelihood: a rare harm to health or to a
+    fundamental right that cannot be undone still needs a measure (AI Act Art. 9(5)).
+    """
+    if likelihood not in (1, 2, 3, 4) or severity not in (1, 2, 3, 4):
+        raise ValueError("la vraisemblance et la gravité vont de 1 à 4")
+    score = likelihood * severity
+    if score >= 12:
+        level = RiskLevel.CRITICAL
+    elif score >= 6:
+        level = RiskLevel.HIGH
+    elif score >= 3:
+        level = RiskLevel.MODERATE
+    else:
+        level = RiskLevel.LOW
+    if severity == 4 and level in (RiskLevel.LOW, RiskLevel.MODERATE):
+        level = RiskLevel.HIGH
+    return level

@@ -17,4 +17,7 @@ urlpatterns = [
     ),
     path("obligations/<int:pk>/valider/", views.sign_off, name="compliance_sign_off"),
     path("conformite/obligations/", views.portfolio, name="compliance_portfolio"),
+    path("cas-d-usage/<int:pk>/risques/", views.usecase_risks, name="compliance_usecase_risks"),
+    path("risques/<int:pk>/", views.risk, name="compliance_risk"),
+    path("risques/<int:pk>/revue/", views.risk_review, name="compliance_risk_review"),
 ]

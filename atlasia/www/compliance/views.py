@@ -5,6 +5,7 @@ sign is a 403 and stores nothing."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -17,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import perms
+from atlasia.audit.models import AuditEntry
 from atlasia.compliance import selectors, services
-from atlasia.compliance.enums import STATUS_BADGE, EvidenceKind, ObligationStatus
-from atlasia.compliance.models import Evidence, ObligationItem
+from atlasia.compliance.enums import LEVEL_BADGE, LEVEL_LABELS, STATUS_BADGE, EvidenceKind, ObligationStatus
+from atlasia.compliance.models import Evidence, ObligationItem, Risk
 from atlasia.core.roles import Action
 from atlasia.evaluation import refs as evaluation_refs
 from atlasia.monitoring import refs as monitoring_refs
@@ -27,7 +29,14 @@ from atlasia.qualification import selectors as qualification_selectors
 from atlasia.registry.models import Organisation, UseCase
 from atlasia.www.forms import attach_service_errors
 
-from .forms import EvidenceFileForm, EvidenceLinkForm, EvidenceObjectForm, ObligationForm
+from .forms import (
+    EvidenceFileForm,
+    EvidenceLinkForm,
+    EvidenceObjectForm,
+    ObligationForm,
+    RiskForm,
+    RiskReviewForm,
+)
 
 
 def _usecase(request: HttpRequest, pk: int) -> UseCase:
@@ -326,3 +335,159 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "title": _("Suivi des obligations"),
         },
     )
+
+
+# --- risk register --------------------------------------------------------------------------------------
+
+
+def _risk_members(use_case: UseCase) -> list[tuple[int, str]]:
+    return [(u.pk, u.get_full_name() or u.username) for u in selectors.assignable_members(use_case)]
+
+
+def _risk_data(form: RiskForm, use_case: UseCase) -> dict[str, Any]:
+    data = {name: form.cleaned_data.get(name) for name in services.RISK_FIELDS if name != "owner"}
+    owner_id = form.cleaned_data.get("owner")
+    data["owner"] = next((u for u in selectors.assignable_members(use_case) if u.pk == owner_id), None)
+    return data
+
+
+def _decorate_risk(risk: Risk) -> Risk:
+    risk.badge = LEVEL_BADGE.get(risk.level, "")  # type: ignore[attr-defined]
+    risk.level_label = LEVEL_LABELS.get(risk.level, "")  # type: ignore[attr-defined]
+    risk.residual_badge = LEVEL_BADGE.get(risk.residual_level, "")  # type: ignore[attr-defined]
+    risk.residual_label = LEVEL_LABELS.get(risk.residual_level, "")  # type: ignore[attr-defined]
+    return risk
+
+
+def risks_context(request: HttpRequest, use_case: UseCase) -> dict[str, Any]:
+    today = timezone.localdate()
+    risks = [_decorate_risk(r) for r in selectors.risks_of(use_case)]
+    return {
+        "use_case": use_case,
+        "risks": risks,
+        "today": today,
+        "feed": selectors.risk_feed(use_case),
+        "overdue_reviews": sum(1 for r in risks if r.status != "closed" and r.next_review_on < today),
+        "can_edit": perms.can(request.user, Action.RISK_EDIT, use_case.organisation),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def usecase_risks(request: HttpRequest, pk: int) -> HttpResponse:
+    use_case = _usecase(request, pk)
+    context = risks_context(request, use_case)
+    source: tuple[str, int] | None = None
+    raw = request.POST.get("source") or request.GET.get("source") or ""
+    kind, _sep, ident = raw.partition(":")
+    if kind in ("incident", "externality") and ident.isdigit():
+        source = (kind, int(ident))
+    status = 200
+    if request.method == "POST":
+        if not context["can_edit"]:
+            raise Http404
+        form = RiskForm(request.POST, members=_risk_members(use_case))
+        if form.is_valid():
+            try:
+                services.risk_save(
+                    actor=request.user, use_case=use_case, data=_risk_data(form, use_case), source=source
+                )
+            except ValidationError as error:
+                attach_service_errors(form, error)
+            else:
+                messages.success(request, _("Le risque a été ajouté au registre."))
+                return redirect("compliance_usecase_risks", pk=use_case.pk)
+        status = 400
+    else:
+        initial: dict[str, Any] = {"next_review_on": timezone.localdate() + timedelta(days=90)}
+        if source:
+            prefill = selectors.risk_prefill(use_case, *source)
+            if prefill is None:
+                raise Http404
+            initial.update(prefill)
+        form = RiskForm(initial=initial, members=_risk_members(use_case))
+    context.update(
+        {
+            "form": form,
+            "source": f"{source[0]}:{source[1]}" if source else "",
+            "title": _("Registre des risques — %(title)s") % {"title": use_case.title},
+        }
+    )
+    return render(request, "compliance/risks.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def risk(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(selectors.risks_visible_to(request.user), pk=pk)
+    use_case = entry.use_case
+    can_edit = perms.can(request.user, Action.RISK_EDIT, use_case.organisation)
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        form = RiskForm(request.POST, instance=entry, members=_risk_members(use_case))
+        if form.is_valid():
+            try:
+                services.risk_save(
+                    actor=request.user,
+                    use_case=use_case,
+                    risk=entry,
+                    data=_risk_data(form, use_case),
+                    expected_version=form.cleaned_data.get("version"),
+                )
+            except ValidationError as error:
+                attach_service_errors(form, error)
+            else:
+                messages.success(request, _("Le risque a été mis à jour."))
+                return redirect("compliance_usecase_risks", pk=use_case.pk)
+        status = 400
+    else:
+        form = RiskForm(instance=entry, members=_risk_members(use_case))
+    history = AuditEntry.objects.filter(object_type="compliance.risk", object_id=str(entry.pk)).order_by(
+        "-at", "-id"
+    )
+    return render(
+        request,
+        "compliance/risk.html",
+        {
+            "risk": _decorate_risk(entry),
+            "use_case": use_case,
+            "form": form,
+            "review_form": RiskReviewForm(
+                initial={"next_review_on": timezone.localdate() + timedelta(days=90)}
+            ),
+            "can_edit": can_edit,
+            "history": [
+                {
+                    "entry": h,
+                    "changes": [
+                        {"field": k, "before": _shown(v[0]), "after": _shown(v[1])}
+                        for k, v in (h.changes or {}).items()
+                        if isinstance(v, list) and len(v) == 2
+                    ],
+                }
+                for h in history[:50]
+            ],
+            "title": entry.title,
+        },
+        status=status,
+    )
+
+
+@require_POST
+def risk_review(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(selectors.risks_visible_to(request.user), pk=pk)
+    if not perms.can(request.user, Action.RISK_EDIT, entry.use_case.organisation):
+        raise Http404
+    form = RiskReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.risk_review(
+                actor=request.user, risk=entry, next_review_on=form.cleaned_data["next_review_on"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("La revue du risque est enregistrée."))
+    else:
+        messages.error(request, _("Indiquez la date de la prochaine revue."))
+    return redirect("compliance_risk", pk=entry.pk)
