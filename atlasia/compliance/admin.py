@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Evidence, ObligationItem, Risk
+from .models import Evidence, ObligationItem, Risk, Vendor, VendorCharterCheck, VendorDocument, VendorSystem
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -38,3 +38,25 @@ class EvidenceAdmin(ReadOnlyAdmin):
 class RiskAdmin(ReadOnlyAdmin):
     list_display = ("title", "use_case", "area", "likelihood", "severity", "status", "next_review_on")
     list_filter = ("area", "status", "origin")
+
+
+@admin.register(Vendor)
+class VendorAdmin(ReadOnlyAdmin):
+    list_display = ("name", "organisation", "siren", "country")
+    search_fields = ("name", "siren")
+
+
+@admin.register(VendorSystem)
+class VendorSystemAdmin(ReadOnlyAdmin):
+    list_display = ("name", "vendor", "contract_reference", "contract_end")
+
+
+@admin.register(VendorDocument)
+class VendorDocumentAdmin(ReadOnlyAdmin):
+    list_display = ("kind", "system", "received_on")
+    list_filter = ("kind",)
+
+
+@admin.register(VendorCharterCheck)
+class VendorCharterCheckAdmin(ReadOnlyAdmin):
+    list_display = ("system", "principle", "level")

@@ -81,3 +81,21 @@ LEVEL_LABELS = {
     "high": _("Élevé"),
     "critical": _("Critique"),
 }
+
+
+class VendorDocumentKind(models.TextChoices):
+    INSTRUCTIONS_FOR_USE = "instructions_for_use", _("Notice d'utilisation (art. 13(2))")
+    TRANSPARENCY_INFORMATION = "transparency_information", _("Informations de l'article 13(3)")
+    EU_DECLARATION = "eu_declaration", _("Déclaration UE de conformité (art. 47)")
+    REGISTRATION = "registration", _("Référence d'enregistrement dans la base de l'UE (art. 49)")
+    DPA = "dpa", _("Contrat de sous-traitance (RGPD art. 28)")
+    CONTRACT = "contract", _("Marché ou contrat")
+    OTHER = "other", _("Autre document")
+
+
+#: Levels of a check against the purchasing charter (the lifecycle's self-assessment scale).
+CHECK_LEVELS = [
+    ("met", _("Respecté")),
+    ("partial", _("Partiellement respecté")),
+    ("not_met", _("Non respecté")),
+]

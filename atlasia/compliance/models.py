@@ -16,8 +16,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from atlasia.core.compliance import risk_level
+from atlasia.core.identifiers import normalise_siren, siren_error
 
-from .enums import SCALE, EvidenceKind, ObligationStatus, RiskArea, RiskOrigin, RiskStatus, SignerRole
+from .enums import (
+    CHECK_LEVELS,
+    SCALE,
+    EvidenceKind,
+    ObligationStatus,
+    RiskArea,
+    RiskOrigin,
+    RiskStatus,
+    SignerRole,
+    VendorDocumentKind,
+)
 
 USER = settings.AUTH_USER_MODEL
 
@@ -238,3 +249,134 @@ class Risk(models.Model):
             errors["next_review_on"] = "La prochaine revue ne peut pas précéder la dernière."
         if errors:
             raise ValidationError(errors)
+
+
+class Vendor(models.Model):
+    """A provider of AI systems that an organisation uses (vendor register)."""
+
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="vendors",
+    )
+    name = models.CharField(_("fournisseur"), max_length=200)
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True)
+    country = models.CharField(_("pays"), max_length=60, default="France")
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    website = models.URLField(_("site"), blank=True, max_length=300)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation_id", "name", "id"]
+        verbose_name = _("fournisseur")
+        verbose_name_plural = _("registre des fournisseurs")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="compliance_vendor_once_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        self.name = " ".join((self.name or "").split())
+        if not self.name:
+            raise ValidationError({"name": "Indiquez le nom du fournisseur."})
+        if self.siren:
+            error = siren_error(self.siren)
+            if error:
+                raise ValidationError({"siren": error})
+            self.siren = normalise_siren(self.siren)
+
+
+class VendorSystem(models.Model):
+    """An AI system of a vendor, the contract under which it is used and the use cases that run it."""
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="systems")
+    name = models.CharField(_("système"), max_length=200)
+    release = models.CharField(_("version"), max_length=60, blank=True)
+    use_cases = models.ManyToManyField(
+        "registry.UseCase", verbose_name=_("cas d'usage"), blank=True, related_name="+"
+    )
+    contract_reference = models.CharField(_("référence du marché"), max_length=120, blank=True)
+    contract_start = models.DateField(_("début du marché"), null=True, blank=True)
+    contract_end = models.DateField(_("fin du marché"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["vendor_id", "name", "id"]
+        verbose_name = _("système d'un fournisseur")
+        verbose_name_plural = _("systèmes des fournisseurs")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.vendor})"
+
+    def clean(self) -> None:
+        self.name = " ".join((self.name or "").split())
+        if not self.name:
+            raise ValidationError({"name": "Indiquez le nom du système."})
+        if self.contract_start and self.contract_end and self.contract_end < self.contract_start:
+            raise ValidationError(
+                {"contract_end": "La fin du marché précède son début : vérifiez les deux dates."}
+            )
+
+
+class VendorDocument(models.Model):
+    """A document received from the vendor for one of its systems (a file under the attachment rules, kept
+    as an attachment of one of the use cases, or a link or a reference)."""
+
+    system = models.ForeignKey(VendorSystem, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("document"), max_length=30, choices=VendorDocumentKind.choices)
+    received_on = models.DateField(_("reçu le"))
+    reference = models.CharField(_("référence ou adresse"), max_length=500, blank=True)
+    attachment = models.ForeignKey(
+        "registry.Attachment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(_("commentaire"), max_length=500, blank=True)
+    added_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["system_id", "kind", "-received_on"]
+        verbose_name = _("document d'un fournisseur")
+        verbose_name_plural = _("documents des fournisseurs")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.system}"
+
+    def clean(self) -> None:
+        if self.received_on and self.received_on > timezone.localdate():
+            raise ValidationError(
+                {"received_on": f"La date de réception ({self.received_on:%d/%m/%Y}) est dans le futur."}
+            )
+        if not self.attachment_id and not (self.reference or "").strip():
+            raise ValidationError(
+                {"reference": "Joignez le fichier ou indiquez sa référence ou son adresse."}
+            )
+
+
+class VendorCharterCheck(models.Model):
+    """How a vendor's system meets one principle of the purchasing charter."""
+
+    system = models.ForeignKey(VendorSystem, on_delete=models.CASCADE, related_name="charter_checks")
+    principle = models.ForeignKey("lifecycle.CharterPrinciple", on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(_("niveau"), max_length=20, choices=CHECK_LEVELS)
+    evidence = models.TextField(_("éléments"), blank=True, max_length=3000)
+    checked_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    checked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["system_id", "principle__position"]
+        verbose_name = _("contrôle au regard de la charte d'achat")
+        verbose_name_plural = _("contrôles au regard de la charte d'achat")
+        constraints = [
+            models.UniqueConstraint(fields=["system", "principle"], name="compliance_vendor_check_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.system} — {self.principle}"
+
+    def clean(self) -> None:
+        if self.level in ("met", "partial") and not (self.evidence or "").strip():
+            raise ValidationError({"evidence": "Indiquez ce qui montre que le principe est respecté."})

@@ -13,13 +13,17 @@ from django.db.models import Prefetch, Q, QuerySet
 from atlasia.accounts import perms
 from atlasia.accounts.models import Membership, ReviewerScope
 from atlasia.audit.models import AuditEntry
+from atlasia.core import compliance as core
 from atlasia.core.roles import Action, Role, role_allows
+from atlasia.lifecycle import selectors as lifecycle_selectors
+from atlasia.lifecycle.models import CharterPrinciple
 from atlasia.lifecycle.selectors import InboxItem
 from atlasia.monitoring import refs as monitoring_refs
+from atlasia.qualification import selectors as qualification_selectors
 from atlasia.registry.models import Organisation, UseCase
 
 from .enums import CLOSED_STATUSES, ObligationStatus, RiskArea, RiskOrigin, RiskStatus, SignerRole
-from .models import Evidence, ObligationItem, Risk
+from .models import Evidence, ObligationItem, Risk, Vendor, VendorCharterCheck, VendorDocument, VendorSystem
 
 
 def _scope(user: Any, prefix: str = "") -> Q | None:
@@ -294,4 +298,72 @@ def risks_due_for(user: Any, today: date) -> QuerySet[Risk]:
         .exclude(status=RiskStatus.CLOSED)
         .select_related("use_case", "use_case__organisation")
         .order_by("next_review_on", "id")
+    )
+
+
+# --- vendor register ------------------------------------------------------------------------------------
+
+
+def vendors_visible_to(user: Any) -> QuerySet[Vendor]:
+    return Vendor.objects.filter(organisation__in=organisations_with_files(user)).select_related(
+        "organisation"
+    )
+
+
+def system_use(use_case: UseCase) -> core.SystemUse:
+    """What the latest qualification of a use case says, for the documents its vendor owes."""
+    latest = qualification_selectors.latest_ref(use_case)
+    if latest is None:
+        return core.SystemUse(high_risk=False, annex3=False, personal_data=bool(use_case.personal_data))
+    ai_act = latest.result.get("ai_act") or {}
+    bases = ai_act.get("bases") or []
+    return core.SystemUse(
+        high_risk=ai_act.get("category") == "high_risk",
+        annex3=any(str(b).startswith("annex3_") for b in bases),
+        personal_data=(latest.result.get("gdpr") or {}).get("personal_data") is True,
+    )
+
+
+@dataclass
+class SystemStatus:
+    system: VendorSystem
+    use_cases: list[UseCase]
+    owed: list[tuple[str, str, str, str, str]]  # (code, label, basis, label in English, basis in English)
+    received: dict[str, list[VendorDocument]]
+    missing: list[tuple[str, str, str, str, str]]
+    checks: dict[int, VendorCharterCheck]
+    charter_gaps: int
+
+    @property
+    def missing_codes(self) -> list[str]:
+        return [item[0] for item in self.missing]
+
+
+def purchasing_principles() -> list[CharterPrinciple]:
+    charter = lifecycle_selectors.charters().filter(kind="purchasing").first()
+    return list(charter.principles.all()) if charter else []
+
+
+def system_status(system: VendorSystem, principles: list[CharterPrinciple] | None = None) -> SystemStatus:
+    use_cases = list(system.use_cases.all().order_by("title"))
+    owed_codes = core.owed_documents(system_use(uc) for uc in use_cases)
+    owed = [
+        (code.value, *core.OWED_DOCUMENT_LABELS_FR[code], *core.OWED_DOCUMENT_LABELS_EN[code])
+        for code in owed_codes
+    ]
+    received: dict[str, list[VendorDocument]] = defaultdict(list)
+    for document in system.documents.select_related("attachment").order_by("-received_on"):
+        received[document.kind].append(document)
+    missing = [item for item in owed if item[0] not in received]
+    checks = {c.principle_id: c for c in system.charter_checks.all()}
+    principles = principles if principles is not None else purchasing_principles()
+    gaps = sum(1 for p in principles if checks.get(p.pk) is None or checks[p.pk].level != "met")
+    return SystemStatus(system, use_cases, owed, dict(received), missing, checks, gaps)
+
+
+def vendor_systems_of(use_case: UseCase) -> list[VendorSystem]:
+    return list(
+        VendorSystem.objects.filter(use_cases=use_case)
+        .select_related("vendor")
+        .order_by("vendor__name", "name")
     )

@@ -20,15 +20,26 @@ from atlasia.accounts.models import Membership
 from atlasia.audit.models import AuditAction, AuditEntry
 from atlasia.audit.services import audit_record
 from atlasia.core import compliance as core
+from atlasia.core.identifiers import normalise_siren, siren_error
 from atlasia.core.roles import Action
 from atlasia.evaluation import refs as evaluation_refs
+from atlasia.lifecycle import selectors as lifecycle_selectors
 from atlasia.monitoring import refs as monitoring_refs
 from atlasia.qualification import selectors as qualification_selectors
 from atlasia.registry.models import UseCase
 from atlasia.registry.services import attachment_add
 
 from .enums import CLOSED_STATUSES, EvidenceKind, ObligationStatus, SignerRole
-from .models import Evidence, ObligationItem, Risk, person
+from .models import (
+    Evidence,
+    ObligationItem,
+    Risk,
+    Vendor,
+    VendorCharterCheck,
+    VendorDocument,
+    VendorSystem,
+    person,
+)
 
 STALE_MESSAGE = (
     "Cette obligation a été modifiée entre-temps (par {who}, le {when}) : rechargez la page pour voir la "
@@ -533,3 +544,216 @@ def risk_review(*, actor: Any, risk: Risk, next_review_on: Any) -> Risk:
         f"Revue du risque « {locked.title} ».",
     )
     return locked
+
+
+# --- vendor register ------------------------------------------------------------------------------------
+
+
+def _require_org(actor: Any, action: Action, organisation: Any) -> None:
+    if actor is not None and not perms.can(actor, action, organisation):
+        raise PermissionDenied(f"Action refusée pour {organisation}.")
+
+
+def _audit_org(
+    actor: Any, action: str, obj: Any, organisation_id: int, changes: dict[str, Any], message: str
+) -> None:
+    audit_record(
+        actor=actor, action=action, obj=obj, changes=changes, organisation_id=organisation_id, message=message
+    )
+
+
+@transaction.atomic
+def vendor_save(
+    *,
+    actor: Any,
+    organisation: Any,
+    data: dict[str, Any],
+    vendor: Vendor | None = None,
+    expected_version: int | None = None,
+) -> Vendor:
+    _require_org(actor, Action.VENDOR_EDIT, organisation)
+    created = vendor is None
+    if vendor is None:
+        vendor = Vendor(organisation=organisation)
+        before: dict[str, Any] = {}
+    else:
+        vendor = Vendor.objects.select_for_update().get(pk=vendor.pk, organisation=organisation)
+        if expected_version is not None and vendor.version != expected_version:
+            raise ValidationError(
+                "Ce fournisseur a été modifié entre-temps : rechargez la page.", code="stale"
+            )
+        before = {k: getattr(vendor, k) for k in ("name", "siren", "country", "contact", "website")}
+    for key in ("name", "siren", "country", "contact", "website"):
+        if key in data:
+            setattr(vendor, key, (data[key] or "").strip())
+    if vendor.siren:
+        error = siren_error(vendor.siren)
+        if error:
+            raise ValidationError({"siren": error})
+        vendor.siren = normalise_siren(vendor.siren)
+    vendor.full_clean(validate_unique=False, validate_constraints=False)
+    if Vendor.objects.filter(organisation=organisation, name=vendor.name).exclude(pk=vendor.pk).exists():
+        raise ValidationError({"name": f"« {vendor.name} » figure déjà dans le registre de {organisation}."})
+    after = {k: getattr(vendor, k) for k in ("name", "siren", "country", "contact", "website")}
+    changes = {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
+    if not created and not changes:
+        return vendor
+    vendor.version = 1 if created else vendor.version + 1
+    vendor.save()
+    _audit_org(
+        actor,
+        AuditAction.CREATE if created else AuditAction.UPDATE,
+        vendor,
+        organisation.pk,
+        changes,
+        f"Fournisseur « {vendor.name} » {'ajouté au registre' if created else 'mis à jour'}.",
+    )
+    return vendor
+
+
+@transaction.atomic
+def vendor_system_save(
+    *,
+    actor: Any,
+    vendor: Vendor,
+    data: dict[str, Any],
+    use_cases: list[UseCase],
+    system: VendorSystem | None = None,
+) -> VendorSystem:
+    """Create or update a system of ``vendor``; the use cases that run it belong to the same organisation."""
+    organisation = vendor.organisation
+    _require_org(actor, Action.VENDOR_EDIT, organisation)
+    foreign = [uc.title for uc in use_cases if uc.organisation_id != organisation.pk]
+    if foreign:
+        raise ValidationError({"use_cases": f"Cas d'usage d'une autre organisation : {', '.join(foreign)}."})
+    created = system is None
+    system = system or VendorSystem(vendor=vendor)
+    before = {} if created else {"système": system.name, "marché": system.contract_reference}
+    for key in ("name", "release", "contract_reference", "contract_start", "contract_end"):
+        if key in data:
+            value = data[key]
+            setattr(system, key, value.strip() if isinstance(value, str) else value)
+    system.full_clean()
+    system.save()
+    old_ids = set() if created else set(system.use_cases.values_list("pk", flat=True))
+    system.use_cases.set(use_cases)
+    after = {"système": system.name, "marché": system.contract_reference}
+    changes: dict[str, list[Any]] = {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
+    new_ids = {uc.pk for uc in use_cases}
+    if old_ids != new_ids:
+        changes["cas d'usage"] = [sorted(old_ids) or None, sorted(new_ids) or None]
+    if created or changes:
+        _audit_org(
+            actor,
+            AuditAction.CREATE if created else AuditAction.UPDATE,
+            system,
+            organisation.pk,
+            changes,
+            f"Système « {system.name} » de {vendor.name} {'ajouté' if created else 'mis à jour'}.",
+        )
+    return system
+
+
+@transaction.atomic
+def vendor_document_add(
+    *,
+    actor: Any,
+    system: VendorSystem,
+    kind: str,
+    received_on: Any,
+    reference: str = "",
+    uploaded: UploadedFile | None = None,
+    note: str = "",
+) -> VendorDocument:
+    """A document received from the vendor: a file (kept as an attachment of a use case running the system,
+    so the attachment rules apply and only who may see the record reads it) or a reference."""
+    organisation = system.vendor.organisation
+    _require_org(actor, Action.VENDOR_EDIT, organisation)
+    attachment = None
+    if uploaded is not None:
+        use_case = system.use_cases.order_by("pk").first()
+        if use_case is None:
+            raise ValidationError(
+                {
+                    "file": "Rattachez d'abord ce système à un cas d'usage : le fichier rejoint ses "
+                    "pièces jointes."
+                }
+            )
+        attachment = attachment_add(
+            actor=actor,
+            use_case=use_case,
+            uploaded=uploaded,
+            title=f"{system.vendor.name} — {system.name}"[:200],
+        )
+    document = VendorDocument(
+        system=system,
+        kind=kind,
+        received_on=received_on,
+        reference=(reference or "").strip(),
+        attachment=attachment,
+        note=(note or "").strip(),
+        added_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    document.full_clean()
+    document.save()
+    _audit_org(
+        actor,
+        AuditAction.CREATE,
+        document,
+        organisation.pk,
+        {"document": [None, document.get_kind_display()], "système": [None, system.name]},
+        f"Document reçu de {system.vendor.name} : {document.get_kind_display()}.",
+    )
+    return document
+
+
+@transaction.atomic
+def vendor_charter_check(
+    *, actor: Any, system: VendorSystem, checks: dict[int, tuple[str, str]]
+) -> list[VendorCharterCheck]:
+    """Record how the system meets each principle of the purchasing charter (``{principle_id: (level,
+    evidence)}``); principles left without a level are not recorded."""
+    organisation = system.vendor.organisation
+    _require_org(actor, Action.VENDOR_EDIT, organisation)
+    principles = {
+        p.pk: p for p in lifecycle_selectors.charters().filter(kind="purchasing").get().principles.all()
+    }
+    saved: list[VendorCharterCheck] = []
+    errors: dict[str, list[str]] = {}
+    for principle_id, (level, evidence) in checks.items():
+        principle = principles.get(principle_id)
+        if principle is None:
+            raise ValidationError("Principe inconnu de la charte d'achat.")
+        if not level:
+            continue
+        check = VendorCharterCheck.objects.filter(
+            system=system, principle=principle
+        ).first() or VendorCharterCheck(system=system, principle=principle)
+        before = (check.level, check.evidence) if check.pk else (None, None)
+        check.level, check.evidence = level, (evidence or "").strip()
+        check.checked_by = actor if getattr(actor, "is_authenticated", False) else None
+        try:
+            check.full_clean()
+        except ValidationError as error:
+            errors.setdefault(f"evidence_{principle_id}", []).extend(
+                f"{principle.get_code_display()} : {m}" for m in error.messages
+            )
+            continue
+        if before == (check.level, check.evidence):
+            continue
+        check.save()
+        saved.append(check)
+        _audit_org(
+            actor,
+            AuditAction.CREATE if before[0] is None else AuditAction.UPDATE,
+            check,
+            organisation.pk,
+            {
+                "principe": [None, principle.get_code_display()],
+                "niveau": [before[0], check.get_level_display()],
+            },
+            f"Charte d'achat : {system.name} au regard du principe « {principle.get_code_display()} ».",
+        )
+    if errors:
+        raise ValidationError(errors)
+    return saved

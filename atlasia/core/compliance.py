@@ -241,3 +241,97 @@ def risk_level(likelihood: int, severity: int) -> RiskLevel:
     if severity == 4 and level in (RiskLevel.LOW, RiskLevel.MODERATE):
         level = RiskLevel.HIGH
     return level
+
+
+# --- vendor register ------------------------------------------------------------------------------------
+
+
+class OwedDocument(StrEnum):
+    """What a provider owes the deployer of its system, and where the duty comes from."""
+
+    INSTRUCTIONS_FOR_USE = "instructions_for_use"
+    TRANSPARENCY_INFORMATION = "transparency_information"
+    EU_DECLARATION = "eu_declaration"
+    REGISTRATION = "registration"
+    DPA = "dpa"
+
+
+OWED_DOCUMENT_LABELS_FR: dict[OwedDocument, tuple[str, str]] = {
+    OwedDocument.INSTRUCTIONS_FOR_USE: (
+        "Notice d'utilisation",
+        "AI Act art. 13(2) et 26(1) : le déployeur utilise le système conformément à la notice",
+    ),
+    OwedDocument.TRANSPARENCY_INFORMATION: (
+        "Informations de l'article 13(3)",
+        "AI Act art. 13(3) : identité du fournisseur, caractéristiques, performances et limites, contrôle "
+        "humain, ressources, journaux",
+    ),
+    OwedDocument.EU_DECLARATION: (
+        "Déclaration UE de conformité",
+        "AI Act art. 47 et annexe V ; le déployeur public vérifie l'enregistrement (art. 26(8))",
+    ),
+    OwedDocument.REGISTRATION: (
+        "Référence d'enregistrement du fournisseur dans la base de l'UE",
+        "AI Act art. 49(1) et annexe VIII, section A ; le déployeur public la cite (section C, point 3)",
+    ),
+    OwedDocument.DPA: (
+        "Contrat de sous-traitance des données personnelles",
+        "RGPD art. 28(3) : contrat ou acte juridique liant le sous-traitant",
+    ),
+}
+
+
+OWED_DOCUMENT_LABELS_EN: dict[OwedDocument, tuple[str, str]] = {
+    OwedDocument.INSTRUCTIONS_FOR_USE: (
+        "Instructions for use",
+        "AI Act Art. 13(2) and 26(1): the deployer uses the system in accordance with the instructions",
+    ),
+    OwedDocument.TRANSPARENCY_INFORMATION: (
+        "Information of Article 13(3)",
+        "AI Act Art. 13(3): provider's identity, characteristics, performance and limits, human oversight, "
+        "resources, logs",
+    ),
+    OwedDocument.EU_DECLARATION: (
+        "EU declaration of conformity",
+        "AI Act Art. 47 and Annex V; a public deployer checks the registration (Art. 26(8))",
+    ),
+    OwedDocument.REGISTRATION: (
+        "Provider's registration reference in the EU database",
+        "AI Act Art. 49(1) and Annex VIII, Section A; a public deployer cites it (Section C, point 3)",
+    ),
+    OwedDocument.DPA: (
+        "Personal data processing agreement",
+        "GDPR Art. 28(3): contract or legal act binding the processor",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class SystemUse:
+    """What the qualification of one use case running a vendor's system says."""
+
+    high_risk: bool
+    annex3: bool
+    personal_data: bool
+
+
+def owed_documents(uses: Iterable[SystemUse]) -> list[OwedDocument]:
+    """The documents the provider of a system owes the deployer, given the use cases that run it.
+
+    A high-risk use: instructions for use and the Art. 13(3) information, the EU declaration of conformity;
+    an Annex III high-risk use: the provider's EU database registration. Personal data processed on the
+    deployer's behalf: a processing agreement (GDPR Art. 28(3)).
+    """
+    owed: list[OwedDocument] = []
+    uses = list(uses)
+    if any(u.high_risk for u in uses):
+        owed += [
+            OwedDocument.INSTRUCTIONS_FOR_USE,
+            OwedDocument.TRANSPARENCY_INFORMATION,
+            OwedDocument.EU_DECLARATION,
+        ]
+    if any(u.high_risk and u.annex3 for u in uses):
+        owed.append(OwedDocument.REGISTRATION)
+    if any(u.personal_data for u in uses):
+        owed.append(OwedDocument.DPA)
+    return owed

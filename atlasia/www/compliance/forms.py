@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 from dsfr.forms import DsfrBaseForm
 
-from atlasia.compliance.enums import ObligationStatus
+from atlasia.compliance.enums import CHECK_LEVELS, ObligationStatus, VendorDocumentKind
 from atlasia.compliance.models import Risk
 from atlasia.www.forms import DateInput
 
@@ -127,3 +127,82 @@ class RiskForm(DsfrBaseForm, forms.ModelForm):
 
 class RiskReviewForm(DsfrBaseForm):
     next_review_on = forms.DateField(label=gettext_lazy("Prochaine revue le"), widget=DateInput())
+
+
+class VendorForm(DsfrBaseForm):
+    name = forms.CharField(label=gettext_lazy("Fournisseur"), max_length=200)
+    siren = forms.CharField(label=gettext_lazy("SIREN (facultatif)"), max_length=20, required=False)
+    country = forms.CharField(label=gettext_lazy("Pays"), max_length=60, initial="France")
+    contact = forms.CharField(label=gettext_lazy("Contact"), max_length=200, required=False)
+    website = forms.URLField(
+        label=gettext_lazy("Site"), max_length=300, required=False, assume_scheme="https"
+    )
+
+
+class VendorSystemForm(DsfrBaseForm):
+    name = forms.CharField(label=gettext_lazy("Système"), max_length=200)
+    release = forms.CharField(label=gettext_lazy("Version"), max_length=60, required=False)
+    use_cases = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Cas d'usage qui l'utilisent"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    contract_reference = forms.CharField(
+        label=gettext_lazy("Référence du marché"), max_length=120, required=False
+    )
+    contract_start = forms.DateField(
+        label=gettext_lazy("Début du marché"), required=False, widget=DateInput()
+    )
+    contract_end = forms.DateField(label=gettext_lazy("Fin du marché"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, use_cases: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["use_cases"]).choices = use_cases or []
+
+
+class VendorDocumentForm(DsfrBaseForm):
+    system = forms.TypedChoiceField(label=gettext_lazy("Système"), coerce=int)
+    kind = forms.ChoiceField(label=gettext_lazy("Document"), choices=VendorDocumentKind.choices)
+    received_on = forms.DateField(label=gettext_lazy("Reçu le"), widget=DateInput())
+    reference = forms.CharField(
+        label=gettext_lazy("Référence ou adresse"),
+        max_length=500,
+        required=False,
+        help_text=gettext_lazy("Sans fichier, indiquez où trouver le document (référence, adresse)."),
+    )
+    file = forms.FileField(label=gettext_lazy("Fichier (facultatif)"), required=False)
+    note = forms.CharField(label=gettext_lazy("Commentaire"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, systems: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["system"]).choices = systems or []
+
+
+class CharterCheckForm(DsfrBaseForm):
+    """One level and one justification per principle of the purchasing charter."""
+
+    def __init__(self, *args: Any, principles: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.principles = principles or []
+        for principle in self.principles:
+            self.fields[f"level_{principle.pk}"] = forms.ChoiceField(
+                label=f"{principle.get_code_display()} — {principle.statement}",
+                choices=[("", "—"), *CHECK_LEVELS],
+                required=False,
+            )
+            self.fields[f"evidence_{principle.pk}"] = forms.CharField(
+                label=gettext_lazy("Éléments"),
+                required=False,
+                max_length=3000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def checks(self) -> dict[int, tuple[str, str]]:
+        return {
+            p.pk: (
+                self.cleaned_data.get(f"level_{p.pk}") or "",
+                self.cleaned_data.get(f"evidence_{p.pk}") or "",
+            )
+            for p in self.principles
+        }

@@ -20,4 +20,13 @@ urlpatterns = [
     path("cas-d-usage/<int:pk>/risques/", views.usecase_risks, name="compliance_usecase_risks"),
     path("risques/<int:pk>/", views.risk, name="compliance_risk"),
     path("risques/<int:pk>/revue/", views.risk_review, name="compliance_risk_review"),
+    path("organisations/<slug:slug>/fournisseurs/", views.vendors, name="compliance_vendors"),
+    path("fournisseurs/<int:pk>/", views.vendor, name="compliance_vendor"),
+    path("fournisseurs/<int:pk>/systemes/", views.vendor_system, name="compliance_vendor_system"),
+    path("fournisseurs/<int:pk>/documents/", views.vendor_document, name="compliance_vendor_document"),
+    path(
+        "fournisseurs/<int:pk>/systemes/<int:system_id>/charte/",
+        views.vendor_charter,
+        name="compliance_vendor_charter",
+    ),
 ]

@@ -21,7 +21,7 @@ from atlasia.accounts import perms
 from atlasia.audit.models import AuditEntry
 from atlasia.compliance import selectors, services
 from atlasia.compliance.enums import LEVEL_BADGE, LEVEL_LABELS, STATUS_BADGE, EvidenceKind, ObligationStatus
-from atlasia.compliance.models import Evidence, ObligationItem, Risk
+from atlasia.compliance.models import Evidence, ObligationItem, Risk, Vendor, VendorSystem
 from atlasia.core.roles import Action
 from atlasia.evaluation import refs as evaluation_refs
 from atlasia.monitoring import refs as monitoring_refs
@@ -30,12 +30,16 @@ from atlasia.registry.models import Organisation, UseCase
 from atlasia.www.forms import attach_service_errors
 
 from .forms import (
+    CharterCheckForm,
     EvidenceFileForm,
     EvidenceLinkForm,
     EvidenceObjectForm,
     ObligationForm,
     RiskForm,
     RiskReviewForm,
+    VendorDocumentForm,
+    VendorForm,
+    VendorSystemForm,
 )
 
 
@@ -491,3 +495,177 @@ def risk_review(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Indiquez la date de la prochaine revue."))
     return redirect("compliance_risk", pk=entry.pk)
+
+
+# --- vendor register ------------------------------------------------------------------------------------
+
+
+def _organisation(request: HttpRequest, slug: str) -> Organisation:
+    return get_object_or_404(selectors.organisations_with_files(request.user), slug=slug)
+
+
+@require_http_methods(["GET", "POST"])
+def vendors(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _organisation(request, slug)
+    can_edit = perms.can(request.user, Action.VENDOR_EDIT, organisation)
+    form = VendorForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        if form.is_valid():
+            try:
+                vendor = services.vendor_save(
+                    actor=request.user, organisation=organisation, data=form.cleaned_data
+                )
+            except ValidationError as error:
+                attach_service_errors(form, error)
+            else:
+                messages.success(request, _("Le fournisseur a été ajouté au registre."))
+                return redirect("compliance_vendor", pk=vendor.pk)
+        status = 400
+    principles = selectors.purchasing_principles()
+    rows = []
+    for vendor in (
+        Vendor.objects.filter(organisation=organisation).prefetch_related("systems").order_by("name")
+    ):
+        statuses = [selectors.system_status(s, principles) for s in vendor.systems.all()]
+        rows.append(
+            {
+                "vendor": vendor,
+                "systems": statuses,
+                "missing": sum(len(s.missing) for s in statuses),
+                "charter_gaps": sum(s.charter_gaps for s in statuses),
+            }
+        )
+    return render(
+        request,
+        "compliance/vendors.html",
+        {
+            "organisation": organisation,
+            "rows": rows,
+            "form": form,
+            "can_edit": can_edit,
+            "title": _("Registre des fournisseurs — %(name)s") % {"name": organisation.name},
+        },
+        status=status,
+    )
+
+
+def _vendor_page(
+    request: HttpRequest,
+    vendor: Vendor,
+    *,
+    system_form: VendorSystemForm | None = None,
+    document_form: VendorDocumentForm | None = None,
+    charter_forms: dict[int, CharterCheckForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    organisation = vendor.organisation
+    principles = selectors.purchasing_principles()
+    use_case_choices = [(uc.pk, uc.title) for uc in organisation.use_cases.order_by("title")]
+    systems = [selectors.system_status(s, principles) for s in vendor.systems.all()]
+    forms_by_system = charter_forms or {}
+    for row in systems:
+        if row.system.pk not in forms_by_system:
+            initial = {}
+            for principle_id, check in row.checks.items():
+                initial[f"level_{principle_id}"] = check.level
+                initial[f"evidence_{principle_id}"] = check.evidence
+            forms_by_system[row.system.pk] = CharterCheckForm(
+                initial=initial, principles=principles, prefix=f"s{row.system.pk}"
+            )
+        row.charter_form = forms_by_system[row.system.pk]  # type: ignore[attr-defined]
+    return render(
+        request,
+        "compliance/vendor.html",
+        {
+            "vendor": vendor,
+            "organisation": organisation,
+            "systems": systems,
+            "principles": principles,
+            "system_form": system_form or VendorSystemForm(use_cases=use_case_choices),
+            "document_form": document_form
+            or VendorDocumentForm(
+                systems=[(s.system.pk, s.system.name) for s in systems],
+                initial={"received_on": timezone.localdate()},
+            ),
+            "can_edit": perms.can(request.user, Action.VENDOR_EDIT, organisation),
+            "title": vendor.name,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def vendor(request: HttpRequest, pk: int) -> HttpResponse:
+    return _vendor_page(request, get_object_or_404(selectors.vendors_visible_to(request.user), pk=pk))
+
+
+def _editable_vendor(request: HttpRequest, pk: int) -> Vendor:
+    found = get_object_or_404(selectors.vendors_visible_to(request.user), pk=pk)
+    if not perms.can(request.user, Action.VENDOR_EDIT, found.organisation):
+        raise Http404
+    return found
+
+
+@require_POST
+def vendor_system(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _editable_vendor(request, pk)
+    choices = [(uc.pk, uc.title) for uc in found.organisation.use_cases.order_by("title")]
+    form = VendorSystemForm(request.POST, use_cases=choices)
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "use_cases"}
+        use_cases = list(found.organisation.use_cases.filter(pk__in=form.cleaned_data["use_cases"]))
+        try:
+            services.vendor_system_save(actor=request.user, vendor=found, data=data, use_cases=use_cases)
+        except ValidationError as error:
+            attach_service_errors(form, error)
+        else:
+            messages.success(request, _("Le système a été ajouté."))
+            return redirect("compliance_vendor", pk=found.pk)
+    return _vendor_page(request, found, system_form=form, status=400)
+
+
+@require_POST
+def vendor_document(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _editable_vendor(request, pk)
+    systems = {s.pk: s for s in found.systems.all()}
+    form = VendorDocumentForm(request.POST, request.FILES, systems=[(k, s.name) for k, s in systems.items()])
+    if form.is_valid():
+        try:
+            services.vendor_document_add(
+                actor=request.user,
+                system=systems[form.cleaned_data["system"]],
+                kind=form.cleaned_data["kind"],
+                received_on=form.cleaned_data["received_on"],
+                reference=form.cleaned_data["reference"],
+                uploaded=form.cleaned_data.get("file"),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                error = ValidationError({"file": error.messages})
+            attach_service_errors(form, error)
+        else:
+            messages.success(request, _("Le document a été enregistré."))
+            return redirect("compliance_vendor", pk=found.pk)
+    return _vendor_page(request, found, document_form=form, status=400)
+
+
+@require_POST
+def vendor_charter(request: HttpRequest, pk: int, system_id: int) -> HttpResponse:
+    found = _editable_vendor(request, pk)
+    system = get_object_or_404(VendorSystem, pk=system_id, vendor=found)
+    form = CharterCheckForm(
+        request.POST, principles=selectors.purchasing_principles(), prefix=f"s{system.pk}"
+    )
+    if form.is_valid():
+        try:
+            services.vendor_charter_check(actor=request.user, system=system, checks=form.checks())
+        except ValidationError as error:
+            attach_service_errors(form, error)
+        else:
+            messages.success(request, _("Le contrôle au regard de la charte d'achat est enregistré."))
+            return redirect("compliance_vendor", pk=found.pk)
+    return _vendor_page(request, found, charter_forms={system.pk: form}, status=400)
