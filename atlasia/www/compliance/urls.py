@@ -19,6 +19,11 @@ urlpatterns = [
     path("conformite/obligations/", views.portfolio, name="compliance_portfolio"),
     path("cas-d-usage/<int:pk>/risques/", views.usecase_risks, name="compliance_usecase_risks"),
     path("risques/<int:pk>/", views.risk, name="compliance_risk"),
+    path(
+        "cas-d-usage/<int:pk>/conformite/documents/<slug:kind>.<str:fmt>",
+        views.document,
+        name="compliance_document",
+    ),
     path("risques/<int:pk>/revue/", views.risk_review, name="compliance_risk_review"),
     path("organisations/<slug:slug>/fournisseurs/", views.vendors, name="compliance_vendors"),
     path("fournisseurs/<int:pk>/", views.vendor, name="compliance_vendor"),

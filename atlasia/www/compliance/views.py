@@ -19,12 +19,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from atlasia.accounts import perms
 from atlasia.audit.models import AuditEntry
+from atlasia.compliance import documents as compliance_documents
 from atlasia.compliance import selectors, services
 from atlasia.compliance.enums import LEVEL_BADGE, LEVEL_LABELS, STATUS_BADGE, EvidenceKind, ObligationStatus
 from atlasia.compliance.models import Evidence, ObligationItem, Risk, Vendor, VendorSystem
 from atlasia.core.roles import Action
 from atlasia.evaluation import refs as evaluation_refs
 from atlasia.monitoring import refs as monitoring_refs
+from atlasia.qualification import documents as qualification_documents
 from atlasia.qualification import selectors as qualification_selectors
 from atlasia.registry.models import Organisation, UseCase
 from atlasia.www.forms import attach_service_errors
@@ -669,3 +671,30 @@ def vendor_charter(request: HttpRequest, pk: int, system_id: int) -> HttpRespons
             messages.success(request, _("Le contrôle au regard de la charte d'achat est enregistré."))
             return redirect("compliance_vendor", pk=found.pk)
     return _vendor_page(request, found, charter_forms={system.pk: form}, status=400)
+
+
+# --- generated documents -------------------------------------------------------------------------------
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def render_document(kind: str, use_case: UseCase, fmt: str) -> tuple[str, bytes]:
+    """(file name, content) of a generated document, rendered as ``docx`` or ``pdf``."""
+    doc = compliance_documents.build(kind, use_case)
+    if fmt == "docx":
+        return f"{doc.filename}.docx", qualification_documents.render_docx(doc)
+    return f"{doc.filename}.pdf", qualification_documents.render_pdf(doc)
+
+
+@require_GET
+def document(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
+    use_case = _usecase(request, pk)
+    if kind not in compliance_documents.KINDS or fmt not in ("docx", "pdf"):
+        raise Http404
+    try:
+        name, content = render_document(kind, use_case, fmt)
+    except compliance_documents.NotApplicable:
+        raise Http404 from None
+    response = HttpResponse(content, content_type=DOCX if fmt == "docx" else "application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
