@@ -8,6 +8,7 @@ import io
 import re
 import subprocess
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -100,7 +101,7 @@ def get(client: Any, use_case: Any, kind: str, fmt: str) -> Any:
 
 
 def annex_points(annex: str) -> int:
-    text = open(LEGAL, encoding="utf-8").read()
+    text = Path(LEGAL).read_text(encoding="utf-8")
     block = text[text.index(f"## ANNEX {annex} ") :]
     block = block[: block.index("\n## ", 5)] if "\n## " in block[5:] else block
     return len(re.findall(r"^\d+\. ", block, flags=re.M))
