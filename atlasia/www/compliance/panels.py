@@ -21,7 +21,7 @@ def tab_context(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
 
 def register() -> None:
     extensions.register_tab(
-        "obligations", gettext_lazy("Obligations"), "compliance/_tab.html", tab_context, order=25
+        "obligations", gettext_lazy("Conformité"), "compliance/_tab.html", tab_context, order=25
     )
     extensions.register_nav(
         gettext_lazy("Suivi des obligations"),

@@ -3,6 +3,10 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("cas-d-usage/<int:pk>/dossier-conformite/", views.compliance_file, name="compliance_file"),
+    path(
+        "cas-d-usage/<int:pk>/dossier-conformite.zip", views.compliance_file_zip, name="compliance_file_zip"
+    ),
     path(
         "cas-d-usage/<int:pk>/obligations/", views.usecase_obligations, name="compliance_usecase_obligations"
     ),

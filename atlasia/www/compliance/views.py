@@ -21,6 +21,7 @@ from atlasia.accounts import perms
 from atlasia.audit.models import AuditEntry
 from atlasia.compliance import documents as compliance_documents
 from atlasia.compliance import selectors, services
+from atlasia.compliance.dossier import build_file, export_zip
 from atlasia.compliance.enums import LEVEL_BADGE, LEVEL_LABELS, STATUS_BADGE, EvidenceKind, ObligationStatus
 from atlasia.compliance.models import Evidence, ObligationItem, Risk, Vendor, VendorSystem
 from atlasia.core.roles import Action
@@ -696,5 +697,42 @@ def document(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse
     except compliance_documents.NotApplicable:
         raise Http404 from None
     response = HttpResponse(content, content_type=DOCX if fmt == "docx" else "application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- the compliance file -------------------------------------------------------------------------------
+
+
+@require_GET
+def compliance_file(request: HttpRequest, pk: int) -> HttpResponse:
+    use_case = _usecase(request, pk)
+    dossier = build_file(use_case)
+    return render(
+        request,
+        "compliance/file.html",
+        {
+            "f": dossier,
+            "use_case": use_case,
+            "obligations": obligations_context(request, use_case),
+            "risks": [_decorate_risk(r) for r in dossier.risks],
+            "today": dossier.today,
+            "qualification_kinds": [
+                (kind, title)
+                for kind, title in qualification_documents.KINDS.items()
+                if any(e.path == f"documents/{kind}.docx" for e in dossier.entries)
+            ],
+            "provider_kinds": list(compliance_documents.KINDS.items()) if dossier.provider_documents else [],
+            "title": _("Dossier de conformité — %(title)s") % {"title": use_case.title},
+        },
+    )
+
+
+@require_GET
+def compliance_file_zip(request: HttpRequest, pk: int) -> HttpResponse:
+    use_case = _usecase(request, pk)
+    content = export_zip(build_file(use_case))
+    response = HttpResponse(content, content_type="application/zip")
+    name = f"dossier-conformite-{use_case.uid.hex[:8]}-{timezone.localdate():%Y%m%d}.zip"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
