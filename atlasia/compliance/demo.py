@@ -13,19 +13,22 @@ user would leave. Idempotent: a second run leaves what the first one did.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from atlasia.accounts.models import Membership, User
+from atlasia.lifecycle import services as lifecycle_services
+from atlasia.qualification import documents as qualification_documents
 from atlasia.qualification import selectors as qualification_selectors
 from atlasia.registry.models import UseCase
 
-from . import services
+from . import documents, selectors, services
 from .enums import EvidenceKind, ObligationStatus
-from .models import ObligationItem
+from .models import ObligationItem, Risk, Vendor
 
 COMPLETE_SLUG = "caf-gironde-datamining-non-recours"
 GAPS_SLUG = "cnaf-datamining-donnees-entrantes"
@@ -239,14 +242,22 @@ COMPLETE_DOCUMENTS: dict[str, tuple[str, str, list[str]]] = {
     ),
 }
 
-#: What is generated from the record itself (qualification documents), by obligation.
-COMPLETE_GENERATED = {
-    "gdpr_dpia",
-    "fria",
-    "technical_documentation",
-    "eu_declaration",
-    "post_market_monitoring",
+#: Obligations proved by a document generated from the file (completed by the team, then attached).
+GENERATED = {
+    "gdpr_dpia": "aipd",
+    "fria": "aidf",
+    "technical_documentation": "annexe-iv",
+    "post_market_monitoring": "plan-surveillance",
+    "eu_declaration": "declaration-ue",
 }
+
+
+def _generated(key: str, use_case: UseCase) -> Any:
+    kind = GENERATED[key]
+    if kind in documents.KINDS:
+        return documents.build(kind, use_case)
+    qualification = qualification_selectors.latest_qualification(use_case)
+    return qualification_documents.build(kind, qualification) if qualification else None
 
 
 def _signer(use_case: UseCase, role: str, username: str, first: str, last: str) -> User:
@@ -296,7 +307,12 @@ def _complete_file(use_case: UseCase) -> None:
             name, title, lines = COMPLETE_DOCUMENTS[item.key]
             upload = SimpleUploadedFile(name, tiny_pdf(title, lines), content_type="application/pdf")
             services.evidence_add_file(actor=signer, item=item, uploaded=upload, note=title)
-        elif latest and not item.evidence.exists():
+        elif item.key in GENERATED and not item.evidence.exists():
+            doc = _generated(item.key, use_case)
+            if doc is not None:
+                upload = SimpleUploadedFile(f"{doc.filename}.docx", qualification_documents.render_docx(doc))
+                services.evidence_add_file(actor=signer, item=item, uploaded=upload, note=doc.title)
+        if latest and not item.evidence.exists():
             services.evidence_add_object(
                 actor=signer, item=item, kind=EvidenceKind.QUALIFICATION_DOCUMENT, object_id=latest.version
             )
@@ -360,18 +376,220 @@ def _file_with_gaps(use_case: UseCase) -> None:
         services.obligation_sign_off(actor=referent, item=item)
 
 
+COMPLETE_RISKS: list[dict[str, Any]] = [
+    {
+        "title": "Allocataires éligibles non repérés (faux négatifs)",
+        "description": "Le modèle ne signale pas des foyers qui ont droit à une prestation qu'ils ne "
+        "demandent pas, en particulier quand leurs revenus varient d'un mois à l'autre : ils restent sans "
+        "droit ouvert.",
+        "area": "fundamental_rights",
+        "origin": "intended_use",
+        "affected_groups": "Travailleurs indépendants, intérimaires, familles monoparentales",
+        "likelihood": 3,
+        "severity": 3,
+        "mitigations": "Seuil de signalement abaissé en 2026 ; campagne d'information générale maintenue "
+        "pour tous les allocataires, indépendamment du modèle.",
+        "residual_likelihood": 2,
+        "residual_severity": 2,
+        "residual_acceptable": True,
+        "status": "mitigated",
+    },
+    {
+        "title": "Écarts de repérage entre territoires ruraux et métropole",
+        "description": "Le rappel mesuré est plus faible dans le Médoc et le Libournais que dans la "
+        "métropole bordelaise : les foyers ruraux bénéficient moins des rendez-vous des droits.",
+        "area": "fundamental_rights",
+        "origin": "post_market",
+        "affected_groups": "Allocataires des territoires ruraux",
+        "likelihood": 3,
+        "severity": 3,
+        "mitigations": "Suivi trimestriel du rappel par territoire ; quotas de rendez-vous par antenne.",
+        "residual_likelihood": 2,
+        "residual_severity": 3,
+        "residual_acceptable": True,
+        "status": "mitigated",
+    },
+    {
+        "title": "Usage du score pour cibler des contrôles (détournement de finalité)",
+        "description": "Un service pourrait vouloir réutiliser le signalement pour sélectionner des dossiers "
+        "à contrôler, contre la finalité déclarée et au détriment des allocataires signalés.",
+        "area": "fundamental_rights",
+        "origin": "misuse",
+        "affected_groups": "Allocataires signalés",
+        "likelihood": 1,
+        "severity": 4,
+        "mitigations": "Cloisonnement technique : le score n'est pas exposé aux outils de contrôle ; "
+        "interdiction écrite dans la notice ; journal des accès revu par le DPO.",
+        "residual_likelihood": 1,
+        "residual_severity": 3,
+        "residual_acceptable": True,
+        "status": "mitigated",
+    },
+    {
+        "title": "Sollicitations répétées de foyers déjà accompagnés",
+        "description": "Des foyers déjà suivis par un travailleur social reçoivent une invitation qui double "
+        "l'accompagnement en cours et peut être vécue comme une pression.",
+        "area": "health",
+        "origin": "intended_use",
+        "affected_groups": "Foyers accompagnés par le service social",
+        "likelihood": 2,
+        "severity": 2,
+        "mitigations": "Exclusion des dossiers ayant un accompagnement social actif depuis moins de six "
+        "mois.",
+        "residual_likelihood": 1,
+        "residual_severity": 2,
+        "residual_acceptable": True,
+        "status": "mitigated",
+    },
+]
+
+GAPS_RISKS: list[dict[str, Any]] = [
+    {
+        "title": "Ciblage disproportionné des allocataires aux revenus irréguliers",
+        "description": "Les variables de variation de ressources pèsent fortement dans le score : les foyers "
+        "précaires sont davantage contrôlés, ce que contestent des associations devant le Conseil d'État.",
+        "area": "fundamental_rights",
+        "origin": "intended_use",
+        "affected_groups": "Allocataires aux revenus irréguliers, bénéficiaires de minima sociaux",
+        "likelihood": 3,
+        "severity": 4,
+        "mitigations": "",
+        "status": "open",
+    },
+    {
+        "title": "Contrôles vécus comme une suspicion sans explication",
+        "description": "Les allocataires contrôlés ne savent pas que leur dossier a été sélectionné par un "
+        "score.",
+        "area": "fundamental_rights",
+        "origin": "intended_use",
+        "affected_groups": "Allocataires contrôlés",
+        "likelihood": 3,
+        "severity": 2,
+        "mitigations": "",
+        "status": "open",
+    },
+]
+
+
+def _risks(use_case: UseCase, actor: User, entries: list[dict[str, Any]], today: date, overdue: bool) -> None:
+    if Risk.objects.filter(use_case=use_case).exists():
+        return
+    for number, data in enumerate(entries):
+        risk = services.risk_save(
+            actor=actor,
+            use_case=use_case,
+            data={**data, "owner": actor, "next_review_on": today + timedelta(days=45 + 30 * number)},
+        )
+        if overdue:
+            # The demo shows a register whose reviews were not done in time: the dates have passed.
+            Risk.objects.filter(pk=risk.pk).update(next_review_on=today - timedelta(days=20 + 10 * number))
+
+
+def _vendor(today: date) -> None:
+    """CHU Amiens-Picardie deploys Batvoice's analysis of callers' voices at the SAMU (high-risk, Annex III
+    5(d)): the instructions and the processing agreement are in, the EU declaration is not yet due."""
+    use_case = (
+        UseCase.objects.filter(catalogue_slug="chu-amiens-aqua-analyse-voix")
+        .select_related("organisation")
+        .first()
+    )
+    if (
+        use_case is None
+        or Vendor.objects.filter(organisation=use_case.organisation, name="Batvoice").exists()
+    ):
+        return
+    referent = _signer(use_case, "referent", "referente-chu-amiens", "Claire", "Dubois")
+    vendor = services.vendor_save(
+        actor=referent, organisation=use_case.organisation, data={"name": "Batvoice", "country": "France"}
+    )
+    system = services.vendor_system_save(
+        actor=referent,
+        vendor=vendor,
+        data={"name": "Analyse de la voix des appelants du SAMU", "release": ""},
+        use_cases=[use_case],
+    )
+    for kind, name, title, lines, days in (
+        (
+            "instructions_for_use",
+            "notice-batvoice-samu.pdf",
+            "Notice d'utilisation - analyse de la voix au SAMU",
+            [
+                "Indicateurs affichés à l'assistant de régulation médicale, qui garde la décision.",
+                "Limites : bruit de fond, appels en langue étrangère, voix d'enfants.",
+            ],
+            120,
+        ),
+        (
+            "dpa",
+            "contrat-sous-traitance-batvoice.pdf",
+            "Contrat de sous-traitance (RGPD art. 28) - Batvoice",
+            [
+                "Hébergement des enregistrements chez un hébergeur certifié HDS en France.",
+                "Aucune réutilisation des enregistrements pour entraîner d'autres modèles.",
+            ],
+            200,
+        ),
+    ):
+        upload = SimpleUploadedFile(name, tiny_pdf(title, lines), content_type="application/pdf")
+        services.vendor_document_add(
+            actor=referent,
+            system=system,
+            kind=kind,
+            received_on=today - timedelta(days=days),
+            uploaded=upload,
+        )
+    principles = {p.code: p.pk for p in selectors.purchasing_principles()}
+    services.vendor_charter_check(
+        actor=referent,
+        system=system,
+        checks={
+            principles["human_primacy"]: (
+                "met",
+                "L'assistant de régulation garde la décision ; l'indicateur est consultatif.",
+            ),
+            principles["privacy_by_default"]: (
+                "met",
+                "Données hébergées en France (HDS), pas de réutilisation (contrat art. 28).",
+            ),
+            principles["transparency"]: (
+                "partial",
+                "Notice reçue ; fiche modèle et mesures de performance à obtenir.",
+            ),
+            principles["non_discrimination"]: ("not_met", ""),
+        },
+    )
+
+
 @transaction.atomic
 def load_compliance_demo(today: date | None = None) -> dict[str, int]:
     """Fill the two demo files (the obligations exist once the catalogue is qualified)."""
+    today = today or timezone.localdate()
     done = {"complete": 0, "gaps": 0}
     complete = UseCase.objects.filter(catalogue_slug=COMPLETE_SLUG).select_related("organisation").first()
     if complete is not None:
         services.obligations_sync(actor=None, use_case=complete)
+        referent = _signer(complete, "referent", "referente-caf33", "Sophie", "Marchand")
+        _risks(complete, referent, COMPLETE_RISKS, today, overdue=False)
+        dpo = _signer(complete, "dpo", "dpo-caf33", "Karim", "Haddad")
+        lifecycle_services.compliance_update(
+            actor=dpo,
+            use_case=complete,
+            data={
+                "dpia_decision": "required",
+                "dpia_completed_at": today - timedelta(days=240),
+                "fria_completed_at": today - timedelta(days=200),
+                "registration_reference": "EU-AI-2026-4472",
+            },
+        )
+        Risk.objects.filter(use_case=complete).update(last_reviewed_on=today - timedelta(days=30))
         _complete_file(complete)
         done["complete"] = 1
     gaps = UseCase.objects.filter(catalogue_slug=GAPS_SLUG).select_related("organisation").first()
     if gaps is not None:
         services.obligations_sync(actor=None, use_case=gaps)
+        referent = _signer(gaps, "referent", "referente-cnaf", "Lucie", "Bernard")
+        _risks(gaps, referent, GAPS_RISKS, today, overdue=True)
         _file_with_gaps(gaps)
         done["gaps"] = 1
+    _vendor(today)
     return done

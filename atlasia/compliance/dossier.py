@@ -201,7 +201,12 @@ def _entries(f: ComplianceFile) -> list[IndexEntry]:
                 "03-registre-des-risques.csv",
             )
         )
-    if high_risk and not finished_runs_of(f.use_case.pk):
+    runs = finished_runs_of(f.use_case.pk)
+    tested = next((i for i in f.obligations if i.key == "accuracy_robustness_security"), None)
+    if runs:
+        out.append(IndexEntry("Évaluation", "Évaluation du modèle (exactitude, équité)", DONE, runs[0].label))
+    elif high_risk and not (tested and tested.status == "done" and tested.evidence.exists()):
+        # Test results may come from outside the platform: a report attached to the Art. 15 obligation.
         out.append(
             IndexEntry(
                 "Évaluation",
