@@ -104,7 +104,7 @@ def work_items(result: Mapping[str, Any]) -> list[WorkItemSpec]:
             WorkItemSpec(
                 key=str(obligation["id"]),
                 source=Source.AI_ACT,
-                article=f"AI Act art. {obligation['article']}",
+                article=f"AI Act art. {str(obligation['article']).replace('Annex', 'annexe')}",
                 title_fr=str(obligation["title_fr"]),
                 title_en=str(obligation["title_en"]),
                 operator_role=str(obligation.get("role") or ""),

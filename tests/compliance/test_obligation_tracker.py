@@ -268,7 +268,7 @@ def test_open_obligations_reach_the_owners_inbox_and_reminders(
     post_status(referent, item(qualified, "technical_documentation"), owner=contributor.pk)
     inbox = login(contributor).get(reverse("lifecycle_inbox")).content.decode()
     assert "Obligations à faire avancer" in inbox
-    assert "Obligation : Documentation technique (AI Act art. 11, Annex IV)" in inbox
+    assert "Obligation : Documentation technique (AI Act art. 11, annexe IV)" in inbox
     assert "02/12/2027" in inbox
     review_reminders_send(today=date(2026, 12, 6))
     sent = [m for m in mail.outbox if "contrib@example.org" in m.to]
