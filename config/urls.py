@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("atlasia.www.search.urls")),
     path("", include("atlasia.www.exchange.urls")),
     path("", include("atlasia.www.compliance.urls")),
+    path("", include("atlasia.www.campaigns.urls")),
 ]

@@ -163,6 +163,7 @@ def inbox_items(user: Any, today: date) -> list[InboxItem]:
             item.due_date,
             url_name="compliance_obligation",
             url_args=(item.pk,),
+            overdue=bool(item.due_date and item.due_date < today),
         )
         for item in mine
     ]
@@ -196,6 +197,7 @@ def inbox_items(user: Any, today: date) -> list[InboxItem]:
             risk.next_review_on,
             url_name="compliance_risk",
             url_args=(risk.pk,),
+            overdue=risk.next_review_on < today,
         )
         for risk in risks_due_for(user, today)
     ]

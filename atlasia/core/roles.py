@@ -72,6 +72,8 @@ class Action(StrEnum):
     OBLIGATION_SIGNOFF_DPO = "obligation.signoff_dpo"
     RISK_EDIT = "risk.edit"
     VENDOR_EDIT = "vendor.edit"
+    CAMPAIGN_MANAGE = "campaign.manage"
+    CAMPAIGN_ANSWER = "campaign.answer"
 
 
 A = Action
@@ -110,6 +112,7 @@ MATRIX: dict[Role, frozenset[Action]] = {
             A.OBLIGATION_SIGNOFF,
             A.RISK_EDIT,
             A.VENDOR_EDIT,
+            A.CAMPAIGN_ANSWER,
         }
     ),
     R.DPO: frozenset(
@@ -147,9 +150,11 @@ MATRIX: dict[Role, frozenset[Action]] = {
             A.OBLIGATION_EDIT,
             A.RISK_EDIT,
             A.VENDOR_EDIT,
+            A.CAMPAIGN_ANSWER,
         }
     ),
-    R.REGIONAL_REVIEWER: frozenset({A.USECASE_VIEW, A.AUDIT_VIEW, A.COMPLIANCE_VIEW}),
+    # A regional team runs campaigns for the organisations of its region (the scope rules apply).
+    R.REGIONAL_REVIEWER: frozenset({A.USECASE_VIEW, A.AUDIT_VIEW, A.CAMPAIGN_MANAGE, A.COMPLIANCE_VIEW}),
     R.NATIONAL_REVIEWER: frozenset(
         {
             A.USECASE_VIEW,
@@ -158,6 +163,7 @@ MATRIX: dict[Role, frozenset[Action]] = {
             A.WEIGHTS_EDIT,
             A.REPORT_PUBLISH,
             A.COMPLIANCE_VIEW,
+            A.CAMPAIGN_MANAGE,
         }
     ),
     R.PLATFORM_ADMIN: frozenset(Action),
@@ -187,6 +193,8 @@ ACTION_LABELS_FR: dict[Action, str] = {
     A.OBLIGATION_SIGNOFF_DPO: "Valider une obligation confiée au DPO (AIPD)",
     A.RISK_EDIT: "Tenir le registre des risques (AI Act art. 9)",
     A.VENDOR_EDIT: "Tenir le registre des fournisseurs",
+    A.CAMPAIGN_MANAGE: "Lancer et suivre une campagne (recensement, enquête)",
+    A.CAMPAIGN_ANSWER: "Répondre à une campagne pour l'organisation",
 }
 
 ACTION_LABELS_EN: dict[Action, str] = {
@@ -213,9 +221,11 @@ ACTION_LABELS_EN: dict[Action, str] = {
     A.OBLIGATION_SIGNOFF_DPO: "Sign off an obligation assigned to the DPO (DPIA)",
     A.RISK_EDIT: "Keep the risk register (AI Act Art. 9)",
     A.VENDOR_EDIT: "Keep the vendor register",
+    A.CAMPAIGN_MANAGE: "Launch and track a campaign (census, survey)",
+    A.CAMPAIGN_ANSWER: "Answer a campaign for the organisation",
 }
 
-#: Actions that write. Reviewers hold none of them within another organisation.
+#: Actions that write. Reviewers hold none of them on records; they only run campaigns.
 WRITE_ACTIONS: frozenset[Action] = frozenset(Action) - {A.USECASE_VIEW, A.AUDIT_VIEW, A.COMPLIANCE_VIEW}
 
 

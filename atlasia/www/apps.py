@@ -11,3 +11,7 @@ class WwwConfig(AppConfig):
         from atlasia.www.compliance import panels as compliance_panels
 
         compliance_panels.register()
+        # Screens of domains that must not import the screens register themselves here.
+        from atlasia.www.campaigns import panels as campaign_panels
+
+        campaign_panels.register()

@@ -30,6 +30,8 @@ EXPECTED = {
     "obligation.signoff_dpo": "0010001",
     "risk.edit": "0111001",
     "vendor.edit": "0101001",
+    "campaign.manage": "0000111",
+    "campaign.answer": "0101001",
 }
 ROLES = [
     Role.CONTRIBUTOR,
