@@ -74,6 +74,7 @@ class Action(StrEnum):
     VENDOR_EDIT = "vendor.edit"
     CAMPAIGN_MANAGE = "campaign.manage"
     CAMPAIGN_ANSWER = "campaign.answer"
+    COMMITTEE_MANAGE = "committee.manage"
 
 
 A = Action
@@ -164,6 +165,7 @@ MATRIX: dict[Role, frozenset[Action]] = {
             A.REPORT_PUBLISH,
             A.COMPLIANCE_VIEW,
             A.CAMPAIGN_MANAGE,
+            A.COMMITTEE_MANAGE,
         }
     ),
     R.PLATFORM_ADMIN: frozenset(Action),
@@ -195,6 +197,7 @@ ACTION_LABELS_FR: dict[Action, str] = {
     A.VENDOR_EDIT: "Tenir le registre des fournisseurs",
     A.CAMPAIGN_MANAGE: "Lancer et suivre une campagne (recensement, enquête)",
     A.CAMPAIGN_ANSWER: "Répondre à une campagne pour l'organisation",
+    A.COMMITTEE_MANAGE: "Composer le comité d'experts et son ordre du jour",
 }
 
 ACTION_LABELS_EN: dict[Action, str] = {
@@ -223,6 +226,7 @@ ACTION_LABELS_EN: dict[Action, str] = {
     A.VENDOR_EDIT: "Keep the vendor register",
     A.CAMPAIGN_MANAGE: "Launch and track a campaign (census, survey)",
     A.CAMPAIGN_ANSWER: "Answer a campaign for the organisation",
+    A.COMMITTEE_MANAGE: "Compose the expert committee and its agenda",
 }
 
 #: Actions that write. Reviewers hold none of them on records; they only run campaigns.

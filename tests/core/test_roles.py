@@ -32,6 +32,7 @@ EXPECTED = {
     "vendor.edit": "0101001",
     "campaign.manage": "0000111",
     "campaign.answer": "0101001",
+    "committee.manage": "0000011",
 }
 ROLES = [
     Role.CONTRIBUTOR,
