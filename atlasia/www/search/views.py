@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from atlasia.accounts import perms
 from atlasia.accounts.models import ReviewerScope
+from atlasia.core.search import text
 from atlasia.search import selectors
 
 MODES = {
@@ -22,15 +23,28 @@ MODES = {
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:300]
+    query = text.clean_query(request.GET.get("q", ""))
     mode = request.GET.get("mode", "hybrid")
     if mode not in MODES:
         mode = "hybrid"
-    hits = selectors.search_usecases(request.user, query, limit=30, mode=mode) if query else []
+    # Only stop words ("le", "de la"…): nothing to search for; say so instead of an empty list.
+    only_common_words = bool(query) and not text.query_words(query)
+    hits = (
+        selectors.search_usecases(request.user, query, limit=30, mode=mode)
+        if query and not only_common_words
+        else []
+    )
     return render(
         request,
         "search/search.html",
-        {"q": query, "mode": mode, "modes": MODES, "hits": hits, "title": _("Recherche")},
+        {
+            "q": query,
+            "mode": mode,
+            "modes": MODES,
+            "hits": hits,
+            "only_common_words": only_common_words,
+            "title": _("Recherche"),
+        },
     )
 
 
