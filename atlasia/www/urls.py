@@ -24,6 +24,7 @@ urlpatterns = [
         name="attachment_delete",
     ),
     path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/suggestions/", views.organisation_suggestions, name="organisation_suggestions"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<slug:slug>/modifier/", views.organisation_edit, name="organisation_edit"),
     path("organisations/<slug:slug>/membres/", views.membership_add, name="membership_add"),

@@ -95,3 +95,19 @@ def test_a_query_of_stop_words_only_gets_a_clear_message(
     assert "ne contient que des mots trop courants" in html
     for page in ("usecase_list", "publication_register"):
         assert client.get(reverse(page), {"q": "le la les de du pour"}).status_code == 200
+
+
+def test_a_nonsense_query_finds_nothing(
+    client: Any, world: dict[str, Any], fraud: Any, e5_model: Any
+) -> None:
+    """The relevance floor: semantic search no longer returns its 30 "closest" records for a query
+    about nothing in the registry."""
+    assert search_usecases(world["users"]["national"], "xyzzy introuvable", mode="hybrid") == []
+    assert search_usecases(world["users"]["national"], "xyzzy introuvable", mode="semantic") == []
+    client.force_login(world["users"]["national"])
+    html = client.get(reverse("search"), {"q": "xyzzy introuvable"}).content.decode()
+    assert (
+        "Aucun cas d" in html
+        and "Essayez d" in html
+        and 'class="fr-mb-3w"' not in html.split("atlasia-search-results")[1]
+    )
