@@ -94,8 +94,11 @@ def filter_usecases(
     region: str | None = "",
     technique: str | None = "",
     publication_level: str | None = "",
+    organisation_by_name: bool = False,
 ) -> QuerySet[UseCase]:
-    """The list filters shared by the screens, the API and the dashboards (codes, as in the URLs)."""
+    """The list filters shared by the screens, the API and the dashboards (codes, as in the URLs).
+    ``organisation`` is a slug; with ``organisation_by_name`` (the screens' text field, an autocomplete
+    with JavaScript) it may also be part of the organisation's name."""
     lookups = {
         "theme__code": theme,
         "status": status,
@@ -105,10 +108,10 @@ def filter_usecases(
         "publication_level": publication_level,
     }
     qs = qs.filter(**{key: value for key, value in lookups.items() if value})
-    if organisation:
-        # The list page's organisation field is a text field (an autocomplete with JavaScript): it takes
-        # the organisation's slug (links, the API) or part of its name.
+    if organisation and organisation_by_name:
         qs = qs.filter(Q(organisation__slug=organisation) | Q(organisation__name__icontains=organisation))
+    elif organisation:
+        qs = qs.filter(organisation__slug=organisation)
     return qs
 
 
@@ -124,6 +127,7 @@ def usecase_list(user: Any, filters: UseCaseFilters) -> QuerySet[UseCase]:
         region=filters.region,
         technique=filters.technique,
         publication_level=filters.publication_level,
+        organisation_by_name=True,
     )
     order = SORTS.get(filters.sort, SORTS["-updated_at"])
     qs = qs.select_related("organisation", "theme", "ai_technique").order_by(*order)
@@ -247,3 +251,25 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
     @property
     def capped(self) -> bool:
         return self.count > self.cap
+
+
+@dataclass(frozen=True)
+class OrganisationRef:
+    """An organisation as other domains see it (accounts proposes one from a ProConnect SIRET)."""
+
+    pk: int
+    name: str
+    slug: str
+    siren: str
+
+
+def organisations_with_siren(siren: str) -> list[OrganisationRef]:
+    """The organisations registered under ``siren`` (9 digits; a SIRET's first 9 digits), by name."""
+    if len(siren) != 9 or not siren.isdigit():
+        return []
+    return [
+        OrganisationRef(pk=pk, name=name, slug=slug, siren=siren)
+        for pk, name, slug in Organisation.objects.filter(siren=siren)
+        .order_by("name")
+        .values_list("pk", "name", "slug")
+    ]

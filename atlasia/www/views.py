@@ -5,6 +5,7 @@ from __future__ import annotations
 import mimetypes
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,8 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import perms
+from atlasia.accounts import selectors as account_selectors
 from atlasia.accounts import services as account_services
 from atlasia.accounts.models import MembershipRole
+from atlasia.audit.display import describe as describe_history
 from atlasia.audit.selectors import history_of_use_case
 from atlasia.core.roles import Action
 from atlasia.registry import reference, selectors, services
@@ -48,6 +51,8 @@ def home(request: HttpRequest) -> HttpResponse:
     ]
     recent = selectors.usecases_visible_to(request.user).select_related("organisation", "theme")[:6]
     memberships = request.user.memberships.select_related("organisation").order_by("organisation__name")  # type: ignore[union-attr]
+    # A new account (ProConnect's first login) has no role: say so, with the organisation its SIRET proposes.
+    proposed = account_selectors.proposed_organisations(request.user) if not memberships else []
     return render(
         request,
         "www/home.html",
@@ -56,6 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "by_status": by_status,
             "recent": recent,
             "memberships": memberships,
+            "proposed_organisations": proposed,
             "title": _("Accueil"),
         },
     )
@@ -129,7 +135,7 @@ def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if tab == "historique":
         if not can_audit:
             raise Http404
-        context["history"] = history_of_use_case(use_case.pk)[:200]
+        context["history"] = describe_history(history_of_use_case(use_case.pk)[:200])
     extra_tabs = {t.key: t for t in extensions.tabs_for(request, use_case)}
     context["extra_tabs"] = list(extra_tabs.values())
     if tab in extra_tabs:
@@ -158,7 +164,7 @@ def _contact_rows(formset: Any) -> list[dict[str, Any]]:
 def usecase_create(request: HttpRequest) -> HttpResponse:
     organisations = selectors.organisations_for(request.user, Action.USECASE_CREATE).order_by("name")
     if not organisations.exists():
-        raise PermissionDenied("Votre rôle ne permet pas de créer un cas d'usage.")
+        raise PermissionDenied(_("Votre rôle ne permet pas de créer un cas d'usage."))
     form = UseCaseForm(request.POST or None, organisations=organisations)
     contacts = ContactFormSet(request.POST or None, prefix="contacts")
     if request.method == "POST" and form.is_valid() and contacts.is_valid():
@@ -341,6 +347,10 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             if perms.can(request.user, Action.MEMBERS_MANAGE, organisation)
             else None,
             "role_choices": MembershipRole.choices,
+            "invitations": account_selectors.pending_invitations(organisation)
+            if perms.can(request.user, Action.MEMBERS_MANAGE, organisation)
+            else None,
+            "invitation_days": settings.ATLASIA_INVITATION_DAYS,
             "title": organisation.name,
         },
     )
@@ -369,30 +379,6 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         {"form": form, "organisation": organisation, "title": _("Modifier l'organisation")},
         status=400 if request.method == "POST" else 200,
     )
-
-
-@require_POST
-def membership_add(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(
-        selectors.organisations_for(request.user, Action.MEMBERS_MANAGE), slug=slug
-    )
-    try:
-        membership = account_services.membership_add(
-            actor=request.user,
-            organisation=organisation,
-            identifier=request.POST.get("identifier", ""),
-            role=request.POST.get("role", ""),
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("%(user)s a été ajouté·e comme %(get_role_display)s.")
-            % {"user": membership.user, "get_role_display": membership.get_role_display()},
-        )
-    return redirect(reverse("organisation_detail", args=[slug]) + "#membres")
 
 
 @require_POST
