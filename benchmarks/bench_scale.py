@@ -148,6 +148,7 @@ def grow(target: int, rng: random.Random, state: dict[str, Any]) -> dict[str, fl
     from django.db import connection
 
     from atlasia.audit.models import AuditEntry
+    from atlasia.registry.enums import Status
     from atlasia.registry.models import Organisation, UseCase
     from atlasia.search import embeddings, vectorsearch
     from atlasia.search.models import UseCaseEmbedding
@@ -165,8 +166,7 @@ def grow(target: int, rng: random.Random, state: dict[str, Any]) -> dict[str, fl
         "title": "left(t.title, 150) || ' · n° ' || (g + %(offset)s)",
         "organisation_id": "(%(orgs)s::bigint[])[1 + floor(random() * %(n_orgs)s)::int]",
         "publication_level": "(ARRAY['internal','network','public'])[1 + floor(random() * 3)::int]",
-        "status": "(ARRAY['idea','framing','qualified','experiment','deployed','abandoned'])"
-        "[1 + floor(random() * 6)::int]",
+        "status": "(%(statuses)s::text[])[1 + floor(random() * %(n_statuses)s)::int]",
         "updated_at": "now() - random() * interval '700 days'",
         "created_at": "now() - interval '700 days'",
         "start_date": "(date '2020-01-01' + floor(random() * 2000)::int)",
@@ -175,6 +175,7 @@ def grow(target: int, rng: random.Random, state: dict[str, Any]) -> dict[str, fl
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     exprs = ", ".join(overrides.get(f.column, f"t.{connection.ops.quote_name(f.column)}") for f in fields)
     org_ids = list(Organisation.objects.filter(slug__startswith="organisme-").values_list("pk", flat=True))
+    statuses = [str(value) for value in Status.values]
     per_template = -(-missing // len(templates))
     offset = state.get("offset", 0)
     with connection.cursor() as cursor:
@@ -186,6 +187,8 @@ def grow(target: int, rng: random.Random, state: dict[str, Any]) -> dict[str, fl
                 "ORDER BY g, t.id LIMIT %(limit)s",
                 {
                     "offset": offset,
+                    "statuses": statuses,
+                    "n_statuses": len(statuses),
                     "orgs": org_ids,
                     "n_orgs": len(org_ids),
                     "g0": start + 1,
@@ -476,7 +479,7 @@ def main() -> None:
                 str(args.searches),
             ],
             check=True,
-            capture_output=True,
+            stdout=subprocess.PIPE,
             text=True,
             cwd=ROOT,
         ).stdout
@@ -486,7 +489,7 @@ def main() -> None:
         RESULTS.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         print(json.dumps(stage, indent=1, ensure_ascii=False), flush=True)
     print("== recall of the database search", flush=True)
-    report["recall"] = recall_at_scale([100, 200, 400, 800])
+    report["recall"] = recall_at_scale([200, 400, 800, 1600])
     RESULTS.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps(report["recall"], indent=1), flush=True)
     connection.close()

@@ -211,7 +211,6 @@ class UseCaseFilterForm(DsfrBaseForm):
         label=gettext_lazy("Organisation"),
         required=False,
         max_length=200,
-        help_text=gettext_lazy("Une partie du nom, par exemple « CHU »."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "data-organisation-autocomplete": ""}),
     )
     organisation_type = forms.ChoiceField(
