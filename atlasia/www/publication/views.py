@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from atlasia.accounts import perms
 from atlasia.accounts.models import ReviewerScope
+from atlasia.campaigns.selectors import last_confirmed_on, promising_use_case_ids
 from atlasia.publication import exporters, selectors, services
 from atlasia.publication.enums import ReportScope
 from atlasia.publication.models import ReportRun
@@ -64,9 +65,16 @@ def _base_url(request: HttpRequest) -> str:
 def dashboard(request: HttpRequest) -> HttpResponse:
     filters = _filters_from(request)
     form = UseCaseFilterForm(request.GET or None)
-    data = selectors.figures(selectors.dashboard_usecases(request.user, filters))
     query = request.GET.copy()
     query.pop("sort", None)
+
+    def region_link(code: str) -> str:
+        # Each region of the map opens the same dashboard narrowed to that region.
+        narrowed = query.copy()
+        narrowed["region"] = code
+        return f"{reverse('publication_dashboard')}?{narrowed.urlencode()}"
+
+    data = selectors.figures(selectors.dashboard_usecases(request.user, filters), region_link=region_link)
     return render(
         request,
         "publication/dashboard.html",
@@ -107,6 +115,8 @@ def register_list(request: HttpRequest) -> HttpResponse:
         region=g.get("region", ""),
     )
     page = Paginator(selectors.register_list(filters), PAGE_SIZE).get_page(g.get("page"))
+    # When each record was last confirmed by its organisation in a census (shown on each line).
+    confirmed = last_confirmed_on(uc.pk for uc in page.object_list)
     query = g.copy()
     query.pop("page", None)
     return render(
@@ -116,6 +126,8 @@ def register_list(request: HttpRequest) -> HttpResponse:
             "title": _("Registre public des usages de l'IA"),
             "form": form,
             "page_obj": page,
+            "rows": [(uc, confirmed.get(uc.pk)) for uc in page.object_list],
+            "promising": promising_use_case_ids(uc.pk for uc in page.object_list),
             "query_string": query.urlencode(),
             "filtered": any([filters.q, filters.theme, filters.organisation_type, filters.region]),
             "region_names": reference.region_names(),
@@ -131,6 +143,8 @@ def _register_detail_context(request: HttpRequest, use_case: Any, form: ProblemR
         "risk_category": selectors.ai_act_category_of(use_case),
         "contacts": use_case.public_contacts,
         "form": form,
+        "last_confirmed": last_confirmed_on([use_case.pk]).get(use_case.pk),
+        "promising": bool(promising_use_case_ids([use_case.pk])),
     }
 
 
@@ -373,6 +387,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 scope=form.cleaned_data["scope"],
                 region=form.cleaned_data["region"],
                 organisation=form.cleaned_data["organisation"],
+                public_only=form.cleaned_data["public_only"],
             )
         except ValidationError as error:
             attach_service_errors(form, error)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from atlasia.accounts import perms
 from atlasia.accounts.models import ReviewerScope
+from atlasia.campaigns.selectors import promising_use_case_ids
 from atlasia.core.search import text
 from atlasia.search import selectors
 
@@ -43,6 +44,8 @@ def search(request: HttpRequest) -> HttpResponse:
             "modes": MODES,
             "hits": hits,
             "only_common_words": only_common_words,
+            # Cases the expert committee labelled « prometteur à diffuser » are highlighted.
+            "promising": promising_use_case_ids(hit.use_case.pk for hit in hits),
             "title": _("Recherche"),
         },
     )
