@@ -421,6 +421,55 @@ def measure(requests: int, searches: int) -> dict[str, Any]:
     return result
 
 
+def measure_stage(args: argparse.Namespace, stage: dict[str, Any]) -> None:
+    from django.db import connection
+
+    from atlasia.audit.models import AuditEntry
+    from atlasia.registry.models import UseCase
+
+    stage["use_cases"] = UseCase.objects.count()
+    stage["audit_rows"] = AuditEntry.objects.count()
+    stage["neighbours"] = neighbours_for_sample(args.neighbour_sample)
+    connection.close()
+    out = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--measure",
+            "--requests",
+            str(args.requests),
+            "--searches",
+            str(args.searches),
+        ],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    ).stdout
+    stage["measure"] = json.loads(out.split("RESULT ", 1)[1])
+
+
+def resume(args: argparse.Namespace) -> None:
+    """Measure the database of an interrupted run again (its generation time is not known then)."""
+    setup_django()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    report = json.loads(RESULTS.read_text(encoding="utf-8"))
+    stage: dict[str, Any] = {"generation_s": "not recorded (interrupted run, measured again with --resume)"}
+    measure_stage(args, stage)
+    report["stages"][str(stage["use_cases"])] = stage
+    RESULTS.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(stage, indent=1, ensure_ascii=False), flush=True)
+    report["recall"] = recall_at_scale([200, 400, 800, 1600])
+    RESULTS.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(report["recall"], indent=1), flush=True)
+    connection.close()
+    if not args.keep:
+        subprocess.run(["psql", PG_ADMIN, "-q", "-c", f"DROP DATABASE IF EXISTS {DB_NAME}"], check=False)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=int(os.environ.get("SCALE", "100000")))
@@ -431,12 +480,20 @@ def main() -> None:
     parser.add_argument("--neighbour-sample", type=int, default=200)
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="measure the largest size again on the database left by an interrupted run (migrated first)",
+    )
     args = parser.parse_args()
     if args.measure:
         setup_django()
         print("RESULT " + json.dumps(measure(args.requests, args.searches)))
         return
 
+    if args.resume:
+        resume(args)
+        return
     for sql in (f"DROP DATABASE IF EXISTS {DB_NAME}", f"CREATE DATABASE {DB_NAME}"):
         subprocess.run(["psql", PG_ADMIN, "-q", "-c", sql], check=True)
     setup_django()
