@@ -28,7 +28,7 @@ from atlasia.registry import bulk
 from atlasia.registry.enums import Status
 from atlasia.registry.models import AITechnique, Organisation, Theme, UseCase
 
-from .codes import code_lists, labels_for
+from .codes import code_labels, code_lists, labels_for
 from .models import ImportedRef, ImportJob, ImportMappingMemory
 
 COMPARED_FIELDS = [c.field for c in sp.COLUMNS if c.field != "external_ref"]
@@ -222,6 +222,11 @@ def analyse(
     sheet = sheet or read_sheet(job)
     mapping = {int(k): v for k, v in job.mapping.items() if v}
     codes = code_lists()
+    shown = code_labels()
+
+    def display(name: str, value: Any) -> str:
+        return shown[name].get(value, str(value)) if name in shown and value else _display(value)
+
     organisation = job.organisation
     existing = {
         row["pk"]: row
@@ -299,13 +304,18 @@ def analyse(
                 old = before.get(name)
                 if _comparable(name, old) != _comparable(name, value):
                     entry["changes"].append(
-                        {"field": name, "column": labels[name], "old": _display(old), "new": _display(value)}
+                        {
+                            "field": name,
+                            "column": labels[name],
+                            "old": display(name, old),
+                            "new": display(name, value),
+                        }
                     )
             entry["action"] = "update" if entry["changes"] else "unchanged"
         else:
             entry["action"] = "create"
             entry["changes"] = [
-                {"field": n, "column": labels[n], "old": "", "new": _display(v)}
+                {"field": n, "column": labels[n], "old": "", "new": display(n, v)}
                 for n, v in data.items()
                 if n != "external_ref"
             ]

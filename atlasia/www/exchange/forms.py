@@ -50,13 +50,15 @@ class TokenForm(DsfrBaseForm):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        help_text=_("Format JJ/MM/AAAA. Laissez vide pour un jeton sans expiration."),
+        help_text=_("Laissez vide pour un jeton sans expiration."),
         error_messages={"invalid": _("Saisissez une date valide, par exemple 31/12/2026.")},
     )
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        if organisations.count() == 1:
+            self.fields["organisation"].initial = organisations.first()
 
     def clean_label(self) -> str:
         label = str(self.cleaned_data["label"]).strip()
@@ -74,19 +76,32 @@ class TokenForm(DsfrBaseForm):
         return expires
 
 
-class ImportUploadForm(forms.Form):
-    organisation: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, label=_("Organisation"))  # type: ignore[arg-type]
+class ImportUploadForm(DsfrBaseForm):
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None,  # type: ignore[arg-type]
+        label=_("Organisation"),
+        error_messages={
+            "required": _("Choisissez l'organisation des cas d'usage à importer."),
+            "invalid_choice": _("Choisissez une organisation de la liste."),
+        },
+    )
     file = forms.FileField(
         label=_("Fichier"),
         help_text=_(
             "XLSX ou CSV (séparateur ; , ou tabulation — UTF-8, UTF-16 ou Windows-1252), 20 Mo et 20 000 "
             "lignes au plus ; une ligne de titre au-dessus des en-têtes est acceptée."
         ),
+        error_messages={
+            "required": _("Choisissez le fichier à importer."),
+            "empty": _("Le fichier déposé est vide."),
+        },
     )
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        if organisations.count() == 1:
+            self.fields["organisation"].initial = organisations.first()
 
 
 FIELD_CHOICES = [("", _("— ignorer cette colonne —"))] + [(c.field, c.label_fr) for c in sp.COLUMNS]
