@@ -256,13 +256,18 @@ def analyse(
         title_key = str(data.get("title", "")).strip().lower()
         if ref and ref in seen_refs:
             issues.append(
-                sp.Issue(row.line, "", ref, f"même référence externe « {ref} » que la ligne {seen_refs[ref]}")
+                sp.Issue(
+                    row.line,
+                    sp._label_of("external_ref", mapping, sheet.headers),
+                    ref,
+                    f"même référence externe « {ref} » que la ligne {seen_refs[ref]}",
+                )
             )
         elif title_key and not ref and title_key in seen_titles:
             issues.append(
                 sp.Issue(
                     row.line,
-                    "",
+                    sp._label_of("title", mapping, sheet.headers),
                     "",
                     f"même titre que la ligne {seen_titles[title_key]} (doublon dans le fichier)",
                 )

@@ -22,7 +22,7 @@ from django.test import Client, override_settings
 
 from atlasia.audit.models import AuditEntry
 from atlasia.core import spreadsheet as sp
-from atlasia.exchange import services
+from atlasia.exchange import importers, services
 from atlasia.exchange.models import ImportJob
 from atlasia.lifecycle.models import StatusTransition
 from atlasia.registry.models import UseCase
@@ -374,13 +374,14 @@ def test_a_job_abandoned_by_a_dead_worker_gives_its_place(world: dict[str, Any])
 
 
 def test_one_embedding_job_per_import_and_every_record_audited_and_searchable(
-    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(importers, "CHUNK", 100)  # 250 rows: three chunks, three transactions
     from django_tasks_db.models import DBTaskResult
 
     from atlasia.search import fulltext
 
-    content = ("\n".join([HEADER, *_rows(1200, "E")]) + "\n").encode()  # three chunks
+    content = ("\n".join([HEADER, *_rows(250, "E")]) + "\n").encode()
     with override_settings(TASKS=DB_TASKS):
         job = services.import_job_create(
             actor=world["users"]["referent"], organisation=world["org_a"], filename="e.csv", content=content
@@ -391,7 +392,7 @@ def test_one_embedding_job_per_import_and_every_record_audited_and_searchable(
         with django_capture_on_commit_callbacks(execute=True):  # the worker runs in autocommit
             services.import_execute(job_id=job.pk)
     job.refresh_from_db()
-    assert job.status == "done" and job.result["created"] == 1200
+    assert job.status == "done" and job.result["created"] == 250
     ids = set(UseCase.objects.filter(title__startswith="Projet E ").values_list("pk", flat=True))
     embedding_jobs = DBTaskResult.objects.filter(task_path__endswith="embed_usecases")
     assert embedding_jobs.count() == 1
@@ -399,13 +400,13 @@ def test_one_embedding_job_per_import_and_every_record_audited_and_searchable(
     audits = AuditEntry.objects.filter(
         object_type="registry.usecase", action="create", object_id__in=[str(i) for i in ids]
     )
-    assert audits.count() == 1200
+    assert audits.count() == 250
     sample = audits.first()
     assert sample is not None and sample.actor == world["users"]["referent"]
     assert sample.changes["title"][0] is None and sample.changes["title"][1].startswith("Projet E ")
-    assert UseCaseDocument.objects.filter(pk__in=ids).count() == 1200
-    hits = fulltext.search(UseCase.objects.all(), "numéro 777", limit=5, excerpts=False)
-    assert UseCase.objects.get(pk=hits[0].use_case_id).title == "Projet E numéro 777"
+    assert UseCaseDocument.objects.filter(pk__in=ids).count() == 250
+    hits = fulltext.search(UseCase.objects.all(), "numéro 177", limit=5, excerpts=False)
+    assert UseCase.objects.get(pk=hits[0].use_case_id).title == "Projet E numéro 177"
 
 
 # --- what users asked for: header row, header names, remembered mapping --------------------------------
@@ -531,4 +532,20 @@ def test_line_errors_name_the_column(world: dict[str, Any]) -> None:
     assert job.report["rows"][0]["errors"] == [
         "Ligne 2, colonne « Domaine » : « domaine inconnu » ne fait pas partie de la liste des valeurs possibles",
         "Ligne 2, colonne « Budget » : « beaucoup » n'est pas un montant valide",
+    ]
+
+
+def test_duplicate_lines_in_the_file_name_the_column(world: dict[str, Any]) -> None:
+    lines = [
+        "N°;Nom du projet;Description;Domaine;Type d'IA",
+        "A1;Tri;Y;acces_soins;apprentissage_supervise",
+        "A1;Autre;Y;acces_soins;apprentissage_supervise",
+        ";Doublon;Y;acces_soins;apprentissage_supervise",
+        ";Doublon;Y;acces_soins;apprentissage_supervise",
+    ]
+    job = _job(world, "doublons.csv", ("\n".join(lines) + "\n").encode())
+    errors = [e for r in job.report["rows"] for e in r["errors"]]
+    assert errors == [
+        "Ligne 3, colonne « N° » : même référence externe « A1 » que la ligne 2",
+        "Ligne 5, colonne « Nom du projet » : même titre que la ligne 4 (doublon dans le fichier)",
     ]
