@@ -175,7 +175,7 @@ def test_upload_only_stores_the_file_and_writes_an_audit_row(client: Client, wor
         assert job.status == "uploaded" and job.headers == [] and job.report == {}
         assert [r.task.name for r in default_task_backend.results] == ["analyse_import_job"]
         page = client.get(response["Location"]).content.decode()
-        assert "Analyse du fichier en cours" in page and "import_progress.js" in page
+        assert "Analyse du fichier en cours" in page and "import-progress.js" in page
         assert client.get(f"/echanges/import/{job.pk}/progression/").json()["status"] == "uploaded"
     assert bytes(job.content) == content and len(job.file_hash) == 64 and job.file_size == len(content)
     audit = AuditEntry.objects.get(object_type="exchange.importjob", object_id=str(job.pk))

@@ -1,5 +1,7 @@
-// Progress of a spreadsheet analysis or import (exchange/import_detail.html): polls the JSON progress
-// URL, updates the bar and the live region, and reloads the page once the background job is over.
+// Progress of a spreadsheet analysis or import running in the background (exchange/import_detail.html):
+// polls the progress URL given by the page, updates the bar and the live region, and reloads the page
+// once the job has finished. Loaded as a file, never inline, so that the Content-Security-Policy can
+// refuse every inline script.
 (function () {
   "use strict";
   var box = document.getElementById("import-progress");
@@ -19,5 +21,5 @@
       })
       .catch(function () { setTimeout(poll, 5000); });
   }
-  setTimeout(poll, 1000);
+  setTimeout(poll, 1500);
 })();
