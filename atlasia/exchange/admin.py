@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ApiToken, ImportedRef, ImportJob, RemoteProvenance, Subscription
+from .models import ApiToken, ImportedRef, ImportJob, InstanceIdentity, RemoteProvenance, Subscription
 
 
 @admin.register(ApiToken)
@@ -42,3 +42,18 @@ class RemoteProvenanceAdmin(admin.ModelAdmin):
         "pulled_at",
     ]
     list_filter = ["withdrawn"]
+
+
+@admin.register(InstanceIdentity)
+class InstanceIdentityAdmin(admin.ModelAdmin):
+    list_display = ["uid", "created_at"]
+    readonly_fields = ["uid", "created_at"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -79,7 +79,7 @@ class _FakeResponse:
     def __exit__(self, *args: Any) -> None:
         return None
 
-    def read(self) -> bytes:
+    def read(self, size: int = -1) -> bytes:
         return self.body
 
 
@@ -152,7 +152,10 @@ def test_a_record_deleted_upstream_is_marked_withdrawn_and_shown_so(
             b'{"format": "atlasia-exchange", "version": "1.0", "records": [',
             "la réponse n'est pas un JSON valide (ligne 1",
         ),
-        (_document([], version="2.0"), "version du format « 2.0 » non prise en charge (attendu : 1.0)"),
+        (
+            _document([], version="2.0"),
+            "version du format « 2.0 » non prise en charge (versions lues : 1.0, 1.1)",
+        ),
         (_document([], format="autre"), "format « autre » inconnu"),
         (_document([_record(UID_1, "T", colour="bleu")]), "champ inconnu « records.0.colour »"),
         (
@@ -184,7 +187,7 @@ def test_a_bad_answer_writes_nothing_and_says_why(
 def test_the_published_schema_file_is_up_to_date(client: Client, db: Any) -> None:
     from django.conf import settings
 
-    path = settings.BASE_DIR / "docs" / "exchange" / "atlasia-exchange-1.0.schema.json"
+    path = settings.BASE_DIR / "docs" / "exchange" / "atlasia-exchange-1.1.schema.json"
     assert json.loads(path.read_text(encoding="utf-8")) == json_schema()
     assert client.get("/api/v1/exchange/schema").json() == json.loads(json.dumps(json_schema(), default=str))
 
