@@ -226,7 +226,7 @@ def public_qualifications(use_case_ids: list[int]) -> dict[int, PublicQualificat
             completed_at=completed_at,
             legal_basis=basis or "",
             legal_basis_label=_option_label("legal_basis", basis),
-            special_category_exception=exception,
+            special_category_exception=exception or "",
             special_category_exception_label=_option_label("art9_exception", exception),
             dpia=str(gdpr.get("dpia") or ""),
             fria_required=bool(ai_act.get("fria_required")),

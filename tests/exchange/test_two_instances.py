@@ -59,20 +59,30 @@ rich = UseCase.objects.create(
     legal_basis_details="Article L. 6111-1 du code de la santé publique.",
     proportionality="Seules les données du séjour sont utilisées.",
     risks_and_mitigations="Biais d'âge : seuils revus chaque trimestre.",
-    personal_data=True, health_data=True, data_sources="PMSI, dossier patient.", data_volume="50 000 séjours par an",
-    hosting="internal", start_date=dt.date(2023, 5, 1), cost_eur="125000.50", provider_type="in_house", algorithm=algo,
+    personal_data=True, health_data=True, data_sources="PMSI, dossier patient.",
+    data_volume="50 000 séjours par an", hosting="internal", start_date=dt.date(2023, 5, 1),
+    cost_eur="125000.50", provider_type="in_house", algorithm=algo,
 )
 rich.data_categories.set(DataCategory.objects.order_by("position")[:2])
-Contact.objects.create(use_case=rich, role="Référent IA", name="Claire Petit", email="ia@chu-bordeaux.fr", is_public=True)
+Contact.objects.create(
+    use_case=rich, role="Référent IA", name="Claire Petit", email="ia@chu-bordeaux.fr", is_public=True
+)
 Contact.objects.create(use_case=rich, role="Data scientist", email="prive@chu-bordeaux.fr", is_public=False)
 Source.objects.create(use_case=rich, url="https://www.chu-bordeaux.fr/ia", title="Page du CHU")
 Qualification.objects.create(
     use_case=rich, version=1, law_version="2026-07-omnibus", category="high_risk",
     answers={"legal_basis": "public_task", "art9_exception": "care"},
-    result={"ai_act": {"category": "high_risk", "fria_required": True, "bases": ["annex3_5a"]}, "gdpr": {"dpia": "required"}},
+    result={
+        "ai_act": {"category": "high_risk", "fria_required": True, "bases": ["annex3_5a"]},
+        "gdpr": {"dpia": "required"},
+    },
 )
-ComplianceRecord.objects.create(use_case=rich, dpia_decision="required", dpia_completed_at=dt.date(2024, 2, 1))
-Experiment.objects.create(use_case=rich, title="Pilote en cardiologie", objective="Mesurer", start_date=dt.date(2023, 1, 1))
+ComplianceRecord.objects.create(
+    use_case=rich, dpia_decision="required", dpia_completed_at=dt.date(2024, 2, 1)
+)
+Experiment.objects.create(
+    use_case=rich, title="Pilote en cardiologie", objective="Mesurer", start_date=dt.date(2023, 1, 1)
+)
 print("RICH=" + str(rich.uid))
 """
 
