@@ -458,13 +458,11 @@ NL_UNKNOWN_PROVIDER_PREFIXES = ("non précisé", "non connu", "inconnu")
 
 
 def _nl_provider(rec: PublicRecord) -> str:
-    name = rec.provider_name.strip()
-    if name.lower().startswith(NL_UNKNOWN_PROVIDER_PREFIXES):
-        name = ""
-    if name:
-        return name
     # The register's instruction: « Als het intern ontwikkeld is, noteer dan ‘Intern ontwikkeld’ ».
-    return "Intern ontwikkeld" if rec.provider_type == "in_house" else ""
+    if rec.provider_type == "in_house":
+        return "Intern ontwikkeld"
+    name = rec.provider_name.strip()
+    return "" if name.lower().startswith(NL_UNKNOWN_PROVIDER_PREFIXES) else name
 
 
 def to_algoritmeregister(rec: PublicRecord, *, base_url: str) -> dict[str, Any]:
@@ -495,8 +493,9 @@ def to_algoritmeregister(rec: PublicRecord, *, base_url: str) -> dict[str, Any]:
         methods += f". {algorithm.description}"
     goal = "\n\n".join(p for p in (rec.problem, rec.expected_benefits) if p) or rec.summary
     out_of_use = NL_STATUS.get(rec.status) == "Buiten gebruik"
+    # « link » is optional (only when the assessment is published): the record has none to give.
     impact_grouping = [
-        {"title": title, "link": None}
+        {"title": title}
         for name, state in rec.impact_assessments
         if state.startswith("réalisée")
         for key, title in NL_IMPACT_TITLES.items()
@@ -630,10 +629,12 @@ def to_atrs(rec: PublicRecord, *, base_url: str, published: dt.date) -> dict[str
     emails = [c.email for c in rec.contacts if c.email]
     phase = ATRS_PHASE.get(rec.status, "pre-deployment")
     third_parties = []
-    if rec.provider_name:
+    provider = _nl_provider(rec)
+    external = rec.provider_type != "in_house"
+    if external and provider:
         third_parties.append(
             {
-                "third_party": rec.provider_name,
+                "third_party": provider,
                 "companies_house_number": "",
                 "third_party_role": rec.provider_type_label,
                 "procurement_procedure_type": "",
@@ -715,7 +716,7 @@ def to_atrs(rec: PublicRecord, *, base_url: str, published: dt.date) -> dict[str
                 "organisation_or_department": org.name,
                 "team": rec.team,
                 "senior_responsible_owner": rec.senior_responsible_owner,
-                "third_party_involvement": "Yes" if third_parties else "No",
+                "third_party_involvement": "Yes" if external else "No",
                 "third_parties": third_parties,
             },
             "description_and_rationale": {
@@ -813,11 +814,14 @@ EU = "http://publications.europa.eu/resource/authority"
 CATALOGUE_ISSUED = dt.date(2025, 1, 1)
 
 
-def _concept(iri: str, scheme: str) -> dict[str, Any]:
+def _concept(iri: str, label: str, scheme: str, scheme_title: str) -> dict[str, Any]:
+    """A controlled-vocabulary value as DCAT-AP wants it: a ``skos:Concept`` with its label, in its
+    ``skos:ConceptScheme`` (labels are those of the EU vocabularies)."""
     return {
         "@id": iri,
         "@type": "skos:Concept",
-        "skos:inScheme": {"@id": scheme, "@type": "skos:ConceptScheme"},
+        "skos:prefLabel": {"@language": "en", "@value": label},
+        "skos:inScheme": {"@id": scheme, "@type": "skos:ConceptScheme", "dct:title": scheme_title},
     }
 
 
@@ -837,13 +841,23 @@ def dcat_catalog(
         "@id": LICENCE_URL,
         "@type": "dct:LicenseDocument",
         "dct:title": LICENCE_NAME,
-        "dct:type": {"@id": "http://purl.org/adms/licencetype/Attribution", "@type": "skos:Concept"},
+        "dct:type": _concept(
+            "http://purl.org/adms/licencetype/Attribution",
+            "Attribution",
+            "http://purl.org/adms/licencetype/1.1",
+            "ADMS licence type",
+        ),
     }
     publisher_node = {
         "@id": f"{root}/#editeur",
         "@type": "foaf:Agent",
         "foaf:name": publisher,
-        "dct:type": {"@id": "http://purl.org/adms/publishertype/NationalAuthority", "@type": "skos:Concept"},
+        "dct:type": _concept(
+            "http://purl.org/adms/publishertype/NationalAuthority",
+            "National authority",
+            "http://purl.org/adms/publishertype/1.0",
+            "ADMS publisher type",
+        ),
     }
     contact: dict[str, Any] = {"@id": f"{root}/#contact", "@type": "vcard:Kind", "vcard:fn": publisher}
     if contact_email:
@@ -871,7 +885,10 @@ def dcat_catalog(
                 "@type": "dct:MediaType",
             },
             "dcatap:availability": _concept(
-                f"{EU}/planned-availability/STABLE", f"{EU}/planned-availability"
+                f"{EU}/planned-availability/STABLE",
+                "stable",
+                f"{EU}/planned-availability",
+                "Planned availability",
             ),
             "dct:license": licence,
             **({"dct:conformsTo": standard} if (standard := _distribution_standard(name, root)) else {}),
@@ -896,8 +913,8 @@ def dcat_catalog(
         "dcat:contactPoint": contact,
         "dct:license": licence,
         "dcat:theme": [
-            _concept(f"{theme_scheme}/HEAL", theme_scheme),
-            _concept(f"{theme_scheme}/GOVE", theme_scheme),
+            _concept(f"{theme_scheme}/HEAL", "Health", theme_scheme, "Data theme"),
+            _concept(f"{theme_scheme}/GOVE", "Government and public sector", theme_scheme, "Data theme"),
         ],
         "dcat:keyword": ["intelligence artificielle", "santé", "protection sociale", "algorithmes publics"],
         "dct:language": french,

@@ -132,6 +132,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 ATLASIA_DATA_DIR = BASE_DIR / "data"
 ATLASIA_SITE_TITLE = env.str("ATLASIA_SITE_TITLE", default="Atlas IA")
 ATLASIA_INSTANCE_NAME = env.str("ATLASIA_INSTANCE_NAME", default="Instance de démonstration")
+# Contact e-mail of the open-data catalogue (DCAT-AP contact point); empty: the open-data page only.
+ATLASIA_CONTACT_EMAIL = env.str("ATLASIA_CONTACT_EMAIL", default="")
 
 TASKS = {
     "default": {

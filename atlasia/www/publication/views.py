@@ -320,7 +320,7 @@ def dcat_catalog(request: HttpRequest) -> HttpResponse:
         base_url=_base_url(request),
         records=records,
         publisher=settings.ATLASIA_INSTANCE_NAME,
-        contact_email=getattr(settings, "ATLASIA_CONTACT_EMAIL", "") or "",
+        contact_email=settings.ATLASIA_CONTACT_EMAIL,
     )
     return HttpResponse(
         json.dumps(body, ensure_ascii=False, indent=2), content_type="application/ld+json; charset=utf-8"
