@@ -1,13 +1,13 @@
 """Open-data exports of the public register.
 
-One canonical record per public use case (:func:`public_record`), described field by field in
+One canonical record per public use case (:func:`open_data_record`), described field by field in
 :data:`FIELDS` (the data dictionary, also in ``docs/open-data/dictionnaire.md``), written as CSV
 (``;`` with BOM for spreadsheet software, or ``,``), JSON and Parquet; and the same records mapped to
-the Dutch algorithm register (publication standard v1.0), to the UK ATRS (template v3, tiers 1 and 2),
-and described in DCAT-AP. Mappings are documented in ``docs/open-data/mappings.md``.
+the Dutch algorithm register (publication standard v1.0), to the UK ATRS (template v4.0), and
+described in DCAT-AP 3.0.1. Mappings are documented in ``docs/open-data/mappings.md``.
 
-Callers pass records that come from :func:`atlasia.publication.selectors.register_export_queryset`:
-nothing here looks at the publication level again, the queryset is the gate.
+Callers pass :class:`atlasia.publication.public.PublicRecord` objects from
+:func:`atlasia.publication.public.public_records`: the one definition of what is public, and the gate.
 """
 
 from __future__ import annotations

@@ -161,27 +161,45 @@ class PublicRecord:
         return " ".join(parts)
 
     @property
-    def impact_assessments(self) -> tuple[tuple[str, str], ...]:
-        """(name, status sentence) of each impact assessment known for the record."""
-        out: list[tuple[str, str]] = []
+    def impact_assessment_states(self) -> tuple[tuple[str, str, dt.date | None], ...]:
+        """(assessment, state, date) of each impact assessment known for the record: assessment is
+        ``dpia`` or ``fria``; state is ``done``, ``required``, ``not_required_dpo``, ``recommended`` or
+        ``not_required``."""
+        out: list[tuple[str, str, dt.date | None]] = []
         q, c = self.qualification, self.compliance
-        dpia_name = "Analyse d'impact relative à la protection des données (AIPD, RGPD art. 35)"
         if c and c.dpia_completed_at:
-            out.append((dpia_name, f"réalisée le {c.dpia_completed_at:%d/%m/%Y}"))
+            out.append(("dpia", "done", c.dpia_completed_at))
         elif c and c.dpia_decision == "not_required":
-            out.append((dpia_name, "non requise (décision du délégué à la protection des données)"))
+            out.append(("dpia", "not_required_dpo", None))
         elif (c and c.dpia_decision == "required") or (q and q.dpia == "required"):
-            out.append((dpia_name, "requise, pas encore réalisée"))
+            out.append(("dpia", "required", None))
         elif q and q.dpia == "recommended":
-            out.append((dpia_name, "recommandée par la qualification"))
+            out.append(("dpia", "recommended", None))
         elif q and q.dpia == "not_required":
-            out.append((dpia_name, "non requise selon la qualification"))
-        fria_name = "Analyse d'impact sur les droits fondamentaux (AIDF, AI Act art. 27)"
+            out.append(("dpia", "not_required", None))
         if c and c.fria_completed_at:
-            out.append((fria_name, f"réalisée le {c.fria_completed_at:%d/%m/%Y}"))
+            out.append(("fria", "done", c.fria_completed_at))
         elif q and q.fria_required:
-            out.append((fria_name, "requise, pas encore réalisée"))
+            out.append(("fria", "required", None))
         return tuple(out)
+
+    @property
+    def impact_assessments(self) -> tuple[tuple[str, str], ...]:
+        """(name, status sentence) of each impact assessment, in French (the language of the exports)."""
+        names = {
+            "dpia": "Analyse d'impact relative à la protection des données (AIPD, RGPD art. 35)",
+            "fria": "Analyse d'impact sur les droits fondamentaux (AIDF, AI Act art. 27)",
+        }
+        states = {
+            "required": "requise, pas encore réalisée",
+            "not_required_dpo": "non requise (décision du délégué à la protection des données)",
+            "recommended": "recommandée par la qualification",
+            "not_required": "non requise selon la qualification",
+        }
+        return tuple(
+            (names[kind], f"réalisée le {day:%d/%m/%Y}" if state == "done" and day else states[state])
+            for kind, state, day in self.impact_assessment_states
+        )
 
     @property
     def impact_assessment_summary(self) -> str:
