@@ -186,9 +186,9 @@ def render_html(data: dict[str, Any], *, for_pdf: bool = False) -> str:
 
 
 def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML
+    from atlasia.core.pdf import html_to_pdf
 
-    return HTML(string=html, base_url="/").write_pdf()  # type: ignore[no-any-return]
+    return html_to_pdf(html, base_url="/")
 
 
 def _progress(run: ReportRun, progress: int, step: str, **extra: Any) -> None:

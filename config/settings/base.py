@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "atlasia.monitoring",
     "atlasia.search",
     "atlasia.exchange",
+    "atlasia.campaigns",
     "atlasia.www",
 ]
 
@@ -140,6 +141,8 @@ ATLASIA_SITE_TITLE = env.str("ATLASIA_SITE_TITLE", default="Atlas IA")
 ATLASIA_INSTANCE_NAME = env.str("ATLASIA_INSTANCE_NAME", default="Instance de démonstration")
 # Contact e-mail of the open-data catalogue (DCAT-AP contact point); empty: the open-data page only.
 ATLASIA_CONTACT_EMAIL = env.str("ATLASIA_CONTACT_EMAIL", default="")
+# The public address of the site, for the links of e-mails (which are read outside the site).
+ATLASIA_BASE_URL = env.str("ATLASIA_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 TASKS = {
     "default": {

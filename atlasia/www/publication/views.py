@@ -398,7 +398,23 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "publication/report_detail.html",
-        {"title": str(run), "run": run, "refresh": not run.is_finished},
+        {"title": str(run), "run": run},
+    )
+
+
+@require_GET
+def report_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    """The report's progress as JSON, for the progress bar of the report page."""
+    run = get_object_or_404(_runs_for(request.user), pk=pk)
+    return JsonResponse(
+        {
+            "finished": run.is_finished,
+            "status": run.status,
+            "status_label": str(run.get_status_display()),
+            "step": run.step,
+            "progress": run.progress,
+            "progress_text": _("Avancement : %(progress)s %%") % {"progress": run.progress},
+        }
     )
 
 

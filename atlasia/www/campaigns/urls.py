@@ -1,0 +1,43 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("campagnes/", views.campaign_list, name="campaigns_list"),
+    path("campagnes/nouvelle/", views.campaign_create, name="campaigns_create"),
+    path("campagnes/<int:campaign_id>/", views.campaign_detail, name="campaigns_detail"),
+    path("campagnes/<int:campaign_id>/suivi.csv", views.campaign_tracking_csv, name="campaigns_tracking_csv"),
+    path("campagnes/<int:campaign_id>/relancer/", views.campaign_remind, name="campaigns_remind"),
+    path("campagnes/<int:campaign_id>/prolonger/", views.campaign_extend, name="campaigns_extend"),
+    path("campagnes/<int:campaign_id>/resultats/", views.campaign_results, name="campaigns_results"),
+    path(
+        "campagnes/<int:campaign_id>/questions/nouvelle/",
+        views.question_create,
+        name="campaigns_question_create",
+    ),
+    path(
+        "campagnes/<int:campaign_id>/questions/<int:question_id>/modifier/",
+        views.question_edit,
+        name="campaigns_question_edit",
+    ),
+    path(
+        "campagnes/<int:campaign_id>/organisations/<slug:slug>/",
+        views.campaign_answer,
+        name="campaigns_answer",
+    ),
+    path(
+        "campagnes/<int:campaign_id>/organisations/<slug:slug>/confirmer/<int:pk>/",
+        views.census_confirm,
+        name="campaigns_census_confirm",
+    ),
+    path(
+        "campagnes/<int:campaign_id>/organisations/<slug:slug>/envoyer/",
+        views.census_submit,
+        name="campaigns_census_submit",
+    ),
+    path(
+        "campagnes/<int:campaign_id>/organisations/<slug:slug>/delegation/",
+        views.target_delegate,
+        name="campaigns_delegate",
+    ),
+]
