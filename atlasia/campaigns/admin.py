@@ -6,7 +6,17 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Answer, Campaign, CampaignEmail, CampaignTarget, CensusEntry, Question
+from .models import (
+    AgendaItem,
+    Answer,
+    Campaign,
+    CampaignEmail,
+    CampaignTarget,
+    CensusEntry,
+    CommitteeMember,
+    CommitteeSession,
+    Question,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -57,3 +67,21 @@ class AnswerAdmin(ReadOnlyAdmin):
 class CampaignEmailAdmin(ReadOnlyAdmin):
     list_display = ("target", "kind", "sent_at", "recipients")
     raw_id_fields = ("target",)
+
+
+@admin.register(CommitteeMember)
+class CommitteeMemberAdmin(ReadOnlyAdmin):
+    list_display = ("user", "organisation", "expertise", "is_chair", "joined_on", "left_on")
+    raw_id_fields = ("user", "organisation")
+
+
+@admin.register(CommitteeSession)
+class CommitteeSessionAdmin(ReadOnlyAdmin):
+    list_display = ("title", "held_on")
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(ReadOnlyAdmin):
+    list_display = ("session", "use_case", "verdict", "promising", "decided_at")
+    list_filter = ("verdict", "promising")
+    raw_id_fields = ("session", "use_case", "decided_by")

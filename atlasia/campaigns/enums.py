@@ -34,3 +34,9 @@ class EmailKind(models.TextChoices):
     REMINDER = "reminder", _("Rappel avant l'échéance")
     LAST_CALL = "last_call", _("Dernier appel")
     MANUAL = "manual", _("Relance de l'équipe")
+
+
+class Verdict(models.TextChoices):
+    FAVOURABLE = "favourable", _("Favorable")
+    RESERVATIONS = "reservations", _("Favorable avec réserves")
+    UNFAVOURABLE = "unfavourable", _("Défavorable")

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .enums import CampaignKind, CampaignScope, CensusAction, EmailKind, QuestionKind
+from .enums import CampaignKind, CampaignScope, CensusAction, EmailKind, QuestionKind, Verdict
 
 USER = settings.AUTH_USER_MODEL
 
@@ -177,3 +177,67 @@ class CampaignEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target} — {self.get_kind_display()}"
+
+
+# --- the expert committee ----------------------------------------------------------------------------
+
+
+class CommitteeMember(models.Model):
+    """A field expert sitting on the national committee, for her organisation."""
+
+    user = models.OneToOneField(USER, on_delete=models.CASCADE, related_name="committee_seat")
+    organisation = models.ForeignKey(
+        "registry.Organisation", on_delete=models.PROTECT, related_name="committee_members"
+    )
+    expertise = models.CharField(_("expertise"), max_length=200)
+    is_chair = models.BooleanField(_("présidence"), default=False)
+    joined_on = models.DateField(_("membre depuis"))
+    left_on = models.DateField(_("a quitté le comité le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-is_chair", "user__last_name", "pk"]
+        verbose_name = _("membre du comité")
+        verbose_name_plural = _("membres du comité")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.organisation})"
+
+
+class CommitteeSession(models.Model):
+    title = models.CharField(_("intitulé"), max_length=200)
+    held_on = models.DateField(_("date de la séance"))
+    summary = models.TextField(_("relevé de conclusions"), blank=True)
+    created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("séance du comité")
+        verbose_name_plural = _("séances du comité")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.held_on:%d/%m/%Y})"
+
+
+class AgendaItem(models.Model):
+    """A use case on a session's agenda, with the question put to the committee and its opinion."""
+
+    session = models.ForeignKey(CommitteeSession, on_delete=models.CASCADE, related_name="agenda")
+    use_case = models.ForeignKey("registry.UseCase", on_delete=models.CASCADE, related_name="committee_items")
+    question = models.CharField(_("question posée au comité"), max_length=500)
+    position = models.PositiveSmallIntegerField(default=0)
+    verdict = models.CharField(_("avis"), max_length=15, choices=Verdict.choices, blank=True)
+    reasons = models.TextField(_("motifs"), blank=True)
+    promising = models.BooleanField(_("prometteur à diffuser"), default=False)
+    decided_at = models.DateTimeField(_("avis rendu le"), null=True, blank=True)
+    decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("point de l'ordre du jour")
+        verbose_name_plural = _("points de l'ordre du jour")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "use_case"], name="agenda_once_per_session")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} — {self.use_case}"

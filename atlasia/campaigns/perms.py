@@ -59,3 +59,25 @@ def can_answer(user: Any, target: Any) -> bool:
 def can_delegate(user: Any, target: Any) -> bool:
     """Organisation administrators hand the answer to one of their members."""
     return perms.can(user, Action.MEMBERS_MANAGE, target.organisation)
+
+
+def can_manage_committee(user: Any) -> bool:
+    """The national team composes the committee and its agenda."""
+    return perms.can_anywhere(user, Action.COMMITTEE_MANAGE)
+
+
+def is_committee_member(user: Any) -> bool:
+    from .models import CommitteeMember
+
+    return bool(
+        user.is_authenticated and CommitteeMember.objects.filter(user=user, left_on__isnull=True).exists()
+    )
+
+
+def can_give_opinion(user: Any) -> bool:
+    """Only the committee's members (and platform administrators) record its opinions."""
+    return is_committee_member(user) or perms.is_platform_admin(user)
+
+
+def can_read_committee(user: Any) -> bool:
+    return can_manage_committee(user) or can_give_opinion(user)

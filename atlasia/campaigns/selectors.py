@@ -20,8 +20,17 @@ from atlasia.registry.models import Organisation, UseCase
 from atlasia.registry.reference import region_names
 
 from . import perms
-from .enums import CampaignKind, CampaignScope, CensusAction, QuestionKind
-from .models import Answer, Campaign, CampaignTarget, CensusEntry, Question
+from .enums import CampaignKind, CampaignScope, CensusAction, QuestionKind, Verdict
+from .models import (
+    AgendaItem,
+    Answer,
+    Campaign,
+    CampaignTarget,
+    CensusEntry,
+    CommitteeMember,
+    CommitteeSession,
+    Question,
+)
 from .services import CLOSED_STATUSES
 
 # --- who sees which campaign -------------------------------------------------------------------------
@@ -294,8 +303,9 @@ class SurveySummary:
     findings: tuple[SurveyFinding, ...]
 
 
-def census_coverage(year: int) -> CensusCoverage | None:
-    """The last census closing in ``year`` (the cartography of that year states its coverage)."""
+def census_coverage(year: int, region: str = "") -> CensusCoverage | None:
+    """The last national census closing in ``year`` (the cartography of that year states its coverage),
+    counted over the organisations of ``region`` when one is given."""
     campaign = (
         Campaign.objects.filter(kind=CampaignKind.CENSUS, closes_on__year=year, scope=CampaignScope.NATIONAL)
         .order_by("-closes_on", "-pk")
@@ -304,14 +314,20 @@ def census_coverage(year: int) -> CensusCoverage | None:
     if campaign is None:
         return None
     targets = campaign.targets.all()
+    stale = stale_use_cases(campaign)
+    entries = CensusEntry.objects.filter(campaign=campaign)
+    if region:
+        targets = targets.filter(organisation__region=region)
+        stale = stale.filter(organisation__region=region)
+        entries = entries.filter(use_case__organisation__region=region)
     return CensusCoverage(
         campaign_id=campaign.pk,
         title=campaign.title,
         closes_on=campaign.closes_on,
         targeted=targets.count(),
         answered=targets.filter(responded_at__isnull=False).count(),
-        confirmed_records=CensusEntry.objects.filter(campaign=campaign).count(),
-        stale_records=stale_use_cases(campaign).count(),
+        confirmed_records=entries.count(),
+        stale_records=stale.count(),
     )
 
 
@@ -350,3 +366,84 @@ def survey_summary(year: int) -> SurveySummary | None:
         answered=targets.filter(responded_at__isnull=False).count(),
         findings=findings,
     )
+
+
+# --- the expert committee ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommitteeOpinion:
+    session: str
+    held_on: date
+    question: str
+    verdict: str  # a Verdict value, "" while the committee has not decided
+    verdict_label: str
+    reasons: str
+    promising: bool
+
+
+def opinions_on(use_case_id: int) -> list[CommitteeOpinion]:
+    """The committee's opinions on a record, newest session first (pending agenda items included)."""
+    items = AgendaItem.objects.filter(use_case_id=use_case_id).select_related("session")
+    return [
+        CommitteeOpinion(
+            session=i.session.title,
+            held_on=i.session.held_on,
+            question=i.question,
+            verdict=i.verdict,
+            verdict_label=str(Verdict(i.verdict).label) if i.verdict else "",
+            reasons=i.reasons,
+            promising=i.promising,
+        )
+        for i in items.order_by("-session__held_on", "-pk")
+    ]
+
+
+def promising_use_case_ids(use_case_ids: Iterable[int] | None = None) -> set[int]:
+    """Records the committee labelled « prometteur à diffuser » (its latest opinion on them says so)."""
+    items = AgendaItem.objects.exclude(verdict="")
+    if use_case_ids is not None:
+        items = items.filter(use_case_id__in=list(use_case_ids))
+    latest: dict[int, tuple[date, int, bool]] = {}
+    for use_case_id, held_on, pk, promising in items.values_list(
+        "use_case_id", "session__held_on", "pk", "promising"
+    ):
+        key = (held_on, pk, promising)
+        if use_case_id not in latest or key[:2] > latest[use_case_id][:2]:
+            latest[use_case_id] = key
+    return {uc for uc, (_d, _pk, promising) in latest.items() if promising}
+
+
+def committee_sessions() -> QuerySet[CommitteeSession]:
+    return CommitteeSession.objects.prefetch_related("agenda__use_case__organisation")
+
+
+def committee_members() -> QuerySet[CommitteeMember]:
+    return CommitteeMember.objects.filter(left_on__isnull=True).select_related("user", "organisation")
+
+
+@dataclass(frozen=True)
+class PromisingCase:
+    use_case_id: int
+    title: str
+    organisation: str
+    reasons: str
+
+
+def promising_cases(use_case_ids: Iterable[int]) -> list[PromisingCase]:
+    """The labelled records among ``use_case_ids`` with the reasons of the labelling opinion (report)."""
+    ids = promising_use_case_ids(use_case_ids)
+    items = (
+        AgendaItem.objects.filter(use_case_id__in=ids, promising=True)
+        .select_related("use_case__organisation")
+        .order_by("use_case__title", "-session__held_on")
+    )
+    seen: dict[int, PromisingCase] = {}
+    for item in items:
+        seen.setdefault(
+            item.use_case_id,
+            PromisingCase(
+                item.use_case_id, item.use_case.title, item.use_case.organisation.name, item.reasons
+            ),
+        )
+    return list(seen.values())

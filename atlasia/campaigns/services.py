@@ -24,8 +24,18 @@ from atlasia.registry.models import Organisation, UseCase
 from atlasia.registry.reference import region_names
 
 from . import perms
-from .enums import CampaignKind, CampaignScope, CensusAction, EmailKind, QuestionKind
-from .models import Answer, Campaign, CampaignEmail, CampaignTarget, CensusEntry, Question
+from .enums import CampaignKind, CampaignScope, CensusAction, EmailKind, QuestionKind, Verdict
+from .models import (
+    AgendaItem,
+    Answer,
+    Campaign,
+    CampaignEmail,
+    CampaignTarget,
+    CensusEntry,
+    CommitteeMember,
+    CommitteeSession,
+    Question,
+)
 
 #: Statuses of a record that a census no longer asks about.
 CLOSED_STATUSES = ("retired", "abandoned")
@@ -587,3 +597,121 @@ def campaign_remind(*, actor: Any, campaign: Campaign, today: date | None = None
             message=f"Relance envoyée à {sent} organisation(s)",
         )
     return sent
+
+
+# --- the expert committee ----------------------------------------------------------------------------
+
+
+def _require_committee_manager(actor: Any) -> None:
+    if not perms.can_manage_committee(actor):
+        raise PermissionDenied
+
+
+def committee_member_add(
+    *,
+    actor: Any,
+    user: Any,
+    organisation: Organisation,
+    expertise: str,
+    is_chair: bool = False,
+    joined_on: date | None = None,
+) -> CommitteeMember:
+    _require_committee_manager(actor)
+    if CommitteeMember.objects.filter(user=user).exists():
+        raise ValidationError({"user": f"{user} siège déjà au comité."})
+    with transaction.atomic():
+        member = CommitteeMember(
+            user=user,
+            organisation=organisation,
+            expertise=expertise.strip(),
+            is_chair=is_chair,
+            joined_on=joined_on or timezone.localdate(),
+        )
+        member.full_clean()
+        member.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=member,
+            organisation_id=organisation.pk,
+            changes=snapshot(member),
+            message="Membre ajouté au comité d'experts",
+        )
+    return member
+
+
+def committee_session_create(*, actor: Any, data: Mapping[str, Any]) -> CommitteeSession:
+    _require_committee_manager(actor)
+    with transaction.atomic():
+        session = CommitteeSession(
+            title=(data.get("title") or "").strip(),
+            held_on=data["held_on"],
+            summary=(data.get("summary") or "").strip(),
+            created_by=actor,
+        )
+        session.full_clean()
+        session.save()
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=session, changes=snapshot(session))
+    return session
+
+
+def agenda_add(*, actor: Any, session: CommitteeSession, use_case: UseCase, question: str) -> AgendaItem:
+    """Put a use case on a session's agenda with the question the committee must answer."""
+    _require_committee_manager(actor)
+    if session.agenda.filter(use_case=use_case).exists():
+        raise ValidationError(
+            {"use_case": f"« {use_case.title} » est déjà à l'ordre du jour de cette séance."}
+        )
+    if not question.strip():
+        raise ValidationError({"question": "Indiquez la question posée au comité."})
+    with transaction.atomic():
+        item = AgendaItem(
+            session=session, use_case=use_case, question=question.strip(), position=session.agenda.count() + 1
+        )
+        item.full_clean()
+        item.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=item,
+            use_case_id=use_case.pk,
+            organisation_id=use_case.organisation_id,
+            changes={"séance": str(session), "question": item.question},
+            message="Inscrit à l'ordre du jour du comité d'experts",
+        )
+    return item
+
+
+def opinion_record(
+    *, actor: Any, item: AgendaItem, verdict: str, reasons: str, promising: bool = False
+) -> AgendaItem:
+    """Record (or correct) the committee's opinion on an agenda item, with its reasons. The label
+    « prometteur à diffuser » goes only with a favourable opinion."""
+    if not perms.can_give_opinion(actor):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    if verdict not in Verdict.values:
+        errors["verdict"] = "Choisissez l'avis du comité : favorable, favorable avec réserves ou défavorable."
+    if not reasons.strip():
+        errors["reasons"] = "Un avis du comité est toujours motivé : indiquez ses motifs."
+    if promising and verdict != Verdict.FAVOURABLE:
+        errors["promising"] = "Seul un avis favorable peut porter le label « prometteur à diffuser »."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        item = AgendaItem.objects.select_for_update().select_related("use_case").get(pk=item.pk)
+        before = {"verdict": item.verdict, "reasons": item.reasons, "promising": item.promising}
+        item.verdict, item.reasons, item.promising = verdict, reasons.strip(), promising
+        item.decided_at, item.decided_by = timezone.now(), actor
+        item.save()
+        after = {"verdict": item.verdict, "reasons": item.reasons, "promising": item.promising}
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE if before["verdict"] else AuditAction.CREATE,
+            obj=item,
+            use_case_id=item.use_case_id,
+            organisation_id=item.use_case.organisation_id,
+            changes=diff(before, after),
+            message="Avis du comité d'experts" + (" — prometteur à diffuser" if promising else ""),
+        )
+    return item

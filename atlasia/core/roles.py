@@ -68,6 +68,7 @@ class Action(StrEnum):
     REFERENCE_DATA_EDIT = "reference_data.edit"
     CAMPAIGN_MANAGE = "campaign.manage"
     CAMPAIGN_ANSWER = "campaign.answer"
+    COMMITTEE_MANAGE = "committee.manage"
 
 
 A = Action
@@ -136,6 +137,7 @@ MATRIX: dict[Role, frozenset[Action]] = {
             A.WEIGHTS_EDIT,
             A.REPORT_PUBLISH,
             A.CAMPAIGN_MANAGE,
+            A.COMMITTEE_MANAGE,
         }
     ),
     R.PLATFORM_ADMIN: frozenset(Action),
@@ -161,6 +163,7 @@ ACTION_LABELS_FR: dict[Action, str] = {
     A.REFERENCE_DATA_EDIT: "Modifier les référentiels",
     A.CAMPAIGN_MANAGE: "Lancer et suivre une campagne (recensement, enquête)",
     A.CAMPAIGN_ANSWER: "Répondre à une campagne pour l'organisation",
+    A.COMMITTEE_MANAGE: "Composer le comité d'experts et son ordre du jour",
 }
 
 ACTION_LABELS_EN: dict[Action, str] = {
@@ -183,6 +186,7 @@ ACTION_LABELS_EN: dict[Action, str] = {
     A.REFERENCE_DATA_EDIT: "Edit the reference lists",
     A.CAMPAIGN_MANAGE: "Launch and track a campaign (census, survey)",
     A.CAMPAIGN_ANSWER: "Answer a campaign for the organisation",
+    A.COMMITTEE_MANAGE: "Compose the expert committee and its agenda",
 }
 
 #: Actions that write. Reviewers hold none of them on records; they only run campaigns.

@@ -263,12 +263,13 @@ def charters() -> QuerySet[Charter]:
 class InboxItem:
     kind: str  # the key of its InboxSection: "stale", "dpia_decision", "incident_report", …
     label: str
-    use_case: UseCase
+    use_case: UseCase | None  # None for work about an organisation (a campaign to answer)
     due: date | None = None
     url_name: str = "usecase_detail"
     url_args: tuple[Any, ...] = ()
     overdue: bool = False
     detail: str = ""  # e.g. an incident's countdown
+    organisation_name: str = ""  # shown when the item is about an organisation, not a use case
 
     @property
     def url(self) -> str:

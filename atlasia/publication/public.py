@@ -339,3 +339,8 @@ def public_record(uid: uuid.UUID | str) -> PublicRecord | None:
     """One public record by its identifier, or ``None`` (absent or not public)."""
     found = public_records(public_queryset().filter(uid=uid))
     return found[0] if found else None
+
+
+def record_pk(uid: uuid.UUID | str) -> int | None:
+    """The database key of a public record (for the few screens that join other apps' facts)."""
+    return registry_selectors.public_usecases().filter(uid=uid).values_list("pk", flat=True).first()

@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from atlasia.campaigns import selectors as campaign_selectors
 from atlasia.registry import reference
 from atlasia.registry.enums import PublicationLevel
 from atlasia.registry.models import UseCase
@@ -39,6 +40,8 @@ EXPERIMENTING = {"experimentation", "evaluated"}
 
 def scope_queryset(run: ReportRun) -> QuerySet[UseCase]:
     qs = usecases_visible_to(run.requested_by) if run.requested_by_id else public_usecases()
+    if run.public_only:
+        qs = qs.filter(publication_level=PublicationLevel.PUBLIC)
     if run.scope == ReportScope.REGION:
         qs = qs.filter(organisation__region=run.region)
     elif run.scope == ReportScope.ORGANISATION:
@@ -85,6 +88,7 @@ def report_data(run: ReportRun) -> dict[str, Any]:
         "year": run.year,
         "scope": run.scope,
         "scope_label": run.scope_label,
+        "public_only": run.public_only,
         "figures": {
             "active": len(rows),
             "new": sum(1 for r in rows if r["start_date"] and r["start_date"].year == run.year),
@@ -113,6 +117,13 @@ def report_data(run: ReportRun) -> dict[str, Any]:
         "experiments": None,
         "footprint": None,
     }
+    # The report is shared beyond the organisations: it names a record only when the record may be read
+    # outside its organisation (network or public), or when the report is the organisation's own.
+    nameable = {
+        r["id"]
+        for r in rows
+        if run.scope == ReportScope.ORGANISATION or r["publication_level"] != PublicationLevel.INTERNAL
+    }
     titles = {r["id"]: r["title"] for r in rows}
     if (found := optional.ai_act_categories(ids)) is not None:
         values, names = found
@@ -128,11 +139,55 @@ def report_data(run: ReportRun) -> dict[str, Any]:
                 "use_case": titles.get(e["use_case_id"], ""),
             }
             for e in experiments
-            if e.get("decision") or e.get("what_worked") or e.get("what_did_not")
+            if e["use_case_id"] in nameable
+            and (e.get("decision") or e.get("what_worked") or e.get("what_did_not"))
         ][:12]
     if (footprint := optional.footprint_co2e_kg(ids)) is not None and footprint:
         data["footprint"] = {"known": len(footprint), "co2e_kg": round(sum(footprint.values()), 1)}
+    data["census"] = _census(run)
+    data["survey"] = _survey(run)
+    data["promising"] = [
+        {"title": c.title, "organisation": c.organisation, "reasons": c.reasons}
+        for c in campaign_selectors.promising_cases(ids)
+    ]
     return data
+
+
+def _census(run: ReportRun) -> dict[str, Any] | None:
+    """The coverage of the year's national census (over the region for a regional report)."""
+    if run.scope == ReportScope.ORGANISATION:
+        return None
+    region = run.region if run.scope == ReportScope.REGION else ""
+    coverage = campaign_selectors.census_coverage(run.year, region)
+    if coverage is None or not coverage.targeted:
+        return None
+    return {
+        "title": coverage.title,
+        "closes_on": coverage.closes_on.isoformat(),
+        "targeted": coverage.targeted,
+        "answered": coverage.answered,
+        "percent": coverage.percent,
+        "confirmed_records": coverage.confirmed_records,
+        "stale_records": coverage.stale_records,
+    }
+
+
+def _survey(run: ReportRun) -> dict[str, Any] | None:
+    """The findings of the year's national survey (anonymised: hidden below its threshold)."""
+    if run.scope == ReportScope.ORGANISATION:
+        return None
+    summary = campaign_selectors.survey_summary(run.year)
+    if summary is None:
+        return None
+    return {
+        "title": summary.title,
+        "targeted": summary.targeted,
+        "answered": summary.answered,
+        "findings": [
+            {"question": f.question, "summary": f.summary, "respondents": f.respondents}
+            for f in summary.findings
+        ],
+    }
 
 
 def input_hash(data: dict[str, Any]) -> str:

@@ -111,6 +111,7 @@ NAV_GROUPS: list[tuple[str, Any, list[str]]] = [
             "monitoring_home",
             "evaluation_home",
             "campaigns_list",
+            "committee_home",
         ],
     ),
     ("reseau", gettext_lazy("Réseau"), ["monitoring_ambassadors", "monitoring_literacy"]),

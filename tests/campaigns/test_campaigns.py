@@ -395,3 +395,88 @@ def test_report_selectors(
     services.census_submit(actor=cworld["users"]["mdph_referent"], target=target)
     coverage = selectors.census_coverage(campaign.closes_on.year)
     assert coverage is not None and (coverage.targeted, coverage.answered, coverage.percent) == (2, 1, 50)
+
+
+def test_annual_report_states_census_coverage_and_survey_findings(
+    cworld: dict[str, Any], launch: Callable[..., Campaign], make_usecase: Callable[..., UseCase]
+) -> None:
+    from atlasia.publication.models import ReportRun
+    from atlasia.publication.report import render_html, report_data
+
+    record = make_usecase(cworld["mdph_nord"])
+    census = launch()
+    target = census.targets.get(organisation=cworld["mdph_nord"])
+    services.census_confirm(actor=cworld["users"]["mdph_referent"], target=target, use_case=record)
+    services.census_submit(actor=cworld["users"]["mdph_referent"], target=target)
+    survey = _survey(launch, cworld, anonymity_threshold=1)
+    choice, number = selectors.current_questions(survey)
+    services.survey_answer(
+        actor=cworld["users"]["mdph_referent"],
+        target=survey.targets.get(organisation=cworld["mdph_nord"]),
+        values={(choice.pk, None): "Oui", (number.pk, None): "7"},
+    )
+    run = ReportRun.objects.create(year=census.closes_on.year, requested_by=cworld["users"]["national"])
+    html = render_html(report_data(run))
+    assert "50 % des organisations ciblées ont répondu au recensement « Recensement 2026 » (1 sur 2)" in html
+    assert "Réponse la plus fréquente : « Oui » (100 %)" in html
+    assert "1 organisations sur 3 ont répondu" in html
+
+
+def test_public_register_shows_the_last_confirmation(
+    cworld: dict[str, Any], launch: Callable[..., Campaign], make_usecase: Callable[..., UseCase]
+) -> None:
+    record = make_usecase(cworld["mdph_nord"], title="Aide à l'orientation", publication_level="public")
+    campaign = launch()
+    anonymous = Client()
+    detail = f"/registre/{record.uid}/"
+    assert "pas encore confirmée" in anonymous.get(detail).content.decode()
+    target = campaign.targets.get(organisation=cworld["mdph_nord"])
+    services.census_confirm(actor=cworld["users"]["mdph_referent"], target=target, use_case=record)
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert f"Fiche confirmée par l'organisation le {today}" in anonymous.get(detail).content.decode()
+    assert f"fiche confirmée le {today}" in anonymous.get("/registre/").content.decode()
+
+
+def test_demo_has_a_closed_census_at_70_percent_and_an_open_survey(db: Any) -> None:
+    from atlasia.accounts.demo import create_demo_accounts
+    from atlasia.campaigns.demo import CENSUS_TITLE, SURVEY_TITLE, load_campaigns_demo
+
+    call_command("load_catalogue", stdout=io.StringIO())
+    create_demo_accounts()
+    load_campaigns_demo()
+    today = timezone.localdate()
+    census = Campaign.objects.get(title=CENSUS_TITLE)
+    survey = Campaign.objects.get(title=SURVEY_TITLE)
+    assert census.is_closed(today) and selectors.tracking(census).total.percent == 70
+    assert selectors.stale_use_cases(census).exists()
+    assert survey.is_open(today)
+    results = selectors.survey_results(survey)
+    assert not any(r.hidden for r in results)
+    texts = [t for r in results for t in r.texts]
+    assert texts and len(texts) == len(set(texts))
+    from atlasia.campaigns.models import CommitteeSession
+
+    past, upcoming = CommitteeSession.objects.order_by("held_on")
+    assert past.held_on < today < upcoming.held_on
+    assert {i.verdict for i in past.agenda.all()} == {"favourable", "reservations", "unfavourable"}
+    assert len(selectors.promising_use_case_ids()) == 1
+    assert upcoming.agenda.count() == 2 and not upcoming.agenda.exclude(verdict="").exists()
+    assert load_campaigns_demo() == {"already_loaded": True}
+
+
+def test_inbox_item_until_the_organisation_answers(
+    cworld: dict[str, Any], launch: Callable[..., Campaign], make_user: Callable[..., Any]
+) -> None:
+    campaign = launch()
+    referent = _client(cworld["users"]["mdph_referent"])
+    page = referent.get("/a-faire/").content.decode()
+    assert "Campagnes en attente de votre réponse" in page
+    assert "Répondre au recensement « Recensement 2026 »" in page and "MDPH du Nord" in page
+    assert f"/campagnes/{campaign.pk}/organisations/mdph-nord/" in page
+    member = make_user(cworld["mdph_nord"], "contributor", username="agent")
+    assert "Recensement 2026" not in _client(member).get("/a-faire/").content.decode()
+    assert "Recensement 2026" not in _client(cworld["users"]["referent"]).get("/a-faire/").content.decode()
+    services.census_submit(
+        actor=cworld["users"]["mdph_referent"], target=campaign.targets.get(organisation=cworld["mdph_nord"])
+    )
+    assert "Recensement 2026" not in referent.get("/a-faire/").content.decode()

@@ -26,6 +26,7 @@ EXPECTED = {
     "reference_data.edit": "0000001",
     "campaign.manage": "0000111",
     "campaign.answer": "0101001",
+    "committee.manage": "0000011",
 }
 ROLES = [
     Role.CONTRIBUTOR,

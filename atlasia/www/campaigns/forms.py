@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from atlasia.campaigns.enums import CampaignKind, QuestionKind
+from atlasia.campaigns.enums import CampaignKind, QuestionKind, Verdict
 from atlasia.registry.enums import OrganisationType
 from atlasia.registry.models import Organisation
 from atlasia.registry.reference import region_choices
@@ -106,3 +106,58 @@ class DelegateForm(DsfrBaseForm):
         self.fields["delegate"].queryset = (  # type: ignore[attr-defined]
             User.objects.filter(memberships__organisation=organisation).distinct().order_by("last_name", "pk")
         )
+
+
+class SessionForm(DsfrBaseForm):
+    title = forms.CharField(label=_("Intitulé"), max_length=200)
+    held_on = forms.DateField(label=_("Date de la séance"), widget=DateInput())
+    summary = forms.CharField(
+        label=_("Relevé de conclusions"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class MemberForm(DsfrBaseForm):
+    user: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Personne"), queryset=None)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation représentée"), queryset=Organisation.objects.order_by("name")
+    )
+    expertise = forms.CharField(label=_("Expertise"), max_length=200)
+    is_chair = forms.BooleanField(label=_("Présidence du comité"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from atlasia.accounts.models import User
+
+        self.fields["user"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(is_active=True, memberships__isnull=False, committee_seat__isnull=True)
+            .distinct()
+            .order_by("last_name", "username")
+        )
+
+
+class AgendaForm(DsfrBaseForm):
+    session: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Séance"), queryset=None)
+    question = forms.CharField(label=_("Question posée au comité"), max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from django.utils import timezone
+
+        from atlasia.campaigns.models import CommitteeSession
+
+        self.fields["session"].queryset = CommitteeSession.objects.filter(  # type: ignore[attr-defined]
+            held_on__gte=timezone.localdate()
+        ).order_by("held_on")
+
+
+class OpinionForm(DsfrBaseForm):
+    verdict = forms.ChoiceField(label=_("Avis du comité"), choices=Verdict.choices, widget=forms.RadioSelect)
+    reasons = forms.CharField(label=_("Motifs"), widget=forms.Textarea(attrs={"rows": 4}))
+    promising = forms.BooleanField(
+        label=_("Label « prometteur à diffuser »"),
+        required=False,
+        help_text=_(
+            "Seulement avec un avis favorable : le cas est mis en avant dans la recherche, "
+            "le registre public et la cartographie."
+        ),
+    )

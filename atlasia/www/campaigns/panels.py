@@ -9,3 +9,6 @@ from atlasia.www.extensions import register_nav
 
 def register() -> None:
     register_nav(gettext_lazy("Campagnes"), "campaigns_list", order=45, match_prefix="/campagnes/")
+    from . import committee
+
+    committee.register()

@@ -1,8 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import committee, views
 
 urlpatterns = [
+    path("comite/", committee.committee_home, name="committee_home"),
+    path("comite/seances/nouvelle/", committee.session_create, name="committee_session_create"),
+    path("comite/seances/<int:session_id>/", committee.session_detail, name="committee_session"),
+    path("comite/membres/nouveau/", committee.member_add, name="committee_member_add"),
+    path("comite/points/<int:item_id>/avis/", committee.opinion_record, name="committee_opinion"),
+    path("cas-d-usage/<int:pk>/comite/", committee.agenda_add, name="committee_agenda_add"),
     path("campagnes/", views.campaign_list, name="campaigns_list"),
     path("campagnes/nouvelle/", views.campaign_create, name="campaigns_create"),
     path("campagnes/<int:campaign_id>/", views.campaign_detail, name="campaigns_detail"),

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from atlasia.accounts import perms
 from atlasia.accounts.models import ReviewerScope
+from atlasia.campaigns.selectors import last_confirmed_on, promising_use_case_ids
 from atlasia.exchange import selectors as exchange_selectors
 from atlasia.publication import exporters, public, selectors, services
 from atlasia.publication.enums import ReportScope
@@ -72,9 +73,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .order_by("name")
     )
     form = UseCaseFilterForm(request.GET or None, organisations=organisations)
-    data = selectors.figures(selectors.dashboard_usecases(request.user, filters))
     query = request.GET.copy()
     query.pop("sort", None)
+
+    def region_link(code: str) -> str:
+        # Each region of the map opens the same dashboard narrowed to that region.
+        narrowed = query.copy()
+        narrowed["region"] = code
+        return f"{reverse('publication_dashboard')}?{narrowed.urlencode()}"
+
+    data = selectors.figures(selectors.dashboard_usecases(request.user, filters), region_link=region_link)
     return render(
         request,
         "publication/dashboard.html",
@@ -115,6 +123,8 @@ def register_list(request: HttpRequest) -> HttpResponse:
         region=g.get("region", ""),
     )
     page = Paginator(selectors.register_list(filters), PAGE_SIZE).get_page(g.get("page"))
+    # When each record was last confirmed by its organisation in a census (shown on each line).
+    confirmed = last_confirmed_on(uc.pk for uc in page.object_list)
     query = g.copy()
     query.pop("page", None)
     return render(
@@ -124,6 +134,8 @@ def register_list(request: HttpRequest) -> HttpResponse:
             "title": _("Registre public des usages de l'IA"),
             "form": form,
             "page_obj": page,
+            "rows": [(uc, confirmed.get(uc.pk)) for uc in page.object_list],
+            "promising": promising_use_case_ids(uc.pk for uc in page.object_list),
             "query_string": query.urlencode(),
             "filtered": any([filters.q, filters.theme, filters.organisation_type, filters.region]),
             "region_names": reference.region_names(),
@@ -139,6 +151,9 @@ def _register_detail_context(
         "record": record,
         "provenance": exchange_selectors.copy_provenance(record.uid),
         "form": form,
+        # Campaign facts shown on the page (issue 21); not yet fields of the public record.
+        "last_confirmed": last_confirmed_on([pk]).get(pk) if (pk := public.record_pk(record.uid)) else None,
+        "promising": bool(pk and promising_use_case_ids([pk])),
     }
 
 
@@ -371,6 +386,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 scope=form.cleaned_data["scope"],
                 region=form.cleaned_data["region"],
                 organisation=form.cleaned_data["organisation"],
+                public_only=form.cleaned_data["public_only"],
             )
         except ValidationError as error:
             attach_service_errors(form, error)
