@@ -6,9 +6,3 @@ class EvaluationConfig(AppConfig):
     label = "evaluation"
     verbose_name = "Évaluation des modèles"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        # The screens plug into the use-case page through the extension points (tab "Évaluations").
-        from atlasia.www.evaluation import hooks
-
-        hooks.register()

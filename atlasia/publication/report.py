@@ -148,7 +148,7 @@ def report_data(run: ReportRun) -> dict[str, Any]:
     data["survey"] = _survey(run)
     data["promising"] = [
         {"title": c.title, "organisation": c.organisation, "reasons": c.reasons}
-        for c in campaign_selectors.promising_cases(ids)
+        for c in campaign_selectors.promising_cases(nameable)
     ]
     return data
 
