@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import account_views, site_pages, views
 from .accounts import oidc_views
 
 urlpatterns = [
@@ -34,4 +34,9 @@ urlpatterns = [
         name="membership_remove",
     ),
     path("healthz", views.healthz, name="healthz"),
+    path("mentions-legales/", site_pages.legal_notice, name="legal_notice"),
+    path("donnees-personnelles/", site_pages.personal_data, name="personal_data"),
+    path("accessibilite/", site_pages.accessibility, name="accessibility"),
+    path("plan-du-site/", site_pages.site_map, name="site_map"),
+    path("compte/mot-de-passe/", account_views.password_change, name="password_change"),
 ]

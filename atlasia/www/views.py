@@ -37,12 +37,17 @@ from .forms import (
     UseCaseForm,
     attach_service_errors,
 )
+from .site_pages import public_home
 
 PAGE_SIZE = 50
 
 
+@login_not_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """The dashboard of a logged-in user; for an anonymous visitor, the public home (register, open data)."""
+    if not request.user.is_authenticated:
+        return public_home(request)
     counts = selectors.home_counts(request.user)
     status_labels = dict(UseCase._meta.get_field("status").choices)  # type: ignore[arg-type]
     by_status = [
