@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from atlasia.core.search import vectors
 from atlasia.registry.models import UseCase
@@ -48,6 +49,35 @@ def document_sync(use_case: UseCase) -> bool:
     return old_hash != new_hash
 
 
+def documents_sync_many(use_case_ids: list[int], *, use_cases: list[UseCase] | None = None) -> list[int]:
+    """:func:`document_sync` for many use cases in a few statements (bulk imports); returns the ids
+    whose embedded text changed (or is new). ``use_cases``: the saved instances, when the caller has
+    them (not read again)."""
+    if use_cases is None:
+        use_cases = list(UseCase.objects.filter(pk__in=use_case_ids).select_related("theme", "ai_technique"))
+    old = dict(UseCaseDocument.objects.filter(pk__in=use_case_ids).values_list("pk", "text_hash"))
+    now = timezone.now()
+    created: list[UseCaseDocument] = []
+    updated: list[UseCaseDocument] = []
+    changed: list[int] = []
+    for use_case in use_cases:
+        title, summary, body = document_fields(use_case)
+        digest = embeddings.text_hash(embeddings.usecase_text(use_case))
+        document = UseCaseDocument(
+            use_case_id=use_case.pk, title=title, summary=summary, body=body, text_hash=digest, updated_at=now
+        )
+        (updated if use_case.pk in old else created).append(document)
+        if old.get(use_case.pk) != digest:
+            changed.append(use_case.pk)
+    UseCaseDocument.objects.bulk_create(created, batch_size=500)
+    UseCaseDocument.objects.bulk_update(
+        updated, ["title", "summary", "body", "text_hash", "updated_at"], batch_size=500
+    )
+    if connection.vendor == "sqlite":
+        fulltext.sync_sqlite_rows([(d.use_case_id, d.title, d.summary, d.body) for d in created + updated])
+    return changed
+
+
 def document_remove(use_case_id: int) -> None:
     # The document row goes with the use case (cascade); the FTS5 table has no foreign key.
     if connection.vendor == "sqlite":
@@ -77,7 +107,7 @@ class _PendingEmbeddings:
         embedding_schedule(ids)
 
 
-def embedding_schedule_on_commit(use_case_id: int) -> None:
+def embedding_schedule_on_commit(use_case_id: int | list[int]) -> None:
     """Schedule the embedding of ``use_case_id`` when the transaction commits. Every record saved in
     the same transaction (an import, a bulk edit) ends in the same task, which embeds in batches.
 
@@ -85,16 +115,17 @@ def embedding_schedule_on_commit(use_case_id: int) -> None:
     one, so only the last callback does the work. Ids are carried over only at the same savepoint
     level: a savepoint rollback discards the callbacks registered inside it, ids included.
     """
+    new_ids = [use_case_id] if isinstance(use_case_id, int) else list(use_case_id)
     conn = transaction.get_connection()
     if not conn.in_atomic_block:  # autocommit: the write is already committed
-        embedding_schedule(use_case_id)
+        embedding_schedule(new_ids)
         return
     savepoints = set(conn.savepoint_ids)
     previous: _PendingEmbeddings | None = getattr(conn, "_search_pending_embeddings", None)
     ids: list[int] = []
     if previous is not None and not previous.done and previous.savepoints == savepoints:
         ids, previous.ids = previous.ids, []
-    pending = _PendingEmbeddings([*ids, use_case_id], savepoints)
+    pending = _PendingEmbeddings([*ids, *new_ids], savepoints)
     conn._search_pending_embeddings = pending  # type: ignore[attr-defined]
     transaction.on_commit(pending.flush)
 
