@@ -2,7 +2,15 @@ from django.contrib import admin
 
 from atlasia.audit.admin_base import ReadOnlyAdmin
 
-from .models import ApiToken, ImportedRef, ImportJob, ImportMappingMemory, RemoteProvenance, Subscription
+from .models import (
+    ApiToken,
+    ImportedRef,
+    ImportJob,
+    ImportMappingMemory,
+    InstanceIdentity,
+    RemoteProvenance,
+    Subscription,
+)
 
 
 @admin.register(ApiToken)
@@ -47,3 +55,18 @@ class RemoteProvenanceAdmin(ReadOnlyAdmin):
         "pulled_at",
     ]
     list_filter = ["withdrawn"]
+
+
+@admin.register(InstanceIdentity)
+class InstanceIdentityAdmin(ReadOnlyAdmin):
+    list_display = ["uid", "created_at"]
+    readonly_fields = ["uid", "created_at"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

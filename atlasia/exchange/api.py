@@ -46,6 +46,8 @@ from pydantic import field_validator
 from atlasia.audit.concurrency import etag
 from atlasia.core.roles import Action
 from atlasia.lifecycle import services as lifecycle_services
+from atlasia.publication import public
+from atlasia.publication.public import PublicRecord
 from atlasia.registry import selectors as registry_selectors
 from atlasia.registry import services as registry_services
 from atlasia.registry.models import AITechnique, Theme, UseCase
@@ -283,6 +285,11 @@ class UseCaseOut(Schema):
     end_date: dt.date | None
     cost_eur: Decimal | None
     tags: list[str]
+    team: str
+    senior_responsible_owner: str
+    legal_basis_details: str
+    proportionality: str
+    risks_and_mitigations: str
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -374,6 +381,51 @@ def _out(uc: UseCase) -> dict[str, Any]:
             "region": uc.organisation.region,
         },
     }
+
+
+def _public_out(rec: PublicRecord) -> dict[str, Any]:
+    """The same fields as :func:`_out`, read from the one definition of a public record: an anonymous
+    caller sees exactly what the public page and the open-data exports show."""
+    org = rec.organisation
+    return {
+        "uid": rec.uid,
+        "title": rec.title,
+        "summary": rec.summary,
+        "problem": rec.problem,
+        "expected_benefits": rec.expected_benefits,
+        "theme": rec.theme_code,
+        "ai_technique": rec.ai_technique_code,
+        "status": rec.status,
+        "publication_level": "public",
+        "organisation": {"name": org.name, "slug": org.slug, "type": org.type, "region": org.region},
+        "provider_type": rec.provider_type,
+        "provider_name": rec.provider_name,
+        "hosting": rec.hosting,
+        "personal_data": rec.personal_data,
+        "health_data": rec.health_data,
+        "start_date": rec.start_date,
+        "end_date": rec.end_date,
+        "cost_eur": rec.cost_eur,
+        "tags": list(rec.tags),
+        "team": rec.team,
+        "senior_responsible_owner": rec.senior_responsible_owner,
+        "legal_basis_details": rec.legal_basis_details,
+        "proportionality": rec.proportionality,
+        "risks_and_mitigations": rec.risks_and_mitigations,
+        "created_at": rec.created_at,
+        "updated_at": rec.updated_at,
+    }
+
+
+def _is_anonymous(request: HttpRequest) -> bool:
+    return request.auth.token is None  # type: ignore[attr-defined]
+
+
+def _outs(request: HttpRequest, use_cases: list[UseCase]) -> list[dict[str, Any]]:
+    if _is_anonymous(request):
+        by_uid = {r.uid: r for r in public.public_records(use_cases)}
+        return [_public_out(by_uid[uc.uid]) for uc in use_cases if uc.uid in by_uid]
+    return [_out(uc) for uc in use_cases]
 
 
 def _utc(value: dt.datetime, field_name: str) -> dt.datetime:
@@ -491,7 +543,7 @@ def list_usecases(request: HttpRequest, filters: Query[UseCaseFilters]) -> dict[
         "count": qs.count(),
         "limit": filters.limit,
         "offset": filters.offset,
-        "results": [_out(uc) for uc in qs[filters.offset : filters.offset + filters.limit]],
+        "results": _outs(request, list(qs[filters.offset : filters.offset + filters.limit])),
     }
 
 
@@ -502,12 +554,12 @@ def list_usecases(request: HttpRequest, filters: Query[UseCaseFilters]) -> dict[
     tags=["Cas d'usage"],
 )
 def get_usecase(request: HttpRequest, uid: uuid.UUID, response: HttpResponse) -> dict[str, Any]:
-    """Une fiche, si l'appelant peut la voir (404 sinon). L'en-tête `ETag` identifie sa version : le
-    renvoyer dans `If-Match` d'un PATCH ou d'un DELETE refuse l'écriture (412) si la fiche a changé
-    entre-temps."""
+    """Une fiche, si l'appelant peut la voir (404 sinon). Sans jeton : les champs publics seulement.
+    L'en-tête `ETag` identifie sa version : le renvoyer dans `If-Match` d'un PATCH ou d'un DELETE refuse
+    l'écriture (412) si la fiche a changé entre-temps."""
     uc = _get_visible(request, uid)
     response["ETag"] = etag(registry_services.usecase_state(uc))
-    return _out(uc)
+    return _outs(request, [uc])[0]
 
 
 def _check_if_match(request: HttpRequest, use_case: UseCase) -> None:
@@ -701,6 +753,21 @@ def list_qualifications(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, 
     uc = _get_visible(request, uid)
     if not apps.is_installed("atlasia.qualification"):
         _not_installed()
+    if _is_anonymous(request):
+        # The public part only: the category, as on the public page (not the answers nor the result).
+        rec = public.public_record(uc.uid)
+        q = rec.qualification if rec else None
+        if q is None:
+            return []
+        return [
+            {
+                "version": q.version,
+                "law_version": q.law_version,
+                "category": q.category,
+                "completed_at": q.completed_at,
+                "result": {},
+            }
+        ]
     from atlasia.qualification.models import Qualification
 
     return [
@@ -722,7 +789,10 @@ def list_qualifications(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, 
     tags=["Qualification, expérimentations, évaluations"],
 )
 def list_experiments(request: HttpRequest, uid: uuid.UUID) -> list[Any]:
-    """Les expérimentations d'une fiche visible, avec leurs enseignements et leur décision."""
+    """Les expérimentations d'une fiche visible, avec leurs enseignements et leur décision (avec un jeton :
+    elles ne font pas partie des champs publics d'une fiche)."""
+    if _is_anonymous(request):
+        raise Http404
     uc = _get_visible(request, uid)
     if not apps.is_installed("atlasia.lifecycle"):
         _not_installed()
@@ -738,7 +808,10 @@ def list_experiments(request: HttpRequest, uid: uuid.UUID) -> list[Any]:
     tags=["Qualification, expérimentations, évaluations"],
 )
 def list_evaluations(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, Any]]:
-    """Les évaluations de modèle d'une fiche visible (si le module d'évaluation est installé)."""
+    """Les évaluations de modèle d'une fiche visible (avec un jeton : elles ne font pas partie des champs
+    publics d'une fiche)."""
+    if _is_anonymous(request):
+        raise Http404
     uc = _get_visible(request, uid)
     if not apps.is_installed("atlasia.evaluation"):
         return []

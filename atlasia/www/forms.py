@@ -26,12 +26,25 @@ USECASE_SECTIONS: list[tuple[str, Any, list[str]]] = [
     (
         "porteurs",
         gettext_lazy("Qui le porte"),
-        ["organisation", "partner_organisations", "partners_other", "sites", "target_population"],
+        [
+            "organisation",
+            "partner_organisations",
+            "partners_other",
+            "sites",
+            "target_population",
+            "team",
+            "senior_responsible_owner",
+        ],
     ),
     (
         "technique",
         gettext_lazy("Comment il fonctionne"),
         ["ai_technique", "provider_type", "provider_name", "algorithm", "human_oversight"],
+    ),
+    (
+        "cadre",
+        gettext_lazy("Base légale, proportionnalité et risques"),
+        ["legal_basis_details", "proportionality", "risks_and_mitigations"],
     ),
     (
         "donnees",
@@ -165,11 +178,16 @@ class UseCaseForm(DsfrBaseForm, forms.ModelForm):
             "partners_other",
             "sites",
             "target_population",
+            "team",
+            "senior_responsible_owner",
             "ai_technique",
             "provider_type",
             "provider_name",
             "algorithm",
             "human_oversight",
+            "legal_basis_details",
+            "proportionality",
+            "risks_and_mitigations",
             "personal_data",
             "health_data",
             "data_categories",
@@ -192,6 +210,9 @@ class UseCaseForm(DsfrBaseForm, forms.ModelForm):
             "sites": forms.Textarea(attrs={"rows": 2}),
             "target_population": forms.Textarea(attrs={"rows": 2}),
             "human_oversight": forms.Textarea(attrs={"rows": 3}),
+            "legal_basis_details": forms.Textarea(attrs={"rows": 2}),
+            "proportionality": forms.Textarea(attrs={"rows": 3}),
+            "risks_and_mitigations": forms.Textarea(attrs={"rows": 4}),
             "data_sources": forms.Textarea(attrs={"rows": 3}),
             "funding": forms.Textarea(attrs={"rows": 2}),
             "start_date": DateInput(),
@@ -209,6 +230,25 @@ class UseCaseForm(DsfrBaseForm, forms.ModelForm):
                 "« Public » publie la fiche dans le registre public, sans connexion."
             ),
             "partner_organisations": gettext_lazy("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
+            "team": gettext_lazy(
+                "L'équipe qui répond de l'outil au quotidien, par exemple : cellule IA de la DSI."
+            ),
+            "senior_responsible_owner": gettext_lazy(
+                "La personne de la direction qui répond de l'usage de l'outil (nom et fonction). "
+                "Ce n'est pas le délégué à la protection des données, qui se déclare dans les contacts."
+            ),
+            "legal_basis_details": gettext_lazy(
+                "Les textes précis (loi, décret, article) qui autorisent la mission et le traitement. "
+                "La base légale RGPD elle-même se choisit dans la qualification."
+            ),
+            "proportionality": gettext_lazy(
+                "Pourquoi l'outil et les données utilisées sont nécessaires et proportionnés au but, "
+                "au regard des solutions moins intrusives."
+            ),
+            "risks_and_mitigations": gettext_lazy(
+                "Les risques pour les personnes (erreur, discrimination, perte de droits…) et ce qui est "
+                "fait pour les réduire."
+            ),
         }
 
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:

@@ -224,6 +224,8 @@ ATLASIA_PROBLEM_EMAIL_RETENTION_DAYS = env.int("ATLASIA_PROBLEM_EMAIL_RETENTION_
 ATLASIA_DATA_DIR = BASE_DIR / "data"
 ATLASIA_SITE_TITLE = env.str("ATLASIA_SITE_TITLE", default="Atlas IA")
 ATLASIA_INSTANCE_NAME = env.str("ATLASIA_INSTANCE_NAME", default="Instance de démonstration")
+# The same contact, also the contact point of the open-data catalogue (DCAT-AP).
+ATLASIA_CONTACT_EMAIL = ATLASIA_LEGAL["contact_email"]
 # The public address of the site, for the links of e-mails (which are read outside the site).
 ATLASIA_BASE_URL = env.str("ATLASIA_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
