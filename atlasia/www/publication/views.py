@@ -68,14 +68,7 @@ def _base_url(request: HttpRequest) -> str:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     filters = _filters_from(request)
-    organisations = (
-        Organisation.objects.filter(
-            pk__in=usecases_visible_to(request.user).order_by().values("organisation_id")
-        )
-        .only("slug", "name")
-        .order_by("name")
-    )
-    form = UseCaseFilterForm(request.GET or None, organisations=organisations)
+    form = UseCaseFilterForm(request.GET or None)
     query = request.GET.copy()
     query.pop("sort", None)
 
