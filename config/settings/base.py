@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "atlasia.monitoring",
     "atlasia.search",
     "atlasia.exchange",
+    "atlasia.compliance",
     "atlasia.campaigns",
     "atlasia.www",
 ]
