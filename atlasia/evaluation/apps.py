@@ -11,4 +11,6 @@ class EvaluationConfig(AppConfig):
         # The screens plug into the use-case page through the extension points (tab "Évaluations").
         from atlasia.www.evaluation import hooks
 
+        from . import receivers  # noqa: F401  (files removed with their run, use case included)
+
         hooks.register()

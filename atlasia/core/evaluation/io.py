@@ -121,6 +121,13 @@ def read_table_with_notes(
         df = _read_csv(p, notes, columns)
     if df.height == 0:
         raise EvaluationInputError(f"Le fichier « {p.name} » ne contient aucune ligne de données.")
+    # A Parquet file is read as one chunk per row group; NumPy needs contiguous columns, so each
+    # ``to_numpy`` would copy the whole column while the frame keeps its chunks (twice the columns in
+    # memory). Rechunking column by column (no other reference to the frame) holds at most one extra
+    # column at a time.
+    for name in df.columns:
+        if df.get_column(name).n_chunks() > 1:
+            df = df.with_columns(df.get_column(name).rechunk())
     return df, notes
 
 

@@ -318,7 +318,7 @@ def render_html(result: dict[str, Any]) -> str:
         f"{fmt_int(result.get('data', {}).get('n_rows', 0))} lignes — "
         f"intervalles de confiance à {fmt_number(100 * params.get('bootstrap', {}).get('level', 0.95), 0)} % "
         f"par bootstrap ({params.get('bootstrap', {}).get('n_resamples', 0)} rééchantillonnages, graine "
-        f"{params.get('bootstrap', {}).get('seed')}).</p>",
+        f"{params.get('bootstrap', {}).get('seed')}){_auc_method_fr(params)}.</p>",
         "<h2>Lecture</h2><ul class='reading'>",
         *(f"<li>{escape(s)}</li>" for s in reading_fr(result)),
         "</ul>",
@@ -495,3 +495,13 @@ def render_html(result: dict[str, Any]) -> str:
         )
     out.append("</main></body></html>")
     return "\n".join(x for x in out if x)
+
+
+def _auc_method_fr(params: dict[str, Any]) -> str:
+    """How the AUC intervals were computed, when they were (DeLong by default, as pROC)."""
+    method = params.get("auc_interval_method")
+    if method == "delong":
+        return " ; AUC : méthode de DeLong (variance analytique, comme le paquet R pROC)"
+    if method == "bootstrap":
+        return " ; AUC : rééchantillonnage des lignes"
+    return ""

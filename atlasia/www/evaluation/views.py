@@ -152,7 +152,13 @@ def evaluation_mapping(request: HttpRequest, run_id: int) -> HttpResponse:
     return render(
         request,
         "evaluation/mapping.html",
-        {"title": _("Colonnes du fichier"), "use_case": use_case, "run": run, "form": form},
+        {
+            "title": _("Colonnes du fichier"),
+            "use_case": use_case,
+            "run": run,
+            "form": form,
+            "file_deadline": services.unmapped_file_deadline(run),
+        },
         status=status,
     )
 
