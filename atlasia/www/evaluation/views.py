@@ -229,6 +229,9 @@ def evaluation_compare(request: HttpRequest, run_id: int) -> HttpResponse:
     run_b = _done_run(request, int(other))
     if run_b.use_case_id != run_a.use_case_id or run_b.pk == run_a.pk:
         raise Http404
+    # read in the natural order, whichever page the comparison starts from: the earlier version first,
+    # the gap is later − earlier (a drop shows as a negative gap)
+    run_a, run_b = sorted((run_a, run_b), key=lambda r: (r.version or 0, r.pk))
     assert run_a.result is not None and run_b.result is not None
     return render(
         request,
