@@ -12,7 +12,10 @@ Uses the Parquet files of ``bench_evaluation.py`` (generated if missing). Measur
    process that reads the file with pandas; the per-group numbers are compared (max |difference|);
 2. peak memory (VmHWM) of ``evaluate_file`` with its defaults at 10 M rows, 3 group columns and scores,
    against the size of the columns read;
-3. AUC bootstrap (1,000 resamples, overall + sex + age band + region) at 1 M rows on 1 and 2 processes.
+3. AUC bootstrap (1,000 resamples, overall + sex + age band + region) at 1 M rows on 1 and 2 processes;
+4. a monitoring batch of 1 M rows (CSV, as uploaded) against a 1 M-row reference profile: what
+   ``atlasia.evaluation.monitoring.batch_add`` does between the upload and the alert (private copy with
+   SHA-256, read, checks, evaluation, drift from the profile, summary, alerts), drift forced on one column.
 
 Writes ``benchmarks/results/evaluation_intervals.json``.
 """
@@ -168,6 +171,66 @@ def bootstrap_auc(path: Path) -> dict[str, object]:
     return res
 
 
+def monitoring_batch(p1: Path) -> dict[str, object]:
+    import hashlib
+    import shutil
+    import tempfile
+
+    import numpy as np
+    import polars as pl
+
+    from atlasia.core.evaluation import evaluate
+    from atlasia.core.evaluation import monitoring as core
+    from atlasia.core.evaluation.io import read_table_with_notes
+
+    ref_csv, batch_csv = DATA / "monitoring_reference.csv", DATA / "monitoring_batch.csv"
+    if not batch_csv.exists():
+        base = pl.read_parquet(p1).with_columns(
+            pl.col(c).cast(pl.String) for c in ("sex", "age_band", "region")
+        )
+        rng = np.random.default_rng(3)
+        base.with_columns(pl.Series("income", rng.normal(1800, 300, base.height).round(0))).write_csv(ref_csv)
+        # the batch: same model, incomes shifted (a drift the alert must catch)
+        base.with_columns(pl.Series("income", rng.normal(2100, 300, base.height).round(0))).write_csv(
+            batch_csv
+        )
+    spec = {"target": "y_true", "pred": "y_pred", "score": "y_score", "groups": ["sex", "age_band", "region"]}
+    kw = {"n_bootstrap": 0, "auc_intervals": "none", "intersections": False}
+    ref = pl.read_csv(ref_csv)
+    reference_summary = core.summarise(evaluate(ref, **spec, **kw), [])
+    prof = core.profile(ref, [c for c in ref.columns if c != "y_true"])
+    groups = {g: sorted(ref.get_column(g).unique().to_list()) for g in spec["groups"]}  # type: ignore[union-attr]
+    columns = ref.columns
+    del ref
+    res: dict[str, object] = {
+        "rows": 1_000_000,
+        "file_bytes": batch_csv.stat().st_size,
+        "load_before": load(),
+    }
+    times = []
+    for _ in range(2):
+        t = time.perf_counter()
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / "predictions.csv"
+            digest = hashlib.sha256()
+            with batch_csv.open("rb") as src, target.open("wb") as out:
+                for block in iter(lambda: src.read(1 << 20), b""):
+                    digest.update(block)
+                    out.write(block)
+            df, _ = read_table_with_notes(target, max_bytes=None)
+            core.check_batch(df, reference_columns=columns, reference_groups=groups, target="y_true")
+            result = evaluate(df, **spec, **kw)
+            drift = core.drift_from_profile(prof, df)
+            summary = core.summarise(result, drift)
+            alerts = core.alerts(reference_summary, summary, core.Thresholds())
+            shutil.rmtree(tmp, ignore_errors=True)
+        times.append(time.perf_counter() - t)
+    res["upload_to_alert_s"] = min(times)
+    res["alerts"] = [a["kind"] for a in alerts]
+    res["load_after"] = load()
+    return res
+
+
 def main() -> int:
     import numpy
     import polars
@@ -186,6 +249,8 @@ def main() -> int:
     print(json.dumps(results["memory_10m"]), flush=True)
     results["bootstrap_auc_1m"] = bootstrap_auc(p1)
     print(json.dumps(results["bootstrap_auc_1m"]), flush=True)
+    results["monitoring_batch_1m"] = monitoring_batch(p1)
+    print(json.dumps(results["monitoring_batch_1m"]), flush=True)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     return 0

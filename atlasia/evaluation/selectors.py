@@ -4,16 +4,16 @@ absent from these querysets (so its pages, exports and comparisons answer 404)."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from atlasia.registry.selectors import usecases_visible_to
 
-from .models import EvaluationRun
+from .models import EvaluationRun, MonitoringBatch, MonitoringSeries
 
 
 def runs_visible_to(user: Any) -> QuerySet[EvaluationRun]:
@@ -141,4 +141,100 @@ def _card(run: EvaluationRun) -> EvaluationCard:
         data=data_text,
         performance=performance,
         limits="\n".join(f"{x}." for x in limits),
+    )
+
+
+# ------------------------------------------------------------------------------ post-market monitoring
+
+
+def series_of(use_case: Any) -> MonitoringSeries | None:
+    """The monitoring series of a use case the caller may read (the caller scoped the use case)."""
+    return MonitoringSeries.objects.filter(use_case=use_case).select_related("use_case").first()
+
+
+def batches_visible_to(user: Any) -> QuerySet[MonitoringBatch]:
+    return MonitoringBatch.objects.filter(series__use_case__in=usecases_visible_to(user)).select_related(
+        "series", "series__use_case", "series__use_case__organisation"
+    )
+
+
+@dataclass(frozen=True)
+class TimelinePoint:
+    batch: MonitoringBatch
+    roc_auc: float | None
+    accuracy: float | None
+    recall_gap: float | None
+    max_psi: float | None
+    max_psi_feature: str | None
+    alert_kinds: tuple[str, ...]
+
+
+def monitoring_timeline(series: MonitoringSeries) -> list[TimelinePoint]:
+    out = []
+    for b in series.batches.order_by("number"):
+        s = b.summary or {}
+        out.append(
+            TimelinePoint(
+                batch=b,
+                roc_auc=s.get("roc_auc"),
+                accuracy=s.get("accuracy"),
+                recall_gap=s.get("recall_gap"),
+                max_psi=s.get("max_psi"),
+                max_psi_feature=s.get("max_psi_feature"),
+                alert_kinds=tuple(a["kind"] for a in b.alerts),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class MonitoringAlertItem:
+    """An alert waiting in the "À faire" inbox (not yet marked as examined)."""
+
+    use_case: Any
+    batch_id: int
+    batch_number: int
+    batch_label: str
+    raised_on: date
+    messages: tuple[str, ...]
+
+
+def open_monitoring_alerts(use_cases: QuerySet[Any]) -> list[MonitoringAlertItem]:
+    batches = (
+        MonitoringBatch.objects.filter(series__use_case__in=use_cases, alert_reviewed_at__isnull=True)
+        .exclude(alerts=[])
+        .select_related("series__use_case", "series__use_case__organisation")
+        .order_by("created_at", "pk")
+    )
+    return [
+        MonitoringAlertItem(
+            use_case=b.series.use_case,
+            batch_id=b.pk,
+            batch_number=b.number,
+            batch_label=b.label,
+            raised_on=timezone.localdate(b.created_at),
+            messages=tuple(a["message"] for a in b.alerts),
+        )
+        for b in batches
+        if b.alerts
+    ]
+
+
+@dataclass(frozen=True)
+class MonitoringCounts:
+    series: int
+    batches: int
+    alerts: int
+    open_alerts: int
+
+
+def monitoring_counts(use_cases: QuerySet[Any]) -> MonitoringCounts:
+    """Counts only (annual report, compliance file): series, batches, batches with an alert."""
+    batches = MonitoringBatch.objects.filter(series__use_case__in=use_cases)
+    with_alert = batches.exclude(alerts=[])
+    return MonitoringCounts(
+        series=MonitoringSeries.objects.filter(use_case__in=use_cases).count(),
+        batches=batches.count(),
+        alerts=with_alert.count(),
+        open_alerts=with_alert.filter(alert_reviewed_at__isnull=True).count(),
     )

@@ -241,7 +241,7 @@ def charters() -> QuerySet[Charter]:
 
 @dataclass(frozen=True)
 class InboxItem:
-    kind: str  # "stale" | "dpia_decision" | "experiment_decision" | "scoring"
+    kind: str  # "stale" | "dpia_decision" | "experiment_decision" | "scoring" | "monitoring_alert"
     label: str
     use_case: UseCase
     due: date | None = None
@@ -342,6 +342,23 @@ def inbox_for(user: Any, today: date) -> list[InboxItem]:
             url_args=(uc.pk,),
         )
         for uc in to_score
+    ]
+    # post-market monitoring: batches over a threshold whose alert nobody has examined yet
+    from atlasia.evaluation import selectors as evaluation_selectors
+
+    monitored = registry_selectors.usecases_for(user, Action.EVALUATION_RUN)
+    items += [
+        InboxItem(
+            "monitoring_alert",
+            f"Alerte du suivi après déploiement : lot n° {a.batch_number}"
+            + (f" ({a.batch_label})" if a.batch_label else "")
+            + f" — {a.messages[0]}",
+            a.use_case,
+            a.raised_on,
+            url_name="evaluation_monitoring",
+            url_args=(a.use_case.pk,),
+        )
+        for a in evaluation_selectors.open_monitoring_alerts(monitored)
     ]
     return items
 

@@ -24,6 +24,7 @@ from atlasia.evaluation import selectors, services
 from atlasia.evaluation.enums import RunStatus
 from atlasia.evaluation.files import max_evaluation_bytes
 from atlasia.evaluation.models import EvaluationRun
+from atlasia.registry.models import UseCase
 from atlasia.registry.selectors import usecases_visible_to
 from atlasia.www.forms import attach_service_errors
 
@@ -56,6 +57,9 @@ def tab_context(request: HttpRequest, use_case: Any) -> dict[str, Any]:
         "runs": runs,
         "can_run": can_run(request.user, use_case),
         "done_versions": [r for r in runs if r.status == RunStatus.DONE],
+        "monitoring_open_alerts": selectors.monitoring_counts(
+            UseCase.objects.filter(pk=use_case.pk)
+        ).open_alerts,
     }
 
 

@@ -501,6 +501,11 @@ INBOX_SECTIONS = [
         "Expérimentations terminées sans décision (généraliser, itérer ou arrêter).",
     ),
     ("scoring", "Grilles de priorisation à compléter", "Cas d'usage qualifiés qui attendent leur notation."),
+    (
+        "monitoring_alert",
+        "Alertes du suivi des modèles",
+        "Lots de prédictions qui dépassent un seuil d'alerte : examinez-les ou déclarez un incident.",
+    ),
 ]
 
 
