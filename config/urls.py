@@ -15,6 +15,7 @@ urlpatterns = [
     # set_language (language switch in the header), usable without login
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("atlasia.www.urls")),
+    path("", include("atlasia.www.accounts.urls")),
     path("", include("atlasia.www.publication.urls")),
     path("", include("atlasia.www.lifecycle.urls")),
     path("", include("atlasia.www.qualification.urls")),

@@ -169,3 +169,25 @@ def home_counts(user: Any) -> dict[str, Any]:
         "by_theme": by_theme,
         "organisations": qs.order_by().values("organisation_id").distinct().count(),
     }
+
+
+@dataclass(frozen=True)
+class OrganisationRef:
+    """An organisation as other domains see it (accounts proposes one from a ProConnect SIRET)."""
+
+    pk: int
+    name: str
+    slug: str
+    siren: str
+
+
+def organisations_with_siren(siren: str) -> list[OrganisationRef]:
+    """The organisations registered under ``siren`` (9 digits; a SIRET's first 9 digits), by name."""
+    if len(siren) != 9 or not siren.isdigit():
+        return []
+    return [
+        OrganisationRef(pk=pk, name=name, slug=slug, siren=siren)
+        for pk, name, slug in Organisation.objects.filter(siren=siren)
+        .order_by("name")
+        .values_list("pk", "name", "slug")
+    ]

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
-from atlasia.accounts import perms
+from atlasia.accounts import oidc, perms
 from atlasia.core.roles import Action
 
 from . import extensions
@@ -40,4 +40,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "can_create_usecase": can_create,
         "is_platform_admin": bool(user and perms.is_platform_admin(user)),
         "nav_menu": extensions.nav_menu(request) if user and user.is_authenticated else [],
+        "PROCONNECT_ENABLED": oidc.enabled(),
     }

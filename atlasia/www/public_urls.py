@@ -4,6 +4,12 @@
 PUBLIC_URL_NAMES: set[str] = {
     "login",
     "healthz",
+    # ProConnect login: start, callback (checked by state and nonce), return from ProConnect's logout
+    "proconnect_login",
+    "proconnect_callback",
+    "proconnect_logout_return",
+    # the e-mailed invitation link (a signed single-use token; accepting needs the invited account)
+    "invitation_answer",
     # publication: public register, algorithm library, open data
     "publication_register",
     "publication_register_detail",

@@ -2,11 +2,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
+from .accounts import oidc_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("connexion/", auth_views.LoginView.as_view(template_name="www/login.html"), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    # Ends ProConnect's session too when the person came through it (atlasia/www/accounts/oidc_views.py).
+    path("deconnexion/", oidc_views.logout, name="logout"),
     path("cas-d-usage/", views.usecase_list, name="usecase_list"),
     path("cas-d-usage/nouveau/", views.usecase_create, name="usecase_create"),
     path("cas-d-usage/<int:pk>/", views.usecase_detail, name="usecase_detail"),
@@ -26,7 +28,6 @@ urlpatterns = [
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<slug:slug>/modifier/", views.organisation_edit, name="organisation_edit"),
-    path("organisations/<slug:slug>/membres/", views.membership_add, name="membership_add"),
     path(
         "organisations/<slug:slug>/membres/<int:membership_id>/retirer/",
         views.membership_remove,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import mimetypes
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import perms
+from atlasia.accounts import selectors as account_selectors
 from atlasia.accounts import services as account_services
 from atlasia.accounts.models import MembershipRole
 from atlasia.audit.selectors import history_of_use_case
@@ -48,6 +50,8 @@ def home(request: HttpRequest) -> HttpResponse:
     ]
     recent = selectors.usecases_visible_to(request.user).select_related("organisation", "theme")[:6]
     memberships = request.user.memberships.select_related("organisation").order_by("organisation__name")  # type: ignore[union-attr]
+    # A new account (ProConnect's first login) has no role: say so, with the organisation its SIRET proposes.
+    proposed = account_selectors.proposed_organisations(request.user) if not memberships else []
     return render(
         request,
         "www/home.html",
@@ -56,6 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "by_status": by_status,
             "recent": recent,
             "memberships": memberships,
+            "proposed_organisations": proposed,
             "title": _("Accueil"),
         },
     )
@@ -341,6 +346,10 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             if perms.can(request.user, Action.MEMBERS_MANAGE, organisation)
             else None,
             "role_choices": MembershipRole.choices,
+            "invitations": account_selectors.pending_invitations(organisation)
+            if perms.can(request.user, Action.MEMBERS_MANAGE, organisation)
+            else None,
+            "invitation_days": settings.ATLASIA_INVITATION_DAYS,
             "title": organisation.name,
         },
     )
@@ -369,30 +378,6 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         {"form": form, "organisation": organisation, "title": _("Modifier l'organisation")},
         status=400 if request.method == "POST" else 200,
     )
-
-
-@require_POST
-def membership_add(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(
-        selectors.organisations_for(request.user, Action.MEMBERS_MANAGE), slug=slug
-    )
-    try:
-        membership = account_services.membership_add(
-            actor=request.user,
-            organisation=organisation,
-            identifier=request.POST.get("identifier", ""),
-            role=request.POST.get("role", ""),
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("%(user)s a été ajouté·e comme %(get_role_display)s.")
-            % {"user": membership.user, "get_role_display": membership.get_role_display()},
-        )
-    return redirect(reverse("organisation_detail", args=[slug]) + "#membres")
 
 
 @require_POST

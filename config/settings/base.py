@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "atlasia.accounts",
     "atlasia.audit",
     "atlasia.registry",
@@ -66,9 +69,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-factor authentication: request.user.is_verified(), then the policy (atlasia/accounts/twofactor.py).
+    "django_otp.middleware.OTPMiddleware",
     # Every page needs a login unless its view is marked @login_not_required (tests/test_urls.py).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "atlasia.www.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -148,3 +154,44 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("ATLASIA_LOG_LEVEL", default="WARNING")},
 }
+
+# ProConnect, the State's OpenID Connect federation (atlasia/accounts/oidc.py, docs/configuration.md).
+# Enabled when the issuer, the client id and the client secret are all set; the endpoints come from the
+# issuer's discovery document. Password login stays available for the demo and small instances.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "atlasia.accounts.oidc.ProConnectBackend",
+]
+ATLASIA_OIDC_ISSUER = env.str("ATLASIA_OIDC_ISSUER", default="").rstrip("/")
+OIDC_RP_CLIENT_ID = env.str("ATLASIA_OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("ATLASIA_OIDC_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env.str("ATLASIA_OIDC_SIGN_ALGO", default="RS256")
+# ProConnect's scopes (proconnect-documentation, doc_fs/scope-claims.md): one claim per scope.
+OIDC_RP_SCOPES = env.str("ATLASIA_OIDC_SCOPES", default="openid email given_name usual_name uid siret idp_id")
+OIDC_TIMEOUT = env.int("ATLASIA_OIDC_TIMEOUT", default=10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "proconnect_callback"
+LOGIN_REDIRECT_URL_FAILURE = "login"
+OIDC_STORE_ID_TOKEN = True  # the id_token is the id_token_hint of ProConnect's logout
+OIDC_USE_PKCE = False  # ProConnect refuses any parameter it does not list (Y000400)
+OIDC_USE_NONCE = True
+OIDC_STATE_SIZE = 32  # ProConnect: state and nonce of 32 characters at least
+OIDC_NONCE_SIZE = 32
+# ``acr`` values that mean ProConnect's identity provider used two factors (ProConnect's "forcer la double
+# authentification" page): such a login counts as verified for the two-factor policy.
+ATLASIA_OIDC_MFA_ACR_VALUES: list[str] = env.list(
+    "ATLASIA_OIDC_MFA_ACR_VALUES",
+    default=[
+        "eidas2",
+        "eidas3",
+        "https://proconnect.gouv.fr/assurance/self-asserted-2fa",
+        "https://proconnect.gouv.fr/assurance/consistency-checked-2fa",
+    ],
+)
+
+# Two-factor authentication (django-otp, TOTP + backup codes): required for platform and organisation
+# administrators when ATLASIA_2FA_REQUIRED is on (production default), optional for everyone else.
+ATLASIA_2FA_REQUIRED = env.bool("ATLASIA_2FA_REQUIRED", default=True)
+OTP_TOTP_ISSUER = ATLASIA_SITE_TITLE
+
+# Invitations to join an organisation: signed single-use links, valid this many days.
+ATLASIA_INVITATION_DAYS = env.int("ATLASIA_INVITATION_DAYS", default=7)

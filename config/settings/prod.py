@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env
+from .base import ATLASIA_OIDC_ISSUER, DATABASES, OIDC_RP_CLIENT_ID, OIDC_RP_CLIENT_SECRET, env
 
 DEBUG = False
 
@@ -35,3 +35,29 @@ SECURE_SSL_REDIRECT = env.bool("ATLASIA_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+
+# ProConnect: the three variables together or none of them; a half-set configuration would only fail at
+# the first agent's login, so production refuses to start and names what is missing.
+_OIDC_VARIABLES = {
+    "ATLASIA_OIDC_ISSUER": ATLASIA_OIDC_ISSUER,
+    "ATLASIA_OIDC_CLIENT_ID": OIDC_RP_CLIENT_ID,
+    "ATLASIA_OIDC_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+}
+if any(_OIDC_VARIABLES.values()):
+    _missing = [name for name, value in _OIDC_VARIABLES.items() if not value]
+    if _missing:
+        raise ImproperlyConfigured(
+            "ProConnect est configuré à moitié : "
+            + (
+                f"la variable d'environnement {_missing[0]} manque "
+                if len(_missing) == 1
+                else f"les variables d'environnement {' et '.join(_missing)} manquent "
+            )
+            + "(ATLASIA_OIDC_ISSUER, ATLASIA_OIDC_CLIENT_ID et ATLASIA_OIDC_CLIENT_SECRET vont ensemble, "
+            "voir docs/configuration.md)."
+        )
+    if not ATLASIA_OIDC_ISSUER.startswith("https://"):
+        raise ImproperlyConfigured(
+            "ATLASIA_OIDC_ISSUER doit être une adresse https:// (par exemple "
+            "https://auth.agentconnect.gouv.fr/api/v2)."
+        )

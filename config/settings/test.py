@@ -13,3 +13,6 @@ TASKS = {
         "BACKEND": env.str("ATLASIA_TASK_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")
     }
 }
+# Tests of the two-factor policy turn it on themselves (tests/accounts); other tests log administrators in
+# with force_login.
+ATLASIA_2FA_REQUIRED = False

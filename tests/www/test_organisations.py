@@ -83,26 +83,32 @@ def test_overseas_department_and_region_are_accepted(world: dict[str, Any], make
     org.full_clean()
 
 
-def test_org_admin_adds_and_removes_a_member_with_audit(world: dict[str, Any], make_user: Any) -> None:
+def test_org_admin_removes_a_member_with_audit(world: dict[str, Any], make_user: Any) -> None:
     from atlasia.accounts.models import Membership
 
-    newcomer = make_user(username="nouvelle", email="nouvelle@chu.fr")
-    client = _client(world["users"]["org_admin"])
-    url = reverse("membership_add", args=[world["org_a"].slug])
-    page = client.post(url, {"identifier": "nouvelle@chu.fr", "role": "dpo"}, follow=True).content.decode()
-    assert "a été ajouté·e comme Délégué à la protection des données (DPO)" in page
+    newcomer = make_user(world["org_a"], "dpo", username="nouvelle", email="nouvelle@chu.fr")
     membership = Membership.objects.get(user=newcomer, organisation=world["org_a"])
-    assert AuditEntry.objects.filter(object_type="accounts.membership", action="create").count() == 1
+    client = _client(world["users"]["org_admin"])
     client.post(reverse("membership_remove", args=[world["org_a"].slug, membership.pk]))
     assert not Membership.objects.filter(pk=membership.pk).exists()
     assert AuditEntry.objects.filter(object_type="accounts.membership", action="delete").count() == 1
 
 
-def test_unknown_account_is_explained(world: dict[str, Any]) -> None:
+def test_an_org_admin_can_no_longer_add_an_existing_account_without_invitation(
+    world: dict[str, Any], make_user: Any
+) -> None:
+    """Issue 22: members join by accepting an invitation; the old direct "add" form and URL are gone."""
+    from atlasia.accounts.models import Membership
+
+    make_user(username="nouvelle", email="nouvelle@chu.fr")
     client = _client(world["users"]["org_admin"])
-    url = reverse("membership_add", args=[world["org_a"].slug])
-    page = client.post(url, {"identifier": "personne", "role": "dpo"}, follow=True).content.decode()
-    assert "Aucun compte ne correspond à « personne »" in page
+    page = client.get(reverse("organisation_detail", args=[world["org_a"].slug])).content.decode()
+    assert "Inviter un membre" in page and "Identifiant ou courriel du compte" not in page
+    response = client.post(
+        f"/organisations/{world['org_a'].slug}/membres/", {"identifier": "nouvelle", "role": "dpo"}
+    )
+    assert response.status_code in (404, 405)
+    assert not Membership.objects.filter(user__username="nouvelle").exists()
 
 
 def test_last_org_admin_cannot_be_removed(world: dict[str, Any]) -> None:
@@ -123,7 +129,7 @@ def test_only_the_org_admin_manages_members(world: dict[str, Any], who: str) -> 
 
     before = Membership.objects.count()
     response = _client(world["users"][who]).post(
-        reverse("membership_add", args=[world["org_a"].slug]), {"identifier": "nobody", "role": "org_admin"}
+        reverse("invitation_create", args=[world["org_a"].slug]), {"email": "x@chu.fr", "role": "org_admin"}
     )
     assert response.status_code == 404
     assert Membership.objects.count() == before
