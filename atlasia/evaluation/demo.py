@@ -89,6 +89,11 @@ def load_monitoring_demo(data_dir: Path | None = None) -> MonitoringSeries | Non
         groups=["sex"],
         thresholds=Thresholds(max_performance_drop=0.08, max_recall_gap=0.25, max_psi=0.20),
     )
+    # the reference was set when the model went into service, before the first monthly batch
+    MonitoringSeries.objects.filter(pk=series.pk).update(
+        created_at=timezone.make_aware(datetime(2025, 1, 6, 9, 0))
+    )
+    series.refresh_from_db()
     current = pl.read_csv(data_dir / "demo" / "predictions_demo.csv")
     months = sorted(current.get_column("date").str.slice(0, 7).unique().to_list())
     for ym in months:

@@ -752,17 +752,6 @@ def _excludes_zero(ci: list[float | None] | None) -> bool | None:
     return bool(ci[0] > 0 or ci[1] < 0)
 
 
-class _AucSummary:
-    """What the report keeps of a grouping's ranking: AUC per group and thinned ROC curves."""
-
-    def __init__(self, auc: np.ndarray, rocs: list[dict[str, list[float]] | None] | None) -> None:
-        self.auc = auc
-        self.rocs = rocs
-
-    def roc_curve(self, j: int) -> dict[str, list[float]] | None:
-        return None if self.rocs is None else self.rocs[j]
-
-
 def _confusion_dict(c: np.ndarray) -> dict[str, int]:
     return {"tn": int(c[0]), "fp": int(c[1]), "fn": int(c[2]), "tp": int(c[3])}
 

@@ -1,4 +1,7 @@
-"""ROC AUC and ROC curves per group, from one sort of the scores, and exact AUC bootstrap.
+"""Full-length ranking per group for the row-level AUC bootstrap (``auc_intervals="bootstrap"``).
+
+The point estimates, DeLong intervals and ROC curves come from the bounded-memory pass of :mod:`.auc`;
+this module keeps what only the bootstrap needs (and the month-by-month AUC reuses :mod:`.auc` too).
 
 The rows are sorted by ``(group, score)`` — one argsort of the scores shared by every grouping, then a
 stable (radix) sort on the small group codes. Within a group, rows with equal scores form a *tie run*.

@@ -50,7 +50,8 @@ def fmt(value: float | None, metric: str) -> str:
 
 
 def fmt_ci(ci: list[float | None] | None, metric: str) -> str:
-    if not ci or ci[0] is None:
+    # a degenerate interval (the overall count, fixed by the resampling) says nothing: not shown
+    if not ci or ci[0] is None or ci[0] == ci[1]:
         return "—"
     return f"{fmt(ci[0], metric)} à {fmt(ci[1], metric)}"
 
