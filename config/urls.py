@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("atlasia.www.monitoring.urls")),
     path("", include("atlasia.www.search.urls")),
     path("", include("atlasia.www.exchange.urls")),
+    path("", include("atlasia.www.campaigns.urls")),
 ]

@@ -104,3 +104,19 @@ def world(
         "b_public": make_usecase(org_b, title="Non-recours public B", publication_level="public"),
     }
     return {"org_a": org_a, "org_b": org_b, "users": users, "records": records}
+
+
+@pytest.fixture
+def pdf_info() -> Callable[[bytes], dict[str, str]]:
+    """``pdfinfo`` (poppler-utils, installed by ``make system-test``) on a PDF's bytes, as a dict: pages,
+    title, whether it is tagged (PDF/UA). Fails, never skips, when the tool is missing."""
+    import shutil
+    import subprocess
+
+    def _info(content: bytes) -> dict[str, str]:
+        assert content.startswith(b"%PDF"), "not a PDF"
+        assert shutil.which("pdfinfo"), "pdfinfo est absent : lancez `make system-test` (poppler-utils)"
+        out = subprocess.run(["pdfinfo", "-"], input=content, capture_output=True, check=True).stdout.decode()
+        return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in out.splitlines())}
+
+    return _info

@@ -67,13 +67,14 @@ DEMO_ACCOUNTS = [
 
 
 def _organisation_for(org_type: str) -> Organisation:
-    # Prefer the head of a network (no parent) with the most use cases, so the demo has content.
-    from django.db.models import Count
+    # Prefer the head of a network (no parent) with the most use cases, so the demo has content. NULL
+    # sorts first on SQLite and last on PostgreSQL: say where it goes, or PostgreSQL picks a local CAF.
+    from django.db.models import Count, F
 
     organisation: Organisation | None = (
         Organisation.objects.filter(type=org_type, country="FR")
         .annotate(n=Count("use_cases"))
-        .order_by("parent_id", "-n", "name")
+        .order_by(F("parent_id").asc(nulls_first=True), "-n", "name")
         .first()
     )
     if organisation is None:

@@ -66,6 +66,9 @@ class Action(StrEnum):
     WEIGHTS_EDIT = "weights.edit"
     REPORT_PUBLISH = "report.publish"
     REFERENCE_DATA_EDIT = "reference_data.edit"
+    CAMPAIGN_MANAGE = "campaign.manage"
+    CAMPAIGN_ANSWER = "campaign.answer"
+    COMMITTEE_MANAGE = "committee.manage"
 
 
 A = Action
@@ -91,6 +94,7 @@ MATRIX: dict[Role, frozenset[Action]] = {
             A.EVALUATION_RUN,
             A.ATTACHMENT_UPLOAD,
             A.AUDIT_VIEW,
+            A.CAMPAIGN_ANSWER,
         }
     ),
     R.DPO: frozenset(
@@ -120,11 +124,21 @@ MATRIX: dict[Role, frozenset[Action]] = {
             A.ORGANISATION_EDIT,
             A.MEMBERS_MANAGE,
             A.WEIGHTS_EDIT,
+            A.CAMPAIGN_ANSWER,
         }
     ),
-    R.REGIONAL_REVIEWER: frozenset({A.USECASE_VIEW, A.AUDIT_VIEW}),
+    # A regional team runs campaigns for the organisations of its region (the scope rules apply).
+    R.REGIONAL_REVIEWER: frozenset({A.USECASE_VIEW, A.AUDIT_VIEW, A.CAMPAIGN_MANAGE}),
     R.NATIONAL_REVIEWER: frozenset(
-        {A.USECASE_VIEW, A.AUDIT_VIEW, A.USECASE_PRIORITISE, A.WEIGHTS_EDIT, A.REPORT_PUBLISH}
+        {
+            A.USECASE_VIEW,
+            A.AUDIT_VIEW,
+            A.USECASE_PRIORITISE,
+            A.WEIGHTS_EDIT,
+            A.REPORT_PUBLISH,
+            A.CAMPAIGN_MANAGE,
+            A.COMMITTEE_MANAGE,
+        }
     ),
     R.PLATFORM_ADMIN: frozenset(Action),
 }
@@ -147,6 +161,9 @@ ACTION_LABELS_FR: dict[Action, str] = {
     A.WEIGHTS_EDIT: "Modifier les pondérations de priorisation",
     A.REPORT_PUBLISH: "Publier la cartographie annuelle",
     A.REFERENCE_DATA_EDIT: "Modifier les référentiels",
+    A.CAMPAIGN_MANAGE: "Lancer et suivre une campagne (recensement, enquête)",
+    A.CAMPAIGN_ANSWER: "Répondre à une campagne pour l'organisation",
+    A.COMMITTEE_MANAGE: "Composer le comité d'experts et son ordre du jour",
 }
 
 ACTION_LABELS_EN: dict[Action, str] = {
@@ -167,9 +184,12 @@ ACTION_LABELS_EN: dict[Action, str] = {
     A.WEIGHTS_EDIT: "Edit the prioritisation weights",
     A.REPORT_PUBLISH: "Publish the annual map",
     A.REFERENCE_DATA_EDIT: "Edit the reference lists",
+    A.CAMPAIGN_MANAGE: "Launch and track a campaign (census, survey)",
+    A.CAMPAIGN_ANSWER: "Answer a campaign for the organisation",
+    A.COMMITTEE_MANAGE: "Compose the expert committee and its agenda",
 }
 
-#: Actions that write. Reviewers hold none of them within another organisation.
+#: Actions that write. Reviewers hold none of them on records; they only run campaigns.
 WRITE_ACTIONS: frozenset[Action] = frozenset(Action) - {A.USECASE_VIEW, A.AUDIT_VIEW}
 
 

@@ -14,3 +14,9 @@ class EvaluationConfig(AppConfig):
         from . import receivers  # noqa: F401  (files removed with their run, use case included)
 
         hooks.register()
+        # batches over a threshold wait in the « À faire » inbox until their alert is examined
+        from atlasia.lifecycle.selectors import register_inbox_source
+
+        from .inbox import SECTIONS, monitoring_inbox
+
+        register_inbox_source(SECTIONS, monitoring_inbox)

@@ -6,6 +6,7 @@ there); writes go through ``services.py`` and reads through ``selectors.py``.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -255,7 +256,9 @@ class Experiment(models.Model):
         _("heures par ETP"),
         max_digits=6,
         decimal_places=0,
-        default=economics.LEGAL_ANNUAL_HOURS_FR,
+        # A Decimal, not the core's float: the form shows the default as typed (« 1607 », not « 1607.0 »,
+        # which a field without decimals would refuse when the form is posted back unchanged).
+        default=Decimal(int(economics.LEGAL_ANNUAL_HOURS_FR)),
         help_text=_("1 607 h : durée annuelle légale du travail."),
     )
     # Evaluation and lessons

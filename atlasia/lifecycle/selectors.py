@@ -8,6 +8,7 @@ arriving later changes this file only.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,6 +16,8 @@ from typing import Any
 from django.apps import apps
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from atlasia.accounts import perms
 from atlasia.accounts.models import ReviewerScope
@@ -209,9 +212,26 @@ class PortfolioRow:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+UNRANKED_STATUSES = (Status.ABANDONED, Status.SUSPENDED, Status.RETIRED)
+
+
+def portfolio_unranked_count(user: Any, organisation: Organisation | None = None) -> int:
+    qs = registry_selectors.usecases_visible_to(user).filter(
+        priority_assessment__isnull=False, status__in=UNRANKED_STATUSES
+    )
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    return qs.count()
+
+
 def portfolio_rows(user: Any, organisation: Organisation | None = None) -> list[PortfolioRow]:
     """Scored use cases the user may see (of ``organisation`` only, when given), as core items."""
-    qs = registry_selectors.usecases_visible_to(user).filter(priority_assessment__isnull=False)
+    # Abandoned, suspended and retired systems are not candidates for investment: they are not ranked.
+    qs = (
+        registry_selectors.usecases_visible_to(user)
+        .filter(priority_assessment__isnull=False)
+        .exclude(status__in=UNRANKED_STATUSES)
+    )
     if organisation is not None:
         qs = qs.filter(organisation=organisation)
     rows = []
@@ -241,16 +261,47 @@ def charters() -> QuerySet[Charter]:
 
 @dataclass(frozen=True)
 class InboxItem:
-    kind: str  # "stale" | "dpia_decision" | "experiment_decision" | "scoring" | "monitoring_alert"
+    kind: str  # the key of its InboxSection: "stale", "dpia_decision", "incident_report", …
     label: str
-    use_case: UseCase
+    use_case: UseCase | None  # None for work about an organisation (a campaign to answer)
     due: date | None = None
     url_name: str = "usecase_detail"
     url_args: tuple[Any, ...] = ()
+    overdue: bool = False
+    detail: str = ""  # e.g. an incident's countdown
+    organisation_name: str = ""  # shown when the item is about an organisation, not a use case
 
     @property
     def url(self) -> str:
         return reverse(self.url_name, args=self.url_args)
+
+
+@dataclass(frozen=True)
+class InboxSection:
+    key: str
+    title: Any  # lazy translation
+    help: Any
+    order: int
+
+
+InboxSource = Callable[[Any, date], list[InboxItem]]
+
+# The inbox gathers work from every domain. A domain contributes a section and a source (a function
+# ``(user, today) -> items``) from its AppConfig.ready() with register_inbox_source: the lifecycle does
+# not import the domains that feed it (no import cycle, no reflection).
+_SECTIONS: dict[str, InboxSection] = {}
+_SOURCES: list[InboxSource] = []
+
+
+def register_inbox_source(sections: list[InboxSection], source: InboxSource) -> None:
+    for section in sections:
+        _SECTIONS[section.key] = section
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+
+
+def inbox_sections() -> list[InboxSection]:
+    return sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key))
 
 
 def _pending_dpia(user: Any) -> QuerySet[UseCase]:
@@ -267,7 +318,17 @@ def _pending_dpia(user: Any) -> QuerySet[UseCase]:
 
 
 def inbox_for(user: Any, today: date) -> list[InboxItem]:
-    """What the user has to do: her stale records (review date passed) and the pending decisions.
+    """Everything the user has to do: the lifecycle's own items and those of every registered source
+    (incidents, obligations, alerts…), overdue first, then by due date."""
+    items: list[InboxItem] = []
+    for source in _SOURCES:
+        items += source(user, today)
+    items.sort(key=lambda i: (not i.overdue, i.due is None, i.due or today))
+    return items
+
+
+def lifecycle_inbox(user: Any, today: date) -> list[InboxItem]:
+    """The lifecycle's part of the inbox: her stale records (review date passed) and the pending decisions.
 
     Scoped to the organisations where she may act (a record she may only read is not her task):
     * stale records: use cases she may move through the lifecycle or edit, whose ``next_review_date``
@@ -289,7 +350,12 @@ def inbox_for(user: Any, today: date) -> list[InboxItem]:
     )
     items += [
         InboxItem(
-            "stale", "Fiche à revoir (date de revue dépassée)", uc, uc.next_review_date, url_args=(uc.pk,)
+            "stale",
+            _("Fiche à revoir (date de revue dépassée)"),
+            uc,
+            uc.next_review_date,
+            url_args=(uc.pk,),
+            overdue=bool(uc.next_review_date and uc.next_review_date < today),
         )
         for uc in stale
     ]
@@ -297,7 +363,7 @@ def inbox_for(user: Any, today: date) -> list[InboxItem]:
         items += [
             InboxItem(
                 "dpia_decision",
-                "Décision sur l'AIPD à prendre",
+                _("Décision sur l'AIPD à prendre"),
                 uc,
                 url_name="lifecycle_compliance",
                 url_args=(uc.pk,),
@@ -313,7 +379,7 @@ def inbox_for(user: Any, today: date) -> list[InboxItem]:
     items += [
         InboxItem(
             "experiment_decision",
-            f"Décision à enregistrer sur l'expérimentation « {e.title} »",
+            _("Décision à enregistrer sur l'expérimentation « %(title)s »") % {"title": e.title},
             e.use_case,
             e.end_date,
             url_name="lifecycle_experiment_edit",
@@ -336,40 +402,67 @@ def inbox_for(user: Any, today: date) -> list[InboxItem]:
     items += [
         InboxItem(
             "scoring",
-            "Grille de priorisation à compléter",
+            _("Grille de priorisation à compléter"),
             uc,
             url_name="lifecycle_assess",
             url_args=(uc.pk,),
         )
         for uc in to_score
     ]
-    # post-market monitoring: batches over a threshold whose alert nobody has examined yet
-    from atlasia.evaluation import selectors as evaluation_selectors
-
-    monitored = registry_selectors.usecases_for(user, Action.EVALUATION_RUN)
-    items += [
-        InboxItem(
-            "monitoring_alert",
-            f"Alerte du suivi après déploiement : lot n° {a.batch_number}"
-            + (f" ({a.batch_label})" if a.batch_label else "")
-            + f" — {a.messages[0]}",
-            a.use_case,
-            a.raised_on,
-            url_name="evaluation_monitoring",
-            url_args=(a.use_case.pk,),
-        )
-        for a in evaluation_selectors.open_monitoring_alerts(monitored)
-    ]
     return items
 
 
+register_inbox_source(
+    [
+        InboxSection(
+            "stale",
+            gettext_lazy("Fiches à revoir"),
+            gettext_lazy(
+                "La date de revue est passée : vérifiez que la fiche est à jour et faites-la avancer, "
+                "ou confirmez son étape."
+            ),
+            20,
+        ),
+        InboxSection(
+            "dpia_decision",
+            gettext_lazy("Décisions sur l'analyse d'impact (AIPD)"),
+            gettext_lazy(
+                "Cas d'usage sur des données de santé qui attendent la décision du DPO avant toute "
+                "expérimentation."
+            ),
+            30,
+        ),
+        InboxSection(
+            "experiment_decision",
+            gettext_lazy("Décisions d'expérimentation"),
+            gettext_lazy("Expérimentations terminées sans décision (généraliser, itérer ou arrêter)."),
+            40,
+        ),
+        InboxSection(
+            "scoring",
+            gettext_lazy("Grilles de priorisation à compléter"),
+            gettext_lazy("Cas d'usage qualifiés qui attendent leur notation."),
+            50,
+        ),
+    ],
+    lifecycle_inbox,
+)
+
+
 def reminder_recipients() -> QuerySet[Any]:
-    """Active members of an organisation with an e-mail address. Platform administrators without a
+    """Active members of an organisation and regional or national teams (problem reports of organisations
+    without members are routed to them), with an e-mail address. Platform administrators without a
     membership get no digest: their inbox would be every record of the platform."""
+    from django.db.models import Q
+
     from atlasia.accounts.models import User
 
     return (
-        User.objects.filter(memberships__isnull=False, is_active=True)
+        User.objects.filter(
+            Q(memberships__isnull=False)
+            | Q(reviewer_scope__in=[ReviewerScope.REGIONAL, ReviewerScope.NATIONAL]),
+            is_active=True,
+        )
         .exclude(email="")
         .distinct()
         .order_by("pk")

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from atlasia.accounts import perms
 from atlasia.audit.models import AuditAction
@@ -116,6 +117,37 @@ def usecase_transition(
         message=f"{definition.label_fr}" + (f" — motif : {log.reason}" if log.reason else ""),
     )
     return log
+
+
+# --- review ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def usecase_mark_reviewed(*, actor: Any, use_case: UseCase, today: date | None = None) -> date:
+    """Confirm that a record is still accurate at its review date, without editing it: the next review
+    date moves on by the status's cadence and the confirmation is audited. Returns the new date."""
+    use_case = UseCase.objects.select_for_update().select_related("organisation").get(pk=use_case.pk)
+    if not (
+        perms.can(actor, Action.USECASE_EDIT, use_case.organisation)
+        or perms.can(actor, Action.USECASE_TRANSITION, use_case.organisation)
+    ):
+        raise PermissionDenied(_("Vous ne pouvez pas confirmer la revue de ce cas d'usage."))
+    day = today or timezone.localdate()
+    following = lc.next_review_date(use_case.status, day)
+    if following is None:
+        raise ValidationError(_("Un cas d'usage retiré ou abandonné n'a plus de revue."))
+    before = use_case.next_review_date
+    use_case.next_review_date = following
+    use_case.save(update_fields=["next_review_date", "updated_at"])
+    _audit(
+        actor,
+        AuditAction.EVENT,
+        use_case,
+        use_case,
+        {"next_review_date": [before, following]},
+        message=_("Fiche relue : toujours à jour"),
+    )
+    return following
 
 
 # --- compliance --------------------------------------------------------------------------------------
@@ -345,7 +377,7 @@ def charter_assessment_save(
 
 
 def _base_url() -> str:
-    return str(getattr(settings, "ATLASIA_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    return str(settings.ATLASIA_BASE_URL).rstrip("/")
 
 
 def review_reminders_send(*, today: date | None = None) -> dict[str, int]:

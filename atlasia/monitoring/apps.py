@@ -8,6 +8,11 @@ class MonitoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from atlasia.lifecycle.selectors import register_inbox_source
+
+        from .inbox import SECTIONS, monitoring_inbox
+
+        register_inbox_source(SECTIONS, monitoring_inbox)
         # The screens plug into the use-case page and the header through the extension points.
         from atlasia.www.monitoring import panels
 

@@ -8,9 +8,20 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from atlasia.core.qualification import serious_incident_deadline
 
-__all__ = ["NEXT_STATUSES", "STATUS_ORDER", "countdown_fr", "deadline_for", "serious_incident_deadline"]
+__all__ = [
+    "NEXT_STATUSES",
+    "STATUS_ORDER",
+    "countdown",
+    "countdown_fr",
+    "deadline_for",
+    "serious_incident_deadline",
+]
 
 #: open → investigating → corrective actions → closed; from "corrective actions" one may go back to
 #: "investigating" when the actions did not work. Closing needs the corrective actions recorded.
@@ -30,21 +41,42 @@ def deadline_for(aware_on: date | None, kind: str) -> date | None:
 
 
 def _days(n: int) -> str:
-    return f"{n} jour" if n == 1 else f"{n} jours"
+    return ngettext("%(n)s jour", "%(n)s jours", n) % {"n": n}
 
 
-def countdown_fr(deadline: date, today: date, reported_on: date | None = None) -> str:
+def _date(day: date) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+def countdown(deadline: date, today: date, reported_on: date | None = None) -> str:
     """« Il reste 3 jours (échéance le 12/03/2025) », « Échéance aujourd'hui… », « En retard de 2 jours… »;
-    once reported, whether it was on time."""
-    when = f"{deadline:%d/%m/%Y}"
+    once reported, whether it was on time. In the active language."""
+    when = _date(deadline)
     if reported_on is not None:
         late = (reported_on - deadline).days
         if late > 0:
-            return f"Signalé le {reported_on:%d/%m/%Y}, avec {_days(late)} de retard (échéance le {when})."
-        return f"Signalé le {reported_on:%d/%m/%Y}, dans le délai (échéance le {when})."
+            return _("Signalé le %(on)s, avec %(days)s de retard (échéance le %(when)s).") % {
+                "on": _date(reported_on),
+                "days": _days(late),
+                "when": when,
+            }
+        return _("Signalé le %(on)s, dans le délai (échéance le %(when)s).") % {
+            "on": _date(reported_on),
+            "when": when,
+        }
     left = (deadline - today).days
     if left > 0:
-        return f"Il reste {_days(left)} pour signaler l'incident (échéance le {when})."
+        return _("Il reste %(days)s pour signaler l'incident (échéance le %(when)s).") % {
+            "days": _days(left),
+            "when": when,
+        }
     if left == 0:
-        return f"Échéance aujourd'hui ({when}) : signalez l'incident sans attendre."
-    return f"En retard de {_days(-left)} : l'échéance était le {when}. Signalez l'incident immédiatement."
+        return _("Échéance aujourd'hui (%(when)s) : signalez l'incident sans attendre.") % {"when": when}
+    return _("En retard de %(days)s : l'échéance était le %(when)s. Signalez l'incident immédiatement.") % {
+        "days": _days(-left),
+        "when": when,
+    }
+
+
+# The former name, kept for callers: the text follows the active language (French by default).
+countdown_fr = countdown

@@ -36,6 +36,46 @@ def can_manage(user: Any, organisation: Any) -> bool:
     return perms.can(user, Action.USECASE_TRANSITION, organisation)
 
 
+MANAGER_ROLES = ("referent", "dpo", "org_admin")
+
+
+def organisation_has_manager(organisation: Any) -> bool:
+    """Whether an active member of ``organisation`` can triage its externalities (referent, DPO,
+    organisation administrator)."""
+    from atlasia.accounts.models import Membership
+
+    return Membership.objects.filter(
+        organisation_id=organisation.pk, role__in=MANAGER_ROLES, user__is_active=True
+    ).exists()
+
+
+def region_has_reviewer(region: str) -> bool:
+    from atlasia.accounts.models import User
+
+    return (
+        bool(region)
+        and User.objects.filter(
+            reviewer_scope=ReviewerScope.REGIONAL, reviewer_region=region, is_active=True
+        ).exists()
+    )
+
+
+def is_fallback_triager(user: Any, organisation: Any) -> bool:
+    """A problem report to an organisation without anyone to triage it goes to its regional team, or to
+    the national team when the region has none: they triage it in the organisation's place."""
+    if not getattr(user, "is_authenticated", False) or organisation_has_manager(organisation):
+        return False
+    if user.reviewer_scope == ReviewerScope.REGIONAL:
+        return bool(organisation.region) and user.reviewer_region == organisation.region
+    if user.reviewer_scope == ReviewerScope.NATIONAL:
+        return not region_has_reviewer(organisation.region)
+    return False
+
+
+def can_triage_externality(user: Any, organisation: Any) -> bool:
+    return can_manage(user, organisation) or is_fallback_triager(user, organisation)
+
+
 def can_manage_literacy(user: Any, organisation: Any) -> bool:
     return bool(perms.roles_for(user, organisation) & LITERACY_ROLES)
 

@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from atlasia.audit.models import AuditAction
@@ -322,7 +323,8 @@ def incident_reminders_send(*, today: date | None = None, base_url: str = "") ->
                 if incident.is_medical_device
                 else "l'autorité de surveillance du marché"
             ),
-            "url": f"{base_url.rstrip('/')}/suivi/incidents/{incident.pk}/",
+            "url": (base_url or settings.ATLASIA_BASE_URL).rstrip("/")
+            + reverse("monitoring_incident", args=[incident.pk]),
         }
         subject = (
             f"[Atlas IA] Incident grave à signaler avant le {incident.deadline:%d/%m/%Y} — "
@@ -406,7 +408,7 @@ def externality_triage(*, actor: Any, externality: Externality, status: str, not
         .select_related("use_case__organisation")
         .get(pk=externality.pk)
     )
-    if not mperms.can_manage(actor, externality.use_case.organisation):
+    if not mperms.can_triage_externality(actor, externality.use_case.organisation):
         _refuse("Seuls le référent IA, le DPO ou l'administrateur de l'organisation trient les externalités.")
     if status not in ExternalityStatus.values:
         raise ValidationError({"status": f"Suivi inconnu : « {status} »."})
@@ -437,7 +439,7 @@ def _note_add(actor: Any, externality: Externality, text: str) -> ExternalityNot
 
 @transaction.atomic
 def externality_note_add(*, actor: Any, externality: Externality, text: str) -> ExternalityNote:
-    if not mperms.can_manage(actor, externality.use_case.organisation):
+    if not mperms.can_triage_externality(actor, externality.use_case.organisation):
         _refuse(
             "Seuls le référent IA, le DPO ou l'administrateur de l'organisation suivent les externalités."
         )

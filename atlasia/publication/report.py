@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from atlasia.campaigns import selectors as campaign_selectors
 from atlasia.registry import reference
 from atlasia.registry.enums import PublicationLevel
 from atlasia.registry.models import UseCase
@@ -136,12 +137,53 @@ def report_data(run: ReportRun) -> dict[str, Any]:
     from atlasia.evaluation.selectors import monitoring_counts
 
     counts = monitoring_counts(UseCase.objects.filter(pk__in=ids))
-    data["monitoring"] = (
-        {"series": counts.series, "batches": counts.batches, "alerts": counts.alerts}
-        if counts.series
-        else None
-    )
+    data["monitoring"] = None
+    if counts.series:
+        data["monitoring"] = {"series": counts.series, "batches": counts.batches, "alerts": counts.alerts}
+    data["census"] = _census(run)
+    data["survey"] = _survey(run)
+    data["promising"] = [
+        {"title": c.title, "organisation": c.organisation, "reasons": c.reasons}
+        for c in campaign_selectors.promising_cases(ids)
+    ]
     return data
+
+
+def _census(run: ReportRun) -> dict[str, Any] | None:
+    """The coverage of the year's national census (over the region for a regional report)."""
+    if run.scope == ReportScope.ORGANISATION:
+        return None
+    region = run.region if run.scope == ReportScope.REGION else ""
+    coverage = campaign_selectors.census_coverage(run.year, region)
+    if coverage is None or not coverage.targeted:
+        return None
+    return {
+        "title": coverage.title,
+        "closes_on": coverage.closes_on.isoformat(),
+        "targeted": coverage.targeted,
+        "answered": coverage.answered,
+        "percent": coverage.percent,
+        "confirmed_records": coverage.confirmed_records,
+        "stale_records": coverage.stale_records,
+    }
+
+
+def _survey(run: ReportRun) -> dict[str, Any] | None:
+    """The findings of the year's national survey (anonymised: hidden below its threshold)."""
+    if run.scope == ReportScope.ORGANISATION:
+        return None
+    summary = campaign_selectors.survey_summary(run.year)
+    if summary is None:
+        return None
+    return {
+        "title": summary.title,
+        "targeted": summary.targeted,
+        "answered": summary.answered,
+        "findings": [
+            {"question": f.question, "summary": f.summary, "respondents": f.respondents}
+            for f in summary.findings
+        ],
+    }
 
 
 def input_hash(data: dict[str, Any]) -> str:
@@ -195,9 +237,9 @@ def render_html(data: dict[str, Any], *, for_pdf: bool = False) -> str:
 
 
 def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML
+    from atlasia.core.pdf import html_to_pdf
 
-    return HTML(string=html, base_url="/").write_pdf()  # type: ignore[no-any-return]
+    return html_to_pdf(html, base_url="/")
 
 
 def _progress(run: ReportRun, progress: int, step: str, **extra: Any) -> None:

@@ -8,6 +8,11 @@ class QualificationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from atlasia.audit.display import register_key_presenter
+
+        from .display import audit_answer
+
+        register_key_presenter("answers.", audit_answer)
         # The screens plug into the use-case page and the header through the extension points.
         from atlasia.www.qualification import panels
 

@@ -351,3 +351,34 @@ def compare(old: Any, new: Any) -> dict[str, list[dict[str, Any]]]:
             }
         )
     return {"answers": answers, "results": results}
+
+
+def audit_answer(key: str, value: Any) -> tuple[str, str] | None:
+    """An « answers.<question> » key of a qualification's audit row as (question, answer) in the active
+    language, for the history tab (registered with atlasia.audit.display)."""
+    from django.utils.translation import get_language
+
+    question = QUESTIONS_BY_ID.get(key.removeprefix("answers."))
+    if question is None:
+        return None
+    english = (get_language() or "fr").startswith("en")
+
+    def one(option: Any) -> str:
+        if option == "unknown":
+            return "I don't know" if english else UNKNOWN_FR
+        if question.type == "bool":
+            yes_no = {"yes": ("Yes", "Oui"), "no": ("No", "Non")}.get(str(option))
+            if yes_no:
+                return yes_no[0] if english else yes_no[1]
+        for o in question.options:
+            if o.id == option:
+                return o.label_en if english else o.label_fr
+        return str(option)
+
+    if value is None or value == "" or value == []:
+        text = "—"
+    elif isinstance(value, list | tuple):
+        text = " ; ".join(one(v) for v in value) or "—"
+    else:
+        text = one(value)
+    return (question.text_en if english else question.text_fr), text

@@ -527,10 +527,10 @@ def build(kind: str, qualification: Qualification) -> Document:
 
 
 def render_pdf(doc: Document) -> bytes:
-    from weasyprint import HTML
+    from atlasia.core.pdf import html_to_pdf
 
     html = render_to_string("qualification/document_pdf.html", {"doc": doc})
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(html, base_url=str(settings.BASE_DIR))
 
 
 def render_docx(doc: Document) -> bytes:

@@ -1,7 +1,8 @@
 """Extension points of the screens, so each domain adds its part without editing shared templates.
 
-- **panels** on the use-case page: ``register_panel(key, template, context, order, column)``; the
-  context function receives ``(request, use_case)`` and returns a dict, or ``None`` to hide the panel.
+- **panels** on the use-case page: ``register_panel(key, template, context, order, column, anchor=,
+  title=)``; the context function receives ``(request, use_case)`` and returns a dict, or ``None`` to hide
+  the panel; ``anchor`` (its heading's id) and ``title`` put it in the page's « Sommaire ».
 - **navigation** items in the header: ``register_nav(label, url_name, order, match_prefix)``.
 - **tabs** on the use-case page: ``register_tab(key, label, template, context, order)``.
 
@@ -28,6 +29,9 @@ class Panel:
     context: ContextFn
     order: int = 100
     column: str = "main"  # "main" (wide column) or "side"
+    # The id of the panel's heading and its title, for the page's « Sommaire » (in-page navigation).
+    anchor: str = ""
+    title: Any = None
 
 
 @dataclass(frozen=True)
@@ -53,9 +57,16 @@ TABS: dict[str, Tab] = {}
 
 
 def register_panel(
-    key: str, template: str, context: ContextFn, order: int = 100, column: str = "main"
+    key: str,
+    template: str,
+    context: ContextFn,
+    order: int = 100,
+    column: str = "main",
+    *,
+    anchor: str = "",
+    title: Any = None,
 ) -> None:
-    PANELS[key] = Panel(key, template, context, order, column)
+    PANELS[key] = Panel(key, template, context, order, column, anchor, title)
 
 
 def register_nav(label: Any, url_name: str, order: int = 100, match_prefix: str = "") -> None:
@@ -72,7 +83,9 @@ def panels_for(request: HttpRequest, use_case: Any) -> dict[str, list[dict[str, 
     for panel in sorted(PANELS.values(), key=lambda p: (p.order, p.key)):
         context = panel.context(request, use_case)
         if context is not None:
-            columns.setdefault(panel.column, []).append({"template": panel.template, "context": context})
+            columns.setdefault(panel.column, []).append(
+                {"template": panel.template, "context": context, "anchor": panel.anchor, "title": panel.title}
+            )
     return columns
 
 
@@ -97,6 +110,8 @@ NAV_GROUPS: list[tuple[str, Any, list[str]]] = [
             "qualification_portfolio",
             "monitoring_home",
             "evaluation_home",
+            "campaigns_list",
+            "committee_home",
         ],
     ),
     ("reseau", gettext_lazy("Réseau"), ["monitoring_ambassadors", "monitoring_literacy"]),
@@ -107,8 +122,8 @@ NAV_GROUPS: list[tuple[str, Any, list[str]]] = [
     ),
 ]
 _CORE_ITEMS = [
-    NavItem("Cas d'usage", "usecase_list", 10, "/cas-d-usage/"),
-    NavItem("Organisations", "organisation_list", 12, "/organisations/"),
+    NavItem(gettext_lazy("Cas d'usage"), "usecase_list", 10, "/cas-d-usage/"),
+    NavItem(gettext_lazy("Organisations"), "organisation_list", 12, "/organisations/"),
 ]
 
 

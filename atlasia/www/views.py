@@ -22,6 +22,7 @@ from atlasia.accounts import perms
 from atlasia.accounts import selectors as account_selectors
 from atlasia.accounts import services as account_services
 from atlasia.accounts.models import MembershipRole
+from atlasia.audit.display import describe as describe_history
 from atlasia.audit.selectors import history_of_use_case
 from atlasia.core.roles import Action
 from atlasia.registry import reference, selectors, services
@@ -141,7 +142,7 @@ def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if tab == "historique":
         if not can_audit:
             raise Http404
-        context["history"] = history_of_use_case(use_case.pk)[:200]
+        context["history"] = describe_history(history_of_use_case(use_case.pk)[:200])
     extra_tabs = {t.key: t for t in extensions.tabs_for(request, use_case)}
     context["extra_tabs"] = list(extra_tabs.values())
     if tab in extra_tabs:
@@ -170,7 +171,7 @@ def _contact_rows(formset: Any) -> list[dict[str, Any]]:
 def usecase_create(request: HttpRequest) -> HttpResponse:
     organisations = selectors.organisations_for(request.user, Action.USECASE_CREATE).order_by("name")
     if not organisations.exists():
-        raise PermissionDenied("Votre rôle ne permet pas de créer un cas d'usage.")
+        raise PermissionDenied(_("Votre rôle ne permet pas de créer un cas d'usage."))
     form = UseCaseForm(request.POST or None, organisations=organisations)
     contacts = ContactFormSet(request.POST or None, prefix="contacts")
     if request.method == "POST" and form.is_valid() and contacts.is_valid():

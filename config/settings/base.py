@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "atlasia.monitoring",
     "atlasia.search",
     "atlasia.exchange",
+    "atlasia.campaigns",
     "atlasia.www",
 ]
 
@@ -138,6 +139,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 ATLASIA_DATA_DIR = BASE_DIR / "data"
 ATLASIA_SITE_TITLE = env.str("ATLASIA_SITE_TITLE", default="Atlas IA")
 ATLASIA_INSTANCE_NAME = env.str("ATLASIA_INSTANCE_NAME", default="Instance de démonstration")
+# The public address of the site, for the links of e-mails (which are read outside the site).
+ATLASIA_BASE_URL = env.str("ATLASIA_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 TASKS = {
     "default": {

@@ -24,6 +24,9 @@ EXPECTED = {
     "weights.edit": "0001011",
     "report.publish": "0000011",
     "reference_data.edit": "0000001",
+    "campaign.manage": "0000111",
+    "campaign.answer": "0101001",
+    "committee.manage": "0000011",
 }
 ROLES = [
     Role.CONTRIBUTOR,

@@ -129,7 +129,7 @@ def test_reference_file_gives_a_drift_table(
 
 
 def test_versions_comparison_and_exports(
-    client: Any, world: Any, django_capture_on_commit_callbacks: Any
+    client: Any, world: Any, django_capture_on_commit_callbacks: Any, pdf_info: Any
 ) -> None:
     use_case = world["records"]["a_internal"]
     client.force_login(world["users"]["referent"])
@@ -173,9 +173,10 @@ def test_versions_comparison_and_exports(
         and pdf.content.startswith(b"%PDF")
         and len(pdf.content) > 10_000
     )
+    assert pdf_info(pdf.content)["Tagged"] == "yes"  # PDF/UA
 
 
-def test_progress_page_refreshes_while_the_job_waits(client: Any, world: Any, settings: Any) -> None:
+def test_progress_page_follows_the_job_without_reloading(client: Any, world: Any, settings: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     use_case = world["records"]["a_internal"]
     client.force_login(world["users"]["referent"])
@@ -187,8 +188,13 @@ def test_progress_page_refreshes_while_the_job_waits(client: Any, world: Any, se
     run.refresh_from_db()
     assert (run.status, run.version) == ("queued", 1)
     page = client.get(reverse("evaluation_detail", args=[run.pk])).content.decode()
-    assert '<meta http-equiv="refresh" content="3">' in page and 'aria-live="polite"' in page
+    # No <meta refresh> (it moves the reader every few seconds): a script polls the JSON progress.
+    assert 'http-equiv="refresh"' not in page and 'aria-live="polite"' in page
+    progress_url = reverse("evaluation_progress", args=[run.pk])
+    assert f'data-progress-url="{progress_url}"' in page and "atlasia/progress" in page
     assert "Avancement : 0 %" in page and "En attente du traitement en arrière-plan" in page
+    state = client.get(progress_url).json()
+    assert state["finished"] is False and state["progress"] == 0
     # the job then runs (as the worker would), writing progress as the engine reports it
     from atlasia.evaluation.services import evaluationrun_execute
 
@@ -196,8 +202,19 @@ def test_progress_page_refreshes_while_the_job_waits(client: Any, world: Any, se
     run.refresh_from_db()
     assert (run.status, run.progress, run.step) == ("done", 100, "Terminé")
     assert evaluationrun_execute(run_id=run.pk) == "done"  # delivered twice: runs once
+    assert client.get(progress_url).json() | {"step": ""} == {
+        "finished": True,
+        "status": "done",
+        "status_label": "Terminée",
+        "step": "",
+        "progress": 100,
+        "progress_text": "Avancement : 100 %",
+    }
     page = client.get(reverse("evaluation_detail", args=[run.pk])).content.decode()
-    assert 'http-equiv="refresh"' not in page
+    assert "data-progress-url" not in page
+    # Another organisation's user gets a 404 for the progress too.
+    client.force_login(world["users"]["other_referent"])
+    assert client.get(progress_url).status_code == 404
 
 
 def test_demo_stores_two_versions_with_different_parameters(world: Any) -> None:

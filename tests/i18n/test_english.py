@@ -291,3 +291,38 @@ def test_criterion_scales_follow_the_active_language() -> None:
         assert AssessmentForm().fields["time_saved_score"].help_text == "1 = negligible, 5 = very large"
     with translation.override("fr"):
         assert AssessmentForm().fields["time_saved_score"].help_text == "1 = négligeable, 5 = très important"
+
+
+def test_every_string_of_the_code_is_in_the_english_catalogue(tmp_path: Path) -> None:
+    """Extract the messages of the code as ``makemessages`` does (GNU xgettext, installed by ``make
+    system``), merge them into a copy of the English catalogue, and fail on any message that has no
+    English translation: a string marked for translation but never translated shows French to an
+    English user."""
+    import os
+    import shutil
+
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    assert shutil.which("xgettext") and shutil.which("msgmerge"), "GNU gettext absent : lancez `make system`"
+    root = Path(settings.BASE_DIR)
+    (tmp_path / "atlasia").symlink_to(root / "atlasia", target_is_directory=True)
+    (tmp_path / "config").symlink_to(root / "config", target_is_directory=True)
+    locale = tmp_path / "locale" / "en" / "LC_MESSAGES"
+    locale.mkdir(parents=True)
+    shutil.copy(PO_FILE, locale / "django.po")
+    cwd = os.getcwd()
+    try:
+        os.chdir(tmp_path)
+        with override_settings(LOCALE_PATHS=[tmp_path / "locale"]):
+            call_command("makemessages", locale=["en"], symlinks=True, no_obsolete=True, verbosity=0)
+    finally:
+        os.chdir(cwd)
+    merged = [e for e in parse_po(locale / "django.po") if e["fields"]["msgid"]]
+    missing = sorted(
+        e["fields"]["msgid"]
+        for e in merged
+        if "fuzzy" in e["flags"]
+        or any(value == "" for key, value in e["fields"].items() if key.startswith("msgstr"))
+    )
+    assert missing == [], f"{len(missing)} message(s) sans traduction anglaise : {missing[:40]}"

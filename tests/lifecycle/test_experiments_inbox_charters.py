@@ -45,6 +45,26 @@ ECONOMICS = {
 }
 
 
+def test_new_experiment_form_saves_as_prefilled(client, lc_world, make_uc):
+    """The prefilled hours per FTE (1 607 h) is posted back as shown and accepted (it was « 1607.0 »)."""
+    import re
+
+    use_case = make_uc()
+    client.force_login(lc_world["users"]["contributor"])
+    url = reverse("lifecycle_experiment_create", args=[use_case.pk])
+    html = client.get(url).content.decode()
+    shown = re.search(
+        r'name="hours_per_fte"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="hours_per_fte"', html
+    )
+    assert shown is not None
+    value = shown.group(1) or shown.group(2)
+    assert value == "1607"
+    data = {k: v for k, v in BASE.items() if k != "hours_per_fte"} | {"hours_per_fte": value}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert Experiment.objects.get().hours_per_fte == 1607
+
+
 def test_create_experiment_with_economics_and_see_the_core_summary(client, lc_world, make_uc):
     use_case = make_uc()
     client.force_login(lc_world["users"]["contributor"])

@@ -298,3 +298,26 @@ def test_sensitivity_without_scored_use_cases(client, lc_world):
         "Aucun cas d'usage noté : rien à analyser."
         in client.get(reverse("lifecycle_sensitivity")).content.decode()
     )
+
+
+def test_portfolio_does_not_rank_abandoned_suspended_or_retired_systems(client, lc_world, make_uc):
+    from atlasia.registry.models import UseCase
+
+    score(make_uc(title="Projet en cours"), value=3)
+    for title, status in [("SyRI", "abandoned"), ("Rotterdam", "suspended"), ("Ancien outil", "retired")]:
+        uc = make_uc(title=title)
+        score(uc, value=5, feasibility=5, risk=1)
+        UseCase.objects.filter(pk=uc.pk).update(status=status)
+    client.force_login(lc_world["users"]["referent"])
+    html = client.get(reverse("lifecycle_portfolio")).content.decode()
+    assert [t for t, _ in _overall_cells(html)] == ["Projet en cours"]
+    assert "3 cas d'usage abandonnés, suspendus ou retirés ne sont pas classés" in html
+
+
+def test_portfolio_matrix_spreads_use_cases_on_the_same_point(client, lc_world, make_uc):
+    for n in range(4):
+        score(make_uc(title=f"Même note {n}"), people=100, value=4, feasibility=4, risk=2)
+    client.force_login(lc_world["users"]["referent"])
+    html = client.get(reverse("lifecycle_portfolio")).content.decode()
+    centres = set(re.findall(r"<circle cx=\"(\d+\.\d)\" cy=\"(\d+\.\d)\"", html))
+    assert len(centres) == 4  # four distinct points, not one

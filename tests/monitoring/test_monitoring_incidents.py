@@ -302,6 +302,8 @@ def test_reminder_email_content_and_idempotence(mworld: dict[str, Any], incident
     # Next day: one more; once reported: none.
     services.incident_reminders_send(today=today + timedelta(days=1))
     assert len(mail.outbox) == 2
+    # Without --base-url the link is still absolute: the site's public address (ATLASIA_BASE_URL).
+    assert f"http://127.0.0.1:8000/suivi/incidents/{incident.pk}/" in mail.outbox[1].body
     services.incident_record_report(
         actor=mworld["users"]["referent"],
         incident=incident,

@@ -119,7 +119,12 @@ def test_report_data_has_the_expected_figures_and_a_stable_hash(pub: Any) -> Non
 
 @pytest.mark.django_db
 def test_requesting_a_report_builds_html_and_pdf_in_the_background_with_progress(
-    client: Any, pub: Any, django_capture_on_commit_callbacks: Any, settings: Any, tmp_path: Any
+    client: Any,
+    pub: Any,
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+    tmp_path: Any,
+    pdf_info: Any,
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     client.force_login(pub["users"]["national"])
@@ -147,6 +152,8 @@ def test_requesting_a_report_builds_html_and_pdf_in_the_background_with_progress
     assert f"<strong>{run_report_active(run)} cas d'usage</strong>" in text
     pdf = b"".join(client.get(reverse("publication_report_file", args=[run.pk, "pdf"])).streaming_content)
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    meta = pdf_info(pdf)
+    assert meta["Tagged"] == "yes" and meta["Title"].startswith("Cartographie des usages de l")
     detail = client.get(reverse("publication_report_detail", args=[run.pk])).content.decode()
     assert "Télécharger le rapport PDF" in detail and run.input_hash in detail
     # same data, same report: a second run has the same hash and the same HTML
@@ -165,12 +172,17 @@ def run_report_active(run: ReportRun) -> int:
 
 
 @pytest.mark.django_db
-def test_a_pending_run_page_refreshes_itself_and_a_bad_request_says_what_is_missing(
+def test_a_pending_run_page_follows_its_progress_and_a_bad_request_says_what_is_missing(
     client: Any, pub: Any
 ) -> None:
     client.force_login(pub["users"]["national"])
     run = ReportRun.objects.create(year=2024, requested_by=pub["users"]["national"])
     page = client.get(reverse("publication_report_detail", args=[run.pk])).content.decode()
-    assert '<meta http-equiv="refresh" content="3">' in page and "<progress" in page
+    # No <meta refresh>: a script polls the JSON progress and offers the result when it is ready.
+    assert 'http-equiv="refresh"' not in page and "<progress" in page
+    progress_url = reverse("publication_report_progress", args=[run.pk])
+    assert f'data-progress-url="{progress_url}"' in page
+    state = client.get(progress_url).json()
+    assert state["finished"] is False and state["status_label"] and state["progress"] == 0
     response = client.post(reverse("publication_report_list"), {"year": 2024, "scope": "region"})
     assert response.status_code == 400 and "Choisissez la région du rapport." in response.content.decode()

@@ -32,7 +32,7 @@ def test_the_card_of_a_high_risk_annex_iii_5a_system(world: Any, login: Any, hr_
     html = _detail(login(world["users"]["referent"]), uc)
     card = _card(html)
     # at the top of the main column, before « En bref »
-    assert html.index('aria-labelledby="carte-qualification"') < html.index("En bref")
+    assert html.index('aria-labelledby="carte-qualification"') < html.index('id="en-bref"')
     assert '<span class="fr-badge fr-badge--no-icon fr-badge--warning">Haut risque</span>' in card
     assert "Art. 6(2) et annexe III, point 5(a) — prestations et services publics essentiels" in card
     assert re.search(r"Analyse d'impact sur les droits fondamentaux \(AIDF, art. 27\)</dt><dd>Oui", card)

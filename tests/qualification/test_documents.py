@@ -84,7 +84,9 @@ def test_the_registration_sheet_uses_the_section_the_result_gives(qualified: Any
     assert "Résumé des conclusions de l'AIDF (art. 27)" in text
 
 
-def test_the_pdf_is_a_pdf_of_several_pages(world: Any, login: Any, qualified: Any) -> None:
+def test_the_pdf_is_a_tagged_pdf_of_several_pages(
+    world: Any, login: Any, qualified: Any, pdf_info: Any
+) -> None:
     response = login(world["users"]["referent"]).get(
         reverse("qualification_document", kwargs={"pk": qualified.use_case.pk, "kind": "aipd", "fmt": "pdf"})
     )
@@ -96,6 +98,9 @@ def test_the_pdf_is_a_pdf_of_several_pages(world: Any, login: Any, qualified: An
     info = subprocess.run(["pdfinfo", "-"], input=content, capture_output=True, check=True).stdout.decode()
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     assert pages > 1
+    # Tagged PDF/UA: structure, language and title for screen readers (RGAA 13.3).
+    meta = pdf_info(content)
+    assert meta["Tagged"] == "yes" and meta["Title"].startswith("Analyse d")
 
 
 def test_downloads_follow_the_use_case_visibility(world: Any, login: Any, qualified: Any) -> None:

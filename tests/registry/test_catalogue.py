@@ -35,3 +35,9 @@ def test_demo_command_prints_the_logins(capsys: pytest.CaptureFixture[str]) -> N
     call_command("load_demo")
     out = capsys.readouterr().out
     assert "atlasia-demo-2026" in out and "referent-caf" in out and "national" in out
+    # The CAF accounts belong to the Cnaf (the head of the network), on SQLite and PostgreSQL alike.
+    from atlasia.accounts.models import Membership
+
+    for username in ("referent-caf", "agent-caf", "dpo-caf", "admin-caf"):
+        membership = Membership.objects.select_related("organisation").get(user__username=username)
+        assert membership.organisation.parent_id is None, (username, membership.organisation.name)

@@ -351,6 +351,6 @@ PDF_FIGURE_SCALE = 0.7
 
 
 def export_pdf(html: str) -> bytes:
-    from weasyprint import HTML
+    from atlasia.core.pdf import html_to_pdf
 
-    return HTML(string=html, base_url="/").write_pdf()  # type: ignore[no-any-return]
+    return html_to_pdf(html, base_url="/")

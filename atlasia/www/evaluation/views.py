@@ -11,7 +11,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -164,6 +164,22 @@ def evaluation_mapping(request: HttpRequest, run_id: int) -> HttpResponse:
             "file_deadline": services.unmapped_file_deadline(run),
         },
         status=status,
+    )
+
+
+@require_GET
+def evaluation_progress(request: HttpRequest, run_id: int) -> JsonResponse:
+    """The run's progress as JSON, for the progress bar of the evaluation page."""
+    run = get_object_or_404(selectors.runs_visible_to(request.user), pk=run_id)
+    return JsonResponse(
+        {
+            "finished": not run.is_pending,
+            "status": run.status,
+            "status_label": str(run.get_status_display()),
+            "step": run.step,
+            "progress": run.progress,
+            "progress_text": _("Avancement : %(progress)s %%") % {"progress": run.progress},
+        }
     )
 
 

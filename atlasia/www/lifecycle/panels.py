@@ -149,8 +149,22 @@ def experiments_tab(request: HttpRequest, use_case: Any) -> dict[str, Any] | Non
 
 
 def register() -> None:
-    extensions.register_panel("lifecycle", "lifecycle/panel_lifecycle.html", lifecycle_panel, order=10)
-    extensions.register_panel("charters", "lifecycle/panel_charters.html", charters_panel, order=60)
+    extensions.register_panel(
+        "lifecycle",
+        "lifecycle/panel_lifecycle.html",
+        lifecycle_panel,
+        order=10,
+        anchor="cycle-de-vie-titre",
+        title=gettext_lazy("Cycle de vie"),
+    )
+    extensions.register_panel(
+        "charters",
+        "lifecycle/panel_charters.html",
+        charters_panel,
+        order=60,
+        anchor="chartes-titre",
+        title=gettext_lazy("Auto-évaluation au regard des chartes"),
+    )
     extensions.register_panel(
         "priority", "lifecycle/panel_priority.html", priority_panel, order=10, column="side"
     )

@@ -116,6 +116,33 @@ def ranked_table(rows: list[PortfolioRow], profile: prio.WeightProfile) -> list[
     return ordered
 
 
+def _spread_stacked(bubbles: list[Bubble]) -> None:
+    """Use cases with the same value and feasibility would be drawn on one point (ranks 1 to 4 on one
+    spot): place them on a small circle around that point, in rank order, so each stays visible and
+    clickable; the exact scores stay in the table below the matrix."""
+    groups: dict[tuple[int, int], list[Bubble]] = {}
+    for bubble in bubbles:
+        groups.setdefault((round(bubble.x), round(bubble.y)), []).append(bubble)
+    for stack in groups.values():
+        if len(stack) < 2:
+            continue
+        stack.sort(key=lambda b: (b.rank is None, b.rank or 0))
+        radius = max(b.r for b in stack) * (1.1 if len(stack) < 4 else 1.4)
+        cx, cy = stack[0].x, stack[0].y
+        for k, bubble in enumerate(stack):
+            angle = -math.pi / 2 + 2 * math.pi * k / len(stack)
+            dx, dy = radius * math.cos(angle), radius * math.sin(angle)
+            bubble.x, bubble.y = cx + dx, cy + dy
+            r = bubble.r
+            bubble.square = (bubble.x - r * 0.9, bubble.y - r * 0.9, r * 1.8)
+            if bubble.shape_points:
+                h = r * 1.15
+                bubble.shape_points = (
+                    f"{bubble.x:.1f},{bubble.y - h:.1f} {bubble.x - h:.1f},{bubble.y + h * 0.75:.1f} "
+                    f"{bubble.x + h:.1f},{bubble.y + h * 0.75:.1f}"
+                )
+
+
 def matrix(rows: list[PortfolioRow], profile: prio.WeightProfile) -> dict[str, Any]:
     """Bubbles of the value × feasibility matrix (from :func:`prio.portfolio_points`) and the axes."""
     by_id = {r.item.id: r for r in rows}
@@ -140,6 +167,7 @@ def matrix(rows: list[PortfolioRow], profile: prio.WeightProfile) -> dict[str, A
                 f"{bubble.x + h:.1f},{bubble.y + h * 0.75:.1f}"
             )
         bubbles.append(bubble)
+    _spread_stacked(bubbles)
     # Draw the biggest first, so that small bubbles stay visible on top.
     bubbles.sort(key=lambda b: -b.r)
     ticks = [{"v": v, "x": _x(v), "y": _y(v)} for v in (1, 2, 3, 4, 5)]

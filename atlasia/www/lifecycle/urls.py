@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("cas-d-usage/<int:pk>/cycle-de-vie/", views.transition, name="lifecycle_transition"),
+    path("cas-d-usage/<int:pk>/revue/", views.mark_reviewed, name="lifecycle_mark_reviewed"),
     path("cas-d-usage/<int:pk>/conformite/", views.compliance_edit, name="lifecycle_compliance"),
     path("cas-d-usage/<int:pk>/priorisation/", views.assess, name="lifecycle_assess"),
     path(

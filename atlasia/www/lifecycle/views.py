@@ -74,7 +74,9 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, use_case=use_case, transition=name, reason=form.cleaned_data["reason"]
         )
     except services.TransitionRefused as refused:
-        messages.error(request, "Transition refusée : " + " ".join(refused.messages))
+        messages.error(
+            request, _("Transition refusée : %(reasons)s") % {"reasons": " ".join(refused.messages)}
+        )
         return redirect(anchor)
     label = localised_label(lc.TRANSITIONS_BY_NAME[name])
     use_case.refresh_from_db()
@@ -180,14 +182,14 @@ def _portfolio_scope(request: HttpRequest) -> dict[str, Any]:
         if stored:
             profile = stored.to_core()
         else:
-            notice = (
-                f"{organisation.name} n'a pas encore de profil de pondération : "
-                "le profil national est appliqué."
-            )
+            notice = _(
+                "%(organisation)s n'a pas encore de profil de pondération : le profil national est appliqué."
+            ) % {"organisation": organisation.name}
     else:
         kind = "national"
     rows = selectors.portfolio_rows(request.user, organisation)
     return {
+        "unranked": selectors.portfolio_unranked_count(request.user, organisation),
         "kind": kind,
         "organisation": organisation,
         "profile": profile,
@@ -255,7 +257,15 @@ def _weights_form(request: HttpRequest, organisation: Organisation | None) -> Ht
     national = selectors.national_profile()[0]
     stored = selectors.organisation_profile(organisation) if organisation else None
     start = stored.to_core() if stored else national
-    name = stored.name if stored else (f"Profil de {organisation.name}" if organisation else national.name)
+    name = (
+        stored.name
+        if stored
+        else (
+            _("Profil de %(organisation)s") % {"organisation": organisation.name}
+            if organisation
+            else national.name
+        )
+    )
     form = WeightProfileForm(request.POST or None, initial=WeightProfileForm.initial_from(start, name))
     if request.method == "POST" and form.is_valid():
         try:
@@ -287,7 +297,7 @@ def _weights_form(request: HttpRequest, organisation: Organisation | None) -> Ht
 @require_http_methods(["GET", "POST"])
 def weights_national(request: HttpRequest) -> HttpResponse:
     if not selectors.can_edit_national_weights(request.user):
-        raise PermissionDenied("Seule l'équipe nationale modifie le profil national.")
+        raise PermissionDenied(_("Seule l'équipe nationale modifie le profil national."))
     return _weights_form(request, None)
 
 
@@ -483,30 +493,27 @@ def charter_edit(request: HttpRequest, pk: int, charter_id: int) -> HttpResponse
 
 # --- inbox -------------------------------------------------------------------------------------------
 
-INBOX_SECTIONS = [
-    (
-        "stale",
-        "Fiches à revoir",
-        "La date de revue est passée : vérifiez que la fiche est à jour et faites-la "
-        "avancer, ou confirmez son étape.",
-    ),
-    (
-        "dpia_decision",
-        "Décisions sur l'analyse d'impact (AIPD)",
-        "Cas d'usage sur des données de santé qui attendent la décision du DPO avant toute expérimentation.",
-    ),
-    (
-        "experiment_decision",
-        "Décisions d'expérimentation",
-        "Expérimentations terminées sans décision (généraliser, itérer ou arrêter).",
-    ),
-    ("scoring", "Grilles de priorisation à compléter", "Cas d'usage qualifiés qui attendent leur notation."),
-    (
-        "monitoring_alert",
-        "Alertes du suivi des modèles",
-        "Lots de prédictions qui dépassent un seuil d'alerte : examinez-les ou déclarez un incident.",
-    ),
-]
+
+@require_POST
+def mark_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
+    """« Marquer comme relue »: the record is still accurate; its next review date moves on."""
+    use_case = get_object_or_404(registry_selectors.usecases_visible_to(request.user), pk=pk)
+    try:
+        following = services.usecase_mark_reviewed(actor=request.user, use_case=use_case)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Revue enregistrée : la fiche est confirmée à jour. Prochaine revue le %(date)s.")
+            % {"date": following.strftime("%d/%m/%Y")},
+        )
+    back = request.POST.get("next", "")
+    if back.startswith("/") and not back.startswith("//"):
+        return redirect(back)
+    return redirect("usecase_detail", use_case.pk)
 
 
 @require_GET
@@ -514,8 +521,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     items = selectors.inbox_for(request.user, today)
     sections = [
-        {"key": key, "title": title, "help": help_text, "items": [i for i in items if i.kind == key]}
-        for key, title, help_text in INBOX_SECTIONS
+        {"key": s.key, "title": s.title, "help": s.help, "items": [i for i in items if i.kind == s.key]}
+        for s in selectors.inbox_sections()
     ]
     return render(
         request,

@@ -32,7 +32,15 @@ def panel_context(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
 
 
 def register() -> None:
-    extensions.register_panel("monitoring", "monitoring/_panel.html", panel_context, order=60, column="main")
+    extensions.register_panel(
+        "monitoring",
+        "monitoring/_panel.html",
+        panel_context,
+        order=60,
+        column="main",
+        anchor="suivi-titre",
+        title=gettext_lazy("Après le déploiement"),
+    )
     extensions.register_nav(gettext_lazy("Suivi"), "monitoring_home", order=50, match_prefix="/suivi/")
     extensions.register_nav(
         gettext_lazy("Acculturation"), "monitoring_literacy", order=55, match_prefix="/formation/"

@@ -110,7 +110,7 @@ def incident_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        "Déclarer un incident",
+        _("Déclarer un incident"),
         reverse("usecase_detail", args=[pk]),
         use_case=use_case,
         status=400 if request.method == "POST" else 200,
@@ -160,7 +160,9 @@ def incident_status(request: HttpRequest, incident_id: int) -> HttpResponse:
                 corrective_actions=form.cleaned_data["corrective_actions"],
             )
         except ValidationError as error:
-            messages.error(request, "Changement d'état refusé : " + " ".join(error.messages))
+            messages.error(
+                request, _("Changement d'état refusé : %(reasons)s") % {"reasons": " ".join(error.messages)}
+            )
         else:
             messages.success(request, _("L'état de l'incident a été mis à jour."))
     else:
@@ -182,11 +184,17 @@ def incident_report(request: HttpRequest, incident_id: int) -> HttpResponse:
                 reference=form.cleaned_data["reference"],
             )
         except ValidationError as error:
-            messages.error(request, "Signalement non enregistré : " + " ".join(error.messages))
+            messages.error(
+                request, _("Signalement non enregistré : %(reasons)s") % {"reasons": " ".join(error.messages)}
+            )
         else:
             messages.success(request, _("Le signalement a été enregistré : les relances s'arrêtent."))
     else:
-        messages.error(request, "Signalement : " + " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(
+            request,
+            _("Signalement : %(reasons)s")
+            % {"reasons": " ".join(e for errs in form.errors.values() for e in errs)},
+        )
     return redirect("monitoring_incident", incident.pk)
 
 
@@ -202,7 +210,7 @@ def incident_suspend(request: HttpRequest, incident_id: int) -> HttpResponse:
             actor=request.user, incident=incident, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
-        messages.error(request, "Suspension refusée : " + " ".join(error.messages))
+        messages.error(request, _("Suspension refusée : %(reasons)s") % {"reasons": " ".join(error.messages)})
     else:
         messages.success(request, _("Le cas d'usage est suspendu."))
     return redirect("monitoring_incident", incident.pk)
@@ -226,18 +234,18 @@ def externality_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        "Signaler une externalité négative",
+        _("Signaler une externalité négative"),
         reverse("usecase_detail", args=[pk]),
         use_case=use_case,
         status=400 if request.method == "POST" else 200,
-        lead="Un effet indésirable de l'outil : biais, erreurs, surcroît de travail, perte de droits…",
+        lead=_("Un effet indésirable de l'outil : biais, erreurs, surcroît de travail, perte de droits…"),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def externality_detail(request: HttpRequest, externality_id: int) -> HttpResponse:
     externality = get_object_or_404(selectors.externalities_visible_to(request.user), pk=externality_id)
-    can_manage = mperms.can_manage(request.user, externality.use_case.organisation)
+    can_manage = mperms.can_triage_externality(request.user, externality.use_case.organisation)
     form = f.TriageForm(request.POST or None, initial={"status": externality.status})
     if request.method == "POST":
         if not can_manage:
@@ -426,7 +434,7 @@ def module_create(request: HttpRequest) -> HttpResponse:
     return _form_page(
         request,
         form,
-        "Ajouter un module de formation",
+        _("Ajouter un module de formation"),
         reverse("monitoring_literacy"),
         status=400 if request.method == "POST" else 200,
     )
@@ -458,7 +466,7 @@ def completion_create(request: HttpRequest) -> HttpResponse:
     return _form_page(
         request,
         form,
-        "Enregistrer une formation suivie",
+        _("Enregistrer une formation suivie"),
         reverse("monitoring_literacy"),
         status=400 if request.method == "POST" else 200,
     )
@@ -485,9 +493,9 @@ def declaration_edit(request: HttpRequest) -> HttpResponse:
     return _form_page(
         request,
         form,
-        "Déclarer le nombre d'agents qui utilisent l'IA",
+        _("Déclarer le nombre d'agents qui utilisent l'IA"),
         reverse("monitoring_literacy"),
-        lead="Il sert à calculer le taux de couverture des formations (AI Act art. 4).",
+        lead=_("Il sert à calculer le taux de couverture des formations (AI Act art. 4)."),
         status=400 if request.method == "POST" else 200,
     )
 
@@ -556,7 +564,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
     return _form_page(
         request,
         form,
-        "Ajouter un événement",
+        _("Ajouter un événement"),
         reverse("monitoring_network"),
         status=400 if request.method == "POST" else 200,
     )
@@ -585,7 +593,7 @@ def resource_create(request: HttpRequest) -> HttpResponse:
     return _form_page(
         request,
         form,
-        "Partager une ressource",
+        _("Partager une ressource"),
         reverse("monitoring_network"),
         multipart=True,
         status=400 if request.method == "POST" else 200,

@@ -35,4 +35,6 @@ def register() -> None:
         _problem_reports_panel,
         order=80,
         column="main",
+        anchor="signalements-titre",
+        title=gettext_lazy("Signalements du public"),
     )

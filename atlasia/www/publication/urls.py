@@ -7,6 +7,7 @@ urlpatterns = [
     path("tableaux-de-bord/", views.dashboard, name="publication_dashboard"),
     path("rapports/", views.report_list, name="publication_report_list"),
     path("rapports/<int:pk>/", views.report_detail, name="publication_report_detail"),
+    path("rapports/<int:pk>/avancement/", views.report_progress, name="publication_report_progress"),
     path("rapports/<int:pk>/<str:kind>/", views.report_file, name="publication_report_file"),
     # public (listed in atlasia/www/public_urls.py)
     path("registre/", views.register_list, name="publication_register"),

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from atlasia.accounts import perms
 from atlasia.accounts.models import ReviewerScope
+from atlasia.campaigns.selectors import last_confirmed_on, promising_use_case_ids
 from atlasia.evaluation import selectors as evaluation_selectors
 from atlasia.publication import exporters, selectors, services
 from atlasia.publication.enums import ReportScope
@@ -115,6 +116,8 @@ def register_list(request: HttpRequest) -> HttpResponse:
         region=g.get("region", ""),
     )
     page = Paginator(selectors.register_list(filters), PAGE_SIZE).get_page(g.get("page"))
+    # When each record was last confirmed by its organisation in a census (shown on each line).
+    confirmed = last_confirmed_on(uc.pk for uc in page.object_list)
     query = g.copy()
     query.pop("page", None)
     return render(
@@ -124,6 +127,8 @@ def register_list(request: HttpRequest) -> HttpResponse:
             "title": _("Registre public des usages de l'IA"),
             "form": form,
             "page_obj": page,
+            "rows": [(uc, confirmed.get(uc.pk)) for uc in page.object_list],
+            "promising": promising_use_case_ids(uc.pk for uc in page.object_list),
             "query_string": query.urlencode(),
             "filtered": any([filters.q, filters.theme, filters.organisation_type, filters.region]),
             "region_names": reference.region_names(),
@@ -139,6 +144,8 @@ def _register_detail_context(request: HttpRequest, use_case: Any, form: ProblemR
         "risk_category": selectors.ai_act_category_of(use_case),
         "contacts": use_case.public_contacts,
         "form": form,
+        "last_confirmed": last_confirmed_on([use_case.pk]).get(use_case.pk),
+        "promising": bool(promising_use_case_ids([use_case.pk])),
     }
 
 
@@ -407,7 +414,23 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "publication/report_detail.html",
-        {"title": str(run), "run": run, "refresh": not run.is_finished},
+        {"title": str(run), "run": run},
+    )
+
+
+@require_GET
+def report_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    """The report's progress as JSON, for the progress bar of the report page."""
+    run = get_object_or_404(_runs_for(request.user), pk=pk)
+    return JsonResponse(
+        {
+            "finished": run.is_finished,
+            "status": run.status,
+            "status_label": str(run.get_status_display()),
+            "step": run.step,
+            "progress": run.progress,
+            "progress_text": _("Avancement : %(progress)s %%") % {"progress": run.progress},
+        }
     )
 
 

@@ -33,7 +33,13 @@ def tab_context(request: HttpRequest, use_case: Any) -> dict[str, Any]:
 
 def register() -> None:
     extensions.register_panel(
-        "qualification", "qualification/_card.html", card_context, order=10, column="top"
+        "qualification",
+        "qualification/_card.html",
+        card_context,
+        order=10,
+        column="top",
+        anchor="carte-qualification",
+        title=gettext_lazy("Qualification réglementaire"),
     )
     extensions.register_tab(
         "qualification", gettext_lazy("Qualification"), "qualification/_tab.html", tab_context, order=20

@@ -18,4 +18,11 @@ def _similar_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None
 
 def register() -> None:
     extensions.register_nav(gettext_lazy("Recherche"), "search", order=15, match_prefix="/recherche/")
-    extensions.register_panel("similar_usecases", "search/_similar_panel.html", _similar_panel, order=90)
+    extensions.register_panel(
+        "similar_usecases",
+        "search/_similar_panel.html",
+        _similar_panel,
+        order=90,
+        anchor="similaires-titre",
+        title=gettext_lazy("Cas d'usage semblables ailleurs"),
+    )

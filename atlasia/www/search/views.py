@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from atlasia.accounts import perms
 from atlasia.accounts.models import ReviewerScope
+from atlasia.campaigns.selectors import promising_use_case_ids
 from atlasia.search import selectors
 
 MODES = {
@@ -30,7 +31,15 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "search/search.html",
-        {"q": query, "mode": mode, "modes": MODES, "hits": hits, "title": _("Recherche")},
+        {
+            "q": query,
+            "mode": mode,
+            "modes": MODES,
+            "hits": hits,
+            # Cases the expert committee labelled « prometteur à diffuser » are highlighted.
+            "promising": promising_use_case_ids(hit.use_case.pk for hit in hits),
+            "title": _("Recherche"),
+        },
     )
 
 

@@ -26,6 +26,9 @@ class Command(BaseCommand):
         from atlasia.monitoring.demo import load_monitoring_demo
 
         load_monitoring_demo()
+        from atlasia.campaigns.demo import load_campaigns_demo
+
+        load_campaigns_demo()
         self.stdout.write("\nComptes de démonstration (mot de passe commun : %s)" % DEMO_PASSWORD)
         for account, where in accounts:
             self.stdout.write(f"  {account.username:<18} {where}")

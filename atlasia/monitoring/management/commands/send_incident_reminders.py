@@ -13,7 +13,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--base-url", default="", help="Adresse du site, pour les liens des courriels.")
+        parser.add_argument(
+            "--base-url",
+            default="",
+            help="Adresse du site, pour les liens des courriels (par défaut ATLASIA_BASE_URL).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = incident_reminders_send(base_url=options["base_url"])

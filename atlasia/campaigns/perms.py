@@ -1,0 +1,83 @@
+"""Who may run a campaign and who may answer it.
+
+- The national team (and platform administrators) launch campaigns to any organisation and follow
+  every campaign; a regional team launches campaigns to the organisations of its region only and
+  follows the campaigns of its region.
+- An organisation answers through its referents and administrators (``campaign.answer`` in the
+  matrix), or through the member an administrator delegated the answer to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from atlasia.accounts import perms
+from atlasia.accounts.models import ReviewerScope
+from atlasia.core.roles import Action, Role, role_allows
+
+from .enums import CampaignScope
+
+
+def launch_scope(user: Any) -> tuple[str, str] | None:
+    """``(scope, region)`` of the campaigns the user may launch, or ``None``."""
+    if not user.is_authenticated:
+        return None
+    if perms.is_platform_admin(user):
+        return (CampaignScope.NATIONAL, "")
+    if user.reviewer_scope == ReviewerScope.NATIONAL and role_allows(
+        Role.NATIONAL_REVIEWER, Action.CAMPAIGN_MANAGE
+    ):
+        return (CampaignScope.NATIONAL, "")
+    if (
+        user.reviewer_scope == ReviewerScope.REGIONAL
+        and user.reviewer_region
+        and role_allows(Role.REGIONAL_REVIEWER, Action.CAMPAIGN_MANAGE)
+    ):
+        return (CampaignScope.REGIONAL, user.reviewer_region)
+    return None
+
+
+def can_manage(user: Any, campaign: Any) -> bool:
+    """The team that may follow, remind, extend and edit ``campaign``."""
+    scope = launch_scope(user)
+    if scope is None:
+        return False
+    if scope[0] == CampaignScope.NATIONAL:
+        return True
+    return campaign.scope == CampaignScope.REGIONAL and campaign.region == scope[1]
+
+
+def can_answer(user: Any, target: Any) -> bool:
+    """May ``user`` answer for ``target``'s organisation?"""
+    if not user.is_authenticated:
+        return False
+    if target.delegate_id is not None and target.delegate_id == user.pk:
+        return True
+    return perms.can(user, Action.CAMPAIGN_ANSWER, target.organisation)
+
+
+def can_delegate(user: Any, target: Any) -> bool:
+    """Organisation administrators hand the answer to one of their members."""
+    return perms.can(user, Action.MEMBERS_MANAGE, target.organisation)
+
+
+def can_manage_committee(user: Any) -> bool:
+    """The national team composes the committee and its agenda."""
+    return perms.can_anywhere(user, Action.COMMITTEE_MANAGE)
+
+
+def is_committee_member(user: Any) -> bool:
+    from .models import CommitteeMember
+
+    return bool(
+        user.is_authenticated and CommitteeMember.objects.filter(user=user, left_on__isnull=True).exists()
+    )
+
+
+def can_give_opinion(user: Any) -> bool:
+    """Only the committee's members (and platform administrators) record its opinions."""
+    return is_committee_member(user) or perms.is_platform_admin(user)
+
+
+def can_read_committee(user: Any) -> bool:
+    return can_manage_committee(user) or can_give_opinion(user)
