@@ -58,6 +58,7 @@ quality: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check atlasia config tests benchmarks
 	$(VENV)/bin/mypy atlasia config
+	$(VENV)/bin/lint-imports .importlinter
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 bench: install

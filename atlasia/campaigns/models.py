@@ -129,7 +129,8 @@ class Question(models.Model):
 
 class Answer(models.Model):
     target = models.ForeignKey(CampaignTarget, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    # RESTRICT: a question with answers cannot be deleted alone, only with its campaign.
+    question = models.ForeignKey(Question, on_delete=models.RESTRICT, related_name="answers")
     use_case = models.ForeignKey(
         "registry.UseCase", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from atlasia.accounts import perms as account_perms
@@ -43,6 +43,15 @@ def campaigns_managed_by(user: Any) -> QuerySet[Campaign]:
     if scope[0] == CampaignScope.NATIONAL:
         return Campaign.objects.all()
     return Campaign.objects.filter(scope=CampaignScope.REGIONAL, region=scope[1])
+
+
+def campaigns_with_rates(user: Any) -> list[tuple[Campaign, Rate]]:
+    """The campaigns the user runs, each with its overall response rate (two counts per query)."""
+    rows = campaigns_managed_by(user).annotate(
+        targeted=Count("targets", distinct=True),
+        answered=Count("targets", filter=Q(targets__responded_at__isnull=False), distinct=True),
+    )
+    return [(c, Rate("", "Total", c.targeted, c.answered)) for c in rows]  # type: ignore[attr-defined]
 
 
 def targets_answerable_by(user: Any) -> QuerySet[CampaignTarget]:
@@ -162,7 +171,6 @@ class Tracking:
     by_region: list[Rate]
     by_type: list[Rate]
     organisations: list[CampaignTarget]
-    emails_sent: int
 
 
 def _rates(pairs: list[tuple[str, bool]], labels: dict[str, str]) -> list[Rate]:
@@ -191,7 +199,6 @@ def tracking(campaign: Campaign) -> Tracking:
         by_region=_rates([(t.organisation.region, d) for t, d in zip(targets, done, strict=True)], regions),
         by_type=_rates([(t.organisation.type, d) for t, d in zip(targets, done, strict=True)], types),
         organisations=targets,
-        emails_sent=sum(t.emails.count() for t in targets) if len(targets) < 500 else 0,
     )
 
 
@@ -447,3 +454,36 @@ def promising_cases(use_case_ids: Iterable[int]) -> list[PromisingCase]:
             ),
         )
     return list(seen.values())
+
+
+@dataclass(frozen=True)
+class CensusStatus:
+    last_confirmed: date | None
+    stale_in: str  # title of the last closed census that did not confirm the record, else ""
+    stale_since: date | None
+
+
+def census_status(use_case: UseCase, today: date) -> CensusStatus | None:
+    """What the censuses say about a record: its last confirmation, and whether the last closed census
+    of its organisation left it unconfirmed (stale). ``None`` when no census ever concerned it."""
+    last = last_confirmed_on([use_case.pk]).get(use_case.pk)
+    census = (
+        Campaign.objects.filter(
+            kind=CampaignKind.CENSUS, closes_on__lt=today, targets__organisation_id=use_case.organisation_id
+        )
+        .order_by("-closes_on", "-pk")
+        .first()
+    )
+    stale = (
+        census is not None
+        and use_case.status not in CLOSED_STATUSES
+        and timezone.localdate(use_case.created_at) <= census.closes_on
+        and not CensusEntry.objects.filter(campaign=census, use_case=use_case).exists()
+    )
+    if last is None and census is None:
+        return None
+    return CensusStatus(
+        last_confirmed=last,
+        stale_in=census.title if stale and census else "",
+        stale_since=census.closes_on if stale and census else None,
+    )

@@ -260,6 +260,8 @@ def question_update(*, actor: Any, question: Question, data: Mapping[str, Any]) 
     with transaction.atomic():
         question = Question.objects.select_for_update().get(pk=question.pk)
         before = snapshot(question)
+        if all(getattr(question, name) == value for name, value in fields.items()):
+            return question  # posted back unchanged: no new version, nothing to audit
         if question.answers.exists():
             question.retired_at = timezone.now()
             question.save(update_fields=["retired_at"])

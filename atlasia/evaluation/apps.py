@@ -8,15 +8,11 @@ class EvaluationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The screens plug into the use-case page through the extension points (tab "Évaluations").
-        from atlasia.www.evaluation import hooks
-
-        from . import receivers  # noqa: F401  (files removed with their run, use case included)
-
-        hooks.register()
-        # batches over a threshold wait in the « À faire » inbox until their alert is examined
+        # (the screens' tab and panel are registered by atlasia.www's AppConfig)
         from atlasia.lifecycle.selectors import register_inbox_source
 
+        from . import receivers  # noqa: F401  (files removed with their run, use case included)
         from .inbox import SECTIONS, monitoring_inbox
 
+        # batches over a threshold wait in the « À faire » inbox until their alert is examined
         register_inbox_source(SECTIONS, monitoring_inbox)

@@ -6,9 +6,3 @@ class ExchangeConfig(AppConfig):
     name = "atlasia.exchange"
     label = "exchange"
     verbose_name = _("API, imports et échanges entre instances")
-
-    def ready(self) -> None:
-        # Screens plug into the header and the use-case page through the extension points.
-        from atlasia.www.exchange import hooks
-
-        hooks.register()

@@ -82,6 +82,47 @@ STOP_REASONS = [
 ]
 
 
+# Lessons of the demo experiments: each experiment draws its own pair, so the report does not show the
+# same text beside every record (written from the CNSA, DNS and Cnam field feedback the seeds quote).
+WHAT_WORKED = [
+    "Associer les agents de terrain dès le cadrage : ils ont écrit les cas de test.",
+    "Relecture humaine systématique des cas limites pendant les trois premiers mois.",
+    "Un référent IA présent sur chaque site pilote, joignable le jour même.",
+    "Des tableaux de suivi hebdomadaires partagés avec les équipes utilisatrices.",
+    "Un protocole d'évaluation écrit avant le démarrage, avec ses seuils d'arrêt.",
+    "Une formation courte en situation de travail plutôt qu'en salle.",
+    "La co-construction des écrans avec deux agents volontaires par site.",
+    "Le choix d'un hébergement certifié HDS dès le départ, sans migration en cours de route.",
+    "Un comité de suivi mensuel associant le DPO et les représentants des usagers.",
+    "La publication des résultats intermédiaires aux équipes, y compris les erreurs.",
+]
+WHAT_DID_NOT = [
+    "Qualité des données historiques inégale d'un site à l'autre.",
+    "Formation trop courte pour les agents arrivés en cours d'expérimentation.",
+    "Temps de relecture sous-estimé au démarrage : le gain n'est venu qu'au troisième mois.",
+    "Interfaçage avec le logiciel métier plus long que prévu (quatre mois au lieu de deux).",
+    "Indicateurs d'équité calculés trop tard, faute de variable de groupe dans les données.",
+    "Alertes trop nombreuses la première semaine : seuil relevé après accord du comité.",
+    "Dépendance à un seul prestataire pour les mises à jour du modèle.",
+    "Adhésion faible sur le site où l'encadrement n'avait pas été associé.",
+    "Documentation technique remise tardivement par le prestataire.",
+    "Mesure du temps gagné déclarative, sans chronométrage indépendant.",
+]
+
+
+def _measured_summary(experiment: Experiment) -> str:
+    """What the demo KPIs actually moved: « Délai moyen… : 21,0 → 13,4 jours (cible 12,0) ; … »."""
+    parts = []
+    for kpi in experiment.kpis.all().order_by("pk"):
+        last = kpi.measurements.order_by("-date").first()
+        if last is None:
+            continue
+        value = f"{kpi.baseline:.1f} → {last.value:.1f}".replace(".", ",")
+        target = f"{kpi.target:.1f}".replace(".", ",")
+        parts.append(f"{kpi.name} : {value} {kpi.unit} (cible {target})")
+    return " ; ".join(parts) + "." if parts else ""
+
+
 def _when(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(10, 0)))
 
@@ -349,12 +390,8 @@ def _experiments(
             if evaluated and status is not S.ABANDONED
             else ("Gains inférieurs à la cible fixée au protocole." if evaluated else "")
         ),
-        what_worked="Association des agents dès le cadrage ; relecture humaine systématique des cas limites."
-        if evaluated
-        else "",
-        what_did_not="Qualité des données historiques inégale d'un site à l'autre ; formation trop courte."
-        if evaluated
-        else "",
+        what_worked=" ".join(rng.sample(WHAT_WORKED, 2)) if evaluated else "",
+        what_did_not=" ".join(rng.sample(WHAT_DID_NOT, 2)) if evaluated else "",
         replication_conditions="Données structurées sur au moins 2 ans, un référent IA par site, "
         "AIPD réalisée avant le démarrage."
         if evaluated
@@ -381,6 +418,12 @@ def _experiments(
             KpiMeasurement.objects.create(kpi=kpi, date=month, value=value)
             counts["measurements"] += 1
             month += timedelta(days=30)
+    if experiment.results_summary:
+        # The summary states what this experiment's own indicators measured, before the verdict.
+        measured = _measured_summary(experiment)
+        if measured:
+            experiment.results_summary = f"{measured} {experiment.results_summary}"
+            experiment.save(update_fields=["results_summary"])
     return counts
 
 

@@ -13,7 +13,3 @@ class MonitoringConfig(AppConfig):
         from .inbox import SECTIONS, monitoring_inbox
 
         register_inbox_source(SECTIONS, monitoring_inbox)
-        # The screens plug into the use-case page and the header through the extension points.
-        from atlasia.www.monitoring import panels
-
-        panels.register()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -127,12 +127,18 @@ def map_svg(
     title: Any = MAP_TITLE,
     unit: tuple[Any, Any] = MAP_UNIT,
     focusable: bool = True,
+    link: Callable[[str], str] | None = None,
 ) -> dict[str, object]:
     """An accessible tile-grid choropleth of the 18 regions, the five overseas regions as insets.
+
+    With ``link`` (region code → URL) each region is a link, reached by Tab and followed with Enter;
+    without it the regions are not in the tab order (a tab stop that does nothing is a trap for keyboard
+    users) and the table next to the map carries the figures. ``focusable=False`` (the PDF) never links.
 
     Returns ``{"svg": str, "legend": [...], "rows": [...]}``: the SVG markup, the legend classes and
     the table rows (name, count) in reference order, for the table shown next to the map."""
     codes = list(METRO_TILES) + list(OVERSEAS_TILES)
+    linked = link is not None and focusable
     values = [int(counts.get(c, 0)) for c in codes]
     breaks = class_breaks(values)
     tile, gap, pad = 84, 6, 10
@@ -145,7 +151,10 @@ def map_svg(
     ]
     parts: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'class="atlasia-map" role="img" aria-labelledby="{svg_id}-title {svg_id}-desc" id="{svg_id}">',
+        # A picture when it only shows; a group of links when its regions can be followed (an image
+        # may not contain interactive elements).
+        f'class="atlasia-map" role="{"group" if linked else "img"}" '
+        f'aria-labelledby="{svg_id}-title {svg_id}-desc" id="{svg_id}">',
         f'<title id="{svg_id}-title">{escape(title)}</title>',
         f'<desc id="{svg_id}-desc">'
         + _(
@@ -160,16 +169,21 @@ def map_svg(
         fill, ink = _colour(class_index(n, breaks), len(breaks))
         name = names.get(code, code)
         label = f"{name} : {n} {_plural(n, *unit)}"
-        focus = ' tabindex="0"' if focusable else ""
+        href = link(code) if (link is not None and focusable) else ""
+        opening = (
+            f'<a href="{escape(href)}" class="atlasia-map__link" aria-label="{escape(label)}">'
+            if href
+            else ""
+        )
         return (
-            f'<g class="atlasia-map__region" data-region="{code}"{focus} aria-label="{escape(label)}">'
+            opening + f'<g class="atlasia-map__region" data-region="{code}">'
             f"<title>{escape(label)}</title>"
             f'<rect x="{x}" y="{y}" width="{size}" height="{size}" rx="6" fill="{fill}" '
             f'stroke="{STATE_BLUE}" stroke-width="1.5"/>'
             f'<text x="{x + size / 2:g}" y="{y + size / 2 - 6:g}" text-anchor="middle" font-size="15" '
             f'font-weight="700" fill="{ink}">{abbr}</text>'
             f'<text x="{x + size / 2:g}" y="{y + size / 2 + 16:g}" text-anchor="middle" font-size="17" '
-            f'fill="{ink}">{n}</text></g>'
+            f'fill="{ink}">{n}</text></g>' + ("</a>" if href else "")
         )
 
     for code, (col, row, abbr) in METRO_TILES.items():

@@ -64,6 +64,8 @@ class ReportRun(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A report meant for publication covers the public register only: it names no internal record.
+    public_only = models.BooleanField(_("fiches publiques seulement"), default=False)
     status = models.CharField(_("état"), max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING)
     progress = models.PositiveSmallIntegerField(_("avancement (%)"), default=0)
     step = models.CharField(_("étape en cours"), max_length=200, blank=True)
@@ -85,10 +87,14 @@ class ReportRun(models.Model):
     @property
     def scope_label(self) -> str:
         if self.scope == ReportScope.REGION:
-            return reference.region_names().get(self.region, self.region)
-        if self.scope == ReportScope.ORGANISATION and self.organisation_id:
-            return str(self.organisation)
-        return "France entière"
+            label = reference.region_names().get(self.region, self.region)
+        elif self.scope == ReportScope.ORGANISATION and self.organisation_id:
+            label = str(self.organisation)
+        else:
+            label = str(_("France entière"))
+        if self.public_only:
+            label = str(_("%(scope)s — registre public")) % {"scope": label}
+        return label
 
     @property
     def is_finished(self) -> bool:

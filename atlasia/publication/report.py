@@ -40,6 +40,8 @@ EXPERIMENTING = {"experimentation", "evaluated"}
 
 def scope_queryset(run: ReportRun) -> QuerySet[UseCase]:
     qs = usecases_visible_to(run.requested_by) if run.requested_by_id else public_usecases()
+    if run.public_only:
+        qs = qs.filter(publication_level=PublicationLevel.PUBLIC)
     if run.scope == ReportScope.REGION:
         qs = qs.filter(organisation__region=run.region)
     elif run.scope == ReportScope.ORGANISATION:
@@ -86,6 +88,7 @@ def report_data(run: ReportRun) -> dict[str, Any]:
         "year": run.year,
         "scope": run.scope,
         "scope_label": run.scope_label,
+        "public_only": run.public_only,
         "figures": {
             "active": len(rows),
             "new": sum(1 for r in rows if r["start_date"] and r["start_date"].year == run.year),
@@ -114,6 +117,13 @@ def report_data(run: ReportRun) -> dict[str, Any]:
         "experiments": None,
         "footprint": None,
     }
+    # The report is shared beyond the organisations: it names a record only when the record may be read
+    # outside its organisation (network or public), or when the report is the organisation's own.
+    nameable = {
+        r["id"]
+        for r in rows
+        if run.scope == ReportScope.ORGANISATION or r["publication_level"] != PublicationLevel.INTERNAL
+    }
     titles = {r["id"]: r["title"] for r in rows}
     if (found := optional.ai_act_categories(ids)) is not None:
         values, names = found
@@ -129,7 +139,8 @@ def report_data(run: ReportRun) -> dict[str, Any]:
                 "use_case": titles.get(e["use_case_id"], ""),
             }
             for e in experiments
-            if e.get("decision") or e.get("what_worked") or e.get("what_did_not")
+            if e["use_case_id"] in nameable
+            and (e.get("decision") or e.get("what_worked") or e.get("what_did_not"))
         ][:12]
     if (footprint := optional.footprint_co2e_kg(ids)) is not None and footprint:
         data["footprint"] = {"known": len(footprint), "co2e_kg": round(sum(footprint.values()), 1)}
@@ -144,7 +155,7 @@ def report_data(run: ReportRun) -> dict[str, Any]:
     data["survey"] = _survey(run)
     data["promising"] = [
         {"title": c.title, "organisation": c.organisation, "reasons": c.reasons}
-        for c in campaign_selectors.promising_cases(ids)
+        for c in campaign_selectors.promising_cases(nameable)
     ]
     return data
 

@@ -7,6 +7,7 @@ library.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +42,7 @@ def _reference_labels() -> dict[str, dict[str, str]]:
     }
 
 
-def figures(qs: QuerySet[UseCase]) -> dict[str, Any]:
+def figures(qs: QuerySet[UseCase], *, region_link: Callable[[str], str] | None = None) -> dict[str, Any]:
     """Counts by every dimension, the yearly trend (start date), the map and the optional blocks.
 
     One query reads the few columns needed; the counting is done by the pure helpers."""
@@ -68,7 +69,7 @@ def figures(qs: QuerySet[UseCase]) -> dict[str, Any]:
         "counts": counts,
         "trend": trend,
         "without_year": without_year,
-        "map": aggregation.map_svg(region_counts, reference.region_names()),
+        "map": aggregation.map_svg(region_counts, reference.region_names(), link=region_link),
         "ai_act": None,
         "outcomes": None,
     }

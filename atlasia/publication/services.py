@@ -92,8 +92,10 @@ def reportrun_request(
     scope: str = ReportScope.NATION,
     region: str = "",
     organisation: Organisation | None = None,
+    public_only: bool = False,
 ) -> ReportRun:
-    """Create a report run and queue its background job once the transaction is committed."""
+    """Create a report run and queue its background job once the transaction is committed.
+    ``public_only``: the report covers the public register only (a report to be published)."""
     from .tasks import build_report  # the task module imports the report builder, which imports this app
 
     with transaction.atomic():
@@ -102,6 +104,7 @@ def reportrun_request(
             scope=scope,
             region=region if scope == ReportScope.REGION else "",
             organisation=organisation if scope == ReportScope.ORGANISATION else None,
+            public_only=public_only,
             requested_by=actor if getattr(actor, "is_authenticated", False) else None,
             step="En attente du traitement en arrière-plan",
         )
@@ -125,6 +128,7 @@ def reportrun_request(
                 "scope": scope,
                 "region": run.region,
                 "organisation": str(organisation or ""),
+                "public_only": public_only,
             },
             organisation_id=run.organisation_id,
             message="Demande de rapport annuel",

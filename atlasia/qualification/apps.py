@@ -13,7 +13,3 @@ class QualificationConfig(AppConfig):
         from .display import audit_answer
 
         register_key_presenter("answers.", audit_answer)
-        # The screens plug into the use-case page and the header through the extension points.
-        from atlasia.www.qualification import panels
-
-        panels.register()

@@ -7,9 +7,6 @@ class SearchConfig(AppConfig):
     verbose_name = "Recherche"
 
     def ready(self) -> None:
-        from atlasia.www.search import hooks
-
         from . import receivers
 
         receivers.connect()
-        hooks.register()

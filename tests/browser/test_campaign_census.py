@@ -34,18 +34,18 @@ def browser() -> Any:
 
 def _log_in(browser: Any, base: str, username: str) -> Any:
     page = browser.new_context(locale="fr-FR").new_page()
-    page.goto(f"{base}/connexion/")
+    page.goto(f"{base}/campagnes/")
+    assert "/connexion/" in page.url
     page.get_by_label("Identifiant").fill(username)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
+    page.wait_for_url(f"{base}/campagnes/")  # back where she was going, logged in
     return page
 
 
 def _answer(browser: Any, base: str, username: str, record: str | None) -> None:
     """An MDPH referent opens the campaign from her list, confirms her record and sends the answer."""
     page = _log_in(browser, base, username)
-    page.goto(f"{base}/campagnes/")
     page.get_by_role("link", name="Recensement 2026 des MDPH").click()
     if record:
         page.get_by_role("button", name=f"Confirmer sans changement — {record}").click()
@@ -83,7 +83,6 @@ def test_national_team_launches_a_census_and_sees_answers_arrive(live_server: An
 
     base = live_server.url
     team = _log_in(browser, base, "nadia")
-    team.goto(f"{base}/campagnes/")
     team.get_by_role("link", name="Lancer une campagne").click()
     team.get_by_label("Titre").fill("Recensement 2026 des MDPH")
     team.get_by_label("Recensement des cas d'usage").check(force=True)

@@ -138,6 +138,8 @@ def test_census_confirm_in_one_click_is_audited_and_dated(
     assert target.responded_at is not None
     tracking = _client(cworld["users"]["national"]).get(f"/campagnes/{campaign.pk}/").content.decode()
     assert "50 % de réponses (1 organisations sur 2)" in tracking
+    listing = _client(cworld["users"]["national"]).get("/campagnes/").content.decode()
+    assert "50 % (1/2)" in listing
 
 
 def test_census_answer_needs_every_record_handled(
@@ -230,6 +232,14 @@ def test_stale_records_after_a_closed_census(
     target = campaign.targets.get(organisation=cworld["mdph_nord"])
     services.census_confirm(actor=cworld["users"]["mdph_referent"], target=target, use_case=confirmed)
     assert list(selectors.stale_use_cases(campaign)) == [forgotten]
+    # Once closed, the forgotten record's page flags it; the confirmed one shows its date.
+    Campaign.objects.filter(pk=campaign.pk).update(closes_on=timezone.localdate() - dt.timedelta(days=1))
+    national = _client(cworld["users"]["national"])
+    page = national.get(f"/cas-d-usage/{forgotten.pk}/").content.decode()
+    assert "Fiche non confirmée lors du recensement « Recensement 2026 »" in page
+    page = national.get(f"/cas-d-usage/{confirmed.pk}/").content.decode()
+    assert "non confirmée lors du recensement" not in page
+    assert f"Dernière confirmation par l'organisation : {timezone.localdate():%d/%m/%Y}" in page
 
 
 # --- e-mails -----------------------------------------------------------------------------------------
@@ -332,6 +342,10 @@ def test_survey_answers_versioning_and_threshold(
     assert not Answer.objects.exists()
     client.post(url, {f"q{choice.pk}": "Oui", f"q{number.pk}": "12"})
     assert Answer.objects.count() == 2
+    entry = AuditEntry.objects.get(
+        object_type="campaigns.campaigntarget", message="Réponse à l'enquête envoyée"
+    )
+    assert entry.actor == cworld["users"]["mdph_referent"] and entry.changes == {"réponses": 2}
     # One respondent, threshold two: hidden.
     results = client.get(f"/campagnes/{campaign.pk}/resultats/")
     assert results.status_code == 404  # an organisation does not read the aggregated results
@@ -344,6 +358,13 @@ def test_survey_answers_versioning_and_threshold(
     )
     page = national.get(f"/campagnes/{campaign.pk}/resultats/").content.decode()
     assert "Résultat masqué" not in page and "50 %" in page
+    # The edit form posted back unchanged changes nothing, even with answers.
+    edit_url = f"/campagnes/{campaign.pk}/questions/{choice.pk}/modifier/"
+    form = national.get(edit_url).context["form"]
+    unchanged = {name: form[name].value() for name in form.fields}
+    unchanged = {k: v for k, v in unchanged.items() if v not in (False, None)}
+    assert national.post(edit_url, unchanged).status_code == 302
+    assert Question.objects.filter(campaign=campaign).count() == 2
     # Editing an answered question creates version 2; old answers stay with their wording.
     new = services.question_update(
         actor=cworld["users"]["national"],

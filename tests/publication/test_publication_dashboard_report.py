@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from typing import Any
@@ -72,8 +73,11 @@ def test_the_map_is_an_accessible_svg_with_every_region_overseas_included(client
     client.force_login(pub["users"]["national"])
     page = client.get(reverse("publication_dashboard")).content.decode()
     svg = page.split('<svg xmlns="http://www.w3.org/2000/svg"', 1)[1].split("</svg>", 1)[0]
-    assert 'role="img"' in svg and "<title id=" in svg and "<desc id=" in svg
-    assert svg.count('tabindex="0"') == 18
+    assert 'role="group"' in svg and "<title id=" in svg and "<desc id=" in svg
+    # Each region is a link that narrows the dashboard to it (Enter follows it), no empty tab stop.
+    assert 'tabindex="0"' not in svg
+    assert svg.count('<a href="/tableaux-de-bord/?region=') == 18
+    assert 'href="/tableaux-de-bord/?region=04" class="atlasia-map__link"' in svg
     for name in ("Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte", "Île-de-France"):
         assert name in svg
     assert 'aria-label="La Réunion : 1 cas d&#x27;usage"' in svg or "La Réunion : 1 cas d'usage" in svg
@@ -186,3 +190,27 @@ def test_a_pending_run_page_follows_its_progress_and_a_bad_request_says_what_is_
     assert state["finished"] is False and state["status_label"] and state["progress"] == 0
     response = client.post(reverse("publication_report_list"), {"year": 2024, "scope": "region"})
     assert response.status_code == 400 and "Choisissez la région du rapport." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_report_names_no_internal_record_and_can_cover_the_public_register_only(pub: Any) -> None:
+    from atlasia.lifecycle.models import Experiment
+
+    for title in ("Triage interne A", "Chatbot public A"):
+        use_case = UseCase.objects.get(title=title)
+        UseCase.objects.filter(pk=use_case.pk).update(start_date=dt.date(2024, 1, 1))
+        Experiment.objects.create(
+            use_case=use_case,
+            title=f"Essai {title}",
+            start_date=dt.date(2024, 1, 1),
+            end_date=dt.date(2024, 6, 30),
+            decision="generalise",
+            what_worked=f"Ce qui a marché pour {title}.",
+        )
+    national = pub["users"]["national"]
+    data = report_data(ReportRun.objects.create(year=2024, requested_by=national))
+    named = [e["use_case"] for e in data["experiments"]]
+    assert "Chatbot public A" in named and "Triage interne A" not in named
+    public = report_data(ReportRun.objects.create(year=2024, requested_by=national, public_only=True))
+    assert public["public_only"] is True and public["scope_label"] == "France entière — registre public"
+    assert public["figures"]["active"] == public["figures"]["public"] < data["figures"]["active"]

@@ -67,10 +67,7 @@ def _target(request: HttpRequest, campaign_id: int, slug: str) -> CampaignTarget
 @require_GET
 def campaign_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    managed = [
-        (c, selectors.tracking(c).total)
-        for c in selectors.campaigns_managed_by(request.user).prefetch_related("targets")
-    ]
+    managed = selectors.campaigns_with_rates(request.user)
     targets = list(selectors.targets_visible_to(request.user).order_by("-campaign__closes_on"))
     return render(
         request,

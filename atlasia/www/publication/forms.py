@@ -80,6 +80,13 @@ class ReportRunForm(DsfrBaseForm):
         required=False,
         queryset=Organisation.objects.none(),
     )
+    public_only = forms.BooleanField(
+        label=gettext_lazy("Fiches du registre public seulement"),
+        help_text=gettext_lazy(
+            "Pour un rapport à publier : il ne compte et ne nomme que les fiches publiques."
+        ),
+        required=False,
+    )
 
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -73,9 +73,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .order_by("name")
     )
     form = UseCaseFilterForm(request.GET or None, organisations=organisations)
-    data = selectors.figures(selectors.dashboard_usecases(request.user, filters))
     query = request.GET.copy()
     query.pop("sort", None)
+
+    def region_link(code: str) -> str:
+        # Each region of the map opens the same dashboard narrowed to that region.
+        narrowed = query.copy()
+        narrowed["region"] = code
+        return f"{reverse('publication_dashboard')}?{narrowed.urlencode()}"
+
+    data = selectors.figures(selectors.dashboard_usecases(request.user, filters), region_link=region_link)
     return render(
         request,
         "publication/dashboard.html",
@@ -387,6 +394,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 scope=form.cleaned_data["scope"],
                 region=form.cleaned_data["region"],
                 organisation=form.cleaned_data["organisation"],
+                public_only=form.cleaned_data["public_only"],
             )
         except ValidationError as error:
             attach_service_errors(form, error)
