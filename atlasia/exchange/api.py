@@ -36,7 +36,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, NinjaAPI, Query, Schema, Status
+from django.urls import reverse
+from ninja import Field, File, Form, NinjaAPI, Query, Schema, Status, UploadedFile
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -829,6 +830,74 @@ def list_evaluations(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, Any
         {"id": e.pk, "created_at": getattr(e, "created_at", None), "summary": getattr(e, "summary", {}) or {}}
         for e in model._default_manager.filter(use_case=uc).order_by("pk")
     ]
+
+
+class MonitoringBatchOut(Schema):
+    number: int
+    label: str
+    n_rows: int
+    summary: dict[str, Any]
+    alerts: list[dict[str, Any]]
+    url: str
+
+
+@api.post(
+    "/usecases/{uid}/monitoring/batches",
+    response={201: MonitoringBatchOut, **WRITE_ERRORS},
+    auth=TokenAuth(),
+    url_name="api_v1_monitoring_batch",
+    tags=["Qualification, expérimentations, évaluations"],
+)
+def push_monitoring_batch(
+    request: HttpRequest, uid: uuid.UUID, file: File[UploadedFile], label: Form[str] = ""
+) -> Any:
+    """Envoie un lot de prédictions au suivi après déploiement d'une fiche de l'organisation du jeton :
+    le lot est évalué par rapport au lot de référence (mêmes colonnes et mêmes valeurs de groupe) et la
+    réponse donne ses indicateurs et les alertes levées. Un lot refusé (colonnes, groupes, lot vide, une
+    seule classe) n'est pas enregistré : erreur 422 qui nomme la colonne ou la raison."""
+    from atlasia.core.evaluation.io import EvaluationInputError
+    from atlasia.evaluation import monitoring as monitoring_services
+    from atlasia.evaluation import selectors as evaluation_selectors
+    from atlasia.evaluation.models import BatchSource
+    from atlasia.evaluation.services import Upload
+
+    uc = _editable(request, uid, Action.EVALUATION_RUN)
+    series = evaluation_selectors.series_of(uc)
+    if series is None:
+        return error_response(
+            request,
+            422,
+            "validation_error",
+            "Ce cas d'usage n'a pas de suivi après déploiement : commencez-le sur la page du cas d'usage "
+            "avec un lot de référence.",
+        )
+    try:
+        batch = monitoring_services.batch_add(
+            actor=_user(request),
+            series=series,
+            upload=Upload(file.name or "lot.csv", file.size or 0, file.file),  # type: ignore[arg-type]
+            label=label,
+            source=BatchSource.API,
+        )
+    except EvaluationInputError as error:
+        return error_response(
+            request,
+            422,
+            "validation_error",
+            error.message,
+            [{"field": error.column or "file", "message": error.message}],
+        )
+    return Status(
+        201,
+        {
+            "number": batch.number,
+            "label": batch.label,
+            "n_rows": batch.n_rows,
+            "summary": batch.summary,
+            "alerts": batch.alerts,
+            "url": request.build_absolute_uri(reverse("evaluation_monitoring", args=[uc.pk])),
+        },
+    )
 
 
 # --- endpoints: exchange between instances -----------------------------------------------------------
