@@ -61,12 +61,3 @@ class RemoteProvenanceAdmin(ReadOnlyAdmin):
 class InstanceIdentityAdmin(ReadOnlyAdmin):
     list_display = ["uid", "created_at"]
     readonly_fields = ["uid", "created_at"]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
