@@ -85,6 +85,23 @@ def qualification_summary(result: dict[str, Any] | None) -> dict[str, Any]:
     }
 
 
+def dpia_contradiction(record: ComplianceRecord) -> str:
+    """Why the DPO's DPIA decision contradicts the latest qualification, in French ("" when it does not).
+
+    Deciding « non requise » while the questionnaire concludes that a DPIA is *required* (GDPR Art. 35(1)
+    and (3), CNIL list, two EDPB criteria) needs written reasons; a stricter decision does not.
+    """
+    if record.dpia_decision != DpiaDecision.NOT_REQUIRED:
+        return ""
+    result = latest_qualification(record.use_case)
+    if qualification_summary(result)["dpia"] != "required":
+        return ""
+    return (
+        "La qualification conclut qu'une AIPD est requise (RGPD, art. 35) : justifiez par écrit la décision "
+        "« AIPD non requise » ; la justification figure sur la fiche et dans le dossier de conformité."
+    )
+
+
 # --- facts for the gates -----------------------------------------------------------------------------
 
 

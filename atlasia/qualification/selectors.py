@@ -30,6 +30,35 @@ def latest_qualification(use_case: UseCase) -> Qualification | None:
     )
 
 
+@dataclass(frozen=True)
+class QualificationRef:
+    """The latest completed qualification, as other domains read it (compliance file, obligations)."""
+
+    use_case_id: int
+    version: int
+    law_version: str
+    category: str
+    result: dict[str, Any]
+    completed_at: dt.datetime
+    completed_by: str
+
+
+def latest_ref(use_case: UseCase) -> QualificationRef | None:
+    """The latest completed qualification of ``use_case`` as a frozen record, or ``None``."""
+    latest = latest_qualification(use_case)
+    if latest is None:
+        return None
+    return QualificationRef(
+        use_case_id=use_case.pk,
+        version=latest.version,
+        law_version=latest.law_version,
+        category=latest.category,
+        result=dict(latest.result),
+        completed_at=latest.completed_at,
+        completed_by=str(latest.completed_by) if latest.completed_by else "système",
+    )
+
+
 def latest_result(use_case: UseCase) -> dict[str, Any] | None:
     """The engine's output (qualification-spec §4) of the latest completed version, or ``None``."""
     latest = (

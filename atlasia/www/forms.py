@@ -8,12 +8,14 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from dsfr.forms import DsfrBaseForm
 
 from atlasia.core.identifiers import normalise_siren
 from atlasia.registry import reference
+from atlasia.registry import selectors as registry_selectors
 from atlasia.registry.enums import OrganisationType, PublicationLevel, Status
 from atlasia.registry.models import AITechnique, Organisation, Theme, UseCase
 
@@ -53,8 +55,8 @@ USECASE_SECTIONS: list[tuple[str, Any, list[str]]] = [
     ),
     (
         "calendrier",
-        gettext_lazy("Étape, calendrier et coûts"),
-        ["status", "start_date", "end_date", "dates_note", "cost_eur", "funding", "next_review_date"],
+        gettext_lazy("Calendrier et coûts"),
+        ["start_date", "end_date", "dates_note", "cost_eur", "funding", "next_review_date"],
     ),
     ("publication", "Publication", ["publication_level"]),
 ]
@@ -67,6 +69,87 @@ def attach_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errs)
     else:
         form.add_error(None, error)
+
+
+class TokenField(forms.CharField):
+    """A hidden bookkeeping value (version token, one-time key): never counts as a user's change."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return False
+
+
+def add_version_field(form: forms.BaseForm, token: str) -> None:
+    """The hidden version token of an edit form (optimistic concurrency, see
+    :mod:`atlasia.audit.concurrency`): issued at display, checked by the service at save."""
+    form.fields["version"] = TokenField(required=False, initial=token)
+
+
+def posted_version(form: forms.BaseForm) -> str | None:
+    return form.cleaned_data.get("version") or None
+
+
+def refresh_version(form: forms.BaseForm, token: str) -> None:
+    """After a refused stale save: the user's input stays, the token becomes the current one, so
+    that saving again (after checking) applies it knowingly."""
+    data = form.data.copy()  # type: ignore[attr-defined]
+    data[form.add_prefix("version")] = token
+    form.data = data
+
+
+def keep_untouched(form: forms.BaseForm, error: Any) -> None:
+    """After a refused stale save (:class:`~atlasia.audit.concurrency.StaleEdit`): each field the person
+    left as it was takes the value saved meanwhile, so that saving again applies only what she changed
+    and does not undo the other person's work. A field she changed keeps her input."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.db.models import Model
+
+    def comparable(value: Any) -> Any:
+        if isinstance(value, Model):
+            return value.pk
+        if isinstance(value, list | tuple) or hasattr(value, "model"):
+            return sorted(v.pk if isinstance(v, Model) else v for v in value)
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            return str(value)
+        return value
+
+    cleaned = getattr(form, "cleaned_data", {})
+    data = form.data.copy()  # type: ignore[attr-defined]
+    merged = 0
+    for key, old, new in getattr(error, "raw", []):
+        field = form.fields.get(key)
+        if field is None or field.disabled or key not in cleaned or comparable(cleaned[key]) != old:
+            continue
+        name = form.add_prefix(key)
+        if isinstance(new, list):
+            data.setlist(name, [str(v) for v in new])
+        elif isinstance(field, forms.BooleanField):
+            if new:
+                data[name] = "on"
+            else:
+                data.pop(name, None)
+        else:
+            data[name] = "" if new is None else str(new)
+        merged += 1
+    form.data = data
+    if merged:
+        form.add_error(None, _("Les champs que vous n'aviez pas modifiés affichent déjà la nouvelle valeur."))
+
+
+def add_submission_field(form: forms.BaseForm) -> None:
+    """The hidden one-time key of a create form: a double submit creates one record."""
+    from atlasia.audit.concurrency import new_submission_key
+
+    form.fields["submission"] = TokenField(required=False, max_length=64, initial=new_submission_key())
+
+
+def posted_submission(form: forms.BaseForm) -> str | None:
+    return form.cleaned_data.get("submission") or None
 
 
 class DateInput(forms.DateInput):
@@ -113,7 +196,6 @@ class UseCaseForm(DsfrBaseForm, forms.ModelForm):
             "data_sources",
             "data_volume",
             "hosting",
-            "status",
             "start_date",
             "end_date",
             "dates_note",
@@ -211,12 +293,15 @@ class UseCaseForm(DsfrBaseForm, forms.ModelForm):
         ]
 
     def service_data(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.cleaned_data.items() if k not in {"tags_text", "organisation"}}
+        skip = {"tags_text", "organisation", "version", "submission"}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in skip}
         data["tags"] = self.cleaned_data.get("tags_text", [])
         return data
 
 
 class ContactForm(DsfrBaseForm):
+    # The contact's id: a line that carries one edits that contact; a line without creates one.
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     role = forms.CharField(label=gettext_lazy("Fonction"), max_length=200)
     name = forms.CharField(label=gettext_lazy("Nom"), max_length=200, required=False)
     email = forms.EmailField(label=gettext_lazy("Courriel"), required=False)
@@ -224,7 +309,7 @@ class ContactForm(DsfrBaseForm):
     is_public = forms.BooleanField(label=gettext_lazy("Afficher dans le registre public"), required=False)
 
 
-ContactFormSet = formset_factory(ContactForm, extra=1, max_num=10, can_delete=True)
+ContactFormSet = formset_factory(ContactForm, extra=1, max_num=30, can_delete=True, can_delete_extra=False)
 
 
 class AttachmentForm(DsfrBaseForm):
@@ -243,7 +328,14 @@ class UseCaseFilterForm(DsfrBaseForm):
         required=False,
         choices=[("", gettext_lazy("Toutes"))] + list(Status.choices),
     )
-    organisation = forms.ChoiceField(label=gettext_lazy("Organisation"), required=False)
+    # A text field (5,000 organisations make a <select> too heavy to send and to use): the slug or part
+    # of the name; organisation-autocomplete.js turns it into an accessible combobox.
+    organisation = forms.CharField(
+        label=gettext_lazy("Organisation"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-organisation-autocomplete": ""}),
+    )
     organisation_type = forms.ChoiceField(
         label=gettext_lazy("Type d'organisation"),
         required=False,
@@ -269,15 +361,14 @@ class UseCaseFilterForm(DsfrBaseForm):
         ],
     )
 
-    def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["theme"].choices = [("", _("Tous"))] + [
-            (t.code, t.label) for t in Theme.objects.order_by("position")
-        ]
-        self.fields["technique"].choices = [("", _("Toutes"))] + [
-            (t.code, t.label) for t in AITechnique.objects.order_by("position")
-        ]
-        self.fields["organisation"].choices = [("", _("Toutes"))] + [(o.slug, o.name) for o in organisations]
+        # Reference lists from the cache (dropped whenever an item changes): no query per request.
+        self.fields["theme"].choices = [("", _("Tous"))] + registry_selectors.reference_choices("theme")
+        self.fields["technique"].choices = [("", _("Toutes"))] + registry_selectors.reference_choices(
+            "technique"
+        )
+        self.fields["organisation"].widget.attrs["data-url"] = reverse("organisation_suggestions")
         self.fields["region"].choices = [("", _("Toutes"))] + reference.region_choices()
 
 

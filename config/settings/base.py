@@ -32,10 +32,17 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the background worker write while pages read.
+    # WAL lets the background worker write while pages read. Every transaction starts IMMEDIATE (takes
+    # the write lock at BEGIN): a deferred transaction that reads then writes cannot wait for the lock
+    # (SQLite answers "database is locked" at once to avoid a deadlock), an immediate one waits up to
+    # the busy timeout (20 s) like any writer. Writes queue instead of failing with a 500.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
-        {"init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {
+            "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 
 INSTALLED_APPS = [
@@ -67,6 +74,7 @@ INSTALLED_APPS = [
     "atlasia.monitoring",
     "atlasia.search",
     "atlasia.exchange",
+    "atlasia.compliance",
     "atlasia.campaigns",
     "atlasia.www",
 ]
@@ -79,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # NUL and control characters out of the query string before any view reads it (www/middleware.py).
+    "atlasia.www.middleware.ControlCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Two-factor authentication: request.user.is_verified(), then the policy (atlasia/accounts/twofactor.py).

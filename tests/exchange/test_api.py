@@ -120,14 +120,14 @@ def test_write_through_the_services_in_the_token_organisation_with_an_audit_row(
         "summary": "Proposition de codes.",
         "theme": "Access to care and emergencies",  # English label accepted
         "ai_technique": "apprentissage_supervise",
-        "status": "Expérimentation",  # French label accepted
+        "publication_level": "Partagé avec le réseau",  # French label accepted
         "start_date": "2025-01-31",
     }
     response = client.post("/api/v1/usecases", payload, content_type="application/json", **headers)
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["organisation"]["slug"] == "chu-lille"
-    assert (body["theme"], body["status"]) == ("acces_soins", "experimentation")
+    assert (body["theme"], body["status"], body["publication_level"]) == ("acces_soins", "idea", "network")
     use_case = UseCase.objects.get(uid=body["uid"])
     entry = AuditEntry.objects.get(
         object_id=str(use_case.pk), action="create", object_type="registry.usecase"

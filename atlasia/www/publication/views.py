@@ -25,6 +25,7 @@ from atlasia.accounts import perms
 from atlasia.accounts.models import ReviewerScope
 from atlasia.accounts.security import client_ip
 from atlasia.campaigns.selectors import last_confirmed_on, promising_use_case_ids
+from atlasia.evaluation import selectors as evaluation_selectors
 from atlasia.exchange import selectors as exchange_selectors
 from atlasia.publication import exporters, public, selectors, services
 from atlasia.publication.enums import ReportScope
@@ -68,14 +69,7 @@ def _base_url(request: HttpRequest) -> str:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     filters = _filters_from(request)
-    organisations = (
-        Organisation.objects.filter(
-            pk__in=usecases_visible_to(request.user).order_by().values("organisation_id")
-        )
-        .only("slug", "name")
-        .order_by("name")
-    )
-    form = UseCaseFilterForm(request.GET or None, organisations=organisations)
+    form = UseCaseFilterForm(request.GET or None)
     query = request.GET.copy()
     query.pop("sort", None)
 
@@ -232,14 +226,13 @@ def algorithm_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def algorithm_detail(request: HttpRequest, uid: str) -> HttpResponse:
     algorithm = get_object_or_404(selectors.public_algorithms(), uid=uid)
+    use_cases = list(selectors.public_usecases_of(algorithm))
+    # the model card's blank fields are filled from the latest evaluation of a public record using it
+    card = evaluation_selectors.latest_evaluation_card([uc.pk for uc in use_cases])
     return render(
         request,
         "publication/algorithm_detail.html",
-        {
-            "title": algorithm.name,
-            "algorithm": algorithm,
-            "use_cases": selectors.public_usecases_of(algorithm),
-        },
+        {"title": algorithm.name, "algorithm": algorithm, "use_cases": use_cases, "card": card},
     )
 
 
