@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/atlasia
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: install system system-test demo test test-sqlite test-postgres quality bench browser clean
+.PHONY: install system system-test demo serve test test-sqlite test-postgres quality bench browser clean
 
 # Debian packages the code needs at run time (msgfmt for the translations, Pango/HarfBuzz for WeasyPrint's
 # PDF, fonts) and the ones the tests need (pdfinfo, Debian's Chromium). A fresh machine has none of them:
@@ -42,6 +42,11 @@ install: system $(STAMP)
 demo: install
 	bash scripts/demo.sh
 
+## make serve: production (config.settings.prod, PostgreSQL): migrations, static files, gunicorn and the
+## background worker. Needs ATLASIA_SECRET_KEY, ATLASIA_ALLOWED_HOSTS and DATABASE_URL (docs/deployment.md).
+serve: install
+	bash scripts/serve.sh
+
 ## Debian's Chromium for the browser tests (Playwright's own download does not work here)
 browser: system-test
 
@@ -61,8 +66,9 @@ quality: install
 	$(VENV)/bin/lint-imports .importlinter
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 
+# make bench SCALE=100000: the national-scale run on PostgreSQL (benchmarks/bench_scale.py), alone.
 bench: install
-	$(PY) benchmarks/run_all.py
+	SCALE=$(SCALE) $(PY) benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

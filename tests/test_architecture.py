@@ -3,6 +3,7 @@
 import ast
 import json
 import pathlib
+import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -116,6 +117,11 @@ def test_regions_include_the_overseas_and_every_department_has_a_region() -> Non
     assert all(d["region"] in codes for d in departments)
 
 
+# A key of the kind docs/configuration.md tells to generate (a repeated letter is refused: see
+# tests/test_production_settings.py).
+GOOD_SECRET_KEY = secrets.token_urlsafe(50)
+
+
 def _settings_process(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
@@ -134,14 +140,14 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
 
 
 def test_production_refuses_to_start_without_allowed_hosts() -> None:
-    result = _settings_process({"ATLASIA_SECRET_KEY": "k" * 50, "DATABASE_URL": "postgres://x@h/db"})
+    result = _settings_process({"ATLASIA_SECRET_KEY": GOOD_SECRET_KEY, "DATABASE_URL": "postgres://x@h/db"})
     assert result.returncode != 0 and "ATLASIA_ALLOWED_HOSTS" in result.stderr
 
 
 def test_production_starts_with_its_secrets() -> None:
     result = _settings_process(
         {
-            "ATLASIA_SECRET_KEY": "k" * 50,
+            "ATLASIA_SECRET_KEY": GOOD_SECRET_KEY,
             "ATLASIA_ALLOWED_HOSTS": "atlas.example.fr",
             "DATABASE_URL": "postgres://x@h/db",
         }

@@ -59,6 +59,35 @@ def membership_remove(*, actor: Any, membership: Membership) -> None:
     membership.delete()
 
 
+@transaction.atomic
+def password_change(*, actor: Any, old_password: str, new_password: str, ip_address: str = "") -> None:
+    """The user changes their own password: the old one is checked, the new one passes every validator
+    of ``AUTH_PASSWORD_VALIDATORS`` (12+ characters, not common in English or French), and the change is
+    written to the audit log in the same transaction (never the password itself)."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.utils.translation import gettext as _
+
+    from atlasia.audit.services import audit_login_event
+
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("Connectez-vous pour changer votre mot de passe."))
+    if not actor.check_password(old_password):
+        raise ValidationError({"old_password": _("Le mot de passe actuel saisi est incorrect.")})
+    if new_password == old_password:
+        raise ValidationError(
+            {"new_password1": _("Le nouveau mot de passe doit être différent du mot de passe actuel.")}
+        )
+    try:
+        validate_password(new_password, user=actor)
+    except ValidationError as error:
+        raise ValidationError({"new_password1": error.messages}) from error
+    actor.set_password(new_password)
+    actor.save(update_fields=["password"])
+    audit_login_event(
+        event="password_change", username=actor.get_username(), user=actor, ip_address=ip_address
+    )
+
+
 def _free_username(email: str) -> str:
     base = email.lower()[:150]
     candidate, n = base, 1

@@ -83,3 +83,69 @@ def audit_record(
         changes=_json_value(changes or {}),
         message=message,
     )
+
+
+def audit_entry(
+    *,
+    actor: Any,
+    action: AuditAction | str,
+    obj: models.Model,
+    changes: dict[str, Any] | None = None,
+    use_case_id: int | None = None,
+    organisation_id: int | None = None,
+    message: str = "",
+) -> AuditEntry:
+    """The unsaved audit row :func:`audit_record` would write, for :func:`audit_record_many`."""
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry(
+        actor=actor_obj,
+        actor_label=str(actor_obj) if actor_obj else "système",
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        use_case_id=use_case_id,
+        organisation_id=organisation_id,
+        changes=_json_value(changes or {}),
+        message=message,
+    )
+
+
+def audit_record_many(entries: list[AuditEntry]) -> None:
+    """Write the audit rows of a bulk change in one statement, inside the change's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record_many must run inside the transaction of the changes it records")
+    AuditEntry.objects.bulk_create(entries, batch_size=500)
+
+
+def audit_login_event(
+    *,
+    event: str,
+    username: str,
+    user: Any = None,
+    ip_address: str = "",
+    message: str = "",
+) -> AuditEntry:
+    """One row of the security journal for a login event (``event``: ``login``, ``login_failed``,
+    ``lockout``, ``logout``, ``password_change``). ``user`` is None when the name typed matches no account:
+    the name is still kept (truncated), to see an attack on names that do not exist."""
+    with transaction.atomic():
+        return AuditEntry.objects.create(
+            actor=user if getattr(user, "is_authenticated", False) else None,
+            actor_label=(str(user) if user is not None else (username or "anonyme"))[:200],
+            action=AuditAction.EVENT,
+            object_type="accounts.login",
+            object_id=str(user.pk) if user is not None else "",
+            object_repr=(username or "")[:300],
+            changes={"événement": event, "adresse": ip_address},
+            message=message,
+        )
+
+
+def audit_login_events_purge(*, older_than: dt.datetime) -> int:
+    """Delete the login events (``accounts.login`` rows) written before ``older_than``: the retention
+    period announced on the personal-data notice (``ATLASIA_LOGIN_LOG_RETENTION_DAYS``). The rows of
+    changes to records are never purged. Raw delete: the audit log refuses ordinary deletes."""
+    rows = AuditEntry.objects.filter(object_type="accounts.login", at__lt=older_than)
+    with transaction.atomic():
+        return int(rows._raw_delete(rows.db))

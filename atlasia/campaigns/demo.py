@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from atlasia.accounts.models import Membership, User
-from atlasia.registry.models import Organisation
+from atlasia.registry.models import Organisation, UseCase
 from atlasia.registry.reference import region_names
 
 from . import selectors, services
@@ -193,6 +193,10 @@ def _load_census(national: User, admin: User, day: date) -> Campaign:
         },
     )
     targets = list(campaign.targets.select_related("organisation").order_by("organisation__name"))
+    # The starter catalogue was just loaded; in the story its records existed before the census opened.
+    UseCase.objects.filter(
+        organisation__in=[t.organisation for t in targets], created_at__gt=_at(opens_on, 0)
+    ).update(created_at=_at(opens_on - timedelta(days=60), 9))
     # 70 % answer: the organisations with a demo referent first, then by name; the MDPH of the demo stays
     # among those that did not answer, so that its contributor sees a closed census without an answer.
     with_accounts = {m.organisation_id for m in Membership.objects.filter(role__in=["referent", "org_admin"])}
@@ -308,8 +312,6 @@ NEXT_AGENDA = [
 
 
 def _load_committee(national: User, day: date) -> None:
-    from atlasia.registry.models import UseCase
-
     from .models import CommitteeMember
 
     for username, expertise, is_chair in MEMBERS:

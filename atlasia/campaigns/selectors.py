@@ -140,9 +140,12 @@ def last_confirmed_on(use_case_ids: Iterable[int]) -> dict[int, date]:
 
 
 def stale_use_cases(campaign: Campaign) -> QuerySet[UseCase]:
-    """Records of the targeted organisations that the census did not confirm (meaningful once closed)."""
+    """Records of the targeted organisations, existing by the closing date, that the census did not
+    confirm (meaningful once closed)."""
     return (
-        UseCase.objects.filter(organisation__campaign_targets__campaign=campaign)
+        UseCase.objects.filter(
+            organisation__campaign_targets__campaign=campaign, created_at__date__lte=campaign.closes_on
+        )
         .exclude(status__in=CLOSED_STATUSES)
         .exclude(census_entries__campaign=campaign)
         .select_related("organisation")

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record, diff, snapshot
@@ -506,10 +507,10 @@ def target_recipients(target: CampaignTarget) -> list[str]:
 
 
 SUBJECTS = {
-    EmailKind.LAUNCH: "Atlas IA — nouvelle campagne : {title} (réponse avant le {closes})",
-    EmailKind.REMINDER: "Atlas IA — rappel : {title} se termine le {closes}",
-    EmailKind.LAST_CALL: "Atlas IA — dernier appel : {title} se termine le {closes}",
-    EmailKind.MANUAL: "Atlas IA — relance : {title} (réponse avant le {closes})",
+    EmailKind.LAUNCH: gettext_noop("Atlas IA — nouvelle campagne : %(title)s (réponse avant le %(closes)s)"),
+    EmailKind.REMINDER: gettext_noop("Atlas IA — rappel : %(title)s se termine le %(closes)s"),
+    EmailKind.LAST_CALL: gettext_noop("Atlas IA — dernier appel : %(title)s se termine le %(closes)s"),
+    EmailKind.MANUAL: gettext_noop("Atlas IA — relance : %(title)s (réponse avant le %(closes)s)"),
 }
 
 
@@ -521,7 +522,10 @@ def _send(target: CampaignTarget, kind: str, now: datetime) -> bool:
     campaign = target.campaign
     url = _base_url() + reverse("campaigns_answer", args=[campaign.pk, target.organisation.slug])
     context = {"campaign": campaign, "target": target, "kind": kind, "url": url}
-    subject = SUBJECTS[EmailKind(kind)].format(title=campaign.title, closes=_fr(campaign.closes_on))
+    subject = gettext(SUBJECTS[EmailKind(kind)]) % {
+        "title": campaign.title,
+        "closes": _fr(campaign.closes_on),
+    }
     email = CampaignEmail.objects.create(target=target, kind=kind, sent_at=now, recipients=len(recipients))
     send_mail(subject, render_to_string("campaigns/email/campaign.txt", context), None, recipients)
     audit_record(

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ApiToken, ImportedRef, ImportJob, RemoteProvenance, Subscription
+from .models import ApiToken, ImportedRef, ImportJob, ImportMappingMemory, RemoteProvenance, Subscription
 
 
 @admin.register(ApiToken)
@@ -17,7 +17,21 @@ class ApiTokenAdmin(admin.ModelAdmin):
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
     list_display = ["filename", "organisation", "status", "total_rows", "processed_rows", "created_at"]
-    exclude = ["content"]
+    exclude = ["content", "sheet"]
+
+
+@admin.register(ImportMappingMemory)
+class ImportMappingMemoryAdmin(admin.ModelAdmin):
+    """Shown only: the mapping is remembered by the import screen (``import_job_set_mapping``, audited)."""
+
+    list_display = ["organisation", "updated_by", "updated_at"]
+    readonly_fields = ["organisation", "mapping", "updated_by", "updated_at"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(ImportedRef)

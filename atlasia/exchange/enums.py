@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ImportStatus(models.TextChoices):
-    UPLOADED = "uploaded", _("Fichier déposé")
+    UPLOADED = "uploaded", _("Fichier déposé, analyse en attente")
+    ANALYSING = "analysing", _("Analyse en cours")
     ANALYSED = "analysed", _("Analyse terminée")
     QUEUED = "queued", _("En file d'attente")
     RUNNING = "running", _("Import en cours")

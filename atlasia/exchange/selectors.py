@@ -23,7 +23,7 @@ def tokens_of(organisation_ids: set[int] | None) -> QuerySet[ApiToken]:
 
 
 def import_jobs_of(user: Any) -> QuerySet[ImportJob]:
-    return ImportJob.objects.filter(created_by=user).select_related("organisation").defer("content")
+    return ImportJob.objects.filter(created_by=user).select_related("organisation").defer("content", "sheet")
 
 
 def subscriptions() -> QuerySet[Subscription]:

@@ -136,3 +136,15 @@ def reportrun_request(
         run_id = run.pk
         transaction.on_commit(lambda: build_report.enqueue(run_id))
     return run
+
+
+def problem_report_emails_erase(*, older_than: Any) -> int:
+    """Erase the reporter's e-mail address from the problem reports received before ``older_than`` (the
+    retention announced on the personal-data notice, ``ATLASIA_PROBLEM_EMAIL_RETENTION_DAYS``); the report
+    itself stays with its record. Returns how many addresses were erased."""
+    with transaction.atomic():
+        return (
+            ProblemReport.objects.filter(created_at__lt=older_than)
+            .exclude(contact_email="")
+            .update(contact_email="")
+        )

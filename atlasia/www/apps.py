@@ -19,6 +19,8 @@ class WwwConfig(AppConfig):
         from atlasia.www.qualification import panels as qualification_panels
         from atlasia.www.search import hooks as search_hooks
 
+        from . import checks  # noqa: F401  (registers the deployment checks)
+
         for module in (
             qualification_panels,
             lifecycle_panels,

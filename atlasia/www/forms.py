@@ -8,12 +8,14 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from dsfr.forms import DsfrBaseForm
 
 from atlasia.core.identifiers import normalise_siren
 from atlasia.registry import reference
+from atlasia.registry import selectors as registry_selectors
 from atlasia.registry.enums import OrganisationType, PublicationLevel, Status
 from atlasia.registry.models import AITechnique, Organisation, Theme, UseCase
 
@@ -203,7 +205,14 @@ class UseCaseFilterForm(DsfrBaseForm):
         required=False,
         choices=[("", gettext_lazy("Toutes"))] + list(Status.choices),
     )
-    organisation = forms.ChoiceField(label=gettext_lazy("Organisation"), required=False)
+    # A text field (5,000 organisations make a <select> too heavy to send and to use): the slug or part
+    # of the name; organisation-autocomplete.js turns it into an accessible combobox.
+    organisation = forms.CharField(
+        label=gettext_lazy("Organisation"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-organisation-autocomplete": ""}),
+    )
     organisation_type = forms.ChoiceField(
         label=gettext_lazy("Type d'organisation"),
         required=False,
@@ -229,15 +238,14 @@ class UseCaseFilterForm(DsfrBaseForm):
         ],
     )
 
-    def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["theme"].choices = [("", _("Tous"))] + [
-            (t.code, t.label) for t in Theme.objects.order_by("position")
-        ]
-        self.fields["technique"].choices = [("", _("Toutes"))] + [
-            (t.code, t.label) for t in AITechnique.objects.order_by("position")
-        ]
-        self.fields["organisation"].choices = [("", _("Toutes"))] + [(o.slug, o.name) for o in organisations]
+        # Reference lists from the cache (dropped whenever an item changes): no query per request.
+        self.fields["theme"].choices = [("", _("Tous"))] + registry_selectors.reference_choices("theme")
+        self.fields["technique"].choices = [("", _("Toutes"))] + registry_selectors.reference_choices(
+            "technique"
+        )
+        self.fields["organisation"].widget.attrs["data-url"] = reverse("organisation_suggestions")
         self.fields["region"].choices = [("", _("Toutes"))] + reference.region_choices()
 
 

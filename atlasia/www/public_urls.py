@@ -4,6 +4,13 @@
 PUBLIC_URL_NAMES: set[str] = {
     "login",
     "healthz",
+    # "/": the dashboard once logged in, the public home for an anonymous visitor
+    "home",
+    # the pages every State site carries
+    "legal_notice",
+    "personal_data",
+    "accessibility",
+    "site_map",
     # ProConnect login: start, callback (checked by state and nonce), return from ProConnect's logout
     "proconnect_login",
     "proconnect_callback",

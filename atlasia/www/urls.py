@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import account_views, site_pages, views
 from .accounts import oidc_views
 
 urlpatterns = [
@@ -26,6 +26,7 @@ urlpatterns = [
         name="attachment_delete",
     ),
     path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/suggestions/", views.organisation_suggestions, name="organisation_suggestions"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<slug:slug>/modifier/", views.organisation_edit, name="organisation_edit"),
     path(
@@ -34,4 +35,9 @@ urlpatterns = [
         name="membership_remove",
     ),
     path("healthz", views.healthz, name="healthz"),
+    path("mentions-legales/", site_pages.legal_notice, name="legal_notice"),
+    path("donnees-personnelles/", site_pages.personal_data, name="personal_data"),
+    path("accessibilite/", site_pages.accessibility, name="accessibility"),
+    path("plan-du-site/", site_pages.site_map, name="site_map"),
+    path("compte/mot-de-passe/", account_views.password_change, name="password_change"),
 ]

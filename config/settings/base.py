@@ -5,9 +5,11 @@ Every variable is documented in ``docs/configuration.md``.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -16,6 +18,8 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("ATLASIA_DEBUG", default=False)
+# True only in config.settings.prod: commands that must never run on a real instance check it (load_demo).
+ATLASIA_PRODUCTION = False
 SECRET_KEY = env.str("ATLASIA_SECRET_KEY", default="")
 ALLOWED_HOSTS: list[str] = env.list("ATLASIA_ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("ATLASIA_CSRF_TRUSTED_ORIGINS", default=[])
@@ -46,6 +50,10 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "django_tasks",
     "django_tasks_db",
+    "csp",
+    "axes",
+    # django-ninja's templates and static files: Swagger UI served from our own static files (no CDN)
+    "ninja",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -65,9 +73,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files served by the WSGI process itself, compressed and cached forever (hashed names in prod).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # NUL and control characters out of the query string before any view reads it (www/middleware.py).
+    "atlasia.www.middleware.ControlCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Two-factor authentication: request.user.is_verified(), then the policy (atlasia/accounts/twofactor.py).
@@ -77,6 +90,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "atlasia.www.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Idle and absolute session timeouts; ``Cache-Control: no-store`` on every page of a logged-in user.
+    "atlasia.accounts.middleware.SessionSecurityMiddleware",
+    # Login throttling (django-axes) must come last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -103,12 +120,35 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# OWASP ASVS L2 (V2.1): 12 characters at least, refused when found in the English list Django ships or in
+# the French list shipped in atlasia/accounts/data/ (its source is noted in the README beside it),
+# also once stripped of the digits and signs around it.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "atlasia.accounts.passwords.FrenchCommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes): after ATLASIA_LOGIN_FAILURE_LIMIT wrong passwords for one account from
+# one address, that pair is refused for ATLASIA_LOGIN_LOCKOUT_MINUTES, even with the right password.
+AXES_FAILURE_LIMIT = env.int("ATLASIA_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ATLASIA_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Successful logins are written to our audit log (atlasia/accounts/security.py), not to a second table.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_TEMPLATE = "www/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "atlasia.accounts.security.client_ip"
+# Number of reverse proxies in front of the application that append to X-Forwarded-For (0: none).
+ATLASIA_TRUSTED_PROXY_COUNT = env.int("ATLASIA_TRUSTED_PROXY_COUNT", default=0)
+
+# Sessions (ASVS L2 V3.3): closed after ATLASIA_SESSION_IDLE_MINUTES without a request, and in any case
+# ATLASIA_SESSION_MAX_HOURS after the login. The cookie's expiry slides with each request.
+SESSION_COOKIE_AGE = 60 * env.int("ATLASIA_SESSION_IDLE_MINUTES", default=30)
+SESSION_SAVE_EVERY_REQUEST = True
+ATLASIA_SESSION_MAX_AGE = 3600 * env.int("ATLASIA_SESSION_MAX_HOURS", default=12)
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
@@ -119,6 +159,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at each start when it is missing
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 MEDIA_ROOT = Path(env.str("ATLASIA_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Media are never served directly: downloads go through a view that checks permissions.
 MEDIA_URL = "/__media_not_served__/"
@@ -131,10 +176,45 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline (no
+# ``<script>`` body, no ``onclick=``). Style attributes stay allowed (``style-src-attr``): they carry
+# computed widths and colours of charts and cannot run code; ``<style>`` elements are refused.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-elem": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # Uploads: attachments are limited in size and type (atlasia/registry/uploads.py).
 ATLASIA_MAX_UPLOAD_BYTES = env.int("ATLASIA_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Who runs this instance, shown on the legal notice, the personal-data notice and the accessibility
+# statement (docs/configuration.md). `manage.py check --deploy` warns while one is empty.
+ATLASIA_LEGAL = {
+    "publisher": env.str("ATLASIA_PUBLISHER", default=""),
+    "publisher_address": env.str("ATLASIA_PUBLISHER_ADDRESS", default=""),
+    "publication_director": env.str("ATLASIA_PUBLICATION_DIRECTOR", default=""),
+    "hosting_provider": env.str("ATLASIA_HOSTING_PROVIDER", default=""),
+    "hosting_address": env.str("ATLASIA_HOSTING_ADDRESS", default=""),
+    "contact_email": env.str("ATLASIA_CONTACT_EMAIL", default=""),
+    "dpo_email": env.str("ATLASIA_DPO_EMAIL", default=""),
+}
+# Retention of personal data (personal-data notice; applied by `manage.py purge_personal_data`).
+ATLASIA_LOGIN_LOG_RETENTION_DAYS = env.int("ATLASIA_LOGIN_LOG_RETENTION_DAYS", default=365)
+ATLASIA_PROBLEM_EMAIL_RETENTION_DAYS = env.int("ATLASIA_PROBLEM_EMAIL_RETENTION_DAYS", default=365)
 
 ATLASIA_DATA_DIR = BASE_DIR / "data"
 ATLASIA_SITE_TITLE = env.str("ATLASIA_SITE_TITLE", default="Atlas IA")
@@ -150,6 +230,9 @@ TASKS = {
 
 EMAIL_BACKEND = env.str("ATLASIA_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("ATLASIA_FROM_EMAIL", default="atlas-ia@localhost")
+# SMTP server of the reminders, as one URL (django-environ): smtp+tls://user:password@host:587
+if env.str("ATLASIA_EMAIL_URL", default=""):
+    globals().update(env.email_url("ATLASIA_EMAIL_URL"))
 
 LOGGING = {
     "version": 1,
@@ -162,6 +245,8 @@ LOGGING = {
 # Enabled when the issuer, the client id and the client secret are all set; the endpoints come from the
 # issuer's discovery document. Password login stays available for the demo and small instances.
 AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a login while its (username, address) pair is locked out.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "atlasia.accounts.oidc.ProConnectBackend",
 ]

@@ -1,11 +1,15 @@
 """Production: PostgreSQL, HTTPS, and no start without the secrets (fail fast)."""
 
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 from .base import *  # noqa: F403
 from .base import ATLASIA_OIDC_ISSUER, DATABASES, OIDC_RP_CLIENT_ID, OIDC_RP_CLIENT_SECRET, env
+from .guards import check_allowed_hosts, check_secret_key
 
 DEBUG = False
+# Read by commands that must never run on a production instance (load_demo).
+ATLASIA_PRODUCTION = True
 
 
 def _mandatory(name: str) -> str:
@@ -17,10 +21,8 @@ def _mandatory(name: str) -> str:
     return value
 
 
-SECRET_KEY = _mandatory("ATLASIA_SECRET_KEY")
-if len(SECRET_KEY) < 40 or SECRET_KEY.startswith("dev-only"):
-    raise ImproperlyConfigured("ATLASIA_SECRET_KEY doit être une valeur secrète d'au moins 40 caractères.")
-ALLOWED_HOSTS = [h for h in _mandatory("ATLASIA_ALLOWED_HOSTS").split(",") if h.strip()]
+SECRET_KEY = check_secret_key(env.str("ATLASIA_SECRET_KEY", default=""))
+ALLOWED_HOSTS = check_allowed_hosts(env.str("ATLASIA_ALLOWED_HOSTS", default=""))
 if not env.str("DATABASE_URL", default=""):
     raise ImproperlyConfigured("DATABASE_URL est obligatoire en production (PostgreSQL).")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
@@ -31,10 +33,23 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("ATLASIA_CONN_MAX_AGE", default=6
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# "__Host-" cookies are accepted by browsers only over HTTPS, for this exact host and path "/".
+SESSION_COOKIE_NAME = "__Host-atlasia-session"
 SECURE_SSL_REDIRECT = env.bool("ATLASIA_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+
+# Static files: collected by `make serve` (collectstatic), served by WhiteNoise with hashed names
+# (cached for a year) and pre-compressed gzip/brotli copies.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Only the hashed copies are kept (half the files to compress); pages name them through {% static %}.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+# Source maps are fetched only by a developer's tools: not worth compressing at every deployment.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 # ProConnect: the three variables together or none of them; a half-set configuration would only fail at
 # the first agent's login, so production refuses to start and names what is missing.

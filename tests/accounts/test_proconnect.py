@@ -166,7 +166,10 @@ def test_an_id_token_with_a_wrong_nonce_or_issuer_is_refused_and_logged(
     assert logged in caplog.text
     assert not page.context["user"].is_authenticated
     assert not User.objects.exists() and not ExternalIdentity.objects.exists()
-    assert not AuditEntry.objects.exists()
+    # nothing written but the refused login in the security journal (atlasia/accounts/security.py)
+    assert not AuditEntry.objects.exclude(object_type="accounts.login").exists()
+    refused = AuditEntry.objects.get(object_type="accounts.login")
+    assert refused.changes["événement"] == "login_failed" and refused.actor is None
 
 
 def test_an_error_sent_back_by_proconnect_is_explained(proconnect: Provider, db: Any) -> None:

@@ -101,7 +101,9 @@ def test_the_next_login_asks_for_the_code_then_opens_the_site(org: Organisation)
     ok = client.post("/connexion/verification/", {"token": _code(device, ahead=1), "next": "/cas-d-usage/"})
     assert ok["Location"] == "/cas-d-usage/"
     assert client.get("/cas-d-usage/").status_code == 200
-    event = AuditEntry.objects.filter(object_id=str(admin.pk), action="event").get()
+    event = AuditEntry.objects.filter(
+        object_type="accounts.user", object_id=str(admin.pk), action="event"
+    ).get()
     assert event.changes == {"second facteur": "application d'authentification"}
 
 

@@ -272,6 +272,13 @@ def test_emails_are_sent_once_each_with_absolute_links(
     ]
     assert CampaignEmail.objects.count() == 3
     assert AuditEntry.objects.filter(object_type="campaigns.campaignemail").count() == 3
+    # Sent with English active, the same e-mail is in English.
+    from django.utils import translation
+
+    with translation.override("en"):
+        services.campaign_remind(actor=cworld["users"]["national"], campaign=campaign)
+    assert mail.outbox[-1].subject.startswith("Atlas IA — reminder from the team: Recensement 2026")
+    assert "To answer: https://atlas-ia.example.gouv.fr/campagnes/" in mail.outbox[-1].body
 
 
 def test_team_reminds_and_extends(cworld: dict[str, Any], launch: Callable[..., Campaign]) -> None:

@@ -77,6 +77,9 @@ def test_national_team_builds_a_session_and_members_give_an_opinion(committee: d
     # The record page, the public register and the report show it.
     page = _client(committee["users"]["contributor"]).get(f"/cas-d-usage/{record.pk}/").content.decode()
     assert "Gain de temps mesuré" in page and "prometteur à diffuser" in page
+    search = national.get("/recherche/", {"q": "indus", "mode": "text"}).content.decode()
+    badge = '<span class="fr-badge fr-badge--sm fr-badge--new">prometteur à diffuser'
+    assert f"Détection des indus</a> {badge}" in search
     anonymous = Client()
     assert "prometteur à diffuser" in anonymous.get("/registre/").content.decode()
     assert "labellisé ce cas d'usage" in anonymous.get(f"/registre/{record.uid}/").content.decode()

@@ -27,9 +27,11 @@ def _csv(lines: list[str], encoding: str = "utf-8") -> bytes:
 
 
 def _job(world: dict[str, Any], name: str, content: bytes, user: str = "referent") -> ImportJob:
-    return services.import_job_create(
+    job = services.import_job_create(
         actor=world["users"][user], organisation=world["org_a"], filename=name, content=content
     )
+    job.refresh_from_db()  # analysed by the background job (run at once by the immediate backend)
+    return job
 
 
 def _run(world: dict[str, Any], job: ImportJob, only_valid: bool = False) -> ImportJob:
@@ -89,6 +91,7 @@ def test_an_invalid_file_writes_nothing(world: dict[str, Any]) -> None:
     )
     with pytest.raises(Exception, match="importer uniquement les lignes valides"):
         services.import_job_start(actor=job.created_by, job=job)
+    ImportJob.objects.filter(pk=job.pk).update(status="queued")
     result = services.import_execute(job_id=job.pk)  # even forced, the job refuses
     job.refresh_from_db()
     assert result == "failed" and job.result["written"] is False
@@ -148,16 +151,14 @@ def test_windows_1252_semicolon_csv_with_english_headers(world: dict[str, Any]) 
         [
             "External reference;Title;Summary;Theme;AI technique;Start date;Status;Publication level",
             "EN-1;Détection précoce;Résumé accentué é è à;Access to care and emergencies;"
-            "Classical supervised learning;2025-03-01;Deployed;Internal",
+            "Classical supervised learning;2025-03-01;Idea;Internal",
         ],
         encoding="cp1252",
     )
     job = _run(world, _job(world, "export.csv", content))
     assert job.result["created"] == 1, job.report
     uc = UseCase.objects.get(title="Détection précoce")
-    assert (
-        uc.summary == "Résumé accentué é è à" and uc.status == "deployed" and uc.theme.code == "acces_soins"
-    )
+    assert uc.summary == "Résumé accentué é è à" and uc.status == "idea" and uc.theme.code == "acces_soins"
 
 
 def test_comma_separated_utf8_csv(world: dict[str, Any]) -> None:

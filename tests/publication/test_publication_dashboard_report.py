@@ -141,6 +141,8 @@ def test_requesting_a_report_builds_html_and_pdf_in_the_background_with_progress
     assert (run.status, run.progress, run.step) == ("done", 100, "Rapport prêt")
     assert len(run.input_hash) == 64
     html = client.get(reverse("publication_report_file", args=[run.pk, "html"]))
+    # self-contained document: its own <style> element is allowed, scripts still only from 'self'
+    assert "style-src-elem 'self' 'unsafe-inline'" in html["Content-Security-Policy"]
     text = b"".join(html.streaming_content).decode()
     for section in (
         "Synthèse",

@@ -19,6 +19,9 @@ ALLOWED_BEFORE_SECOND_FACTOR = {
     "logout",
     "proconnect_logout_return",
 }
+# Public pages that show a logged-in person their own data: "/" is the public home for an anonymous
+# visitor but the dashboard once logged in, so it waits for the second factor like any private page.
+SECOND_FACTOR_EVEN_IF_PUBLIC = {"home"}
 
 
 class TwoFactorMiddleware:
@@ -32,7 +35,8 @@ class TwoFactorMiddleware:
                 name = resolve(request.path_info).url_name or ""
             except Resolver404:
                 name = ""
-            if name not in ALLOWED_BEFORE_SECOND_FACTOR and name not in PUBLIC_URL_NAMES:
+            public = name in PUBLIC_URL_NAMES and name not in SECOND_FACTOR_EVEN_IF_PUBLIC
+            if name not in ALLOWED_BEFORE_SECOND_FACTOR and not public:
                 target = "twofactor_verify" if step == twofactor.Step.VERIFY else "twofactor_setup"
                 query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
                 return HttpResponseRedirect(reverse(target) + (f"?{query}" if query else ""))

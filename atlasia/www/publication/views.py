@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -21,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from atlasia.accounts import perms
 from atlasia.accounts.models import ReviewerScope
+from atlasia.accounts.security import client_ip
 from atlasia.campaigns.selectors import last_confirmed_on, promising_use_case_ids
 from atlasia.evaluation import selectors as evaluation_selectors
 from atlasia.publication import exporters, selectors, services
@@ -65,14 +68,7 @@ def _base_url(request: HttpRequest) -> str:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     filters = _filters_from(request)
-    organisations = (
-        Organisation.objects.filter(
-            pk__in=usecases_visible_to(request.user).order_by().values("organisation_id")
-        )
-        .only("slug", "name")
-        .order_by("name")
-    )
-    form = UseCaseFilterForm(request.GET or None, organisations=organisations)
+    form = UseCaseFilterForm(request.GET or None)
     query = request.GET.copy()
     query.pop("sort", None)
 
@@ -187,7 +183,7 @@ def problem_report(request: HttpRequest, uid: str) -> HttpResponse:
             category=form.cleaned_data["category"],
             description=form.cleaned_data["description"],
             contact_email=form.cleaned_data["contact_email"],
-            client_ip=request.META.get("REMOTE_ADDR", ""),
+            client_ip=client_ip(request),  # the client's, not the reverse proxy's, address
         )
     except services.RateLimited as error:
         context["refusal"] = f"Votre signalement n'a pas été enregistré. {error}"
@@ -442,6 +438,8 @@ def report_progress(request: HttpRequest, pk: int) -> JsonResponse:
     )
 
 
+# The HTML report is a self-contained document with its own <style> element (also used for the PDF).
+@csp_update({"style-src-elem": [UNSAFE_INLINE]})  # type: ignore[arg-type]  # typed for 1-arg views
 @require_GET
 def report_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     run = get_object_or_404(_runs_for(request.user), pk=pk)

@@ -1,7 +1,8 @@
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from atlasia.accounts.demo import DEMO_PASSWORD, create_demo_accounts
 from atlasia.lifecycle.demo import load_lifecycle_demo
@@ -11,6 +12,13 @@ class Command(BaseCommand):
     help = "Charge la démonstration : référentiels, catalogue de départ et comptes de démonstration."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.ATLASIA_PRODUCTION:
+            # The demo creates the superuser "admin" with a password printed in the README.
+            raise CommandError(
+                "La démonstration ne se charge pas en production (DJANGO_SETTINGS_MODULE="
+                f"{settings.SETTINGS_MODULE}) : elle crée le superutilisateur « admin » avec un mot de passe "
+                "public. Créez le premier administrateur avec « manage.py createsuperuser »."
+            )
         call_command("load_catalogue", stdout=self.stdout)
         call_command("qualify_catalogue", stdout=self.stdout)
         accounts = create_demo_accounts()

@@ -1,0 +1,45 @@
+"""``/api/v1/docs`` works without the Internet: Swagger UI comes from our own static files (django-ninja
+ships them), so it renders in Chromium with every request outside the server refused."""
+
+import os
+from typing import Any
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = [pytest.mark.browser]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_api_documentation_renders_offline(live_server: Any) -> None:
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    outside: list[str] = []
+    refusals: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(locale="fr-FR")
+
+        def route(request_route: Any) -> None:
+            if request_route.request.url.startswith(live_server.url) or request_route.request.url.startswith(
+                "data:"
+            ):
+                request_route.continue_()
+            else:
+                outside.append(request_route.request.url)
+                request_route.abort()
+
+        page.route("**/*", route)
+        page.on("console", lambda m: refusals.append(m.text) if "Content Security Policy" in m.text else None)
+        page.goto(live_server.url + "/api/v1/docs")
+        page.wait_for_selector(".swagger-ui .info .title", timeout=20000)
+        title = page.inner_text(".swagger-ui .info .title")
+        operations = page.locator(".opblock").count()
+        browser.close()
+    assert "Atlas IA" in title
+    assert operations >= 5
+    assert outside == [] and refusals == []

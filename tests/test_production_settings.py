@@ -1,0 +1,71 @@
+"""Production start-up refusals: each names the environment variable to fix (config/settings/guards.py),
+checked in a real process with ``config.settings.prod``; and the demo is refused under those settings."""
+
+from __future__ import annotations
+
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from atlasia.accounts.models import User
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD = {
+    "ATLASIA_SECRET_KEY": secrets.token_urlsafe(50),
+    "ATLASIA_ALLOWED_HOSTS": "atlas-ia.exemple.gouv.fr",
+    "DATABASE_URL": "postgres://atlasia@db.exemple/atlasia",
+}
+
+
+def _start(**overrides: str) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings.prod", **GOOD, **overrides}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+
+
+def test_production_starts_with_good_values() -> None:
+    result = _start()
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "variable, value, message",
+    [
+        ("ATLASIA_SECRET_KEY", "a" * 40, "ATLASIA_SECRET_KEY n'est pas assez aléatoire"),
+        ("ATLASIA_SECRET_KEY", "motdepasse" * 4, "ATLASIA_SECRET_KEY n'est pas assez aléatoire"),
+        ("ATLASIA_SECRET_KEY", secrets.token_urlsafe(20), "ATLASIA_SECRET_KEY est trop courte"),
+        ("ATLASIA_SECRET_KEY", "", "La variable d'environnement ATLASIA_SECRET_KEY est obligatoire"),
+        ("ATLASIA_ALLOWED_HOSTS", ",", "ATLASIA_ALLOWED_HOSTS est obligatoire en production"),
+        ("ATLASIA_ALLOWED_HOSTS", " , ,", "ATLASIA_ALLOWED_HOSTS est obligatoire en production"),
+        ("ATLASIA_ALLOWED_HOSTS", "*", "ATLASIA_ALLOWED_HOSTS ne doit pas contenir « * »"),
+        (
+            "ATLASIA_ALLOWED_HOSTS",
+            "https://atlas.fr/",
+            "ATLASIA_ALLOWED_HOSTS contient « https://atlas.fr/ »",
+        ),
+        ("DATABASE_URL", "sqlite:////tmp/x.sqlite3", "DATABASE_URL doit commencer par postgres://"),
+    ],
+)
+def test_production_refuses_a_bad_value_and_names_the_variable(
+    variable: str, value: str, message: str
+) -> None:
+    result = _start(**{variable: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and message in result.stderr, result.stderr[-800:]
+
+
+def test_demo_loading_is_refused_under_production_settings(db: Any, settings: Any) -> None:
+    settings.ATLASIA_PRODUCTION = True
+    with pytest.raises(CommandError, match="La démonstration ne se charge pas en production"):
+        call_command("load_demo")
+    assert not User.objects.exists()
