@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from atlasia.audit.admin_base import ReadOnlyAdmin
+
 from .models import EvaluationRun, MonitoringBatch, MonitoringSeries
 
 
 @admin.register(EvaluationRun)
-class EvaluationRunAdmin(admin.ModelAdmin):
+class EvaluationRunAdmin(ReadOnlyAdmin):
     list_display = ("use_case", "version", "file_name", "status", "progress", "created_by", "created_at")
     list_filter = ("status",)
     search_fields = ("use_case__title", "file_name", "sha256")
@@ -19,17 +21,8 @@ class EvaluationRunAdmin(admin.ModelAdmin):
         return False
 
 
-class _ReadOnly(admin.ModelAdmin):
+class _ReadOnly(ReadOnlyAdmin):
     """Monitoring series and batches come from the screens and the API (services with audit)."""
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(MonitoringSeries)

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from atlasia.audit.immutable import AppendOnlyModel
 from atlasia.core import economics
 from atlasia.core import prioritisation as prio
 from atlasia.registry.enums import Status
@@ -32,7 +33,7 @@ from .enums import (
 USER = settings.AUTH_USER_MODEL
 
 
-class StatusTransition(models.Model):
+class StatusTransition(AppendOnlyModel):
     """One move of a use case through its lifecycle: who, when, from, to, why."""
 
     use_case = models.ForeignKey("registry.UseCase", on_delete=models.CASCADE, related_name="transitions")
@@ -66,8 +67,13 @@ class ComplianceRecord(models.Model):
     )
     dpia_decided_at = models.DateTimeField(_("décision prise le"), null=True, blank=True)
     dpia_completed_at = models.DateField(_("AIPD réalisée le"), null=True, blank=True)
+    #: Written reasons of a DPO decision that contradicts the qualification (e.g. « non requise » while
+    #: the questionnaire concludes that a DPIA is required); required then, shown on the record.
+    dpia_justification = models.TextField(
+        _("justification de la décision sur l'AIPD"), blank=True, max_length=5000
+    )
     fria_completed_at = models.DateField(
-        _("analyse d'impact sur les droits fondamentaux (FRIA) réalisée le"), null=True, blank=True
+        _("analyse d'impact sur les droits fondamentaux (AIDF) réalisée le"), null=True, blank=True
     )
     registration_reference = models.CharField(
         _("référence d'enregistrement dans la base de l'UE"), max_length=100, blank=True
@@ -82,13 +88,21 @@ class ComplianceRecord(models.Model):
         return f"Conformité de {self.use_case}"
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         if self.dpia_completed_at and self.dpia_decision != DpiaDecision.REQUIRED:
-            raise ValidationError(
-                {
-                    "dpia_completed_at": "Une date de réalisation de l'AIPD n'a de sens "
-                    "que si l'AIPD est requise."
-                }
+            errors["dpia_completed_at"] = (
+                "Une date de réalisation de l'AIPD n'a de sens que si l'AIPD est requise."
             )
+        today = timezone.localdate()
+        for name, label in (("dpia_completed_at", "de l'AIPD"), ("fria_completed_at", "de l'AIDF")):
+            when = getattr(self, name)
+            if when and when > today and name not in errors:
+                errors[name] = (
+                    f"La date de réalisation {label} ({when:%d/%m/%Y}) est dans le futur : indiquez la date "
+                    "à laquelle elle a été réalisée, au plus tard aujourd'hui."
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class WeightProfile(models.Model):

@@ -39,6 +39,7 @@ PUBLIC_URL_NAMES: set[str] = {
     "api_v1_usecase_create",
     "api_v1_usecase_update",
     "api_v1_usecase_delete",
+    "api_v1_usecase_transition",
     "api_v1_usecase_qualifications",
     "api_v1_usecase_experiments",
     "api_v1_usecase_evaluations",

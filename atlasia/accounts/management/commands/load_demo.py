@@ -34,6 +34,9 @@ class Command(BaseCommand):
         from atlasia.monitoring.demo import load_monitoring_demo
 
         load_monitoring_demo()
+        from atlasia.compliance.demo import load_compliance_demo
+
+        load_compliance_demo()
         from atlasia.campaigns.demo import load_campaigns_demo
 
         load_campaigns_demo()
