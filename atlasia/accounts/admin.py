@@ -2,14 +2,16 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from atlasia.audit.admin_base import ReadOnlyAdmin, ReadOnlyInline
+
 from . import selectors
 from .models import ExternalIdentity, Invitation, Membership, User
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
+    """Roles are given and removed on the organisation page (audited), not here."""
+
     model = Membership
-    extra = 0
-    autocomplete_fields = ["organisation"]
 
 
 class ExternalIdentityInline(admin.TabularInline):
@@ -59,10 +61,9 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdmin):
     list_display = ["user", "organisation", "role"]
     list_filter = ["role"]
-    autocomplete_fields = ["user", "organisation"]
 
 
 class _ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,24 +1,20 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from .models import AuditEntry
+from atlasia.audit.admin_base import ReadOnlyAdmin
+
+from .models import AuditEntry, SubmissionKey
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """The audit log is read-only, even for administrators."""
 
     list_display = ["at", "actor_label", "action", "object_type", "object_repr"]
     list_filter = ["action", "object_type"]
     search_fields = ["object_repr", "actor_label"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+@admin.register(SubmissionKey)
+class SubmissionKeyAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "scope", "object_id"]
+    list_filter = ["scope"]

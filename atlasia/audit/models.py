@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .immutable import AppendOnlyModel
+
 
 class AuditAction(models.TextChoices):
     CREATE = "create", _("Création")
@@ -15,7 +17,7 @@ class AuditAction(models.TextChoices):
     EVENT = "event", _("Événement")
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -39,3 +41,21 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+
+class SubmissionKey(models.Model):
+    """The one-time key of a create form or an API ``Idempotency-Key``: a second submit with the same
+    key gets the record the first one created (see :mod:`atlasia.audit.concurrency`)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=60)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("clé d'envoi unique")
+        verbose_name_plural = _("clés d'envoi unique")
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

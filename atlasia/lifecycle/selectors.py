@@ -484,3 +484,25 @@ def reminder_recipients() -> QuerySet[Any]:
         .distinct()
         .order_by("pk")
     )
+
+
+@dataclass(frozen=True)
+class PublicCompliance:
+    """The compliance facts a public record shows: whether the DPIA is required and done, when the FRIA
+    was done, the EU-database registration reference."""
+
+    dpia_decision: str
+    dpia_completed_at: date | None
+    fria_completed_at: date | None
+    registration_reference: str
+
+
+def public_compliance(use_case_ids: list[int]) -> dict[int, PublicCompliance]:
+    return {
+        uc_id: PublicCompliance(dpia, dpia_done, fria_done, reference)
+        for uc_id, dpia, dpia_done, fria_done, reference in ComplianceRecord.objects.filter(
+            use_case_id__in=use_case_ids
+        ).values_list(
+            "use_case_id", "dpia_decision", "dpia_completed_at", "fria_completed_at", "registration_reference"
+        )
+    }

@@ -17,6 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from atlasia.accounts import perms
+from atlasia.audit.concurrency import (
+    check_version,
+    claim_submission,
+    complete_submission,
+    record_state,
+    version_token,
+)
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record, diff, snapshot
 from atlasia.core import lifecycle as lc
@@ -119,6 +126,54 @@ def usecase_transition(
     return log
 
 
+def usecase_transition_to(
+    *, actor: Any, use_case: UseCase, status: str, reason: str = "", today: date | None = None
+) -> StatusTransition | None:
+    """Move ``use_case`` to ``status`` through the transition that leads there, with its gates.
+
+    For channels that carry a wanted status rather than a transition (a spreadsheet "Étape" column,
+    an exchange record): the status is turned into the one transition from the current status to
+    ``status`` that the actor's roles may fire, and :func:`usecase_transition` checks it (role,
+    reason, gates) and writes the log and audit rows. Returns None when the use case is already at
+    ``status``; raises :class:`TransitionRefused` (French messages) when no transition leads there
+    directly or when it may not fire.
+    """
+    try:
+        wanted = lc.Status(status)
+    except ValueError:
+        raise TransitionRefused(
+            [lc.Refusal("unknown_status", f"Étape inconnue : « {status} ».", f"Unknown status: '{status}'.")]
+        ) from None
+    current = lc.Status(use_case.status)
+    if wanted is current:
+        return None
+    facts = selectors.usecase_facts(use_case)
+    candidates = lc.transitions_between(current, wanted, facts.suspended_from)
+    if not candidates:
+        possible = ", ".join(
+            f"« {lc.STATUS_LABELS_FR[t.target]} »"
+            for t in lc.TRANSITIONS
+            if current in t.sources and t.target is not None
+        )
+        raise TransitionRefused(
+            [
+                lc.Refusal(
+                    "no_direct_transition",
+                    f"Aucune transition ne mène directement de « {lc.STATUS_LABELS_FR[current]} » à "
+                    f"« {lc.STATUS_LABELS_FR[wanted]} » : étapes possibles depuis "
+                    f"« {lc.STATUS_LABELS_FR[current]} » : {possible or 'aucune'}.",
+                    f"No transition leads straight from '{lc.STATUS_LABELS_EN[current]}' to "
+                    f"'{lc.STATUS_LABELS_EN[wanted]}'.",
+                )
+            ]
+        )
+    held = perms.roles_for(actor, use_case.organisation)
+    chosen = next((t for t in candidates if t.roles & held), candidates[0])
+    return usecase_transition(
+        actor=actor, use_case=use_case, transition=chosen.name, reason=reason, today=today
+    )
+
+
 # --- review ------------------------------------------------------------------------------------------
 
 
@@ -153,12 +208,24 @@ def usecase_mark_reviewed(*, actor: Any, use_case: UseCase, today: date | None =
 # --- compliance --------------------------------------------------------------------------------------
 
 
+def compliance_version(use_case: UseCase) -> str:
+    """The version token of the compliance form of ``use_case``."""
+    record = ComplianceRecord.objects.filter(use_case=use_case).first()
+    return version_token(record_state(record) if record else {})
+
+
 @transaction.atomic
-def compliance_update(*, actor: Any, use_case: UseCase, data: Mapping[str, Any]) -> ComplianceRecord:
+def compliance_update(
+    *, actor: Any, use_case: UseCase, data: Mapping[str, Any], version: str | None = None
+) -> ComplianceRecord:
     """Record the DPO's DPIA decision, the FRIA completion and the registration reference.
 
-    Owned by those who qualify (DPO, referents, organisation administrators)."""
+    Owned by those who qualify (DPO, referents, organisation administrators). ``version``: the
+    edit form's token (:func:`compliance_version`); a stale one is refused."""
     _require(actor, Action.USECASE_QUALIFY, use_case.organisation)
+    UseCase.objects.select_for_update().filter(pk=use_case.pk).first()  # one writer at a time
+    stored = ComplianceRecord.objects.select_for_update().filter(use_case=use_case).first()
+    check_version(version, record_state(stored) if stored else {}, model=ComplianceRecord)
     record, created = ComplianceRecord.objects.select_for_update().get_or_create(use_case=use_case)
     before = {} if created else snapshot(record)
     previous_decision = record.dpia_decision
@@ -183,6 +250,21 @@ def compliance_update(*, actor: Any, use_case: UseCase, data: Mapping[str, Any])
 # --- prioritisation ----------------------------------------------------------------------------------
 
 
+def _profile_state(profile: WeightProfile | None) -> dict[str, Any]:
+    if profile is None or profile.pk is None:
+        return {}
+    return record_state(profile, exclude=("updated_by",))
+
+
+def weight_profile_version(organisation: Organisation | None) -> str:
+    """The version token of the weights form (national profile when ``organisation`` is None)."""
+    if organisation is None:
+        profile = WeightProfile.objects.filter(scope=ProfileScope.NATIONAL).first()
+    else:
+        profile = WeightProfile.objects.filter(organisation=organisation).first()
+    return version_token(_profile_state(profile))
+
+
 @transaction.atomic
 def weight_profile_save(
     *,
@@ -191,6 +273,7 @@ def weight_profile_save(
     name: str,
     criterion_weights: Mapping[str, float],
     group_weights: Mapping[str, float],
+    version: str | None = None,
 ) -> WeightProfile:
     """Create or replace the national profile (``organisation=None``) or an organisation's profile.
 
@@ -209,7 +292,17 @@ def weight_profile_save(
         profile = WeightProfile.objects.select_for_update().filter(organisation=organisation).first()
         profile = profile or WeightProfile(scope=ProfileScope.ORGANISATION, organisation=organisation)
     created = profile.pk is None
+    check_version(version, _profile_state(profile), model=WeightProfile)
     before = {} if created else snapshot(profile)
+    criterion = {str(k): v for k, v in criterion_weights.items()}
+    groups = {str(k): v for k, v in group_weights.items()}
+    if (
+        not created
+        and profile.name == name
+        and profile.criterion_weights == criterion
+        and profile.group_weights == groups
+    ):
+        return profile  # nothing changed
     profile.name = name
     profile.criterion_weights = {str(k): v for k, v in criterion_weights.items()}
     profile.group_weights = {str(k): v for k, v in group_weights.items()}
@@ -226,6 +319,16 @@ def weight_profile_save(
     return profile
 
 
+def _assessment_state(use_case: UseCase) -> dict[str, Any]:
+    assessment = PriorityAssessment.objects.filter(use_case=use_case).first()
+    return record_state(assessment, exclude=("assessed_at", "assessed_by")) if assessment else {}
+
+
+def priority_assessment_version(use_case: UseCase) -> str:
+    """The version token of the scoring form of ``use_case``."""
+    return version_token(_assessment_state(use_case))
+
+
 @transaction.atomic
 def priority_assessment_save(
     *,
@@ -233,14 +336,19 @@ def priority_assessment_save(
     use_case: UseCase,
     scores: Mapping[str, tuple[int, str]],
     people_reached: int | None,
+    version: str | None = None,
 ) -> PriorityAssessment:
-    """Create or replace the scorecard: ``scores`` maps each criterion to ``(score, justification)``."""
+    """Create or replace the scorecard: ``scores`` maps each criterion to ``(score, justification)``.
+    ``version``: the form's token (:func:`priority_assessment_version`); a stale one is refused."""
     _require(actor, Action.USECASE_PRIORITISE, use_case.organisation)
+    UseCase.objects.select_for_update().filter(pk=use_case.pk).first()  # one writer at a time
+    check_version(version, _assessment_state(use_case), model=PriorityAssessment)
     assessment, created = PriorityAssessment.objects.select_for_update().get_or_create(use_case=use_case)
     before = {} if created else snapshot(assessment, exclude=("assessed_at", "assessed_by"))
-    assessment.scores = {
-        str(c): {"score": s, "justification": (j or "").strip()} for c, (s, j) in scores.items()
-    }
+    new_scores = {str(c): {"score": s, "justification": (j or "").strip()} for c, (s, j) in scores.items()}
+    if not created and new_scores == assessment.scores and people_reached == assessment.people_reached:
+        return assessment  # nothing changed: the scorecard keeps its author and date
+    assessment.scores = new_scores
     assessment.people_reached = people_reached
     assessment.assessed_by = actor
     assessment.assessed_at = timezone.now()
@@ -266,8 +374,13 @@ def _apply_decision(experiment: Experiment, actor: Any, previous: str) -> None:
 
 
 @transaction.atomic
-def experiment_create(*, actor: Any, use_case: UseCase, data: Mapping[str, Any]) -> Experiment:
+def experiment_create(
+    *, actor: Any, use_case: UseCase, data: Mapping[str, Any], submission: str | None = None
+) -> Experiment:
+    """``submission``: the create form's one-time key (a repeated submit returns the first result)."""
     _require(actor, Action.EXPERIMENT_EDIT, use_case.organisation)
+    if (already := claim_submission(key=submission, actor=actor, model=Experiment)) is not None:
+        return already
     experiment = Experiment(use_case=use_case, created_by=actor)
     for key, value in data.items():
         setattr(experiment, key, value)
@@ -275,14 +388,23 @@ def experiment_create(*, actor: Any, use_case: UseCase, data: Mapping[str, Any])
     experiment.full_clean()
     experiment.save()
     _audit(actor, AuditAction.CREATE, experiment, use_case, diff({}, snapshot(experiment)))
+    complete_submission(key=submission, obj=experiment)
     return experiment
 
 
+def experiment_version(experiment: Experiment) -> str:
+    """The version token of the edit form of ``experiment``."""
+    return version_token(record_state(experiment))
+
+
 @transaction.atomic
-def experiment_update(*, actor: Any, experiment: Experiment, data: Mapping[str, Any]) -> Experiment:
+def experiment_update(
+    *, actor: Any, experiment: Experiment, data: Mapping[str, Any], version: str | None = None
+) -> Experiment:
     use_case = experiment.use_case
     _require(actor, Action.EXPERIMENT_EDIT, use_case.organisation)
     experiment = Experiment.objects.select_for_update().get(pk=experiment.pk)
+    check_version(version, record_state(experiment), model=Experiment)
     before = snapshot(experiment)
     previous = experiment.decision
     for key, value in data.items():
@@ -321,13 +443,35 @@ def kpi_measurement_add(*, actor: Any, kpi: Kpi, data: Mapping[str, Any]) -> Kpi
 # --- charters ----------------------------------------------------------------------------------------
 
 
+def _charter_state(use_case: UseCase, charter: Charter) -> dict[str, Any]:
+    rows = (
+        CharterAssessment.objects.filter(use_case=use_case, principle__charter=charter)
+        .select_related("principle")
+        .order_by("principle")
+    )
+    return {a.principle.get_code_display(): {"niveau": a.level, "justification": a.evidence} for a in rows}
+
+
+def charter_assessment_version(use_case: UseCase, charter: Charter) -> str:
+    """The version token of the self-assessment form of ``use_case`` against ``charter``."""
+    return version_token(_charter_state(use_case, charter))
+
+
 @transaction.atomic
 def charter_assessment_save(
-    *, actor: Any, use_case: UseCase, charter: Charter, rows: Iterable[Mapping[str, Any]]
+    *,
+    actor: Any,
+    use_case: UseCase,
+    charter: Charter,
+    rows: Iterable[Mapping[str, Any]],
+    version: str | None = None,
 ) -> list[CharterAssessment]:
     """Replace the self-assessment of ``use_case`` against ``charter``: one row per principle
-    (``principle``, ``level``, ``evidence``); a row without a level removes that principle's answer."""
+    (``principle``, ``level``, ``evidence``); a row without a level removes that principle's answer.
+    ``version``: the form's token (:func:`charter_assessment_version`); a stale one is refused."""
     _require(actor, Action.USECASE_EDIT, use_case.organisation)
+    UseCase.objects.select_for_update().filter(pk=use_case.pk).first()  # one writer at a time
+    check_version(version, _charter_state(use_case, charter), model=CharterAssessment)
     principles = {p.pk: p for p in charter.principles.all()}
     existing = {
         a.principle_id: a
@@ -351,8 +495,12 @@ def charter_assessment_save(
                 existing[principle.pk].delete()
             continue
         assessment = existing.get(principle.pk) or CharterAssessment(use_case=use_case, principle=principle)
+        evidence = (row.get("evidence") or "").strip()
+        if assessment.pk and assessment.level == row["level"] and assessment.evidence == evidence:
+            saved.append(assessment)  # unchanged: keeps its author and date
+            continue
         assessment.level = row["level"]
-        assessment.evidence = (row.get("evidence") or "").strip()
+        assessment.evidence = evidence
         assessment.assessed_by = actor
         assessment.assessed_at = timezone.now()
         try:

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from atlasia.audit.admin_base import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import (
     Externality,
     ExternalityNote,
@@ -15,7 +17,7 @@ from .models import (
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(ReadOnlyAdmin):
     list_display = ("title", "use_case", "severity", "status", "occurred_on", "aware_on", "reported_on")
     list_filter = ("severity", "status", "serious_kind")
     search_fields = ("title", "use_case__title")
@@ -23,19 +25,19 @@ class IncidentAdmin(admin.ModelAdmin):
 
 
 @admin.register(IncidentReminder)
-class IncidentReminderAdmin(admin.ModelAdmin):
+class IncidentReminderAdmin(ReadOnlyAdmin):
     list_display = ("incident", "sent_on", "recipients")
     raw_id_fields = ("incident",)
 
 
-class ExternalityNoteInline(admin.TabularInline):
+class ExternalityNoteInline(ReadOnlyInline):
     model = ExternalityNote
     extra = 0
     raw_id_fields = ("author",)
 
 
 @admin.register(Externality)
-class ExternalityAdmin(admin.ModelAdmin):
+class ExternalityAdmin(ReadOnlyAdmin):
     list_display = ("use_case", "category", "source", "status", "created_at")
     list_filter = ("category", "source", "status")
     raw_id_fields = ("use_case", "reported_by")
@@ -43,41 +45,41 @@ class ExternalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExternalityNote)
-class ExternalityNoteAdmin(admin.ModelAdmin):
+class ExternalityNoteAdmin(ReadOnlyAdmin):
     list_display = ("externality", "author_label", "created_at")
     raw_id_fields = ("externality", "author")
 
 
 @admin.register(Footprint)
-class FootprintAdmin(admin.ModelAdmin):
+class FootprintAdmin(ReadOnlyAdmin):
     list_display = ("use_case", "phase", "method", "energy_kwh", "co2e_kg", "water_l", "created_at")
     list_filter = ("phase", "method")
     raw_id_fields = ("use_case", "created_by")
 
 
 @admin.register(TrainingModule)
-class TrainingModuleAdmin(admin.ModelAdmin):
+class TrainingModuleAdmin(ReadOnlyAdmin):
     list_display = ("title", "provider", "kind", "level", "duration_hours", "is_active")
     list_filter = ("kind", "level", "is_active")
 
 
 @admin.register(TrainingCompletion)
-class TrainingCompletionAdmin(admin.ModelAdmin):
+class TrainingCompletionAdmin(ReadOnlyAdmin):
     list_display = ("person_name", "organisation", "module", "completed_on")
     raw_id_fields = ("module", "organisation", "user", "recorded_by")
 
 
 @admin.register(LiteracyDeclaration)
-class LiteracyDeclarationAdmin(admin.ModelAdmin):
+class LiteracyDeclarationAdmin(ReadOnlyAdmin):
     list_display = ("organisation", "agents_using_ai", "declared_on")
     raw_id_fields = ("organisation", "declared_by")
 
 
 @admin.register(NetworkEvent)
-class NetworkEventAdmin(admin.ModelAdmin):
+class NetworkEventAdmin(ReadOnlyAdmin):
     list_display = ("title", "date", "format", "place")
 
 
 @admin.register(NetworkResource)
-class NetworkResourceAdmin(admin.ModelAdmin):
+class NetworkResourceAdmin(ReadOnlyAdmin):
     list_display = ("title", "url", "original_name", "created_at")

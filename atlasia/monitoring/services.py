@@ -28,6 +28,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from atlasia.audit.concurrency import check_version, version_token
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record, diff, snapshot
 from atlasia.core import footprint as fp
@@ -402,8 +403,17 @@ def externality_from_public_report(report: Any) -> Externality:
     return externality
 
 
+def externality_version(externality: Externality) -> str:
+    """The version token of the triage form: the follow-up status it was shown with."""
+    return version_token({"status": externality.status})
+
+
 @transaction.atomic
-def externality_triage(*, actor: Any, externality: Externality, status: str, note: str = "") -> Externality:
+def externality_triage(
+    *, actor: Any, externality: Externality, status: str, note: str = "", version: str | None = None
+) -> Externality:
+    """Set the follow-up status and add a note. ``version`` (:func:`externality_version`): a status
+    changed by someone else since the form was shown is not silently reverted."""
     externality = (
         Externality.objects.select_for_update()
         .select_related("use_case__organisation")
@@ -411,6 +421,7 @@ def externality_triage(*, actor: Any, externality: Externality, status: str, not
     )
     if not mperms.can_triage_externality(actor, externality.use_case.organisation):
         _refuse("Seuls le référent IA, le DPO ou l'administrateur de l'organisation trient les externalités.")
+    check_version(version, {"status": externality.status}, model=Externality)
     if status not in ExternalityStatus.values:
         raise ValidationError({"status": f"Suivi inconnu : « {status} »."})
     before = externality.status
@@ -700,6 +711,8 @@ def literacy_declare(*, actor: Any, organisation: Organisation, agents_using_ai:
         },
     )
     before = declaration.agents_using_ai if not _created else None
+    if not _created and before == agents_using_ai:
+        return declaration  # the same figure again: nothing to record
     declaration.agents_using_ai = agents_using_ai
     declaration.declared_on = timezone.localdate()
     declaration.declared_by = actor
@@ -707,7 +720,7 @@ def literacy_declare(*, actor: Any, organisation: Organisation, agents_using_ai:
     declaration.save()
     _audit(
         actor,
-        AuditAction.UPDATE,
+        AuditAction.CREATE if _created else AuditAction.UPDATE,
         declaration,
         organisation_id=organisation.pk,
         changes={"agents utilisant l'IA": [before, agents_using_ai]},

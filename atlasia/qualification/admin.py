@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from atlasia.audit.admin_base import ReadOnlyAdmin
+
 from .models import Qualification, QualificationDraft
 
 
 @admin.register(Qualification)
-class QualificationAdmin(admin.ModelAdmin):
+class QualificationAdmin(ReadOnlyAdmin):
     list_display = ("use_case", "version", "category", "law_version", "completed_by", "completed_at")
     list_filter = ("category", "law_version")
     search_fields = ("use_case__title",)
@@ -29,7 +31,7 @@ class QualificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(QualificationDraft)
-class QualificationDraftAdmin(admin.ModelAdmin):
+class QualificationDraftAdmin(ReadOnlyAdmin):
     list_display = ("use_case", "updated_by", "updated_at")
     search_fields = ("use_case__title",)
     raw_id_fields = ("use_case", "updated_by")

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from atlasia.accounts import perms
+from atlasia.audit.concurrency import check_version, version_token
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record
 from atlasia.core.qualification import (
@@ -69,19 +70,55 @@ def _require(actor: Any, use_case: UseCase) -> None:
         raise PermissionDenied(f"Qualification refusée pour {use_case.organisation}.")
 
 
+def _same_answer(a: Any, b: Any) -> bool:
+    # A multiple choice is a set: the order the boxes were ticked in is not a change.
+    if isinstance(a, list) and isinstance(b, list):
+        return sorted(map(str, a)) == sorted(map(str, b))
+    return bool(a == b)
+
+
 def _answer_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     keys = list(dict.fromkeys([*before, *after]))
-    return {f"answers.{k}": [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+    return {
+        f"answers.{k}": [before.get(k), after.get(k)]
+        for k in keys
+        if not _same_answer(before.get(k), after.get(k))
+    }
+
+
+def qualification_draft_version(use_case: UseCase) -> str:
+    """The version token of the questionnaire pages: the answers they were built from."""
+    return version_token({"answers": _shown_answers(use_case)})
+
+
+def _shown_answers(use_case: UseCase) -> dict[str, Any]:
+    draft = QualificationDraft.objects.filter(use_case=use_case).first()
+    if draft is not None:
+        return dict(draft.answers or {})
+    latest = Qualification.objects.filter(use_case=use_case).order_by("-version").first()
+    return dict(latest.answers or {}) if latest else {}
 
 
 @transaction.atomic
 def qualification_draft_save(
-    *, actor: Any, use_case: UseCase, answers: Mapping[str, Any]
+    *, actor: Any, use_case: UseCase, answers: Mapping[str, Any], version: str | None = None
 ) -> QualificationDraft:
-    """Replace the draft's answers (``None`` values are dropped: « not answered »)."""
+    """Replace the draft's answers (``None`` values are dropped: « not answered »). ``version``: the
+    page's token (:func:`qualification_draft_version`); answers saved by someone else since are not
+    overwritten (:class:`~atlasia.audit.concurrency.StaleEdit`)."""
     _require(actor, use_case)
+    UseCase.objects.select_for_update().filter(pk=use_case.pk).first()  # one draft writer at a time
+    check_version(version, {"answers": _shown_answers(use_case)})
     clean = _validate(answers)
-    draft, created = QualificationDraft.objects.select_for_update().get_or_create(use_case=use_case)
+    draft = QualificationDraft.objects.select_for_update().filter(use_case=use_case).first()
+    created = draft is None
+    if draft is None:
+        # Without a draft the questionnaire shows the latest completed version: answers identical
+        # to it are not a draft (posting a section back unchanged writes nothing).
+        latest = Qualification.objects.filter(use_case=use_case).order_by("-version").first()
+        if latest is not None and not _answer_changes(latest.answers or {}, clean):
+            return QualificationDraft(use_case=use_case, answers=clean)
+        draft = QualificationDraft(use_case=use_case)
     changes = _answer_changes(draft.answers if not created else {}, clean)
     if not changes and not created:
         return draft

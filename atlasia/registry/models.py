@@ -206,6 +206,11 @@ class UseCase(models.Model):
     partners_other = models.TextField(_("autres partenaires"), blank=True)
     sites = models.TextField(_("sites"), blank=True)
     target_population = models.TextField(_("population concernée"), blank=True)
+    # Accountability (UK ATRS 2.1.2 and 2.1.3): a role distinct from the DPO, who is a contact.
+    team = models.CharField(_("équipe responsable"), max_length=200, blank=True)
+    senior_responsible_owner = models.CharField(
+        _("responsable de haut niveau (nom et fonction)"), max_length=300, blank=True
+    )
     # How
     ai_technique = models.ForeignKey(
         AITechnique, verbose_name=_("technique d'IA"), on_delete=models.PROTECT, related_name="+"
@@ -223,6 +228,10 @@ class UseCase(models.Model):
         related_name="use_cases",
     )
     human_oversight = models.TextField(_("contrôle humain"), blank=True)
+    # Legal basis, proportionality, risks (Dutch register lawful_basis, proportionality, risks; ATRS 2.5.2)
+    legal_basis_details = models.TextField(_("textes qui fondent le traitement"), blank=True)
+    proportionality = models.TextField(_("proportionnalité"), blank=True)
+    risks_and_mitigations = models.TextField(_("risques identifiés et mesures pour les réduire"), blank=True)
     # Data
     personal_data = models.BooleanField(_("données personnelles"), default=False)
     health_data = models.BooleanField(_("données de santé"), default=False)

@@ -11,12 +11,19 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from atlasia.accounts import perms
+from atlasia.audit.concurrency import (
+    check_version,
+    claim_submission,
+    complete_submission,
+    record_state,
+    version_token,
+)
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record, diff, snapshot
 from atlasia.core.roles import Action
 
-from .enums import PublicationLevel
-from .models import Attachment, Contact, Organisation, Source, UseCase
+from .enums import PublicationLevel, Status
+from .models import Algorithm, Attachment, Contact, Organisation, Source, UseCase
 from .uploads import check_upload
 
 USECASE_M2M = ("data_categories", "partner_organisations")
@@ -55,10 +62,19 @@ def organisation_create(*, actor: Any, data: Mapping[str, Any]) -> Organisation:
     return organisation
 
 
+def organisation_version(organisation: Organisation) -> str:
+    """The version token an edit form of ``organisation`` carries."""
+    return version_token(record_state(organisation))
+
+
 @transaction.atomic
-def organisation_update(*, actor: Any, organisation: Organisation, data: Mapping[str, Any]) -> Organisation:
+def organisation_update(
+    *, actor: Any, organisation: Organisation, data: Mapping[str, Any], version: str | None = None
+) -> Organisation:
+    """``version``: the token of the edit form (:func:`organisation_version`); a stale one is refused."""
     _require(actor, Action.ORGANISATION_EDIT, organisation)
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    check_version(version, record_state(organisation), model=Organisation)
     before = snapshot(organisation)
     _assign(organisation, data)
     organisation.full_clean()
@@ -75,6 +91,49 @@ def organisation_update(*, actor: Any, organisation: Organisation, data: Mapping
     return organisation
 
 
+def _require_platform_admin(actor: Any, what: str) -> None:
+    if not perms.is_platform_admin(actor):
+        raise PermissionDenied(f"Seuls les administrateurs de la plateforme {what}.")
+
+
+@transaction.atomic
+def algorithm_create(*, actor: Any, data: Mapping[str, Any]) -> Algorithm:
+    """Add an entry to the algorithm library (platform administrators, from the admin)."""
+    _require_platform_admin(actor, "ajoutent un algorithme à la bibliothèque")
+    algorithm = Algorithm()
+    _assign(algorithm, data)
+    algorithm.full_clean()
+    algorithm.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=algorithm,
+        changes=diff({}, snapshot(algorithm)),
+        organisation_id=algorithm.organisation_id,
+    )
+    return algorithm
+
+
+@transaction.atomic
+def algorithm_update(*, actor: Any, algorithm: Algorithm, data: Mapping[str, Any]) -> Algorithm:
+    _require_platform_admin(actor, "modifient la bibliothèque d'algorithmes")
+    algorithm = Algorithm.objects.select_for_update().get(pk=algorithm.pk)
+    before = snapshot(algorithm)
+    _assign(algorithm, data)
+    algorithm.full_clean()
+    algorithm.save()
+    changes = diff(before, snapshot(algorithm))
+    if changes:
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=algorithm,
+            changes=changes,
+            organisation_id=algorithm.organisation_id,
+        )
+    return algorithm
+
+
 def _check_publication(actor: Any, organisation: Organisation, level: str, previous: str | None) -> None:
     if level != (previous or PublicationLevel.INTERNAL) and not perms.can(
         actor, Action.USECASE_PUBLISH, organisation
@@ -87,9 +146,44 @@ def _check_publication(actor: Any, organisation: Organisation, level: str, previ
         )
 
 
+STATUS_REFUSAL = (
+    "L'étape ne se modifie pas avec la fiche : elle avance par les transitions du cycle de vie "
+    "(encadré « Cycle de vie » de la fiche, ou POST /api/v1/usecases/{uid}/transitions), qui vérifient "
+    "le rôle et les verrous (AIPD, qualification, évaluation…)."
+)
+
+
+def _refuse_status_change(data: Mapping[str, Any], current: str) -> None:
+    """The lifecycle status changes only through ``lifecycle.services.usecase_transition`` (its gates,
+    its transition log): a write that carries another status is refused, whatever the channel."""
+    if "status" in data and (data["status"] or "") != current:
+        raise ValidationError({"status": STATUS_REFUSAL})
+
+
+def usecase_state(use_case: UseCase) -> dict[str, Any]:
+    """What an edit of ``use_case`` rests on: its fields and its contacts."""
+    state = record_state(use_case)
+    state["contacts"] = [
+        [c.pk, c.role, c.name, c.email, c.phone, c.is_public] for c in use_case.contacts.order_by("pk")
+    ]
+    return state
+
+
+def usecase_version(use_case: UseCase) -> str:
+    """The version token an edit form of ``use_case`` carries."""
+    return version_token(usecase_state(use_case))
+
+
 @transaction.atomic
-def usecase_create(*, actor: Any, organisation: Organisation, data: Mapping[str, Any]) -> UseCase:
+def usecase_create(
+    *, actor: Any, organisation: Organisation, data: Mapping[str, Any], submission: str | None = None
+) -> UseCase:
+    """``submission``: the one-time key of the create form (or the API's ``Idempotency-Key``); a second
+    call with the same key returns the record the first one created."""
     _require(actor, Action.USECASE_CREATE, organisation)
+    if (already := claim_submission(key=submission, actor=actor, model=UseCase)) is not None:
+        return already
+    _refuse_status_change(data, Status.IDEA)
     use_case = UseCase(organisation=organisation, created_by=actor if actor.is_authenticated else None)
     m2m = _assign(use_case, data)
     _check_publication(actor, organisation, use_case.publication_level, None)
@@ -105,13 +199,20 @@ def usecase_create(*, actor: Any, organisation: Organisation, data: Mapping[str,
         use_case_id=use_case.pk,
         organisation_id=organisation.pk,
     )
+    complete_submission(key=submission, obj=use_case)
     return use_case
 
 
 @transaction.atomic
-def usecase_update(*, actor: Any, use_case: UseCase, data: Mapping[str, Any]) -> UseCase:
+def usecase_update(
+    *, actor: Any, use_case: UseCase, data: Mapping[str, Any], version: str | None = None
+) -> UseCase:
+    """``version``: the token of the edit form (:func:`usecase_version`); when someone saved the record
+    (or its contacts) since, the save is refused with what changed (:class:`StaleEdit`)."""
     _require(actor, Action.USECASE_EDIT, use_case.organisation)
     use_case = UseCase.objects.select_for_update().get(pk=use_case.pk)
+    check_version(version, usecase_state(use_case), model=UseCase)
+    _refuse_status_change(data, use_case.status)
     before = snapshot(use_case)
     previous_level = use_case.publication_level
     m2m = _assign(use_case, data)
@@ -210,28 +311,71 @@ def attachment_delete(*, actor: Any, attachment: Attachment) -> None:
     transaction.on_commit(lambda: _delete_files([name]))
 
 
+CONTACT_FIELDS = ("role", "name", "email", "phone", "is_public")
+
+
 @transaction.atomic
-def contacts_replace(*, actor: Any, use_case: UseCase, contacts: Sequence[Mapping[str, Any]]) -> None:
-    """Replace the contacts of a use case by ``contacts`` (from the edit form's contact lines)."""
+def contacts_save(*, actor: Any, use_case: UseCase, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Apply the contact lines of the edit form to the contacts of ``use_case``.
+
+    A line with an ``id`` updates that contact (every field it carries) or, with ``delete`` set,
+    removes it; a line without ``id`` creates a contact (an empty line is ignored). A contact that no
+    line names is left exactly as it is: nothing is deleted that the user did not ask to delete.
+    Each created, changed or removed contact gets its own audit row (phone and public flag included).
+    """
     _require(actor, Action.USECASE_EDIT, use_case.organisation)
-    before = [f"{c.role} {c.name} {c.email}".strip() for c in use_case.contacts.order_by("id")]
-    new_objects = []
-    for data in contacts:
-        contact = Contact(use_case=use_case, **data)
-        contact.full_clean()
-        new_objects.append(contact)
-    use_case.contacts.all().delete()
-    Contact.objects.bulk_create(new_objects)
-    after = [f"{c.role} {c.name} {c.email}".strip() for c in new_objects]
-    if before != after:
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            obj=use_case,
-            changes={"contacts": [before, after]},
-            use_case_id=use_case.pk,
-            organisation_id=use_case.organisation_id,
+    UseCase.objects.select_for_update().filter(pk=use_case.pk).first()
+    existing = {c.pk: c for c in Contact.objects.select_for_update().filter(use_case=use_case)}
+    errors: dict[str, list[str]] = {}
+    for index, row in enumerate(rows, start=1):
+        values = {k: row[k] for k in CONTACT_FIELDS if k in row}
+        pk = row.get("id")
+        if pk:
+            contact = existing.get(int(pk))
+            if contact is None:
+                errors.setdefault("contacts", []).append(
+                    f"Contact n° {index} : ce contact n'existe plus sur cette fiche "
+                    "(supprimé entre-temps ?). Rechargez la page."
+                )
+                continue
+            before = snapshot(contact, exclude=("use_case",))
+            if row.get("delete"):
+                _audit_contact(actor, AuditAction.DELETE, contact, use_case, diff(before, {}))
+                contact.delete()
+                continue
+        elif row.get("delete") or not any(values.get(k) for k in CONTACT_FIELDS):
+            continue
+        else:
+            contact, before = Contact(use_case=use_case), {}
+        for key, value in values.items():
+            setattr(contact, key, value)
+        try:
+            contact.full_clean(exclude=["use_case"])
+        except ValidationError as error:
+            errors.setdefault("contacts", []).extend(f"Contact n° {index} : {m}" for m in error.messages)
+            continue
+        changes = diff(before, snapshot(contact, exclude=("use_case",)))
+        if not changes:
+            continue
+        contact.save()
+        _audit_contact(
+            actor, AuditAction.UPDATE if before else AuditAction.CREATE, contact, use_case, changes
         )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _audit_contact(
+    actor: Any, action: AuditAction, contact: Contact, use_case: UseCase, changes: dict[str, Any]
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=contact,
+        changes=changes,
+        use_case_id=use_case.pk,
+        organisation_id=use_case.organisation_id,
+    )
 
 
 @transaction.atomic

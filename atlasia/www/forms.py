@@ -28,12 +28,25 @@ USECASE_SECTIONS: list[tuple[str, Any, list[str]]] = [
     (
         "porteurs",
         gettext_lazy("Qui le porte"),
-        ["organisation", "partner_organisations", "partners_other", "sites", "target_population"],
+        [
+            "organisation",
+            "partner_organisations",
+            "partners_other",
+            "sites",
+            "target_population",
+            "team",
+            "senior_responsible_owner",
+        ],
     ),
     (
         "technique",
         gettext_lazy("Comment il fonctionne"),
         ["ai_technique", "provider_type", "provider_name", "algorithm", "human_oversight"],
+    ),
+    (
+        "cadre",
+        gettext_lazy("Base légale, proportionnalité et risques"),
+        ["legal_basis_details", "proportionality", "risks_and_mitigations"],
     ),
     (
         "donnees",
@@ -42,8 +55,8 @@ USECASE_SECTIONS: list[tuple[str, Any, list[str]]] = [
     ),
     (
         "calendrier",
-        gettext_lazy("Étape, calendrier et coûts"),
-        ["status", "start_date", "end_date", "dates_note", "cost_eur", "funding", "next_review_date"],
+        gettext_lazy("Calendrier et coûts"),
+        ["start_date", "end_date", "dates_note", "cost_eur", "funding", "next_review_date"],
     ),
     ("publication", "Publication", ["publication_level"]),
 ]
@@ -56,6 +69,87 @@ def attach_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errs)
     else:
         form.add_error(None, error)
+
+
+class TokenField(forms.CharField):
+    """A hidden bookkeeping value (version token, one-time key): never counts as a user's change."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return False
+
+
+def add_version_field(form: forms.BaseForm, token: str) -> None:
+    """The hidden version token of an edit form (optimistic concurrency, see
+    :mod:`atlasia.audit.concurrency`): issued at display, checked by the service at save."""
+    form.fields["version"] = TokenField(required=False, initial=token)
+
+
+def posted_version(form: forms.BaseForm) -> str | None:
+    return form.cleaned_data.get("version") or None
+
+
+def refresh_version(form: forms.BaseForm, token: str) -> None:
+    """After a refused stale save: the user's input stays, the token becomes the current one, so
+    that saving again (after checking) applies it knowingly."""
+    data = form.data.copy()  # type: ignore[attr-defined]
+    data[form.add_prefix("version")] = token
+    form.data = data
+
+
+def keep_untouched(form: forms.BaseForm, error: Any) -> None:
+    """After a refused stale save (:class:`~atlasia.audit.concurrency.StaleEdit`): each field the person
+    left as it was takes the value saved meanwhile, so that saving again applies only what she changed
+    and does not undo the other person's work. A field she changed keeps her input."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.db.models import Model
+
+    def comparable(value: Any) -> Any:
+        if isinstance(value, Model):
+            return value.pk
+        if isinstance(value, list | tuple) or hasattr(value, "model"):
+            return sorted(v.pk if isinstance(v, Model) else v for v in value)
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            return str(value)
+        return value
+
+    cleaned = getattr(form, "cleaned_data", {})
+    data = form.data.copy()  # type: ignore[attr-defined]
+    merged = 0
+    for key, old, new in getattr(error, "raw", []):
+        field = form.fields.get(key)
+        if field is None or field.disabled or key not in cleaned or comparable(cleaned[key]) != old:
+            continue
+        name = form.add_prefix(key)
+        if isinstance(new, list):
+            data.setlist(name, [str(v) for v in new])
+        elif isinstance(field, forms.BooleanField):
+            if new:
+                data[name] = "on"
+            else:
+                data.pop(name, None)
+        else:
+            data[name] = "" if new is None else str(new)
+        merged += 1
+    form.data = data
+    if merged:
+        form.add_error(None, _("Les champs que vous n'aviez pas modifiés affichent déjà la nouvelle valeur."))
+
+
+def add_submission_field(form: forms.BaseForm) -> None:
+    """The hidden one-time key of a create form: a double submit creates one record."""
+    from atlasia.audit.concurrency import new_submission_key
+
+    form.fields["submission"] = TokenField(required=False, max_length=64, initial=new_submission_key())
+
+
+def posted_submission(form: forms.BaseForm) -> str | None:
+    return form.cleaned_data.get("submission") or None
 
 
 class DateInput(forms.DateInput):
@@ -86,18 +180,22 @@ class UseCaseForm(DsfrBaseForm, forms.ModelForm):
             "partners_other",
             "sites",
             "target_population",
+            "team",
+            "senior_responsible_owner",
             "ai_technique",
             "provider_type",
             "provider_name",
             "algorithm",
             "human_oversight",
+            "legal_basis_details",
+            "proportionality",
+            "risks_and_mitigations",
             "personal_data",
             "health_data",
             "data_categories",
             "data_sources",
             "data_volume",
             "hosting",
-            "status",
             "start_date",
             "end_date",
             "dates_note",
@@ -114,6 +212,9 @@ class UseCaseForm(DsfrBaseForm, forms.ModelForm):
             "sites": forms.Textarea(attrs={"rows": 2}),
             "target_population": forms.Textarea(attrs={"rows": 2}),
             "human_oversight": forms.Textarea(attrs={"rows": 3}),
+            "legal_basis_details": forms.Textarea(attrs={"rows": 2}),
+            "proportionality": forms.Textarea(attrs={"rows": 3}),
+            "risks_and_mitigations": forms.Textarea(attrs={"rows": 4}),
             "data_sources": forms.Textarea(attrs={"rows": 3}),
             "funding": forms.Textarea(attrs={"rows": 2}),
             "start_date": DateInput(),
@@ -131,6 +232,25 @@ class UseCaseForm(DsfrBaseForm, forms.ModelForm):
                 "« Public » publie la fiche dans le registre public, sans connexion."
             ),
             "partner_organisations": gettext_lazy("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
+            "team": gettext_lazy(
+                "L'équipe qui répond de l'outil au quotidien, par exemple : cellule IA de la DSI."
+            ),
+            "senior_responsible_owner": gettext_lazy(
+                "La personne de la direction qui répond de l'usage de l'outil (nom et fonction). "
+                "Ce n'est pas le délégué à la protection des données, qui se déclare dans les contacts."
+            ),
+            "legal_basis_details": gettext_lazy(
+                "Les textes précis (loi, décret, article) qui autorisent la mission et le traitement. "
+                "La base légale RGPD elle-même se choisit dans la qualification."
+            ),
+            "proportionality": gettext_lazy(
+                "Pourquoi l'outil et les données utilisées sont nécessaires et proportionnés au but, "
+                "au regard des solutions moins intrusives."
+            ),
+            "risks_and_mitigations": gettext_lazy(
+                "Les risques pour les personnes (erreur, discrimination, perte de droits…) et ce qui est "
+                "fait pour les réduire."
+            ),
         }
 
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
@@ -173,12 +293,15 @@ class UseCaseForm(DsfrBaseForm, forms.ModelForm):
         ]
 
     def service_data(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.cleaned_data.items() if k not in {"tags_text", "organisation"}}
+        skip = {"tags_text", "organisation", "version", "submission"}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in skip}
         data["tags"] = self.cleaned_data.get("tags_text", [])
         return data
 
 
 class ContactForm(DsfrBaseForm):
+    # The contact's id: a line that carries one edits that contact; a line without creates one.
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     role = forms.CharField(label=gettext_lazy("Fonction"), max_length=200)
     name = forms.CharField(label=gettext_lazy("Nom"), max_length=200, required=False)
     email = forms.EmailField(label=gettext_lazy("Courriel"), required=False)
@@ -186,7 +309,7 @@ class ContactForm(DsfrBaseForm):
     is_public = forms.BooleanField(label=gettext_lazy("Afficher dans le registre public"), required=False)
 
 
-ContactFormSet = formset_factory(ContactForm, extra=1, max_num=10, can_delete=True)
+ContactFormSet = formset_factory(ContactForm, extra=1, max_num=30, can_delete=True, can_delete_extra=False)
 
 
 class AttachmentForm(DsfrBaseForm):

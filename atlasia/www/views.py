@@ -22,6 +22,7 @@ from atlasia.accounts import perms
 from atlasia.accounts import selectors as account_selectors
 from atlasia.accounts import services as account_services
 from atlasia.accounts.models import MembershipRole
+from atlasia.audit.concurrency import StaleEdit
 from atlasia.audit.display import describe as describe_history
 from atlasia.audit.selectors import history_of_use_case
 from atlasia.core.roles import Action
@@ -35,7 +36,13 @@ from .forms import (
     OrganisationForm,
     UseCaseFilterForm,
     UseCaseForm,
+    add_submission_field,
+    add_version_field,
     attach_service_errors,
+    keep_untouched,
+    posted_submission,
+    posted_version,
+    refresh_version,
 )
 from .site_pages import public_home
 
@@ -156,13 +163,31 @@ def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _contact_rows(formset: Any) -> list[dict[str, Any]]:
+    """The contact lines for :func:`services.contacts_save`: every line that names an existing
+    contact (the service keeps what did not change), and the new lines the user filled in."""
     rows = []
     for form in formset.forms:
-        if not form.has_changed() or form.cleaned_data.get("DELETE"):
-            continue
-        data = {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
-        rows.append(data)
+        data = dict(form.cleaned_data)
+        delete = bool(data.pop("DELETE", False))
+        if data.get("id"):
+            rows.append({**data, "delete": delete})
+        elif form.has_changed() and not delete:
+            rows.append(data)
     return rows
+
+
+def _contact_initial(use_case: UseCase) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": c.pk,
+            "role": c.role,
+            "name": c.name,
+            "email": c.email,
+            "phone": c.phone,
+            "is_public": c.is_public,
+        }
+        for c in use_case.contacts.order_by("id")
+    ]
 
 
 @require_http_methods(["GET", "POST"])
@@ -171,6 +196,7 @@ def usecase_create(request: HttpRequest) -> HttpResponse:
     if not organisations.exists():
         raise PermissionDenied(_("Votre rôle ne permet pas de créer un cas d'usage."))
     form = UseCaseForm(request.POST or None, organisations=organisations)
+    add_submission_field(form)
     contacts = ContactFormSet(request.POST or None, prefix="contacts")
     if request.method == "POST" and form.is_valid() and contacts.is_valid():
         try:
@@ -179,10 +205,12 @@ def usecase_create(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     organisation=form.cleaned_data["organisation"],
                     data=form.service_data(),
+                    submission=posted_submission(form),
                 )
-                services.contacts_replace(
-                    actor=request.user, use_case=use_case, contacts=_contact_rows(contacts)
-                )
+                if not use_case.contacts.exists():  # a repeated submit does not add them twice
+                    services.contacts_save(
+                        actor=request.user, use_case=use_case, rows=_contact_rows(contacts)
+                    )
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
@@ -206,21 +234,22 @@ def usecase_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisations = Organisation.objects.filter(pk=use_case.organisation_id)
     form = UseCaseForm(request.POST or None, instance=use_case, organisations=organisations)
     form.fields["organisation"].disabled = True
-    initial = [
-        {"role": c.role, "name": c.name, "email": c.email, "phone": c.phone, "is_public": c.is_public}
-        for c in use_case.contacts.order_by("id")
-    ]
-    contacts = ContactFormSet(request.POST or None, prefix="contacts", initial=initial)
+    add_version_field(form, services.usecase_version(use_case))
+    contacts = ContactFormSet(request.POST or None, prefix="contacts", initial=_contact_initial(use_case))
     if request.method == "POST" and form.is_valid() and contacts.is_valid():
         # The ModelForm has already written the cleaned values on the instance: reload it so that
         # the service compares the stored record with the new values.
         fresh = UseCase.objects.get(pk=use_case.pk)
         try:
             with transaction.atomic():
-                services.usecase_update(actor=request.user, use_case=fresh, data=form.service_data())
-                services.contacts_replace(
-                    actor=request.user, use_case=fresh, contacts=_contact_rows(contacts)
+                services.usecase_update(
+                    actor=request.user, use_case=fresh, data=form.service_data(), version=posted_version(form)
                 )
+                services.contacts_save(actor=request.user, use_case=fresh, rows=_contact_rows(contacts))
+        except StaleEdit as error:
+            attach_service_errors(form, error)
+            keep_untouched(form, error)
+            refresh_version(form, services.usecase_version(fresh))
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
@@ -368,11 +397,18 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
     form = OrganisationForm(request.POST or None, instance=organisation)
     form.fields["parent"].queryset = Organisation.objects.exclude(pk=organisation.pk).order_by("name")  # type: ignore[attr-defined]
+    add_version_field(form, services.organisation_version(organisation))
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items()}
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         fresh = Organisation.objects.get(pk=organisation.pk)
         try:
-            services.organisation_update(actor=request.user, organisation=fresh, data=data)
+            services.organisation_update(
+                actor=request.user, organisation=fresh, data=data, version=posted_version(form)
+            )
+        except StaleEdit as error:
+            attach_service_errors(form, error)
+            keep_untouched(form, error)
+            refresh_version(form, services.organisation_version(fresh))
         except ValidationError as error:
             attach_service_errors(form, error)
         else:

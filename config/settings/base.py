@@ -32,10 +32,17 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the background worker write while pages read.
+    # WAL lets the background worker write while pages read. Every transaction starts IMMEDIATE (takes
+    # the write lock at BEGIN): a deferred transaction that reads then writes cannot wait for the lock
+    # (SQLite answers "database is locked" at once to avoid a deadlock), an immediate one waits up to
+    # the busy timeout (20 s) like any writer. Writes queue instead of failing with a 500.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
-        {"init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {
+            "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 
 INSTALLED_APPS = [
@@ -220,6 +227,8 @@ ATLASIA_PROBLEM_EMAIL_RETENTION_DAYS = env.int("ATLASIA_PROBLEM_EMAIL_RETENTION_
 ATLASIA_DATA_DIR = BASE_DIR / "data"
 ATLASIA_SITE_TITLE = env.str("ATLASIA_SITE_TITLE", default="Atlas IA")
 ATLASIA_INSTANCE_NAME = env.str("ATLASIA_INSTANCE_NAME", default="Instance de démonstration")
+# The same contact, also the contact point of the open-data catalogue (DCAT-AP).
+ATLASIA_CONTACT_EMAIL = ATLASIA_LEGAL["contact_email"]
 # The public address of the site, for the links of e-mails (which are read outside the site).
 ATLASIA_BASE_URL = env.str("ATLASIA_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

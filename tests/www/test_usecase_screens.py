@@ -52,7 +52,7 @@ def test_create_then_find_in_list_with_contact_and_audit(world: dict[str, Any]) 
     use_case = UseCase.objects.get(title="Détection des chutes la nuit")
     assert use_case.tags == ["nuit", "chutes"]
     assert list(use_case.contacts.values_list("role", flat=True)) == ["Cadre de santé"]
-    assert AuditEntry.objects.filter(use_case_id=use_case.pk, action="create").count() == 1
+    assert AuditEntry.objects.filter(use_case_id=use_case.pk, action="create").count() == 2  # record, contact
     html = client.get(reverse("usecase_list") + "?q=chutes").content.decode()
     assert "Détection des chutes la nuit" in html and "1 cas d'usage" in html
 

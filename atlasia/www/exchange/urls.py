@@ -19,4 +19,9 @@ urlpatterns = [
         views.subscription_pull,
         name="exchange_subscription_pull",
     ),
+    path(
+        "echanges/abonnements/<int:pk>/<str:action>/",
+        views.subscription_action,
+        name="exchange_subscription_action",
+    ),
 ]

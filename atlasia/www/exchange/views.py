@@ -289,3 +289,26 @@ def subscription_pull(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, result.summary())
     return redirect("exchange_subscriptions")
+
+
+@require_POST
+def subscription_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Pause, resume or delete a subscription (deleting withdraws its copies)."""
+    if not perms.is_platform_admin(request.user):
+        raise PermissionDenied
+    subscription = get_object_or_404(Subscription, pk=pk)
+    if action == "pause":
+        pull.subscription_pause(actor=request.user, subscription=subscription)
+        messages.success(request, _("Abonnement mis en pause : il n'est plus synchronisé."))
+    elif action == "reprendre":
+        pull.subscription_resume(actor=request.user, subscription=subscription)
+        messages.success(request, _("Abonnement repris."))
+    elif action == "supprimer":
+        removed = pull.subscription_delete(actor=request.user, subscription=subscription)
+        messages.success(
+            request,
+            _("Abonnement supprimé ; %(n)s copie(s) retirée(s) du registre.") % {"n": removed},
+        )
+    else:
+        raise Http404
+    return redirect("exchange_subscriptions")

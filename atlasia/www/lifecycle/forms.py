@@ -271,7 +271,7 @@ class ExperimentForm(DsfrBaseForm, forms.ModelForm):
         ]
 
     def service_data(self) -> dict[str, Any]:
-        return {f: self.cleaned_data[f] for f in self.Meta.fields}
+        return {f: self.cleaned_data[f] for f in self.Meta.fields}  # not the version or submission key
 
     def _post_clean(self) -> None:
         # Model validation (dates in order, decision rationale, economic inputs) runs in the service,

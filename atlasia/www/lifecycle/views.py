@@ -17,15 +17,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import perms
+from atlasia.audit.concurrency import StaleEdit, create_once
 from atlasia.core import economics
 from atlasia.core import lifecycle as lc
 from atlasia.core import prioritisation as prio
 from atlasia.core.roles import Action
 from atlasia.lifecycle import selectors, services
-from atlasia.lifecycle.models import CharterAssessment, Kpi
+from atlasia.lifecycle.models import CharterAssessment, Experiment, Kpi, KpiMeasurement
 from atlasia.registry import selectors as registry_selectors
 from atlasia.registry.models import Organisation, UseCase
-from atlasia.www.forms import attach_service_errors
+from atlasia.www.forms import (
+    add_submission_field,
+    add_version_field,
+    attach_service_errors,
+    keep_untouched,
+    posted_submission,
+    posted_version,
+    refresh_version,
+)
 from atlasia.www.templatetags.atlasia_i18n import localised_label
 
 from . import portfolio as pf
@@ -93,10 +102,17 @@ def compliance_edit(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = _usecase_for(request, pk, Action.USECASE_QUALIFY)
     record = selectors.compliance_of(use_case)
     form = ComplianceForm(request.POST or None, instance=record)
+    add_version_field(form, services.compliance_version(use_case))
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in ComplianceForm.Meta.fields}
         try:
-            services.compliance_update(actor=request.user, use_case=use_case, data=data)
+            services.compliance_update(
+                actor=request.user, use_case=use_case, data=data, version=posted_version(form)
+            )
+        except StaleEdit as error:
+            attach_service_errors(form, error)
+            keep_untouched(form, error)
+            refresh_version(form, services.compliance_version(use_case))
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
@@ -138,6 +154,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
         if category in prio.SUGGESTED_REGULATORY_SCORE:
             initial["regulatory_category_score"] = prio.SUGGESTED_REGULATORY_SCORE[category]
     form = AssessmentForm(request.POST or None, initial=initial)
+    add_version_field(form, services.priority_assessment_version(use_case))
     if request.method == "POST" and form.is_valid():
         try:
             services.priority_assessment_save(
@@ -145,7 +162,11 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
                 use_case=use_case,
                 scores=form.scores(),
                 people_reached=form.cleaned_data["people_reached"],
+                version=posted_version(form),
             )
+        except StaleEdit as error:
+            attach_service_errors(form, error)
+            refresh_version(form, services.priority_assessment_version(use_case))
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
@@ -269,6 +290,17 @@ def _weights_form(request: HttpRequest, organisation: Organisation | None) -> Ht
         )
     )
     form = WeightProfileForm(request.POST or None, initial=WeightProfileForm.initial_from(start, name))
+    add_version_field(form, services.weight_profile_version(organisation))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and organisation
+        and not stored
+        and not form.has_changed()
+    ):
+        # Posted as proposed: no profile of its own is created, the national one keeps applying.
+        messages.info(request, _("Aucune modification : le profil national reste appliqué."))
+        return redirect("lifecycle_weights")
     if request.method == "POST" and form.is_valid():
         try:
             services.weight_profile_save(
@@ -277,7 +309,11 @@ def _weights_form(request: HttpRequest, organisation: Organisation | None) -> Ht
                 name=form.cleaned_data["name"],
                 criterion_weights={c.value: w for c, w in form.criterion_weights().items()},
                 group_weights={g.value: w for g, w in form.group_weights().items()},
+                version=posted_version(form),
             )
+        except StaleEdit as error:
+            attach_service_errors(form, error)
+            refresh_version(form, services.weight_profile_version(organisation))
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
@@ -319,10 +355,14 @@ def experiment_create(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     form = ExperimentForm(request.POST or None)
+    add_submission_field(form)
     if request.method == "POST" and form.is_valid():
         try:
             experiment = services.experiment_create(
-                actor=request.user, use_case=use_case, data=form.service_data()
+                actor=request.user,
+                use_case=use_case,
+                data=form.service_data(),
+                submission=posted_submission(form),
             )
         except ValidationError as error:
             attach_service_errors(form, error)
@@ -343,9 +383,19 @@ def experiment_create(request: HttpRequest, pk: int) -> HttpResponse:
 def experiment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     experiment = get_object_or_404(selectors.experiments_editable_by(request.user), pk=pk)
     form = ExperimentForm(request.POST or None, instance=experiment)
+    add_version_field(form, services.experiment_version(experiment))
     if request.method == "POST" and form.is_valid():
         try:
-            services.experiment_update(actor=request.user, experiment=experiment, data=form.service_data())
+            services.experiment_update(
+                actor=request.user,
+                experiment=experiment,
+                data=form.service_data(),
+                version=posted_version(form),
+            )
+        except StaleEdit as error:
+            attach_service_errors(form, error)
+            keep_untouched(form, error)
+            refresh_version(form, services.experiment_version(Experiment.objects.get(pk=experiment.pk)))
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
@@ -384,7 +434,7 @@ def experiment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for kpi in kpis:
         measures = list(kpi.measurements.all())
         kpi.latest = measures[-1] if measures else None  # type: ignore[attr-defined]
-        kpi.measure_form = MeasurementForm(prefix=f"kpi{kpi.pk}") if can_edit else None  # type: ignore[attr-defined]
+        kpi.measure_form = _with_key(MeasurementForm(prefix=f"kpi{kpi.pk}")) if can_edit else None  # type: ignore[attr-defined]
     return render(
         request,
         "lifecycle/experiment_detail.html",
@@ -394,19 +444,31 @@ def experiment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "kpis": kpis,
             "economics": _economic_summary(experiment),
             "can_edit": can_edit,
-            "kpi_form": KpiForm() if can_edit else None,
+            "kpi_form": _with_key(KpiForm()) if can_edit else None,
             "title": experiment.title,
         },
     )
 
 
+def _with_key(form: Any) -> Any:
+    """A one-time key on the small add forms: a double click adds one indicator or measurement."""
+    add_submission_field(form)
+    return form
+
+
 @require_POST
 def kpi_add(request: HttpRequest, pk: int) -> HttpResponse:
     experiment = get_object_or_404(selectors.experiments_editable_by(request.user), pk=pk)
-    form = KpiForm(request.POST)
+    form = _with_key(KpiForm(request.POST))
     if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "submission"}
         try:
-            services.kpi_add(actor=request.user, experiment=experiment, data=form.cleaned_data)
+            create_once(
+                key=posted_submission(form),
+                actor=request.user,
+                model=Kpi,
+                create=lambda: services.kpi_add(actor=request.user, experiment=experiment, data=data),
+            )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, _("Indicateur : %(message)s") % {"message": message})
@@ -427,10 +489,16 @@ def kpi_add(request: HttpRequest, pk: int) -> HttpResponse:
 def measurement_add(request: HttpRequest, pk: int, kpi_id: int) -> HttpResponse:
     experiment = get_object_or_404(selectors.experiments_editable_by(request.user), pk=pk)
     kpi = get_object_or_404(Kpi, pk=kpi_id, experiment=experiment)
-    form = MeasurementForm(request.POST, prefix=f"kpi{kpi.pk}")
+    form = _with_key(MeasurementForm(request.POST, prefix=f"kpi{kpi.pk}"))
     if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "submission"}
         try:
-            services.kpi_measurement_add(actor=request.user, kpi=kpi, data=form.cleaned_data)
+            create_once(
+                key=posted_submission(form),
+                actor=request.user,
+                model=KpiMeasurement,
+                create=lambda: services.kpi_measurement_add(actor=request.user, kpi=kpi, data=data),
+            )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(
@@ -463,11 +531,19 @@ def charter_edit(request: HttpRequest, pk: int, charter_id: int) -> HttpResponse
         for a in CharterAssessment.objects.filter(use_case=use_case, principle__charter=charter)
     }
     form = CharterAssessmentForm(request.POST or None, principles=charter.principles.all(), existing=existing)
+    add_version_field(form, services.charter_assessment_version(use_case, charter))
     if request.method == "POST" and form.is_valid():
         try:
             services.charter_assessment_save(
-                actor=request.user, use_case=use_case, charter=charter, rows=form.rows()
+                actor=request.user,
+                use_case=use_case,
+                charter=charter,
+                rows=form.rows(),
+                version=posted_version(form),
             )
+        except StaleEdit as error:
+            attach_service_errors(form, error)
+            refresh_version(form, services.charter_assessment_version(use_case, charter))
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for principle, errs in error.error_dict.items():

@@ -19,14 +19,31 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import perms
+from atlasia.audit.concurrency import StaleEdit, create_once
 from atlasia.core import footprint as fp
+from atlasia.evaluation import monitoring as evaluation_monitoring
+from atlasia.evaluation import selectors as evaluation_selectors
 from atlasia.monitoring import perms as mperms
 from atlasia.monitoring import selectors, services
-from atlasia.monitoring.models import NetworkEvent, NetworkResource, TrainingModule
+from atlasia.monitoring.models import (
+    Externality,
+    Incident,
+    NetworkEvent,
+    NetworkResource,
+    TrainingCompletion,
+    TrainingModule,
+)
 from atlasia.registry import reference
 from atlasia.registry import selectors as registry_selectors
 from atlasia.registry.models import Organisation, UseCase
-from atlasia.www.forms import attach_service_errors
+from atlasia.www.forms import (
+    add_submission_field,
+    add_version_field,
+    attach_service_errors,
+    posted_submission,
+    posted_version,
+    refresh_version,
+)
 
 from . import forms as f
 
@@ -67,6 +84,11 @@ def _form_page(
     )
 
 
+def _fields(form: BaseForm) -> dict[str, Any]:
+    """The form's values for a service, without the one-time submission key."""
+    return {k: v for k, v in form.cleaned_data.items() if k != "submission"}
+
+
 # --- home: "to do" -----------------------------------------------------------------------------------
 
 
@@ -85,10 +107,29 @@ def incident_create(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = _usecase(request, pk)
     if not mperms.can_declare(request.user, use_case.organisation):
         raise PermissionDenied
-    form = f.IncidentForm(request.POST or None)
+    # proposed from a monitoring alert (?lot=<batch>): the form is prefilled from the batch's alerts
+    initial: dict[str, Any] = {}
+    batch_id = request.GET.get("lot", "")
+    if batch_id.isdigit():
+        batch = (
+            evaluation_selectors.batches_visible_to(request.user)
+            .filter(pk=int(batch_id), series__use_case=use_case)
+            .first()
+        )
+        if batch is not None:
+            initial = evaluation_monitoring.incident_prefill(batch)
+    form = f.IncidentForm(request.POST or None, initial=initial)
+    add_submission_field(form)
     if request.method == "POST" and form.is_valid():
         try:
-            incident = services.incident_create(actor=request.user, use_case=use_case, data=form.cleaned_data)
+            incident = create_once(
+                key=posted_submission(form),
+                actor=request.user,
+                model=Incident,
+                create=lambda: services.incident_create(
+                    actor=request.user, use_case=use_case, data=_fields(form)
+                ),
+            )
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
@@ -210,9 +251,17 @@ def incident_suspend(request: HttpRequest, incident_id: int) -> HttpResponse:
 def externality_create(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = _usecase(request, pk)
     form = f.ExternalityForm(request.POST or None)
+    add_submission_field(form)
     if request.method == "POST" and form.is_valid():
         try:
-            services.externality_report(actor=request.user, use_case=use_case, data=form.cleaned_data)
+            create_once(
+                key=posted_submission(form),
+                actor=request.user,
+                model=Externality,
+                create=lambda: services.externality_report(
+                    actor=request.user, use_case=use_case, data=_fields(form)
+                ),
+            )
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
@@ -234,6 +283,7 @@ def externality_detail(request: HttpRequest, externality_id: int) -> HttpRespons
     externality = get_object_or_404(selectors.externalities_visible_to(request.user), pk=externality_id)
     can_manage = mperms.can_triage_externality(request.user, externality.use_case.organisation)
     form = f.TriageForm(request.POST or None, initial={"status": externality.status})
+    add_version_field(form, services.externality_version(externality))
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
@@ -244,7 +294,12 @@ def externality_detail(request: HttpRequest, externality_id: int) -> HttpRespons
                     externality=externality,
                     status=form.cleaned_data["status"],
                     note=form.cleaned_data["note"],
+                    version=posted_version(form),
                 )
+            except StaleEdit as error:
+                attach_service_errors(form, error)
+                externality.refresh_from_db()
+                refresh_version(form, services.externality_version(externality))
             except ValidationError as error:
                 attach_service_errors(form, error)
             else:
@@ -410,9 +465,15 @@ def module_create(request: HttpRequest) -> HttpResponse:
     if not mperms.can_manage_network(request.user):
         raise PermissionDenied
     form = f.TrainingModuleForm(request.POST or None)
+    add_submission_field(form)
     if request.method == "POST" and form.is_valid():
         try:
-            services.training_module_create(actor=request.user, data=form.cleaned_data)
+            create_once(
+                key=posted_submission(form),
+                actor=request.user,
+                model=TrainingModule,
+                create=lambda: services.training_module_create(actor=request.user, data=_fields(form)),
+            )
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
@@ -433,15 +494,21 @@ def completion_create(request: HttpRequest) -> HttpResponse:
     if not organisations.exists():
         raise PermissionDenied
     form = f.CompletionForm(request.POST or None, organisations=organisations)
+    add_submission_field(form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.training_completion_record(
+            create_once(
+                key=posted_submission(form),
                 actor=request.user,
-                organisation=data["organisation"],
-                module=data["module"],
-                completed_on=data["completed_on"],
-                person_name=data["person_name"],
+                model=TrainingCompletion,
+                create=lambda: services.training_completion_record(
+                    actor=request.user,
+                    organisation=data["organisation"],
+                    module=data["module"],
+                    completed_on=data["completed_on"],
+                    person_name=data["person_name"],
+                ),
             )
         except ValidationError as error:
             attach_service_errors(form, error)
@@ -540,9 +607,15 @@ def event_create(request: HttpRequest) -> HttpResponse:
     if not mperms.can_manage_network(request.user):
         raise PermissionDenied
     form = f.EventForm(request.POST or None)
+    add_submission_field(form)
     if request.method == "POST" and form.is_valid():
         try:
-            services.network_event_create(actor=request.user, data=form.cleaned_data)
+            create_once(
+                key=posted_submission(form),
+                actor=request.user,
+                model=NetworkEvent,
+                create=lambda: services.network_event_create(actor=request.user, data=_fields(form)),
+            )
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
@@ -562,15 +635,21 @@ def resource_create(request: HttpRequest) -> HttpResponse:
     if not mperms.can_manage_network(request.user):
         raise PermissionDenied
     form = f.ResourceForm(request.POST or None, request.FILES or None)
+    add_submission_field(form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.network_resource_add(
+            create_once(
+                key=posted_submission(form),
                 actor=request.user,
-                title=data["title"],
-                description=data["description"],
-                url=data["url"],
-                uploaded=data["file"],
+                model=NetworkResource,
+                create=lambda: services.network_resource_add(
+                    actor=request.user,
+                    title=data["title"],
+                    description=data["description"],
+                    url=data["url"],
+                    uploaded=data["file"],
+                ),
             )
         except ValidationError as error:
             attach_service_errors(form, error)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from atlasia.accounts import perms
+from atlasia.audit.concurrency import StaleEdit
 from atlasia.core.qualification import QUESTIONS_BY_ID, SECTIONS, qualify
 from atlasia.core.roles import Action
 from atlasia.qualification import documents, selectors, services
@@ -105,15 +106,28 @@ def qualification_section(request: HttpRequest, pk: int, section: str) -> HttpRe
         raise Http404
     answers = selectors.draft_answers(use_case)
     form = SectionForm(current, answers, request.POST if request.method == "POST" else None)
+    # The page keeps the version it was built from until a save goes through (or is refused as stale).
+    version = request.POST.get("version") or None
+    if request.method == "GET" or not version:
+        version = services.qualification_draft_version(use_case)
     if request.method == "POST" and form.is_valid():
         assert form.cleaned_answers is not None
         before_shown = set(form.shown_ids)
         try:
             services.qualification_draft_save(
-                actor=request.user, use_case=use_case, answers=form.cleaned_answers
+                actor=request.user,
+                use_case=use_case,
+                answers=form.cleaned_answers,
+                version=request.POST.get("version") or None,
             )
+        except StaleEdit as error:
+            form.non_field_errors.extend(error.messages)
+            version = services.qualification_draft_version(use_case)
         except ValidationError as error:
-            form.non_field_errors.extend(m for msgs in error.message_dict.values() for m in msgs)
+            if hasattr(error, "error_dict"):
+                form.non_field_errors.extend(m for msgs in error.message_dict.values() for m in msgs)
+            else:
+                form.non_field_errors.extend(error.messages)
         else:
             after = SectionForm(current, form.cleaned_answers)
             new_questions = [q for q in after.shown_ids if q not in before_shown]
@@ -146,6 +160,7 @@ def qualification_section(request: HttpRequest, pk: int, section: str) -> HttpRe
         "next": SECTIONS[index + 1] if index + 1 < len(SECTIONS) else None,
         "step": index + 1,
         "steps": len(SECTIONS),
+        "version": version,
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "qualification/section.html", context, status=status)

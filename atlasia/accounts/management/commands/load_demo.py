@@ -26,6 +26,10 @@ class Command(BaseCommand):
 
         runs = load_evaluation_demo()
         self.stdout.write(f"Évaluations de démonstration : {len(runs)} version(s) enregistrée(s).")
+        from atlasia.evaluation.demo import load_monitoring_demo as load_model_monitoring_demo
+
+        if (series := load_model_monitoring_demo()) is not None:
+            self.stdout.write(f"Suivi après déploiement : {series.batches.count()} lots de démonstration.")
         load_lifecycle_demo()
         from atlasia.monitoring.demo import load_monitoring_demo
 
