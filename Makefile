@@ -66,8 +66,9 @@ quality: install
 	$(VENV)/bin/lint-imports .importlinter
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 
+# make bench SCALE=100000: the national-scale run on PostgreSQL (benchmarks/bench_scale.py), alone.
 bench: install
-	$(PY) benchmarks/run_all.py
+	SCALE=$(SCALE) $(PY) benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("atlasia.www.monitoring.urls")),
     path("", include("atlasia.www.search.urls")),
     path("", include("atlasia.www.exchange.urls")),
+    path("", include("atlasia.www.compliance.urls")),
     path("", include("atlasia.www.campaigns.urls")),
 ]

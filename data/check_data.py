@@ -10,6 +10,7 @@ values, skip logic of docs/qualification-spec.md). When atlasia.core.qualificati
 every answer set is also passed to its validate_answers() and qualify(), and the AI Act category
 of each use case is printed.
 """
+
 import datetime
 import json
 import os
@@ -61,15 +62,36 @@ DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 BOOL = ("yes", "no", "unknown")
 QUESTIONS = {
     "ai_technique": ("single", ["machine_learning", "logic_inference", "fixed_rules", "basic_optimisation"]),
-    "exclusion": ("multi", ["military_national_security", "research_only", "pre_market_testing",
-                            "personal_non_professional", "free_open_source", "none"]),
+    "exclusion": (
+        "multi",
+        [
+            "military_national_security",
+            "research_only",
+            "pre_market_testing",
+            "personal_non_professional",
+            "free_open_source",
+            "none",
+        ],
+    ),
     "outputs_used_for_people": ("bool", None),
-    "prohibited_practices": ("multi", ["subliminal_manipulation", "exploits_vulnerabilities", "social_scoring",
-                                       "crime_risk_profiling", "facial_scraping", "emotion_recognition_work_education",
-                                       "biometric_categorisation_sensitive", "realtime_remote_biometric_id",
-                                       "intimate_imagery_csam", "none"]),
+    "prohibited_practices": (
+        "multi",
+        [
+            "subliminal_manipulation",
+            "exploits_vulnerabilities",
+            "social_scoring",
+            "crime_risk_profiling",
+            "facial_scraping",
+            "emotion_recognition_work_education",
+            "biometric_categorisation_sensitive",
+            "realtime_remote_biometric_id",
+            "non_consensual_intimate_content",
+            "child_sexual_abuse_material",
+            "none",
+        ],
+    ),
     "emotion_medical_safety": ("bool", None),
-    "annex1_product": ("single", ["mdr", "ivdr", "other_annex1", "none"]),
+    "annex1_product": ("single", ["mdr", "ivdr", "other_annex1", "annex1_section_b", "none"]),
     "mdr_class": ("single", ["I", "Is_Im", "IIa", "IIb", "III", "unknown"]),
     "mdr_purpose": ("single", ["diagnosis_therapy_information", "monitoring_physiological", "other"]),
     "mdr_impact": ("single", ["death_irreversible", "serious_deterioration_or_surgery", "other"]),
@@ -77,48 +99,153 @@ QUESTIONS = {
     "mdr_in_house": ("bool", None),
     "ivdr_class": ("single", ["A", "A_sterile", "B", "C", "D", "unknown"]),
     "annex1_third_party": ("bool", None),
-    "annex3_areas": ("multi", ["biometrics", "critical_infrastructure", "education", "recruitment", "work_decisions",
-                               "public_benefits", "creditworthiness", "life_health_insurance", "emergency_triage",
-                               "law_enforcement", "migration", "justice_democracy", "none"]),
-    "benefits_purpose": ("single", ["eligibility_decision", "grant_reduce_revoke_reclaim", "control_targeting",
-                                    "outreach_non_take_up", "information_only"]),
-    "art6_3_conditions": ("multi", ["narrow_procedural", "improves_completed_human_activity",
-                                    "detects_patterns_without_replacing", "preparatory_task", "none"]),
+    "annex3_areas": (
+        "multi",
+        [
+            "biometrics",
+            "critical_infrastructure",
+            "education",
+            "recruitment",
+            "work_decisions",
+            "public_benefits",
+            "creditworthiness",
+            "life_health_insurance",
+            "emergency_triage",
+            "law_enforcement",
+            "migration",
+            "justice_democracy",
+            "none",
+        ],
+    ),
+    "benefits_purpose": (
+        "single",
+        [
+            "eligibility_decision",
+            "grant_reduce_revoke_reclaim",
+            "control_targeting",
+            "outreach_non_take_up",
+            "information_only",
+        ],
+    ),
+    "art6_3_conditions": (
+        "multi",
+        [
+            "narrow_procedural",
+            "improves_completed_human_activity",
+            "detects_patterns_without_replacing",
+            "preparatory_task",
+            "none",
+        ],
+    ),
     "profiling": ("bool", None),
-    "transparency": ("multi", ["interacts_with_people", "generates_synthetic_content",
-                               "emotion_or_biometric_categorisation", "deep_fake", "public_interest_text", "none"]),
+    "transparency": (
+        "multi",
+        [
+            "interacts_with_people",
+            "generates_synthetic_content",
+            "emotion_or_biometric_categorisation",
+            "deep_fake",
+            "public_interest_text",
+            "none",
+        ],
+    ),
     "gpai": ("single", ["none", "builds_on_gpai", "fine_tunes_gpai", "places_gpai_on_market"]),
     "fine_tune_compute": ("single", ["above_one_third", "below_one_third", "unknown"]),
     "gpai_systemic": ("bool", None),
     "role": ("single", ["provider_and_deployer", "deployer", "provider", "importer", "distributor"]),
-    "art25_triggers": ("multi", ["own_name_on_high_risk", "substantial_modification", "changed_purpose_to_high_risk",
-                                 "none"]),
+    "art25_triggers": (
+        "multi",
+        ["own_name_on_high_risk", "substantial_modification", "changed_purpose_to_high_risk", "none"],
+    ),
     "organisation_kind": ("single", ["public_law_body", "private_public_service", "private_other"]),
     "in_service_before_application": ("bool", None),
     "personal_data": ("bool", None),
-    "special_categories": ("multi", ["health", "genetic", "biometric_identification", "racial_ethnic",
-                                     "political_religious_union", "sex_life_orientation", "none"]),
+    "special_categories": (
+        "multi",
+        [
+            "health",
+            "genetic",
+            "biometric_identification",
+            "racial_ethnic",
+            "political_religious_union",
+            "sex_life_orientation",
+            "none",
+        ],
+    ),
     "nir": ("bool", None),
-    "legal_basis": ("single", ["public_task", "legal_obligation", "contract", "consent", "vital_interests",
-                               "legitimate_interests"]),
-    "art9_exception": ("single", ["care", "public_health", "research", "social_protection",
-                                 "substantial_public_interest", "explicit_consent"]),
-    "research_framework": ("single", ["mr_001", "mr_002", "mr_003", "mr_004", "mr_005", "mr_006",
-                                      "cnil_authorisation", "none"]),
-    "automated_decision": ("single", ["solely_automated_significant", "human_decides", "no_decision_about_persons"]),
+    "legal_basis": (
+        "single",
+        ["public_task", "legal_obligation", "contract", "consent", "vital_interests", "legitimate_interests"],
+    ),
+    "art9_exception": (
+        "single",
+        [
+            "care",
+            "public_health",
+            "research",
+            "social_protection",
+            "substantial_public_interest",
+            "explicit_consent",
+        ],
+    ),
+    "research_framework": (
+        "single",
+        ["mr_001", "mr_002", "mr_003", "mr_004", "mr_005", "mr_006", "cnil_authorisation", "none"],
+    ),
+    "automated_decision": (
+        "single",
+        ["solely_automated_significant", "human_decides", "no_decision_about_persons"],
+    ),
     "individual_administrative_decision": ("bool", None),
-    "art35_3": ("multi", ["systematic_evaluation_legal_effect", "large_scale_special_categories",
-                          "systematic_public_monitoring", "none"]),
-    "cnil_list": ("multi", ["health_care_establishment", "genetic_vulnerable", "hr_profiling", "employee_monitoring",
-                            "social_health_alerts", "professional_alerts", "health_data_warehouse",
-                            "profiling_exclusion_contract", "shared_breach_files", "profiling_external_sources",
-                            "biometric_vulnerable", "social_housing", "social_medico_social_support",
-                            "large_scale_location", "none"]),
-    "edpb_criteria": ("multi", ["evaluation_scoring", "automated_decision_legal_effect", "systematic_monitoring",
-                                "sensitive_data", "large_scale", "matching_datasets", "vulnerable_subjects",
-                                "innovative_technology", "prevents_right_or_service", "none"]),
+    "art35_3": (
+        "multi",
+        [
+            "systematic_evaluation_legal_effect",
+            "large_scale_special_categories",
+            "systematic_public_monitoring",
+            "none",
+        ],
+    ),
+    "cnil_list": (
+        "multi",
+        [
+            "health_care_establishment",
+            "genetic_vulnerable",
+            "hr_profiling",
+            "employee_monitoring",
+            "social_health_alerts",
+            "professional_alerts",
+            "health_data_warehouse",
+            "profiling_exclusion_contract",
+            "shared_breach_files",
+            "profiling_external_sources",
+            "biometric_vulnerable",
+            "social_housing",
+            "social_medico_social_support",
+            "large_scale_location",
+            "none",
+        ],
+    ),
+    "edpb_criteria": (
+        "multi",
+        [
+            "evaluation_scoring",
+            "automated_decision_legal_effect",
+            "systematic_monitoring",
+            "sensitive_data",
+            "large_scale",
+            "matching_datasets",
+            "vulnerable_subjects",
+            "innovative_technology",
+            "prevents_right_or_service",
+            "none",
+        ],
+    ),
     "residual_high_risk": ("bool", None),
-    "hosting": ("single", ["internal", "third_party_hds", "third_party_not_hds", "public_cloud_unknown_certification"]),
+    "hosting": (
+        "single",
+        ["internal", "third_party_hds", "third_party_not_hds", "public_cloud_unknown_certification"],
+    ),
     "seeks_reimbursement": ("bool", None),
 }
 
@@ -140,15 +267,21 @@ def high_risk_reading(a):
         if cls == "unknown":
             purpose = a.get("mdr_purpose")
             if purpose == "diagnosis_therapy_information":
-                cls = {"death_irreversible": "III", "serious_deterioration_or_surgery": "IIb",
-                       "other": "IIa"}.get(a.get("mdr_impact"))
+                cls = {
+                    "death_irreversible": "III",
+                    "serious_deterioration_or_surgery": "IIb",
+                    "other": "IIa",
+                }.get(a.get("mdr_impact"))
             elif purpose == "monitoring_physiological":
                 cls = {"yes": "IIb", "no": "IIa"}.get(a.get("mdr_vital_immediate_danger"))
         if cls in ("IIa", "IIb", "III", "Is_Im"):
             hr = True
     if a.get("annex1_product") == "ivdr" and a.get("ivdr_class") in ("A_sterile", "B", "C", "D"):
         hr = True
-    if a.get("annex1_product") == "other_annex1" and a.get("annex1_third_party") == "yes":
+    if (
+        a.get("annex1_product") in ("other_annex1", "annex1_section_b")
+        and a.get("annex1_third_party") == "yes"
+    ):
         hr = True
     if _some(a.get("annex3_areas")):
         derogation = _some(a.get("art6_3_conditions")) and a.get("profiling") == "no"
@@ -185,12 +318,18 @@ def asked_questions(a):
         research = "research_only" in excl or "pre_market_testing" in excl
         if research:
             q.add("outputs_used_for_people")
-        excluded = ("military_national_security" in excl or "personal_non_professional" in excl
-                    or (research and a.get("outputs_used_for_people") == "no"))
-        undecided = (a.get("exclusion") in ("unknown", None)
-                     or (research and a.get("outputs_used_for_people") not in ("yes", "no")))
+        excluded = (
+            "military_national_security" in excl
+            or "personal_non_professional" in excl
+            or (research and a.get("outputs_used_for_people") == "no")
+        )
+        undecided = a.get("exclusion") in ("unknown", None) or (
+            research and a.get("outputs_used_for_people") not in ("yes", "no")
+        )
         if not excluded and not undecided:
-            q.update({"prohibited_practices", "annex1_product", "annex3_areas", "transparency", "gpai", "role"})
+            q.update(
+                {"prohibited_practices", "annex1_product", "annex3_areas", "transparency", "gpai", "role"}
+            )
             if "emotion_recognition_work_education" in _as_list(a.get("prohibited_practices")):
                 q.add("emotion_medical_safety")
             a1 = a.get("annex1_product")
@@ -204,7 +343,7 @@ def asked_questions(a):
                         q.add("mdr_vital_immediate_danger")
             elif a1 == "ivdr":
                 q.add("ivdr_class")
-            elif a1 == "other_annex1":
+            elif a1 in ("other_annex1", "annex1_section_b"):
                 q.add("annex1_third_party")
             areas = _as_list(a.get("annex3_areas"))
             if "public_benefits" in areas:
@@ -214,17 +353,32 @@ def asked_questions(a):
             g = a.get("gpai")
             if g == "fine_tunes_gpai":
                 q.add("fine_tune_compute")
-            if g == "places_gpai_on_market" or (g == "fine_tunes_gpai" and a.get("fine_tune_compute") == "above_one_third"):
+            if g == "places_gpai_on_market" or (
+                g == "fine_tunes_gpai" and a.get("fine_tune_compute") == "above_one_third"
+            ):
                 q.add("gpai_systemic")
             if a.get("role") in ("deployer", "importer", "distributor"):
                 q.add("art25_triggers")
             prohibited = _some(a.get("prohibited_practices"))
-            if (not prohibited and high_risk_reading(a)
-                    and a.get("organisation_kind") in ("public_law_body", "private_public_service")):
+            if (
+                not prohibited
+                and high_risk_reading(a)
+                and a.get("organisation_kind") in ("public_law_body", "private_public_service")
+            ):
                 q.add("in_service_before_application")
     if a.get("personal_data") == "yes":
-        q.update({"special_categories", "nir", "legal_basis", "automated_decision", "art35_3", "cnil_list",
-                  "edpb_criteria", "hosting"})
+        q.update(
+            {
+                "special_categories",
+                "nir",
+                "legal_basis",
+                "automated_decision",
+                "art35_3",
+                "cnil_list",
+                "edpb_criteria",
+                "hosting",
+            }
+        )
         if a.get("organisation_kind") in ("public_law_body", "private_public_service"):
             q.add("individual_administrative_decision")
         if _some(a.get("special_categories")):
@@ -255,7 +409,7 @@ def check_answers(where, a):
             if value == "unknown":
                 continue
             if not isinstance(value, list) or not value:
-                err(where, f"{qid}: a multi answer is a non-empty list or \"unknown\"")
+                err(where, f'{qid}: a multi answer is a non-empty list or "unknown"')
                 continue
             for v in value:
                 if v not in options:
@@ -268,7 +422,7 @@ def check_answers(where, a):
     for qid in sorted(set(a) - asked):
         err(where, f"{qid} answered but not asked on this path")
     for qid in sorted(asked - set(a)):
-        err(where, f"{qid} is asked on this path but not answered (use \"unknown\")")
+        err(where, f'{qid} is asked on this path but not answered (use "unknown")')
 
 
 # --------------------------------------------------------------------------------------------
@@ -347,8 +501,18 @@ def main():
         for c in t.get("crosswalk_strategy_2025", []):
             if c not in s25:
                 err("themes.json", f"{t.get('code')}: unknown draft theme {c!r}")
-    for c in ("acces_soins", "parcours", "activites_soignantes", "medico_social", "prevention",
-              "logistique_administratif", "recherche_pilotage", "fraude_controle", "relation_usagers", "non_recours"):
+    for c in (
+        "acces_soins",
+        "parcours",
+        "activites_soignantes",
+        "medico_social",
+        "prevention",
+        "logistique_administratif",
+        "recherche_pilotage",
+        "fraude_controle",
+        "relation_usagers",
+        "non_recours",
+    ):
         if c not in ref["themes.json"]:
             err("themes.json", f"missing theme {c!r}")
     if not 5 <= len(ref["pillars.json"]) <= 7:
@@ -366,8 +530,19 @@ def main():
             err("data_categories.json", f"{c.get('code')}: bad special_category {sc!r}")
         if sc is not None and not c.get("personal"):
             err("data_categories.json", f"{c.get('code')}: a special category is personal data")
-    expected_status = ["idea", "framing", "qualified", "prioritised", "experimentation", "evaluated", "deployed",
-                       "generalised", "suspended", "retired", "abandoned"]
+    expected_status = [
+        "idea",
+        "framing",
+        "qualified",
+        "prioritised",
+        "experimentation",
+        "evaluated",
+        "deployed",
+        "generalised",
+        "suspended",
+        "retired",
+        "abandoned",
+    ]
     if [s.get("code") for s in ref["statuses.json:items"]] != expected_status:
         err("statuses.json", f"statuses must be, in order, {expected_status}")
     for s in ref["statuses.json:items"]:
@@ -375,8 +550,21 @@ def main():
             err("statuses.json", f"{s.get('code')}: bad Dutch status")
         if s.get("uk_atrs_phase") not in ("pre-deployment", "beta-pilot", "production", "retired"):
             err("statuses.json", f"{s.get('code')}: bad ATRS phase")
-    expected_types = {"hospital", "essms", "mdph", "department", "ars", "cnsa", "cnam", "cnaf", "cnav", "msa",
-                      "urssaf", "national_agency", "other"}
+    expected_types = {
+        "hospital",
+        "essms",
+        "mdph",
+        "department",
+        "ars",
+        "cnsa",
+        "cnam",
+        "cnaf",
+        "cnav",
+        "msa",
+        "urssaf",
+        "national_agency",
+        "other",
+    }
     if ref["organisation_types.json"] != expected_types:
         err("organisation_types.json", f"codes must be {sorted(expected_types)}")
     if ref["hosting.json"] != set(QUESTIONS["hosting"][1]):
@@ -394,25 +582,66 @@ def main():
     deps = {d["code"]: d for d in ref["departments.json:items"] if isinstance(d, dict) and "code" in d}
     if len(deps) != 101:
         err("departments.json", f"expected 101 departments, found {len(deps)}")
-    expected_codes = ({f"{i:02d}" for i in range(1, 96) if i != 20} | {"2A", "2B"}
-                      | {"971", "972", "973", "974", "976"})
+    expected_codes = (
+        {f"{i:02d}" for i in range(1, 96) if i != 20} | {"2A", "2B"} | {"971", "972", "973", "974", "976"}
+    )
     if set(deps) != expected_codes:
-        err("departments.json", f"codes differ: missing {sorted(expected_codes - set(deps))}, "
-                                f"extra {sorted(set(deps) - expected_codes)}")
+        err(
+            "departments.json",
+            f"codes differ: missing {sorted(expected_codes - set(deps))}, "
+            f"extra {sorted(set(deps) - expected_codes)}",
+        )
     per_region = {}
     for code, d in deps.items():
         if d.get("region") not in regions:
             err("departments.json", f"{code}: unknown region {d.get('region')!r}")
         per_region[d.get("region")] = per_region.get(d.get("region"), 0) + 1
     # number of departments per region (INSEE, 2016 regions)
-    expected_counts = {"01": 1, "02": 1, "03": 1, "04": 1, "06": 1, "11": 8, "24": 6, "27": 8, "28": 5, "32": 5,
-                       "44": 10, "52": 5, "53": 4, "75": 12, "76": 13, "84": 12, "93": 6, "94": 2}
+    expected_counts = {
+        "01": 1,
+        "02": 1,
+        "03": 1,
+        "04": 1,
+        "06": 1,
+        "11": 8,
+        "24": 6,
+        "27": 8,
+        "28": 5,
+        "32": 5,
+        "44": 10,
+        "52": 5,
+        "53": 4,
+        "75": 12,
+        "76": 13,
+        "84": 12,
+        "93": 6,
+        "94": 2,
+    }
     if per_region != expected_counts:
         err("departments.json", f"departments per region {per_region} != {expected_counts}")
     # a few spot checks of the mapping
-    for code, reg in {"75": "11", "59": "32", "33": "75", "31": "76", "69": "84", "13": "93", "2A": "94",
-                      "67": "44", "35": "53", "44": "52", "76": "28", "21": "27", "45": "24", "974": "04",
-                      "976": "06", "90": "27", "48": "76", "23": "75", "08": "44", "04": "93"}.items():
+    for code, reg in {
+        "75": "11",
+        "59": "32",
+        "33": "75",
+        "31": "76",
+        "69": "84",
+        "13": "93",
+        "2A": "94",
+        "67": "44",
+        "35": "53",
+        "44": "52",
+        "76": "28",
+        "21": "27",
+        "45": "24",
+        "974": "04",
+        "976": "06",
+        "90": "27",
+        "48": "76",
+        "23": "75",
+        "08": "44",
+        "04": "93",
+    }.items():
         if deps.get(code, {}).get("region") != reg:
             err("departments.json", f"{code} should be in region {reg}")
 
@@ -421,8 +650,19 @@ def main():
     if not isinstance(orgs, list) or not orgs:
         err("organisations.json", "must be a non-empty list")
         orgs = []
-    org_keys = ["slug", "name", "type", "siren", "finess", "region", "department", "parent", "city", "country",
-                "website"]
+    org_keys = [
+        "slug",
+        "name",
+        "type",
+        "siren",
+        "finess",
+        "region",
+        "department",
+        "parent",
+        "city",
+        "country",
+        "website",
+    ]
     slugs = set()
     for i, o in enumerate(orgs):
         w = f"organisations.json[{o.get('slug', i) if isinstance(o, dict) else i}]"
@@ -472,11 +712,41 @@ def main():
     ucs = cat.get("use_cases") or []
     if len(ucs) < 40:
         err("use_cases.json", f"at least 40 use cases expected, found {len(ucs)}")
-    uc_keys = ["slug", "title", "summary", "problem", "expected_benefits", "theme", "pillar", "organisation",
-               "partners", "sites", "target_population", "ai_technique", "data_categories", "personal_data",
-               "health_data", "data_sources", "data_volume", "hosting", "provider_type", "provider_name",
-               "human_oversight", "status", "start_date", "end_date", "dates_note", "cost_eur", "funding", "tags",
-               "publication_level", "sources", "algorithm", "contact_role", "qualification_answers"]
+    uc_keys = [
+        "slug",
+        "title",
+        "summary",
+        "problem",
+        "expected_benefits",
+        "theme",
+        "pillar",
+        "organisation",
+        "partners",
+        "sites",
+        "target_population",
+        "ai_technique",
+        "data_categories",
+        "personal_data",
+        "health_data",
+        "data_sources",
+        "data_volume",
+        "hosting",
+        "provider_type",
+        "provider_name",
+        "human_oversight",
+        "status",
+        "start_date",
+        "end_date",
+        "dates_note",
+        "cost_eur",
+        "funding",
+        "tags",
+        "publication_level",
+        "sources",
+        "algorithm",
+        "contact_role",
+        "qualification_answers",
+    ]
     cats = {c["code"]: c for c in ref["data_categories.json:items"]}
     techs = {t["code"]: t for t in ref["ai_techniques.json:items"]}
     uc_slugs = set()
@@ -484,6 +754,7 @@ def main():
     try:
         sys.path.insert(0, os.path.dirname(HERE))
         from atlasia.core import qualification as qualification  # noqa: F811
+
         if not (hasattr(qualification, "validate_answers") and hasattr(qualification, "qualify")):
             qualification = None
     except Exception:  # not written yet, or not importable here
@@ -498,8 +769,15 @@ def main():
         if u["slug"] in uc_slugs:
             err(w, "duplicate slug")
         uc_slugs.add(u["slug"])
-        for k in ("title", "summary", "problem", "expected_benefits", "target_population", "human_oversight",
-                  "contact_role"):
+        for k in (
+            "title",
+            "summary",
+            "problem",
+            "expected_benefits",
+            "target_population",
+            "human_oversight",
+            "contact_role",
+        ):
             if not isinstance(u[k], str) or not u[k].strip():
                 err(w, f"{k} must be a non-empty string")
         if u["theme"] not in ref["themes.json"]:
@@ -517,7 +795,9 @@ def main():
                 if c not in cats:
                     err(w, f"unknown data category {c!r}")
             has_personal = any(cats.get(c, {}).get("personal") for c in u["data_categories"])
-            has_health = any(cats.get(c, {}).get("special_category") == "health" for c in u["data_categories"])
+            has_health = any(
+                cats.get(c, {}).get("special_category") == "health" for c in u["data_categories"]
+            )
             if u["personal_data"] is True and not has_personal:
                 err(w, "personal_data is true but no personal data category is listed")
             if u["personal_data"] is False and has_personal:
@@ -558,14 +838,19 @@ def main():
                     if s["reliability"] not in ("V", "V*", "R"):
                         err(w, f"bad reliability {s['reliability']!r}")
         alg = u["algorithm"]
-        if alg is not None and require(w + " algorithm", alg, ["name", "description", "licence", "repository_url"]):
+        if alg is not None and require(
+            w + " algorithm", alg, ["name", "description", "licence", "repository_url"]
+        ):
             check_url(w + " algorithm", alg["repository_url"])
         a = u["qualification_answers"]
         check_answers(w, a)
         if isinstance(a, dict):
             tech = techs.get(u["ai_technique"], {}).get("ai_act_technique")
             if tech is not None and a.get("ai_technique") != tech:
-                err(w, f"ai_technique {u['ai_technique']} maps to {tech}, answers say {a.get('ai_technique')!r}")
+                err(
+                    w,
+                    f"ai_technique {u['ai_technique']} maps to {tech}, answers say {a.get('ai_technique')!r}",
+                )
             if tech is None and a.get("ai_technique") not in ("unknown", None):
                 pass  # technique not specified in the record, the answer may still be a reading
             pd = a.get("personal_data")
@@ -598,8 +883,12 @@ def main():
                 try:
                     result = qualification.qualify(a)
                     ai_act = result["ai_act"]
-                    categories[u["slug"]] = (ai_act["category"], ai_act.get("bases", []),
-                                             ai_act.get("missing", []), result.get("confidence"))
+                    categories[u["slug"]] = (
+                        ai_act["category"],
+                        ai_act.get("bases", []),
+                        ai_act.get("missing", []),
+                        result.get("confidence"),
+                    )
                     if result.get("ignored"):
                         err(w, f"qualify ignored answers {result['ignored']}")
                 except Exception as exc:
@@ -619,9 +908,11 @@ def main():
         for e in errors:
             print("  -", e)
         return 1
-    print(f"OK: {len(ref['themes.json'])} themes, {len(ref['pillars.json'])} pillars, "
-          f"{len(ref['ai_techniques.json'])} AI techniques, {len(ref['data_categories.json'])} data categories, "
-          f"{len(regions)} regions, {len(deps)} departments, {len(orgs)} organisations, {len(ucs)} use cases")
+    print(
+        f"OK: {len(ref['themes.json'])} themes, {len(ref['pillars.json'])} pillars, "
+        f"{len(ref['ai_techniques.json'])} AI techniques, {len(ref['data_categories.json'])} data categories, "
+        f"{len(regions)} regions, {len(deps)} departments, {len(orgs)} organisations, {len(ucs)} use cases"
+    )
     return 0
 
 

@@ -85,6 +85,39 @@ def audit_record(
     )
 
 
+def audit_entry(
+    *,
+    actor: Any,
+    action: AuditAction | str,
+    obj: models.Model,
+    changes: dict[str, Any] | None = None,
+    use_case_id: int | None = None,
+    organisation_id: int | None = None,
+    message: str = "",
+) -> AuditEntry:
+    """The unsaved audit row :func:`audit_record` would write, for :func:`audit_record_many`."""
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry(
+        actor=actor_obj,
+        actor_label=str(actor_obj) if actor_obj else "système",
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        use_case_id=use_case_id,
+        organisation_id=organisation_id,
+        changes=_json_value(changes or {}),
+        message=message,
+    )
+
+
+def audit_record_many(entries: list[AuditEntry]) -> None:
+    """Write the audit rows of a bulk change in one statement, inside the change's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record_many must run inside the transaction of the changes it records")
+    AuditEntry.objects.bulk_create(entries, batch_size=500)
+
+
 def audit_login_event(
     *,
     event: str,

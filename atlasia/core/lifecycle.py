@@ -412,7 +412,7 @@ def _deployment_gates(facts: UseCaseFacts, target: Status) -> list[Refusal]:
             _refusal(
                 "fria_missing",
                 f"{what_fr} impossible : la qualification exige une analyse d'impact sur les droits "
-                "fondamentaux (FRIA, AI Act art. 27) et elle n'est pas marquée comme réalisée.",
+                "fondamentaux (AIDF, AI Act art. 27) et elle n'est pas marquée comme réalisée.",
                 f"Cannot {what_en}: the qualification requires a fundamental-rights impact assessment "
                 "(FRIA, AI Act Art. 27) and it is not marked as completed.",
             )

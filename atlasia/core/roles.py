@@ -66,6 +66,12 @@ class Action(StrEnum):
     WEIGHTS_EDIT = "weights.edit"
     REPORT_PUBLISH = "report.publish"
     REFERENCE_DATA_EDIT = "reference_data.edit"
+    COMPLIANCE_VIEW = "compliance.view"
+    OBLIGATION_EDIT = "obligation.edit"
+    OBLIGATION_SIGNOFF = "obligation.signoff"
+    OBLIGATION_SIGNOFF_DPO = "obligation.signoff_dpo"
+    RISK_EDIT = "risk.edit"
+    VENDOR_EDIT = "vendor.edit"
     CAMPAIGN_MANAGE = "campaign.manage"
     CAMPAIGN_ANSWER = "campaign.answer"
     COMMITTEE_MANAGE = "committee.manage"
@@ -78,7 +84,15 @@ R = Role
 #: Reviewers read across their scope; only platform administrators change reference data.
 MATRIX: dict[Role, frozenset[Action]] = {
     R.CONTRIBUTOR: frozenset(
-        {A.USECASE_VIEW, A.USECASE_CREATE, A.USECASE_EDIT, A.EXPERIMENT_EDIT, A.ATTACHMENT_UPLOAD}
+        {
+            A.USECASE_VIEW,
+            A.USECASE_CREATE,
+            A.USECASE_EDIT,
+            A.EXPERIMENT_EDIT,
+            A.ATTACHMENT_UPLOAD,
+            A.COMPLIANCE_VIEW,
+            A.OBLIGATION_EDIT,
+        }
     ),
     R.REFERENT: frozenset(
         {
@@ -94,6 +108,11 @@ MATRIX: dict[Role, frozenset[Action]] = {
             A.EVALUATION_RUN,
             A.ATTACHMENT_UPLOAD,
             A.AUDIT_VIEW,
+            A.COMPLIANCE_VIEW,
+            A.OBLIGATION_EDIT,
+            A.OBLIGATION_SIGNOFF,
+            A.RISK_EDIT,
+            A.VENDOR_EDIT,
             A.CAMPAIGN_ANSWER,
         }
     ),
@@ -105,6 +124,10 @@ MATRIX: dict[Role, frozenset[Action]] = {
             A.USECASE_TRANSITION,
             A.ATTACHMENT_UPLOAD,
             A.AUDIT_VIEW,
+            A.COMPLIANCE_VIEW,
+            A.OBLIGATION_EDIT,
+            A.OBLIGATION_SIGNOFF_DPO,
+            A.RISK_EDIT,
         }
     ),
     R.ORG_ADMIN: frozenset(
@@ -124,11 +147,15 @@ MATRIX: dict[Role, frozenset[Action]] = {
             A.ORGANISATION_EDIT,
             A.MEMBERS_MANAGE,
             A.WEIGHTS_EDIT,
+            A.COMPLIANCE_VIEW,
+            A.OBLIGATION_EDIT,
+            A.RISK_EDIT,
+            A.VENDOR_EDIT,
             A.CAMPAIGN_ANSWER,
         }
     ),
     # A regional team runs campaigns for the organisations of its region (the scope rules apply).
-    R.REGIONAL_REVIEWER: frozenset({A.USECASE_VIEW, A.AUDIT_VIEW, A.CAMPAIGN_MANAGE}),
+    R.REGIONAL_REVIEWER: frozenset({A.USECASE_VIEW, A.AUDIT_VIEW, A.CAMPAIGN_MANAGE, A.COMPLIANCE_VIEW}),
     R.NATIONAL_REVIEWER: frozenset(
         {
             A.USECASE_VIEW,
@@ -136,6 +163,7 @@ MATRIX: dict[Role, frozenset[Action]] = {
             A.USECASE_PRIORITISE,
             A.WEIGHTS_EDIT,
             A.REPORT_PUBLISH,
+            A.COMPLIANCE_VIEW,
             A.CAMPAIGN_MANAGE,
             A.COMMITTEE_MANAGE,
         }
@@ -161,6 +189,12 @@ ACTION_LABELS_FR: dict[Action, str] = {
     A.WEIGHTS_EDIT: "Modifier les pondérations de priorisation",
     A.REPORT_PUBLISH: "Publier la cartographie annuelle",
     A.REFERENCE_DATA_EDIT: "Modifier les référentiels",
+    A.COMPLIANCE_VIEW: "Consulter le dossier de conformité, les obligations et les registres",
+    A.OBLIGATION_EDIT: "Faire avancer une obligation (statut, responsable, preuves)",
+    A.OBLIGATION_SIGNOFF: "Valider une obligation confiée au référent IA",
+    A.OBLIGATION_SIGNOFF_DPO: "Valider une obligation confiée au DPO (AIPD)",
+    A.RISK_EDIT: "Tenir le registre des risques (AI Act art. 9)",
+    A.VENDOR_EDIT: "Tenir le registre des fournisseurs",
     A.CAMPAIGN_MANAGE: "Lancer et suivre une campagne (recensement, enquête)",
     A.CAMPAIGN_ANSWER: "Répondre à une campagne pour l'organisation",
     A.COMMITTEE_MANAGE: "Composer le comité d'experts et son ordre du jour",
@@ -184,13 +218,19 @@ ACTION_LABELS_EN: dict[Action, str] = {
     A.WEIGHTS_EDIT: "Edit the prioritisation weights",
     A.REPORT_PUBLISH: "Publish the annual map",
     A.REFERENCE_DATA_EDIT: "Edit the reference lists",
+    A.COMPLIANCE_VIEW: "View the compliance file, obligations and registers",
+    A.OBLIGATION_EDIT: "Work on an obligation (status, owner, evidence)",
+    A.OBLIGATION_SIGNOFF: "Sign off an obligation assigned to the AI lead",
+    A.OBLIGATION_SIGNOFF_DPO: "Sign off an obligation assigned to the DPO (DPIA)",
+    A.RISK_EDIT: "Keep the risk register (AI Act Art. 9)",
+    A.VENDOR_EDIT: "Keep the vendor register",
     A.CAMPAIGN_MANAGE: "Launch and track a campaign (census, survey)",
     A.CAMPAIGN_ANSWER: "Answer a campaign for the organisation",
     A.COMMITTEE_MANAGE: "Compose the expert committee and its agenda",
 }
 
 #: Actions that write. Reviewers hold none of them on records; they only run campaigns.
-WRITE_ACTIONS: frozenset[Action] = frozenset(Action) - {A.USECASE_VIEW, A.AUDIT_VIEW}
+WRITE_ACTIONS: frozenset[Action] = frozenset(Action) - {A.USECASE_VIEW, A.AUDIT_VIEW, A.COMPLIANCE_VIEW}
 
 
 def role_allows(role: Role | str, action: Action | str) -> bool:

@@ -20,6 +20,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -46,54 +47,225 @@ COLUMNS: tuple[Column, ...] = (
         "Référence externe",
         "External reference",
         max_length=100,
-        aliases=("reference", "ref", "identifiant", "id externe", "external id"),
+        aliases=(
+            "reference",
+            "ref",
+            "identifiant",
+            "id",
+            "id externe",
+            "external id",
+            "numero",
+            "n",
+            "reference interne",
+            "identifiant du projet",
+            "code projet",
+            "project id",
+        ),
         help_fr="Votre identifiant de la ligne ; sert à mettre à jour au lieu de dupliquer.",
     ),
-    Column("title", "Titre", "Title", required=True, max_length=200, aliases=("intitule", "nom", "name")),
-    Column("summary", "Résumé", "Summary", required=True, aliases=("description", "resume du projet")),
-    Column("problem", "Problème traité", "Problem", aliases=("probleme", "problem addressed")),
-    Column("expected_benefits", "Bénéfices attendus", "Expected benefits", aliases=("benefices",)),
-    Column("theme", "Thème", "Theme", kind="code", required=True, aliases=("domaine", "theme code")),
+    Column(
+        "title",
+        "Titre",
+        "Title",
+        required=True,
+        max_length=200,
+        aliases=(
+            "intitule",
+            "nom",
+            "name",
+            "titre du projet",
+            "nom du projet",
+            "intitule du projet",
+            "projet",
+            "project",
+            "project name",
+            "project title",
+            "cas d usage",
+            "nom du cas d usage",
+            "intitule du cas d usage",
+            "use case",
+        ),
+    ),
+    Column(
+        "summary",
+        "Résumé",
+        "Summary",
+        required=True,
+        aliases=(
+            "description",
+            "resume du projet",
+            "description du projet",
+            "descriptif",
+            "presentation",
+            "objet",
+            "objectif",
+            "objectifs",
+            "project description",
+            "abstract",
+        ),
+    ),
+    Column(
+        "problem",
+        "Problème traité",
+        "Problem",
+        aliases=("probleme", "problem addressed", "problematique", "besoin", "enjeu", "contexte", "need"),
+    ),
+    Column(
+        "expected_benefits",
+        "Bénéfices attendus",
+        "Expected benefits",
+        aliases=(
+            "benefices",
+            "gains attendus",
+            "resultats attendus",
+            "impact attendu",
+            "apports",
+            "benefits",
+        ),
+    ),
+    Column(
+        "theme",
+        "Thème",
+        "Theme",
+        kind="code",
+        required=True,
+        aliases=(
+            "domaine",
+            "theme code",
+            "thematique",
+            "domaine d application",
+            "categorie",
+            "category",
+            "topic",
+        ),
+    ),
     Column(
         "ai_technique",
         "Technique d'IA",
         "AI technique",
         kind="code",
         required=True,
-        aliases=("technique", "technique ia", "type d ia", "ai type"),
+        aliases=(
+            "technique",
+            "technique ia",
+            "type d ia",
+            "ai type",
+            "type d intelligence artificielle",
+            "technique d intelligence artificielle",
+            "technologie",
+            "technologie d ia",
+            "technology",
+            "famille d ia",
+        ),
     ),
-    Column("status", "Étape", "Status", kind="code", aliases=("statut", "etat", "stage")),
+    Column(
+        "status",
+        "Étape",
+        "Status",
+        kind="code",
+        aliases=("statut", "etat", "stage", "phase", "avancement", "etat d avancement", "statut du projet"),
+    ),
     Column(
         "publication_level",
         "Niveau de publication",
         "Publication level",
         kind="code",
-        aliases=("publication", "visibilite", "visibility"),
+        aliases=("publication", "visibilite", "visibility", "diffusion", "niveau de diffusion"),
     ),
     Column(
         "provider_type",
         "Réalisation",
         "Provider type",
         kind="code",
-        aliases=("type de realisation", "mode de realisation"),
+        aliases=("type de realisation", "mode de realisation", "mode de developpement", "sourcing"),
     ),
     Column(
         "provider_name",
         "Prestataire ou éditeur",
         "Provider name",
         max_length=200,
-        aliases=("prestataire", "editeur", "vendor", "provider"),
+        aliases=("prestataire", "editeur", "vendor", "provider", "fournisseur", "supplier", "titulaire"),
     ),
-    Column("hosting", "Hébergement", "Hosting", kind="code", aliases=("hebergeur",)),
-    Column("personal_data", "Données personnelles", "Personal data", kind="bool"),
-    Column("health_data", "Données de santé", "Health data", kind="bool"),
-    Column("start_date", "Date de début", "Start date", kind="date", aliases=("debut", "start")),
-    Column("end_date", "Date de fin", "End date", kind="date", aliases=("fin", "end")),
     Column(
-        "cost_eur", "Coût (€)", "Cost (EUR)", kind="decimal", aliases=("cout", "cout eur", "cost", "budget")
+        "hosting",
+        "Hébergement",
+        "Hosting",
+        kind="code",
+        aliases=("hebergeur", "hebergement des donnees", "lieu d hebergement"),
     ),
-    Column("target_population", "Population concernée", "Target population", aliases=("population",)),
-    Column("tags", "Mots-clés", "Keywords", kind="tags", aliases=("tags", "mots cles")),
+    Column(
+        "personal_data",
+        "Données personnelles",
+        "Personal data",
+        kind="bool",
+        aliases=("donnees a caractere personnel", "dcp", "traitement de donnees personnelles"),
+    ),
+    Column(
+        "health_data",
+        "Données de santé",
+        "Health data",
+        kind="bool",
+        aliases=("donnees de sante a caractere personnel", "donnees de sante personnelles"),
+    ),
+    Column(
+        "start_date",
+        "Date de début",
+        "Start date",
+        kind="date",
+        aliases=(
+            "debut",
+            "start",
+            "date debut",
+            "date de demarrage",
+            "demarrage",
+            "date de lancement",
+            "lancement",
+        ),
+    ),
+    Column(
+        "end_date",
+        "Date de fin",
+        "End date",
+        kind="date",
+        aliases=("fin", "end", "date fin", "date de fin prevue", "fin prevue", "echeance"),
+    ),
+    Column(
+        "cost_eur",
+        "Coût (€)",
+        "Cost (EUR)",
+        kind="decimal",
+        aliases=(
+            "cout",
+            "cout eur",
+            "cost",
+            "budget",
+            "budget eur",
+            "montant",
+            "cout total",
+            "cout estime",
+            "total cost",
+        ),
+    ),
+    Column(
+        "target_population",
+        "Population concernée",
+        "Target population",
+        aliases=(
+            "population",
+            "public cible",
+            "population cible",
+            "beneficiaires",
+            "usagers concernes",
+            "cible",
+        ),
+    ),
+    Column(
+        "tags",
+        "Mots-clés",
+        "Keywords",
+        kind="tags",
+        aliases=("tags", "mots cles", "mots clefs", "etiquettes", "keywords", "labels"),
+    ),
 )
 COLUMNS_BY_FIELD: dict[str, Column] = {c.field: c for c in COLUMNS}
 CODED_FIELDS = tuple(c.field for c in COLUMNS if c.kind == "code")
@@ -117,12 +289,29 @@ def _header_index() -> dict[str, str]:
 HEADER_INDEX = _header_index()
 
 
+_HINT_WORDS = {"obligatoire", "facultatif", "optionnel", "required", "optional", "oui non", "yes no"}
+
+
+def header_field(header: Any) -> str | None:
+    """The field a header names: its exact normalised form, else the same without what is between
+    brackets (« Date de début (JJ/MM/AAAA) ») and without a hint word (« Titre — obligatoire »)."""
+    if not isinstance(header, str):
+        return None
+    key = normalise_header(header)
+    if key in HEADER_INDEX:
+        return HEADER_INDEX[key]
+    key = normalise_header(re.sub(r"\(.*?\)|\[.*?\]", " ", header))
+    for hint in _HINT_WORDS:
+        key = re.sub(rf"(^| ){hint}( |$)", " ", key).strip()
+    return HEADER_INDEX.get(key)
+
+
 def auto_mapping(headers: Sequence[Any]) -> dict[int, str]:
     """Column index → field, for every header recognised (first occurrence wins)."""
     mapping: dict[int, str] = {}
     used: set[str] = set()
     for index, header in enumerate(headers):
-        target = HEADER_INDEX.get(normalise_header(header))
+        target = header_field(header)
         if target and target not in used:
             mapping[index] = target
             used.add(target)
@@ -268,6 +457,7 @@ class Sheet:
     headers: list[str]
     rows: list[SheetRow]
     issues: list[Issue] = field(default_factory=list)  # file-level errors and notes
+    header_line: int = 1  # line number of the header row in the file
 
 
 def validate_row(
@@ -375,126 +565,456 @@ def _parse(column: Column, raw: Any, codes: Mapping[str, Mapping[str, str]]) -> 
 
 
 # --- files -----------------------------------------------------------------------------------------
+#
+# A file is read in the background job, never in the upload request, and within fixed bounds: a row cap,
+# a column cap, a cell cap and, for XLSX (a ZIP archive), a cap on the decompressed size and on the
+# compression ratio, checked from the archive's directory before anything is decompressed (a 3.5 MB
+# XLSX used to expand to 1.5 GB of memory). XLSX sheets are streamed (openpyxl's read-only mode).
+
+MAX_ROWS = 20_000  # data rows of one import
+MAX_COLUMNS = 100
+MAX_CELLS = 1_000_000  # filled cells of one file
+HEADER_SCAN_LINES = 20  # the header row is looked for among the first filled lines
+XLSX_MAX_UNCOMPRESSED = 150 * 1024 * 1024  # bytes, every part of the archive together
+XLSX_MAX_RATIO = 100  # decompressed size / compressed size of one part (real sheets: 10 to 30)
+XLSX_RATIO_FLOOR = 1024 * 1024  # parts smaller than this are not checked for their ratio
 
 
 class FileError(ValueError):
-    """The file cannot be read at all (French message)."""
+    """The file cannot be read at all (French message saying what and where)."""
+
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f} Mo".replace(".", ",")
+    return f"{max(1, n // 1024)} ko"
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252."""
+    """UTF-8 (with or without BOM), UTF-16 (with a BOM, or without one: the NUL bytes of every other
+    position give it away), else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise FileError(
+                "Le fichier annonce un encodage UTF-16 mais n'en est pas : enregistrez-le en « CSV UTF-8 »."
+            ) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    sample = data[:4096]
+    if len(sample) >= 4 and sample.count(0) * 3 > len(sample):
+        odd = sample[1::2].count(0)
+        even = sample[0::2].count(0)
+        try:
+            return data.decode("utf-16-le" if odd > even else "utf-16-be")
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: the NUL bytes are reported below with their place
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
 
 
+SEPARATORS = (";", "\t", ",")
+
+
 def detect_separator(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    return ";" if first.count(";") >= first.count(",") and first.count(";") else ","
+    """The separator whose count is the same on most of the first lines (``;`` first on a tie): a title
+    line above the headers, or commas inside a sentence, do not mislead it."""
+    lines = [line for line in text[:65536].splitlines() if line.strip()][:HEADER_SCAN_LINES]
+    best, best_score = ",", (0, 0)
+    for separator in SEPARATORS:
+        counts = [line.count(separator) for line in lines if line.count(separator)]
+        if not counts:
+            continue
+        common = max(set(counts), key=lambda c: (counts.count(c), c))
+        score = (counts.count(common), common)
+        if score > best_score:
+            best, best_score = separator, score
+    return best
 
 
 def _blank_row(values: Sequence[Any]) -> bool:
     return all(_is_blank(v) for v in values)
 
 
-def read_csv(data: bytes) -> Sheet:
+def _trimmed(values: Sequence[Any]) -> list[Any]:
+    out = list(values)
+    while out and _is_blank(out[-1]):
+        out.pop()
+    return out
+
+
+class _Collector:
+    """The lines of a file as they are read, checked against the caps as they come."""
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[int, list[Any]]] = []  # filled lines only
+        self.blank: list[int] = []
+        self.cells = 0
+        self.full = False  # enough lines read to know that the row cap is exceeded
+
+    def add(self, line_no: int, values: Sequence[Any]) -> None:
+        row = _trimmed(values)
+        if not row:
+            self.blank.append(line_no)
+            return
+        if len(row) > MAX_COLUMNS:
+            raise FileError(
+                f"Ligne {line_no} : {len(row)} colonnes remplies, {MAX_COLUMNS} au plus sont lues. "
+                "Supprimez les colonnes inutiles (un champ par colonne)."
+            )
+        self.cells += len(row)
+        if self.cells > MAX_CELLS:
+            raise FileError(
+                f"Ligne {line_no} : le fichier dépasse {_thousands(MAX_CELLS)} cellules, la limite d'un "
+                "import. Découpez-le en plusieurs fichiers."
+            )
+        self.lines.append((line_no, row))
+        self.full = len(self.lines) > MAX_ROWS + HEADER_SCAN_LINES
+
+
+def read_csv(data: bytes, *, header_line: int | None = None) -> Sheet:
     text = decode_text(data)
     if not text.strip():
         raise FileError("Le fichier est vide.")
     separator = detect_separator(text)
-    lines = list(csv.reader(io.StringIO(text), delimiter=separator))
-    return _sheet_from_lines([(i + 1, line) for i, line in enumerate(lines)], [])
-
-
-def _sheet_from_lines(lines: list[tuple[int, list[Any]]], issues: list[Issue]) -> Sheet:
-    while lines and _blank_row(lines[0][1]):
-        lines.pop(0)
-    if not lines:
-        raise FileError("Le fichier ne contient aucune ligne d'en-tête.")
-    header_line, header = lines[0]
-    headers = [str(h).strip() if h is not None else "" for h in header]
-    rows = []
-    for line_no, values in lines[1:]:
-        if _blank_row(values):
-            issues.append(Issue(line_no, "", "", "ligne vide ignorée", level="note"))
-            continue
-        rows.append(SheetRow(line_no, list(values)))
-    # Trailing empty lines are noise, not worth a note each.
-    last = rows[-1].line if rows else header_line
-    issues[:] = [i for i in issues if not (i.message == "ligne vide ignorée" and i.line > last)]
-    return Sheet(headers, rows, issues)
-
-
-def read_xlsx(data: bytes) -> Sheet:
-    """The first sheet (or the one named « Cas d'usage ») of an XLSX file."""
-    import openpyxl  # a plain library, not Django
-
+    # newline="": CRLF, LF and a bare CR (old Mac files) all end a line; a line break inside quotes stays.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    collector = _Collector()
+    record = 0
     try:
-        values_book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-        formula_book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+        for record, values in enumerate(reader, start=1):
+            collector.add(record, values)
+            if collector.full:
+                break
+    except csv.Error as exc:
+        detail = (
+            "une cellule dépasse la longueur maximale d'une cellule de CSV"
+            if "field limit" in str(exc)
+            else "guillemet non refermé ou caractère inattendu"
+        )
+        raise FileError(
+            f"Ligne {record + 1} : le CSV ne peut pas être lu ({detail}). Ouvrez-le dans votre tableur et "
+            "enregistrez-le au format « CSV UTF-8 »."
+        ) from None
+    return _build_sheet(collector, header_line=header_line, issues=[])
+
+
+def header_score(values: Sequence[Any]) -> int:
+    """How many distinct fields the cells of a line name (a header line names several)."""
+    return len({f for f in (header_field(v) for v in values) if f})
+
+
+def find_header_index(lines: Sequence[Sequence[Any]]) -> int:
+    """The index of the header among the first filled lines: the one naming the most fields (at least
+    two), else the first line (the user then maps the columns by hand or chooses the line)."""
+    best, best_score = 0, 1
+    for index, values in enumerate(lines[:HEADER_SCAN_LINES]):
+        score = header_score(values)
+        if score > best_score:
+            best, best_score = index, score
+    return best
+
+
+def _header_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _build_sheet(collector: _Collector, *, header_line: int | None, issues: list[Issue]) -> Sheet:
+    lines = collector.lines
+    if not lines:
+        raise FileError("Le fichier ne contient aucune ligne remplie.")
+    if header_line is None:
+        index = find_header_index([values for _, values in lines])
+    else:
+        found = [i for i, (line_no, _) in enumerate(lines) if line_no == header_line]
+        if not found:
+            raise FileError(
+                f"La ligne {header_line}, choisie comme ligne d'en-tête, est vide ou absente du fichier."
+            )
+        index = found[0]
+    header_no, header = lines[index]
+    headers = [_header_text(h) for h in header]
+    data = lines[index + 1 :]
+    if len(data) > MAX_ROWS:
+        raise FileError(
+            f"Le fichier compte plus de {_thousands(MAX_ROWS)} lignes de données, la limite d'un import "
+            f"(la ligne {data[MAX_ROWS][0]} la dépasse) : découpez-le en plusieurs fichiers."
+        )
+    for line_no, values in lines[index:]:
+        for column, value in enumerate(values):
+            if isinstance(value, str) and "\x00" in value:
+                label = headers[column] if column < len(headers) and headers[column] else f"n° {column + 1}"
+                raise FileError(
+                    f"Ligne {line_no}, colonne « {label} » : le fichier contient un caractère nul (octet 0), "
+                    "qui n'a pas sa place dans un tableur : il est abîmé ou ce n'est pas un vrai CSV. "
+                    "Ouvrez-le dans votre tableur et enregistrez-le au format « CSV UTF-8 » ou XLSX."
+                )
+    if index > 0:
+        above = [line_no for line_no, _ in lines[:index]]
+        what = (
+            f"la ligne {above[0]}, au-dessus, est ignorée"
+            if len(above) == 1
+            else f"les lignes {above[0]} à {above[-1]}, au-dessus, sont ignorées"
+        )
+        issues.insert(
+            0, Issue(header_no, "", "", f"ligne d'en-tête trouvée ligne {header_no} : {what}", level="note")
+        )
+    last = data[-1][0] if data else header_no
+    inner_blank = [n for n in collector.blank if header_no < n < last]
+    if len(inner_blank) > 20:
+        shown = ", ".join(str(n) for n in inner_blank[:10])
+        issues.append(
+            Issue(
+                inner_blank[0], "", "", f"{len(inner_blank)} lignes vides ignorées ({shown}…)", level="note"
+            )
+        )
+    else:
+        issues.extend(Issue(n, "", "", "ligne vide ignorée", level="note") for n in inner_blank)
+    issues.sort(key=lambda i: i.line)
+    rows = [SheetRow(line_no, values) for line_no, values in data]
+    return Sheet(headers, rows, issues, header_line=header_no)
+
+
+_MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"')
+_FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _check_archive(data: bytes) -> zipfile.ZipFile:
+    """Open the XLSX archive and refuse it, before decompressing anything, when it would expand beyond
+    the caps (a decompression bomb)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise FileError("Le fichier n'est pas un classeur XLSX lisible.") from None
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > XLSX_RATIO_FLOOR and ratio > XLSX_MAX_RATIO:
+            raise FileError(
+                f"Le classeur est refusé par sécurité : sa partie « {info.filename} » se décompresse "
+                f"{int(ratio)} fois ({_size(info.compress_size)} → {_size(info.file_size)}), au-delà de "
+                f"{XLSX_MAX_RATIO} fois. Enregistrez-le de nouveau depuis votre tableur, sans mise en forme "
+                "superflue, ou déposez-le en CSV."
+            )
+    if total > XLSX_MAX_UNCOMPRESSED:
+        raise FileError(
+            f"Le classeur se décompresse en {_size(total)}, au-delà de {_size(XLSX_MAX_UNCOMPRESSED)} : "
+            "déposez-le en CSV ou découpez-le en plusieurs fichiers."
+        )
+    return archive
+
+
+def _scan_sheet_xml(archive: zipfile.ZipFile, path: str) -> tuple[bool, list[str]]:
+    """Whether the sheet holds formulas, and its merged areas, in one streaming pass over its XML."""
+    has_formula = False
+    merged: list[str] = []
+    tail = b""
+    try:
+        with archive.open(path.lstrip("/")) as source:
+            while chunk := source.read(1 << 20):
+                buffer = tail + chunk
+                if not has_formula and _FORMULA_RE.search(buffer):
+                    has_formula = True
+                merged.extend(m.group(1).decode() for m in _MERGE_RE.finditer(buffer) if m.end() > len(tail))
+                tail = buffer[-256:]
+    except (KeyError, zipfile.BadZipFile, OSError):
+        raise FileError("Le fichier n'est pas un classeur XLSX lisible.") from None
+    return has_formula, merged
+
+
+def read_xlsx(data: bytes, *, header_line: int | None = None) -> Sheet:
+    """The first sheet (or the one named « Cas d'usage ») of an XLSX file, streamed."""
+    import openpyxl  # a plain library, not Django
+    from openpyxl.utils.cell import range_boundaries
+
+    archive = _check_archive(data)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of errors on a damaged archive
+        raise FileError("Le fichier n'est pas un classeur XLSX lisible.") from None
+    try:
+        name = "Cas d'usage" if "Cas d'usage" in book.sheetnames else book.sheetnames[0]
+        ws = book[name]
+        has_formula, merged = _scan_sheet_xml(archive, ws._worksheet_path)
+        ws.reset_dimensions()  # a lying <dimension> must not make openpyxl pad millions of cells
+        collector = _Collector()
+        for line_no, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            collector.add(line_no, values)
+            if collector.full:
+                break
+    except FileError:
+        raise
     except Exception:
         raise FileError("Le fichier n'est pas un classeur XLSX lisible.") from None
-    name = "Cas d'usage" if "Cas d'usage" in values_book.sheetnames else values_book.sheetnames[0]
-    ws, wf = values_book[name], formula_book[name]
+    finally:
+        book.close()
+    last_line = collector.lines[-1][0] if collector.lines else 0
+    grid = dict(collector.lines)
     issues: list[Issue] = []
-    grid = [list(r) for r in ws.iter_rows(values_only=True)]
-    formulas = [list(r) for r in wf.iter_rows(values_only=True)]
+    # Merged cells: the top-left value is repeated over the area (clipped to what was read).
+    areas = []
+    for ref in merged:
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        max_row, max_col = min(max_row, last_line), min(max_col, MAX_COLUMNS)
+        if min_row > last_line or min_col > MAX_COLUMNS:
+            continue
+        areas.append((ref, min_col, min_row, max_col, max_row))
+        top_row = grid.get(min_row, [])
+        top = top_row[min_col - 1] if min_col - 1 < len(top_row) else None
+        for r in range(min_row, max_row + 1):
+            if r not in grid:
+                continue
+            row = grid[r]
+            if len(row) < max_col:
+                row.extend([None] * (max_col - len(row)))
+            for c in range(min_col - 1, max_col):
+                row[c] = top
     # Formulas: the cached value is used; a formula never computed (no cached value) is refused.
     refused: dict[tuple[int, int], str] = {}
-    for r, row in enumerate(formulas):
-        for c, value in enumerate(row):
-            if isinstance(value, str) and value.startswith("=") and (c >= len(grid[r]) or grid[r][c] is None):
-                refused[(r, c)] = value
-    # Merged cells: the top-left value is repeated over the area.
-    for area in ws.merged_cells.ranges:
-        top = grid[area.min_row - 1][area.min_col - 1]
-        for r in range(area.min_row - 1, area.max_row):
-            for c in range(area.min_col - 1, area.max_col):
-                grid[r][c] = top
-        if area.min_row == 1:
+    if has_formula:
+        formula_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        try:
+            wf = formula_book[name]
+            wf.reset_dimensions()
+            for line_no, values in enumerate(wf.iter_rows(values_only=True), start=1):
+                if line_no > last_line:
+                    break
+                cached = grid.get(line_no)
+                for c, value in enumerate(values):
+                    if (
+                        isinstance(value, str)
+                        and value.startswith("=")
+                        and (cached is None or c >= len(cached) or cached[c] is None)
+                    ):
+                        refused[(line_no, c)] = value
+        finally:
+            formula_book.close()
+        for line_no, _column in refused:
+            if line_no not in grid:  # a line holding only uncomputed formulas is still a line of the file
+                grid[line_no] = []
+                collector.lines.append((line_no, grid[line_no]))
+                collector.blank = [n for n in collector.blank if n != line_no]
+        collector.lines.sort(key=lambda item: item[0])
+    sheet = _build_sheet(collector, header_line=header_line, issues=issues)
+    for ref, min_col, min_row, max_col, max_row in areas:
+        if min_row <= sheet.header_line <= max_row:
+            if max_col > min_col and min_row == sheet.header_line:
+                sheet.issues.append(
+                    Issue(
+                        sheet.header_line,
+                        "",
+                        "",
+                        "l'en-tête contient des cellules fusionnées : une colonne par champ est attendue",
+                    )
+                )
             continue
-        for r in range(area.min_row, area.max_row + 1):
-            issues.append(
+        if max_row < sheet.header_line:
+            continue
+        top = grid.get(min_row, [None] * max_col)[min_col - 1] if min_row in grid else None
+        for r in range(min_row, max_row + 1):
+            sheet.issues.append(
                 Issue(
                     r,
                     "",
                     "",
-                    f"cellules fusionnées {area.coord} : la valeur « {_show(top)} » est reprise "
-                    "dans chaque cellule de la zone",
+                    f"cellules fusionnées {ref} : la valeur « {_show(top)} » est reprise dans chaque cellule "
+                    "de la zone",
                     level="note",
                 )
             )
-    lines = [(r + 1, row) for r, row in enumerate(grid)]
-    sheet = _sheet_from_lines(lines, issues)
-    if any(area.min_row == 1 and area.max_col > area.min_col for area in ws.merged_cells.ranges):
-        sheet.issues.append(
-            Issue(
-                1, "", "", "l'en-tête contient des cellules fusionnées : une colonne par champ est attendue"
-            )
-        )
     by_line = {sheet_row.line: sheet_row for sheet_row in sheet.rows}
-    for (r, c), formula in refused.items():
-        target = by_line.get(r + 1)
+    for (line_no, c), formula in refused.items():
+        target = by_line.get(line_no)
         if target is None:
             continue
-        label = sheet.headers[c] if c < len(sheet.headers) else f"n° {c + 1}"
+        label = sheet.headers[c] if c < len(sheet.headers) and sheet.headers[c] else f"n° {c + 1}"
         target.notes.append(
             Issue(
-                r + 1,
+                line_no,
                 label,
                 formula,
                 f"la formule « {formula} » n'a pas de valeur calculée enregistrée : ouvrez le fichier dans "
                 "un tableur et enregistrez-le, ou remplacez la formule par sa valeur",
             )
         )
+    sheet.issues.sort(key=lambda i: i.line)
     return sheet
 
 
-def read_file(filename: str, data: bytes) -> Sheet:
+def read_file(filename: str, data: bytes, *, header_line: int | None = None) -> Sheet:
     name = filename.lower()
     if name.endswith(".xlsx") or data[:2] == b"PK":
-        return read_xlsx(data)
-    if name.endswith((".csv", ".txt")):
-        return read_csv(data)
+        return read_xlsx(data, header_line=header_line)
+    if name.endswith((".csv", ".txt", ".tsv")):
+        return read_csv(data, header_line=header_line)
     raise FileError("Format non pris en charge : déposez un fichier .xlsx ou .csv.")
+
+
+# --- a read sheet kept between the analysis and the import ----------------------------------------------
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return {"$dt": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$d": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {"$t": value.isoformat()}
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "$dt" in value:
+            return dt.datetime.fromisoformat(value["$dt"])
+        if "$d" in value:
+            return dt.date.fromisoformat(value["$d"])
+        if "$t" in value:
+            return dt.time.fromisoformat(value["$t"])
+    return value
+
+
+def _issue_data(issue: Issue) -> list[Any]:
+    return [issue.line, issue.column, issue.value, issue.message, issue.level]
+
+
+def sheet_to_data(sheet: Sheet) -> dict[str, Any]:
+    """A JSON-serialisable copy of ``sheet`` (dates tagged), so the import does not read the file again."""
+    return {
+        "headers": sheet.headers,
+        "header_line": sheet.header_line,
+        "issues": [_issue_data(i) for i in sheet.issues],
+        "rows": [
+            [row.line, [_encode(v) for v in row.values], [_issue_data(n) for n in row.notes]]
+            for row in sheet.rows
+        ],
+    }
+
+
+def sheet_from_data(data: Mapping[str, Any]) -> Sheet:
+    return Sheet(
+        headers=list(data["headers"]),
+        rows=[
+            SheetRow(line, [_decode(v) for v in values], [Issue(*n) for n in notes])
+            for line, values, notes in data["rows"]
+        ],
+        issues=[Issue(*i) for i in data["issues"]],
+        header_line=data["header_line"],
+    )

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from atlasia.audit.admin_base import ReadOnlyAdmin
 
-from .models import EvaluationRun
+from .models import EvaluationRun, MonitoringBatch, MonitoringSeries
 
 
 @admin.register(EvaluationRun)
@@ -19,3 +19,28 @@ class EvaluationRunAdmin(ReadOnlyAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+class _ReadOnly(ReadOnlyAdmin):
+    """Monitoring series and batches come from the screens and the API (services with audit)."""
+
+
+@admin.register(MonitoringSeries)
+class MonitoringSeriesAdmin(_ReadOnly):
+    list_display = (
+        "use_case",
+        "reference_name",
+        "max_performance_drop",
+        "max_recall_gap",
+        "max_psi",
+        "created_at",
+    )
+    search_fields = ("use_case__title", "reference_name")
+    raw_id_fields = ("use_case", "created_by")
+
+
+@admin.register(MonitoringBatch)
+class MonitoringBatchAdmin(_ReadOnly):
+    list_display = ("series", "number", "label", "n_rows", "source", "created_at", "alert_reviewed_at")
+    list_filter = ("source",)
+    raw_id_fields = ("series", "created_by", "alert_reviewed_by")

@@ -16,6 +16,7 @@ import hashlib
 import secrets
 import shutil
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from typing import IO
 
@@ -160,3 +161,18 @@ def read_header(path: Path, display_name: str) -> list[str]:
             column=dup,
         )
     return columns
+
+
+def remove_orphans(known: set[str], *, older_than: datetime) -> int:
+    """Remove the run directories no run refers to, last modified before ``older_than``."""
+    root = upload_root()
+    if not root.is_dir():
+        return 0
+    removed = 0
+    for entry in root.iterdir():
+        if not entry.is_dir() or entry.name in known:
+            continue
+        if datetime.fromtimestamp(entry.stat().st_mtime, tz=UTC) < older_than:
+            remove(entry.name)
+            removed += 1
+    return removed

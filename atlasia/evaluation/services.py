@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import IO, Any
 
 from django.apps import apps
@@ -33,6 +34,14 @@ logger = logging.getLogger(__name__)
 
 #: Minimum delay between two progress writes of a running job (the engine reports often).
 PROGRESS_WRITE_INTERVAL = 0.5
+
+#: An uploaded file whose columns are not mapped (evaluation not launched) within this delay is deleted.
+UNMAPPED_FILE_TTL = timedelta(hours=24)
+
+
+def unmapped_file_deadline(run: EvaluationRun) -> datetime:
+    """When the uploaded file of a run not launched yet is deleted (shown on the pages)."""
+    return run.created_at + UNMAPPED_FILE_TTL
 
 
 @dataclass(frozen=True)
@@ -118,7 +127,56 @@ def evaluationrun_upload(
     except BaseException:
         files.remove(run_dir)
         raise
+    _schedule_purge(run)
     return run
+
+
+def _schedule_purge(run: EvaluationRun) -> None:
+    """Queue the deletion of the file for the moment its 24 h expire (backends that can defer a job;
+    ``manage.py purge_evaluation_uploads``, run daily, covers the others)."""
+    from .tasks import purge_unmapped_uploads
+
+    if purge_unmapped_uploads.get_backend().supports_defer:
+        when = unmapped_file_deadline(run) + timedelta(minutes=1)
+        transaction.on_commit(lambda: purge_unmapped_uploads.using(run_after=when).enqueue())
+
+
+def purge_unmapped_uploads(*, now: datetime | None = None) -> dict[str, int]:
+    """Delete the prediction files not mapped within 24 h (background task and daily command).
+
+    A draft (file uploaded, columns never submitted) older than 24 h is deleted with its file; a run
+    refused at the mapping step keeps its refusal message but loses its file; a directory of the
+    private storage that no run refers to any more (a crash between two steps) is removed once 24 h
+    old. Each deletion is audited. Returns the counts.
+    """
+    now = now or timezone.now()
+    limit = now - UNMAPPED_FILE_TTL
+    out = {"drafts": 0, "refused": 0, "orphans": 0}
+    stale = EvaluationRun.objects.filter(
+        version__isnull=True, created_at__lt=limit, status__in=[RunStatus.DRAFT, RunStatus.FAILED]
+    ).exclude(upload_dir="")
+    for run in stale.select_related("use_case"):
+        with transaction.atomic():
+            audit_record(
+                actor=None,
+                action=AuditAction.DELETE if run.status == RunStatus.DRAFT else AuditAction.EVENT,
+                obj=run,
+                changes={"file_name": run.file_name, "sha256": run.sha256},
+                use_case_id=run.use_case_id,
+                organisation_id=run.use_case.organisation_id,
+                message="Fichier de prédictions supprimé : colonnes non indiquées dans les 24 heures",
+            )
+            if run.status == RunStatus.DRAFT:
+                run.delete()  # the file goes with it (post_delete receiver)
+                out["drafts"] += 1
+            else:
+                EvaluationRun.objects.filter(pk=run.pk).update(upload_dir="")
+                upload_dir = run.upload_dir
+                transaction.on_commit(lambda d=upload_dir: files.remove(d))  # type: ignore[misc]
+                out["refused"] += 1
+    known = set(EvaluationRun.objects.exclude(upload_dir="").values_list("upload_dir", flat=True))
+    out["orphans"] = files.remove_orphans(known, older_than=limit)
+    return out
 
 
 def _engine_kwargs(parameters: dict[str, Any]) -> dict[str, Any]:

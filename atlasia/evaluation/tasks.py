@@ -11,3 +11,11 @@ def run_evaluation(run_id: int) -> str:
     from .services import evaluationrun_execute
 
     return evaluationrun_execute(run_id=run_id)
+
+
+@task()
+def purge_unmapped_uploads() -> dict[str, int]:
+    """Delete the prediction files whose columns were not mapped within 24 h."""
+    from .services import purge_unmapped_uploads as purge
+
+    return purge()

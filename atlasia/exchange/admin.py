@@ -2,7 +2,15 @@ from django.contrib import admin
 
 from atlasia.audit.admin_base import ReadOnlyAdmin
 
-from .models import ApiToken, ImportedRef, ImportJob, RemoteProvenance, Subscription
+from .models import (
+    ApiToken,
+    ImportedRef,
+    ImportJob,
+    ImportMappingMemory,
+    InstanceIdentity,
+    RemoteProvenance,
+    Subscription,
+)
 
 
 @admin.register(ApiToken)
@@ -16,7 +24,14 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 @admin.register(ImportJob)
 class ImportJobAdmin(ReadOnlyAdmin):
     list_display = ["filename", "organisation", "status", "total_rows", "processed_rows", "created_at"]
-    exclude = ["content"]
+    exclude = ["content", "sheet"]
+
+
+@admin.register(ImportMappingMemory)
+class ImportMappingMemoryAdmin(ReadOnlyAdmin):
+    """Shown only: the mapping is remembered by the import screen (``import_job_set_mapping``, audited)."""
+
+    list_display = ["organisation", "updated_by", "updated_at"]
 
 
 @admin.register(ImportedRef)
@@ -40,3 +55,9 @@ class RemoteProvenanceAdmin(ReadOnlyAdmin):
         "pulled_at",
     ]
     list_filter = ["withdrawn"]
+
+
+@admin.register(InstanceIdentity)
+class InstanceIdentityAdmin(ReadOnlyAdmin):
+    list_display = ["uid", "created_at"]
+    readonly_fields = ["uid", "created_at"]

@@ -36,7 +36,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, NinjaAPI, Query, Schema, Status
+from django.urls import reverse
+from ninja import Field, File, Form, NinjaAPI, Query, Schema, Status, UploadedFile
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -46,6 +47,8 @@ from pydantic import field_validator
 from atlasia.audit.concurrency import etag
 from atlasia.core.roles import Action
 from atlasia.lifecycle import services as lifecycle_services
+from atlasia.publication import public
+from atlasia.publication.public import PublicRecord
 from atlasia.registry import selectors as registry_selectors
 from atlasia.registry import services as registry_services
 from atlasia.registry.models import AITechnique, Theme, UseCase
@@ -283,6 +286,11 @@ class UseCaseOut(Schema):
     end_date: dt.date | None
     cost_eur: Decimal | None
     tags: list[str]
+    team: str
+    senior_responsible_owner: str
+    legal_basis_details: str
+    proportionality: str
+    risks_and_mitigations: str
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -374,6 +382,51 @@ def _out(uc: UseCase) -> dict[str, Any]:
             "region": uc.organisation.region,
         },
     }
+
+
+def _public_out(rec: PublicRecord) -> dict[str, Any]:
+    """The same fields as :func:`_out`, read from the one definition of a public record: an anonymous
+    caller sees exactly what the public page and the open-data exports show."""
+    org = rec.organisation
+    return {
+        "uid": rec.uid,
+        "title": rec.title,
+        "summary": rec.summary,
+        "problem": rec.problem,
+        "expected_benefits": rec.expected_benefits,
+        "theme": rec.theme_code,
+        "ai_technique": rec.ai_technique_code,
+        "status": rec.status,
+        "publication_level": "public",
+        "organisation": {"name": org.name, "slug": org.slug, "type": org.type, "region": org.region},
+        "provider_type": rec.provider_type,
+        "provider_name": rec.provider_name,
+        "hosting": rec.hosting,
+        "personal_data": rec.personal_data,
+        "health_data": rec.health_data,
+        "start_date": rec.start_date,
+        "end_date": rec.end_date,
+        "cost_eur": rec.cost_eur,
+        "tags": list(rec.tags),
+        "team": rec.team,
+        "senior_responsible_owner": rec.senior_responsible_owner,
+        "legal_basis_details": rec.legal_basis_details,
+        "proportionality": rec.proportionality,
+        "risks_and_mitigations": rec.risks_and_mitigations,
+        "created_at": rec.created_at,
+        "updated_at": rec.updated_at,
+    }
+
+
+def _is_anonymous(request: HttpRequest) -> bool:
+    return request.auth.token is None  # type: ignore[attr-defined]
+
+
+def _outs(request: HttpRequest, use_cases: list[UseCase]) -> list[dict[str, Any]]:
+    if _is_anonymous(request):
+        by_uid = {r.uid: r for r in public.public_records(use_cases)}
+        return [_public_out(by_uid[uc.uid]) for uc in use_cases if uc.uid in by_uid]
+    return [_out(uc) for uc in use_cases]
 
 
 def _utc(value: dt.datetime, field_name: str) -> dt.datetime:
@@ -491,7 +544,7 @@ def list_usecases(request: HttpRequest, filters: Query[UseCaseFilters]) -> dict[
         "count": qs.count(),
         "limit": filters.limit,
         "offset": filters.offset,
-        "results": [_out(uc) for uc in qs[filters.offset : filters.offset + filters.limit]],
+        "results": _outs(request, list(qs[filters.offset : filters.offset + filters.limit])),
     }
 
 
@@ -502,12 +555,12 @@ def list_usecases(request: HttpRequest, filters: Query[UseCaseFilters]) -> dict[
     tags=["Cas d'usage"],
 )
 def get_usecase(request: HttpRequest, uid: uuid.UUID, response: HttpResponse) -> dict[str, Any]:
-    """Une fiche, si l'appelant peut la voir (404 sinon). L'en-tête `ETag` identifie sa version : le
-    renvoyer dans `If-Match` d'un PATCH ou d'un DELETE refuse l'écriture (412) si la fiche a changé
-    entre-temps."""
+    """Une fiche, si l'appelant peut la voir (404 sinon). Sans jeton : les champs publics seulement.
+    L'en-tête `ETag` identifie sa version : le renvoyer dans `If-Match` d'un PATCH ou d'un DELETE refuse
+    l'écriture (412) si la fiche a changé entre-temps."""
     uc = _get_visible(request, uid)
     response["ETag"] = etag(registry_services.usecase_state(uc))
-    return _out(uc)
+    return _outs(request, [uc])[0]
 
 
 def _check_if_match(request: HttpRequest, use_case: UseCase) -> None:
@@ -701,6 +754,21 @@ def list_qualifications(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, 
     uc = _get_visible(request, uid)
     if not apps.is_installed("atlasia.qualification"):
         _not_installed()
+    if _is_anonymous(request):
+        # The public part only: the category, as on the public page (not the answers nor the result).
+        rec = public.public_record(uc.uid)
+        q = rec.qualification if rec else None
+        if q is None:
+            return []
+        return [
+            {
+                "version": q.version,
+                "law_version": q.law_version,
+                "category": q.category,
+                "completed_at": q.completed_at,
+                "result": {},
+            }
+        ]
     from atlasia.qualification.models import Qualification
 
     return [
@@ -722,7 +790,10 @@ def list_qualifications(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, 
     tags=["Qualification, expérimentations, évaluations"],
 )
 def list_experiments(request: HttpRequest, uid: uuid.UUID) -> list[Any]:
-    """Les expérimentations d'une fiche visible, avec leurs enseignements et leur décision."""
+    """Les expérimentations d'une fiche visible, avec leurs enseignements et leur décision (avec un jeton :
+    elles ne font pas partie des champs publics d'une fiche)."""
+    if _is_anonymous(request):
+        raise Http404
     uc = _get_visible(request, uid)
     if not apps.is_installed("atlasia.lifecycle"):
         _not_installed()
@@ -738,7 +809,10 @@ def list_experiments(request: HttpRequest, uid: uuid.UUID) -> list[Any]:
     tags=["Qualification, expérimentations, évaluations"],
 )
 def list_evaluations(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, Any]]:
-    """Les évaluations de modèle d'une fiche visible (si le module d'évaluation est installé)."""
+    """Les évaluations de modèle d'une fiche visible (avec un jeton : elles ne font pas partie des champs
+    publics d'une fiche)."""
+    if _is_anonymous(request):
+        raise Http404
     uc = _get_visible(request, uid)
     if not apps.is_installed("atlasia.evaluation"):
         return []
@@ -756,6 +830,74 @@ def list_evaluations(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, Any
         {"id": e.pk, "created_at": getattr(e, "created_at", None), "summary": getattr(e, "summary", {}) or {}}
         for e in model._default_manager.filter(use_case=uc).order_by("pk")
     ]
+
+
+class MonitoringBatchOut(Schema):
+    number: int
+    label: str
+    n_rows: int
+    summary: dict[str, Any]
+    alerts: list[dict[str, Any]]
+    url: str
+
+
+@api.post(
+    "/usecases/{uid}/monitoring/batches",
+    response={201: MonitoringBatchOut, **WRITE_ERRORS},
+    auth=TokenAuth(),
+    url_name="api_v1_monitoring_batch",
+    tags=["Qualification, expérimentations, évaluations"],
+)
+def push_monitoring_batch(
+    request: HttpRequest, uid: uuid.UUID, file: File[UploadedFile], label: Form[str] = ""
+) -> Any:
+    """Envoie un lot de prédictions au suivi après déploiement d'une fiche de l'organisation du jeton :
+    le lot est évalué par rapport au lot de référence (mêmes colonnes et mêmes valeurs de groupe) et la
+    réponse donne ses indicateurs et les alertes levées. Un lot refusé (colonnes, groupes, lot vide, une
+    seule classe) n'est pas enregistré : erreur 422 qui nomme la colonne ou la raison."""
+    from atlasia.core.evaluation.io import EvaluationInputError
+    from atlasia.evaluation import monitoring as monitoring_services
+    from atlasia.evaluation import selectors as evaluation_selectors
+    from atlasia.evaluation.models import BatchSource
+    from atlasia.evaluation.services import Upload
+
+    uc = _editable(request, uid, Action.EVALUATION_RUN)
+    series = evaluation_selectors.series_of(uc)
+    if series is None:
+        return error_response(
+            request,
+            422,
+            "validation_error",
+            "Ce cas d'usage n'a pas de suivi après déploiement : commencez-le sur la page du cas d'usage "
+            "avec un lot de référence.",
+        )
+    try:
+        batch = monitoring_services.batch_add(
+            actor=_user(request),
+            series=series,
+            upload=Upload(file.name or "lot.csv", file.size or 0, file.file),  # type: ignore[arg-type]
+            label=label,
+            source=BatchSource.API,
+        )
+    except EvaluationInputError as error:
+        return error_response(
+            request,
+            422,
+            "validation_error",
+            error.message,
+            [{"field": error.column or "file", "message": error.message}],
+        )
+    return Status(
+        201,
+        {
+            "number": batch.number,
+            "label": batch.label,
+            "n_rows": batch.n_rows,
+            "summary": batch.summary,
+            "alerts": batch.alerts,
+            "url": request.build_absolute_uri(reverse("evaluation_monitoring", args=[uc.pk])),
+        },
+    )
 
 
 # --- endpoints: exchange between instances -----------------------------------------------------------

@@ -56,3 +56,19 @@ def labels_for(field_name: str) -> list[str]:
         "publication_level": PublicationLevel,
     }[field_name]
     return [str(c.label) for c in enum]
+
+
+def code_labels() -> dict[str, dict[str, str]]:
+    """field → (code → French label), to show a coded value as the user knows it, not as its code."""
+    labels: dict[str, dict[str, str]] = {
+        "theme": dict(Theme.objects.values_list("code", "label_fr")),
+        "ai_technique": dict(AITechnique.objects.values_list("code", "label_fr")),
+    }
+    for name, enum in (
+        ("status", Status),
+        ("hosting", Hosting),
+        ("provider_type", ProviderType),
+        ("publication_level", PublicationLevel),
+    ):
+        labels[name] = {c.value: str(c.label) for c in enum}
+    return labels

@@ -18,17 +18,18 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models.functions import Lower
 
 from atlasia.accounts import perms
 from atlasia.core import spreadsheet as sp
 from atlasia.core.roles import Action
-from atlasia.registry import services as registry_services
+from atlasia.registry import bulk
+from atlasia.registry.enums import Status
 from atlasia.registry.models import AITechnique, Organisation, Theme, UseCase
 
-from .codes import code_lists, labels_for
-from .models import ImportedRef, ImportJob
+from .codes import code_labels, code_lists, labels_for
+from .models import ImportedRef, ImportJob, ImportMappingMemory
 
 COMPARED_FIELDS = [c.field for c in sp.COLUMNS if c.field != "external_ref"]
 FK_FIELDS: dict[str, Any] = {"theme": Theme, "ai_technique": AITechnique}
@@ -148,18 +149,84 @@ def _comparable(field_name: str, value: Any) -> Any:
 
 
 def read_sheet(job: ImportJob) -> sp.Sheet:
-    return sp.read_file(job.filename, bytes(job.content))
+    """The sheet as the analysis read it, else the file read again with the header line it found."""
+    if job.sheet:
+        return sp.sheet_from_data(job.sheet)
+    return sp.read_file(job.filename, bytes(job.content), header_line=job.header_found or None)
 
 
 def default_mapping(headers: list[str]) -> dict[str, str]:
     return {str(i): f for i, f in sp.auto_mapping(headers).items()}
 
 
-def analyse(job: ImportJob, *, sheet: sp.Sheet | None = None) -> dict[str, Any]:
-    """The dry run: a JSON-serialisable report of what the import would do. Writes nothing."""
+def initial_mapping(organisation: Organisation, headers: list[str]) -> dict[str, str]:
+    """What the organisation chose last time for each header it has seen (« ignorer » included), then
+    the automatic recognition for the others."""
+    memory = (
+        ImportMappingMemory.objects.filter(organisation=organisation)
+        .values_list("mapping", flat=True)
+        .first()
+        or {}
+    )
+    mapping: dict[str, str] = {}
+    for index, header in enumerate(headers):
+        key = sp.normalise_header(header)
+        target = memory.get(key) if key else None
+        if target and target in sp.COLUMNS_BY_FIELD and target not in mapping.values():
+            mapping[str(index)] = target
+    remembered = {sp.normalise_header(h) for h in headers if sp.normalise_header(h) in memory}
+    for index, target in sp.auto_mapping(headers).items():
+        if sp.normalise_header(headers[index]) in remembered or target in mapping.values():
+            continue
+        mapping[str(index)] = target
+    return mapping
+
+
+STATUS_LABELS = {s.value: str(s.label) for s in Status}
+STATUS_REFUSAL = (
+    "elle passe par les verrous du cycle de vie (AIPD, qualification, évaluation…) : faites avancer le "
+    "cas d'usage depuis sa fiche, ou videz cette colonne"
+)
+
+
+def _status_issue(row: sp.SheetRow, label: str, new: str, current: str | None) -> sp.Issue | None:
+    """The status column never sets the status: a new record starts at « Idée » and an existing one
+    keeps its status unless a transition (checked by the lifecycle gates) moves it."""
+    if current is None:
+        if new == Status.IDEA:
+            return None
+        message = (
+            f"un cas d'usage importé commence à l'étape « {STATUS_LABELS[Status.IDEA]} », pas « "
+            f"{STATUS_LABELS.get(new, new)} » : {STATUS_REFUSAL}"
+        )
+    else:
+        if new == current:
+            return None
+        message = (
+            f"l'étape ne change pas par un import (« {STATUS_LABELS.get(current, current)} » → "
+            f"« {STATUS_LABELS.get(new, new)} ») : {STATUS_REFUSAL}"
+        )
+    return sp.Issue(row.line, label, STATUS_LABELS.get(new, new), message)
+
+
+def analyse(
+    job: ImportJob,
+    *,
+    sheet: sp.Sheet | None = None,
+    progress: Callable[[int], None] | None = None,
+    cleaned: dict[int, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The dry run: a JSON-serialisable report of what the import would do. Writes nothing.
+
+    ``cleaned``, when given, receives the cleaned values of each line (by line number) for the import."""
     sheet = sheet or read_sheet(job)
     mapping = {int(k): v for k, v in job.mapping.items() if v}
     codes = code_lists()
+    shown = code_labels()
+
+    def display(name: str, value: Any) -> str:
+        return shown[name].get(value, str(value)) if name in shown and value else _display(value)
+
     organisation = job.organisation
     existing = {
         row["pk"]: row
@@ -180,20 +247,27 @@ def analyse(job: ImportJob, *, sheet: sp.Sheet | None = None) -> dict[str, Any]:
     seen_refs: dict[str, int] = {}
     seen_titles: dict[str, int] = {}
     counts = {"create": 0, "update": 0, "unchanged": 0, "error": 0}
-    for row in sheet.rows:
+    for done, row in enumerate(sheet.rows, start=1):
+        if progress and done % 500 == 0:
+            progress(done)
         data, issues = sp.validate_row(row, mapping, sheet.headers, codes)
         issues = [*[n for n in row.notes if n.level == "error"], *issues]
         ref = data.get("external_ref", "")
         title_key = str(data.get("title", "")).strip().lower()
         if ref and ref in seen_refs:
             issues.append(
-                sp.Issue(row.line, "", ref, f"même référence externe « {ref} » que la ligne {seen_refs[ref]}")
+                sp.Issue(
+                    row.line,
+                    sp._label_of("external_ref", mapping, sheet.headers),
+                    ref,
+                    f"même référence externe « {ref} » que la ligne {seen_refs[ref]}",
+                )
             )
         elif title_key and not ref and title_key in seen_titles:
             issues.append(
                 sp.Issue(
                     row.line,
-                    "",
+                    sp._label_of("title", mapping, sheet.headers),
                     "",
                     f"même titre que la ligne {seen_titles[title_key]} (doublon dans le fichier)",
                 )
@@ -205,6 +279,17 @@ def analyse(job: ImportJob, *, sheet: sp.Sheet | None = None) -> dict[str, Any]:
         target = by_ref.get(ref) if ref else None
         if target is None and title_key:
             target = by_title.get(title_key)
+        if "status" in data:
+            current = existing[target]["status"] if target is not None else None
+            refusal = _status_issue(
+                row, sp._label_of("status", mapping, sheet.headers), data["status"], current
+            )
+            if refusal:
+                issues.append(refusal)
+            else:
+                del data["status"]  # the same status: nothing to write
+        if cleaned is not None:
+            cleaned[row.line] = data
         entry: dict[str, Any] = {
             "line": row.line,
             "title": str(data.get("title", "")),
@@ -224,13 +309,18 @@ def analyse(job: ImportJob, *, sheet: sp.Sheet | None = None) -> dict[str, Any]:
                 old = before.get(name)
                 if _comparable(name, old) != _comparable(name, value):
                     entry["changes"].append(
-                        {"field": name, "column": labels[name], "old": _display(old), "new": _display(value)}
+                        {
+                            "field": name,
+                            "column": labels[name],
+                            "old": display(name, old),
+                            "new": display(name, value),
+                        }
                     )
             entry["action"] = "update" if entry["changes"] else "unchanged"
         else:
             entry["action"] = "create"
             entry["changes"] = [
-                {"field": n, "column": labels[n], "old": "", "new": _display(v)}
+                {"field": n, "column": labels[n], "old": "", "new": display(n, v)}
                 for n, v in data.items()
                 if n != "external_ref"
             ]
@@ -255,6 +345,20 @@ def analyse(job: ImportJob, *, sheet: sp.Sheet | None = None) -> dict[str, Any]:
     }
 
 
+def file_error_report(message: str) -> dict[str, Any]:
+    """The report of a file that cannot be read at all."""
+    return {
+        "headers": [],
+        "rows": [],
+        "counts": {"create": 0, "update": 0, "unchanged": 0, "error": 0},
+        "file_errors": [message],
+        "notes": [],
+        "unmapped": [],
+        "errors": [message],
+        "valid": False,
+    }
+
+
 # --- import ------------------------------------------------------------------------------------------
 
 
@@ -272,19 +376,29 @@ def _service_data(data: dict[str, Any], refs: dict[str, dict[str, Any]], *, upda
     return out
 
 
+class _ChunkRefused(Exception):
+    """A row refused at write time in an all-or-nothing import: the chunk's transaction rolls back."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
 def run_import(job: ImportJob, *, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
-    """Write the rows of ``job`` through the registry services.
+    """Write the rows of ``job`` through the registry's bulk service.
 
     Nothing is written unless the dry run is clean (or ``job.only_valid`` is set, and then only the
-    valid lines are written). The dry run applies the same checks as the services (required values,
-    code lists, lengths, dates, model rules) and the permission is checked before the first write, so a
-    valid file is written whole. Rows are written in chunks of ``CHUNK`` per transaction so that the
-    progress is visible and a large import does not hold the database's write lock for its whole
-    duration; should a service still refuse a row (a concurrent change), the import stops there and
-    the result says which lines were written.
+    valid lines are written). The dry run is redone here, under the job's lock, so it sees every record
+    written before; it applies the same checks as the services, and the permission is checked before
+    the first write, so a valid file is written whole. Rows are written in chunks of ``CHUNK`` per
+    transaction (one statement for the records, one for their audit rows, one for their search
+    documents) so that the progress is visible and a large import does not hold the database's write
+    lock for its whole duration; should the service still refuse a row (a concurrent change), the
+    import stops there and the result says which lines were written. The embeddings of every record
+    written are computed by ONE background job, queued at the end.
     """
     sheet = read_sheet(job)
-    report = analyse(job, sheet=sheet)
+    cleaned: dict[int, dict[str, Any]] = {}
+    report = analyse(job, sheet=sheet, cleaned=cleaned)
     empty = {"written": False, "created": 0, "updated": 0, "skipped": 0}
     if report["file_errors"] or (not report["valid"] and not job.only_valid):
         return {**empty, "errors": report["errors"]}
@@ -298,44 +412,42 @@ def run_import(job: ImportJob, *, progress: Callable[[int], None] | None = None)
             "errors": [f"Votre rôle ne permet pas d'importer des cas d'usage pour {organisation}."],
         }
     mapping = {int(k): v for k, v in job.mapping.items() if v}
-    codes = code_lists()
+    # Foreign keys: the reference lists are read once for the whole import.
     refs: dict[str, dict[str, Any]] = {n: {o.code: o for o in m.objects.all()} for n, m in FK_FIELDS.items()}
-    by_line = {row.line: row for row in sheet.rows}
-    targets = {
-        uc.pk: uc
-        for uc in UseCase.objects.filter(
-            pk__in=[r["target_id"] for r in report["rows"] if r["action"] == "update"]
-        ).select_related("organisation")
-    }
     counts = {"created": 0, "updated": 0, "skipped": 0}
     errors: list[str] = []
+    written_ids: list[int] = []
     rows = report["rows"]
-    for start in range(0, len(rows), CHUNK):
-        stop_line = _write_chunk(
-            rows[start : start + CHUNK],
-            job,
-            actor,
-            organisation,
-            mapping,
-            codes,
-            refs,
-            by_line,
-            targets,
-            counts,
-            errors,
-        )
-        if progress:
-            progress(min(start + CHUNK, len(rows)))
-        if stop_line is not None:
-            written = counts["created"] + counts["updated"]
-            errors.append(
-                f"Import interrompu à la ligne {stop_line} : {written} ligne(s) écrite(s) avant cette ligne."
-            )
-            return {"written": written > 0, **counts, "errors": errors}
+    try:
+        for start in range(0, len(rows), CHUNK):
+            try:
+                _write_chunk(
+                    rows[start : start + CHUNK],
+                    job,
+                    actor,
+                    organisation,
+                    mapping,
+                    refs,
+                    cleaned,
+                    counts,
+                    errors,
+                    written_ids,
+                )
+            except _ChunkRefused as refused:
+                written = counts["created"] + counts["updated"]
+                errors.append(
+                    f"Import interrompu à la ligne {refused.line} : {written} ligne(s) écrite(s) avant le "
+                    f"lot de {CHUNK} lignes qui la contient, rien de ce lot."
+                )
+                return {"written": written > 0, **counts, "errors": errors}
+            if progress:
+                progress(min(start + CHUNK, len(rows)))
+    finally:
+        bulk.usecases_batch_finish(use_case_ids=written_ids)  # one embedding job for the whole import
     return {"written": True, **counts, "errors": errors + (report["errors"] if job.only_valid else [])}
 
 
-CHUNK = 250
+CHUNK = 500
 
 
 def _write_chunk(
@@ -344,55 +456,79 @@ def _write_chunk(
     actor: Any,
     organisation: Organisation,
     mapping: dict[int, str],
-    codes: dict[str, dict[str, str]],
     refs: dict[str, dict[str, Any]],
-    by_line: dict[int, sp.SheetRow],
-    targets: dict[int, UseCase],
+    cleaned: dict[int, dict[str, Any]],
     counts: dict[str, int],
     errors: list[str],
-) -> int | None:
-    """Write one chunk in one transaction; the line where an all-or-nothing import stopped, if any."""
-    new_refs: list[ImportedRef] = []
+    written_ids: list[int],
+) -> None:
+    """Write one chunk in one transaction (raises :class:`_ChunkRefused` to roll it back whole)."""
+    skipped = 0
+    rows: list[bulk.BulkRow] = []
+    refs_of: dict[int, str] = {}
+    for entry in entries:
+        if entry["action"] == "error":
+            skipped += 1
+            continue
+        if entry["action"] == "unchanged":
+            continue
+        data = cleaned[entry["line"]]  # validated by the dry run just made; a status left is refused there
+        update = entry["action"] == "update"
+        rows.append(
+            bulk.BulkRow(
+                key=entry["line"],
+                data=_service_data(data, refs, update=update),
+                target_id=entry["target_id"] if update else None,
+            )
+        )
+        if data.get("external_ref"):
+            refs_of[entry["line"]] = data["external_ref"]
     with transaction.atomic():
-        for entry in entries:
-            if entry["action"] == "error":
-                counts["skipped"] += 1
-                continue
-            if entry["action"] == "unchanged":
-                continue
-            data, _issues = sp.validate_row(by_line[entry["line"]], mapping, job.headers, codes)
-            try:
-                with transaction.atomic():  # a savepoint: a refused row leaves the others intact
-                    if entry["action"] == "update":
-                        use_case = registry_services.usecase_update(
-                            actor=actor,
-                            use_case=targets[entry["target_id"]],
-                            data=_service_data(data, refs, update=True),
-                        )
-                        counts["updated"] += 1
-                    else:
-                        use_case = registry_services.usecase_create(
-                            actor=actor,
-                            organisation=organisation,
-                            data=_service_data(data, refs, update=False),
-                        )
-                        counts["created"] += 1
-            except (ValidationError, PermissionDenied) as exc:
-                if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-                    messages = [f"{k} : {' '.join(v)}" for k, v in exc.message_dict.items()]
-                else:
-                    messages = [str(exc)]
-                errors.extend(f"Ligne {entry['line']} : {m}" for m in messages)
-                counts["skipped"] += 1
-                if not job.only_valid:
-                    ImportedRef.objects.bulk_create(new_refs, ignore_conflicts=True)
-                    return int(entry["line"])
-                continue
-            if data.get("external_ref"):
-                new_refs.append(
-                    ImportedRef(
-                        organisation=organisation, external_ref=data["external_ref"], use_case=use_case
-                    )
+        # Duplicates, checked once for the chunk: a record of the same title or reference written since
+        # the dry run (a form, the API) turns the creation into an error rather than a second record.
+        creations = {r.key: str(r.data.get("title", "")).strip().lower() for r in rows if r.target_id is None}
+        taken_titles = set(
+            UseCase.objects.filter(organisation=organisation)
+            .annotate(t=Lower("title"))
+            .filter(t__in=set(creations.values()))
+            .values_list("t", flat=True)
+        )
+        taken_refs = set(
+            ImportedRef.objects.filter(
+                organisation=organisation, external_ref__in=[refs_of[k] for k in creations if k in refs_of]
+            ).values_list("external_ref", flat=True)
+        )
+        late = {
+            k
+            for k, t in creations.items()
+            if t in {x.strip() for x in taken_titles} or refs_of.get(k) in taken_refs
+        }
+        result = bulk.usecases_write_many(
+            actor=actor, organisation=organisation, rows=[r for r in rows if r.key not in late], in_batch=True
+        )
+        late_message = "un cas d'usage de même titre ou de même référence a été créé depuis l'analyse"
+        refused: dict[int, list[sp.Issue]] = {k: [sp.Issue(k, "", "", late_message)] for k in late}
+        for key, problems in result.errors.items():
+            refused[key] = [
+                sp.Issue(
+                    key, sp._label_of(f, mapping, job.headers) if f in sp.COLUMNS_BY_FIELD else "", "", m
                 )
-        ImportedRef.objects.bulk_create(new_refs, ignore_conflicts=True)
-    return None
+                for f, m in problems
+            ]
+        sentences = [issue.sentence() for key in sorted(refused) for issue in refused[key]]
+        if refused and not job.only_valid:
+            errors.extend(sentences)
+            raise _ChunkRefused(min(refused))
+        errors.extend(sentences)
+        ImportedRef.objects.bulk_create(
+            [
+                ImportedRef(organisation=organisation, external_ref=refs_of[key], use_case=use_case)
+                for key, use_case in result.created.items()
+                if key in refs_of
+            ],
+            ignore_conflicts=True,
+        )
+    counts["created"] += len(result.created)
+    counts["updated"] += len(result.updated)
+    counts["skipped"] += skipped + len(refused)
+    written_ids.extend(uc.pk for uc in [*result.created.values(), *result.updated.values()])

@@ -3,6 +3,8 @@ records. Writes go through ``services.py``."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -74,12 +76,30 @@ class ImportedRef(models.Model):
 
 
 class ImportJob(models.Model):
+    """One uploaded spreadsheet: stored as is by the upload request, read and analysed (dry run) by a
+    background job, then imported by another one.
+
+    Idempotence: ``file_hash`` (SHA-256 of the bytes) names the file, so the same file uploaded twice
+    is recognised; the job moves from « queued » to « running » by a conditional update that only one
+    worker can win, and at most one job per organisation is « running » (a partial unique index), so
+    two workers never write the same lines twice. ``heartbeat_at`` lets a job abandoned by a crashed
+    worker be taken over after ``IMPORT_STALE_AFTER``.
+    """
+
     organisation = models.ForeignKey(
         "registry.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
     )
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     filename = models.CharField(_("fichier"), max_length=255)
     content = models.BinaryField()
+    file_hash = models.CharField(_("empreinte SHA-256 du fichier"), max_length=64, blank=True, db_index=True)
+    file_size = models.PositiveIntegerField(_("taille du fichier"), default=0)
+    header_line = models.PositiveIntegerField(_("ligne d'en-tête choisie"), null=True, blank=True)
+    header_found = models.PositiveIntegerField(_("ligne d'en-tête"), default=1)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The sheet as the analysis read it (values, line numbers, notes), so the import does not read the
+    # file again; emptied once the import is over.
+    sheet = models.JSONField(default=dict, blank=True)
     headers = models.JSONField(default=list, blank=True)
     mapping = models.JSONField(default=dict, blank=True)
     status = models.CharField(_("état"), max_length=12, choices=ImportStatus.choices, default="uploaded")
@@ -95,6 +115,13 @@ class ImportJob(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("import de tableur")
         verbose_name_plural = _("imports de tableur")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(status="running"),
+                name="importjob_one_running_per_organisation",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
@@ -102,6 +129,28 @@ class ImportJob(models.Model):
     @property
     def progress_percent(self) -> int:
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class ImportMappingMemory(models.Model):
+    """The column mapping an organisation chose, remembered by header (normalised text → field, ``""``
+    for a column chosen to be ignored), so the next file with the same headers is mapped at once."""
+
+    organisation = models.OneToOneField(
+        "registry.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="import_mapping_memory",
+    )
+    mapping = models.JSONField(_("correspondances retenues"), default=dict, blank=True)
+    updated_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("correspondance de colonnes retenue")
+        verbose_name_plural = _("correspondances de colonnes retenues")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
 
 
 class Subscription(models.Model):
@@ -153,3 +202,18 @@ class RemoteProvenance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_instance} {self.remote_uid}"
+
+
+class InstanceIdentity(models.Model):
+    """The stable identifier of this instance, sent in every exchange document, so that a subscription
+    to the instance itself is recognised and refused (one row, created on first use)."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("identité de l'instance")
+        verbose_name_plural = _("identité de l'instance")
+
+    def __str__(self) -> str:
+        return str(self.uid)

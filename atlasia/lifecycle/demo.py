@@ -254,15 +254,25 @@ def load_lifecycle_demo(seed: int = SEED, today: date | None = None) -> dict[str
         if started or status is S.PRIORITISED:
             qualification = selectors.qualification_summary(selectors.latest_qualification(use_case))
             health = use_case.personal_data and use_case.health_data
-            decision = ("required" if health and rng.random() < 0.7 else "not_required") if started else ""
+            # The DPO follows the questionnaire when it concludes that a DPIA is required (a contrary
+            # decision would need written reasons, see compliance_update); otherwise she decides.
+            if not started:
+                decision = ""
+            elif qualification["dpia"] == "required" or (health and rng.random() < 0.7):
+                decision = "required"
+            else:
+                decision = "not_required"
             deployed = bool(reached & {S.DEPLOYED, S.GENERALISED})
             ComplianceRecord.objects.create(
                 use_case=use_case,
                 dpia_decision=decision,
                 dpia_decided_by=actor if decision else None,
                 dpia_decided_at=_when(dates[0] + timedelta(days=10)) if decision else None,
-                dpia_completed_at=dates[0] + timedelta(days=25) if decision == "required" else None,
-                fria_completed_at=dates[-1] - timedelta(days=15)
+                # never in the future: a DPIA or FRIA is recorded once it has been carried out
+                dpia_completed_at=min(today, dates[0] + timedelta(days=25))
+                if decision == "required"
+                else None,
+                fria_completed_at=min(today, dates[-1] - timedelta(days=15))
                 if deployed and qualification["fria_required"]
                 else None,
                 registration_reference=f"EU-AI-{2025 + rng.randint(0, 1)}-{rng.randint(1000, 9999)}"

@@ -67,8 +67,13 @@ class ComplianceRecord(models.Model):
     )
     dpia_decided_at = models.DateTimeField(_("décision prise le"), null=True, blank=True)
     dpia_completed_at = models.DateField(_("AIPD réalisée le"), null=True, blank=True)
+    #: Written reasons of a DPO decision that contradicts the qualification (e.g. « non requise » while
+    #: the questionnaire concludes that a DPIA is required); required then, shown on the record.
+    dpia_justification = models.TextField(
+        _("justification de la décision sur l'AIPD"), blank=True, max_length=5000
+    )
     fria_completed_at = models.DateField(
-        _("analyse d'impact sur les droits fondamentaux (FRIA) réalisée le"), null=True, blank=True
+        _("analyse d'impact sur les droits fondamentaux (AIDF) réalisée le"), null=True, blank=True
     )
     registration_reference = models.CharField(
         _("référence d'enregistrement dans la base de l'UE"), max_length=100, blank=True
@@ -83,13 +88,21 @@ class ComplianceRecord(models.Model):
         return f"Conformité de {self.use_case}"
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         if self.dpia_completed_at and self.dpia_decision != DpiaDecision.REQUIRED:
-            raise ValidationError(
-                {
-                    "dpia_completed_at": "Une date de réalisation de l'AIPD n'a de sens "
-                    "que si l'AIPD est requise."
-                }
+            errors["dpia_completed_at"] = (
+                "Une date de réalisation de l'AIPD n'a de sens que si l'AIPD est requise."
             )
+        today = timezone.localdate()
+        for name, label in (("dpia_completed_at", "de l'AIPD"), ("fria_completed_at", "de l'AIDF")):
+            when = getattr(self, name)
+            if when and when > today and name not in errors:
+                errors[name] = (
+                    f"La date de réalisation {label} ({when:%d/%m/%Y}) est dans le futur : indiquez la date "
+                    "à laquelle elle a été réalisée, au plus tard aujourd'hui."
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class WeightProfile(models.Model):

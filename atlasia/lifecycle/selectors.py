@@ -85,6 +85,23 @@ def qualification_summary(result: dict[str, Any] | None) -> dict[str, Any]:
     }
 
 
+def dpia_contradiction(record: ComplianceRecord) -> str:
+    """Why the DPO's DPIA decision contradicts the latest qualification, in French ("" when it does not).
+
+    Deciding « non requise » while the questionnaire concludes that a DPIA is *required* (GDPR Art. 35(1)
+    and (3), CNIL list, two EDPB criteria) needs written reasons; a stricter decision does not.
+    """
+    if record.dpia_decision != DpiaDecision.NOT_REQUIRED:
+        return ""
+    result = latest_qualification(record.use_case)
+    if qualification_summary(result)["dpia"] != "required":
+        return ""
+    return (
+        "La qualification conclut qu'une AIPD est requise (RGPD, art. 35) : justifiez par écrit la décision "
+        "« AIPD non requise » ; la justification figure sur la fiche et dans le dossier de conformité."
+    )
+
+
 # --- facts for the gates -----------------------------------------------------------------------------
 
 
@@ -467,3 +484,25 @@ def reminder_recipients() -> QuerySet[Any]:
         .distinct()
         .order_by("pk")
     )
+
+
+@dataclass(frozen=True)
+class PublicCompliance:
+    """The compliance facts a public record shows: whether the DPIA is required and done, when the FRIA
+    was done, the EU-database registration reference."""
+
+    dpia_decision: str
+    dpia_completed_at: date | None
+    fria_completed_at: date | None
+    registration_reference: str
+
+
+def public_compliance(use_case_ids: list[int]) -> dict[int, PublicCompliance]:
+    return {
+        uc_id: PublicCompliance(dpia, dpia_done, fria_done, reference)
+        for uc_id, dpia, dpia_done, fria_done, reference in ComplianceRecord.objects.filter(
+            use_case_id__in=use_case_ids
+        ).values_list(
+            "use_case_id", "dpia_decision", "dpia_completed_at", "fria_completed_at", "registration_reference"
+        )
+    }

@@ -234,7 +234,11 @@ def compliance_update(
     if record.dpia_decision != previous_decision:
         record.dpia_decided_by = actor if record.dpia_decision else None
         record.dpia_decided_at = timezone.now() if record.dpia_decision else None
+    record.dpia_justification = (record.dpia_justification or "").strip()
     record.full_clean()
+    contradiction = selectors.dpia_contradiction(record)
+    if contradiction and not record.dpia_justification:
+        raise ValidationError({"dpia_justification": contradiction})
     record.save()
     changes = diff(before, snapshot(record))
     changes.pop("dpia_decided_at", None)

@@ -267,6 +267,9 @@ class Footprint(models.Model):
     requests = models.PositiveBigIntegerField(_("nombre de requêtes"), null=True, blank=True)
     # Measurement (CodeCarbon)
     source_file_name = models.CharField(_("fichier importé"), max_length=255, blank=True)
+    # SHA-256 of the imported file: the same file imported twice for a use case would count the same
+    # measurements twice (refused; the unique constraint holds under concurrent submissions too).
+    source_file_hash = models.CharField(_("empreinte SHA-256 du fichier"), max_length=64, blank=True)
     measurement_rows = models.PositiveIntegerField(_("lignes de mesure"), null=True, blank=True)
     tool_version = models.CharField(_("version de l'outil"), max_length=60, blank=True)
     created_by = models.ForeignKey(
@@ -278,6 +281,13 @@ class Footprint(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("empreinte environnementale")
         verbose_name_plural = _("empreintes environnementales")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["use_case", "source_file_hash"],
+                condition=~models.Q(source_file_hash=""),
+                name="footprint_file_imported_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_phase_display()} — {self.get_method_display()} — {self.use_case}"

@@ -13,6 +13,7 @@ Hooks for the apps written in parallel:
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Mapping
 from datetime import date
@@ -524,10 +525,25 @@ def footprint_import_codecarbon(
             f"Le fichier « {name} » n'est pas un CSV : importez le fichier emissions.csv de CodeCarbon."
         )
     handle.seek(0)
+    content = handle.read()
+    file_hash = hashlib.sha256(content).hexdigest()
     try:
-        summary = fp.parse_codecarbon_csv(handle.read(), today=timezone.localdate())
+        summary = fp.parse_codecarbon_csv(content, today=timezone.localdate())
     except fp.FootprintError as error:
         raise ValidationError(f"« {name} » : {error}") from None
+    # The use case row is locked so two submissions of the same file are checked one after the other.
+    UseCase.objects.select_for_update().filter(pk=use_case.pk).first()
+    previous = Footprint.objects.filter(use_case=use_case, source_file_hash=file_hash).first()
+    if previous is not None:
+        raise ValidationError(
+            f"Ce fichier (« {name} », contenu identique à « {previous.source_file_name} ») a déjà été "
+            f"importé pour ce cas d'usage le {timezone.localtime(previous.created_at):%d/%m/%Y} : "
+            "l'importer de nouveau compterait deux fois les mêmes mesures. Rien n'a été ajouté."
+        )
+    already = ValidationError(
+        f"Ce fichier (« {name} ») vient d'être importé pour ce cas d'usage : l'importer de nouveau "
+        "compterait deux fois les mêmes mesures. Rien n'a été ajouté."
+    )
     versions = ", ".join(summary.versions) or "non indiquée"
     footprint = Footprint(
         use_case=use_case,
@@ -539,6 +555,7 @@ def footprint_import_codecarbon(
         co2e_kg=summary.co2e_kg,
         water_l=summary.water_l,
         source_file_name=name[:255],
+        source_file_hash=file_hash,
         measurement_rows=summary.rows,
         tool_version=versions[:60],
         method_note=(
@@ -549,7 +566,15 @@ def footprint_import_codecarbon(
         ),
         created_by=actor,
     )
-    return _save_footprint(actor, footprint, f"Empreinte importée de CodeCarbon ({name})")
+    try:
+        with transaction.atomic():
+            return _save_footprint(actor, footprint, f"Empreinte importée de CodeCarbon ({name})")
+    except IntegrityError:  # the same file submitted twice at once (SQLite does not lock the row)
+        raise already from None
+    except ValidationError as error:
+        if "__all__" in getattr(error, "error_dict", {}):  # the unique constraint, checked by full_clean
+            raise already from None
+        raise
 
 
 @transaction.atomic

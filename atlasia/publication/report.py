@@ -144,6 +144,13 @@ def report_data(run: ReportRun) -> dict[str, Any]:
         ][:12]
     if (footprint := optional.footprint_co2e_kg(ids)) is not None and footprint:
         data["footprint"] = {"known": len(footprint), "co2e_kg": round(sum(footprint.values()), 1)}
+    # post-market monitoring of the models (AI Act Art. 72): counts only
+    from atlasia.evaluation.selectors import monitoring_counts
+
+    counts = monitoring_counts(UseCase.objects.filter(pk__in=ids))
+    data["monitoring"] = None
+    if counts.series:
+        data["monitoring"] = {"series": counts.series, "batches": counts.batches, "alerts": counts.alerts}
     data["census"] = _census(run)
     data["survey"] = _survey(run)
     data["promising"] = [

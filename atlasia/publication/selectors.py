@@ -11,13 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from atlasia.accounts import perms
 from atlasia.registry import reference
 from atlasia.registry import selectors as registry_selectors
 from atlasia.registry.enums import OrganisationType, PublicationLevel, Status
-from atlasia.registry.models import AITechnique, Algorithm, Contact, Organisation, Source, Theme, UseCase
+from atlasia.registry.models import AITechnique, Algorithm, Organisation, Theme, UseCase
 
 from . import aggregation, optional
 from .models import ProblemReport
@@ -105,18 +105,6 @@ class RegisterFilters:
     region: str = ""
 
 
-def _public_detail_prefetch(qs: QuerySet[UseCase]) -> QuerySet[UseCase]:
-    return qs.select_related("organisation", "theme", "pillar", "ai_technique", "algorithm").prefetch_related(
-        "data_categories",
-        Prefetch(
-            "contacts",
-            queryset=Contact.objects.filter(is_public=True).order_by("id"),
-            to_attr="public_contacts",
-        ),
-        Prefetch("sources", queryset=Source.objects.order_by("id")),
-    )
-
-
 def register_list(filters: RegisterFilters) -> QuerySet[UseCase]:
     qs = registry_selectors.public_usecases()
     if filters.q:
@@ -132,25 +120,6 @@ def register_list(filters: RegisterFilters) -> QuerySet[UseCase]:
     if filters.region:
         qs = qs.filter(organisation__region=filters.region)
     return qs.select_related("organisation", "theme", "ai_technique").order_by("title", "id")
-
-
-def register_detail_queryset() -> QuerySet[UseCase]:
-    return _public_detail_prefetch(registry_selectors.public_usecases())
-
-
-def register_export_queryset() -> QuerySet[UseCase]:
-    """Every public record, in a stable order (exports are reproducible)."""
-    return _public_detail_prefetch(registry_selectors.public_usecases()).order_by("uid")
-
-
-def ai_act_category_of(use_case: UseCase) -> str:
-    """The AI Act category label of a record, or "" when unknown or qualification is absent."""
-    found = optional.ai_act_categories([use_case.pk])
-    if not found:
-        return ""
-    values, names = found
-    code = values.get(use_case.pk, "")
-    return names.get(code, code)
 
 
 # --- algorithm library ----------------------------------------------------------------------------

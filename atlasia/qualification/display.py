@@ -98,9 +98,12 @@ _FIXED_BASES: dict[str, str] = {
     "art2_8": "Art. 2(8) — essais avant mise sur le marché",
     "art2_10": "Art. 2(10) — usage personnel non professionnel",
     "art2_12": "Art. 2(12) — licence libre et ouverte",
-    "art5_omnibus_intimate_imagery": "Art. 5 (Omnibus) — images intimes non consenties, "
-    "contenus pédopornographiques",
-    "art6_1_annex1": "Art. 6(1) et annexe I — produit soumis à une évaluation par un tiers",
+    "art5_1_ba": "Art. 5(1)(ba) — contenus intimes réalistes d'une personne identifiable sans son "
+    "consentement explicite (règlement (UE) 2026/1744)",
+    "art5_1_bb": "Art. 5(1)(bb) — matériel pédopornographique (règlement (UE) 2026/1744)",
+    "art6_1_annex1": "Art. 6(1) et annexe I, section A — produit soumis à une évaluation par un tiers",
+    "art6_1_annex1_section_b": "Art. 6(1) et annexe I, section B — produit soumis à une évaluation par un "
+    "tiers ; l'art. 2(2) limite les dispositions applicables",
 }
 
 

@@ -457,7 +457,11 @@ def build_registration(q: Qualification) -> Document:
     ]
     if "A" in sections:
         bases = [b for b in q.result["ai_act"]["bases"] if b.startswith("annex3_")]
-        no_instructions = any(b in ("annex3_1", "annex3_6", "annex3_7") for b in bases)
+        # Annex VIII, A.12 (OJ L 2024/1689): instructions for use are not provided « for high-risk AI
+        # systems in the areas of law enforcement or migration, asylum and border control management
+        # referred to in Annex III, points 1, 6 and 7 »: a biometric system (point 1) is exempt only in
+        # those areas, i.e. together with a point 6 or 7 basis; elsewhere (health) they are required.
+        no_instructions = any(b.startswith(("annex3_6", "annex3_7")) for b in bases)
         doc.section("A", "Annexe VIII, section A — fournisseur (art. 49(1))").fields(
             [
                 *identity,
@@ -478,7 +482,10 @@ def build_registration(q: Qualification) -> Document:
                 ("Copie de la déclaration UE de conformité (art. 47)", ""),
                 (
                     "Notice d'utilisation électronique",
-                    "Non requise (annexe III, points 1, 6 ou 7)" if no_instructions else "",
+                    "Non fournie : domaine répressif, migration, asile ou contrôle aux frontières "
+                    "(annexe VIII, A.12)"
+                    if no_instructions
+                    else "Requise : joindre la notice d'utilisation (annexe VIII, A.12)",
                 ),
                 ("Adresse internet pour plus d'informations (facultatif)", r["website"]),
             ]
@@ -497,15 +504,26 @@ def build_registration(q: Qualification) -> Document:
             ]
         )
     if "C" in sections:
+        from atlasia.lifecycle.selectors import public_compliance
+
+        compliance = public_compliance([q.use_case_id]).get(q.use_case_id)
+        reference = compliance.registration_reference if compliance else ""
+        fria_done = compliance.fria_completed_at if compliance else None
+        if fria_done:
+            fria = f"AIDF réalisée le {fria_done:%d/%m/%Y} : joindre le résumé de ses conclusions"
+        elif s["fria_required"]:
+            fria = "AIDF requise, pas encore réalisée"
+        else:
+            fria = "AIDF non requise"
         doc.section("C", "Annexe VIII, section C — déployeur autorité publique (art. 49(3))").fields(
             [
                 ("Nom, adresse et coordonnées du déployeur", identity[0][1]),
                 ("Personne qui soumet les informations, si différente", ""),
-                ("Adresse (URL) de l'enregistrement du système par le fournisseur", ""),
                 (
-                    "Résumé des conclusions de l'AIDF (art. 27)",
-                    "" if s["fria_required"] else "AIDF non requise",
+                    "Adresse (URL) de l'enregistrement du système par le fournisseur",
+                    reference or "À demander au fournisseur (référence non encore saisie dans la conformité)",
                 ),
+                ("Résumé des conclusions de l'AIDF (art. 27)", fria),
                 (
                     "Résumé de l'AIPD (RGPD, art. 35), le cas échéant",
                     f"AIPD {s['dpia_label']}"

@@ -30,6 +30,35 @@ def latest_qualification(use_case: UseCase) -> Qualification | None:
     )
 
 
+@dataclass(frozen=True)
+class QualificationRef:
+    """The latest completed qualification, as other domains read it (compliance file, obligations)."""
+
+    use_case_id: int
+    version: int
+    law_version: str
+    category: str
+    result: dict[str, Any]
+    completed_at: dt.datetime
+    completed_by: str
+
+
+def latest_ref(use_case: UseCase) -> QualificationRef | None:
+    """The latest completed qualification of ``use_case`` as a frozen record, or ``None``."""
+    latest = latest_qualification(use_case)
+    if latest is None:
+        return None
+    return QualificationRef(
+        use_case_id=use_case.pk,
+        version=latest.version,
+        law_version=latest.law_version,
+        category=latest.category,
+        result=dict(latest.result),
+        completed_at=latest.completed_at,
+        completed_by=str(latest.completed_by) if latest.completed_by else "système",
+    )
+
+
 def latest_result(use_case: UseCase) -> dict[str, Any] | None:
     """The engine's output (qualification-spec §4) of the latest completed version, or ``None``."""
     latest = (
@@ -168,3 +197,68 @@ def obligations_due(
             )
     rows.sort(key=lambda r: (r.date, r.use_case.title.lower(), r.use_case.pk, r.article))
     return rows
+
+
+# --- what the public register shows of a qualification --------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicQualification:
+    """The part of the latest qualification a public record shows (``publication.public``): the AI Act
+    category, the GDPR legal basis and the impact assessments the engine asks for. The answers
+    themselves and the rest of the result stay internal."""
+
+    version: int
+    category: str
+    category_label: str
+    law_version: str
+    completed_at: dt.datetime
+    legal_basis: str  # GDPR Art. 6(1) answer code, "" when not answered
+    legal_basis_label: str  # e.g. « Mission d'intérêt public (e) »
+    special_category_exception: str  # GDPR Art. 9(2) answer code, "" when none
+    special_category_exception_label: str
+    dpia: str  # required | recommended | not_required | undetermined | ""
+    fria_required: bool
+    annex3_points: tuple[str, ...]  # e.g. ("annex3_5a",)
+
+
+def _option_label(question_id: str, code: Any) -> str:
+    from atlasia.core.qualification import QUESTIONS_BY_ID
+
+    question = QUESTIONS_BY_ID.get(question_id)
+    if question is None or not isinstance(code, str):
+        return ""
+    return next((o.label_fr for o in question.options if o.id == code), "")
+
+
+def public_qualifications(use_case_ids: list[int]) -> dict[int, PublicQualification]:
+    """The public part of the latest qualification of each of these use cases (absent: never qualified)."""
+    labels = {str(c.value): str(c.label) for c in Category}
+    out: dict[int, PublicQualification] = {}
+    rows = (
+        Qualification.objects.filter(use_case_id__in=use_case_ids)
+        .order_by("use_case_id", "version")
+        .values_list("use_case_id", "version", "category", "law_version", "completed_at", "answers", "result")
+    )
+    for uc_id, version, category, law_version, completed_at, answers, result in rows:  # later versions win
+        answers = answers if isinstance(answers, dict) else {}
+        result = result if isinstance(result, dict) else {}
+        ai_act = result.get("ai_act") or {}
+        gdpr = result.get("gdpr") or {}
+        basis = answers.get("legal_basis") if isinstance(answers.get("legal_basis"), str) else ""
+        exception = answers.get("art9_exception") if isinstance(answers.get("art9_exception"), str) else ""
+        out[uc_id] = PublicQualification(
+            version=version,
+            category=category,
+            category_label=labels.get(category, category),
+            law_version=law_version,
+            completed_at=completed_at,
+            legal_basis=basis or "",
+            legal_basis_label=_option_label("legal_basis", basis),
+            special_category_exception=exception or "",
+            special_category_exception_label=_option_label("art9_exception", exception),
+            dpia=str(gdpr.get("dpia") or ""),
+            fria_required=bool(ai_act.get("fria_required")),
+            annex3_points=tuple(b for b in ai_act.get("bases") or [] if str(b).startswith("annex3_")),
+        )
+    return out

@@ -7,7 +7,7 @@ labelled « système ».
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +29,17 @@ from atlasia.core.roles import Action
 from atlasia.registry.models import UseCase
 
 from .models import Qualification, QualificationDraft
+
+#: Called, in the transaction of :func:`qualification_complete`, with ``(actor, qualification)`` once a
+#: new version is stored. Other domains register here (the obligation tracker follows the new result)
+#: so that this app does not depend on them; a hook that raises cancels the completion.
+CompletionHook = Callable[[Any, Qualification], None]
+COMPLETION_HOOKS: list[CompletionHook] = []
+
+
+def register_completion_hook(hook: CompletionHook) -> None:
+    if hook not in COMPLETION_HOOKS:
+        COMPLETION_HOOKS.append(hook)
 
 
 def answer_error_fr(error: AnswerError) -> str:
@@ -179,4 +190,6 @@ def qualification_complete(
         organisation_id=locked.organisation_id,
         message=f"Qualification terminée (version {qualification.version}).",
     )
+    for hook in COMPLETION_HOOKS:
+        hook(actor, qualification)
     return qualification

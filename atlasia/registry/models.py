@@ -52,7 +52,11 @@ class Organisation(models.Model):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        indexes = [models.Index(fields=["region"]), models.Index(fields=["type"])]
+        indexes = [
+            models.Index(fields=["region"]),
+            models.Index(fields=["type"]),
+            models.Index(fields=["name", "id"], name="registry_org_sort_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -202,6 +206,11 @@ class UseCase(models.Model):
     partners_other = models.TextField(_("autres partenaires"), blank=True)
     sites = models.TextField(_("sites"), blank=True)
     target_population = models.TextField(_("population concernée"), blank=True)
+    # Accountability (UK ATRS 2.1.2 and 2.1.3): a role distinct from the DPO, who is a contact.
+    team = models.CharField(_("équipe responsable"), max_length=200, blank=True)
+    senior_responsible_owner = models.CharField(
+        _("responsable de haut niveau (nom et fonction)"), max_length=300, blank=True
+    )
     # How
     ai_technique = models.ForeignKey(
         AITechnique, verbose_name=_("technique d'IA"), on_delete=models.PROTECT, related_name="+"
@@ -219,6 +228,10 @@ class UseCase(models.Model):
         related_name="use_cases",
     )
     human_oversight = models.TextField(_("contrôle humain"), blank=True)
+    # Legal basis, proportionality, risks (Dutch register lawful_basis, proportionality, risks; ATRS 2.5.2)
+    legal_basis_details = models.TextField(_("textes qui fondent le traitement"), blank=True)
+    proportionality = models.TextField(_("proportionnalité"), blank=True)
+    risks_and_mitigations = models.TextField(_("risques identifiés et mesures pour les réduire"), blank=True)
     # Data
     personal_data = models.BooleanField(_("données personnelles"), default=False)
     health_data = models.BooleanField(_("données de santé"), default=False)
@@ -261,6 +274,12 @@ class UseCase(models.Model):
             models.Index(fields=["publication_level"]),
             models.Index(fields=["organisation", "publication_level"]),
             models.Index(fields=["-updated_at", "-id"]),
+            # One index per sort of the list page (registry.selectors.SORTS), so that a page of 50 out of
+            # 100,000 records is read in order instead of sorting them all (issue 18).
+            models.Index(fields=["title", "id"], name="registry_uc_sort_title"),
+            models.Index(fields=["status", "title", "id"], name="registry_uc_sort_status"),
+            models.Index(fields=["-start_date", "-id"], name="registry_uc_sort_start"),
+            models.Index(fields=["organisation", "title", "id"], name="registry_uc_sort_org"),
         ]
 
     def __str__(self) -> str:

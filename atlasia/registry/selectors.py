@@ -8,14 +8,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
 
 from atlasia.accounts import perms
 from atlasia.accounts.models import ReviewerScope
 from atlasia.core.roles import Action
 
 from .enums import PublicationLevel
-from .models import Organisation, UseCase
+from .models import AITechnique, Organisation, Theme, UseCase
 
 SHARED_LEVELS = (PublicationLevel.NETWORK, PublicationLevel.PUBLIC)
 
@@ -90,18 +94,25 @@ def filter_usecases(
     region: str | None = "",
     technique: str | None = "",
     publication_level: str | None = "",
+    organisation_by_name: bool = False,
 ) -> QuerySet[UseCase]:
-    """The list filters shared by the screens, the API and the dashboards (codes, as in the URLs)."""
+    """The list filters shared by the screens, the API and the dashboards (codes, as in the URLs).
+    ``organisation`` is a slug; with ``organisation_by_name`` (the screens' text field, an autocomplete
+    with JavaScript) it may also be part of the organisation's name."""
     lookups = {
         "theme__code": theme,
         "status": status,
-        "organisation__slug": organisation,
         "organisation__type": organisation_type,
         "organisation__region": region,
         "ai_technique__code": technique,
         "publication_level": publication_level,
     }
-    return qs.filter(**{key: value for key, value in lookups.items() if value})
+    qs = qs.filter(**{key: value for key, value in lookups.items() if value})
+    if organisation and organisation_by_name:
+        qs = qs.filter(Q(organisation__slug=organisation) | Q(organisation__name__icontains=organisation))
+    elif organisation:
+        qs = qs.filter(organisation__slug=organisation)
+    return qs
 
 
 def usecase_list(user: Any, filters: UseCaseFilters) -> QuerySet[UseCase]:
@@ -116,6 +127,7 @@ def usecase_list(user: Any, filters: UseCaseFilters) -> QuerySet[UseCase]:
         region=filters.region,
         technique=filters.technique,
         publication_level=filters.publication_level,
+        organisation_by_name=True,
     )
     order = SORTS.get(filters.sort, SORTS["-updated_at"])
     qs = qs.select_related("organisation", "theme", "ai_technique").order_by(*order)
@@ -169,6 +181,76 @@ def home_counts(user: Any) -> dict[str, Any]:
         "by_theme": by_theme,
         "organisations": qs.order_by().values("organisation_id").distinct().count(),
     }
+
+
+# --- cached reference lists and capped counts (pages at national scale) ----------------------------------
+
+REFERENCE_CACHE_SECONDS = 300  # a backstop: every change of a reference item drops the cache (apps.py)
+REFERENCE_MODELS: dict[str, Any] = {"theme": Theme, "technique": AITechnique}
+
+
+def _reference_key(kind: str) -> str:
+    return f"registry:reference:{kind}"
+
+
+def reference_items(kind: str) -> list[tuple[str, str, str]]:
+    """``(code, label_fr, label_en)`` of a reference table ("theme", "technique"), in display order,
+    from the cache: the filter forms of every list page read them on each request."""
+    items = cache.get(_reference_key(kind))
+    if items is None:
+        items = list(
+            REFERENCE_MODELS[kind]
+            .objects.order_by("position", "label_fr")
+            .values_list("code", "label_fr", "label_en")
+        )
+        cache.set(_reference_key(kind), items, REFERENCE_CACHE_SECONDS)
+    return items
+
+
+def reference_choices(kind: str) -> list[tuple[str, str]]:
+    """Choices of a reference table, labelled in the active language (English label when filled in)."""
+    english = (get_language() or "fr").startswith("en")
+    return [
+        (code, (label_en if english and label_en else label_fr))
+        for code, label_fr, label_en in reference_items(kind)
+    ]
+
+
+def reference_cache_clear(*args: Any, **kwargs: Any) -> None:
+    """Drop the cached reference lists (connected to the save/delete signals of the reference tables)."""
+    cache.delete_many([_reference_key(kind) for kind in REFERENCE_MODELS])
+
+
+def organisation_suggestions(query: str, *, limit: int = 10) -> list[Organisation]:
+    """Organisations whose name holds ``query`` (the list page's autocomplete), names first that start
+    with it. Organisation names are public (the organisations page lists them all)."""
+    query = " ".join(query.split())[:100]
+    if len(query) < 2:
+        return []
+    qs = Organisation.objects.filter(name__icontains=query).only("slug", "name")
+    starts = list(qs.filter(name__istartswith=query).order_by("name")[:limit])
+    if len(starts) < limit:
+        seen = {o.pk for o in starts}
+        starts += [
+            o for o in qs.exclude(name__istartswith=query).order_by("name")[:limit] if o.pk not in seen
+        ][: limit - len(starts)]
+    return starts
+
+
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator whose count stops at ``cap``: counting 100,000 visible records on every list request
+    costs more than the page itself, and "plus de 10 000" says as much to a reader. ``capped`` tells the
+    template to say so; pages beyond the cap are not offered (filters narrow the list)."""
+
+    cap = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        return int(self.object_list[: self.cap + 1].count())  # type: ignore[attr-defined]
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
 
 
 @dataclass(frozen=True)

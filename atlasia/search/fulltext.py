@@ -149,6 +149,18 @@ def sync_sqlite_row(use_case_id: int, title: str, summary: str, body: str) -> No
         )
 
 
+def sync_sqlite_rows(rows: list[tuple[int, str, str, str]]) -> None:
+    """:func:`sync_sqlite_row` for many rows (bulk imports), in two statements."""
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany("DELETE FROM search_usecase_fts WHERE rowid = %s", [[r[0]] for r in rows])
+        cursor.executemany(
+            "INSERT INTO search_usecase_fts (rowid, title, summary, body) VALUES (%s, %s, %s, %s)",
+            [[pk, text.index_text(t), text.index_text(s), text.index_text(b)] for pk, t, s, b in rows],
+        )
+
+
 def delete_sqlite_row(use_case_id: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM search_usecase_fts WHERE rowid = %s", [use_case_id])

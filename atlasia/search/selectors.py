@@ -10,20 +10,18 @@ public records), so a record the reader may not see can never come back, whateve
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import numpy as np
-from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
-from atlasia.core.search import text, vectors
+from atlasia.core.search import text
 from atlasia.core.search.fusion import coverage_gains, reciprocal_rank_fusion, weighted_rank_fusion
 from atlasia.registry import selectors as registry_selectors
 from atlasia.registry.models import UseCase
 
-from . import embeddings, fulltext
-from .models import UseCaseEmbedding
+from . import embeddings, fulltext, vectorsearch
+from .models import UseCaseEmbedding, UseCaseNeighbour
 
 # Hybrid search: coverage-weighted reciprocal rank fusion (``atlasia.core.search.fusion``). A full-text
 # hit contributes ``coverage ** 2 / (k + rank)``, and nothing when it holds under half of the query's
@@ -40,8 +38,15 @@ COVERAGE_POWER = 2.0
 SUGGEST_RRF_K = 10
 SUGGEST_RRF_WEIGHTS = (1.0, 2.0)
 CANDIDATES = 50
-SIMILAR_MIN_SCORE = 0.84  # cosine, multilingual-e5-small: unrelated French texts sit around 0.75-0.80
-DUPLICATE_THRESHOLD = 0.92
+# Thresholds calibrated with the bundled model by benchmarks/calibrate_thresholds.py (figures in
+# benchmarks/README.md, "Thresholds"): "similar" and "duplicates" on the 820 labelled pairs of the
+# catalogue (best F1: duplicates 0.90, P 1.0 / R 0.33, which now catches the two EHPAD fall-detection
+# records at 0.908 that 0.92 missed; similar 0.87, P 0.58 / R 0.82); the relevance floor of semantic
+# search on the tuning half of the relevance set (highest floor keeping its recall@10, 0.995; "xyzzy
+# introuvable" and 8 of the 9 other off-topic queries then find nothing; held-out recall 0.974 → 0.936).
+SIMILAR_MIN_SCORE = 0.87
+DUPLICATE_THRESHOLD = 0.90
+SEMANTIC_FLOOR = 0.825
 LIST_RANK_LIMIT = 500
 
 
@@ -62,59 +67,18 @@ class SimilarRecord:
     same_technique: bool = False
 
 
-# --- semantic index, cached per process -------------------------------------------------------------
+# --- semantic ranking -------------------------------------------------------------------------------
 
 
-@dataclass
-class _VectorIndex:
-    stamp: tuple[Any, ...]
-    ids: np.ndarray
-    orgs: np.ndarray
-    matrix: np.ndarray
-    position: dict[int, int]
-
-
-_index_lock = threading.Lock()
-_index: _VectorIndex | None = None
-
-
-def vector_index() -> _VectorIndex:
-    """All stored vectors of the current model as one normalised matrix, reloaded only when the table
-    changed (one cheap aggregate query per call)."""
-    global _index
-    qs = UseCaseEmbedding.objects.filter(model_name=embeddings.MODEL_NAME)
-    agg = qs.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
-    stamp = (agg["n"], agg["last"], agg["top"])
-    with _index_lock:
-        if _index is not None and _index.stamp == stamp:
-            return _index
-        rows = list(
-            qs.order_by("use_case_id").values_list("use_case_id", "use_case__organisation_id", "vector")
-        )
-        ids = np.array([r[0] for r in rows], dtype=np.int64)
-        orgs = np.array([r[1] for r in rows], dtype=np.int64)
-        matrix = (
-            vectors.normalise_rows(np.vstack([np.frombuffer(bytes(r[2]), dtype=np.float32) for r in rows]))
-            if rows
-            else np.zeros((0, embeddings.DIM), dtype=np.float32)
-        )
-        _index = _VectorIndex(stamp, ids, orgs, matrix, {int(pk): i for i, pk in enumerate(ids)})
-        return _index
-
-
-def _visible_mask(index: _VectorIndex, visible: QuerySet[UseCase]) -> np.ndarray:
-    ids = np.fromiter(visible.order_by().values_list("pk", flat=True), dtype=np.int64)
-    return np.isin(index.ids, ids)
-
-
-def semantic_ranking(visible: QuerySet[UseCase], query: str, *, limit: int) -> list[tuple[int, float]]:
+def semantic_ranking(
+    visible: QuerySet[UseCase], query: str, *, limit: int, floor: float = SEMANTIC_FLOOR
+) -> list[tuple[int, float]]:
+    """Visible records closest in meaning to ``query``, none under the relevance ``floor`` (cosine of
+    the query to the record): a query about nothing in the registry finds nothing."""
     if not query.strip() or not embeddings.available():
         return []
-    index = vector_index()
-    if index.matrix.shape[0] == 0:
-        return []
-    hits = vectors.top_k(index.matrix, embeddings.embed_query(query), limit, _visible_mask(index, visible))
-    return [(int(index.ids[i]), score) for i, score in hits]
+    hits = vectorsearch.nearest(visible, embeddings.embed_query(query), limit=limit)
+    return [(pk, score) for pk, score in hits if score >= floor]
 
 
 # --- search -----------------------------------------------------------------------------------------
@@ -137,7 +101,7 @@ def hybrid_fusion(
 
 
 def _rank(visible: QuerySet[UseCase], query: str, *, limit: int, mode: str) -> list[SearchHit]:
-    query = query.strip()[:300]
+    query = text.clean_query(query)
     if not query:
         return []
     n = max(limit, CANDIDATES)
@@ -197,6 +161,9 @@ def filter_and_rank(qs: QuerySet[UseCase], query: str, *, by_relevance: bool = T
     """The list page's ``q``: records matching the full-text query (or containing it literally, so a
     partial word still finds something), best match first. One search query, then the usual
     count and page queries: the cost does not depend on the page size."""
+    query = text.clean_query(query)
+    if not query:
+        return qs
     hits = fulltext.search(qs, query, limit=LIST_RANK_LIMIT, excerpts=False)
     ids = [h.use_case_id for h in hits]
     literal = Q(title__icontains=query) | Q(summary__icontains=query)
@@ -239,29 +206,32 @@ def _reasons(source_terms: dict[str, str], source: Any, other: UseCase) -> tuple
 def similar_usecases(
     user: Any, use_case: UseCase, *, limit: int = 5, min_score: float = SIMILAR_MIN_SCORE
 ) -> list[SimilarRecord]:
-    """The closest records of other organisations that ``user`` may see."""
+    """The closest records of other organisations that ``user`` may see: read from the neighbours the
+    embedding task stored (a handful of rows), visibility applied here."""
     visible = registry_selectors.usecases_visible_to(user).exclude(organisation_id=use_case.organisation_id)
-    index = vector_index()
-    position = index.position.get(use_case.pk)
-    if position is not None:
-        mask = _visible_mask(index, visible)
-        ranked = [
-            (int(index.ids[i]), s)
-            for i, s in vectors.top_k(index.matrix, index.matrix[position], limit, mask)
-            if s >= min_score
-        ]
-    else:  # not embedded yet (the task is pending): fall back to the full-text engine
-        probe = f"{use_case.title} {' '.join(use_case.tags or [])}"
-        ranked = [(h.use_case_id, 0.0) for h in fulltext.search(visible, probe, limit=limit, excerpts=False)]
-    objects = UseCase.objects.select_related("organisation", "theme", "ai_technique").in_bulk(
-        [pk for pk, _ in ranked]
+    rows = list(
+        UseCaseNeighbour.objects.filter(source_id=use_case.pk, score__gte=min_score, target__in=visible)
+        .exclude(target__organisation_id=use_case.organisation_id)
+        .select_related("target__organisation", "target__theme", "target__ai_technique")
+        .order_by("-score", "target_id")[:limit]
     )
+    ranked: list[tuple[UseCase, float]] = [(r.target, r.score) for r in rows]
+    if (
+        not rows
+        and not UseCaseEmbedding.objects.filter(
+            use_case_id=use_case.pk, model_name=embeddings.MODEL_NAME
+        ).exists()
+    ):
+        # Not embedded yet (the task is pending): fall back to the full-text engine.
+        probe = f"{use_case.title} {' '.join(use_case.tags or [])}"
+        hits = fulltext.search(visible, probe, limit=limit, excerpts=False)
+        objects = UseCase.objects.select_related("organisation", "theme", "ai_technique").in_bulk(
+            [h.use_case_id for h in hits]
+        )
+        ranked = [(objects[h.use_case_id], 0.0) for h in hits if h.use_case_id in objects]
     terms = _key_terms(use_case.title, use_case.summary, " ".join(use_case.tags or []))
     out = []
-    for pk, score in ranked:
-        other = objects.get(pk)
-        if other is None:
-            continue
+    for other, score in ranked:
         shared, same_theme, same_technique = _reasons(terms, use_case, other)
         out.append(SimilarRecord(other, score, shared, same_theme, same_technique))
     return out
@@ -277,7 +247,7 @@ def suggestions(user: Any, title: str, summary: str = "", *, limit: int = 5) -> 
     sem_hits = semantic_ranking(visible, query, limit=CANDIDATES)
     sem_score = dict(sem_hits)
     fused = reciprocal_rank_fusion(
-        [[h.use_case_id for h in text_hits], [pk for pk, s in sem_hits if s >= SIMILAR_MIN_SCORE]],
+        [[h.use_case_id for h in text_hits], [pk for pk, _ in sem_hits]],  # sem_hits: above the floor
         k=SUGGEST_RRF_K,
         weights=SUGGEST_RRF_WEIGHTS,
         limit=limit,
@@ -308,18 +278,22 @@ def probable_duplicates(
     user: Any, *, threshold: float = DUPLICATE_THRESHOLD, limit: int = 200
 ) -> list[DuplicatePair]:
     """Pairs of visible records of different organisations whose embeddings are at least ``threshold``
-    apart in cosine, most similar first."""
-    index = vector_index()
-    mask = _visible_mask(index, registry_selectors.usecases_visible_to(user))
-    rows = np.nonzero(mask)[0]
-    pairs = vectors.pairs_above(index.matrix[rows], index.orgs[rows], threshold)[:limit]
-    wanted = {int(index.ids[rows[i]]) for p in pairs for i in p[:2]}
-    objects = UseCase.objects.select_related("organisation").in_bulk(list(wanted))
-    out = []
-    for i, j, score in pairs:
-        a, b = objects.get(int(index.ids[rows[i]])), objects.get(int(index.ids[rows[j]]))
-        if a is None or b is None:
+    apart in cosine, most similar first: read from the stored neighbours (each pair is stored in both
+    directions, unless trimmed from one list: both are read, each pair shown once, smaller id first)."""
+    visible = registry_selectors.usecases_visible_to(user)
+    rows = (
+        UseCaseNeighbour.objects.filter(score__gte=threshold, source__in=visible, target__in=visible)
+        .exclude(source__organisation_id=F("target__organisation_id"))
+        .select_related("source__organisation", "target__organisation")
+        .order_by("-score", "source_id", "target_id")[: 2 * limit]
+    )
+    out: list[DuplicatePair] = []
+    seen: set[tuple[int, int]] = set()
+    for row in rows:
+        a, b = (row.source, row.target) if row.source_id < row.target_id else (row.target, row.source)
+        if (a.pk, b.pk) in seen or len(out) >= limit:
             continue
+        seen.add((a.pk, b.pk))
         shared, _, _ = _reasons(_key_terms(a.title, a.summary, " ".join(a.tags or [])), a, b)
-        out.append(DuplicatePair(a, b, score, shared))
+        out.append(DuplicatePair(a, b, row.score, shared))
     return out

@@ -9,13 +9,16 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.utils import timezone
 
 from atlasia.core.search import vectors
 from atlasia.registry.models import UseCase
 
-from . import embeddings, fulltext
-from .models import UseCaseDocument, UseCaseEmbedding
+from . import embeddings, fulltext, vectorsearch
+from .models import EmbeddingJob, UseCaseDocument, UseCaseEmbedding, UseCaseNeighbour
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +51,35 @@ def document_sync(use_case: UseCase) -> bool:
     return old_hash != new_hash
 
 
+def documents_sync_many(use_case_ids: list[int], *, use_cases: list[UseCase] | None = None) -> list[int]:
+    """:func:`document_sync` for many use cases in a few statements (bulk imports); returns the ids
+    whose embedded text changed (or is new). ``use_cases``: the saved instances, when the caller has
+    them (not read again)."""
+    if use_cases is None:
+        use_cases = list(UseCase.objects.filter(pk__in=use_case_ids).select_related("theme", "ai_technique"))
+    old = dict(UseCaseDocument.objects.filter(pk__in=use_case_ids).values_list("pk", "text_hash"))
+    now = timezone.now()
+    created: list[UseCaseDocument] = []
+    updated: list[UseCaseDocument] = []
+    changed: list[int] = []
+    for use_case in use_cases:
+        title, summary, body = document_fields(use_case)
+        digest = embeddings.text_hash(embeddings.usecase_text(use_case))
+        document = UseCaseDocument(
+            use_case_id=use_case.pk, title=title, summary=summary, body=body, text_hash=digest, updated_at=now
+        )
+        (updated if use_case.pk in old else created).append(document)
+        if old.get(use_case.pk) != digest:
+            changed.append(use_case.pk)
+    UseCaseDocument.objects.bulk_create(created, batch_size=500)
+    UseCaseDocument.objects.bulk_update(
+        updated, ["title", "summary", "body", "text_hash", "updated_at"], batch_size=500
+    )
+    if connection.vendor == "sqlite":
+        fulltext.sync_sqlite_rows([(d.use_case_id, d.title, d.summary, d.body) for d in created + updated])
+    return changed
+
+
 def document_remove(use_case_id: int) -> None:
     # The document row goes with the use case (cascade); the FTS5 table has no foreign key.
     if connection.vendor == "sqlite":
@@ -77,7 +109,7 @@ class _PendingEmbeddings:
         embedding_schedule(ids)
 
 
-def embedding_schedule_on_commit(use_case_id: int) -> None:
+def embedding_schedule_on_commit(use_case_id: int | list[int]) -> None:
     """Schedule the embedding of ``use_case_id`` when the transaction commits. Every record saved in
     the same transaction (an import, a bulk edit) ends in the same task, which embeds in batches.
 
@@ -85,16 +117,17 @@ def embedding_schedule_on_commit(use_case_id: int) -> None:
     one, so only the last callback does the work. Ids are carried over only at the same savepoint
     level: a savepoint rollback discards the callbacks registered inside it, ids included.
     """
+    new_ids = [use_case_id] if isinstance(use_case_id, int) else list(use_case_id)
     conn = transaction.get_connection()
     if not conn.in_atomic_block:  # autocommit: the write is already committed
-        embedding_schedule(use_case_id)
+        embedding_schedule(new_ids)
         return
     savepoints = set(conn.savepoint_ids)
     previous: _PendingEmbeddings | None = getattr(conn, "_search_pending_embeddings", None)
     ids: list[int] = []
     if previous is not None and not previous.done and previous.savepoints == savepoints:
         ids, previous.ids = previous.ids, []
-    pending = _PendingEmbeddings([*ids, use_case_id], savepoints)
+    pending = _PendingEmbeddings([*ids, *new_ids], savepoints)
     conn._search_pending_embeddings = pending  # type: ignore[attr-defined]
     transaction.on_commit(pending.flush)
 
@@ -113,6 +146,7 @@ def embedding_compute(*, use_case_id: int, force: bool = False) -> str:
         return "unchanged"
     vector = embeddings.embed_passages([text])[0]
     _store(use_case_id, vector, digest)
+    neighbours_refresh([use_case_id])
     return "computed"
 
 
@@ -120,22 +154,80 @@ def _store(use_case_id: int, vector: Any, digest: str) -> None:
     UseCaseEmbedding.objects.update_or_create(
         use_case_id=use_case_id,
         model_name=embeddings.MODEL_NAME,
-        defaults={"dim": embeddings.DIM, "vector": vectors.to_bytes(vector), "text_hash": digest},
+        defaults={
+            "dim": embeddings.DIM,
+            "vector": vectors.to_bytes(vector),
+            "signature": vectorsearch.signature_of(vector),
+            "text_hash": digest,
+        },
     )
+
+
+# --- precomputed neighbours ---------------------------------------------------------------------------
+
+NEIGHBOURS_PER_RECORD = 20  # stored per record; the page shows 5 of those the reader may see
+NEIGHBOUR_MIN_SCORE = 0.80  # below every threshold the screens use (similar, duplicates)
+
+
+def neighbours_refresh(use_case_ids: Iterable[int]) -> int:
+    """Recompute the stored neighbours of ``use_case_ids`` (records of other organisations, cosine at
+    least ``NEIGHBOUR_MIN_SCORE``, best ``NEIGHBOURS_PER_RECORD``) and put each record in the lists of
+    its own neighbours (the relation is symmetric), trimming those lists to the same length.
+    Returns the number of rows written."""
+    ids = list(dict.fromkeys(use_case_ids))
+    if not ids:
+        return 0
+    rows = UseCaseEmbedding.objects.filter(model_name=embeddings.MODEL_NAME, use_case_id__in=ids).values_list(
+        "use_case_id", "use_case__organisation_id", "vector"
+    )
+    written = 0
+    for use_case_id, organisation_id, raw in rows:
+        vector = vectors.normalise_rows(np.frombuffer(bytes(raw), dtype=np.float32).reshape(1, -1))[0]
+        others = UseCase.objects.exclude(organisation_id=organisation_id)
+        found = [
+            (pk, score)
+            for pk, score in vectorsearch.nearest(others, vector, limit=NEIGHBOURS_PER_RECORD)
+            if score >= NEIGHBOUR_MIN_SCORE
+        ]
+        with transaction.atomic():
+            # Old scores of this record are stale in both directions (its text, so its vector, changed).
+            UseCaseNeighbour.objects.filter(source_id=use_case_id).delete()
+            UseCaseNeighbour.objects.filter(target_id=use_case_id).delete()
+            pairs = [(use_case_id, pk, s) for pk, s in found] + [(pk, use_case_id, s) for pk, s in found]
+            UseCaseNeighbour.objects.bulk_create(
+                [UseCaseNeighbour(source_id=a, target_id=b, score=float(s)) for a, b, s in pairs],
+                update_conflicts=True,
+                unique_fields=["source", "target"],
+                update_fields=["score"],
+            )
+            _neighbours_trim([pk for pk, _ in found])
+        written += 2 * len(found)
+    return written
+
+
+def _neighbours_trim(source_ids: list[int]) -> None:
+    """Keep the best ``NEIGHBOURS_PER_RECORD`` rows of each source (one statement, both databases)."""
+    if not source_ids:
+        return
+    table = UseCaseNeighbour._meta.db_table
+    marks = ", ".join(["%s"] * len(source_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""DELETE FROM {table} WHERE id IN (
+                SELECT id FROM (
+                    SELECT id, ROW_NUMBER() OVER (PARTITION BY source_id ORDER BY score DESC, target_id) AS rn
+                    FROM {table} WHERE source_id IN ({marks})
+                ) ranked WHERE rn > %s
+            )""",  # noqa: S608 - our own table name; values are parameters
+            [*source_ids, NEIGHBOURS_PER_RECORD],
+        )
 
 
 Progress = Callable[[int, int, float], None]  # (done, total, seconds elapsed)
 
 
-def embeddings_compute_missing(
-    *,
-    batch_size: int = 32,
-    use_case_ids: Iterable[int] | None = None,
-    force: bool = False,
-    progress: Progress | None = None,
-) -> int:
-    """Embed every use case whose embedding is missing or stale (every one with ``force``), in
-    batches of ``batch_size`` texts (one model call each). Returns how many were embedded."""
+def _stale(use_case_ids: Iterable[int] | None = None, *, force: bool = False) -> list[tuple[int, str, str]]:
+    """(pk, text, digest) of the use cases whose stored embedding is missing or stale."""
     stored = dict(
         UseCaseEmbedding.objects.filter(model_name=embeddings.MODEL_NAME).values_list(
             "use_case_id", "text_hash"
@@ -150,6 +242,19 @@ def embeddings_compute_missing(
         digest = embeddings.text_hash(text)
         if force or stored.get(use_case.pk) != digest:
             todo.append((use_case.pk, text, digest))
+    return todo
+
+
+def embeddings_compute_missing(
+    *,
+    batch_size: int = 32,
+    use_case_ids: Iterable[int] | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> int:
+    """Embed every use case whose embedding is missing or stale (every one with ``force``), in
+    batches of ``batch_size`` texts (one model call each). Returns how many were embedded."""
+    todo = _stale(use_case_ids, force=force)
     started = time.perf_counter()
     for start in range(0, len(todo), batch_size):
         batch = todo[start : start + batch_size]
@@ -157,6 +262,7 @@ def embeddings_compute_missing(
         with transaction.atomic():
             for (pk, _, digest), vector in zip(batch, matrix, strict=True):
                 _store(pk, vector, digest)
+        neighbours_refresh([pk for pk, _, _ in batch])
         if progress is not None:
             progress(start + len(batch), len(todo), time.perf_counter() - started)
     return len(todo)
@@ -170,3 +276,81 @@ def documents_rebuild() -> int:
             document_sync(use_case)
             n += 1
     return n
+
+
+# --- (re-)embedding job -------------------------------------------------------------------------------
+
+
+def embeddings_stale_ids() -> list[int]:
+    """Use cases whose embedding for the current model is missing or older than their text."""
+    return [pk for pk, _, _ in _stale()]
+
+
+def reembedding_start(*, actor: Any) -> EmbeddingJob:
+    """Queue the background embedding of every record whose vector is missing or stale for the current
+    model (after a model change: all of them). Platform admins only; audited. One job at a time: an
+    unfinished job is resumed rather than duplicated."""
+    from atlasia.accounts import perms
+    from atlasia.audit.models import AuditAction
+    from atlasia.audit.services import audit_record
+
+    from .tasks import reembed_all
+
+    if not perms.is_platform_admin(actor):
+        raise PermissionDenied(
+            "Seul un administrateur de la plateforme peut relancer le calcul des plongements."
+        )
+    with transaction.atomic():
+        job = (
+            EmbeddingJob.objects.select_for_update()
+            .filter(status__in=[EmbeddingJob.Status.QUEUED, EmbeddingJob.Status.RUNNING])
+            .first()
+        )
+        if job is None:
+            job = EmbeddingJob.objects.create(
+                model_name=embeddings.MODEL_NAME, total=len(embeddings_stale_ids()), created_by=actor
+            )
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                obj=job,
+                changes={"model_name": [None, job.model_name], "total": [None, job.total]},
+                message="Calcul des plongements lancé",
+            )
+        else:
+            audit_record(
+                actor=actor, action=AuditAction.EVENT, obj=job, message="Calcul des plongements repris"
+            )
+        job_id = job.pk
+        transaction.on_commit(lambda: reembed_all.enqueue(job_id))
+    return job
+
+
+def reembedding_run(job_id: int, *, batch_size: int = 32) -> EmbeddingJob:
+    """Body of the background job: embed what is still stale, saving the progress after each batch.
+    Resumable: run again after an interruption, it embeds only what is left."""
+    job = EmbeddingJob.objects.get(pk=job_id)
+    if job.status == EmbeddingJob.Status.DONE:
+        return job
+    remaining = len(embeddings_stale_ids())
+    job.total = max(job.total, job.done + remaining)
+    job.done = job.total - remaining
+    job.status = EmbeddingJob.Status.RUNNING
+    job.save(update_fields=["total", "done", "status", "updated_at"])
+    start_done = job.done
+
+    def progress(done: int, total: int, elapsed: float) -> None:
+        EmbeddingJob.objects.filter(pk=job_id).update(done=start_done + done)
+
+    try:
+        embeddings_compute_missing(batch_size=batch_size, progress=progress)
+    except Exception as error:  # the job records why it stopped; the worker logs the traceback
+        EmbeddingJob.objects.filter(pk=job_id).update(
+            status=EmbeddingJob.Status.FAILED, error=str(error)[:2000]
+        )
+        raise
+    # Vectors of an older model can no longer be compared with the current one's.
+    UseCaseEmbedding.objects.exclude(model_name=embeddings.MODEL_NAME).delete()
+    EmbeddingJob.objects.filter(pk=job_id).update(status=EmbeddingJob.Status.DONE, done=job.total)
+    job.refresh_from_db()
+    return job

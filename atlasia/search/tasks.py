@@ -20,3 +20,11 @@ def embed_usecase(use_case_id: int) -> str:
     from .services import embedding_compute
 
     return embedding_compute(use_case_id=use_case_id)
+
+
+@task()
+def reembed_all(job_id: int) -> str:
+    """Embed every record whose vector is missing or stale (after a model change), with progress."""
+    from .services import reembedding_run
+
+    return reembedding_run(job_id).status

@@ -11,6 +11,7 @@ class WwwConfig(AppConfig):
         # extension points (atlasia/www/extensions.py). The domains never import the screens: the
         # registration is here, in the screens layer (checked by import-linter in `make quality`).
         from atlasia.www.campaigns import panels as campaign_panels
+        from atlasia.www.compliance import panels as compliance_panels
         from atlasia.www.evaluation import hooks as evaluation_hooks
         from atlasia.www.exchange import hooks as exchange_hooks
         from atlasia.www.lifecycle import panels as lifecycle_panels
@@ -30,5 +31,6 @@ class WwwConfig(AppConfig):
             publication_hooks,
             exchange_hooks,
             campaign_panels,
+            compliance_panels,
         ):
             module.register()

@@ -108,6 +108,7 @@ NAV_GROUPS: list[tuple[str, Any, list[str]]] = [
             "lifecycle_inbox",
             "lifecycle_portfolio",
             "qualification_portfolio",
+            "compliance_portfolio",
             "monitoring_home",
             "evaluation_home",
             "campaigns_list",

@@ -8,12 +8,14 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from dsfr.forms import DsfrBaseForm
 
 from atlasia.core.identifiers import normalise_siren
 from atlasia.registry import reference
+from atlasia.registry import selectors as registry_selectors
 from atlasia.registry.enums import OrganisationType, PublicationLevel, Status
 from atlasia.registry.models import AITechnique, Organisation, Theme, UseCase
 
@@ -26,12 +28,25 @@ USECASE_SECTIONS: list[tuple[str, Any, list[str]]] = [
     (
         "porteurs",
         gettext_lazy("Qui le porte"),
-        ["organisation", "partner_organisations", "partners_other", "sites", "target_population"],
+        [
+            "organisation",
+            "partner_organisations",
+            "partners_other",
+            "sites",
+            "target_population",
+            "team",
+            "senior_responsible_owner",
+        ],
     ),
     (
         "technique",
         gettext_lazy("Comment il fonctionne"),
         ["ai_technique", "provider_type", "provider_name", "algorithm", "human_oversight"],
+    ),
+    (
+        "cadre",
+        gettext_lazy("Base légale, proportionnalité et risques"),
+        ["legal_basis_details", "proportionality", "risks_and_mitigations"],
     ),
     (
         "donnees",
@@ -165,11 +180,16 @@ class UseCaseForm(DsfrBaseForm, forms.ModelForm):
             "partners_other",
             "sites",
             "target_population",
+            "team",
+            "senior_responsible_owner",
             "ai_technique",
             "provider_type",
             "provider_name",
             "algorithm",
             "human_oversight",
+            "legal_basis_details",
+            "proportionality",
+            "risks_and_mitigations",
             "personal_data",
             "health_data",
             "data_categories",
@@ -192,6 +212,9 @@ class UseCaseForm(DsfrBaseForm, forms.ModelForm):
             "sites": forms.Textarea(attrs={"rows": 2}),
             "target_population": forms.Textarea(attrs={"rows": 2}),
             "human_oversight": forms.Textarea(attrs={"rows": 3}),
+            "legal_basis_details": forms.Textarea(attrs={"rows": 2}),
+            "proportionality": forms.Textarea(attrs={"rows": 3}),
+            "risks_and_mitigations": forms.Textarea(attrs={"rows": 4}),
             "data_sources": forms.Textarea(attrs={"rows": 3}),
             "funding": forms.Textarea(attrs={"rows": 2}),
             "start_date": DateInput(),
@@ -209,6 +232,25 @@ class UseCaseForm(DsfrBaseForm, forms.ModelForm):
                 "« Public » publie la fiche dans le registre public, sans connexion."
             ),
             "partner_organisations": gettext_lazy("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
+            "team": gettext_lazy(
+                "L'équipe qui répond de l'outil au quotidien, par exemple : cellule IA de la DSI."
+            ),
+            "senior_responsible_owner": gettext_lazy(
+                "La personne de la direction qui répond de l'usage de l'outil (nom et fonction). "
+                "Ce n'est pas le délégué à la protection des données, qui se déclare dans les contacts."
+            ),
+            "legal_basis_details": gettext_lazy(
+                "Les textes précis (loi, décret, article) qui autorisent la mission et le traitement. "
+                "La base légale RGPD elle-même se choisit dans la qualification."
+            ),
+            "proportionality": gettext_lazy(
+                "Pourquoi l'outil et les données utilisées sont nécessaires et proportionnés au but, "
+                "au regard des solutions moins intrusives."
+            ),
+            "risks_and_mitigations": gettext_lazy(
+                "Les risques pour les personnes (erreur, discrimination, perte de droits…) et ce qui est "
+                "fait pour les réduire."
+            ),
         }
 
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
@@ -286,7 +328,14 @@ class UseCaseFilterForm(DsfrBaseForm):
         required=False,
         choices=[("", gettext_lazy("Toutes"))] + list(Status.choices),
     )
-    organisation = forms.ChoiceField(label=gettext_lazy("Organisation"), required=False)
+    # A text field (5,000 organisations make a <select> too heavy to send and to use): the slug or part
+    # of the name; organisation-autocomplete.js turns it into an accessible combobox.
+    organisation = forms.CharField(
+        label=gettext_lazy("Organisation"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-organisation-autocomplete": ""}),
+    )
     organisation_type = forms.ChoiceField(
         label=gettext_lazy("Type d'organisation"),
         required=False,
@@ -312,15 +361,14 @@ class UseCaseFilterForm(DsfrBaseForm):
         ],
     )
 
-    def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["theme"].choices = [("", _("Tous"))] + [
-            (t.code, t.label) for t in Theme.objects.order_by("position")
-        ]
-        self.fields["technique"].choices = [("", _("Toutes"))] + [
-            (t.code, t.label) for t in AITechnique.objects.order_by("position")
-        ]
-        self.fields["organisation"].choices = [("", _("Toutes"))] + [(o.slug, o.name) for o in organisations]
+        # Reference lists from the cache (dropped whenever an item changes): no query per request.
+        self.fields["theme"].choices = [("", _("Tous"))] + registry_selectors.reference_choices("theme")
+        self.fields["technique"].choices = [("", _("Toutes"))] + registry_selectors.reference_choices(
+            "technique"
+        )
+        self.fields["organisation"].widget.attrs["data-url"] = reverse("organisation_suggestions")
         self.fields["region"].choices = [("", _("Toutes"))] + reference.region_choices()
 
 

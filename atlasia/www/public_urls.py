@@ -43,6 +43,7 @@ PUBLIC_URL_NAMES: set[str] = {
     "api_v1_usecase_qualifications",
     "api_v1_usecase_experiments",
     "api_v1_usecase_evaluations",
+    "api_v1_monitoring_batch",
     "api_v1_exchange_schema",
     "api_v1_exchange_records",
     "openapi-json",

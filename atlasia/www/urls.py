@@ -26,6 +26,7 @@ urlpatterns = [
         name="attachment_delete",
     ),
     path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/suggestions/", views.organisation_suggestions, name="organisation_suggestions"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<slug:slug>/modifier/", views.organisation_edit, name="organisation_edit"),
     path(

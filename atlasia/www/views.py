@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -85,7 +85,7 @@ def _filters_from(request: HttpRequest) -> selectors.UseCaseFilters:
         q=g.get("q", "").strip()[:200],
         theme=g.get("theme", ""),
         status=g.get("status", ""),
-        organisation=g.get("organisation", ""),
+        organisation=" ".join(g.get("organisation", "").split())[:200],
         organisation_type=g.get("organisation_type", ""),
         region=g.get("region", ""),
         technique=g.get("technique", ""),
@@ -97,16 +97,9 @@ def _filters_from(request: HttpRequest) -> selectors.UseCaseFilters:
 @require_GET
 def usecase_list(request: HttpRequest) -> HttpResponse:
     filters = _filters_from(request)
-    organisations = (
-        Organisation.objects.filter(
-            pk__in=selectors.usecases_visible_to(request.user).order_by().values("organisation_id")
-        )
-        .only("slug", "name")
-        .order_by("name")
-    )
-    form = UseCaseFilterForm(request.GET or None, organisations=organisations)
+    form = UseCaseFilterForm(request.GET or None)
     qs = selectors.usecase_list(request.user, filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -357,6 +350,13 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         "www/organisation_list.html",
         {"page_obj": page, "q": q, "region_names": reference.region_names(), "title": _("Organisations")},
     )
+
+
+@require_GET
+def organisation_suggestions(request: HttpRequest) -> JsonResponse:
+    """JSON for the organisation autocomplete of the list filters (``www/organisation-autocomplete.js``)."""
+    found = selectors.organisation_suggestions(request.GET.get("q", ""))
+    return JsonResponse({"results": [{"slug": o.slug, "name": o.name} for o in found]})
 
 
 @require_GET

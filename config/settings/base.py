@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "atlasia.monitoring",
     "atlasia.search",
     "atlasia.exchange",
+    "atlasia.compliance",
     "atlasia.campaigns",
     "atlasia.www",
 ]
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # NUL and control characters out of the query string before any view reads it (www/middleware.py).
+    "atlasia.www.middleware.ControlCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Two-factor authentication: request.user.is_verified(), then the policy (atlasia/accounts/twofactor.py).
@@ -224,6 +227,8 @@ ATLASIA_PROBLEM_EMAIL_RETENTION_DAYS = env.int("ATLASIA_PROBLEM_EMAIL_RETENTION_
 ATLASIA_DATA_DIR = BASE_DIR / "data"
 ATLASIA_SITE_TITLE = env.str("ATLASIA_SITE_TITLE", default="Atlas IA")
 ATLASIA_INSTANCE_NAME = env.str("ATLASIA_INSTANCE_NAME", default="Instance de démonstration")
+# The same contact, also the contact point of the open-data catalogue (DCAT-AP).
+ATLASIA_CONTACT_EMAIL = ATLASIA_LEGAL["contact_email"]
 # The public address of the site, for the links of e-mails (which are read outside the site).
 ATLASIA_BASE_URL = env.str("ATLASIA_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

@@ -313,7 +313,7 @@ def test_no_deployment_of_a_high_risk_system_without_fria():
     assert [r.code for r in blocked] == ["fria_missing"]
     assert blocked[0].message_fr == (
         "Déploiement impossible : la qualification exige une analyse d'impact sur les droits "
-        "fondamentaux (FRIA, AI Act art. 27) et elle n'est pas marquée comme réalisée."
+        "fondamentaux (AIDF, AI Act art. 27) et elle n'est pas marquée comme réalisée."
     )
 
 

@@ -79,7 +79,7 @@ class _FakeResponse:
     def __exit__(self, *args: Any) -> None:
         return None
 
-    def read(self) -> bytes:
+    def read(self, size: int = -1) -> bytes:
         return self.body
 
 
@@ -152,7 +152,10 @@ def test_a_record_deleted_upstream_is_marked_withdrawn_and_shown_so(
             b'{"format": "atlasia-exchange", "version": "1.0", "records": [',
             "la réponse n'est pas un JSON valide (ligne 1",
         ),
-        (_document([], version="2.0"), "version du format « 2.0 » non prise en charge (attendu : 1.0)"),
+        (
+            _document([], version="2.0"),
+            "version du format « 2.0 » non prise en charge (versions lues : 1.0, 1.1)",
+        ),
         (_document([], format="autre"), "format « autre » inconnu"),
         (_document([_record(UID_1, "T", colour="bleu")]), "champ inconnu « records.0.colour »"),
         (
@@ -184,7 +187,7 @@ def test_a_bad_answer_writes_nothing_and_says_why(
 def test_the_published_schema_file_is_up_to_date(client: Client, db: Any) -> None:
     from django.conf import settings
 
-    path = settings.BASE_DIR / "docs" / "exchange" / "atlasia-exchange-1.0.schema.json"
+    path = settings.BASE_DIR / "docs" / "exchange" / "atlasia-exchange-1.1.schema.json"
     assert json.loads(path.read_text(encoding="utf-8")) == json_schema()
     assert client.get("/api/v1/exchange/schema").json() == json.loads(json.dumps(json_schema(), default=str))
 
@@ -198,3 +201,128 @@ def test_served_records_validate_against_the_format_and_carry_experiments(
     document = ExDocument.model_validate_json(body)
     assert document.count == 2 and len(document.records) == 1
     assert pull.parse_document(body).records[0].uid == document.records[0].uid
+
+
+# --- format 1.1: self-subscription, loops, size, pause, delete --------------------------------------
+
+
+def _state() -> tuple[int, int]:
+    return UseCase.objects.count(), RemoteProvenance.objects.count()
+
+
+def test_a_document_from_this_very_instance_is_refused_and_writes_nothing(
+    subscription: Subscription, serve: Any
+) -> None:
+    from atlasia.exchange.selectors import instance_id
+
+    before = _state()
+    serve(_document([_record(UID_1, "Triage")], instance={"name": "Moi", "url": "", "id": instance_id()}))
+    result = pull.pull_subscription(subscription=subscription)
+    assert not result.ok and "même identifiant d'instance" in result.summary()
+    assert _state() == before
+
+
+def test_a_record_of_this_instance_coming_back_is_a_loop_and_is_refused(
+    subscription: Subscription, serve: Any, world: dict[str, Any]
+) -> None:
+    own = world["records"]["a_public"]
+    before = _state()
+    serve(_document([_record(str(own.uid), "Ma propre fiche"), _record(UID_2, "Autre")]))
+    result = pull.pull_subscription(subscription=subscription)
+    assert not result.ok and any("boucle" in e for e in result.errors), result.errors
+    assert _state() == before
+    own.refresh_from_db()
+    assert own.title != "Ma propre fiche"
+
+
+def test_an_oversized_answer_is_refused_before_it_is_parsed(subscription: Subscription, serve: Any) -> None:
+    before = _state()
+    serve(b" " * (pull.MAX_PAGE_BYTES + 1))
+    result = pull.pull_subscription(subscription=subscription)
+    assert not result.ok and "réponse trop volumineuse" in result.summary()
+    assert _state() == before
+
+
+def test_subscribing_to_the_own_public_address_is_refused(world: dict[str, Any], settings: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    settings.ATLASIA_PUBLIC_URL = "https://atlas.example.fr"
+    with pytest.raises(ValidationError, match="soi-même"):
+        pull.subscription_create(
+            actor=world["users"]["admin"],
+            data={
+                "name": "Moi",
+                "slug": "moi",
+                "base_url": "https://atlas.example.fr/",
+                "token": "",
+                "country": "FR",
+            },
+        )
+    assert not Subscription.objects.filter(slug="moi").exists()
+
+
+def test_a_paused_subscription_is_not_pulled_and_resumes(
+    subscription: Subscription, serve: Any, world: dict[str, Any], client: Client
+) -> None:
+    from atlasia.audit.models import AuditEntry
+
+    admin = world["users"]["admin"]
+    serve(_document([_record(UID_1, "Triage")]))
+    client.force_login(admin)
+    response = client.post(f"/echanges/abonnements/{subscription.pk}/pause/")
+    assert response.status_code == 302
+    subscription.refresh_from_db()
+    assert subscription.status == "paused"
+    result = pull.pull_subscription(subscription=subscription)
+    assert not result.ok and "en pause" in result.summary() and _state()[1] == 0
+    client.post(f"/echanges/abonnements/{subscription.pk}/reprendre/")
+    assert pull.pull_subscription(subscription=subscription).created == 1
+    messages = list(
+        AuditEntry.objects.filter(message__startswith="Abonnement").values_list("message", flat=True)
+    )
+    assert "Abonnement mis en pause" in messages and "Abonnement repris" in messages
+
+
+def test_deleting_a_subscription_withdraws_its_copies_with_audit_rows(
+    subscription: Subscription, serve: Any, world: dict[str, Any], client: Client
+) -> None:
+    from atlasia.audit.models import AuditEntry
+
+    serve(_document([_record(UID_1, "Triage"), _record(UID_2, "Chatbot")]))
+    pull.pull_subscription(subscription=subscription)
+    copies = list(
+        UseCase.objects.filter(remote_provenance__subscription=subscription).values_list("pk", flat=True)
+    )
+    assert len(copies) == 2
+    client.force_login(world["users"]["referent"])  # not a platform admin
+    assert client.post(f"/echanges/abonnements/{subscription.pk}/supprimer/").status_code == 403
+    client.force_login(world["users"]["admin"])
+    response = client.post(f"/echanges/abonnements/{subscription.pk}/supprimer/", follow=True)
+    assert "2 copie(s) retirée(s)" in response.content.decode()
+    assert not UseCase.objects.filter(pk__in=copies).exists()
+    assert not Subscription.objects.filter(pk=subscription.pk).exists()
+    rows = AuditEntry.objects.filter(use_case_id__in=copies, action="delete")
+    assert rows.count() == 2 and all("Copie retirée" in r.message for r in rows)
+
+
+def test_a_1_0_document_is_still_read_and_1_1_fields_travel(subscription: Subscription, serve: Any) -> None:
+    serve(_document([_record(UID_1, "Triage")]))  # version 1.0
+    assert pull.pull_subscription(subscription=subscription).created == 1
+    richer = _record(
+        UID_1,
+        "Triage",
+        updated_at="2025-07-01T10:00:00Z",
+        human_oversight="Une infirmière valide chaque priorité.",
+        contacts=[{"role": "Référent IA", "email": "ia@example.ca"}],
+        sources=[{"url": "https://example.ca/triage", "title": "Page"}],
+        risks_and_mitigations="Sous-triage : revue hebdomadaire.",
+    )
+    serve(_document([richer], version="1.1"))
+    assert pull.pull_subscription(subscription=subscription).updated == 1
+    local = UseCase.objects.get(remote_provenance__remote_uid=UID_1)
+    assert local.human_oversight == "Une infirmière valide chaque priorité."
+    assert [(c.role, c.email, c.is_public) for c in local.contacts.all()] == [
+        ("Référent IA", "ia@example.ca", True)
+    ]
+    assert [s.url for s in local.sources.all()] == ["https://example.ca/triage"]
+    assert local.risks_and_mitigations == "Sous-triage : revue hebdomadaire."

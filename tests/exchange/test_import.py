@@ -27,9 +27,11 @@ def _csv(lines: list[str], encoding: str = "utf-8") -> bytes:
 
 
 def _job(world: dict[str, Any], name: str, content: bytes, user: str = "referent") -> ImportJob:
-    return services.import_job_create(
+    job = services.import_job_create(
         actor=world["users"][user], organisation=world["org_a"], filename=name, content=content
     )
+    job.refresh_from_db()  # analysed by the background job (run at once by the immediate backend)
+    return job
 
 
 def _run(world: dict[str, Any], job: ImportJob, only_valid: bool = False) -> ImportJob:
@@ -89,6 +91,7 @@ def test_an_invalid_file_writes_nothing(world: dict[str, Any]) -> None:
     )
     with pytest.raises(Exception, match="importer uniquement les lignes valides"):
         services.import_job_start(actor=job.created_by, job=job)
+    ImportJob.objects.filter(pk=job.pk).update(status="queued")
     result = services.import_execute(job_id=job.pk)  # even forced, the job refuses
     job.refresh_from_db()
     assert result == "failed" and job.result["written"] is False

@@ -234,7 +234,7 @@ def test_gates_fria_and_registration_for_high_risk_deployment(lc_world, make_uc,
     with pytest.raises(services.TransitionRefused) as refused:
         services.usecase_transition(actor=referent, use_case=use_case, transition="deploy")
     assert [r.code for r in refused.value.refusals] == ["fria_missing", "registration_missing"]
-    assert "FRIA, AI Act art. 27" in refused.value.messages[0]
+    assert "AIDF, AI Act art. 27" in refused.value.messages[0]
     assert "base de données de l'UE" in refused.value.messages[1]
     record = ComplianceRecord.objects.create(use_case=use_case, fria_completed_at=date(2026, 2, 1))
     assert _refusal_codes(referent, use_case, "deploy") == ["registration_missing"]
@@ -408,6 +408,7 @@ def test_compliance_form_records_dpia_decision_and_opens_the_gate(client, lc_wor
         reverse("lifecycle_compliance", args=[use_case.pk]),
         {
             "dpia_decision": "not_required",
+            "dpia_justification": "Données pseudonymisées à la source, sans croisement ; avis du 3 mars.",
             "dpia_completed_at": "",
             "fria_completed_at": "",
             "registration_reference": "",

@@ -197,3 +197,33 @@ def test_aggregates_by_organisation_and_nation(mworld: dict[str, Any]) -> None:
     assert (
         selectors.footprint_by_usecase([mworld["deployed"].pk])[mworld["deployed"].pk]["energy_kwh"] == 15.0
     )
+
+
+def test_the_same_codecarbon_file_imported_twice_is_counted_once(client: Any, mworld: dict[str, Any]) -> None:
+    """Issue 22: re-importing the same emissions.csv used to double the footprint."""
+    use_case = mworld["deployed"]
+    client.force_login(mworld["users"]["referent"])
+    url = f"/cas-d-usage/{use_case.pk}/empreinte/"
+    content = DEMO_CSV.read_bytes()
+
+    def post(name: str) -> Any:
+        return client.post(
+            url,
+            {
+                "kind": "codecarbon",
+                "codecarbon-phase": "training",
+                "codecarbon-file": SimpleUploadedFile(name, content, content_type="text/csv"),
+            },
+        )
+
+    assert post("emissions.csv").status_code == 302
+    total = selectors.footprint_totals(UseCase.objects.filter(pk=use_case.pk))
+    again = post("emissions (1).csv")
+    assert again.status_code == 400
+    page = again.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
+    assert (
+        "Ce fichier (« emissions (1).csv », contenu identique à « emissions.csv ») a déjà été importé" in page
+    )
+    assert "compterait deux fois les mêmes mesures. Rien n'a été ajouté." in page
+    assert Footprint.objects.filter(use_case=use_case).count() == 1
+    assert selectors.footprint_totals(UseCase.objects.filter(pk=use_case.pk)) == total

@@ -84,6 +84,47 @@ def test_the_registration_sheet_uses_the_section_the_result_gives(qualified: Any
     assert "Résumé des conclusions de l'AIDF (art. 27)" in text
 
 
+def test_section_c_carries_the_provider_entry_and_the_fria_once_recorded(qualified: Any) -> None:
+    import datetime as dt
+
+    from atlasia.lifecycle.models import ComplianceRecord
+
+    text = _text(documents.render_docx(documents.build("enregistrement", qualified)))
+    assert "AIDF requise, pas encore réalisée" in text
+    ComplianceRecord.objects.create(
+        use_case=qualified.use_case,
+        registration_reference="https://ai-act-database.example.eu/systems/EU-HR-000123",
+        fria_completed_at=dt.date(2026, 3, 2),
+    )
+    text = _text(documents.render_docx(documents.build("enregistrement", qualified)))
+    assert "://ai-act-database.example.eu/systems/EU-HR-000123" in text
+    assert "AIDF réalisée le 02/03/2026" in text
+
+
+@pytest.mark.parametrize(
+    ("bases", "waived"),
+    [
+        (["annex3_1a"], False),  # biometrics in a hospital: instructions for use are required
+        (["annex3_5a"], False),
+        (["annex3_1a", "annex3_6a"], True),  # biometrics in law enforcement
+        (["annex3_7b"], True),  # migration, asylum, border control
+    ],
+)
+def test_annex_viii_a12_waives_instructions_only_in_law_enforcement_and_migration(
+    qualified: Any, bases: list[str], waived: bool
+) -> None:
+    result = dict(qualified.result)
+    result["ai_act"] = {
+        **result["ai_act"],
+        "bases": bases,
+        "registration": {"required": True, "sections": ["A"]},
+    }
+    qualified.result = result
+    text = _text(documents.render_docx(documents.build("enregistrement", qualified)))
+    assert ("Non fournie : domaine répressif" in text) is waived
+    assert ("Requise : joindre la notice d'utilisation" in text) is not waived
+
+
 def test_the_pdf_is_a_tagged_pdf_of_several_pages(
     world: Any, login: Any, qualified: Any, pdf_info: Any
 ) -> None:

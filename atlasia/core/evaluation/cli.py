@@ -39,7 +39,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="graine aléatoire (défaut : 0)")
     p.add_argument("--level", type=float, default=0.95, help="niveau des intervalles (défaut : 0,95)")
     p.add_argument("--min-group-size", type=int, default=30, help="effectif minimal fiable (défaut : 30)")
-    p.add_argument("--auc-intervals", choices=["none", "marginal", "all"], default="marginal")
+    p.add_argument(
+        "--auc-intervals",
+        choices=["delong", "bootstrap", "all", "none"],
+        default="delong",
+        help="intervalles des AUC : delong (défaut, comme pROC : chaque groupe et l'écart entre groupes), "
+        "bootstrap (rééchantillonnage des lignes, ensemble et chaque colonne de groupe ; all : aussi les "
+        "intersections) ou none",
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="processus pour le rééchantillonnage des AUC (défaut : 1 ; mêmes résultats quel que soit "
+        "le nombre)",
+    )
     p.add_argument("--no-intersections", action="store_true", help="ne pas croiser les colonnes de groupe")
     p.add_argument("--max-size-mb", type=float, default=None, help="taille maximale du fichier en Mo")
     p.add_argument("--format", choices=["json", "html"], default="json")
@@ -58,6 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "atlasia evaluate : --level doit être strictement entre 0 et 1 (par exemple 0.95).",
             file=sys.stderr,
         )
+        return 2
+    if args.jobs < 1:
+        print("atlasia evaluate : --jobs doit être au moins 1.", file=sys.stderr)
         return 2
     if args.bootstrap < 0:
         print("atlasia evaluate : --bootstrap doit être positif ou nul.", file=sys.stderr)
@@ -88,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             min_group_size=args.min_group_size,
             intersections=not args.no_intersections,
             auc_intervals=args.auc_intervals,
+            n_jobs=args.jobs,
         )
     except EvaluationInputError as exc:
         print(f"atlasia evaluate : {exc}", file=sys.stderr)

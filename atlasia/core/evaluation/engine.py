@@ -20,6 +20,7 @@ import numpy as np
 import polars as pl
 
 from . import SCHEMA_VERSION
+from . import auc as auc_mod
 from . import bootstrap as bs
 from . import calibration as cal
 from . import metrics as mt
@@ -59,6 +60,9 @@ DISPARITY_METRICS: tuple[str, ...] = (
 )
 
 Progress = Callable[[float, str], None]
+
+AUC_INTERVAL_METHODS = ("delong", "bootstrap", "all", "none")
+BOOTSTRAP_AUC = ("bootstrap", "all")
 
 
 def _f(x: Any) -> float | None:
@@ -105,15 +109,19 @@ class _Grouping:
         red = cell_array.reshape(full).sum(axis=drop) if drop else cell_array.reshape(full)
         return red.reshape((*shape[:lead], self.n_groups, *shape[lead + 1 :]))
 
-    def codes(self, cell: np.ndarray) -> np.ndarray:
-        """Group code of each row, from its cell code."""
-        if len(self.axes) == len(self.dims):
-            return cell
+    def lut(self) -> np.ndarray:
+        """Group code of each cell code (a small table, in the smallest integer type)."""
         idx = np.unravel_index(np.arange(int(np.prod(self.dims))), self.dims)
         lut = np.zeros(idx[0].size, dtype=np.int32)
         for a in self.axes:
             lut = lut * self.dims[a] + idx[a].astype(np.int32)
-        return lut[cell]  # small lookup table: one streaming gather
+        return lut.astype(_uint_for(self.n_groups), copy=False)
+
+    def codes(self, cell: np.ndarray) -> np.ndarray:
+        """Group code of each row, from its cell code."""
+        if len(self.axes) == len(self.dims):
+            return cell
+        return self.lut()[cell]  # small lookup table: one streaming gather
 
 
 def _groupings(
@@ -138,6 +146,8 @@ def _groupings(
 
 MAX_CELLS = 5_000_000
 RAW_CELLS_MIN_LIMIT = 1 << 16
+#: Rows coded and counted at a time (bounded transient memory).
+ROW_CHUNK = 1 << 20
 
 
 def _uint_for(k: int) -> type[np.unsignedinteger[Any]] | type[np.signedinteger[Any]]:
@@ -178,32 +188,39 @@ class _CellIndex:
         with_labels = y_true is not None and y_pred is not None
         k = n_raw * 4 if with_labels else n_raw
         ctype = _uint_for(k)
-        raw_cell: np.ndarray | None = None
-        if groups:
-            code = groups[0].raw.astype(ctype)
-            for g, d in zip(groups[1:], raw_dims[1:], strict=True):
-                code *= d
-                np.add(code, g.raw, out=code, casting="unsafe")
-            if want_cell:
-                raw_cell = code.copy() if with_labels else code
-        elif with_labels:
-            assert y_true is not None
-            code = y_true.astype(ctype)
-        else:
-            code = np.zeros(n, dtype=ctype)
-        if with_labels:
-            assert y_true is not None and y_pred is not None
+        # rows are coded and counted by chunks: the transient arrays (the code, and the conversion to
+        # ``intp`` inside ``np.bincount``) stay a few MiB whatever the number of rows
+        raw_cell: np.ndarray | None = np.empty(n, _uint_for(n_raw)) if want_cell and groups else None
+        counted = np.zeros(k, dtype=np.int64)
+        for c0 in range(0, n, ROW_CHUNK):
+            c1 = min(n, c0 + ROW_CHUNK)
             if groups:
+                code = groups[0].raw[c0:c1].astype(ctype)
+                for g, d in zip(groups[1:], raw_dims[1:], strict=True):
+                    code *= d
+                    np.add(code, g.raw[c0:c1], out=code, casting="unsafe")
+                if raw_cell is not None:
+                    raw_cell[c0:c1] = code
+            elif with_labels:
+                assert y_true is not None
+                code = y_true[c0:c1].astype(ctype)
+            else:
+                code = np.zeros(c1 - c0, dtype=ctype)
+            if with_labels:
+                assert y_true is not None and y_pred is not None
+                if groups:
+                    code <<= 1
+                    np.bitwise_or(code, y_true[c0:c1], out=code, casting="unsafe")
                 code <<= 1
-                np.bitwise_or(code, y_true, out=code, casting="unsafe")
-            code <<= 1
-            np.bitwise_or(code, y_pred, out=code, casting="unsafe")
-            flat = np.bincount(code, minlength=k).reshape(n_raw, 4)
+                np.bitwise_or(code, y_pred[c0:c1], out=code, casting="unsafe")
+            counted += np.bincount(code, minlength=k)
+            del code
+        if with_labels:
+            flat = counted.reshape(n_raw, 4)
             per_raw_cell = flat.sum(axis=1)
         else:
             flat = None
-            per_raw_cell = np.bincount(code, minlength=k)
-        del code
+            per_raw_cell = counted
         # values present in each column, in sorted label order
         per_raw_cell = per_raw_cell.reshape(raw_dims)
         sels: list[np.ndarray] = []
@@ -224,12 +241,18 @@ class _CellIndex:
             self.counts = (cube[np.ix_(*sels)] if sels else cube).reshape(self.n_cells, 4)
         self.cell: np.ndarray | None = None
         if want_cell:
+            # int32 at most, in the smallest type that holds the cell codes (one byte for < 256 cells)
+            cell_type = _uint_for(self.n_cells)
             if raw_cell is None:
-                self.cell = np.zeros(n, dtype=np.int32)
+                self.cell = np.zeros(n, dtype=cell_type)
             else:
-                lut = np.full(raw_dims, -1, dtype=np.int32)
-                lut[np.ix_(*sels)] = np.arange(self.n_cells, dtype=np.int32).reshape(self.dims)
-                self.cell = lut.ravel()[raw_cell]
+                lut = np.zeros(raw_dims, dtype=cell_type)
+                lut[np.ix_(*sels)] = np.arange(self.n_cells, dtype=cell_type).reshape(self.dims)
+                flat_lut = lut.ravel()
+                self.cell = np.empty(n, dtype=cell_type)
+                for c0 in range(0, n, ROW_CHUNK):
+                    np.take(flat_lut, raw_cell[c0 : c0 + ROW_CHUNK], out=self.cell[c0 : c0 + ROW_CHUNK])
+                del raw_cell
 
 
 def _exact(g: RawGroup) -> RawGroup:
@@ -285,7 +308,8 @@ def evaluate(
     min_group_size: int = 30,
     n_bins: int = cal.N_BINS,
     intersections: bool = True,
-    auc_intervals: str = "marginal",
+    auc_intervals: str = "delong",
+    n_jobs: int = 1,
     drift_features: Sequence[str] | None = None,
     progress: Progress | None = None,
     source_is_csv: bool = False,
@@ -295,7 +319,9 @@ def evaluate(
 
     ``task`` is ``"classification"`` (binary ``target``; ``pred`` 0/1 and/or ``score`` in [0, 1]; without
     ``pred``, decisions are ``score >= threshold``) or ``"regression"`` (numeric ``target`` and ``pred``).
-    ``auc_intervals``: ``"none"``, ``"marginal"`` (overall and one column at a time) or ``"all"``.
+    ``auc_intervals``: ``"delong"`` (default, as pROC: every group of every grouping, and the difference
+    between groups), ``"bootstrap"`` (row-level bootstrap of overall and one column at a time; ``"all"``:
+    every grouping) or ``"none"``. ``n_jobs``: processes for the AUC bootstrap (results do not depend on it).
     ``progress(fraction, label_fr)`` is called as steps complete.
     """
     t0 = time.perf_counter()
@@ -307,6 +333,15 @@ def evaluate(
     if min_group_size < 1:
         raise EvaluationInputError("L'effectif minimal d'un groupe doit être au moins 1.")
     cfg = bs.BootstrapConfig(n_bootstrap, seed, level)
+    if auc_intervals == "marginal":  # name used before DeLong became the default
+        auc_intervals = "bootstrap"
+    if auc_intervals not in AUC_INTERVAL_METHODS:
+        raise EvaluationInputError(
+            f"Méthode d'intervalle des AUC inconnue « {auc_intervals} » : "
+            "« delong », « bootstrap » ou « none »."
+        )
+    if n_jobs < 1:
+        raise EvaluationInputError("Le nombre de processus doit être au moins 1.")
     report(0.0, "Lecture et vérification des colonnes")
     df = _as_frame(data)
     groups = list(groups)
@@ -356,6 +391,11 @@ def evaluate(
             "n_bins": n_bins,
             "intersections": intersections,
             "auc_intervals": auc_intervals,
+            "auc_interval_method": (
+                None
+                if auc_intervals == "none" or (auc_intervals != "delong" and n_bootstrap == 0)
+                else ("delong" if auc_intervals == "delong" else "bootstrap")
+            ),
         },
         "data": {"n_rows": table.n, "reference_rows": None},
         "notes": all_notes,
@@ -381,6 +421,7 @@ def evaluate(
             n_bins,
             auc_intervals,
             report,
+            n_jobs,
         )
     if table.month is not None:
         report(0.85, "Évolution par mois")
@@ -416,8 +457,10 @@ def _evaluate_classification(
     n_bins: int,
     auc_intervals: str,
     report: Progress,
+    n_jobs: int = 1,
 ) -> None:
     assert table.y_true is not None and table.y_pred is not None
+    delong = auc_intervals == "delong"
     # counts: (cells, 4) confusion counts; cell: row-level cell codes (only with scores)
     total = counts.sum(axis=0)
     result["data"].update(n_positive=int(total[2] + total[3]), prevalence=_f((total[2] + total[3]) / table.n))
@@ -428,72 +471,57 @@ def _evaluate_classification(
     # ---- bootstrap of count-based metrics (multinomial counts)
     B = cfg.n_resamples
     boot_overall: dict[str, np.ndarray] = {}
-    boot_groups: list[dict[str, np.ndarray]] = [{} for _ in groupings]
+    boot_batches: list[np.ndarray] = []
     if B > 0:
         report(0.2, "Intervalles de confiance (rééchantillonnage des effectifs)")
+        # the resampled counts per cell are kept (B × cells × 4 small integers); each grouping's
+        # metric samples are derived from them when that grouping is written, then freed
+        ctype = np.int32 if table.n < 2**31 else np.int64
+        boot_batches = [b.astype(ctype) for b in bs.multinomial_counts(counts, B, rng_counts)]
         parts_o: dict[str, list[np.ndarray]] = {m: [] for m in mt.COUNT_METRICS}
-        parts_g: list[dict[str, list[np.ndarray]]] = [{m: [] for m in mt.COUNT_METRICS} for _ in groupings]
-        for batch in bs.multinomial_counts(counts, B, rng_counts):
+        for batch in boot_batches:
             om = mt.count_metrics(batch.sum(axis=1))
             for m in mt.COUNT_METRICS:
                 parts_o[m].append(om[m])
-            for gi, g in enumerate(groupings):
-                gm = mt.count_metrics(g.reduce(batch, lead=1))
-                for m in mt.COUNT_METRICS:
-                    parts_g[gi][m].append(gm[m])
         boot_overall = {m: np.concatenate(v) for m, v in parts_o.items()}
-        boot_groups = [{m: np.concatenate(v) for m, v in pg.items()} for pg in parts_g]
 
-    # ---- scores: AUC/ROC and calibration. Each grouping's ranking arrays are O(n): they are reduced to
-    # AUC, thinned ROC curves and (if requested) bootstrap samples, then freed before the next grouping.
-    ranked: list[_AucSummary | None] = [None] * len(groupings)
-    ranked_overall: _AucSummary | None = None
+    def boot_grouping(g: _Grouping) -> dict[str, np.ndarray]:
+        if not boot_batches:
+            return {}
+        parts: dict[str, list[np.ndarray]] = {m: [] for m in mt.COUNT_METRICS}
+        for batch in boot_batches:
+            gm_b = mt.count_metrics(g.reduce(batch, lead=1))
+            for m in mt.COUNT_METRICS:
+                parts[m].append(gm_b[m])
+        return {m: np.concatenate(v) for m, v in parts.items()}
+
+    # ---- scores: AUC, DeLong variance, ROC and calibration of every grouping in one bounded-memory
+    # pass over the rows in score order (see auc.py); the row-level bootstrap only when asked.
+    ranked: list[auc_mod.GroupingAuc | None] = [None] * len(groupings)
+    ranked_overall: auc_mod.GroupingAuc | None = None
     calib_cells: cal.CalibrationSums | None = None
     boot_auc: list[np.ndarray | None] = [None] * len(groupings)
     boot_auc_overall: np.ndarray | None = None
     if table.y_score is not None:
         assert cell is not None
         report(0.3, "AUC et courbes ROC")
-        order = rk.score_order(table.y_score)
-        s_sorted, y_sorted, cell_sorted = table.y_score[order], table.y_true[order], cell[order]
-        del order
-        want_ci = B > 0 and auc_intervals != "none"
-        rg_all = rk.rank_groups(s_sorted, s_sorted, y_sorted, None, 1, presorted=True)
-        ranked_overall = _AucSummary(rg_all.auc, [rg_all.roc_curve(0)])
-        # bootstrap layouts: every grouping is evaluated on the same resampled tables (one draw of
-        # row weights per resample serves them all, see ranking.auc_bootstrap_many)
-        boot_layouts: list[rk.AucBootLayout] = []
-        boot_targets: list[int] = []  # -1: overall, else index in groupings
-        if want_ci:
-            boot_layouts.append(rg_all.boot_layout())
-            boot_targets.append(-1)
-        del rg_all
-        for gi, g in enumerate(groupings):
-            rgg = rk.rank_groups(
-                s_sorted, s_sorted, y_sorted, g.codes(cell_sorted), g.n_groups, presorted=True
+        pos_cell = counts[:, 2] + counts[:, 3]
+        neg_cell = counts[:, 0] + counts[:, 1]
+        specs = [auc_mod.GroupingSpec(None, pos_cell.sum(keepdims=True), neg_cell.sum(keepdims=True), True)]
+        for g in groupings:
+            specs.append(
+                auc_mod.GroupingSpec(g.lut(), g.reduce(pos_cell), g.reduce(neg_cell), g.kind == "marginal")
             )
-            rocs = [rgg.roc_curve(j) for j in range(g.n_groups)] if g.kind == "marginal" else None
-            ranked[gi] = _AucSummary(rgg.auc, rocs)
-            if want_ci and (auc_intervals == "all" or g.kind == "marginal"):
-                boot_layouts.append(rgg.boot_layout())
-                boot_targets.append(gi)
-            del rgg
-            report(0.3 + 0.2 * (gi + 1) / len(groupings), "AUC et courbes ROC")
-        if boot_layouts:
-            report(0.5, "Intervalles de confiance des AUC")
-            for t, auc_samples in zip(
-                boot_targets, rk.auc_bootstrap_many(boot_layouts, B, rng_auc), strict=True
-            ):
-                if t < 0:
-                    boot_auc_overall = auc_samples
-                else:
-                    boot_auc[t] = auc_samples
-        del boot_layouts
-        del s_sorted, y_sorted, cell_sorted
-        report(0.75, "Calibration")
-        calib_cells = cal.calibration_sums(
-            cell, n_cells, table.y_score, table.y_true.astype(np.float64), n_bins
+        results, calib_cells = auc_mod.stream_auc(
+            table.y_score, table.y_true, cell, specs, calibration=(n_cells, n_bins)
         )
+        ranked_overall, ranked = results[0], list(results[1:])
+        if auc_intervals in BOOTSTRAP_AUC and B > 0:
+            report(0.5, "Intervalles de confiance des AUC (rééchantillonnage des lignes)")
+            boot_auc_overall, boot_auc = _auc_bootstrap(
+                table, cell, groupings, B, rng_auc, all_groupings=auc_intervals == "all", n_jobs=n_jobs
+            )
+        report(0.75, "Calibration")
 
     report(0.8, "Mise en forme des résultats")
     level = cfg.level
@@ -506,6 +534,9 @@ def _evaluate_classification(
         lo = hi = None
         if boot_auc_overall is not None:
             lo, hi = bs.percentile_interval(boot_auc_overall[:, 0], level)
+        elif delong:
+            lo, hi = auc_mod.delong_ci(ranked_overall.auc, ranked_overall.var, level)
+            lo, hi = lo[0], hi[0]
         overall["metrics"]["roc_auc"] = _metric_entry(ranked_overall.auc[0], lo, hi)
         o_brier, o_ece, o_curves = cal.summarise(calib_cells.total(), n_bins)
         overall["metrics"]["brier"] = _metric_entry(o_brier[0])
@@ -520,6 +551,7 @@ def _evaluate_classification(
     for gi, g in enumerate(groupings):
         c = g_counts[gi]
         gm = g_metrics[gi]
+        boot_g = boot_grouping(g)
         und = mt.undefined_mask(c)
         n_g = c.sum(axis=1)
         empty = n_g == 0
@@ -529,15 +561,18 @@ def _evaluate_classification(
         und_l = {m: mask.tolist() for m, mask in und.items()}
         entries: dict[str, list[dict[str, Any]]] = {}
         for m in mt.COUNT_METRICS:
-            ci_m = bs.percentile_interval(boot_groups[gi][m], level) if B > 0 else None
+            ci_m = bs.percentile_interval(boot_g[m], level) if B > 0 else None
             entries[m] = _metric_entries(gm[m], ci_m)
         rgi = ranked[gi]
         if rgi is not None and calib_cells is not None:
             brier, ece, curves = cal.summarise(calib_cells.reduce(dims, g.axes), n_bins)
             ba_gi = boot_auc[gi]
-            entries["roc_auc"] = _metric_entries(
-                rgi.auc, bs.percentile_interval(ba_gi, level) if ba_gi is not None else None
-            )
+            auc_ci = None
+            if ba_gi is not None:
+                auc_ci = bs.percentile_interval(ba_gi, level)
+            elif delong:
+                auc_ci = auc_mod.delong_ci(rgi.auc, rgi.var, level)
+            entries["roc_auc"] = _metric_entries(rgi.auc, auc_ci)
             entries["brier"] = _metric_entries(brier)
             entries["ece"] = _metric_entries(ece)
             auc_undefined = (np.isnan(rgi.auc) & ~empty).tolist()
@@ -571,7 +606,7 @@ def _evaluate_classification(
             point = {k: v[i] for k, v in point_all.items()}
             samples: Any = None
             if B > 0:
-                bv = boot_groups[gi][m]
+                bv = boot_g[m]
                 if m == "count":
                     bv = np.where(bv == 0, np.nan, bv)
                 samples = mt.disparities(bv, boot_overall[m])
@@ -586,9 +621,21 @@ def _evaluate_classification(
                     "ratio_between_groups": mt.ratio_between(ba),
                 }
             disp["roc_auc"] = _disparity_entry(point, samples, level)
+            if delong and ba is None:
+                # max − min: the difference of two disjoint groups, DeLong for independent samples
+                defined = ~np.isnan(rgi.auc)
+                if defined.sum() >= 2:
+                    vals = np.where(defined, rgi.auc, np.nan)
+                    i_hi, i_lo = int(np.nanargmax(vals)), int(np.nanargmin(vals))
+                    _d, lo_d, hi_d, _p = auc_mod.delong_difference(
+                        rgi.auc[i_hi], rgi.var[i_hi], rgi.auc[i_lo], rgi.var[i_lo], level
+                    )
+                    disp["roc_auc"]["difference_between_groups"]["ci"] = (
+                        [_f(lo_d), _f(hi_d)] if _f(lo_d) is not None else None
+                    )
         fair_in = ("selection_rate", "recall", "false_positive_rate")
         fair_point = mt.fairness_measures({m: np.where(empty, np.nan, gm[m]) for m in fair_in}, overall_m)
-        fair_samples = mt.fairness_measures(boot_groups[gi], boot_overall) if B > 0 else None
+        fair_samples = mt.fairness_measures(boot_g, boot_overall) if B > 0 else None
         fairness = {}
         for k, v in fair_point.items():
             lo = hi = None
@@ -619,10 +666,17 @@ def _evaluate_classification(
             vals = gvals[i]
             diff = float(vals[hi_i] - vals[lo_i])
             ci = None
-            bsm = boot_auc[gi] if m == "roc_auc" else (boot_groups[gi].get(m) if B > 0 else None)
+            p_value = None
+            bsm = boot_auc[gi] if m == "roc_auc" else (boot_g.get(m) if B > 0 else None)
             if bsm is not None:
                 lo, hi = bs.percentile_interval(bsm[:, hi_i] - bsm[:, lo_i], level)
                 ci = [_f(lo), _f(hi)] if _f(lo) is not None else None
+            elif m == "roc_auc" and delong and rgi is not None:
+                _d, lo_d, hi_d, p_d = auc_mod.delong_difference(
+                    rgi.auc[hi_i], rgi.var[hi_i], rgi.auc[lo_i], rgi.var[lo_i], level
+                )
+                ci = [_f(lo_d), _f(hi_d)] if _f(lo_d) is not None else None
+                p_value = _f(p_d)
             gaps[m] = {
                 "low_group": g.labels[lo_i],
                 "high_group": g.labels[hi_i],
@@ -633,6 +687,9 @@ def _evaluate_classification(
                 "excludes_zero": _excludes_zero(ci),
                 "involves_small_group": small_l[lo_i] or small_l[hi_i],
             }
+            if m == "roc_auc":
+                gaps[m]["method"] = "bootstrap" if bsm is not None else ("delong" if ci else None)
+                gaps[m]["p_value"] = p_value
         out_groupings.append(
             {
                 "name": g.name,
@@ -650,21 +707,49 @@ def _evaluate_classification(
     result["groupings"] = out_groupings
 
 
+def _auc_bootstrap(
+    table: PreparedTable,
+    cell: np.ndarray,
+    groupings: list[_Grouping],
+    n_resamples: int,
+    rng: np.random.Generator,
+    *,
+    all_groupings: bool,
+    n_jobs: int,
+) -> tuple[np.ndarray, list[np.ndarray | None]]:
+    """Row-level bootstrap of the AUC (overall, and each group column, or every grouping): ``(overall
+    samples, samples per grouping)``. Needs full-length ranking arrays (asked for explicitly)."""
+    assert table.y_score is not None and table.y_true is not None
+    order = rk.score_order(table.y_score)
+    s_sorted, y_sorted, cell_sorted = table.y_score[order], table.y_true[order], cell[order]
+    del order
+    layouts = [rk.rank_groups(s_sorted, s_sorted, y_sorted, None, 1, presorted=True).boot_layout()]
+    targets = [-1]
+    for gi, g in enumerate(groupings):
+        if all_groupings or g.kind == "marginal":
+            rgg = rk.rank_groups(
+                s_sorted, s_sorted, y_sorted, g.codes(cell_sorted), g.n_groups, presorted=True
+            )
+            layouts.append(rgg.boot_layout())
+            targets.append(gi)
+            del rgg
+    del s_sorted, y_sorted, cell_sorted
+    out: list[np.ndarray | None] = [None] * len(groupings)
+    overall = np.empty((0, 1))
+    for t, samples in zip(
+        targets, rk.auc_bootstrap_many(layouts, n_resamples, rng, n_jobs=n_jobs), strict=True
+    ):
+        if t < 0:
+            overall = samples
+        else:
+            out[t] = samples
+    return overall, out
+
+
 def _excludes_zero(ci: list[float | None] | None) -> bool | None:
     if ci is None or ci[0] is None or ci[1] is None:
         return None
     return bool(ci[0] > 0 or ci[1] < 0)
-
-
-class _AucSummary:
-    """What the report keeps of a grouping's ranking: AUC per group and thinned ROC curves."""
-
-    def __init__(self, auc: np.ndarray, rocs: list[dict[str, list[float]] | None] | None) -> None:
-        self.auc = auc
-        self.rocs = rocs
-
-    def roc_curve(self, j: int) -> dict[str, list[float]] | None:
-        return None if self.rocs is None else self.rocs[j]
 
 
 def _confusion_dict(c: np.ndarray) -> dict[str, int]:
@@ -804,8 +889,10 @@ def _time_section(
         m = mt.count_metrics(counts)
         auc = None
         if table.y_score is not None:
-            order = rk.score_order(table.y_score)
-            auc = rk.rank_groups(order, table.y_score, table.y_true, table.month, k).auc
+            month_pos = np.bincount(table.month, weights=table.y_true, minlength=k).astype(np.int64)
+            month_neg = np.bincount(table.month, minlength=k) - month_pos
+            spec = auc_mod.GroupingSpec(np.arange(k, dtype=np.int32), month_pos, month_neg)
+            auc = auc_mod.stream_auc(table.y_score, table.y_true, table.month, [spec])[0][0].auc
         for i, lab in enumerate(table.month_labels):
             row: dict[str, Any] = {"period": lab, "n": int(counts[i].sum())}
             for name in (

@@ -112,7 +112,7 @@ def read_table_with_notes(
     suffix = p.suffix.lower()
     if suffix in {".parquet", ".pq"}:
         try:
-            df = pl.read_parquet(p, columns=columns)
+            df = _read_parquet_contiguous(p, columns)
         except Exception as exc:
             raise EvaluationInputError(
                 f"Le fichier « {p.name} » n'est pas un fichier Parquet lisible ({type(exc).__name__})."
@@ -121,7 +121,40 @@ def read_table_with_notes(
         df = _read_csv(p, notes, columns)
     if df.height == 0:
         raise EvaluationInputError(f"Le fichier « {p.name} » ne contient aucune ligne de données.")
+    # A Parquet file is read as one chunk per row group; NumPy needs contiguous columns, so each
+    # ``to_numpy`` would copy the whole column while the frame keeps its chunks (twice the columns in
+    # memory). Rechunking column by column (no other reference to the frame) holds at most one extra
+    # column at a time.
+    for name in df.columns:
+        if df.get_column(name).n_chunks() > 1:
+            df = df.with_columns(df.get_column(name).rechunk())
     return df, notes
+
+
+def _read_parquet_contiguous(p: Path, columns: list[str] | None) -> pl.DataFrame:
+    """Read a Parquet file one column at a time, each made contiguous before the next is read.
+
+    A Parquet file is read as one chunk per row group and NumPy needs contiguous columns: rechunking a
+    column copies it while its chunks still exist. Reading the widest columns first and rechunking each
+    at once bounds the transient to one column (its chunks and its copy), instead of every column read
+    plus a copy.
+    """
+    schema = pl.read_parquet_schema(p)
+    names = list(schema) if columns is None else list(columns)
+    missing = [c for c in names if c not in schema]
+    if missing:  # let Polars raise its own error on a missing column
+        return pl.read_parquet(p, columns=columns)
+
+    def width(name: str) -> int:
+        dtype = schema[name]
+        return 8 if dtype in (pl.Float64, pl.Int64, pl.UInt64, pl.Datetime) else 1
+
+    read: dict[str, pl.Series] = {}
+    for name in sorted(names, key=width, reverse=True):
+        series = pl.read_parquet(p, columns=[name]).to_series()
+        read[name] = series.rechunk() if series.n_chunks() > 1 else series
+        del series
+    return pl.DataFrame([read[n] for n in names])
 
 
 def _read_csv(p: Path, notes: list[str], columns: list[str] | None) -> pl.DataFrame:

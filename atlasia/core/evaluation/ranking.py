@@ -1,4 +1,7 @@
-"""ROC AUC and ROC curves per group, from one sort of the scores, and exact AUC bootstrap.
+"""Full-length ranking per group for the row-level AUC bootstrap (``auc_intervals="bootstrap"``).
+
+The point estimates, DeLong intervals and ROC curves come from the bounded-memory pass of :mod:`.auc`;
+this module keeps what only the bootstrap needs (and the month-by-month AUC reuses :mod:`.auc` too).
 
 The rows are sorted by ``(group, score)`` — one argsort of the scores shared by every grouping, then a
 stable (radix) sort on the small group codes. Within a group, rows with equal scores form a *tie run*.
@@ -34,7 +37,6 @@ __all__ = [
     "score_order",
 ]
 
-ROC_MAX_POINTS = 101
 INTP_INDEX_MAX_ROWS = 4_000_000  # above this, bootstrap index arrays are int32 (memory over speed)
 
 
@@ -89,25 +91,6 @@ class RankedGroups:
             below=self.pos_below.astype(itype, copy=False),
             tie_end=idx(self.pos_tie_end),
         )
-
-    def roc_curve(self, g: int, max_points: int = ROC_MAX_POINTS) -> dict[str, list[float]] | None:
-        """ROC points (FPR, TPR, threshold) of group *g*, thinned to at most ``max_points``."""
-        p, q = int(self.pos[g]), int(self.neg[g])
-        if p == 0 or q == 0:
-            return None
-        sel = np.flatnonzero(self.run_group == g)
-        rp, rn = self.run_pos[sel][::-1], self.run_neg[sel][::-1]  # descending thresholds
-        tpr = np.concatenate(([0.0], np.cumsum(rp) / p))
-        fpr = np.concatenate(([0.0], np.cumsum(rn) / q))
-        thr = np.concatenate(([np.inf], self.run_score[sel][::-1]))
-        if tpr.size > max_points:
-            keep = np.unique(np.linspace(0, tpr.size - 1, max_points).round().astype(np.intp))
-            tpr, fpr, thr = tpr[keep], fpr[keep], thr[keep]
-        return {
-            "fpr": [round(float(x), 6) for x in fpr],
-            "tpr": [round(float(x), 6) for x in tpr],
-            "threshold": [None if not np.isfinite(t) else round(float(t), 6) for t in thr],  # type: ignore[misc]
-        }
 
 
 def rank_groups(
@@ -290,8 +273,36 @@ def auc_from_weights(layout: AucBootLayout, w_pos: np.ndarray, w_neg: np.ndarray
     return out
 
 
+#: Resamples per block: each block has its own generator (seeded from ``rng``), so the samples do not
+#: depend on how many processes share the blocks.
+BOOT_BLOCK = 25
+
+_SHARED_LAYOUTS: list[AucBootLayout] = []
+
+
+def _boot_blocks(layouts: list[AucBootLayout], seeds: list[int], sizes: list[int]) -> list[list[np.ndarray]]:
+    n_pos = int(layouts[0].pos_start[-1])
+    n = n_pos + int(layouts[0].neg_start[-1])
+    outs = []
+    for seed, size in zip(seeds, sizes, strict=True):
+        rng = np.random.default_rng(seed)
+        block = [np.empty((size, lay.n_groups)) for lay in layouts]
+        for b in range(size):
+            w = multinomial_weights(n, rng)
+            w_pos, w_neg = w[:n_pos], w[n_pos:]
+            for lay, out in zip(layouts, block, strict=True):
+                out[b] = auc_from_weights(lay, w_pos, w_neg)
+        outs.append(block)
+    return outs
+
+
+def _boot_worker(args: tuple[list[int], list[int]]) -> list[list[np.ndarray]]:
+    # runs in a forked process: the layouts are inherited (copy-on-write), not pickled
+    return _boot_blocks(_SHARED_LAYOUTS, *args)
+
+
 def auc_bootstrap_many(
-    layouts: list[AucBootLayout], n_resamples: int, rng: np.random.Generator
+    layouts: list[AucBootLayout], n_resamples: int, rng: np.random.Generator, *, n_jobs: int = 1
 ) -> list[np.ndarray]:
     """Row-level bootstrap of the AUC of several groupings of the same rows, one resample at a time.
 
@@ -299,18 +310,34 @@ def auc_bootstrap_many(
     as [positives in score order, negatives in score order] — rows are exchangeable, so any fixed
     layout gives the same distribution as resampling the original table — and every grouping's AUCs
     are computed from those weights. Returns one ``(n_resamples, n_groups)`` array per layout.
+
+    The resamples are drawn in blocks of ``BOOT_BLOCK``, each from its own generator seeded from
+    ``rng``; with ``n_jobs > 1`` the blocks are shared among forked processes (same samples).
     """
     if not layouts:
         return []
-    n_pos = int(layouts[0].pos_start[-1])
-    n = n_pos + int(layouts[0].neg_start[-1])
-    outs = [np.empty((n_resamples, lay.n_groups)) for lay in layouts]
-    for b in range(n_resamples):
-        w = multinomial_weights(n, rng)
-        w_pos, w_neg = w[:n_pos], w[n_pos:]
-        for lay, out in zip(layouts, outs, strict=True):
-            out[b] = auc_from_weights(lay, w_pos, w_neg)
-    return outs
+    sizes = [min(BOOT_BLOCK, n_resamples - i) for i in range(0, n_resamples, BOOT_BLOCK)]
+    seeds = [int(x) for x in rng.integers(0, 2**63 - 1, len(sizes))]
+    jobs = max(1, min(n_jobs, len(sizes)))
+    if jobs == 1:
+        blocks = _boot_blocks(layouts, seeds, sizes)
+    else:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        global _SHARED_LAYOUTS
+        _SHARED_LAYOUTS = layouts
+        try:
+            parts = [(seeds[j::jobs], sizes[j::jobs]) for j in range(jobs)]
+            with ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork")) as pool:
+                done = list(pool.map(_boot_worker, parts))
+        finally:
+            _SHARED_LAYOUTS = []
+        blocks = [None] * len(sizes)  # type: ignore[list-item]
+        for j, res in enumerate(done):
+            for i, block in zip(range(j, len(sizes), jobs), res, strict=True):
+                blocks[i] = block
+    return [np.concatenate([blk[k] for blk in blocks]) for k in range(len(layouts))]
 
 
 def auc_bootstrap(rg: RankedGroups, n_resamples: int, rng: np.random.Generator) -> np.ndarray:

@@ -318,7 +318,7 @@ def render_html(result: dict[str, Any]) -> str:
         f"{fmt_int(result.get('data', {}).get('n_rows', 0))} lignes — "
         f"intervalles de confiance à {fmt_number(100 * params.get('bootstrap', {}).get('level', 0.95), 0)} % "
         f"par bootstrap ({params.get('bootstrap', {}).get('n_resamples', 0)} rééchantillonnages, graine "
-        f"{params.get('bootstrap', {}).get('seed')}).</p>",
+        f"{params.get('bootstrap', {}).get('seed')}){_auc_method_fr(params)}.</p>",
         "<h2>Lecture</h2><ul class='reading'>",
         *(f"<li>{escape(s)}</li>" for s in reading_fr(result)),
         "</ul>",
@@ -392,21 +392,6 @@ def render_html(result: dict[str, Any]) -> str:
                 disp_rows,
             )
         )
-        if g.get("fairness"):
-            out.append(
-                _data_table(
-                    f"Mesures d'équité ({gname})",
-                    ["Mesure", "Valeur", "Intervalle de confiance"],
-                    [
-                        [
-                            k.replace("_", " "),
-                            _v(v["value"], "x"),
-                            "—" if not v["ci"] else f"{_v(v['ci'][0], 'x')} à {_v(v['ci'][1], 'x')}",
-                        ]
-                        for k, v in g["fairness"].items()
-                    ],
-                )
-            )
         if g in marg and any(e.get("reliability") for e in g["groups"]):
             out.append('<div class="grid">')
             out.append(
@@ -423,6 +408,20 @@ def render_html(result: dict[str, Any]) -> str:
                 )
             )
             out.append("</div>")
+    fair = [g for g in result.get("groupings", []) if g.get("fairness")]
+    if fair:
+        # one table for every grouping (a row each), rather than the same eight measure names repeated
+        # under each grouping
+        keys = [k for k in FAIRNESS_COLUMNS if any(k in g["fairness"] for g in fair)]
+        out.append("<h2>Mesures d'équité</h2>")
+        out.append(
+            _data_table(
+                "Mesures d'équité de fairlearn par regroupement (écart et rapport entre groupes ; "
+                "entre crochets, l'intervalle de confiance)",
+                ["Regroupement", *(FAIRNESS_COLUMNS[k] for k in keys)],
+                [[g["name"], *(_fair_cell(g["fairness"].get(k)) for k in keys)] for g in fair],
+            )
+        )
     time = result.get("time")
     if time:
         out.append("<h2>Évolution par mois</h2>")
@@ -495,3 +494,32 @@ def render_html(result: dict[str, Any]) -> str:
         )
     out.append("</main></body></html>")
     return "\n".join(x for x in out if x)
+
+
+def _auc_method_fr(params: dict[str, Any]) -> str:
+    """How the AUC intervals were computed, when they were (DeLong by default, as pROC)."""
+    method = params.get("auc_interval_method")
+    if method == "delong":
+        return " ; AUC : méthode de DeLong (variance analytique, comme le paquet R pROC)"
+    if method == "bootstrap":
+        return " ; AUC : rééchantillonnage des lignes"
+    return ""
+
+
+#: The fairness measures shown in the exports (between groups; "to overall" stays in the JSON).
+FAIRNESS_COLUMNS = {
+    "demographic_parity_difference_between_groups": "Parité démographique : écart",
+    "demographic_parity_ratio_between_groups": "Parité démographique : rapport",
+    "equalized_odds_difference_between_groups": "Égalité des chances : écart",
+    "equalized_odds_ratio_between_groups": "Égalité des chances : rapport",
+}
+
+
+def _fair_cell(entry: dict[str, Any] | None) -> str:
+    if not entry:
+        return "—"
+    text = _v(entry.get("value"), "x")
+    ci = entry.get("ci")
+    if ci and ci[0] is not None:
+        text += f" [{_v(ci[0], 'x')} ; {_v(ci[1], 'x')}]"
+    return text

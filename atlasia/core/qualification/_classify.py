@@ -32,8 +32,14 @@ PROHIBITED_BASES: Mapping[str, str] = {
     "emotion_recognition_work_education": "art5_1_f",
     "biometric_categorisation_sensitive": "art5_1_g",
     "realtime_remote_biometric_id": "art5_1_h",
-    "intimate_imagery_csam": "art5_omnibus_intimate_imagery",
+    # Points inserted into Art. 5(1) by Regulation (EU) 2026/1744 (the « Digital Omnibus on AI »).
+    "non_consensual_intimate_content": "art5_1_ba",
+    "child_sexual_abuse_material": "art5_1_bb",
 }
+
+#: Bases of the prohibitions inserted by Regulation (EU) 2026/1744: they exist only in law versions
+#: whose ``prohibitions_omnibus`` date is set.
+OMNIBUS_PROHIBITION_BASES: frozenset[str] = frozenset({"art5_1_ba", "art5_1_bb"})
 
 EXCLUSION_BASES: Mapping[str, str] = {
     "military_national_security": "art2_3",
@@ -61,6 +67,10 @@ class Core:
     declared_annex3: list[str] = field(default_factory=list)
     #: Art. 6(3) conditions relied on (the Annex III bases then do not make it high-risk)
     art6_3_bases: list[str] = field(default_factory=list)
+    #: the Annex I product is covered by Section B legislation (Art. 2(2) then limits what applies)
+    annex1_section_b: bool = False
+    #: Omnibus prohibitions declared although the law version does not contain them
+    unavailable_prohibitions: list[str] = field(default_factory=list)
     annex1_status: Tri = None
     annex3_status: Tri = None
     mdr_class: str | None = None
@@ -103,7 +113,11 @@ def _annex1(a: Mapping[str, Any], core: Core) -> Tri:
     if third_party is None:
         return None
     if third_party == "yes":
-        core.annex1_bases.append("art6_1_annex1")
+        if product == "annex1_section_b":
+            core.annex1_bases.append("art6_1_annex1_section_b")
+            core.annex1_section_b = True
+        else:
+            core.annex1_bases.append("art6_1_annex1")
         return True
     return False
 
@@ -140,7 +154,7 @@ def _annex3(a: Mapping[str, Any], core: Core) -> Tri:
     return None
 
 
-def _prohibited(a: Mapping[str, Any], core: Core) -> Tri:
+def _prohibited(a: Mapping[str, Any], core: Core, omnibus_prohibitions: bool = True) -> Tri:
     practices = value(a, "prohibited_practices")
     if practices is None or practices is NOT_ASKED:
         return None
@@ -157,15 +171,24 @@ def _prohibited(a: Mapping[str, Any], core: Core) -> Tri:
             if medical != "no":
                 pending = True
                 continue
-        found.append(PROHIBITED_BASES[practice])
+        basis = PROHIBITED_BASES[practice]
+        if basis in OMNIBUS_PROHIBITION_BASES and not omnibus_prohibitions:
+            core.unavailable_prohibitions.append(basis)
+            continue
+        found.append(basis)
     if found:
         core.bases = found
         return True
     return None if pending else False
 
 
-def ai_act_core(a: Mapping[str, Any]) -> Core:
-    """Rules 2 to 8 on an effective (or raw) answer map; ``undetermined`` on any needed gap."""
+def ai_act_core(a: Mapping[str, Any], omnibus_prohibitions: bool = True) -> Core:
+    """Rules 2 to 8 on an effective (or raw) answer map; ``undetermined`` on any needed gap.
+
+    ``omnibus_prohibitions=False`` applies a law version without Art. 5(1)(ba) and (bb) (inserted by
+    Regulation (EU) 2026/1744): declaring them then prohibits nothing. The questionnaire conditions
+    call it with the default, so that the path does not depend on the law version.
+    """
     technique = value(a, "ai_technique")
     if technique is None or technique is NOT_ASKED:
         return Core("undetermined")
@@ -194,7 +217,7 @@ def ai_act_core(a: Mapping[str, Any]) -> Core:
             return core
         core.debatable.append("used_on_real_persons")
 
-    prohibited = _prohibited(a, core)
+    prohibited = _prohibited(a, core, omnibus_prohibitions)
     if prohibited:
         core.category = "prohibited"
         return core

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any, Final, Literal
 
-from ._classify import Core, ai_act_core, derived_edpb, dpia_status
+from ._classify import OMNIBUS_PROHIBITION_BASES, Core, ai_act_core, derived_edpb, dpia_status
 from ._logic import LITERAL_UNKNOWN, NOT_ASKED, Tri, dedupe, real_options, value
 from .law import CURRENT_LAW_VERSION, LawTable, get_law_table
 from .questions import QUESTION_ORDER, QUESTIONS, QUESTIONS_BY_ID
@@ -242,6 +242,11 @@ DEBATABLE_REASONS_FR: Final[Mapping[str, str]] = MappingProxyType(
             "Cette version du droit ne prévoit pas l'une des règles appliquées : sa date d'application "
             "n'est pas définie."
         ),
+        "omnibus_prohibition_not_in_version": (
+            "Les points (ba) et (bb) de l'article 5(1) ont été insérés par le règlement (UE) 2026/1744 ; ils "
+            "n'existent pas dans la version du droit appliquée : la pratique déclarée n'y est pas interdite "
+            "à ce titre, le reste de la qualification s'applique."
+        ),
         "hds_public_cloud": (
             "Cloud public de certification inconnue : vérifiez que l'hébergeur est certifié HDS (code de la "
             "santé publique, art. L.1111-8)."
@@ -295,12 +300,27 @@ _EXTRA_CITATIONS: Final[Mapping[str, str]] = MappingProxyType(
         "art2_8": f"{AI_ACT_REG}, art. 2(8)",
         "art2_10": f"{AI_ACT_REG}, art. 2(10)",
         "art2_12": f"{AI_ACT_REG}, art. 2(12)",
-        "art5_omnibus_intimate_imagery": (
-            f"{AI_ACT_REG}, art. 5, tel que modifié par le règlement « Digital Omnibus on AI » (images "
-            "intimes "
-            "non consenties, contenus pédopornographiques)"
+        "art5_1_ba": (
+            f"{AI_ACT_REG}, art. 5(1), premier alinéa, point (ba), et art. 5(1a) et (1b), insérés par le "
+            "règlement (UE) 2026/1744 (contenus intimes réalistes d'une personne identifiable sans son "
+            "consentement explicite)"
         ),
-        "art6_1_annex1": f"{AI_ACT_REG}, art. 6(1) et annexe I",
+        "art5_1_bb": (
+            f"{AI_ACT_REG}, art. 5(1), premier alinéa, point (bb), et art. 5(1a), insérés par le règlement "
+            "(UE) 2026/1744 (matériel pédopornographique au sens de la directive 2011/93/UE, art. 2, points "
+            "c) et e))"
+        ),
+        "omnibus_points_absent": (
+            f"{AI_ACT_REG}, art. 5(1), points (ba) et (bb) : insérés par le règlement (UE) 2026/1744, "
+            "absents de la version du droit appliquée"
+        ),
+        "art6_1_annex1": f"{AI_ACT_REG}, art. 6(1) et annexe I, section A",
+        "art6_1_annex1_section_b": (
+            f"{AI_ACT_REG}, art. 6(1) et annexe I, section B ; art. 2(2) (seules certaines dispositions "
+            "s'appliquent, les exigences passant par la législation sectorielle)"
+        ),
+        "art23": f"{AI_ACT_REG}, art. 23 (obligations des importateurs)",
+        "art24": f"{AI_ACT_REG}, art. 24 (obligations des distributeurs)",
         "mdr": (
             f"{AI_ACT_REG}, art. 6(1) et annexe I, section A ; règlement (UE) 2017/745, art. 51 et annexe "
             "VIII"
@@ -343,7 +363,7 @@ _EXTRA_CITATIONS: Final[Mapping[str, str]] = MappingProxyType(
     }
 )
 
-_ART5_LETTER = {f"art5_1_{x}": x for x in "abcdefgh"}
+_ART5_LETTER = {f"art5_1_{x}": x for x in "abcdefgh"}  # (ba) and (bb) are in _EXTRA_CITATIONS
 _ANNEX3_POINT = {
     "annex3_1": "1",
     "annex3_2": "2",
@@ -550,6 +570,111 @@ OBLIGATIONS: Final[tuple[Obligation, ...]] = (
         "deployer",
     ),
     Obligation(
+        "importer_verify_before_placing",
+        "23(1)",
+        "Avant la mise sur le marché, vérifier l'évaluation de la conformité (art. 43), la documentation "
+        "technique (art. 11, annexe IV), le marquage CE, la déclaration UE de conformité (art. 47), la "
+        "notice d'utilisation et la désignation du mandataire (art. 22(1))",
+        "Before placing on the market, verify the conformity assessment (Art. 43), the technical "
+        "documentation (Art. 11, Annex IV), the CE marking, the EU declaration of conformity (Art. 47), the "
+        "instructions for use and the authorised representative (Art. 22(1))",
+        "importer",
+    ),
+    Obligation(
+        "importer_withhold_non_conforming",
+        "23(2)",
+        "Ne pas mettre sur le marché un système non conforme ou falsifié ; en cas de risque (art. 79(1)), "
+        "informer le fournisseur, le mandataire et les autorités de surveillance du marché",
+        "Do not place a non-conforming or falsified system on the market; if it presents a risk (Art. "
+        "79(1)), inform the provider, the authorised representative and the market surveillance authorities",
+        "importer",
+    ),
+    Obligation(
+        "importer_identification",
+        "23(3)",
+        "Indiquer son nom, sa raison sociale ou sa marque et son adresse sur le système, son emballage ou sa "
+        "documentation",
+        "Indicate its name, registered trade name or trade mark and address on the system, its packaging or "
+        "its documentation",
+        "importer",
+    ),
+    Obligation(
+        "importer_storage_transport",
+        "23(4)",
+        "Veiller à ce que le stockage et le transport ne compromettent pas la conformité",
+        "Ensure storage and transport conditions do not jeopardise compliance",
+        "importer",
+    ),
+    Obligation(
+        "importer_keep_documents",
+        "23(5)",
+        "Conserver dix ans le certificat de l'organisme notifié, la notice d'utilisation et la déclaration "
+        "UE de conformité",
+        "Keep the notified body's certificate, the instructions for use and the EU declaration of conformity "
+        "for 10 years",
+        "importer",
+    ),
+    Obligation(
+        "importer_cooperate_authorities",
+        "23(6), 23(7)",
+        "Fournir aux autorités, sur demande motivée, les informations et la documentation technique, et "
+        "coopérer à leurs actions",
+        "Provide authorities, on reasoned request, with the information and technical documentation, and "
+        "cooperate with their actions",
+        "importer",
+    ),
+    Obligation(
+        "distributor_verify_before_making_available",
+        "24(1)",
+        "Avant la mise à disposition, vérifier le marquage CE, la copie de la déclaration UE de conformité, "
+        "la notice d'utilisation et le respect par le fournisseur et l'importateur des art. 16, points b) et "
+        "c), et 23(3)",
+        "Before making available, verify the CE marking, the copy of the EU declaration of conformity, the "
+        "instructions for use and that the provider and importer complied with Art. 16(b), (c) and 23(3)",
+        "distributor",
+    ),
+    Obligation(
+        "distributor_withhold_non_conforming",
+        "24(2)",
+        "Ne pas mettre à disposition un système non conforme ; en cas de risque (art. 79(1)), informer le "
+        "fournisseur ou l'importateur",
+        "Do not make a non-conforming system available; if it presents a risk (Art. 79(1)), inform the "
+        "provider or importer",
+        "distributor",
+    ),
+    Obligation(
+        "distributor_storage_transport",
+        "24(3)",
+        "Veiller à ce que le stockage et le transport ne compromettent pas la conformité",
+        "Ensure storage and transport conditions do not jeopardise compliance",
+        "distributor",
+    ),
+    Obligation(
+        "distributor_corrective_actions",
+        "24(4)",
+        "Prendre ou faire prendre les mesures correctives (mise en conformité, retrait, rappel) et informer "
+        "sans délai le fournisseur ou l'importateur et les autorités en cas de risque",
+        "Take or have taken corrective actions (conformity, withdrawal, recall) and immediately inform the "
+        "provider or importer and the authorities of a risk",
+        "distributor",
+    ),
+    Obligation(
+        "distributor_cooperate_authorities",
+        "24(5), 24(6)",
+        "Fournir aux autorités, sur demande motivée, les informations sur ses actions et coopérer avec elles",
+        "Provide authorities, on reasoned request, with information on its actions and cooperate with them",
+        "distributor",
+    ),
+    Obligation(
+        "annex1_section_b_sectoral",
+        "2(2), 6(1)",
+        "Système à haut risque lié à un produit de l'annexe I, section B : seules les dispositions citées "
+        "s'appliquent ; respecter les exigences intégrées dans la législation sectorielle du produit",
+        "High-risk system related to an Annex I, Section B product: only the cited provisions apply; comply "
+        "with the requirements integrated into the product's sectoral legislation",
+        "provider",
+    ),
+    Obligation(
         "disclose_ai_interaction",
         "50(1)",
         "Informer les personnes qu'elles interagissent avec un système d'IA",
@@ -620,6 +745,21 @@ _DEPLOYER_HR: Final = (
 )
 _PROVIDER_ROLES: Final = frozenset({"provider", "provider_and_deployer"})
 _DEPLOYER_ROLES: Final = frozenset({"deployer", "provider_and_deployer"})
+_IMPORTER_HR: Final = (
+    "importer_verify_before_placing",
+    "importer_withhold_non_conforming",
+    "importer_identification",
+    "importer_storage_transport",
+    "importer_keep_documents",
+    "importer_cooperate_authorities",
+)
+_DISTRIBUTOR_HR: Final = (
+    "distributor_verify_before_making_available",
+    "distributor_withhold_non_conforming",
+    "distributor_storage_transport",
+    "distributor_corrective_actions",
+    "distributor_cooperate_authorities",
+)
 _PUBLIC_KINDS: Final = frozenset({"public_law_body", "private_public_service"})
 _TRANSPARENCY: Final[Mapping[str, str]] = MappingProxyType(
     {
@@ -688,6 +828,7 @@ class _Builder:
 
     def obligation_list(self) -> list[dict[str, Any]]:
         overrides = self.law.title_overrides
+        articles = self.law.article_overrides
         out: list[dict[str, Any]] = []
         for oid in sorted(self.obligations, key=_OBLIGATION_ORDER.__getitem__):
             definition = OBLIGATIONS_BY_ID[oid]
@@ -696,7 +837,7 @@ class _Builder:
             out.append(
                 {
                     "id": oid,
-                    "article": definition.article,
+                    "article": articles.get(oid, definition.article),
                     "title_fr": title_fr,
                     "title_en": title_en,
                     "applies_from": when,
@@ -745,9 +886,12 @@ def _gpai(eff: Mapping[str, Any], b: _Builder) -> dict[str, Tri]:
 
 
 def _ai_act(eff: Mapping[str, Any], walk: _Walk, answers: Mapping[str, Any], b: _Builder) -> dict[str, Any]:
-    core: Core = ai_act_core(eff)
+    core: Core = ai_act_core(eff, omnibus_prohibitions=b.law.dates["prohibitions_omnibus"] is not None)
     category = core.category
     b.debatable.extend(core.debatable)
+    if core.unavailable_prohibitions:
+        b.debatable.append("omnibus_prohibition_not_in_version")
+        b.cite("omnibus_points_absent")
     bases = list(core.bases)
     for basis in bases:
         b.cite(basis)
@@ -814,6 +958,9 @@ def _ai_act(eff: Mapping[str, Any], walk: _Walk, answers: Mapping[str, Any], b: 
     public: Tri = None if kind is None else kind in _PUBLIC_KINDS
 
     annex3_hr = [x for x in core.annex3_bases if x != "annex3_2"] if category == "high_risk" else []
+    # Art. 2(2): a system high-risk only through a product of Annex I, Section B is subject to Art. 6(1)
+    # and the few articles the law table names, not to Chapter III, Art. 4 or Art. 50.
+    section_b_only = category == "high_risk" and core.annex1_section_b and not core.annex3_bases
 
     # Rule 12: FRIA
     fria: Tri
@@ -878,12 +1025,15 @@ def _ai_act(eff: Mapping[str, Any], walk: _Walk, answers: Mapping[str, Any], b: 
     if (
         category in ("prohibited", "high_risk", "limited", "minimal")
         and effective_role in _DEPLOYER_ROLES | _PROVIDER_ROLES
+        and not section_b_only
     ):
         b.oblige("ai_literacy", "general_provisions", effective_role)
     if category == "prohibited":
-        classic = any(x.startswith("art5_1_") for x in bases)
+        classic = any(x not in OMNIBUS_PROHIBITION_BASES for x in bases)
         b.oblige("stop_prohibited", "prohibitions" if classic else "prohibitions_omnibus", "all")
-    if category == "high_risk":
+    if section_b_only:
+        b.oblige("annex1_section_b_sectoral", "high_risk_annex1", "all")
+    elif category == "high_risk":
         hr_key = "high_risk_annex3" if core.annex3_bases else "high_risk_annex1"
         in_service = value(eff, "in_service_before_application")
         if in_service == "yes":
@@ -911,9 +1061,17 @@ def _ai_act(eff: Mapping[str, Any], walk: _Walk, answers: Mapping[str, Any], b: 
                 b.oblige("right_to_explanation", hr_key, "deployer")
             if fria:
                 b.oblige("fria", hr_key, "deployer")
+        if effective_role == "importer":
+            for oid in _IMPORTER_HR:
+                b.oblige(oid, hr_key, "importer")
+            b.cite("art23")
+        elif effective_role == "distributor":
+            for oid in _DISTRIBUTOR_HR:
+                b.oblige(oid, hr_key, "distributor")
+            b.cite("art24")
     if "B" in sections:
         b.oblige("registration_6_3", "high_risk_annex3", "provider")
-    if category in ("high_risk", "limited", "minimal"):
+    if category in ("high_risk", "limited", "minimal") and not section_b_only:
         for basis in transparency:
             oid = _TRANSPARENCY_OBLIGATION[basis]
             who = OBLIGATIONS_BY_ID[oid].who

@@ -45,6 +45,8 @@ class LawTable:
     sources: tuple[str, ...]
     notes_fr: tuple[str, ...] = ()
     title_overrides: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    #: the article cited by an obligation whose provision was renumbered or rewritten in this version
+    article_overrides: Mapping[str, str] = field(default_factory=dict)
 
     def date_of(self, key: str) -> date | None:
         return self.dates[key]
@@ -69,11 +71,11 @@ _AI_ACT = (
 )
 
 _OMNIBUS = (
-    "Règlement (UE) 2026/1744 du 8 juillet 2026 modifiant les règlements (UE) 2024/1689, (UE) 2018/1139 et "
-    "(UE) 2023/1230 (« Digital Omnibus on AI »), JO L, 2026/1744, 24.7.2026, entré en vigueur le "
-    "27 juillet 2026 — art. 1er, points 5, 7, 39 et 40 (art. 4, 5, 111 et 113 modifiés). Référence relevée "
-    "dans des sources secondaires concordantes (juillet-août 2026) ; non vérifiée sur EUR-Lex lors de la "
-    "rédaction de cette table : à confirmer."
+    "Règlement (UE) 2026/1744 du Parlement européen et du Conseil du 8 juillet 2026 (« Digital Omnibus on "
+    "AI »), JO L, 2026/1744, 24.7.2026 ; vérifié sur EUR-Lex dans le texte consolidé CELEX "
+    "02024R1689-20260727 (modificateur M1), dont les passages cités sont dans "
+    "tests/qualification/legal/ : art. 2(2), 4, 5(1)(ba) et (bb), 5(1a) et (1b), 111 et 113 modifiés, "
+    "annexe I (machines en section B)."
 )
 
 LAW_TABLES: Mapping[str, LawTable] = MappingProxyType(
@@ -96,6 +98,7 @@ LAW_TABLES: Mapping[str, LawTable] = MappingProxyType(
                 public_authority_legacy=date(2030, 8, 2),
             ),
             sources=(_AI_ACT,),
+            article_overrides=MappingProxyType({"annex1_section_b_sectoral": "2(2), 6(1), 102-109, 112"}),
             notes_fr=(
                 "Art. 113 : chapitres I et II à partir du 2 février 2025 ; chapitre V (IA à usage général) à "
                 "partir du 2 août 2025 ; le reste à partir du 2 août 2026 ; art. 6(1) à partir du "
@@ -125,14 +128,19 @@ LAW_TABLES: Mapping[str, LawTable] = MappingProxyType(
                 public_authority_legacy=date(2030, 8, 2),
             ),
             sources=(_AI_ACT, _OMNIBUS),
+            article_overrides=MappingProxyType({"annex1_section_b_sectoral": "2(2), 6(1), 60a, 102-112"}),
             notes_fr=(
                 "Accord politique du 7 mai 2026, vote du Parlement européen le 16 juin 2026, adoption par "
                 "le Conseil le 29 juin 2026.",
                 "Art. 113, 3e alinéa, point c), modifié : chapitre III, sections 1 à 3, à partir du "
                 "2 décembre 2027 pour les systèmes de l'annexe III et du 2 août 2028 pour ceux de "
                 "l'annexe I.",
-                "Art. 5 : nouvelle interdiction (images intimes non consenties de personnes identifiables, "
-                "matériel pédopornographique) à partir du 2 décembre 2026.",
+                "Art. 5(1), points (ba) et (bb) insérés (contenus intimes réalistes d'une personne "
+                "identifiable sans son consentement explicite ; matériel pédopornographique), avec les "
+                "paragraphes 1a et 1b, à partir du 2 décembre 2026 (art. 113, point a)).",
+                "Art. 2(2) modifié : pour les systèmes de l'article 6(1) liés aux produits de l'annexe I, "
+                "section B, seuls s'appliquent l'article 6(1), l'article 60 bis et les articles 102 à 112 ; "
+                "annexe I : les machines (règlement (UE) 2023/1230) passent en section B.",
                 "Art. 111(4) nouveau : marquage de l'art. 50(2) au plus tard le 2 décembre 2026 pour les "
                 "systèmes mis sur le marché avant le 2 août 2026.",
                 "Art. 111(2) modifié : la date de référence devient la date d'application du chapitre III ; "

@@ -279,22 +279,44 @@ _add(
             "Real-time remote biometric identification in public spaces for law enforcement (h)",
         ),
         (
-            "intimate_imagery_csam",
-            "Génération d'images intimes non consenties de personnes identifiables ou de contenus "
-            "pédopornographiques (ajout de l'Omnibus)",
-            "Generation of non-consensual intimate imagery or child sexual abuse material (Omnibus)",
+            "non_consensual_intimate_content",
+            "Génération ou manipulation d'images, de vidéos, de sons ou de contenus similaires réalistes "
+            "montrant les parties intimes d'une personne identifiable, ou une personne identifiable dans "
+            "une activité sexuellement explicite, sans son consentement explicite (ba)",
+            "Generates or manipulates realistic images, video, audio or similar material of an identifiable "
+            "person's intimate parts or sexually explicit activities without explicit consent (ba)",
+        ),
+        (
+            "child_sexual_abuse_material",
+            "Génération ou manipulation de matériel ou de spectacles pédopornographiques au sens de "
+            "l'article 2, points c) et e), de la directive 2011/93/UE (bb)",
+            "Generates or manipulates child sexual abuse material or performance within the meaning of "
+            "Directive 2011/93/EU, Art. 2(c) and (e) (bb)",
         ),
         ("none", "Aucune", "None"),
     ),
     "Le système fait-il l'une de ces choses ?",
     "Does the system do any of these?",
-    f"Article 5(1) du {AI_ACT}, applicable depuis le 2 février 2025, et lignes directrices de la Commission "
-    "sur les pratiques interdites (février 2025). Le règlement « Digital Omnibus on AI » ajoute, à partir du "
-    "2 décembre 2026, l'interdiction des systèmes conçus ou principalement utilisés pour générer des images "
-    "intimes non consenties de personnes identifiables ou des contenus pédopornographiques. Les états "
-    "physiques comme la douleur ou la fatigue ne sont pas des émotions (considérant 18) : détecter la "
-    "douleur n'est pas de la reconnaissance des émotions.",
-    "Art. 5(1) AI Act (from 2 Feb 2025) and the Omnibus prohibition (from 2 Dec 2026).",
+    f"Article 5(1) du {AI_ACT}, points (a) à (h) applicables depuis le 2 février 2025, et lignes directrices "
+    "de la Commission sur les pratiques interdites (février 2025). Le règlement (UE) 2026/1744 (« Digital "
+    "Omnibus on AI ») insère, à partir du 2 décembre 2026 (art. 113, point a)), deux points : (ba) la mise "
+    "sur le marché, la mise en service ou l'utilisation d'un système qui génère ou manipule des images, des "
+    "vidéos, des sons ou des contenus similaires réalistes montrant les parties intimes d'une personne "
+    "identifiable, ou une personne identifiable se livrant à une activité sexuellement explicite, sans son "
+    "consentement libre, spécifique, éclairé, univoque et explicite à cette génération ou manipulation ; "
+    "(bb) la génération ou la manipulation de matériel ou de spectacles pédopornographiques au sens de "
+    "l'article 2, points c) et e), de la directive 2011/93/UE. Selon l'article 5(1a), la mise sur le marché "
+    "ou en service n'est interdite que si cette génération est la destination du système, ou si elle en est "
+    "un résultat raisonnablement prévisible et reproductible sans modification technique importante et que "
+    "le système n'a pas de mesures de sécurité raisonnables et adéquates pour l'empêcher de façon fiable ; "
+    "l'utilisation n'est interdite que si le déployeur s'en sert à cette fin. Une manipulation qui "
+    "n'accroît pas l'exposition des parties intimes ni ne change la nature de l'activité représentée n'en "
+    "est pas une (art. 5(1b)). Les états physiques comme la douleur ou la fatigue ne sont pas des émotions "
+    "(considérant 18) : détecter la douleur n'est pas de la reconnaissance des émotions.",
+    "Art. 5(1)(a)-(h) AI Act (from 2 Feb 2025); points (ba) and (bb) inserted by Regulation (EU) "
+    "2026/1744 (from 2 Dec 2026), with Art. 5(1a) and (1b): a provider is caught when that generation is "
+    "the intended purpose or a reasonably foreseeable, reproducible outcome without adequate safeguards; "
+    "a deployer when it uses the system for that purpose.",
     in_scope,
     "système d'IA non exclu",
 )
@@ -328,7 +350,22 @@ _add(
             "Dispositif médical de diagnostic in vitro (règlement (UE) 2017/746)",
             "In vitro diagnostic (IVDR)",
         ),
-        ("other_annex1", "Autre produit de l'annexe I", "Other Annex I product"),
+        (
+            "other_annex1",
+            "Autre produit de l'annexe I, section A (jouets, bateaux de plaisance, ascenseurs, atmosphères "
+            "explosibles, équipements radio, équipements sous pression, téléphériques, équipements de "
+            "protection individuelle, appareils à gaz)",
+            "Other Annex I, Section A product (toys, recreational craft, lifts, ATEX, radio, pressure "
+            "equipment, cableways, PPE, gas appliances)",
+        ),
+        (
+            "annex1_section_b",
+            "Produit de l'annexe I, section B (sûreté et sécurité de l'aviation civile, véhicules à moteur, "
+            "à deux ou trois roues, agricoles et forestiers, équipements marins, système ferroviaire ; "
+            "machines depuis le règlement (UE) 2026/1744)",
+            "Annex I, Section B product (civil aviation, motor, two- or three-wheel, agricultural and "
+            "forestry vehicles, marine equipment, rail; machinery since Regulation (EU) 2026/1744)",
+        ),
         ("none", "Aucun", "None"),
     ),
     "Le système est-il un produit, ou le composant de sécurité d'un produit, couvert par cette législation ?",
@@ -337,8 +374,13 @@ _add(
     "produit, ou le composant de sécurité d'un produit, couvert par la législation d'harmonisation de "
     "l'annexe I (dont les règlements (UE) 2017/745 sur les dispositifs médicaux et 2017/746 sur les "
     "dispositifs de diagnostic in vitro) et que ce produit doit faire l'objet d'une évaluation de la "
-    "conformité par un tiers (organisme notifié).",
-    "Art. 6(1) and Annex I AI Act.",
+    "conformité par un tiers (organisme notifié). Pour un produit de la section B, l'article 2(2) limite ce "
+    "qui s'applique : l'article 6(1), l'article 60 bis et les articles 102 à 112 (version modifiée par le "
+    "règlement (UE) 2026/1744 ; dans la version initiale : l'article 6(1), les articles 102 à 109 et "
+    "l'article 112) ; les exigences du chapitre III passent par la législation sectorielle. Les machines "
+    "(règlement (UE) 2023/1230) relèvent de la section B depuis le règlement (UE) 2026/1744 ; dans la "
+    "version initiale, la directive 2006/42/CE figurait en section A.",
+    "Art. 6(1) and Annex I AI Act; for Section B products Art. 2(2) limits what applies.",
     in_scope,
     "système d'IA non exclu",
 )
@@ -499,8 +541,10 @@ _add(
     "doit faire l'objet d'une évaluation de la conformité par un tiers en vue de sa mise sur le marché ou de "
     "sa mise en service.",
     "Art. 6(1)(b) AI Act.",
-    lambda a: selected(a, "annex1_product", "other_annex1"),
-    "autre produit de l'annexe I",
+    lambda a: t_or(
+        selected(a, "annex1_product", "other_annex1"), selected(a, "annex1_product", "annex1_section_b")
+    ),
+    "autre produit de l'annexe I (section A ou B)",
 )
 
 _add(
@@ -791,8 +835,12 @@ _add(
     f"Article 3(3) à 3(7) du {AI_ACT}. Est fournisseur l'organisme qui développe ou fait développer un "
     "système d'IA et le met sur le marché ou en service sous son propre nom, y compris à titre gratuit ; "
     "est déployeur l'organisme qui utilise un système sous sa propre autorité. Un établissement qui "
-    "développe un outil en interne et l'utilise est à la fois fournisseur et déployeur.",
-    "Art. 3(3)-(7) AI Act.",
+    "développe un outil en interne et l'utilise est à la fois fournisseur et déployeur. L'importateur "
+    "(art. 3(6)) met sur le marché de l'Union un système portant le nom ou la marque d'un fournisseur établi "
+    "hors de l'Union ; le distributeur (art. 3(7)) met un système à disposition sur le marché sans en être "
+    "le fournisseur ni l'importateur. Pour un système à haut risque, ils ont leurs propres obligations "
+    "(art. 23 et 24).",
+    "Art. 3(3)-(7) AI Act; importers and distributors of high-risk systems: Art. 23 and 24.",
     in_scope,
     "système d'IA non exclu",
 )

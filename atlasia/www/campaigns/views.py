@@ -23,6 +23,7 @@ from atlasia.accounts import perms as account_perms
 from atlasia.campaigns import perms, selectors, services
 from atlasia.campaigns.enums import CampaignKind, QuestionKind
 from atlasia.campaigns.models import Campaign, CampaignTarget, Question
+from atlasia.core import cells
 from atlasia.publication.aggregation import map_svg
 from atlasia.registry.enums import OrganisationType
 from atlasia.registry.reference import region_names
@@ -37,10 +38,9 @@ NEW_VERSION_MESSAGE = gettext_noop(
 
 
 def safe_cell(value: Any) -> Any:
-    """A spreadsheet cell that cannot run as a formula (free texts typed by organisations)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """A spreadsheet cell that cannot run as a formula (free texts typed by organisations): the one
+    rule of the open-data exports too (``atlasia.core.cells``, OWASP CSV injection)."""
+    return cells.neutralise(value) if isinstance(value, str) else value
 
 
 def _managed(request: HttpRequest, campaign_id: int) -> Campaign:

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from atlasia.core.evaluation import reading_fr, render_html
 from atlasia.core.evaluation import report as engine_report
-from atlasia.core.evaluation.reading import fmt_int, fmt_number, metric_label
+from atlasia.core.evaluation.reading import fmt_int, fmt_number
+from atlasia.evaluation.labels import FAIRNESS_LABELS, label_of
 
 GROUP_COLUMNS = ("accuracy", "recall", "false_positive_rate", "selection_rate", "precision", "roc_auc")
 CHART_METRICS = ("recall", "false_positive_rate", "selection_rate", "roc_auc")
@@ -32,16 +33,6 @@ COMPARE_METRICS = (
     "brier",
     "ece",
 )
-FAIRNESS_LABELS = {
-    "demographic_parity_difference_between_groups": "Parité démographique — écart entre groupes",
-    "demographic_parity_ratio_between_groups": "Parité démographique — rapport entre groupes",
-    "equalized_odds_difference_between_groups": "Égalité des chances (equalized odds) — écart entre groupes",
-    "equalized_odds_ratio_between_groups": "Égalité des chances (equalized odds) — rapport entre groupes",
-    "demographic_parity_difference_to_overall": "Parité démographique — écart à l'ensemble",
-    "demographic_parity_ratio_to_overall": "Parité démographique — rapport à l'ensemble",
-    "equalized_odds_difference_to_overall": "Égalité des chances — écart à l'ensemble",
-    "equalized_odds_ratio_to_overall": "Égalité des chances — rapport à l'ensemble",
-}
 PSI_LEVELS = {"stable": "stable", "moderate": "modérée", "major": "majeure"}
 ROLES = {
     "target": "valeur réelle",
@@ -59,7 +50,8 @@ def fmt(value: float | None, metric: str) -> str:
 
 
 def fmt_ci(ci: list[float | None] | None, metric: str) -> str:
-    if not ci or ci[0] is None:
+    # a degenerate interval (the overall count, fixed by the resampling) says nothing: not shown
+    if not ci or ci[0] is None or ci[0] == ci[1]:
         return "—"
     return f"{fmt(ci[0], metric)} à {fmt(ci[1], metric)}"
 
@@ -92,9 +84,7 @@ def result_context(result: dict[str, Any]) -> dict[str, Any]:
     overall = result.get("overall", {})
     om = overall.get("metrics", {})
     level = result.get("parameters", {}).get("bootstrap", {}).get("level", 0.95)
-    overall_rows = [
-        {"label": metric_label(m).capitalize(), "metric": m, **_metric_cell(v, m)} for m, v in om.items()
-    ]
+    overall_rows = [{"label": label_of(m), "metric": m, **_metric_cell(v, m)} for m, v in om.items()]
     overall_charts = ""
     if overall.get("reliability"):
         overall_charts += engine_report._reliability(ids, "ensemble", [("ensemble", overall["reliability"])])
@@ -136,7 +126,7 @@ def result_context(result: dict[str, Any]) -> dict[str, Any]:
                 )
         disparities = [
             {
-                "label": metric_label(m).capitalize(),
+                "label": label_of(m),
                 "diff_between": _metric_cell(d.get("difference_between_groups"), "x"),
                 "ratio_between": _metric_cell(d.get("ratio_between_groups"), "x"),
                 "diff_overall": _metric_cell(d.get("difference_to_overall"), "x"),
@@ -146,7 +136,7 @@ def result_context(result: dict[str, Any]) -> dict[str, Any]:
             if m != "count"
         ]
         fairness = [
-            {"label": FAIRNESS_LABELS.get(k, k), **_metric_cell(v, "x")}
+            {"label": str(FAIRNESS_LABELS.get(k, k)), **_metric_cell(v, "x")}
             for k, v in g.get("fairness", {}).items()
         ]
         groupings.append(
@@ -158,7 +148,7 @@ def result_context(result: dict[str, Any]) -> dict[str, Any]:
                 "small_labels": [
                     f"{e['label']} ({fmt_int(e['n'])})" for e in g["groups"] if e["small"] and not e["empty"]
                 ],
-                "columns": [metric_label(m).capitalize() for m in columns],
+                "columns": [label_of(m) for m in columns],
                 "rows": rows,
                 "charts": _dsfr_tables(charts),
                 "disparities": disparities,
@@ -222,7 +212,7 @@ def _row(metric: str, a: dict[str, Any] | None, b: dict[str, Any] | None) -> dic
     vb = (b or {}).get("value")
     diff = vb - va if va is not None and vb is not None else None
     return {
-        "label": metric_label(metric).capitalize(),
+        "label": label_of(metric),
         "a": fmt(va, metric),
         "b": fmt(vb, metric),
         "diff": fmt_diff(diff, metric),
@@ -265,7 +255,7 @@ def comparison_context(result_a: dict[str, Any], result_b: dict[str, Any]) -> di
         for k in FAIRNESS_LABELS:
             if k in fa or k in fb:
                 row = _row("x", fa.get(k), fb.get(k))
-                row["label"] = FAIRNESS_LABELS[k]
+                row["label"] = str(FAIRNESS_LABELS[k])
                 fairness.append(row)
         groupings.append({"name": ga["name"], "groups": groups, "fairness": fairness})
     only_a = sorted({g["name"] for g in result_a.get("groupings", [])} - set(gb_by_name))

@@ -150,3 +150,78 @@ class MappingForm(DsfrBaseForm):
         if column in (self.cleaned_data.get("groups") or []):
             return "groups"
         return None
+
+
+def _columns(value: str) -> list[str]:
+    return [c.strip() for c in value.split(",") if c.strip()]
+
+
+class ThresholdsForm(DsfrBaseForm):
+    max_performance_drop = forms.FloatField(
+        label=gettext_lazy("Baisse de performance tolérée (AUC ROC, ou exactitude sans score)"),
+        min_value=0.0,
+        max_value=1.0,
+        initial=0.05,
+        help_text=gettext_lazy("Par rapport au lot de référence, par exemple 0,05."),
+        localize=True,
+    )
+    max_recall_gap = forms.FloatField(
+        label=gettext_lazy("Écart de rappel toléré entre groupes"),
+        min_value=0.0,
+        max_value=1.0,
+        initial=0.10,
+        help_text=gettext_lazy("Égalité des chances : 0,10 pour 10 points d'écart au plus."),
+        localize=True,
+    )
+    max_psi = forms.FloatField(
+        label=gettext_lazy("Dérive tolérée (PSI)"),
+        min_value=0.0,
+        max_value=1.0,
+        initial=0.25,
+        help_text=gettext_lazy("Au-delà de 0,25, la dérive est dite majeure."),
+        localize=True,
+    )
+
+
+class SeriesForm(ThresholdsForm):
+    reference = forms.FileField(
+        label=gettext_lazy("Lot de référence"),
+        allow_empty_file=True,
+        help_text=gettext_lazy(
+            "Les prédictions d'une période jugée satisfaisante (CSV ou Parquet). Seuls des agrégats en sont "
+            "conservés (indicateurs, quantiles, effectifs) ; le fichier est supprimé aussitôt lu."
+        ),
+    )
+    target = forms.CharField(
+        label=gettext_lazy("Colonne de la valeur réelle"), initial="y_true", max_length=255
+    )
+    pred = forms.CharField(
+        label=gettext_lazy("Colonne de la décision (0/1)"), required=False, initial="y_pred", max_length=255
+    )
+    score = forms.CharField(
+        label=gettext_lazy("Colonne du score (facultatif)"), required=False, initial="y_score", max_length=255
+    )
+    groups = forms.CharField(
+        label=gettext_lazy("Colonnes de groupe"),
+        required=False,
+        max_length=1000,
+        help_text=gettext_lazy("Séparées par des virgules, par exemple : sexe, tranche_age"),
+    )
+    field_order = ["reference", "target", "pred", "score", "groups"]
+
+    def clean_groups(self) -> list[str]:
+        return _columns(self.cleaned_data.get("groups") or "")
+
+
+class BatchForm(DsfrBaseForm):
+    batch = forms.FileField(
+        label=gettext_lazy("Lot de prédictions"),
+        allow_empty_file=True,
+        help_text=gettext_lazy("Mêmes colonnes que le lot de référence (CSV ou Parquet)."),
+    )
+    label = forms.CharField(
+        label=gettext_lazy("Période ou libellé (facultatif)"),
+        required=False,
+        max_length=120,
+        help_text=gettext_lazy("Par exemple : mars 2026"),
+    )

@@ -24,6 +24,7 @@ from atlasia.evaluation import selectors, services
 from atlasia.evaluation.enums import RunStatus
 from atlasia.evaluation.files import max_evaluation_bytes
 from atlasia.evaluation.models import EvaluationRun
+from atlasia.registry.models import UseCase
 from atlasia.registry.selectors import usecases_visible_to
 from atlasia.www.forms import attach_service_errors
 
@@ -56,6 +57,9 @@ def tab_context(request: HttpRequest, use_case: Any) -> dict[str, Any]:
         "runs": runs,
         "can_run": can_run(request.user, use_case),
         "done_versions": [r for r in runs if r.status == RunStatus.DONE],
+        "monitoring_open_alerts": selectors.monitoring_counts(
+            UseCase.objects.filter(pk=use_case.pk)
+        ).open_alerts,
     }
 
 
@@ -152,7 +156,13 @@ def evaluation_mapping(request: HttpRequest, run_id: int) -> HttpResponse:
     return render(
         request,
         "evaluation/mapping.html",
-        {"title": _("Colonnes du fichier"), "use_case": use_case, "run": run, "form": form},
+        {
+            "title": _("Colonnes du fichier"),
+            "use_case": use_case,
+            "run": run,
+            "form": form,
+            "file_deadline": services.unmapped_file_deadline(run),
+        },
         status=status,
     )
 
@@ -239,6 +249,9 @@ def evaluation_compare(request: HttpRequest, run_id: int) -> HttpResponse:
     run_b = _done_run(request, int(other))
     if run_b.use_case_id != run_a.use_case_id or run_b.pk == run_a.pk:
         raise Http404
+    # read in the natural order, whichever page the comparison starts from: the earlier version first,
+    # the gap is later − earlier (a drop shows as a negative gap)
+    run_a, run_b = sorted((run_a, run_b), key=lambda r: (r.version or 0, r.pk))
     assert run_a.result is not None and run_b.result is not None
     return render(
         request,

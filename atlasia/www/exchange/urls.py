@@ -10,6 +10,7 @@ urlpatterns = [
     path("echanges/import/modele.xlsx", views.import_template, name="exchange_import_template"),
     path("echanges/import/<int:pk>/", views.import_detail, name="exchange_import_detail"),
     path("echanges/import/<int:pk>/colonnes/", views.import_mapping, name="exchange_import_mapping"),
+    path("echanges/import/<int:pk>/en-tete/", views.import_header_line, name="exchange_import_header"),
     path("echanges/import/<int:pk>/lancer/", views.import_start, name="exchange_import_start"),
     path("echanges/import/<int:pk>/progression/", views.import_progress, name="exchange_import_progress"),
     path("echanges/abonnements/", views.subscription_list, name="exchange_subscriptions"),
@@ -17,5 +18,10 @@ urlpatterns = [
         "echanges/abonnements/<int:pk>/synchroniser/",
         views.subscription_pull,
         name="exchange_subscription_pull",
+    ),
+    path(
+        "echanges/abonnements/<int:pk>/<str:action>/",
+        views.subscription_action,
+        name="exchange_subscription_action",
     ),
 ]

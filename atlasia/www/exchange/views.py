@@ -19,6 +19,7 @@ from atlasia.exchange import importers, pull, selectors, services
 from atlasia.exchange.enums import ImportStatus
 from atlasia.exchange.models import ApiToken, Subscription
 from atlasia.registry.selectors import organisations_for
+from atlasia.www.forms import attach_service_errors
 
 from .forms import ImportUploadForm, MappingForm, SubscriptionForm, TokenForm
 
@@ -49,17 +50,24 @@ def exchange_home(request: HttpRequest) -> HttpResponse:
 # --- tokens ------------------------------------------------------------------------------------------
 
 
+TOKEN_SESSION_KEY = "exchange_new_token"  # noqa: S105 (a session key, not a secret)
+
+
 @require_http_methods(["GET", "POST"])
 def token_list(request: HttpRequest) -> HttpResponse:
+    """Tokens of the organisations the user manages, and the creation form.
+
+    POST/redirect/GET: a created token is kept in the session and shown once by the page the browser
+    is redirected to, so reloading that page neither creates a second token nor shows the first again.
+    """
     organisations = organisations_for(request.user, Action.MEMBERS_MANAGE)
     if not organisations.exists():
         raise PermissionDenied
     form = TokenForm(request.POST or None, organisations=organisations)
-    created: tuple[ApiToken, str] | None = None
     if request.method == "POST" and form.is_valid():
         expires = form.cleaned_data["expires_at"]
         try:
-            created = services.token_create(
+            token, raw = services.token_create(
                 actor=request.user,
                 organisation=form.cleaned_data["organisation"],
                 role=form.cleaned_data["role"],
@@ -69,21 +77,28 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 ),
             )
         except ValidationError as exc:
-            for message in _errors(exc):
-                form.add_error(None, message)
+            attach_service_errors(form, exc)
         else:
-            form = TokenForm(organisations=organisations)
+            request.session[TOKEN_SESSION_KEY] = {"id": token.pk, "raw": raw}
+            messages.success(request, _("Le jeton « %(label)s » est créé.") % {"label": token.label})
+            return redirect("exchange_tokens")
+    shown: dict[str, Any] | None = (
+        request.session.pop(TOKEN_SESSION_KEY, None) if request.method == "GET" else None
+    )
     ids = None if perms.is_platform_admin(request.user) else set(organisations.values_list("pk", flat=True))
+    tokens = selectors.tokens_of(ids)
+    created = tokens.filter(pk=shown["id"]).first() if shown else None
     return render(
         request,
         "exchange/tokens.html",
         {
             "title": _("Jetons d'API"),
             "form": form,
-            "tokens": selectors.tokens_of(ids),
-            "created": created[0] if created else None,
-            "raw_token": created[1] if created else None,
+            "tokens": tokens,
+            "created": created,
+            "raw_token": shown["raw"] if shown and created else None,
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -160,6 +175,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows[:1000],
             "truncated": len(rows) > 1000,
             "show": show,
+            "analysing": job.status in (ImportStatus.UPLOADED, ImportStatus.ANALYSING),
             "running": job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
         },
     )
@@ -176,13 +192,34 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
             for message in _errors(exc):
                 form.add_error(None, message)
         else:
-            messages.success(request, _("Correspondance des colonnes enregistrée ; l'analyse est à jour."))
+            messages.success(
+                request,
+                _(
+                    "Correspondance des colonnes enregistrée et retenue pour les prochains fichiers de "
+                    "l'organisation ; l'analyse est relancée."
+                ),
+            )
             return redirect("exchange_import_detail", pk=job.pk)
     return render(
         request,
         "exchange/import_mapping.html",
         {"title": _("Correspondance des colonnes"), "job": job, "form": form},
     )
+
+
+@require_POST
+def import_header_line(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    raw = request.POST.get("header_line", "").strip()
+    if raw and not raw.isdigit():
+        messages.error(request, _("La ligne d'en-tête est un numéro de ligne (1, 2, 3…)."))
+        return redirect("exchange_import_detail", pk=job.pk)
+    try:
+        services.import_job_set_header_line(actor=request.user, job=job, line=int(raw) if raw else None)
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    return redirect("exchange_import_detail", pk=job.pk)
 
 
 @require_POST
@@ -251,4 +288,27 @@ def subscription_pull(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, result.summary())
     else:
         messages.error(request, result.summary())
+    return redirect("exchange_subscriptions")
+
+
+@require_POST
+def subscription_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Pause, resume or delete a subscription (deleting withdraws its copies)."""
+    if not perms.is_platform_admin(request.user):
+        raise PermissionDenied
+    subscription = get_object_or_404(Subscription, pk=pk)
+    if action == "pause":
+        pull.subscription_pause(actor=request.user, subscription=subscription)
+        messages.success(request, _("Abonnement mis en pause : il n'est plus synchronisé."))
+    elif action == "reprendre":
+        pull.subscription_resume(actor=request.user, subscription=subscription)
+        messages.success(request, _("Abonnement repris."))
+    elif action == "supprimer":
+        removed = pull.subscription_delete(actor=request.user, subscription=subscription)
+        messages.success(
+            request,
+            _("Abonnement supprimé ; %(n)s copie(s) retirée(s) du registre.") % {"n": removed},
+        )
+    else:
+        raise Http404
     return redirect("exchange_subscriptions")

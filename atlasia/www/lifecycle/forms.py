@@ -42,16 +42,31 @@ class TransitionForm(DsfrBaseForm):
 class ComplianceForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = ComplianceRecord
-        fields = ["dpia_decision", "dpia_completed_at", "fria_completed_at", "registration_reference"]
+        fields = [
+            "dpia_decision",
+            "dpia_justification",
+            "dpia_completed_at",
+            "fria_completed_at",
+            "registration_reference",
+        ]
         widgets = {
             "dpia_decision": forms.RadioSelect(),
+            "dpia_justification": forms.Textarea(attrs={"rows": 4}),
             "dpia_completed_at": DateInput(),
             "fria_completed_at": DateInput(),
         }
         help_texts = {
-            "dpia_decision": "Décision du DPO (RGPD art. 35). « Recommandée » ne suffit pas à lancer une "
-            "expérimentation sur des données de santé : tranchez entre requise et non requise.",
-            "registration_reference": "Numéro attribué par la base de données de l'UE (AI Act art. 49).",
+            "dpia_decision": gettext_lazy(
+                "Décision du DPO (RGPD art. 35). « Recommandée » ne suffit pas à lancer une "
+                "expérimentation sur des données de santé : tranchez entre requise et non requise."
+            ),
+            "dpia_justification": gettext_lazy(
+                "Obligatoire si la décision contredit la qualification (AIPD « non requise » alors que le "
+                "questionnaire la conclut requise). Figure sur la fiche et dans le dossier de conformité."
+            ),
+            "registration_reference": gettext_lazy(
+                "Numéro attribué par la base de données de l'UE (AI Act art. 49)."
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -93,6 +93,7 @@ def lifecycle_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | Non
         "log": list(selectors.transition_log(use_case)[:50]),
         "facts": facts,
         "compliance": compliance,
+        "dpia_contradiction": bool(compliance.pk and selectors.dpia_contradiction(compliance)),
         "qualification": qualification,
         "category_label": AI_ACT_LABELS_FR.get(qualification["category"] or "", qualification["category"]),
         "can_compliance": perms.can(request.user, Action.USECASE_QUALIFY, use_case.organisation),

@@ -48,7 +48,7 @@ from .forms import (
     TransitionForm,
     WeightProfileForm,
 )
-from .labels import group_label
+from .labels import category_label, group_label, qualification_dpia_label
 
 
 def _visible_usecase(request: HttpRequest, pk: int) -> UseCase:
@@ -126,6 +126,8 @@ def compliance_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "use_case": use_case,
             "qualification": qualification,
+            "category_label": category_label(qualification["category"]),
+            "dpia_label": qualification_dpia_label(qualification["dpia"]),
             "record": record,
             "title": _("Conformité — %(title)s") % {"title": use_case.title},
         },

@@ -21,6 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from atlasia.accounts import perms
 from atlasia.audit.concurrency import StaleEdit, create_once
 from atlasia.core import footprint as fp
+from atlasia.evaluation import monitoring as evaluation_monitoring
+from atlasia.evaluation import selectors as evaluation_selectors
 from atlasia.monitoring import perms as mperms
 from atlasia.monitoring import selectors, services
 from atlasia.monitoring.models import (
@@ -105,7 +107,18 @@ def incident_create(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = _usecase(request, pk)
     if not mperms.can_declare(request.user, use_case.organisation):
         raise PermissionDenied
-    form = f.IncidentForm(request.POST or None)
+    # proposed from a monitoring alert (?lot=<batch>): the form is prefilled from the batch's alerts
+    initial: dict[str, Any] = {}
+    batch_id = request.GET.get("lot", "")
+    if batch_id.isdigit():
+        batch = (
+            evaluation_selectors.batches_visible_to(request.user)
+            .filter(pk=int(batch_id), series__use_case=use_case)
+            .first()
+        )
+        if batch is not None:
+            initial = evaluation_monitoring.incident_prefill(batch)
+    form = f.IncidentForm(request.POST or None, initial=initial)
     add_submission_field(form)
     if request.method == "POST" and form.is_valid():
         try:

@@ -13,10 +13,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Max
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,7 +25,9 @@ from atlasia.accounts import perms
 from atlasia.accounts.models import ReviewerScope
 from atlasia.accounts.security import client_ip
 from atlasia.campaigns.selectors import last_confirmed_on, promising_use_case_ids
-from atlasia.publication import exporters, selectors, services
+from atlasia.evaluation import selectors as evaluation_selectors
+from atlasia.exchange import selectors as exchange_selectors
+from atlasia.publication import exporters, public, selectors, services
 from atlasia.publication.enums import ReportScope
 from atlasia.publication.models import ReportRun
 from atlasia.registry import reference
@@ -67,14 +69,7 @@ def _base_url(request: HttpRequest) -> str:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     filters = _filters_from(request)
-    organisations = (
-        Organisation.objects.filter(
-            pk__in=usecases_visible_to(request.user).order_by().values("organisation_id")
-        )
-        .only("slug", "name")
-        .order_by("name")
-    )
-    form = UseCaseFilterForm(request.GET or None, organisations=organisations)
+    form = UseCaseFilterForm(request.GET or None)
     query = request.GET.copy()
     query.pop("sort", None)
 
@@ -145,36 +140,45 @@ def register_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _register_detail_context(request: HttpRequest, use_case: Any, form: ProblemReportForm) -> dict[str, Any]:
+def _register_detail_context(
+    request: HttpRequest, record: public.PublicRecord, form: ProblemReportForm
+) -> dict[str, Any]:
     return {
-        "title": use_case.title,
-        "use_case": use_case,
-        "region_name": reference.region_names().get(use_case.organisation.region, ""),
-        "risk_category": selectors.ai_act_category_of(use_case),
-        "contacts": use_case.public_contacts,
+        "title": record.title,
+        "record": record,
+        "provenance": exchange_selectors.copy_provenance(record.uid),
         "form": form,
-        "last_confirmed": last_confirmed_on([use_case.pk]).get(use_case.pk),
-        "promising": bool(promising_use_case_ids([use_case.pk])),
+        # Campaign facts shown on the page (issue 21); not yet fields of the public record.
+        "last_confirmed": last_confirmed_on([pk]).get(pk) if (pk := public.record_pk(record.uid)) else None,
+        "promising": bool(pk and promising_use_case_ids([pk])),
     }
+
+
+def _public_record_or_404(uid: Any) -> public.PublicRecord:
+    record = public.public_record(uid)
+    if record is None:
+        raise Http404
+    return record
 
 
 @login_not_required
 @require_GET
 def register_detail(request: HttpRequest, uid: str) -> HttpResponse:
-    use_case = get_object_or_404(selectors.register_detail_queryset(), uid=uid)
+    record = _public_record_or_404(uid)
     return render(
         request,
         "publication/register_detail.html",
-        _register_detail_context(request, use_case, ProblemReportForm()),
+        _register_detail_context(request, record, ProblemReportForm()),
     )
 
 
 @login_not_required
 @require_POST
 def problem_report(request: HttpRequest, uid: str) -> HttpResponse:
-    use_case = get_object_or_404(selectors.register_detail_queryset(), uid=uid)
+    record = _public_record_or_404(uid)
+    use_case = get_object_or_404(public.public_queryset(), uid=uid)
     form = ProblemReportForm(request.POST)
-    context = _register_detail_context(request, use_case, form)
+    context = _register_detail_context(request, record, form)
     if request.POST.get("website"):
         context["refusal"] = (
             "Votre signalement n'a pas été enregistré : un champ caché, réservé à la détection des envois "
@@ -222,14 +226,13 @@ def algorithm_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def algorithm_detail(request: HttpRequest, uid: str) -> HttpResponse:
     algorithm = get_object_or_404(selectors.public_algorithms(), uid=uid)
+    use_cases = list(selectors.public_usecases_of(algorithm))
+    # the model card's blank fields are filled from the latest evaluation of a public record using it
+    card = evaluation_selectors.latest_evaluation_card([uc.pk for uc in use_cases])
     return render(
         request,
         "publication/algorithm_detail.html",
-        {
-            "title": algorithm.name,
-            "algorithm": algorithm,
-            "use_cases": selectors.public_usecases_of(algorithm),
-        },
+        {"title": algorithm.name, "algorithm": algorithm, "use_cases": use_cases, "card": card},
     )
 
 
@@ -237,7 +240,7 @@ def algorithm_detail(request: HttpRequest, uid: str) -> HttpResponse:
 
 
 def _public_records(request: HttpRequest) -> list[dict[str, Any]]:
-    return exporters.records(selectors.register_export_queryset(), base_url=_base_url(request))
+    return exporters.records(public.public_records(), base_url=_base_url(request))
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -250,13 +253,13 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 @login_not_required
 @require_GET
 def open_data(request: HttpRequest) -> HttpResponse:
-    qs = selectors.register_export_queryset()
+    records = public.public_records()
     return render(
         request,
         "publication/open_data.html",
         {
             "title": _("Données ouvertes"),
-            "count": qs.count(),
+            "count": len(records),
             "fields": exporters.FIELDS,
             "licence_name": exporters.LICENCE_NAME,
             "licence_url": exporters.LICENCE_URL,
@@ -297,22 +300,10 @@ def export_parquet(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _ai_act_codes(use_cases: list[Any]) -> tuple[dict[int, str], dict[str, str]]:
-    from atlasia.publication import optional
-
-    found = optional.ai_act_categories([uc.pk for uc in use_cases])
-    return found if found else ({}, {})
-
-
 @login_not_required
 @require_GET
 def export_algoritmeregister(request: HttpRequest) -> HttpResponse:
-    use_cases = list(selectors.register_export_queryset())
-    codes, _labels = _ai_act_codes(use_cases)
-    body = [
-        exporters.to_algoritmeregister(uc, base_url=_base_url(request), ai_act_code=codes.get(uc.pk, ""))
-        for uc in use_cases
-    ]
+    body = [exporters.to_algoritmeregister(r, base_url=_base_url(request)) for r in public.public_records()]
     return _download(
         json.dumps(body, ensure_ascii=False, indent=2).encode(), "algoritmeregister.json", "application/json"
     )
@@ -321,15 +312,12 @@ def export_algoritmeregister(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def export_atrs(request: HttpRequest) -> HttpResponse:
-    use_cases = list(selectors.register_export_queryset())
-    codes, labels = _ai_act_codes(use_cases)
+    today = timezone.localdate()
     body = {
-        "standard": "ATRS template v3.0",
+        "standard": f"Algorithmic Transparency Recording Standard v{exporters.ATRS_VERSION}",
         "records": [
-            exporters.to_atrs(
-                uc, base_url=_base_url(request), ai_act_label=labels.get(codes.get(uc.pk, ""), "")
-            )
-            for uc in use_cases
+            exporters.to_atrs(r, base_url=_base_url(request), published=today)
+            for r in public.public_records()
         ],
     }
     return _download(json.dumps(body, ensure_ascii=False, indent=2).encode(), "atrs.json", "application/json")
@@ -338,13 +326,12 @@ def export_atrs(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def dcat_catalog(request: HttpRequest) -> HttpResponse:
-    qs = selectors.register_export_queryset()
-    modified = qs.aggregate(m=Max("updated_at"))["m"]
+    records = public.public_records()
     body = exporters.dcat_catalog(
         base_url=_base_url(request),
-        count=qs.count(),
-        modified=modified.date() if modified else None,
+        records=records,
         publisher=settings.ATLASIA_INSTANCE_NAME,
+        contact_email=settings.ATLASIA_CONTACT_EMAIL,
     )
     return HttpResponse(
         json.dumps(body, ensure_ascii=False, indent=2), content_type="application/ld+json; charset=utf-8"
@@ -362,8 +349,6 @@ def data_dictionary(request: HttpRequest) -> JsonResponse:
 def json_schema(request: HttpRequest, name: str) -> JsonResponse:
     allowed = {
         "registre-public": "registre-public.schema.json",
-        "atrs-v3": "atrs-v3.schema.json",
-        "dcat-ap": "dcat-ap.schema.json",
         "algoritmeregister-v1_0": "algoritmeregister-v1_0.json",
     }
     if name not in allowed:

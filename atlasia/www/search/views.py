@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from atlasia.accounts import perms
 from atlasia.accounts.models import ReviewerScope
 from atlasia.campaigns.selectors import promising_use_case_ids
+from atlasia.core.search import text
 from atlasia.search import selectors
 
 MODES = {
@@ -23,11 +24,17 @@ MODES = {
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:300]
+    query = text.clean_query(request.GET.get("q", ""))
     mode = request.GET.get("mode", "hybrid")
     if mode not in MODES:
         mode = "hybrid"
-    hits = selectors.search_usecases(request.user, query, limit=30, mode=mode) if query else []
+    # Only stop words ("le", "de la"…): nothing to search for; say so instead of an empty list.
+    only_common_words = bool(query) and not text.query_words(query)
+    hits = (
+        selectors.search_usecases(request.user, query, limit=30, mode=mode)
+        if query and not only_common_words
+        else []
+    )
     return render(
         request,
         "search/search.html",
@@ -36,6 +43,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "mode": mode,
             "modes": MODES,
             "hits": hits,
+            "only_common_words": only_common_words,
             # Cases the expert committee labelled « prometteur à diffuser » are highlighted.
             "promising": promising_use_case_ids(hit.use_case.pk for hit in hits),
             "title": _("Recherche"),

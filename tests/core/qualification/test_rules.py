@@ -228,16 +228,38 @@ def test_rule4_prohibited(practice: str, basis: str) -> None:
     assert stop["role"] == "all"
 
 
-def test_rule4_omnibus_prohibition_date() -> None:
-    result = qualify(answers(prohibited_practices=["intimate_imagery_csam"]))
-    assert result["ai_act"]["bases"] == ["art5_omnibus_intimate_imagery"]
+@pytest.mark.parametrize(
+    ("option", "basis", "point"),
+    [
+        ("non_consensual_intimate_content", "art5_1_ba", "point (ba)"),
+        ("child_sexual_abuse_material", "art5_1_bb", "point (bb)"),
+    ],
+)
+def test_rule4_omnibus_prohibitions_cited_to_the_point(option: str, basis: str, point: str) -> None:
+    result = qualify(answers(prohibited_practices=[option]))
+    assert result["ai_act"]["category"] == "prohibited"
+    assert result["ai_act"]["bases"] == [basis]
     assert obligation(result, "stop_prohibited")["applies_from"] == "2026-12-02"
+    assert any(point in c and "2026/1744" in c for c in result["citations"])
+    assert not any(c.endswith("art. 5") for c in result["citations"])
+
+
+def test_rule4_omnibus_and_classic_prohibition_take_the_earlier_date() -> None:
+    result = qualify(answers(prohibited_practices=["social_scoring", "child_sexual_abuse_material"]))
+    assert result["ai_act"]["bases"] == ["art5_1_c", "art5_1_bb"]
+    assert obligation(result, "stop_prohibited")["applies_from"] == "2025-02-02"
 
 
 def test_rule4_omnibus_prohibition_absent_from_original_version() -> None:
-    result = qualify(answers(prohibited_practices=["intimate_imagery_csam"]), law_version="2024-07-original")
-    assert obligation(result, "stop_prohibited")["applies_from"] is None
-    assert reason("not_in_law_version") in result["debatable_reasons"]
+    """Points (ba) and (bb) do not exist in the 2024 text: nothing is prohibited on that ground there."""
+    result = qualify(
+        answers(prohibited_practices=["non_consensual_intimate_content"], transparency=["deep_fake"]),
+        law_version="2024-07-original",
+    )
+    assert result["ai_act"]["category"] == "limited"
+    assert "stop_prohibited" not in ids(result)
+    assert reason("omnibus_prohibition_not_in_version") in result["debatable_reasons"]
+    assert any("absents de la version du droit" in c for c in result["citations"])
 
 
 def test_rule4_emotion_recognition_at_work_prohibited() -> None:
@@ -645,11 +667,6 @@ def test_rule11_no_trigger_or_not_high_risk() -> None:
     result = qualify(answers(art25_triggers=["substantial_modification"]))
     assert result["ai_act"]["became_provider_art25"] is False
     assert result["ai_act"]["role"] == "deployer"
-
-
-def test_rule11_importer_without_trigger_has_no_catalogue_obligation() -> None:
-    result = qualify(answers(**HIGH_RISK_TRIAGE, role="importer"))
-    assert result["ai_act"]["obligations"] == []
 
 
 # --- rule 12: FRIA --------------------------------------------------------------------------------

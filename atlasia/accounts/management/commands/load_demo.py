@@ -26,10 +26,17 @@ class Command(BaseCommand):
 
         runs = load_evaluation_demo()
         self.stdout.write(f"Évaluations de démonstration : {len(runs)} version(s) enregistrée(s).")
+        from atlasia.evaluation.demo import load_monitoring_demo as load_model_monitoring_demo
+
+        if (series := load_model_monitoring_demo()) is not None:
+            self.stdout.write(f"Suivi après déploiement : {series.batches.count()} lots de démonstration.")
         load_lifecycle_demo()
         from atlasia.monitoring.demo import load_monitoring_demo
 
         load_monitoring_demo()
+        from atlasia.compliance.demo import load_compliance_demo
+
+        load_compliance_demo()
         from atlasia.campaigns.demo import load_campaigns_demo
 
         load_campaigns_demo()
