@@ -46,9 +46,13 @@ APPS = (
 OWNED_ELSEWHERE = {
     "exchange.import_job_create": "dépôt d'un fichier à importer : audité par le chantier « imports »",
     "exchange.import_job_set_mapping": "correspondance des colonnes : chantier « imports »",
+    "exchange.import_job_set_header_line": "choix de la ligne d'en-tête d'un import : chantier « imports »",
     "exchange.import_job_start": "lancement d'un import (fiches créées auditées) : chantier « imports »",
 }
-NOT_A_CHANGE = {"audit.audit_record": "écrit la ligne d'audit elle-même"}
+NOT_A_CHANGE = {
+    "audit.audit_record": "écrit la ligne d'audit elle-même",
+    "audit.audit_entry": "prépare une ligne d'audit non enregistrée (pour audit_record_many)",
+}
 
 
 def write_services() -> set[str]:
@@ -691,6 +695,10 @@ def _calls(w: dict[str, Any], tmp: Path) -> dict[str, Callable[[], Any]]:
         "campaigns.campaign_remind",
         lambda: (lambda c: lambda: campaigns.campaign_remind(actor=national, campaign=c))(campaign()),
     )
+    from atlasia.search import services as search
+
+    lazy("search.reembedding_start", lambda: lambda: search.reembedding_start(actor=admin))
+
     from atlasia.accounts.models import User
 
     lazy(
