@@ -691,6 +691,19 @@ def _calls(w: dict[str, Any], tmp: Path) -> dict[str, Callable[[], Any]]:
         "campaigns.campaign_remind",
         lambda: (lambda c: lambda: campaigns.campaign_remind(actor=national, campaign=c))(campaign()),
     )
+    from atlasia.accounts.models import User
+
+    lazy(
+        "accounts.password_change",
+        lambda: (
+            lambda: accounts.password_change(
+                actor=User.objects.get(pk=referent.pk),
+                old_password="pw-123456789",
+                new_password="Une phrase de passe solide 2026",
+            )
+        ),
+    )
+
     from atlasia.campaigns.models import AgendaItem
 
     def session() -> Any:

@@ -68,6 +68,7 @@ NOT_EDIT_FORMS = {
     "committee_member_add": "ajoute un membre au comité",
     "committee_session_create": "crée une séance du comité",
     "twofactor_setup": "active la double authentification (code à saisir)",
+    "password_change": "change le mot de passe (rien de prérempli)",
     "login": "connexion",
     "logout": "déconnexion",
 }
