@@ -47,8 +47,13 @@ OWNED_ELSEWHERE = {
     "exchange.import_job_create": "dépôt d'un fichier à importer : audité par le chantier « imports »",
     "exchange.import_job_set_mapping": "correspondance des colonnes : chantier « imports »",
     "exchange.import_job_start": "lancement d'un import (fiches créées auditées) : chantier « imports »",
+    "exchange.import_job_set_header_line": "ligne d'en-tête : tests/exchange/test_import_robustness.py",
+    "search.reembedding_start": "ré-indexation lancée par l'admin : tests/search/test_index_admin.py",
 }
-NOT_A_CHANGE = {"audit.audit_record": "écrit la ligne d'audit elle-même"}
+NOT_A_CHANGE = {
+    "audit.audit_record": "écrit la ligne d'audit elle-même",
+    "audit.audit_entry": "prépare une ligne d'audit non enregistrée (pour audit_record_many)",
+}
 
 
 def write_services() -> set[str]:
