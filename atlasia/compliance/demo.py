@@ -539,25 +539,28 @@ def _vendor(today: date) -> None:
             uploaded=upload,
         )
     principles = {p.code: p.pk for p in selectors.purchasing_principles()}
-    services.vendor_charter_check(
-        actor=referent,
-        system=system,
-        checks={
-            principles["human_primacy"]: (
-                "met",
-                "L'assistant de régulation garde la décision ; l'indicateur est consultatif.",
-            ),
-            principles["privacy_by_default"]: (
-                "met",
-                "Données hébergées en France (HDS), pas de réutilisation (contrat art. 28).",
-            ),
-            principles["transparency"]: (
-                "partial",
-                "Notice reçue ; fiche modèle et mesures de performance à obtenir.",
-            ),
-            principles["non_discrimination"]: ("not_met", ""),
-        },
-    )
+    # The purchasing charter is seeded by a data migration; a database emptied since (a test server's
+    # flush) has none, and then there is nothing to check the system against.
+    if {"human_primacy", "privacy_by_default", "transparency", "non_discrimination"} <= set(principles):
+        services.vendor_charter_check(
+            actor=referent,
+            system=system,
+            checks={
+                principles["human_primacy"]: (
+                    "met",
+                    "L'assistant de régulation garde la décision ; l'indicateur est consultatif.",
+                ),
+                principles["privacy_by_default"]: (
+                    "met",
+                    "Données hébergées en France (HDS), pas de réutilisation (contrat art. 28).",
+                ),
+                principles["transparency"]: (
+                    "partial",
+                    "Notice reçue ; fiche modèle et mesures de performance à obtenir.",
+                ),
+                principles["non_discrimination"]: ("not_met", ""),
+            },
+        )
 
 
 @transaction.atomic

@@ -46,8 +46,8 @@ APPS = (
 OWNED_ELSEWHERE = {
     "exchange.import_job_create": "dépôt d'un fichier à importer : audité par le chantier « imports »",
     "exchange.import_job_set_mapping": "correspondance des colonnes : chantier « imports »",
-    "exchange.import_job_set_header_line": "choix de la ligne d'en-tête d'un import : chantier « imports »",
     "exchange.import_job_start": "lancement d'un import (fiches créées auditées) : chantier « imports »",
+    "exchange.import_job_set_header_line": "ligne d'en-tête : tests/exchange/test_import_robustness.py",
 }
 NOT_A_CHANGE = {
     "audit.audit_record": "écrit la ligne d'audit elle-même",

@@ -42,6 +42,9 @@ EDIT_FORMS = {
 
 #: Pages whose self-posting form creates a new thing or fires an action (posting it is not an edit).
 NOT_EDIT_FORMS = {
+    "compliance_usecase_risks": "registre des risques : liste et ajout d'un risque",
+    "compliance_vendors": "registre des fournisseurs : liste et ajout d'un fournisseur",
+    "evaluation_monitoring": "suivi dans le temps : chronologie et dépôt d'un lot",
     "usecase_create": "crée une fiche",
     "usecase_delete": "confirme une suppression",
     "lifecycle_experiment_create": "crée une expérimentation",
