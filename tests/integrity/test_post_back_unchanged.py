@@ -72,9 +72,6 @@ NOT_EDIT_FORMS = {
     "committee_session_create": "crée une séance du comité",
     "twofactor_setup": "active la double authentification (code à saisir)",
     "password_change": "change le mot de passe (rien de prérempli)",
-    "compliance_usecase_risks": "ajoute un risque au registre des risques",
-    "compliance_vendors": "ajoute un fournisseur",
-    "evaluation_monitoring": "démarre une série de suivi du modèle (dépôt de fichier)",
     "login": "connexion",
     "logout": "déconnexion",
 }
