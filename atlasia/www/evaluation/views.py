@@ -27,6 +27,7 @@ from atlasia.evaluation.models import EvaluationRun
 from atlasia.registry.models import UseCase
 from atlasia.registry.selectors import usecases_visible_to
 from atlasia.www.forms import attach_service_errors
+from atlasia.www.progress import progress_response
 
 from . import display
 from .forms import MappingForm, UploadForm
@@ -171,16 +172,7 @@ def evaluation_mapping(request: HttpRequest, run_id: int) -> HttpResponse:
 def evaluation_progress(request: HttpRequest, run_id: int) -> JsonResponse:
     """The run's progress as JSON, for the progress bar of the evaluation page."""
     run = get_object_or_404(selectors.runs_visible_to(request.user), pk=run_id)
-    return JsonResponse(
-        {
-            "finished": not run.is_pending,
-            "status": run.status,
-            "status_label": str(run.get_status_display()),
-            "step": run.step,
-            "progress": run.progress,
-            "progress_text": _("Avancement : %(progress)s %%") % {"progress": run.progress},
-        }
-    )
+    return progress_response(run, finished=not run.is_pending)
 
 
 @require_GET

@@ -34,6 +34,7 @@ from atlasia.registry import reference
 from atlasia.registry.models import Organisation
 from atlasia.registry.selectors import usecases_visible_to
 from atlasia.www.forms import UseCaseFilterForm, attach_service_errors
+from atlasia.www.progress import progress_response
 from atlasia.www.views import _filters_from
 
 from .forms import ProblemReportForm, RegisterSearchForm, ReportRunForm
@@ -418,16 +419,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_progress(request: HttpRequest, pk: int) -> JsonResponse:
     """The report's progress as JSON, for the progress bar of the report page."""
     run = get_object_or_404(_runs_for(request.user), pk=pk)
-    return JsonResponse(
-        {
-            "finished": run.is_finished,
-            "status": run.status,
-            "status_label": str(run.get_status_display()),
-            "step": run.step,
-            "progress": run.progress,
-            "progress_text": _("Avancement : %(progress)s %%") % {"progress": run.progress},
-        }
-    )
+    return progress_response(run, finished=run.is_finished)
 
 
 # The HTML report is a self-contained document with its own <style> element (also used for the PDF).
