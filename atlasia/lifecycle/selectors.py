@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.apps import apps
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -136,7 +137,35 @@ def suspended_from(use_case: UseCase) -> lc.Status | None:
         return None
 
 
-def usecase_facts(use_case: UseCase) -> lc.UseCaseFacts:
+@dataclass(frozen=True)
+class UseCaseGateData:
+    """The facts of the gates and the rows they were read from (the use-case page shows both: read
+    once per page)."""
+
+    facts: lc.UseCaseFacts
+    compliance: ComplianceRecord
+    assessment: PriorityAssessment | None
+    qualification: dict[str, Any] | None
+
+
+def usecase_gate_data(use_case: UseCase) -> UseCaseGateData:
+    qualification = latest_qualification(use_case)
+    compliance = compliance_of(use_case)
+    assessment = assessment_of(use_case)
+    facts = usecase_facts(use_case, qualification=qualification, compliance=compliance, assessment=assessment)
+    return UseCaseGateData(facts, compliance, assessment, qualification)
+
+
+_UNSET: Any = object()
+
+
+def usecase_facts(
+    use_case: UseCase,
+    *,
+    qualification: Any = _UNSET,
+    compliance: ComplianceRecord | None = None,
+    assessment: Any = _UNSET,
+) -> lc.UseCaseFacts:
     """What the core's gates need, built from the database.
 
     * qualification: :func:`latest_qualification` (not qualified when unknown);
@@ -145,9 +174,9 @@ def usecase_facts(use_case: UseCase) -> lc.UseCaseFacts:
     * evaluation and decision: the latest :class:`Experiment` (``results_summary`` filled = an
       evaluation is recorded; the evaluation app, when it exists, may add its runs here).
     """
-    q = qualification_summary(latest_qualification(use_case))
-    compliance = compliance_of(use_case)
-    assessment = assessment_of(use_case)
+    q = qualification_summary(latest_qualification(use_case) if qualification is _UNSET else qualification)
+    compliance = compliance if compliance is not None else compliance_of(use_case)
+    assessment = assessment_of(use_case) if assessment is _UNSET else assessment
     experiment = latest_experiment(use_case)
     return lc.UseCaseFacts(
         has_completed_qualification=q["completed"],
@@ -271,6 +300,25 @@ def portfolio_rows(user: Any, organisation: Organisation | None = None) -> list[
 
 def charters() -> QuerySet[Charter]:
     return Charter.objects.prefetch_related("principles").order_by("position", "id")
+
+
+CHARTERS_CACHE_KEY = "lifecycle:charters"
+
+
+def charters_cached() -> list[Charter]:
+    """:func:`charters` with their principles, from the cache (reference data shown on every use-case
+    page; dropped whenever a charter or a principle changes: apps.py)."""
+    cached = cache.get(CHARTERS_CACHE_KEY)
+    if cached is None:
+        cached = list(charters())
+        for charter in cached:
+            list(charter.principles.all())  # the prefetched principles travel with the charters
+        cache.set(CHARTERS_CACHE_KEY, cached, 3600)
+    return cached  # type: ignore[no-any-return]
+
+
+def charters_cache_clear(*args: Any, **kwargs: Any) -> None:
+    cache.delete(CHARTERS_CACHE_KEY)
 
 
 # --- inbox -------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from atlasia.core.roles import Action
 from atlasia.registry import reference, selectors, services
 from atlasia.registry.models import Attachment, Organisation, UseCase
 
-from . import extensions
+from . import extensions, fragments
 from .forms import (
     AttachmentForm,
     ContactFormSet,
@@ -98,7 +98,7 @@ def _filters_from(request: HttpRequest) -> selectors.UseCaseFilters:
 def usecase_list(request: HttpRequest) -> HttpResponse:
     filters = _filters_from(request)
     form = UseCaseFilterForm(request.GET or None)
-    qs = selectors.usecase_list(request.user, filters)
+    qs = selectors.usecase_list(request.user, filters, page_columns=True)
     page = selectors.CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -109,6 +109,8 @@ def usecase_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "query_string": query.urlencode(),
+            # The filter form is a cached fragment: its key is the values it shows (www/fragments.py).
+            "filters_key": fragments.values_key(request.GET, list(form.fields)),
             "active_filters": any(
                 getattr(filters, f)
                 for f in (
