@@ -23,7 +23,16 @@ from atlasia.qualification import selectors as qualification_selectors
 from atlasia.registry.models import Organisation, UseCase
 
 from .enums import CLOSED_STATUSES, ObligationStatus, RiskArea, RiskOrigin, RiskStatus, SignerRole
-from .models import Evidence, ObligationItem, Risk, Vendor, VendorCharterCheck, VendorDocument, VendorSystem
+from .models import (
+    Evidence,
+    FileJob,
+    ObligationItem,
+    Risk,
+    Vendor,
+    VendorCharterCheck,
+    VendorDocument,
+    VendorSystem,
+)
 
 
 def _scope(user: Any, prefix: str = "") -> Q | None:
@@ -50,6 +59,19 @@ def usecases_with_file(user: Any) -> QuerySet[UseCase]:
     condition = _scope(user, "organisation__")
     qs = UseCase.objects.all()
     return qs if condition is None else qs.filter(condition)
+
+
+def file_jobs_visible_to(user: Any) -> QuerySet[FileJob]:
+    """Files prepared in the background, of the compliance files the user may read."""
+    return FileJob.objects.filter(use_case__in=usecases_with_file(user)).select_related("use_case")
+
+
+def prepared_files(use_case: UseCase) -> dict[tuple[str, str], FileJob]:
+    """The latest file ready for download of each (kind, format) of the use case's compliance file."""
+    prepared: dict[tuple[str, str], FileJob] = {}
+    for job in FileJob.objects.filter(use_case=use_case, status="done").exclude(file="").order_by("pk"):
+        prepared[job.kind, job.fmt] = job
+    return prepared
 
 
 def organisations_with_files(user: Any) -> QuerySet[Organisation]:
@@ -133,7 +155,7 @@ def portfolio(
         items = items.filter(key=key)
     groups: dict[str, PortfolioGroup] = {}
     for item in items.order_by("due_date", "use_case__title", "id"):
-        group = groups.setdefault(item.key, PortfolioGroup(item.key, item.title, item.article))
+        group = groups.setdefault(item.key, PortfolioGroup(item.key, item.shown_title, item.article))
         group.items.append(item)
         group.counts[item.status] += 1
         if item.status not in CLOSED_STATUSES and item.due_date:
