@@ -34,6 +34,7 @@ def _progress(job: FileJob, progress: int, step: str, **extra: object) -> None:
 
 def _content(job: FileJob) -> tuple[str, bytes]:
     from atlasia.qualification import documents as qualification_documents
+    from atlasia.qualification import selectors as qualification_selectors
 
     from . import documents
     from .dossier import build_file, export_zip
@@ -44,7 +45,13 @@ def _content(job: FileJob) -> tuple[str, bytes]:
         content = export_zip(dossier)
         _progress(job, 90, STEP_ARCHIVE)
         return f"dossier-conformite-{job.use_case.uid.hex[:8]}-{timezone.localdate():%Y%m%d}.zip", content
-    doc = documents.build(job.kind, job.use_case)
+    if job.kind in qualification_documents.KINDS:
+        qualification = qualification_selectors.latest_qualification(job.use_case)
+        if qualification is None:
+            raise ValueError("Ce cas d'usage n'est plus qualifié.")
+        doc = qualification_documents.build(job.kind, qualification)
+    else:
+        doc = documents.build(job.kind, job.use_case)
     _progress(job, 30, STEP_PDF if job.fmt == "pdf" else STEP_DOCX)
     if job.fmt == "docx":
         return f"{doc.filename}.docx", qualification_documents.render_docx(doc)

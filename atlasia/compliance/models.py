@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from atlasia.core.compliance import risk_level
@@ -431,11 +431,14 @@ class FileJob(models.Model):
 
     @property
     def label(self) -> str:
+        from atlasia.qualification.documents import KINDS as QUALIFICATION_KINDS
+
         from .documents import kinds
 
         if self.kind == DOSSIER:
             return str(_("Dossier de conformité (ZIP avec index)"))
-        return f"{kinds().get(self.kind, self.kind)} ({self.fmt.upper()})"
+        title = kinds().get(self.kind) or gettext(QUALIFICATION_KINDS.get(self.kind, self.kind))
+        return f"{title} ({self.fmt.upper()})"
 
     @property
     def is_finished(self) -> bool:

@@ -765,11 +765,13 @@ def vendor_charter_check(
 
 
 def file_job_request(*, actor: Any, use_case: UseCase, kind: str, fmt: str) -> FileJob:
-    """Queue the preparation of a file of the compliance file of ``use_case`` (the ZIP of the whole file,
-    or a provider's document as PDF or DOCX) once the transaction is committed; the audit row says who
-    asked for what. Refused (``PermissionDenied``) to whom may not read the file; ``ValidationError`` for
-    an unknown file or format, or a provider's document of a system that is not a provider's high-risk
-    one."""
+    """Queue the preparation of a file of the compliance file of ``use_case`` once the transaction is
+    committed: the ZIP of the whole file, a document of the latest qualification or a provider's document
+    (PDF or DOCX). The audit row says who asked for what. Refused (``PermissionDenied``) to whom may not
+    read the file; ``ValidationError`` for an unknown file or format, a use case not qualified yet, or a
+    provider's document of a system that is not a provider's high-risk one."""
+    from atlasia.qualification import documents as qualification_documents
+
     from . import documents
     from .files import STEP_WAITING
     from .selectors import usecases_with_file
@@ -777,10 +779,13 @@ def file_job_request(*, actor: Any, use_case: UseCase, kind: str, fmt: str) -> F
 
     if actor is not None and not usecases_with_file(actor).filter(pk=use_case.pk).exists():
         raise PermissionDenied(f"Dossier de conformité non visible : {use_case}.")
-    formats = ("zip",) if kind == DOSSIER else ("pdf", "docx") if kind in documents.KINDS else ()
+    documents_kinds = {**documents.KINDS, **qualification_documents.KINDS}
+    formats = ("zip",) if kind == DOSSIER else ("pdf", "docx") if kind in documents_kinds else ()
     if fmt not in formats:
         raise ValidationError({"kind": _("Ce fichier n'existe pas dans ce format.")})
-    if kind != DOSSIER and not documents.applicable(use_case):
+    if kind in qualification_documents.KINDS and qualification_selectors.latest_ref(use_case) is None:
+        raise ValidationError({"kind": _("Ce cas d'usage n'est pas encore qualifié.")})
+    if kind in documents.KINDS and not documents.applicable(use_case):
         raise ValidationError(
             {
                 "kind": _(

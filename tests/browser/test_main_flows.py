@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from atlasia.compliance.models import FileJob
-from atlasia.publication.models import ProblemReport
+from atlasia.monitoring.models import Externality
 from atlasia.registry.models import UseCase
 
 CHROMIUM = "/usr/bin/chromium"
@@ -233,7 +233,7 @@ def test_publish_to_the_public_register_and_report_a_problem(
     visitor.locator("#signaler form [type=submit]").click()
     visitor.wait_for_load_state()
     assert "transmis" in visitor.inner_text("main")
-    report = ProblemReport.objects.get(use_case=record)
+    report = Externality.objects.get(use_case=record, source="public")
     assert "classée à tort" in report.description
     assert _codes_in(visitor) == []
 

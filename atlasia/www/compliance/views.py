@@ -702,7 +702,10 @@ def _request_file(request: HttpRequest, use_case: UseCase, kind: str, fmt: str) 
 @require_POST
 def document(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
     use_case = _usecase(request, pk)
-    if kind not in compliance_documents.KINDS or fmt not in ("docx", "pdf"):
+    if kind not in {**compliance_documents.KINDS, **qualification_documents.KINDS} or fmt not in (
+        "docx",
+        "pdf",
+    ):
         raise Http404
     return _request_file(request, use_case, kind, fmt)
 
