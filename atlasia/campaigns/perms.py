@@ -12,32 +12,27 @@ from __future__ import annotations
 from typing import Any
 
 from atlasia.accounts import perms
-from atlasia.accounts.models import ReviewerScope
+from atlasia.accounts.actor import ActorLike, as_actor
 from atlasia.core.roles import Action, Role, role_allows
 
 from .enums import CampaignScope
 
 
-def launch_scope(user: Any) -> tuple[str, str] | None:
-    """``(scope, region)`` of the campaigns the user may launch, or ``None``."""
-    if not user.is_authenticated:
+def launch_scope(user: ActorLike | None) -> tuple[str, str] | None:
+    """``(scope, region)`` of the campaigns the actor may launch, or ``None``."""
+    actor = as_actor(user)
+    if not actor.is_authenticated:
         return None
-    if perms.is_platform_admin(user):
+    if actor.is_platform_admin:
         return (CampaignScope.NATIONAL, "")
-    if user.reviewer_scope == ReviewerScope.NATIONAL and role_allows(
-        Role.NATIONAL_REVIEWER, Action.CAMPAIGN_MANAGE
-    ):
+    if actor.perimeter.national and role_allows(Role.NATIONAL_REVIEWER, Action.CAMPAIGN_MANAGE):
         return (CampaignScope.NATIONAL, "")
-    if (
-        user.reviewer_scope == ReviewerScope.REGIONAL
-        and user.reviewer_region
-        and role_allows(Role.REGIONAL_REVIEWER, Action.CAMPAIGN_MANAGE)
-    ):
-        return (CampaignScope.REGIONAL, user.reviewer_region)
+    if actor.perimeter.regions and role_allows(Role.REGIONAL_REVIEWER, Action.CAMPAIGN_MANAGE):
+        return (CampaignScope.REGIONAL, min(actor.perimeter.regions))
     return None
 
 
-def can_manage(user: Any, campaign: Any) -> bool:
+def can_manage(user: ActorLike | None, campaign: Any) -> bool:
     """The team that may follow, remind, extend and edit ``campaign``."""
     scope = launch_scope(user)
     if scope is None:
@@ -61,7 +56,7 @@ def can_delegate(user: Any, target: Any) -> bool:
     return perms.can(user, Action.MEMBERS_MANAGE, target.organisation)
 
 
-def can_manage_committee(user: Any) -> bool:
+def can_manage_committee(user: ActorLike | None) -> bool:
     """The national team composes the committee and its agenda."""
     return perms.can_anywhere(user, Action.COMMITTEE_MANAGE)
 

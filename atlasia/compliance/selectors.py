@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from atlasia.accounts import perms
-from atlasia.accounts.models import Membership, ReviewerScope
+from atlasia.accounts.actor import ActorLike
+from atlasia.accounts.models import Membership
 from atlasia.audit.models import AuditEntry
 from atlasia.core import compliance as core
-from atlasia.core.roles import Action, Role, role_allows
+from atlasia.core.roles import Action
 from atlasia.lifecycle import selectors as lifecycle_selectors
 from atlasia.lifecycle.models import CharterPrinciple
 from atlasia.lifecycle.selectors import InboxItem
@@ -26,39 +27,17 @@ from .enums import CLOSED_STATUSES, ObligationStatus, RiskArea, RiskOrigin, Risk
 from .models import Evidence, ObligationItem, Risk, Vendor, VendorCharterCheck, VendorDocument, VendorSystem
 
 
-def _scope(user: Any, prefix: str = "") -> Q | None:
-    """Where the user may read compliance files: her organisations, and her region or the nation for the
-    reviewers (``None``: everywhere)."""
-    if not getattr(user, "is_authenticated", False):
-        return Q(pk__in=[])
-    if perms.is_platform_admin(user):
-        return None
-    condition = Q(**{f"{prefix}id__in": perms.organisation_ids_with(user, Action.COMPLIANCE_VIEW)})
-    if user.reviewer_scope == ReviewerScope.NATIONAL and role_allows(
-        Role.NATIONAL_REVIEWER, Action.COMPLIANCE_VIEW
-    ):
-        return None
-    if user.reviewer_scope == ReviewerScope.REGIONAL and role_allows(
-        Role.REGIONAL_REVIEWER, Action.COMPLIANCE_VIEW
-    ):
-        condition |= Q(**{f"{prefix}region": user.reviewer_region})
-    return condition
+def usecases_with_file(actor: ActorLike | None) -> QuerySet[UseCase]:
+    """Use cases whose compliance file the actor may read (a forbidden one is a 404): her organisations,
+    and her region or the nation for the reviewers (``compliance.view``, the one permission rule)."""
+    return perms.scoped(UseCase.objects.all(), actor, Action.COMPLIANCE_VIEW)
 
 
-def usecases_with_file(user: Any) -> QuerySet[UseCase]:
-    """Use cases whose compliance file the user may read (a forbidden one is a 404)."""
-    condition = _scope(user, "organisation__")
-    qs = UseCase.objects.all()
-    return qs if condition is None else qs.filter(condition)
+def organisations_with_files(actor: ActorLike | None) -> QuerySet[Organisation]:
+    return perms.scoped(Organisation.objects.all(), actor, Action.COMPLIANCE_VIEW, organisation="")
 
 
-def organisations_with_files(user: Any) -> QuerySet[Organisation]:
-    condition = _scope(user)
-    qs = Organisation.objects.all()
-    return qs if condition is None else qs.filter(condition)
-
-
-def obligations_visible_to(user: Any) -> QuerySet[ObligationItem]:
+def obligations_visible_to(user: ActorLike | None) -> QuerySet[ObligationItem]:
     return ObligationItem.objects.filter(use_case__in=usecases_with_file(user)).select_related(
         "use_case", "use_case__organisation", "owner", "signed_off_by"
     )
@@ -99,7 +78,7 @@ def _names(entry: AuditEntry, titles: set[str]) -> bool:
     return any(v in titles for v in values if isinstance(v, str))
 
 
-def can_sign(user: Any, item: ObligationItem) -> bool:
+def can_sign(user: ActorLike | None, item: ObligationItem) -> bool:
     action = (
         Action.OBLIGATION_SIGNOFF_DPO if item.signer_role == SignerRole.DPO else Action.OBLIGATION_SIGNOFF
     )
@@ -220,7 +199,7 @@ def risks_of(use_case: UseCase) -> QuerySet[Risk]:
     return Risk.objects.filter(use_case=use_case).select_related("owner").order_by("status", "-id")
 
 
-def risks_visible_to(user: Any) -> QuerySet[Risk]:
+def risks_visible_to(user: ActorLike | None) -> QuerySet[Risk]:
     return Risk.objects.filter(use_case__in=usecases_with_file(user)).select_related(
         "use_case", "use_case__organisation", "owner"
     )
@@ -306,7 +285,7 @@ def risks_due_for(user: Any, today: date) -> QuerySet[Risk]:
 # --- vendor register ------------------------------------------------------------------------------------
 
 
-def vendors_visible_to(user: Any) -> QuerySet[Vendor]:
+def vendors_visible_to(user: ActorLike | None) -> QuerySet[Vendor]:
     return Vendor.objects.filter(organisation__in=organisations_with_files(user)).select_related(
         "organisation"
     )

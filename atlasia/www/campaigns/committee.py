@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from atlasia.accounts.actor import actor_of
 from atlasia.campaigns import perms, selectors, services
 from atlasia.campaigns.models import AgendaItem, CommitteeSession
 from atlasia.registry import selectors as registry_selectors
@@ -133,7 +134,7 @@ def opinion_record(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @require_POST
 def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
-    use_case = get_object_or_404(registry_selectors.usecases_visible_to(request.user), pk=pk)
+    use_case = get_object_or_404(registry_selectors.usecases_visible_to(actor_of(request)), pk=pk)
     if not perms.can_manage_committee(request.user):
         raise PermissionDenied
     form = f.AgendaForm(request.POST)

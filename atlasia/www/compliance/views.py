@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import perms
+from atlasia.accounts.actor import actor_of
 from atlasia.audit.models import AuditEntry
 from atlasia.compliance import documents as compliance_documents
 from atlasia.compliance import selectors, services
@@ -56,7 +57,7 @@ def _item(request: HttpRequest, pk: int) -> ObligationItem:
 
 def _editable(request: HttpRequest, pk: int) -> ObligationItem:
     item = _item(request, pk)
-    if not perms.can(request.user, Action.OBLIGATION_EDIT, item.use_case.organisation):
+    if not perms.can(actor_of(request), Action.OBLIGATION_EDIT, item.use_case.organisation):
         raise Http404
     return item
 
@@ -82,7 +83,7 @@ def obligations_context(request: HttpRequest, use_case: UseCase) -> dict[str, An
         "overdue": sum(1 for i in required if not i.is_closed and i.due_date and i.due_date < today),
         "unsigned": sum(1 for i in required if i.is_closed and not i.signed_off_at),
         "counts": selectors.status_counts(use_case),
-        "can_edit": perms.can(request.user, Action.OBLIGATION_EDIT, use_case.organisation),
+        "can_edit": perms.can(actor_of(request), Action.OBLIGATION_EDIT, use_case.organisation),
         "qualified": qualification_selectors.latest_ref(use_case) is not None,
     }
 
@@ -155,7 +156,7 @@ def _page(
     object_form: EvidenceObjectForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    can_edit = perms.can(request.user, Action.OBLIGATION_EDIT, item.use_case.organisation)
+    can_edit = perms.can(actor_of(request), Action.OBLIGATION_EDIT, item.use_case.organisation)
     if form is None:
         form = ObligationForm(
             initial={
@@ -311,7 +312,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 def portfolio(request: HttpRequest) -> HttpResponse:
     """Obligations by key and due date across what the user may see (referents: their organisation;
     regional and national teams: their scope)."""
-    if not perms.can_anywhere(request.user, Action.COMPLIANCE_VIEW):
+    if not perms.can_anywhere(actor_of(request), Action.COMPLIANCE_VIEW):
         raise Http404
     today = timezone.localdate()
     organisations = selectors.organisations_with_files(request.user).order_by("name")
@@ -375,7 +376,7 @@ def risks_context(request: HttpRequest, use_case: UseCase) -> dict[str, Any]:
         "today": today,
         "feed": selectors.risk_feed(use_case),
         "overdue_reviews": sum(1 for r in risks if r.status != "closed" and r.next_review_on < today),
-        "can_edit": perms.can(request.user, Action.RISK_EDIT, use_case.organisation),
+        "can_edit": perms.can(actor_of(request), Action.RISK_EDIT, use_case.organisation),
     }
 
 
@@ -426,7 +427,7 @@ def usecase_risks(request: HttpRequest, pk: int) -> HttpResponse:
 def risk(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(selectors.risks_visible_to(request.user), pk=pk)
     use_case = entry.use_case
-    can_edit = perms.can(request.user, Action.RISK_EDIT, use_case.organisation)
+    can_edit = perms.can(actor_of(request), Action.RISK_EDIT, use_case.organisation)
     status = 200
     if request.method == "POST":
         if not can_edit:
@@ -483,7 +484,7 @@ def risk(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def risk_review(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(selectors.risks_visible_to(request.user), pk=pk)
-    if not perms.can(request.user, Action.RISK_EDIT, entry.use_case.organisation):
+    if not perms.can(actor_of(request), Action.RISK_EDIT, entry.use_case.organisation):
         raise Http404
     form = RiskReviewForm(request.POST)
     if form.is_valid():
@@ -510,7 +511,7 @@ def _organisation(request: HttpRequest, slug: str) -> Organisation:
 @require_http_methods(["GET", "POST"])
 def vendors(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _organisation(request, slug)
-    can_edit = perms.can(request.user, Action.VENDOR_EDIT, organisation)
+    can_edit = perms.can(actor_of(request), Action.VENDOR_EDIT, organisation)
     form = VendorForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -593,7 +594,7 @@ def _vendor_page(
                 systems=[(s.system.pk, s.system.name) for s in systems],
                 initial={"received_on": timezone.localdate()},
             ),
-            "can_edit": perms.can(request.user, Action.VENDOR_EDIT, organisation),
+            "can_edit": perms.can(actor_of(request), Action.VENDOR_EDIT, organisation),
             "title": vendor.name,
         },
         status=status,
@@ -607,7 +608,7 @@ def vendor(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _editable_vendor(request: HttpRequest, pk: int) -> Vendor:
     found = get_object_or_404(selectors.vendors_visible_to(request.user), pk=pk)
-    if not perms.can(request.user, Action.VENDOR_EDIT, found.organisation):
+    if not perms.can(actor_of(request), Action.VENDOR_EDIT, found.organisation):
         raise Http404
     return found
 

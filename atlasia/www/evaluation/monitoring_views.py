@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from atlasia.accounts.actor import actor_of
 from atlasia.core.evaluation import monitoring as core
 from atlasia.core.evaluation.io import EvaluationInputError
 from atlasia.evaluation import monitoring as services
@@ -27,7 +28,7 @@ SERIES_FIELDS = {"target": "target", "pred": "pred", "score": "score", "groups":
 
 
 def _use_case(request: HttpRequest, pk: int) -> Any:
-    return get_object_or_404(usecases_visible_to(request.user).select_related("organisation"), pk=pk)
+    return get_object_or_404(usecases_visible_to(actor_of(request)).select_related("organisation"), pk=pk)
 
 
 def _thresholds(d: dict[str, Any]) -> core.Thresholds:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from atlasia.accounts import perms
+from atlasia.accounts.actor import actor_of
 from atlasia.core.evaluation.io import EvaluationInputError
 from atlasia.core.roles import Action
 from atlasia.evaluation import selectors, services
@@ -66,7 +67,7 @@ def tab_context(request: HttpRequest, use_case: Any) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 def evaluation_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    use_case = get_object_or_404(usecases_visible_to(request.user).select_related("organisation"), pk=pk)
+    use_case = get_object_or_404(usecases_visible_to(actor_of(request)).select_related("organisation"), pk=pk)
     if not can_run(request.user, use_case):
         raise PermissionDenied
     experiments = _experiments(use_case)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import perms
+from atlasia.accounts.actor import actor_of
 from atlasia.core.roles import Action
 from atlasia.exchange import importers, pull, selectors, services
 from atlasia.exchange.enums import ImportStatus
@@ -39,9 +40,9 @@ def exchange_home(request: HttpRequest) -> HttpResponse:
         "exchange/home.html",
         {
             "title": _("Import et API"),
-            "can_manage_tokens": perms.can_anywhere(request.user, Action.MEMBERS_MANAGE),
-            "can_import": perms.can_anywhere(request.user, Action.USECASE_CREATE),
-            "is_platform_admin": perms.is_platform_admin(request.user),
+            "can_manage_tokens": perms.can_anywhere(actor_of(request), Action.MEMBERS_MANAGE),
+            "can_import": perms.can_anywhere(actor_of(request), Action.USECASE_CREATE),
+            "is_platform_admin": perms.is_platform_admin(actor_of(request)),
             "jobs": selectors.import_jobs_of(request.user)[:20],
         },
     )
@@ -60,7 +61,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
     POST/redirect/GET: a created token is kept in the session and shown once by the page the browser
     is redirected to, so reloading that page neither creates a second token nor shows the first again.
     """
-    organisations = organisations_for(request.user, Action.MEMBERS_MANAGE)
+    organisations = organisations_for(actor_of(request), Action.MEMBERS_MANAGE)
     if not organisations.exists():
         raise PermissionDenied
     form = TokenForm(request.POST or None, organisations=organisations)
@@ -85,7 +86,11 @@ def token_list(request: HttpRequest) -> HttpResponse:
     shown: dict[str, Any] | None = (
         request.session.pop(TOKEN_SESSION_KEY, None) if request.method == "GET" else None
     )
-    ids = None if perms.is_platform_admin(request.user) else set(organisations.values_list("pk", flat=True))
+    ids = (
+        None
+        if perms.is_platform_admin(actor_of(request))
+        else set(organisations.values_list("pk", flat=True))
+    )
     tokens = selectors.tokens_of(ids)
     created = tokens.filter(pk=shown["id"]).first() if shown else None
     return render(
@@ -105,7 +110,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk)
-    if not perms.can(request.user, Action.MEMBERS_MANAGE, token.organisation):
+    if not perms.can(actor_of(request), Action.MEMBERS_MANAGE, token.organisation):
         raise Http404
     services.token_revoke(actor=request.user, token=token)
     messages.success(request, _("Le jeton « %(label)s » est révoqué.") % {"label": token.label})
@@ -127,7 +132,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
-    organisations = organisations_for(request.user, Action.USECASE_CREATE)
+    organisations = organisations_for(actor_of(request), Action.USECASE_CREATE)
     if not organisations.exists():
         raise PermissionDenied
     form = ImportUploadForm(request.POST or None, request.FILES or None, organisations=organisations)
@@ -255,7 +260,7 @@ def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
 
 @require_http_methods(["GET", "POST"])
 def subscription_list(request: HttpRequest) -> HttpResponse:
-    if not perms.is_platform_admin(request.user):
+    if not perms.is_platform_admin(actor_of(request)):
         raise PermissionDenied
     form = SubscriptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -280,7 +285,7 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def subscription_pull(request: HttpRequest, pk: int) -> HttpResponse:
-    if not perms.is_platform_admin(request.user):
+    if not perms.is_platform_admin(actor_of(request)):
         raise PermissionDenied
     subscription = get_object_or_404(Subscription, pk=pk)
     result = pull.pull_subscription(subscription=subscription, actor=request.user)
@@ -294,7 +299,7 @@ def subscription_pull(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def subscription_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Pause, resume or delete a subscription (deleting withdraws its copies)."""
-    if not perms.is_platform_admin(request.user):
+    if not perms.is_platform_admin(actor_of(request)):
         raise PermissionDenied
     subscription = get_object_or_404(Subscription, pk=pk)
     if action == "pause":

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import perms
+from atlasia.accounts.actor import actor_of
 from atlasia.audit.concurrency import StaleEdit, create_once
 from atlasia.core import economics
 from atlasia.core import lifecycle as lc
@@ -53,7 +54,7 @@ from .labels import category_label, group_label, qualification_dpia_label
 
 def _visible_usecase(request: HttpRequest, pk: int) -> UseCase:
     return get_object_or_404(
-        registry_selectors.usecases_visible_to(request.user).select_related("organisation"), pk=pk
+        registry_selectors.usecases_visible_to(actor_of(request)).select_related("organisation"), pk=pk
     )
 
 
@@ -61,7 +62,7 @@ def _usecase_for(request: HttpRequest, pk: int, action: Action) -> UseCase:
     """A use case the user may see *and* act on with ``action`` (404 otherwise). Uses ``perms.can``
     so that the national team, which prioritises across organisations, reaches the scoring form."""
     use_case = _visible_usecase(request, pk)
-    if not perms.can(request.user, action, use_case.organisation):
+    if not perms.can(actor_of(request), action, use_case.organisation):
         raise Http404
     return use_case
 
@@ -185,7 +186,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _member_organisations(request: HttpRequest) -> list[Organisation]:
-    ids = perms.member_organisation_ids(request.user)
+    ids = perms.member_organisation_ids(actor_of(request))
     return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
 
 
@@ -351,7 +352,9 @@ def weights_organisation(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def experiment_create(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = get_object_or_404(
-        registry_selectors.usecases_for(request.user, Action.EXPERIMENT_EDIT).select_related("organisation"),
+        registry_selectors.usecases_for(actor_of(request), Action.EXPERIMENT_EDIT).select_related(
+            "organisation"
+        ),
         pk=pk,
     )
     form = ExperimentForm(request.POST or None)
@@ -429,7 +432,7 @@ def experiment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     experiment = get_object_or_404(
         selectors.experiments_visible_to(request.user).select_related("decided_by"), pk=pk
     )
-    can_edit = perms.can(request.user, Action.EXPERIMENT_EDIT, experiment.use_case.organisation)
+    can_edit = perms.can(actor_of(request), Action.EXPERIMENT_EDIT, experiment.use_case.organisation)
     kpis = list(experiment.kpis.prefetch_related("measurements"))
     for kpi in kpis:
         measures = list(kpi.measurements.all())
@@ -575,7 +578,7 @@ def charter_edit(request: HttpRequest, pk: int, charter_id: int) -> HttpResponse
 @require_POST
 def mark_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
     """« Marquer comme relue »: the record is still accurate; its next review date moves on."""
-    use_case = get_object_or_404(registry_selectors.usecases_visible_to(request.user), pk=pk)
+    use_case = get_object_or_404(registry_selectors.usecases_visible_to(actor_of(request)), pk=pk)
     try:
         following = services.usecase_mark_reviewed(actor=request.user, use_case=use_case)
     except PermissionDenied:

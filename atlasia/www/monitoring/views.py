@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import perms
+from atlasia.accounts.actor import actor_of
 from atlasia.audit.concurrency import StaleEdit, create_once
 from atlasia.core import footprint as fp
 from atlasia.evaluation import monitoring as evaluation_monitoring
@@ -51,7 +52,7 @@ from . import forms as f
 def _usecase(request: HttpRequest, pk: int) -> UseCase:
     """A use case whose monitoring the user may read (its organisation's members, reviewers, admins)."""
     use_case = get_object_or_404(
-        registry_selectors.usecases_visible_to(request.user).select_related("organisation"), pk=pk
+        registry_selectors.usecases_visible_to(actor_of(request)).select_related("organisation"), pk=pk
     )
     if not mperms.can_read(request.user, use_case.organisation):
         raise Http404
@@ -409,7 +410,7 @@ def footprint(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def footprint_overview(request: HttpRequest) -> HttpResponse:
-    scope = registry_selectors.usecases_visible_to(request.user)
+    scope = registry_selectors.usecases_visible_to(actor_of(request))
     visible = selectors.footprints_visible_to(request.user).values("use_case_id")
     totals = selectors.footprint_totals(scope.filter(pk__in=visible))
     return render(
@@ -563,7 +564,7 @@ def ambassadors(request: HttpRequest) -> HttpResponse:
     organisation = request.GET.get("organisation", "")[:80]
     members = list(selectors.ambassadors(region=region, organisation=organisation))
     visible = (
-        registry_selectors.usecases_visible_to(request.user)
+        registry_selectors.usecases_visible_to(actor_of(request))
         .filter(organisation_id__in={m.organisation_id for m in members})
         .only("pk", "title", "organisation_id", "status")
     )

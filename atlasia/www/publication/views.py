@@ -21,8 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from atlasia.accounts import perms
-from atlasia.accounts.models import ReviewerScope
+from atlasia.accounts.actor import actor_of, as_actor
 from atlasia.accounts.security import client_ip
 from atlasia.campaigns.selectors import last_confirmed_on, promising_use_case_ids
 from atlasia.evaluation import selectors as evaluation_selectors
@@ -364,7 +363,7 @@ def json_schema(request: HttpRequest, name: str) -> JsonResponse:
 
 def _runs_for(user: Any) -> Any:
     qs = ReportRun.objects.select_related("organisation", "requested_by")
-    if perms.is_platform_admin(user) or getattr(user, "reviewer_scope", "") == ReviewerScope.NATIONAL:
+    if as_actor(user).is_national_team:
         return qs
     return qs.filter(requested_by=user)
 
@@ -372,7 +371,7 @@ def _runs_for(user: Any) -> Any:
 @require_http_methods(["GET", "POST"])
 def report_list(request: HttpRequest) -> HttpResponse:
     organisations = Organisation.objects.filter(
-        pk__in=usecases_visible_to(request.user).order_by().values("organisation_id")
+        pk__in=usecases_visible_to(actor_of(request)).order_by().values("organisation_id")
     ).order_by("name")
     form = ReportRunForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():

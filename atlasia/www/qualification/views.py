@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from atlasia.accounts import perms
+from atlasia.accounts.actor import actor_of
 from atlasia.audit.concurrency import StaleEdit
 from atlasia.core.qualification import QUESTIONS_BY_ID, SECTIONS, qualify
 from atlasia.core.roles import Action
@@ -36,12 +37,12 @@ SECTIONS_BY_ID = {s.id: s for s in SECTIONS}
 
 
 def _readable(request: HttpRequest, pk: int) -> UseCase:
-    return get_object_or_404(usecases_visible_to(request.user).select_related("organisation"), pk=pk)
+    return get_object_or_404(usecases_visible_to(actor_of(request)).select_related("organisation"), pk=pk)
 
 
 def _qualifiable(request: HttpRequest, pk: int) -> UseCase:
     return get_object_or_404(
-        usecases_for(request.user, Action.USECASE_QUALIFY).select_related("organisation"), pk=pk
+        usecases_for(actor_of(request), Action.USECASE_QUALIFY).select_related("organisation"), pk=pk
     )
 
 

@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from atlasia.accounts import perms
-from atlasia.accounts.models import ReviewerScope
+from atlasia.accounts.actor import actor_of
 from atlasia.campaigns.selectors import promising_use_case_ids
 from atlasia.core.search import text
 from atlasia.search import selectors
@@ -73,13 +72,9 @@ def suggestions(request: HttpRequest) -> JsonResponse:
     )
 
 
-def _is_national_team(user: object) -> bool:
-    return perms.is_platform_admin(user) or getattr(user, "reviewer_scope", "") == ReviewerScope.NATIONAL
-
-
 @require_GET
 def duplicates(request: HttpRequest) -> HttpResponse:
-    if not _is_national_team(request.user):
+    if not actor_of(request).is_national_team:
         raise Http404
     try:
         threshold = min(0.99, max(0.85, float(request.GET.get("seuil", selectors.DUPLICATE_THRESHOLD))))
