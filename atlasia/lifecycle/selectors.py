@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from atlasia.accounts import perms
+from atlasia.accounts.actor import ActorLike, as_actor
 from atlasia.accounts.models import ReviewerScope
 from atlasia.core import lifecycle as lc
 from atlasia.core import prioritisation as prio
@@ -201,13 +202,12 @@ def organisation_profile(organisation: Organisation) -> WeightProfile | None:
     return WeightProfile.objects.filter(scope=ProfileScope.ORGANISATION, organisation=organisation).first()
 
 
-def can_edit_national_weights(user: Any) -> bool:
-    return perms.is_platform_admin(user) or (
-        user.is_authenticated and user.reviewer_scope == ReviewerScope.NATIONAL
-    )
+def can_edit_national_weights(user: ActorLike | None) -> bool:
+    """The national profile is the national team's (``weights.edit`` at the network level)."""
+    return as_actor(user).is_national_team
 
 
-def organisations_weights_editable_by(user: Any) -> QuerySet[Organisation]:
+def organisations_weights_editable_by(user: ActorLike | None) -> QuerySet[Organisation]:
     """Organisations whose weight profile the user may edit: through a *membership* role holding
     WEIGHTS_EDIT (organisation administrators), or any as platform administrator. The national team
     holds WEIGHTS_EDIT for the national profile, not for each organisation's own choices."""

@@ -9,7 +9,9 @@ from typing import Any
 from django.apps import apps
 from django.db.models import QuerySet
 
-from atlasia.monitoring.common import organisation_condition as _organisation_condition
+from atlasia.accounts import perms
+from atlasia.accounts.actor import ActorLike
+from atlasia.core.roles import Action
 from atlasia.registry.models import Organisation, UseCase
 
 from .enums import ExternalityCategory, ExternalityStatus
@@ -18,12 +20,11 @@ from .models import Externality
 logger = logging.getLogger(__name__)
 
 
-def externalities_visible_to(user: Any) -> QuerySet[Externality]:
+def externalities_visible_to(user: ActorLike | None) -> QuerySet[Externality]:
+    """What hangs from the use cases of the organisations the actor reads (``usecase.view`` on the
+    organisation: a record shared with the network does not open its monitoring)."""
     qs = Externality.objects.select_related("use_case__organisation")
-    if not user.is_authenticated:
-        return qs.none()
-    condition = _organisation_condition(user, "use_case__")
-    return qs if condition is None else qs.filter(condition)
+    return perms.scoped(qs, user, Action.USECASE_VIEW, organisation="use_case__organisation")
 
 
 # --- externalities: anonymised counts ---------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -18,10 +19,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from atlasia.accounts import perms
 from atlasia.accounts.actor import actor_of
 from atlasia.audit.concurrency import StaleEdit, create_once
 from atlasia.core import footprint as fp
+from atlasia.core.permissions import Actor
+from atlasia.core.roles import Action, Role
 from atlasia.evaluation import monitoring as evaluation_monitoring
 from atlasia.evaluation import selectors as evaluation_selectors
 from atlasia.monitoring import perms as mperms
@@ -436,28 +438,21 @@ def footprint_overview(request: HttpRequest) -> HttpResponse:
 # --- AI literacy -------------------------------------------------------------------------------------
 
 
-def _literacy_orgs(user: Any) -> Any:
-    if perms.is_platform_admin(user):
+def _literacy_orgs(actor: Actor) -> QuerySet[Organisation]:
+    """Organisations where the actor records training completions (``monitoring.perms.LITERACY_ROLES``)."""
+    if actor.is_platform_admin:
         return Organisation.objects.all()
-    from atlasia.accounts.models import Membership
-
     return Organisation.objects.filter(
-        pk__in=Membership.objects.filter(user=user, role__in=["referent", "org_admin"]).values(
-            "organisation_id"
-        )
+        pk__in=[org_id for org_id, roles in actor.roles.items() if roles & mperms.LITERACY_ROLES]
     )
 
 
 @require_GET
 def literacy(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    national_view = mperms.can_manage_network(user) or user.reviewer_scope in {"national", "regional"}  # type: ignore[union-attr]
-    if perms.is_platform_admin(user) or user.reviewer_scope == "national":  # type: ignore[union-attr]
-        scope = Organisation.objects.all()
-    elif user.reviewer_scope == "regional":  # type: ignore[union-attr]
-        scope = Organisation.objects.filter(region=user.reviewer_region)  # type: ignore[union-attr]
-    else:
-        scope = Organisation.objects.filter(pk__in=perms.member_organisation_ids(user))
+    actor = actor_of(request)
+    # The teams see the network's figures; everyone sees the coverage of the organisations she reads.
+    national_view = actor.is_national_team or bool(actor.perimeter)
+    scope = registry_selectors.organisations_for(actor, Action.USECASE_VIEW)
     return render(
         request,
         "monitoring/literacy.html",
@@ -467,8 +462,8 @@ def literacy(request: HttpRequest) -> HttpResponse:
             "national": people_selectors.literacy_national(),
             "national_view": national_view,
             "threshold": int(people_selectors.LITERACY_THRESHOLD * 100),
-            "can_edit_catalogue": mperms.can_manage_network(user),
-            "can_record": _literacy_orgs(user).exists(),
+            "can_edit_catalogue": mperms.can_manage_network(actor),
+            "can_record": _literacy_orgs(actor).exists(),
             "title": _("Acculturation à l'IA"),
         },
     )
@@ -504,7 +499,7 @@ def module_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def completion_create(request: HttpRequest) -> HttpResponse:
-    organisations = _literacy_orgs(request.user)
+    organisations = _literacy_orgs(actor_of(request))
     if not organisations.exists():
         raise PermissionDenied
     form = f.CompletionForm(request.POST or None, organisations=organisations)
@@ -542,7 +537,7 @@ def completion_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def declaration_edit(request: HttpRequest) -> HttpResponse:
-    organisations = _literacy_orgs(request.user)
+    organisations = _literacy_orgs(actor_of(request))
     if not organisations.exists():
         raise PermissionDenied
     form = f.DeclarationForm(request.POST or None, organisations=organisations)
@@ -591,7 +586,7 @@ def ambassadors(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "regions": reference.region_choices(),
-            "organisations": Organisation.objects.filter(memberships__role="referent")
+            "organisations": Organisation.objects.filter(memberships__role=Role.REFERENT)
             .distinct()
             .order_by("name"),
             "region": region,
