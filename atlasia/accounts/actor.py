@@ -12,17 +12,16 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from atlasia.core.permissions import ANONYMOUS, NO_PERIMETER, Actor, Perimeter
 from atlasia.core.roles import Role
 
-from .models import ReviewerScope
+from .models import ReviewerScope, User
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
-
-    from .models import User
 
 #: What the permission API accepts: the typed actor, or a user it is built from (services receive the
 #: user who acts, whom they audit; selectors and views may pass either).
@@ -73,6 +72,14 @@ def as_actor(who: ActorLike | None) -> Actor:
     if isinstance(who, Actor):
         return who
     return actor_for(who)
+
+
+def user_of(request: HttpRequest) -> User:
+    """The signed-in user of a page behind the login: the person who acts, whom the services audit."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied
+    return user
 
 
 def actor_of(request: HttpRequest) -> Actor:

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from atlasia.accounts import perms
-from atlasia.accounts.actor import ActorLike
+from atlasia.accounts.actor import ActorLike, as_actor
 from atlasia.accounts.models import Membership
 from atlasia.audit.models import AuditEntry
 from atlasia.core import compliance as core
@@ -99,7 +99,12 @@ class PortfolioGroup:
 
 
 def portfolio(
-    user: Any, today: date, *, organisation_id: int | None = None, status: str = "", key: str = ""
+    user: ActorLike | None,
+    today: date,
+    *,
+    organisation_id: int | None = None,
+    status: str = "",
+    key: str = "",
 ) -> list[PortfolioGroup]:
     """Obligations by key, ordered by their nearest due date, with counts by status and what is overdue
     (an open obligation whose due date has passed). Items a requalification dropped are left out."""
@@ -123,13 +128,13 @@ def portfolio(
     return sorted(groups.values(), key=lambda g: (g.next_due is None, g.next_due or date.max, g.title))
 
 
-def inbox_items(user: Any, today: date) -> list[InboxItem]:
+def inbox_items(user: ActorLike | None, today: date) -> list[InboxItem]:
     """For the « À faire » inbox and its reminders: the open obligations the user owns, and those a
     requalification changed in organisations where she validates obligations."""
     if not getattr(user, "is_authenticated", False):
         return []
     mine = (
-        ObligationItem.objects.filter(owner=user, dropped=False)
+        ObligationItem.objects.filter(owner_id=as_actor(user).user_id, dropped=False)
         .exclude(status__in=CLOSED_STATUSES)
         .select_related("use_case", "use_case__organisation")
         .order_by("due_date", "id")
@@ -272,10 +277,13 @@ def risk_prefill(use_case: UseCase, kind: str, source_id: int) -> dict[str, Any]
     return None
 
 
-def risks_due_for(user: Any, today: date) -> QuerySet[Risk]:
+def risks_due_for(user: ActorLike | None, today: date) -> QuerySet[Risk]:
     """Risks the user owns whose review date has come."""
+    owner_id = as_actor(user).user_id
+    if owner_id is None:
+        return Risk.objects.none()
     return (
-        Risk.objects.filter(owner=user, next_review_on__lte=today)
+        Risk.objects.filter(owner_id=owner_id, next_review_on__lte=today)
         .exclude(status=RiskStatus.CLOSED)
         .select_related("use_case", "use_case__organisation")
         .order_by("next_review_on", "id")

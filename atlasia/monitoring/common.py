@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from atlasia.accounts.models import User
 from atlasia.audit.services import audit_record
 from atlasia.registry.models import UseCase
 
@@ -22,7 +23,7 @@ def refuse(message: str) -> None:
 
 
 def audit(
-    actor: Any,
+    actor: User | None,
     action: str,
     obj: Any,
     *,

@@ -26,7 +26,9 @@ from .models import ProblemReport
 DIMENSIONS = ("theme", "status", "organisation_type", "region", "technique", "publication_level")
 
 
-def dashboard_usecases(user: Any, filters: registry_selectors.UseCaseFilters) -> QuerySet[UseCase]:
+def dashboard_usecases(
+    user: ActorLike | None, filters: registry_selectors.UseCaseFilters
+) -> QuerySet[UseCase]:
     """The use cases a dashboard counts: exactly those of the use-case list with the same filters."""
     return registry_selectors.usecase_list(user, filters).order_by()
 
@@ -146,7 +148,7 @@ def public_usecases_of(algorithm: Algorithm) -> QuerySet[UseCase]:
 # --- problem reports ----------------------------------------------------------------------------
 
 
-def problem_reports_for(user: Any, use_case: UseCase) -> QuerySet[ProblemReport] | None:
+def problem_reports_for(user: ActorLike | None, use_case: UseCase) -> QuerySet[ProblemReport] | None:
     """Reports on a record, for the members of its owner organisation (and platform admins)."""
     if not (perms.is_platform_admin(user) or use_case.organisation_id in perms.member_organisation_ids(user)):
         return None

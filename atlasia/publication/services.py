@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from atlasia.accounts.models import User
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record
 from atlasia.registry.enums import PublicationLevel
@@ -87,7 +88,7 @@ def problem_report_create(
 
 def reportrun_request(
     *,
-    actor: Any,
+    actor: User,
     year: int,
     scope: str = ReportScope.NATION,
     region: str = "",

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from atlasia.accounts import perms
 from atlasia.accounts import selectors as account_selectors
 from atlasia.accounts import services as account_services
-from atlasia.accounts.actor import actor_of
+from atlasia.accounts.actor import actor_of, user_of
 from atlasia.accounts.models import MembershipRole
 from atlasia.audit.concurrency import StaleEdit
 from atlasia.audit.display import describe as describe_history
@@ -203,14 +203,14 @@ def usecase_create(request: HttpRequest) -> HttpResponse:
         try:
             with transaction.atomic():
                 use_case = services.usecase_create(
-                    actor=request.user,
+                    actor=user_of(request),
                     organisation=form.cleaned_data["organisation"],
                     data=form.service_data(),
                     submission=posted_submission(form),
                 )
                 if not use_case.contacts.exists():  # a repeated submit does not add them twice
                     services.contacts_save(
-                        actor=request.user, use_case=use_case, rows=_contact_rows(contacts)
+                        actor=user_of(request), use_case=use_case, rows=_contact_rows(contacts)
                     )
         except ValidationError as error:
             attach_service_errors(form, error)
@@ -244,9 +244,12 @@ def usecase_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             with transaction.atomic():
                 services.usecase_update(
-                    actor=request.user, use_case=fresh, data=form.service_data(), version=posted_version(form)
+                    actor=user_of(request),
+                    use_case=fresh,
+                    data=form.service_data(),
+                    version=posted_version(form),
                 )
-                services.contacts_save(actor=request.user, use_case=fresh, rows=_contact_rows(contacts))
+                services.contacts_save(actor=user_of(request), use_case=fresh, rows=_contact_rows(contacts))
         except StaleEdit as error:
             attach_service_errors(form, error)
             keep_untouched(form, error)
@@ -276,7 +279,7 @@ def usecase_delete(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST":
         title = use_case.title
-        services.usecase_delete(actor=request.user, use_case=use_case)
+        services.usecase_delete(actor=user_of(request), use_case=use_case)
         messages.success(request, _("Le cas d'usage « %(title)s » a été supprimé.") % {"title": title})
         return redirect("usecase_list")
     return render(
@@ -294,7 +297,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.attachment_add(
-                actor=request.user,
+                actor=user_of(request),
                 use_case=use_case,
                 uploaded=form.cleaned_data["file"],
                 title=form.cleaned_data["title"],
@@ -330,7 +333,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Fi
 def attachment_delete(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
     use_case = get_object_or_404(selectors.usecases_for(actor_of(request), Action.USECASE_EDIT), pk=pk)
     attachment = get_object_or_404(Attachment, pk=attachment_id, use_case=use_case)
-    services.attachment_delete(actor=request.user, attachment=attachment)
+    services.attachment_delete(actor=user_of(request), attachment=attachment)
     messages.success(request, _("La pièce jointe a été supprimée."))
     return redirect(reverse("usecase_detail", args=[pk]) + "#pieces-jointes")
 
@@ -405,7 +408,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         fresh = Organisation.objects.get(pk=organisation.pk)
         try:
             services.organisation_update(
-                actor=request.user, organisation=fresh, data=data, version=posted_version(form)
+                actor=user_of(request), organisation=fresh, data=data, version=posted_version(form)
             )
         except StaleEdit as error:
             attach_service_errors(form, error)
@@ -431,7 +434,7 @@ def membership_remove(request: HttpRequest, slug: str, membership_id: int) -> Ht
     )
     membership = get_object_or_404(organisation.memberships.select_related("user"), pk=membership_id)
     try:
-        account_services.membership_remove(actor=request.user, membership=membership)
+        account_services.membership_remove(actor=user_of(request), membership=membership)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from atlasia.accounts.actor import actor_of
+from atlasia.accounts.actor import actor_of, user_of
 from atlasia.campaigns import perms, selectors, services
 from atlasia.campaigns.models import AgendaItem, CommitteeSession
 from atlasia.registry import selectors as registry_selectors
@@ -60,7 +60,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
     form = f.SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.committee_session_create(actor=request.user, data=form.cleaned_data)
+            session = services.committee_session_create(actor=user_of(request), data=form.cleaned_data)
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
@@ -76,7 +76,7 @@ def member_add(request: HttpRequest) -> HttpResponse:
     form = f.MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.committee_member_add(actor=request.user, **form.cleaned_data)
+            services.committee_member_add(actor=user_of(request), **form.cleaned_data)
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
@@ -117,7 +117,7 @@ def opinion_record(request: HttpRequest, item_id: int) -> HttpResponse:
     form = f.OpinionForm(request.POST, prefix=f"avis-{item.pk}")
     if form.is_valid():
         try:
-            services.opinion_record(actor=request.user, item=item, **form.cleaned_data)
+            services.opinion_record(actor=user_of(request), item=item, **form.cleaned_data)
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
@@ -140,7 +140,7 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = f.AgendaForm(request.POST)
     if form.is_valid():
         try:
-            services.agenda_add(actor=request.user, use_case=use_case, **form.cleaned_data)
+            services.agenda_add(actor=user_of(request), use_case=use_case, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

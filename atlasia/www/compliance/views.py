@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import perms
-from atlasia.accounts.actor import actor_of
+from atlasia.accounts.actor import actor_of, user_of
 from atlasia.audit.models import AuditEntry
 from atlasia.compliance import documents as compliance_documents
 from atlasia.compliance import selectors, services
@@ -195,7 +195,7 @@ def obligation(request: HttpRequest, pk: int) -> HttpResponse:
         owner = next((u for u in selectors.assignable_members(item.use_case) if u.pk == owner_id), None)
         try:
             services.obligation_update(
-                actor=request.user,
+                actor=user_of(request),
                 item=item,
                 expected_version=form.cleaned_data["version"],
                 status=form.cleaned_data["status"],
@@ -223,7 +223,7 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.evidence_add_file(
-                actor=request.user,
+                actor=user_of(request),
                 item=item,
                 uploaded=form.cleaned_data["file"],
                 note=form.cleaned_data["note"],
@@ -244,7 +244,10 @@ def evidence_link(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.evidence_add_link(
-                actor=request.user, item=item, url=form.cleaned_data["url"], note=form.cleaned_data["note"]
+                actor=user_of(request),
+                item=item,
+                url=form.cleaned_data["url"],
+                note=form.cleaned_data["note"],
             )
         except ValidationError as error:
             attach_service_errors(form, error)
@@ -261,7 +264,7 @@ def evidence_object(request: HttpRequest, pk: int) -> HttpResponse:
         kind, _sep, object_id = form.cleaned_data["choice"].partition(":")
         try:
             services.evidence_add_object(
-                actor=request.user,
+                actor=user_of(request),
                 item=item,
                 kind=kind,
                 object_id=int(object_id),
@@ -279,7 +282,7 @@ def evidence_remove(request: HttpRequest, pk: int, evidence_id: int) -> HttpResp
     item = _editable(request, pk)
     evidence = get_object_or_404(Evidence, pk=evidence_id, obligation=item)
     try:
-        services.evidence_remove(actor=request.user, evidence=evidence)
+        services.evidence_remove(actor=user_of(request), evidence=evidence)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -295,7 +298,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         version = None
     try:
-        services.obligation_sign_off(actor=request.user, item=item, expected_version=version)
+        services.obligation_sign_off(actor=user_of(request), item=item, expected_version=version)
     except PermissionDenied:
         raise
     except ValidationError as error:
@@ -397,7 +400,7 @@ def usecase_risks(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.risk_save(
-                    actor=request.user, use_case=use_case, data=_risk_data(form, use_case), source=source
+                    actor=user_of(request), use_case=use_case, data=_risk_data(form, use_case), source=source
                 )
             except ValidationError as error:
                 attach_service_errors(form, error)
@@ -436,7 +439,7 @@ def risk(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.risk_save(
-                    actor=request.user,
+                    actor=user_of(request),
                     use_case=use_case,
                     risk=entry,
                     data=_risk_data(form, use_case),
@@ -490,7 +493,7 @@ def risk_review(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.risk_review(
-                actor=request.user, risk=entry, next_review_on=form.cleaned_data["next_review_on"]
+                actor=user_of(request), risk=entry, next_review_on=form.cleaned_data["next_review_on"]
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -520,7 +523,7 @@ def vendors(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             try:
                 vendor = services.vendor_save(
-                    actor=request.user, organisation=organisation, data=form.cleaned_data
+                    actor=user_of(request), organisation=organisation, data=form.cleaned_data
                 )
             except ValidationError as error:
                 attach_service_errors(form, error)
@@ -622,7 +625,7 @@ def vendor_system(request: HttpRequest, pk: int) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k != "use_cases"}
         use_cases = list(found.organisation.use_cases.filter(pk__in=form.cleaned_data["use_cases"]))
         try:
-            services.vendor_system_save(actor=request.user, vendor=found, data=data, use_cases=use_cases)
+            services.vendor_system_save(actor=user_of(request), vendor=found, data=data, use_cases=use_cases)
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
@@ -639,7 +642,7 @@ def vendor_document(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.vendor_document_add(
-                actor=request.user,
+                actor=user_of(request),
                 system=systems[form.cleaned_data["system"]],
                 kind=form.cleaned_data["kind"],
                 received_on=form.cleaned_data["received_on"],
@@ -666,7 +669,7 @@ def vendor_charter(request: HttpRequest, pk: int, system_id: int) -> HttpRespons
     )
     if form.is_valid():
         try:
-            services.vendor_charter_check(actor=request.user, system=system, checks=form.checks())
+            services.vendor_charter_check(actor=user_of(request), system=system, checks=form.checks())
         except ValidationError as error:
             attach_service_errors(form, error)
         else:

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from atlasia.accounts.actor import actor_of
+from atlasia.accounts.actor import actor_of, user_of
 from atlasia.core.evaluation import monitoring as core
 from atlasia.core.evaluation.io import EvaluationInputError
 from atlasia.evaluation import monitoring as services
@@ -54,7 +54,7 @@ def monitoring_series(request: HttpRequest, pk: int) -> HttpResponse:
                 ref = d["reference"]
                 try:
                     services.series_create(
-                        actor=request.user,
+                        actor=user_of(request),
                         use_case=use_case,
                         reference=Upload(ref.name, ref.size, ref.file),
                         target=d["target"].strip(),
@@ -119,7 +119,7 @@ def monitoring_batch_add(request: HttpRequest, pk: int) -> HttpResponse:
         f = form.cleaned_data["batch"]
         try:
             batch = services.batch_add(
-                actor=request.user,
+                actor=user_of(request),
                 series=series,
                 upload=Upload(f.name, f.size, f.file),
                 label=form.cleaned_data.get("label") or "",
@@ -168,7 +168,7 @@ def monitoring_thresholds(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.series_set_thresholds(
-                actor=request.user, series=series, thresholds=_thresholds(form.cleaned_data)
+                actor=user_of(request), series=series, thresholds=_thresholds(form.cleaned_data)
             )
         except ValidationError as error:
             attach_service_errors(form, error)
@@ -198,7 +198,7 @@ def monitoring_alert_review(request: HttpRequest, batch_id: int) -> HttpResponse
     if not can_run(request.user, use_case):
         raise PermissionDenied
     try:
-        services.batch_review_alert(actor=request.user, batch=batch)
+        services.batch_review_alert(actor=user_of(request), batch=batch)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

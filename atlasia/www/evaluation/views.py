@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from atlasia.accounts import perms
-from atlasia.accounts.actor import actor_of
+from atlasia.accounts.actor import ActorLike, actor_of, user_of
 from atlasia.core.evaluation.io import EvaluationInputError
 from atlasia.core.roles import Action
 from atlasia.evaluation import selectors, services
@@ -34,7 +34,7 @@ from . import display
 from .forms import MappingForm, UploadForm
 
 
-def can_run(user: Any, use_case: Any) -> bool:
+def can_run(user: ActorLike | None, use_case: Any) -> bool:
     return perms.can(user, Action.EVALUATION_RUN, use_case.organisation)
 
 
@@ -80,7 +80,7 @@ def evaluation_upload(request: HttpRequest, pk: int) -> HttpResponse:
             reference = form.cleaned_data.get("reference")
             try:
                 run = services.evaluationrun_upload(
-                    actor=request.user,
+                    actor=user_of(request),
                     use_case=use_case,
                     predictions=services.Upload(predictions.name, predictions.size, predictions.file),
                     reference=services.Upload(reference.name, reference.size, reference.file)
@@ -148,7 +148,7 @@ def evaluation_mapping(request: HttpRequest, run_id: int) -> HttpResponse:
                 min_group_size=d["min_group_size"],
             )
             try:
-                services.evaluationrun_launch(actor=request.user, run=run, parameters=parameters)
+                services.evaluationrun_launch(actor=user_of(request), run=run, parameters=parameters)
             except EvaluationInputError as error:
                 form.add_error(form.field_for_column(error.column), error.message)
             except ValidationError as error:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import perms
-from atlasia.accounts.actor import actor_of
+from atlasia.accounts.actor import actor_of, user_of
 from atlasia.core.roles import Action
 from atlasia.exchange import importers, pull, selectors, services
 from atlasia.exchange.enums import ImportStatus
@@ -69,7 +69,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
         expires = form.cleaned_data["expires_at"]
         try:
             token, raw = services.token_create(
-                actor=request.user,
+                actor=user_of(request),
                 organisation=form.cleaned_data["organisation"],
                 role=form.cleaned_data["role"],
                 label=form.cleaned_data["label"],
@@ -112,7 +112,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk)
     if not perms.can(actor_of(request), Action.MEMBERS_MANAGE, token.organisation):
         raise Http404
-    services.token_revoke(actor=request.user, token=token)
+    services.token_revoke(actor=user_of(request), token=token)
     messages.success(request, _("Le jeton « %(label)s » est révoqué.") % {"label": token.label})
     return redirect("exchange_tokens")
 
@@ -140,7 +140,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             job = services.import_job_create(
-                actor=request.user,
+                actor=user_of(request),
                 organisation=form.cleaned_data["organisation"],
                 filename=upload.name,
                 content=upload.read(),
@@ -192,7 +192,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     form = MappingForm(request.POST or None, headers=job.headers, mapping=job.mapping)
     if request.method == "POST" and form.is_valid():
         try:
-            services.import_job_set_mapping(actor=request.user, job=job, mapping=form.mapping())
+            services.import_job_set_mapping(actor=user_of(request), job=job, mapping=form.mapping())
         except ValidationError as exc:
             for message in _errors(exc):
                 form.add_error(None, message)
@@ -220,7 +220,7 @@ def import_header_line(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("La ligne d'en-tête est un numéro de ligne (1, 2, 3…)."))
         return redirect("exchange_import_detail", pk=job.pk)
     try:
-        services.import_job_set_header_line(actor=request.user, job=job, line=int(raw) if raw else None)
+        services.import_job_set_header_line(actor=user_of(request), job=job, line=int(raw) if raw else None)
     except ValidationError as exc:
         for message in _errors(exc):
             messages.error(request, message)
@@ -232,7 +232,7 @@ def import_start(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     try:
         services.import_job_start(
-            actor=request.user, job=job, only_valid=request.POST.get("only_valid") == "1"
+            actor=user_of(request), job=job, only_valid=request.POST.get("only_valid") == "1"
         )
     except ValidationError as exc:
         for message in _errors(exc):
@@ -265,7 +265,7 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
     form = SubscriptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            pull.subscription_create(actor=request.user, data=form.cleaned_data)
+            pull.subscription_create(actor=user_of(request), data=form.cleaned_data)
         except ValidationError as exc:
             for message in _errors(exc):
                 form.add_error(None, message)
@@ -288,7 +288,7 @@ def subscription_pull(request: HttpRequest, pk: int) -> HttpResponse:
     if not perms.is_platform_admin(actor_of(request)):
         raise PermissionDenied
     subscription = get_object_or_404(Subscription, pk=pk)
-    result = pull.pull_subscription(subscription=subscription, actor=request.user)
+    result = pull.pull_subscription(subscription=subscription, actor=user_of(request))
     if result.ok:
         messages.success(request, result.summary())
     else:
@@ -303,13 +303,13 @@ def subscription_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
         raise PermissionDenied
     subscription = get_object_or_404(Subscription, pk=pk)
     if action == "pause":
-        pull.subscription_pause(actor=request.user, subscription=subscription)
+        pull.subscription_pause(actor=user_of(request), subscription=subscription)
         messages.success(request, _("Abonnement mis en pause : il n'est plus synchronisé."))
     elif action == "reprendre":
-        pull.subscription_resume(actor=request.user, subscription=subscription)
+        pull.subscription_resume(actor=user_of(request), subscription=subscription)
         messages.success(request, _("Abonnement repris."))
     elif action == "supprimer":
-        removed = pull.subscription_delete(actor=request.user, subscription=subscription)
+        removed = pull.subscription_delete(actor=user_of(request), subscription=subscription)
         messages.success(
             request,
             _("Abonnement supprimé ; %(n)s copie(s) retirée(s) du registre.") % {"n": removed},

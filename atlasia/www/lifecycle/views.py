@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import perms
-from atlasia.accounts.actor import actor_of
+from atlasia.accounts.actor import actor_of, user_of
 from atlasia.audit.concurrency import StaleEdit, create_once
 from atlasia.core import economics
 from atlasia.core import lifecycle as lc
@@ -81,7 +81,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
     name = form.cleaned_data["transition"]
     try:
         services.usecase_transition(
-            actor=request.user, use_case=use_case, transition=name, reason=form.cleaned_data["reason"]
+            actor=user_of(request), use_case=use_case, transition=name, reason=form.cleaned_data["reason"]
         )
     except services.TransitionRefused as refused:
         messages.error(
@@ -108,7 +108,7 @@ def compliance_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = {f: form.cleaned_data[f] for f in ComplianceForm.Meta.fields}
         try:
             services.compliance_update(
-                actor=request.user, use_case=use_case, data=data, version=posted_version(form)
+                actor=user_of(request), use_case=use_case, data=data, version=posted_version(form)
             )
         except StaleEdit as error:
             attach_service_errors(form, error)
@@ -159,7 +159,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.priority_assessment_save(
-                actor=request.user,
+                actor=user_of(request),
                 use_case=use_case,
                 scores=form.scores(),
                 people_reached=form.cleaned_data["people_reached"],
@@ -305,7 +305,7 @@ def _weights_form(request: HttpRequest, organisation: Organisation | None) -> Ht
     if request.method == "POST" and form.is_valid():
         try:
             services.weight_profile_save(
-                actor=request.user,
+                actor=user_of(request),
                 organisation=organisation,
                 name=form.cleaned_data["name"],
                 criterion_weights={c.value: w for c, w in form.criterion_weights().items()},
@@ -362,7 +362,7 @@ def experiment_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             experiment = services.experiment_create(
-                actor=request.user,
+                actor=user_of(request),
                 use_case=use_case,
                 data=form.service_data(),
                 submission=posted_submission(form),
@@ -390,7 +390,7 @@ def experiment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.experiment_update(
-                actor=request.user,
+                actor=user_of(request),
                 experiment=experiment,
                 data=form.service_data(),
                 version=posted_version(form),
@@ -468,9 +468,9 @@ def kpi_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             create_once(
                 key=posted_submission(form),
-                actor=request.user,
+                actor=user_of(request),
                 model=Kpi,
-                create=lambda: services.kpi_add(actor=request.user, experiment=experiment, data=data),
+                create=lambda: services.kpi_add(actor=user_of(request), experiment=experiment, data=data),
             )
         except ValidationError as error:
             for message in error.messages:
@@ -498,9 +498,9 @@ def measurement_add(request: HttpRequest, pk: int, kpi_id: int) -> HttpResponse:
         try:
             create_once(
                 key=posted_submission(form),
-                actor=request.user,
+                actor=user_of(request),
                 model=KpiMeasurement,
-                create=lambda: services.kpi_measurement_add(actor=request.user, kpi=kpi, data=data),
+                create=lambda: services.kpi_measurement_add(actor=user_of(request), kpi=kpi, data=data),
             )
         except ValidationError as error:
             for message in error.messages:
@@ -538,7 +538,7 @@ def charter_edit(request: HttpRequest, pk: int, charter_id: int) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         try:
             services.charter_assessment_save(
-                actor=request.user,
+                actor=user_of(request),
                 use_case=use_case,
                 charter=charter,
                 rows=form.rows(),
@@ -580,7 +580,7 @@ def mark_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
     """« Marquer comme relue »: the record is still accurate; its next review date moves on."""
     use_case = get_object_or_404(registry_selectors.usecases_visible_to(actor_of(request)), pk=pk)
     try:
-        following = services.usecase_mark_reviewed(actor=request.user, use_case=use_case)
+        following = services.usecase_mark_reviewed(actor=user_of(request), use_case=use_case)
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as error:

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from atlasia.accounts.actor import actor_of
+from atlasia.accounts.actor import actor_of, user_of
 from atlasia.audit.concurrency import StaleEdit, create_once
 from atlasia.core import footprint as fp
 from atlasia.core.permissions import Actor
@@ -136,10 +136,10 @@ def incident_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             incident = create_once(
                 key=posted_submission(form),
-                actor=request.user,
+                actor=user_of(request),
                 model=Incident,
                 create=lambda: incidents_services.incident_create(
-                    actor=request.user, use_case=use_case, data=_fields(form)
+                    actor=user_of(request), use_case=use_case, data=_fields(form)
                 ),
             )
         except ValidationError as error:
@@ -194,7 +194,7 @@ def incident_status(request: HttpRequest, incident_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             incidents_services.incident_set_status(
-                actor=request.user,
+                actor=user_of(request),
                 incident=incident,
                 status=form.cleaned_data["status"],
                 corrective_actions=form.cleaned_data["corrective_actions"],
@@ -217,7 +217,7 @@ def incident_report(request: HttpRequest, incident_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             incidents_services.incident_record_report(
-                actor=request.user,
+                actor=user_of(request),
                 incident=incident,
                 reported_on=form.cleaned_data["reported_on"],
                 reported_to=form.cleaned_data["reported_to"],
@@ -247,7 +247,7 @@ def incident_suspend(request: HttpRequest, incident_id: int) -> HttpResponse:
         return redirect("monitoring_incident", incident.pk)
     try:
         incidents_services.incident_suspend_usecase(
-            actor=request.user, incident=incident, reason=form.cleaned_data["reason"]
+            actor=user_of(request), incident=incident, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
         messages.error(request, _("Suspension refusée : %(reasons)s") % {"reasons": " ".join(error.messages)})
@@ -268,10 +268,10 @@ def externality_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             create_once(
                 key=posted_submission(form),
-                actor=request.user,
+                actor=user_of(request),
                 model=Externality,
                 create=lambda: externalities_services.externality_report(
-                    actor=request.user, use_case=use_case, data=_fields(form)
+                    actor=user_of(request), use_case=use_case, data=_fields(form)
                 ),
             )
         except ValidationError as error:
@@ -304,7 +304,7 @@ def externality_detail(request: HttpRequest, externality_id: int) -> HttpRespons
         if form.is_valid():
             try:
                 externalities_services.externality_triage(
-                    actor=request.user,
+                    actor=user_of(request),
                     externality=externality,
                     status=form.cleaned_data["status"],
                     note=form.cleaned_data["note"],
@@ -361,12 +361,12 @@ def footprint(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if kind == "declared" and declared.is_valid():
                 footprint_services.footprint_declare(
-                    actor=request.user, use_case=use_case, data=declared.cleaned_data
+                    actor=user_of(request), use_case=use_case, data=declared.cleaned_data
                 )
             elif kind == "codecarbon" and codecarbon.is_valid():
                 upload = codecarbon.cleaned_data["file"]
                 footprint_services.footprint_import_codecarbon(
-                    actor=request.user,
+                    actor=user_of(request),
                     use_case=use_case,
                     name=upload.name,
                     size=upload.size,
@@ -376,7 +376,7 @@ def footprint(request: HttpRequest, pk: int) -> HttpResponse:
             elif kind == "genai" and genai.is_valid():
                 data = genai.cleaned_data
                 footprint_services.footprint_estimate_genai(
-                    actor=request.user,
+                    actor=user_of(request),
                     use_case=use_case,
                     provider=data["provider"],
                     model=data["model"],
@@ -479,9 +479,11 @@ def module_create(request: HttpRequest) -> HttpResponse:
         try:
             create_once(
                 key=posted_submission(form),
-                actor=request.user,
+                actor=user_of(request),
                 model=TrainingModule,
-                create=lambda: people_services.training_module_create(actor=request.user, data=_fields(form)),
+                create=lambda: people_services.training_module_create(
+                    actor=user_of(request), data=_fields(form)
+                ),
             )
         except ValidationError as error:
             attach_service_errors(form, error)
@@ -509,10 +511,10 @@ def completion_create(request: HttpRequest) -> HttpResponse:
         try:
             create_once(
                 key=posted_submission(form),
-                actor=request.user,
+                actor=user_of(request),
                 model=TrainingCompletion,
                 create=lambda: people_services.training_completion_record(
-                    actor=request.user,
+                    actor=user_of(request),
                     organisation=data["organisation"],
                     module=data["module"],
                     completed_on=data["completed_on"],
@@ -544,7 +546,7 @@ def declaration_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             people_services.literacy_declare(
-                actor=request.user,
+                actor=user_of(request),
                 organisation=form.cleaned_data["organisation"],
                 agents_using_ai=form.cleaned_data["agents_using_ai"],
             )
@@ -621,9 +623,11 @@ def event_create(request: HttpRequest) -> HttpResponse:
         try:
             create_once(
                 key=posted_submission(form),
-                actor=request.user,
+                actor=user_of(request),
                 model=NetworkEvent,
-                create=lambda: people_services.network_event_create(actor=request.user, data=_fields(form)),
+                create=lambda: people_services.network_event_create(
+                    actor=user_of(request), data=_fields(form)
+                ),
             )
         except ValidationError as error:
             attach_service_errors(form, error)
@@ -650,10 +654,10 @@ def resource_create(request: HttpRequest) -> HttpResponse:
         try:
             create_once(
                 key=posted_submission(form),
-                actor=request.user,
+                actor=user_of(request),
                 model=NetworkResource,
                 create=lambda: people_services.network_resource_add(
-                    actor=request.user,
+                    actor=user_of(request),
                     title=data["title"],
                     description=data["description"],
                     url=data["url"],
@@ -692,6 +696,6 @@ def resource_download(request: HttpRequest, resource_id: int) -> HttpResponseBas
 @require_POST
 def resource_delete(request: HttpRequest, resource_id: int) -> HttpResponse:
     resource = get_object_or_404(NetworkResource, pk=resource_id)
-    people_services.network_resource_delete(actor=request.user, resource=resource)
+    people_services.network_resource_delete(actor=user_of(request), resource=resource)
     messages.success(request, _("La ressource a été retirée."))
     return redirect("monitoring_network")

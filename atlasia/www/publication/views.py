@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from atlasia.accounts.actor import actor_of, as_actor
+from atlasia.accounts.actor import actor_of, as_actor, user_of
+from atlasia.accounts.models import User
 from atlasia.accounts.security import client_ip
 from atlasia.campaigns.selectors import last_confirmed_on, promising_use_case_ids
 from atlasia.evaluation import selectors as evaluation_selectors
@@ -361,7 +362,7 @@ def json_schema(request: HttpRequest, name: str) -> JsonResponse:
 # --- annual report (login) --------------------------------------------------------------------------
 
 
-def _runs_for(user: Any) -> Any:
+def _runs_for(user: User) -> Any:
     qs = ReportRun.objects.select_related("organisation", "requested_by")
     if as_actor(user).is_national_team:
         return qs
@@ -377,7 +378,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             run = services.reportrun_request(
-                actor=request.user,
+                actor=user_of(request),
                 year=form.cleaned_data["year"],
                 scope=form.cleaned_data["scope"],
                 region=form.cleaned_data["region"],
@@ -389,7 +390,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Le rapport est en préparation : cette page suit son avancement."))
             return redirect("publication_report_detail", pk=run.pk)
-    runs = _runs_for(request.user)[:50]
+    runs = _runs_for(user_of(request))[:50]
     return render(
         request,
         "publication/report_list.html",
@@ -406,7 +407,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(_runs_for(request.user), pk=pk)
+    run = get_object_or_404(_runs_for(user_of(request)), pk=pk)
     return render(
         request,
         "publication/report_detail.html",
@@ -417,7 +418,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def report_progress(request: HttpRequest, pk: int) -> JsonResponse:
     """The report's progress as JSON, for the progress bar of the report page."""
-    run = get_object_or_404(_runs_for(request.user), pk=pk)
+    run = get_object_or_404(_runs_for(user_of(request)), pk=pk)
     return progress_response(run, finished=run.is_finished)
 
 
@@ -425,7 +426,7 @@ def report_progress(request: HttpRequest, pk: int) -> JsonResponse:
 @csp_update({"style-src-elem": [UNSAFE_INLINE]})  # type: ignore[arg-type]  # typed for 1-arg views
 @require_GET
 def report_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
-    run = get_object_or_404(_runs_for(request.user), pk=pk)
+    run = get_object_or_404(_runs_for(user_of(request)), pk=pk)
     field = {"html": run.html_file, "pdf": run.pdf_file}.get(kind)
     if not field:
         raise Http404

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from atlasia.accounts import perms
-from atlasia.accounts.actor import actor_of
+from atlasia.accounts.actor import ActorLike, actor_of, user_of
 from atlasia.audit.concurrency import StaleEdit
 from atlasia.core.qualification import QUESTIONS_BY_ID, SECTIONS, qualify
 from atlasia.core.roles import Action
@@ -46,7 +46,7 @@ def _qualifiable(request: HttpRequest, pk: int) -> UseCase:
     )
 
 
-def can_qualify(user: Any, use_case: UseCase) -> bool:
+def can_qualify(user: ActorLike | None, use_case: UseCase) -> bool:
     return perms.can(user, Action.USECASE_QUALIFY, use_case.organisation)
 
 
@@ -116,7 +116,7 @@ def qualification_section(request: HttpRequest, pk: int, section: str) -> HttpRe
         before_shown = set(form.shown_ids)
         try:
             services.qualification_draft_save(
-                actor=request.user,
+                actor=user_of(request),
                 use_case=use_case,
                 answers=form.cleaned_answers,
                 version=request.POST.get("version") or None,
@@ -178,7 +178,7 @@ def qualification_complete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             qualification = services.qualification_complete(
-                actor=request.user, use_case=use_case, answers=answers
+                actor=user_of(request), use_case=use_case, answers=answers
             )
         except ValidationError as error:
             for msgs in error.message_dict.values():
