@@ -24,7 +24,7 @@ from atlasia.core.permissions import ANONYMOUS, SHARED_LEVELS, Actor
 from atlasia.core.roles import Action
 from atlasia.registry.enums import PublicationLevel
 from atlasia.registry.models import Organisation, UseCase
-from atlasia.registry.selectors import organisations_for, usecases_for, usecases_visible_to
+from atlasia.registry.selectors import organisations_for, usecases_for, usecases_to_do, usecases_visible_to
 
 ACTIONS = list(Action)
 
@@ -157,6 +157,11 @@ def test_semantics_of_each_demo_role(demo: dict[str, Any]) -> None:
     assert own and set(usecases_for(users["agent-caf"], Action.USECASE_EDIT)) == own
     assert not usecases_for(users["agent-caf"], Action.USECASE_DELETE).exists()
     assert set(usecases_for(users["referent-caf"], Action.USECASE_DELETE)) == own
+    # A team's perimeter is not its to-do list: the inbox asks the organisation's members to score.
+    assert not usecases_to_do(users["national"], Action.USECASE_PRIORITISE).exists()
+    for user in users.values():
+        for action in (Action.USECASE_PRIORITISE, Action.USECASE_EDIT):
+            assert set(usecases_to_do(user, action)) <= set(usecases_for(user, action))
     # Anonymous callers read public records only.
     assert set(usecases_visible_to(ANONYMOUS)) == set(
         UseCase.objects.filter(publication_level=PublicationLevel.PUBLIC)

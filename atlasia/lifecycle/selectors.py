@@ -410,7 +410,7 @@ def lifecycle_inbox(user: ActorLike | None, today: date) -> list[InboxItem]:
         if a.is_complete
     ]
     to_score = (
-        registry_selectors.usecases_for(user, Action.USECASE_PRIORITISE)
+        registry_selectors.usecases_to_do(user, Action.USECASE_PRIORITISE)
         .filter(status=Status.QUALIFIED)
         .exclude(pk__in=complete_ids)
         .select_related("organisation")

@@ -29,6 +29,16 @@ def usecases_for(actor: ActorLike | None, action: Action) -> QuerySet[UseCase]:
     return perms.scoped(UseCase.objects.all(), actor, action, level="publication_level")
 
 
+def usecases_to_do(actor: ActorLike | None, action: Action) -> QuerySet[UseCase]:
+    """The part of ``usecases_for(actor, action)`` that is the actor's *to-do*: the records of her own
+    organisations (every record for a platform administrator). A reviewer team may act across its
+    perimeter (the national team scores any record), but the organisation's own members are the ones
+    reminded of it: the national team's inbox is not every qualified record of the country."""
+    actor = perms.as_actor(actor)
+    qs = usecases_for(actor, action)
+    return qs if actor.is_platform_admin else qs.filter(organisation_id__in=actor.organisation_ids)
+
+
 def usecases_visible_to(actor: ActorLike | None) -> QuerySet[UseCase]:
     """Every use case the actor may read (``usecases_for(actor, Action.USECASE_VIEW)``)."""
     return usecases_for(actor, Action.USECASE_VIEW)
