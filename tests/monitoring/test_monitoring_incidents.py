@@ -303,3 +303,62 @@ def test_reminder_email_content_and_idempotence(mworld: dict[str, Any], incident
     )
     assert incidents_services.incident_reminders_send(today=today + timedelta(days=2))["sent"] == 0
     assert len(mail.outbox) == 2
+
+
+# --- the workflow is the core's ----------------------------------------------------------------------
+
+
+def test_status_choices_are_the_core_statuses_with_their_labels_in_both_languages() -> None:
+    from django.utils import translation
+
+    from atlasia.core import incidents as core
+    from atlasia.monitoring.incidents.enums import IncidentStatus
+
+    assert [c for c, _label in IncidentStatus.choices] == [s.value for s in core.STATUS_ORDER]
+    for status in core.Status:
+        with translation.override("fr"):
+            assert str(IncidentStatus(status.value).label) == core.STATUS_LABELS_FR[status]
+        with translation.override("en"):
+            assert str(IncidentStatus(status.value).label) == core.STATUS_LABELS_EN[status]
+
+
+def test_each_transition_is_audited_with_its_name(mworld: dict[str, Any], incident: Incident) -> None:
+    referent = mworld["users"]["referent"]
+    incidents_services.incident_set_status(actor=referent, incident=incident, status="investigating")
+    entry = AuditEntry.objects.filter(object_type="monitoring.incident").order_by("-pk").first()
+    assert entry is not None and entry.action == "transition" and entry.actor_id == referent.pk
+    assert entry.changes["transition"] == "investigate"
+    assert entry.changes["status"] == ["open", "investigating"]
+
+
+def test_a_refused_transition_writes_nothing_and_speaks_english(
+    mworld: dict[str, Any], incident: Incident
+) -> None:
+    from django.utils import translation
+
+    before = AuditEntry.objects.count()
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        incidents_services.incident_set_status(
+            actor=mworld["users"]["referent"], incident=incident, status="corrective_actions"
+        )
+    assert caught.value.message_dict["status"] == [
+        "Moving from 'Open' to 'Corrective actions in progress' is not possible. "
+        "Possible next step(s): 'Under analysis'."
+    ]
+    incident.refresh_from_db()
+    assert incident.status == "open" and AuditEntry.objects.count() == before
+
+
+def test_incident_page_offers_the_next_steps_only(
+    client: Any, mworld: dict[str, Any], incident: Incident
+) -> None:
+    client.force_login(mworld["users"]["referent"])
+    page = client.get(f"/suivi/incidents/{incident.pk}/").content.decode()
+    assert '<option value="investigating">En cours d&#x27;analyse</option>' in page
+    assert 'value="closed"' not in page and 'value="corrective_actions"' not in page
+    response = client.post(f"/suivi/incidents/{incident.pk}/etat/", {"status": "closed"})
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.status == "open"
+    page = client.get(f"/suivi/incidents/{incident.pk}/").content.decode()
+    assert "Changement d&#x27;état refusé" in page and "« Ouvert » à « Clos » impossible" in page

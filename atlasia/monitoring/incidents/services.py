@@ -14,11 +14,12 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from atlasia.accounts.models import Membership, User
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import diff, snapshot
+from atlasia.core import incidents as core
 from atlasia.lifecycle.services import usecase_transition
 from atlasia.monitoring import perms as mperms
 from atlasia.monitoring.common import assign as _assign
@@ -26,7 +27,6 @@ from atlasia.monitoring.common import audit as _audit
 from atlasia.monitoring.common import refuse as _refuse
 from atlasia.registry.models import UseCase
 
-from . import deadlines
 from .enums import IncidentStatus
 from .models import Incident, IncidentReminder
 
@@ -92,6 +92,23 @@ def incident_update(*, actor: User, incident: Incident, data: Mapping[str, Any])
     return incident
 
 
+class IncidentTransitionRefused(ValidationError):
+    """A move of the incident workflow the core refused (:func:`atlasia.core.incidents.check_move`);
+    ``refusals`` keeps the codes, each message is attached to the field it concerns, in the active
+    language."""
+
+    FIELDS = {"corrective_actions_missing": "corrective_actions"}
+
+    def __init__(self, refusals: list[core.Refusal]) -> None:
+        self.refusals = refusals
+        english = (translation.get_language() or "fr").startswith("en")
+        errors: dict[str, list[str]] = {}
+        for refusal in refusals:
+            message = refusal.message_en if english else refusal.message_fr
+            errors.setdefault(self.FIELDS.get(refusal.code, "status"), []).append(message)
+        super().__init__(errors)
+
+
 @transaction.atomic
 def incident_set_status(
     *,
@@ -101,8 +118,11 @@ def incident_set_status(
     corrective_actions: str | None = None,
     today: date | None = None,
 ) -> Incident:
-    """Move the incident along open → investigating → corrective actions → closed. Closing needs the
-    corrective actions described (here or before)."""
+    """Move the incident to ``status`` through the transition of the core's workflow that leads there
+    (open → investigating → corrective actions → closed, back to investigating when the actions did
+    not work). The core refuses a skipped step and closing without the corrective actions described
+    (here or before); nothing is written then. The status change and its audit row (the transition's
+    name) are one transaction."""
     incident = (
         Incident.objects.select_for_update().select_related("use_case__organisation").get(pk=incident.pk)
     )
@@ -110,37 +130,29 @@ def incident_set_status(
         _refuse(
             "Seuls le référent IA, le DPO ou l'administrateur de l'organisation font avancer un incident."
         )
-    allowed = deadlines.NEXT_STATUSES.get(incident.status, ())
-    labels = dict(IncidentStatus.choices)
-    if status not in allowed:
-        possible = ", ".join(f"« {labels[s]} »" for s in allowed) or "aucun (l'incident est clos)"
-        raise ValidationError(
-            {
-                "status": f"Passage de « {labels.get(incident.status, incident.status)} » à "
-                f"« {labels.get(status, status)} » impossible. Étape(s) suivante(s) possible(s) : {possible}."
-            }
-        )
+    typed = (corrective_actions or "").strip()
+    facts = core.IncidentFacts(
+        corrective_actions_described=bool(typed or incident.corrective_actions.strip())
+    )
+    refusals = core.check_move(incident.status, status, facts)
+    if refusals:
+        raise IncidentTransitionRefused(refusals)
+    transition = core.transition_to(incident.status, status)
+    assert transition is not None  # check_move refuses a status no transition leads to
     before = snapshot(incident)
-    if corrective_actions is not None and corrective_actions.strip():
-        incident.corrective_actions = corrective_actions.strip()
-    if status == IncidentStatus.CLOSED and not incident.corrective_actions.strip():
-        raise ValidationError(
-            {
-                "corrective_actions": "Un incident ne peut être clos qu'une fois les actions "
-                "correctives décrites."
-            }
-        )
-    incident.status = status
-    incident.closed_on = (today or timezone.localdate()) if status == IncidentStatus.CLOSED else None
+    if typed:
+        incident.corrective_actions = typed
+    incident.status = transition.target.value
+    incident.closed_on = (today or timezone.localdate()) if transition.target is core.Status.CLOSED else None
     incident.full_clean()
     incident.save()
     _audit(
         actor,
-        AuditAction.UPDATE,
+        AuditAction.TRANSITION,
         incident,
         use_case=incident.use_case,
-        changes=diff(before, snapshot(incident)),
-        message=f"Incident : {labels[status]}",
+        changes={**diff(before, snapshot(incident)), "transition": transition.name},
+        message=f"Incident : {core.STATUS_LABELS_FR[transition.target]} ({transition.label_fr})",
     )
     return incident
 

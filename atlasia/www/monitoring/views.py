@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from atlasia.accounts.actor import actor_of, user_of
 from atlasia.audit.concurrency import StaleEdit, create_once
 from atlasia.core import footprint as fp
+from atlasia.core import incidents as incidents_core
 from atlasia.core.permissions import Actor
 from atlasia.core.roles import Action, Role
 from atlasia.evaluation import monitoring as evaluation_monitoring
@@ -165,11 +166,12 @@ def _incident(request: HttpRequest, incident_id: int) -> Any:
 def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = _incident(request, incident_id)
     can_manage = mperms.can_manage(request.user, incident.use_case.organisation)
-    from atlasia.monitoring.incidents.deadlines import NEXT_STATUSES
 
     status_form = f.IncidentStatusForm(initial={"corrective_actions": incident.corrective_actions})
     labels = dict(status_form.fields["status"].choices)
-    status_form.fields["status"].choices = [(s, labels[s]) for s in NEXT_STATUSES[incident.status]]
+    status_form.fields["status"].choices = [
+        (s.value, labels[s.value]) for s in incidents_core.next_statuses(incident.status)
+    ]
     return render(
         request,
         "monitoring/incident_detail.html",
