@@ -15,7 +15,7 @@ receive the user who acts, whom they audit).
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
@@ -41,7 +41,28 @@ __all__ = [
     "target_of",
 ]
 
+if TYPE_CHECKING:
+    from atlasia.registry.models import Organisation
+
 M = TypeVar("M", bound=Model)
+
+
+class OnOrganisation(Protocol):
+    """An object owned by an organisation (a use case, a vendor, a campaign target…)."""
+
+    @property
+    def organisation_id(self) -> int | None: ...
+
+
+class OnUseCase(Protocol):
+    """An object hanging from a use case (an obligation, an incident, a risk…)."""
+
+    @property
+    def use_case_id(self) -> int | None: ...
+
+
+#: What ``can`` accepts: an organisation, what it owns, what hangs from one of its use cases.
+PermissionObject: TypeAlias = "Organisation | OnOrganisation | OnUseCase | Target"
 
 _ORGANISATION = "registry.organisation"
 _USE_CASE = "registry.usecase"
@@ -66,18 +87,18 @@ def _organisation_of(obj: Any) -> tuple[int | None, Any]:
     raise TypeError(f"{type(obj).__name__} belongs to no organisation: no permission applies to it")
 
 
-def target_of(obj: Any, *, with_region: bool = True) -> Target:
+def target_of(obj: PermissionObject, *, with_region: bool = True) -> Target:
     """What the rule needs to know of ``obj`` (its region is read only when asked for)."""
     if isinstance(obj, Target):
         return obj
     org_id, region = _organisation_of(obj)
-    level = obj.publication_level if _label(obj) == _USE_CASE else None
+    level = getattr(obj, "publication_level", None) if _label(obj) == _USE_CASE else None
     return Target(
         organisation_id=org_id, region=(region() or "") if with_region else "", publication_level=level
     )
 
 
-def can(who: ActorLike | None, action: Action | str, obj: Any) -> bool:
+def can(who: ActorLike | None, action: Action | str, obj: PermissionObject) -> bool:
     """May ``who`` perform ``action`` on ``obj`` (an organisation, a use case, or what hangs from one)?
 
     The publication level counts for reading a use case itself only: a use case shared with the
