@@ -25,7 +25,7 @@ from . import forms as f
 
 
 def _require_reader(request: HttpRequest) -> None:
-    if not perms.can_read_committee(request.user):
+    if not perms.can_read_committee(actor_of(request)):
         raise PermissionDenied
 
 
@@ -39,7 +39,7 @@ def committee_home(request: HttpRequest) -> HttpResponse:
             "title": _("Comité d'experts"),
             "members": selectors.committee_members(),
             "sessions": selectors.committee_sessions(),
-            "can_manage": perms.can_manage_committee(request.user),
+            "can_manage": perms.can_manage_committee(actor_of(request)),
         },
     )
 
@@ -55,7 +55,7 @@ def _form(request: HttpRequest, form: Any, title: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest) -> HttpResponse:
-    if not perms.can_manage_committee(request.user):
+    if not perms.can_manage_committee(actor_of(request)):
         raise PermissionDenied
     form = f.SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -71,7 +71,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def member_add(request: HttpRequest) -> HttpResponse:
-    if not perms.can_manage_committee(request.user):
+    if not perms.can_manage_committee(actor_of(request)):
         raise PermissionDenied
     form = f.MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -90,7 +90,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     _require_reader(request)
     session = get_object_or_404(CommitteeSession, pk=session_id)
     items = session.agenda.select_related("use_case__organisation", "decided_by")
-    can_decide = perms.can_give_opinion(request.user)
+    can_decide = perms.can_give_opinion(actor_of(request))
     rows = [
         {
             "item": item,
@@ -135,7 +135,7 @@ def opinion_record(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = get_object_or_404(registry_selectors.usecases_visible_to(actor_of(request)), pk=pk)
-    if not perms.can_manage_committee(request.user):
+    if not perms.can_manage_committee(actor_of(request)):
         raise PermissionDenied
     form = f.AgendaForm(request.POST)
     if form.is_valid():
@@ -152,7 +152,7 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def committee_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
     opinions = selectors.opinions_on(use_case.pk)
-    can_manage = perms.can_manage_committee(request.user)
+    can_manage = perms.can_manage_committee(actor_of(request))
     if not opinions and not can_manage:
         return None
     return {

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import perms as account_perms
-from atlasia.accounts.actor import user_of
+from atlasia.accounts.actor import actor_of, user_of
 from atlasia.campaigns import perms, selectors, services
 from atlasia.campaigns.enums import CampaignKind, QuestionKind
 from atlasia.campaigns.models import Campaign, CampaignTarget, Question
@@ -45,7 +45,7 @@ def safe_cell(value: Any) -> Any:
 
 
 def _managed(request: HttpRequest, campaign_id: int) -> Campaign:
-    return get_object_or_404(selectors.campaigns_managed_by(request.user), pk=campaign_id)
+    return get_object_or_404(selectors.campaigns_managed_by(actor_of(request)), pk=campaign_id)
 
 
 def _target(request: HttpRequest, campaign_id: int, slug: str) -> CampaignTarget:
@@ -68,8 +68,8 @@ def _target(request: HttpRequest, campaign_id: int, slug: str) -> CampaignTarget
 @require_GET
 def campaign_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    managed = selectors.campaigns_with_rates(request.user)
-    targets = list(selectors.targets_visible_to(request.user).order_by("-campaign__closes_on"))
+    managed = selectors.campaigns_with_rates(actor_of(request))
+    targets = list(selectors.targets_visible_to(actor_of(request)).order_by("-campaign__closes_on"))
     return render(
         request,
         "campaigns/list.html",
@@ -77,7 +77,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
             "title": _("Campagnes"),
             "managed": managed,
             "targets": targets,
-            "can_launch": perms.launch_scope(request.user) is not None,
+            "can_launch": perms.launch_scope(actor_of(request)) is not None,
             "today": today,
         },
     )
@@ -85,7 +85,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def campaign_create(request: HttpRequest) -> HttpResponse:
-    scope = perms.launch_scope(request.user)
+    scope = perms.launch_scope(actor_of(request))
     if scope is None:
         raise PermissionDenied
     form = f.CampaignForm(request.POST or None, region=scope[1])
@@ -387,7 +387,7 @@ def campaign_answer(request: HttpRequest, campaign_id: int, slug: str) -> HttpRe
     target = _target(request, campaign_id, slug)
     campaign = target.campaign
     today = timezone.localdate()
-    can_answer = perms.can_answer(request.user, target)
+    can_answer = perms.can_answer(actor_of(request), target)
     errors: list[str] = []
     status = 200
     posted = None
@@ -419,7 +419,7 @@ def campaign_answer(request: HttpRequest, campaign_id: int, slug: str) -> HttpRe
         "is_open": campaign.is_open(today),
         "is_closed": campaign.is_closed(today),
         "errors": errors,
-        "can_delegate": perms.can_delegate(request.user, target),
+        "can_delegate": perms.can_delegate(actor_of(request), target),
     }
     if context["can_delegate"]:
         context["delegate_form"] = f.DelegateForm(

@@ -48,11 +48,13 @@ from .forms import (
 
 
 def _usecase(request: HttpRequest, pk: int) -> UseCase:
-    return get_object_or_404(selectors.usecases_with_file(request.user).select_related("organisation"), pk=pk)
+    return get_object_or_404(
+        selectors.usecases_with_file(actor_of(request)).select_related("organisation"), pk=pk
+    )
 
 
 def _item(request: HttpRequest, pk: int) -> ObligationItem:
-    return get_object_or_404(selectors.obligations_visible_to(request.user), pk=pk)
+    return get_object_or_404(selectors.obligations_visible_to(actor_of(request)), pk=pk)
 
 
 def _editable(request: HttpRequest, pk: int) -> ObligationItem:
@@ -176,7 +178,7 @@ def _page(
         "link_form": link_form or EvidenceLinkForm(),
         "object_form": object_form or EvidenceObjectForm(options=_object_options(item)),
         "can_edit": can_edit,
-        "can_sign": selectors.can_sign(request.user, item),
+        "can_sign": selectors.can_sign(actor_of(request), item),
         "history": _history(item),
         "today": timezone.localdate(),
         "title": item.title,
@@ -318,7 +320,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     if not perms.can_anywhere(actor_of(request), Action.COMPLIANCE_VIEW):
         raise Http404
     today = timezone.localdate()
-    organisations = selectors.organisations_with_files(request.user).order_by("name")
+    organisations = selectors.organisations_with_files(actor_of(request)).order_by("name")
     try:
         organisation_id = int(request.GET.get("organisation") or 0) or None
     except ValueError:
@@ -326,7 +328,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("statut", "")
     if status not in ObligationStatus.values:
         status = ""
-    groups = selectors.portfolio(request.user, today, organisation_id=organisation_id, status=status)
+    groups = selectors.portfolio(actor_of(request), today, organisation_id=organisation_id, status=status)
     for group in groups:
         for item in group.items:
             decorate(item)
@@ -428,7 +430,7 @@ def usecase_risks(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def risk(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(selectors.risks_visible_to(request.user), pk=pk)
+    entry = get_object_or_404(selectors.risks_visible_to(actor_of(request)), pk=pk)
     use_case = entry.use_case
     can_edit = perms.can(actor_of(request), Action.RISK_EDIT, use_case.organisation)
     status = 200
@@ -486,7 +488,7 @@ def risk(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def risk_review(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(selectors.risks_visible_to(request.user), pk=pk)
+    entry = get_object_or_404(selectors.risks_visible_to(actor_of(request)), pk=pk)
     if not perms.can(actor_of(request), Action.RISK_EDIT, entry.use_case.organisation):
         raise Http404
     form = RiskReviewForm(request.POST)
@@ -508,7 +510,7 @@ def risk_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _organisation(request: HttpRequest, slug: str) -> Organisation:
-    return get_object_or_404(selectors.organisations_with_files(request.user), slug=slug)
+    return get_object_or_404(selectors.organisations_with_files(actor_of(request)), slug=slug)
 
 
 @require_http_methods(["GET", "POST"])
@@ -606,11 +608,11 @@ def _vendor_page(
 
 @require_GET
 def vendor(request: HttpRequest, pk: int) -> HttpResponse:
-    return _vendor_page(request, get_object_or_404(selectors.vendors_visible_to(request.user), pk=pk))
+    return _vendor_page(request, get_object_or_404(selectors.vendors_visible_to(actor_of(request)), pk=pk))
 
 
 def _editable_vendor(request: HttpRequest, pk: int) -> Vendor:
-    found = get_object_or_404(selectors.vendors_visible_to(request.user), pk=pk)
+    found = get_object_or_404(selectors.vendors_visible_to(actor_of(request)), pk=pk)
     if not perms.can(actor_of(request), Action.VENDOR_EDIT, found.organisation):
         raise Http404
     return found

@@ -40,7 +40,7 @@ def monitoring_series(request: HttpRequest, pk: int) -> HttpResponse:
     """The timeline (or, before the first batch, the form that starts the monitoring)."""
     use_case = _use_case(request, pk)
     series = selectors.series_of(use_case)
-    allowed = can_run(request.user, use_case)
+    allowed = can_run(actor_of(request), use_case)
     status = 200
     start_form = batch_form = thresholds_form = None
     if series is None:
@@ -112,7 +112,7 @@ def _field_of(column: str | None, d: dict[str, Any]) -> str:
 def monitoring_batch_add(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = _use_case(request, pk)
     series = selectors.series_of(use_case)
-    if series is None or not can_run(request.user, use_case):
+    if series is None or not can_run(actor_of(request), use_case):
         raise PermissionDenied
     form = BatchForm(request.POST, request.FILES)
     if form.is_valid():
@@ -162,7 +162,7 @@ def monitoring_batch_add(request: HttpRequest, pk: int) -> HttpResponse:
 def monitoring_thresholds(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = _use_case(request, pk)
     series = selectors.series_of(use_case)
-    if series is None or not can_run(request.user, use_case):
+    if series is None or not can_run(actor_of(request), use_case):
         raise PermissionDenied
     form = ThresholdsForm(request.POST)
     if form.is_valid():
@@ -193,9 +193,9 @@ def monitoring_thresholds(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def monitoring_alert_review(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch = get_object_or_404(selectors.batches_visible_to(request.user), pk=batch_id)
+    batch = get_object_or_404(selectors.batches_visible_to(actor_of(request)), pk=batch_id)
     use_case = batch.series.use_case
-    if not can_run(request.user, use_case):
+    if not can_run(actor_of(request), use_case):
         raise PermissionDenied
     try:
         services.batch_review_alert(actor=user_of(request), batch=batch)

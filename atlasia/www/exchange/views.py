@@ -43,7 +43,7 @@ def exchange_home(request: HttpRequest) -> HttpResponse:
             "can_manage_tokens": perms.can_anywhere(actor_of(request), Action.MEMBERS_MANAGE),
             "can_import": perms.can_anywhere(actor_of(request), Action.USECASE_CREATE),
             "is_platform_admin": perms.is_platform_admin(actor_of(request)),
-            "jobs": selectors.import_jobs_of(request.user)[:20],
+            "jobs": selectors.import_jobs_of(actor_of(request))[:20],
         },
     )
 
@@ -154,7 +154,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 def _job(request: HttpRequest, pk: int) -> Any:
-    job = selectors.import_jobs_of(request.user).filter(pk=pk).first()
+    job = selectors.import_jobs_of(actor_of(request)).filter(pk=pk).first()
     if job is None:
         raise Http404
     return job

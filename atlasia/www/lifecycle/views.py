@@ -211,9 +211,9 @@ def _portfolio_scope(request: HttpRequest) -> dict[str, Any]:
             ) % {"organisation": organisation.name}
     else:
         kind = "national"
-    rows = selectors.portfolio_rows(request.user, organisation)
+    rows = selectors.portfolio_rows(actor_of(request), organisation)
     return {
-        "unranked": selectors.portfolio_unranked_count(request.user, organisation),
+        "unranked": selectors.portfolio_unranked_count(actor_of(request), organisation),
         "kind": kind,
         "organisation": organisation,
         "profile": profile,
@@ -263,14 +263,14 @@ def sensitivity(request: HttpRequest) -> HttpResponse:
 @require_GET
 def weights_list(request: HttpRequest) -> HttpResponse:
     national, stored = selectors.national_profile()
-    organisations = selectors.organisations_weights_editable_by(request.user).order_by("name")
+    organisations = selectors.organisations_weights_editable_by(actor_of(request)).order_by("name")
     return render(
         request,
         "lifecycle/weights_list.html",
         {
             "national": national,
             "national_stored": stored,
-            "can_edit_national": selectors.can_edit_national_weights(request.user),
+            "can_edit_national": selectors.can_edit_national_weights(actor_of(request)),
             "organisations": [(o, selectors.organisation_profile(o)) for o in organisations],
             "title": _("Pondérations"),
         },
@@ -335,14 +335,16 @@ def _weights_form(request: HttpRequest, organisation: Organisation | None) -> Ht
 
 @require_http_methods(["GET", "POST"])
 def weights_national(request: HttpRequest) -> HttpResponse:
-    if not selectors.can_edit_national_weights(request.user):
+    if not selectors.can_edit_national_weights(actor_of(request)):
         raise PermissionDenied(_("Seule l'équipe nationale modifie le profil national."))
     return _weights_form(request, None)
 
 
 @require_http_methods(["GET", "POST"])
 def weights_organisation(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(selectors.organisations_weights_editable_by(request.user), slug=slug)
+    organisation = get_object_or_404(
+        selectors.organisations_weights_editable_by(actor_of(request)), slug=slug
+    )
     return _weights_form(request, organisation)
 
 
@@ -384,7 +386,7 @@ def experiment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def experiment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    experiment = get_object_or_404(selectors.experiments_editable_by(request.user), pk=pk)
+    experiment = get_object_or_404(selectors.experiments_editable_by(actor_of(request)), pk=pk)
     form = ExperimentForm(request.POST or None, instance=experiment)
     add_version_field(form, services.experiment_version(experiment))
     if request.method == "POST" and form.is_valid():
@@ -430,7 +432,7 @@ def _economic_summary(experiment: Any) -> dict[str, Any] | None:
 @require_GET
 def experiment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     experiment = get_object_or_404(
-        selectors.experiments_visible_to(request.user).select_related("decided_by"), pk=pk
+        selectors.experiments_visible_to(actor_of(request)).select_related("decided_by"), pk=pk
     )
     can_edit = perms.can(actor_of(request), Action.EXPERIMENT_EDIT, experiment.use_case.organisation)
     kpis = list(experiment.kpis.prefetch_related("measurements"))
@@ -461,7 +463,7 @@ def _with_key(form: Any) -> Any:
 
 @require_POST
 def kpi_add(request: HttpRequest, pk: int) -> HttpResponse:
-    experiment = get_object_or_404(selectors.experiments_editable_by(request.user), pk=pk)
+    experiment = get_object_or_404(selectors.experiments_editable_by(actor_of(request)), pk=pk)
     form = _with_key(KpiForm(request.POST))
     if form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "submission"}
@@ -490,7 +492,7 @@ def kpi_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def measurement_add(request: HttpRequest, pk: int, kpi_id: int) -> HttpResponse:
-    experiment = get_object_or_404(selectors.experiments_editable_by(request.user), pk=pk)
+    experiment = get_object_or_404(selectors.experiments_editable_by(actor_of(request)), pk=pk)
     kpi = get_object_or_404(Kpi, pk=kpi_id, experiment=experiment)
     form = _with_key(MeasurementForm(request.POST, prefix=f"kpi{kpi.pk}"))
     if form.is_valid():
@@ -600,7 +602,7 @@ def mark_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    items = selectors.inbox_for(request.user, today)
+    items = selectors.inbox_for(actor_of(request), today)
     sections = [
         {"key": s.key, "title": s.title, "help": s.help, "items": [i for i in items if i.kind == s.key]}
         for s in selectors.inbox_sections()

@@ -66,7 +66,7 @@ def _usecase(request: HttpRequest, pk: int) -> UseCase:
     use_case = get_object_or_404(
         registry_selectors.usecases_visible_to(actor_of(request)).select_related("organisation"), pk=pk
     )
-    if not mperms.can_read(request.user, use_case.organisation):
+    if not mperms.can_read(actor_of(request), use_case.organisation):
         raise Http404
     return use_case
 
@@ -108,7 +108,7 @@ def _fields(form: BaseForm) -> dict[str, Any]:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "monitoring/home.html", {"todo": selectors.todo_for(request.user), "title": _("Suivi")}
+        request, "monitoring/home.html", {"todo": selectors.todo_for(actor_of(request)), "title": _("Suivi")}
     )
 
 
@@ -118,14 +118,14 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def incident_create(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = _usecase(request, pk)
-    if not mperms.can_declare(request.user, use_case.organisation):
+    if not mperms.can_declare(actor_of(request), use_case.organisation):
         raise PermissionDenied
     # proposed from a monitoring alert (?lot=<batch>): the form is prefilled from the batch's alerts
     initial: dict[str, Any] = {}
     batch_id = request.GET.get("lot", "")
     if batch_id.isdigit():
         batch = (
-            evaluation_selectors.batches_visible_to(request.user)
+            evaluation_selectors.batches_visible_to(actor_of(request))
             .filter(pk=int(batch_id), series__use_case=use_case)
             .first()
         )
@@ -159,13 +159,13 @@ def incident_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _incident(request: HttpRequest, incident_id: int) -> Any:
-    return get_object_or_404(incidents_selectors.incidents_visible_to(request.user), pk=incident_id)
+    return get_object_or_404(incidents_selectors.incidents_visible_to(actor_of(request)), pk=incident_id)
 
 
 @require_GET
 def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = _incident(request, incident_id)
-    can_manage = mperms.can_manage(request.user, incident.use_case.organisation)
+    can_manage = mperms.can_manage(actor_of(request), incident.use_case.organisation)
 
     status_form = f.IncidentStatusForm(initial={"corrective_actions": incident.corrective_actions})
     labels = dict(status_form.fields["status"].choices)
@@ -179,7 +179,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
             "incident": incident,
             "use_case": incident.use_case,
             "can_manage": can_manage,
-            "can_edit": mperms.can_declare(request.user, incident.use_case.organisation),
+            "can_edit": mperms.can_declare(actor_of(request), incident.use_case.organisation),
             "status_form": status_form,
             "report_form": f.IncidentReportForm(initial={"reported_to": incident.authority}),
             "suspend_form": f.SuspendForm(),
@@ -295,9 +295,9 @@ def externality_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def externality_detail(request: HttpRequest, externality_id: int) -> HttpResponse:
     externality = get_object_or_404(
-        externalities_selectors.externalities_visible_to(request.user), pk=externality_id
+        externalities_selectors.externalities_visible_to(actor_of(request)), pk=externality_id
     )
-    can_manage = externality_routing.can_triage(request.user, externality.use_case.organisation)
+    can_manage = externality_routing.can_triage(actor_of(request), externality.use_case.organisation)
     form = f.TriageForm(request.POST or None, initial={"status": externality.status})
     add_version_field(form, externalities_services.externality_version(externality))
     if request.method == "POST":
@@ -342,7 +342,7 @@ def externality_detail(request: HttpRequest, externality_id: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def footprint(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = _usecase(request, pk)
-    can_edit = mperms.can_declare(request.user, use_case.organisation)
+    can_edit = mperms.can_declare(actor_of(request), use_case.organisation)
     kind = request.POST.get("kind", "")
     declared = f.FootprintDeclaredForm(request.POST if kind == "declared" else None, prefix="declared")
     codecarbon = f.CodeCarbonForm(
@@ -404,7 +404,7 @@ def footprint(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("L'empreinte a été enregistrée."))
             return redirect("monitoring_footprint", pk)
-    footprints = footprint_selectors.footprints_visible_to(request.user).filter(use_case=use_case)
+    footprints = footprint_selectors.footprints_visible_to(actor_of(request)).filter(use_case=use_case)
     totals = footprint_selectors.footprint_totals(UseCase.objects.filter(pk=use_case.pk))
     return render(
         request,
@@ -428,7 +428,7 @@ def footprint(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def footprint_overview(request: HttpRequest) -> HttpResponse:
     scope = registry_selectors.usecases_visible_to(actor_of(request))
-    visible = footprint_selectors.footprints_visible_to(request.user).values("use_case_id")
+    visible = footprint_selectors.footprints_visible_to(actor_of(request)).values("use_case_id")
     totals = footprint_selectors.footprint_totals(scope.filter(pk__in=visible))
     return render(
         request,
@@ -473,7 +473,7 @@ def literacy(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def module_create(request: HttpRequest) -> HttpResponse:
-    if not mperms.can_manage_network(request.user):
+    if not mperms.can_manage_network(actor_of(request)):
         raise PermissionDenied
     form = f.TrainingModuleForm(request.POST or None)
     add_submission_field(form)
@@ -609,7 +609,7 @@ def network(request: HttpRequest) -> HttpResponse:
         {
             "events": NetworkEvent.objects.all(),
             "resources": NetworkResource.objects.all(),
-            "can_edit": mperms.can_manage_network(request.user),
+            "can_edit": mperms.can_manage_network(actor_of(request)),
             "title": _("Vie du réseau : événements et ressources"),
         },
     )
@@ -617,7 +617,7 @@ def network(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def event_create(request: HttpRequest) -> HttpResponse:
-    if not mperms.can_manage_network(request.user):
+    if not mperms.can_manage_network(actor_of(request)):
         raise PermissionDenied
     form = f.EventForm(request.POST or None)
     add_submission_field(form)
@@ -647,7 +647,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def resource_create(request: HttpRequest) -> HttpResponse:
-    if not mperms.can_manage_network(request.user):
+    if not mperms.can_manage_network(actor_of(request)):
         raise PermissionDenied
     form = f.ResourceForm(request.POST or None, request.FILES or None)
     add_submission_field(form)

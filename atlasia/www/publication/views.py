@@ -80,7 +80,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         narrowed["region"] = code
         return f"{reverse('publication_dashboard')}?{narrowed.urlencode()}"
 
-    data = selectors.figures(selectors.dashboard_usecases(request.user, filters), region_link=region_link)
+    data = selectors.figures(
+        selectors.dashboard_usecases(actor_of(request), filters), region_link=region_link
+    )
     return render(
         request,
         "publication/dashboard.html",
@@ -88,7 +90,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "title": _("Tableaux de bord"),
             "form": form,
             "data": data,
-            "scopes": selectors.dashboard_scopes(request.user),
+            "scopes": selectors.dashboard_scopes(actor_of(request)),
             "query_string": query.urlencode(),
             "trend_svg": _trend_svg(data["trend"]),
             "sections": [

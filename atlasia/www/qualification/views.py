@@ -71,7 +71,7 @@ def section_progress(answers: dict[str, Any]) -> list[dict[str, Any]]:
 def overview_context(request: HttpRequest, use_case: UseCase) -> dict[str, Any]:
     """What the « Qualification » tab and page show, for any reader of the use case."""
     latest = selectors.latest_qualification(use_case)
-    allowed = can_qualify(request.user, use_case)
+    allowed = can_qualify(actor_of(request), use_case)
     context: dict[str, Any] = {
         "use_case": use_case,
         "latest": latest,
@@ -225,7 +225,7 @@ def qualification_version(request: HttpRequest, pk: int, version: int) -> HttpRe
         "answers": [a for a in answers if a["rows"]],
         "versions": list(selectors.versions_of(use_case)),
         "documents": documents.KINDS,
-        "can_qualify": can_qualify(request.user, use_case),
+        "can_qualify": can_qualify(actor_of(request), use_case),
     }
     return render(request, "qualification/version.html", context)
 
@@ -289,7 +289,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         category = ""
     include_past = request.GET.get("passees") == "1"
     to_review_only = request.GET.get("a_revoir") == "1"
-    counts = selectors.portfolio_counts(request.user, category or None)
+    counts = selectors.portfolio_counts(actor_of(request), category or None)
     today = dt.date.today()
     due = selectors.obligations_due(
         request.user, since=None if include_past else today, category=category or None
@@ -309,7 +309,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         }
         for code, label, n in counts.by_category
     ]
-    review = selectors.to_review(selectors.latest_qualifications_visible_to(request.user))
+    review = selectors.to_review(selectors.latest_qualifications_visible_to(actor_of(request)))
     if category:
         review = review.filter(category=category)
     query = request.GET.copy()

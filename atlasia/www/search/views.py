@@ -30,7 +30,7 @@ def search(request: HttpRequest) -> HttpResponse:
     # Only stop words ("le", "de la"…): nothing to search for; say so instead of an empty list.
     only_common_words = bool(query) and not text.query_words(query)
     hits = (
-        selectors.search_usecases(request.user, query, limit=30, mode=mode)
+        selectors.search_usecases(actor_of(request), query, limit=30, mode=mode)
         if query and not only_common_words
         else []
     )
@@ -55,7 +55,9 @@ def suggestions(request: HttpRequest) -> JsonResponse:
     """JSON for the "Cela ressemble à…" box of the create form."""
     title = request.GET.get("title", "").strip()[:200]
     summary = request.GET.get("summary", "").strip()[:1000]
-    results = selectors.suggestions(request.user, title, summary) if len(title) + len(summary) >= 8 else []
+    results = (
+        selectors.suggestions(actor_of(request), title, summary) if len(title) + len(summary) >= 8 else []
+    )
     return JsonResponse(
         {
             "results": [
@@ -80,7 +82,7 @@ def duplicates(request: HttpRequest) -> HttpResponse:
         threshold = min(0.99, max(0.85, float(request.GET.get("seuil", selectors.DUPLICATE_THRESHOLD))))
     except ValueError:
         threshold = selectors.DUPLICATE_THRESHOLD
-    pairs = selectors.probable_duplicates(request.user, threshold=threshold)
+    pairs = selectors.probable_duplicates(actor_of(request), threshold=threshold)
     return render(
         request,
         "search/duplicates.html",
