@@ -47,6 +47,11 @@ UNDEFINED_REASON = {
     "roc_auc": "une seule classe présente",
 }
 
+CALIBRATION = {
+    q: f"Calibration {q} : les probabilités annoncées s'écartent en moyenne de %(points)s points des "
+    "fréquences observées (ECE)."
+    for q in ("bonne", "moyenne", "insuffisante")
+}
 UNDEFINED_FEM = "%(metric)s n'est pas définie pour le groupe « %(group)s » (%(reason)s)%(convention)s."
 UNDEFINED_MASC = "%(metric)s n'est pas défini pour le groupe « %(group)s » (%(reason)s)%(convention)s."
 
@@ -186,14 +191,8 @@ def reading(result: dict[str, Any], lang: Lang = FR) -> list[str]:
         out.append(t("Sur l'ensemble des données, %(parts)s.") % {"parts": ", ".join(parts)})
     if "ece" in om and om["ece"]["value"] is not None:
         ece = om["ece"]["value"]
-        quality = t("bonne") if ece < 0.05 else (t("moyenne") if ece < 0.1 else t("insuffisante"))
-        out.append(
-            t(
-                "Calibration %(quality)s : les probabilités annoncées s'écartent en moyenne de "
-                "%(points)s points des fréquences observées (ECE)."
-            )
-            % {"quality": quality, "points": lang.number(100 * ece, 1)}
-        )
+        quality = "bonne" if ece < 0.05 else ("moyenne" if ece < 0.1 else "insuffisante")
+        out.append(t(CALIBRATION[quality]) % {"points": lang.number(100 * ece, 1)})
 
     for g in result.get("groupings", []):
         gname = g["name"]
