@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .lang import FR, Lang
@@ -152,6 +153,33 @@ def _gap_sentence(gname: str, metric: str, gap: dict[str, Any], level: float, la
     return sentence
 
 
+_THRESHOLD_NOTE = re.compile(r"^Décisions calculées à partir du score avec le seuil (\S+)\.$")
+_ENCODING_NOTE = re.compile(
+    r"^Le fichier « (.+) » n'est pas en UTF-8 \(premier caractère non UTF-8 à la ligne (\d+)\) : il a été "
+    r"lu en Windows-1252\. Vérifiez les accents ou enregistrez-le en « CSV UTF-8 »\.$"
+)
+
+
+def _note(note: str, lang: Lang) -> str:
+    """A note of the engine (French, with its values) in the reading's language."""
+    if lang is FR:
+        return note
+    if m := _THRESHOLD_NOTE.match(note):
+        try:
+            value = lang.number(float(m.group(1)), 2).rstrip("0").rstrip(lang.decimal)
+        except ValueError:
+            value = m.group(1)
+        return lang.t("Décisions calculées à partir du score avec le seuil %(threshold)s.") % {
+            "threshold": value
+        }
+    if m := _ENCODING_NOTE.match(note):
+        return lang.t(
+            "Le fichier « %(name)s » n'est pas en UTF-8 (premier caractère non UTF-8 à la ligne %(line)s) : "
+            "il a été lu en Windows-1252. Vérifiez les accents ou enregistrez-le en « CSV UTF-8 »."
+        ) % {"name": m.group(1), "line": m.group(2)}
+    return lang.t(note)
+
+
 def reading_fr(result: dict[str, Any]) -> list[str]:
     """Plain-French sentences summarising ``result`` (from :func:`evaluate`)."""
     return reading(result, FR)
@@ -174,7 +202,7 @@ def reading(result: dict[str, Any], lang: Lang = FR) -> list[str]:
         )
     else:
         out.append(t("L'évaluation porte sur %(n)s prévisions.") % {"n": lang.integer(n)})
-    out.extend(t(note) for note in result.get("notes", []))
+    out.extend(_note(note, lang) for note in result.get("notes", []))
     om = result.get("overall", {}).get("metrics", {})
     parts = []
     for m in ("accuracy", "recall", "precision", "false_positive_rate", "roc_auc", "mae", "rmse", "bias"):

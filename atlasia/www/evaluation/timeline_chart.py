@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -120,7 +121,8 @@ def chart(m: Measure, batch_labels: Sequence[str], table_id: str) -> str:
     parts.append(
         f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="{THRESHOLD}" '
         'stroke-width="2" stroke-dasharray="6 4"/>'
-        f'<text x="{LEFT + plot_w - 4}" y="{ty - 5:.1f}" text-anchor="end" fill="{THRESHOLD}">'
+        f'<text x="{LEFT + plot_w - 4}" y="{ty + 14 if m.alert_above else ty - 5:.1f}" text-anchor="end" '
+        f'fill="{THRESHOLD}">'
         f"{escape(_('seuil %(value)s') % {'value': _fmt(m.threshold)})}</text>"
     )
     if m.reference is not None:
@@ -168,16 +170,16 @@ def chart(m: Measure, batch_labels: Sequence[str], table_id: str) -> str:
     )
 
 
-def timeline_charts(series: object, timeline: Sequence[object]) -> list[str]:
+def timeline_charts(series: Any, timeline: Sequence[Any]) -> list[str]:
     """The charts of a series' timeline: performance (AUC ROC, or accuracy without scores), recall gap,
     largest PSI; each against its threshold."""
     ref = getattr(series, "reference_summary", None) or {}
-    labels = [_("Lot %(n)s") % {"n": p.batch.number} for p in timeline]  # type: ignore[attr-defined]
+    labels = [_("Lot %(n)s") % {"n": p.batch.number} for p in timeline]
     use_auc = ref.get("roc_auc") is not None
     perf_ref = ref.get("roc_auc") if use_auc else ref.get("accuracy")
     measures = []
     if perf_ref is not None:
-        drop = float(series.max_performance_drop)  # type: ignore[attr-defined]
+        drop = float(series.max_performance_drop)
         measures.append(
             Measure(
                 "performance",
@@ -194,9 +196,9 @@ def timeline_charts(series: object, timeline: Sequence[object]) -> list[str]:
         Measure(
             "equite",
             _("Écart de rappel entre groupes par lot"),
-            [p.recall_gap for p in timeline],  # type: ignore[attr-defined]
+            [p.recall_gap for p in timeline],
             ref.get("recall_gap"),
-            float(series.max_recall_gap),  # type: ignore[attr-defined]
+            float(series.max_recall_gap),
             alert_above=True,
         )
     )
@@ -204,21 +206,21 @@ def timeline_charts(series: object, timeline: Sequence[object]) -> list[str]:
         Measure(
             "derive",
             _("PSI le plus élevé par lot (dérive des données)"),
-            [p.max_psi for p in timeline],  # type: ignore[attr-defined]
+            [p.max_psi for p in timeline],
             None,
-            float(series.max_psi),  # type: ignore[attr-defined]
+            float(series.max_psi),
             alert_above=True,
         )
     )
     return [c for c in (chart(m, labels, "chronologie-tableau") for m in measures) if c]
 
 
-def alert_text(alert: dict[str, object], summary: dict[str, object], reference: dict[str, object]) -> str:
+def alert_text(alert: dict[str, Any], summary: dict[str, Any], reference: dict[str, Any]) -> str:
     """An alert of a batch as a sentence in the interface language, rebuilt from its kind, value and
     threshold (the sentence stored with the batch is the French one, for the e-mail and the audit)."""
     kind = alert.get("kind")
-    value = float(alert.get("value") or 0.0)  # type: ignore[arg-type]
-    threshold = float(alert.get("threshold") or 0.0)  # type: ignore[arg-type]
+    value = float(alert.get("value") or 0.0)
+    threshold = float(alert.get("threshold") or 0.0)
     if kind == "performance":
         metric = (
             "roc_auc"
@@ -238,8 +240,8 @@ def alert_text(alert: dict[str, object], summary: dict[str, object], reference: 
         )
         cur, ref = summary.get(metric), reference.get(metric)
         return template % {
-            "current": _fmt(float(cur)) if cur is not None else "—",  # type: ignore[arg-type]
-            "reference": _fmt(float(ref)) if ref is not None else "—",  # type: ignore[arg-type]
+            "current": _fmt(float(cur)) if cur is not None else "—",
+            "reference": _fmt(float(ref)) if ref is not None else "—",
             "drop": _fmt(value),
             "threshold": _fmt(threshold),
         }
@@ -250,9 +252,9 @@ def alert_text(alert: dict[str, object], summary: dict[str, object], reference: 
             "« %(high)s »), au-delà du seuil de %(threshold)s points."
         ) % {
             "points": number_format(100 * value, 1),
-            "grouping": where.get("grouping", ""),  # type: ignore[union-attr]
-            "low": where.get("low", ""),  # type: ignore[union-attr]
-            "high": where.get("high", ""),  # type: ignore[union-attr]
+            "grouping": where.get("grouping", ""),
+            "low": where.get("low", ""),
+            "high": where.get("high", ""),
             "threshold": number_format(100 * threshold, 1),
         }
     if kind == "drift":

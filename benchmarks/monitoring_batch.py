@@ -1,7 +1,7 @@
 """Monitoring batch of issue #19, end to end: a 1 M-row CSV uploaded on the timeline page until its
 alert is stored, e-mailed and shown.
 
-    .venv/bin/python benchmarks/bench_monitoring_batch.py [--rows 1000000] [--database sqlite|postgresql]
+    .venv/bin/python benchmarks/monitoring_batch.py [--rows 1000000] [--database sqlite|postgresql]
 
 A fresh database (SQLite file by default; ``ATLASIA_BENCH_PG_URL`` for PostgreSQL), an organisation
 with a referent (e-mail address), a use case, and a monitoring series started from a reference batch
@@ -40,7 +40,6 @@ def make_files(rows: int) -> tuple[Path, Path]:
     """Reference and batch CSVs (sex, age band, region, income, label, score, decision)."""
     import numpy as np
     import polars as pl
-
     from bench_evaluation import generate
 
     ref_csv, batch_csv = DATA / f"monitoring_reference_{rows}.csv", DATA / f"monitoring_batch_{rows}.csv"
@@ -49,7 +48,9 @@ def make_files(rows: int) -> tuple[Path, Path]:
     parquet = DATA / f"predictions_{rows}.parquet"
     if not parquet.exists():
         generate(rows, parquet)
-    base = pl.read_parquet(parquet).with_columns(pl.col(c).cast(pl.String) for c in ("sex", "age_band", "region"))
+    base = pl.read_parquet(parquet).with_columns(
+        pl.col(c).cast(pl.String) for c in ("sex", "age_band", "region")
+    )
     rng = np.random.default_rng(3)
     base.with_columns(pl.Series("income", rng.normal(1800, 300, base.height).round(0))).write_csv(ref_csv)
     base.with_columns(pl.Series("income", rng.normal(2100, 300, base.height).round(0))).write_csv(batch_csv)
@@ -72,7 +73,9 @@ def run(rows: int, database: str) -> dict[str, object]:
         _fresh_postgres()
         os.environ["DATABASE_URL"] = PG_URL
     else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='atlasia-bench-monitoring-')}/b.sqlite3"
+        os.environ["DATABASE_URL"] = (
+            f"sqlite:///{tempfile.mkdtemp(prefix='atlasia-bench-monitoring-')}/b.sqlite3"
+        )
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     upload_dir = tempfile.mkdtemp(prefix="atlasia-bench-monitoring-uploads-")
     import django
@@ -99,8 +102,12 @@ def run(rows: int, database: str) -> dict[str, object]:
     from atlasia.registry.models import AITechnique, Organisation, Theme, UseCase
 
     load_reference()
-    org = Organisation.objects.create(slug="bench-monitoring", name="Bench suivi", type="hospital", region="32")
-    user = User.objects.create_user(username="bench-referent", email="referent@example.org", password="x" * 12)
+    org = Organisation.objects.create(
+        slug="bench-monitoring", name="Bench suivi", type="hospital", region="32"
+    )
+    user = User.objects.create_user(
+        username="bench-referent", email="referent@example.org", password="x" * 12
+    )
     Membership.objects.create(user=user, organisation=org, role="referent")
     use_case = UseCase.objects.create(
         title="Bench suivi",
