@@ -2,6 +2,9 @@ from django.apps import AppConfig
 
 
 class MonitoringConfig(AppConfig):
+    """One Django app (its tables keep their ``monitoring_*`` names) made of four sub-domains with their
+    own models, services and selectors: ``incidents``, ``externalities``, ``footprint``, ``people``."""
+
     name = "atlasia.monitoring"
     label = "monitoring"
     verbose_name = "Suivi après déploiement, empreinte environnementale, acculturation et réseau"
@@ -10,6 +13,8 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         from atlasia.lifecycle.selectors import register_inbox_source
 
-        from .inbox import SECTIONS, monitoring_inbox
+        from .externalities import inbox as externalities_inbox
+        from .incidents import inbox as incidents_inbox
 
-        register_inbox_source(SECTIONS, monitoring_inbox)
+        register_inbox_source(incidents_inbox.SECTIONS, incidents_inbox.incidents_inbox)
+        register_inbox_source(externalities_inbox.SECTIONS, externalities_inbox.externalities_inbox)

@@ -78,7 +78,7 @@ def problem_report_create(
         )
         if apps.is_installed("atlasia.monitoring"):
             # The owner organisation triages it with the other negative externalities.
-            from atlasia.monitoring.services import externality_from_public_report
+            from atlasia.monitoring.externalities.services import externality_from_public_report
 
             externality_from_public_report(report)
     _rate_limit_count(client_ip)
