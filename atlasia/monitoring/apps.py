@@ -11,6 +11,7 @@ class MonitoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from atlasia.audit.display import register_retired_type
         from atlasia.lifecycle.selectors import register_inbox_source
 
         from .externalities import inbox as externalities_inbox
@@ -18,3 +19,5 @@ class MonitoringConfig(AppConfig):
 
         register_inbox_source(incidents_inbox.SECTIONS, incidents_inbox.incidents_inbox)
         register_inbox_source(externalities_inbox.SECTIONS, externalities_inbox.externalities_inbox)
+        # The public's problem reports were merged into the externalities (migration 0004).
+        register_retired_type("publication.problemreport", "monitoring.externality")

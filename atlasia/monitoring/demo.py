@@ -1,4 +1,5 @@
-"""Demo data of monitoring: incidents (one serious, with a live Art. 73 deadline), externalities,
+"""Demo data of monitoring: incidents (one serious, with a live Art. 73 deadline), externalities (three
+declared by agents, one reported by the public),
 footprints (one imported from ``data/demo/codecarbon_emissions.csv``, one EcoLogits estimate, one
 declared), training modules and completions, network events and resources.
 
@@ -131,6 +132,14 @@ def load_monitoring_demo(today: date | None = None) -> dict[str, Any]:
             actor=actor, use_case=use_case, data={"category": category, "description": text}
         )
         created["externalities"] += 1
+    # …and one from the public register's « Signaler un problème » form (same model, source « public »).
+    externalities_services.externality_receive_public(
+        use_case=uc_caf,
+        category="error",
+        description="Mon dossier a été sélectionné pour un contrôle alors que ma situation n'a pas changé "
+        "depuis l'an dernier ; le courrier ne dit pas quelles informations ont conduit à ce choix.",
+    )
+    created["externalities"] += 1
 
     # --- footprints ---
     csv_path = Path(settings.ATLASIA_DATA_DIR) / "demo" / "codecarbon_emissions.csv"

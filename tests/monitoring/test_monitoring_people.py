@@ -98,25 +98,38 @@ def test_counts_are_anonymised(mworld: dict[str, Any]) -> None:
     assert scoped["total"] == 1
 
 
-def test_public_report_becomes_an_externality_once_without_email(mworld: dict[str, Any]) -> None:
-    pytest.importorskip("atlasia.publication.models")
-    from atlasia.publication.models import ProblemReport
+def test_public_report_is_one_externality_with_its_contact_for_the_organisation_only(
+    client: Any, mworld: dict[str, Any]
+) -> None:
+    from atlasia.publication.services import problem_report_create
 
-    report = ProblemReport.objects.create(
-        use_case=mworld["deployed"],
+    use_case = mworld["deployed"]
+    UseCase.objects.filter(pk=use_case.pk).update(publication_level="public")
+    use_case.refresh_from_db()
+    report = problem_report_create(
+        use_case=use_case,
         category="error",
         description="Réponse fausse du chatbot.",
         contact_email="x@y.fr",
+        client_ip="198.51.100.4",
     )
-    # Counted from the publication app before it is mirrored…
-    assert externalities_selectors.externality_counts(UseCase.objects.all())["by_source"] == {"public": 1}
-    ext = externalities_services.externality_from_public_report(report)
-    again = externalities_services.externality_from_public_report(report)
-    assert ext.pk == again.pk and Externality.objects.count() == 1
-    assert ext.source == "public" and ext.category == "error" and ext.reported_by is None
-    assert "x@y.fr" not in json.dumps([ext.description, ext.get_source_display()])
-    # …and still once after.
-    assert externalities_selectors.externality_counts(UseCase.objects.all())["total"] == 1
+    ext = Externality.objects.get()
+    assert ext.pk == report.pk and ext.source == "public" and ext.category == "error"
+    assert ext.reported_by is None and ext.contact_email == "x@y.fr" and ext.status == "new"
+    # One model: counted once, by source, without the address.
+    counts = externalities_selectors.externality_counts(UseCase.objects.all())
+    assert counts["total"] == 1 and counts["by_source"] == {"public": 1}
+    assert "x@y.fr" not in json.dumps(counts)
+    # The triage screen shows the address to those who triage, not to a contributor.
+    client.force_login(mworld["users"]["referent"])
+    page = client.get(f"/suivi/externalites/{ext.pk}/").content.decode()
+    assert "Registre public" in page and "mailto:x@y.fr" in page
+    client.force_login(mworld["users"]["contributor"])
+    page = client.get(f"/suivi/externalites/{ext.pk}/").content.decode()
+    assert "Réponse fausse du chatbot." in page and "x@y.fr" not in page
+    # The record's « Signalements du public » panel lists it for the organisation's members.
+    page = client.get(f"/cas-d-usage/{use_case.pk}/").content.decode()
+    assert "Signalements du public" in page and "Réponse fausse du chatbot." in page
 
 
 # --- AI literacy -------------------------------------------------------------------------------------
@@ -276,3 +289,27 @@ def test_demo_loads_once_with_a_serious_incident_and_a_codecarbon_footprint(refe
     assert measured.energy_kwh == pytest.approx(4.39065) and measured.measurement_rows == 3
     assert load_monitoring_demo() == {"already_loaded": True}
     assert Incident.objects.count() == 2
+
+
+def test_the_public_form_categories_are_the_externality_categories() -> None:
+    from atlasia.monitoring.externalities.enums import ExternalityCategory
+    from atlasia.publication.enums import ProblemCategory
+
+    assert ProblemCategory.values == ExternalityCategory.values
+
+
+@pytest.mark.django_db
+def test_history_of_a_report_received_before_the_merge_reads_as_an_externality() -> None:
+    from atlasia.audit.display import describe
+    from atlasia.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.create(
+        action="create",
+        object_type="publication.problemreport",
+        object_id="7",
+        object_repr="Biais ou discrimination — Score de risque",
+        changes={"category": "bias", "has_contact": True},
+    )
+    item = describe([entry])[0]
+    assert item.sentence == "Création — externalité négative « Biais ou discrimination — Score de risque »"
+    assert ("Catégorie", "Biais ou discrimination") in [(line.label, line.after) for line in item.lines]

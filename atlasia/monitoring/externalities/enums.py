@@ -1,4 +1,5 @@
-"""Enumerations of externalities."""
+"""Enumerations of externalities. The public register's form offers the same categories in words meant
+for the public (``atlasia.publication.enums.ProblemCategory``: same codes)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ class ExternalityCategory(models.TextChoices):
 
 
 class ExternalitySource(models.TextChoices):
+    """The channel an externality came through."""
+
     AGENT = "agent", _("Agent")
     PUBLIC = "public", _("Registre public")
 

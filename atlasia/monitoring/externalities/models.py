@@ -16,8 +16,14 @@ from .enums import ExternalityCategory, ExternalitySource, ExternalityStatus
 
 
 class Externality(models.Model):
-    """A negative externality reported by an agent, or copied from the public register's problem report
-    (without the reporter's e-mail: no personal data is kept here)."""
+    """A negative externality of a use case, whatever its channel (``source``): declared by an agent of
+    the organisation, or reported by anyone on a public record of the register (« Signaler un
+    problème », formerly ``publication.ProblemReport``, merged here by migration 0003/0004). The owner
+    organisation triages it (or its regional, then national team: ``routing``).
+
+    ``contact_email`` is the public reporter's optional address, shown to the organisation only and
+    erased after the retention period (``purge_personal_data``); ``public_report_id`` keeps the number
+    of a report received before the merge."""
 
     use_case = models.ForeignKey(
         "registry.UseCase",
@@ -32,6 +38,7 @@ class Externality(models.Model):
         _("suivi"), max_length=10, choices=ExternalityStatus.choices, default=ExternalityStatus.NEW
     )
     observed_on = models.DateField(_("constaté le"), null=True, blank=True)
+    contact_email = models.EmailField(_("courriel de contact"), blank=True)
     public_report_id = models.BigIntegerField(_("signalement public"), null=True, blank=True, unique=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 from collections import Counter
 from typing import Any
 
-from django.apps import apps
 from django.db.models import QuerySet
 
+from atlasia.accounts import perms
 from atlasia.monitoring.common import organisation_condition as _organisation_condition
 from atlasia.registry.models import Organisation, UseCase
 
-from .enums import ExternalityCategory, ExternalityStatus
+from .enums import ExternalityCategory, ExternalitySource, ExternalityStatus
 from .models import Externality
-
-logger = logging.getLogger(__name__)
 
 
 def externalities_visible_to(user: Any) -> QuerySet[Externality]:
@@ -29,44 +26,16 @@ def externalities_visible_to(user: Any) -> QuerySet[Externality]:
 # --- externalities: anonymised counts ---------------------------------------------------------------
 
 
-def _public_reports(use_case_ids: QuerySet[Any]) -> list[tuple[str, str, str]] | None:
-    """(category, status, organisation type) of public problem reports not yet mirrored as externalities."""
-    if not apps.is_installed("atlasia.publication"):
-        return None
-    try:
-        from atlasia.publication.models import ProblemReport
-    except ImportError:
-        return None
-    status_map = {"new": "new", "in_progress": "accepted", "closed": "addressed", "rejected": "rejected"}
-    try:
-        rows = (
-            ProblemReport.objects.filter(use_case_id__in=use_case_ids)
-            .exclude(
-                pk__in=Externality.objects.filter(public_report_id__isnull=False).values("public_report_id")
-            )
-            .values_list("category", "status", "use_case__organisation__type")
-        )
-        return [
-            (c if c in ExternalityCategory.values else "other", status_map.get(s, "new"), t)
-            for c, s, t in rows
-        ]
-    except Exception:  # a schema in flux must not break the dashboards
-        logger.warning("public problem reports unavailable", exc_info=True)
-        return None
-
-
 def externality_counts(scope: QuerySet[UseCase]) -> dict[str, Any]:
     """Anonymised counts of negative externalities on the use cases of ``scope`` — the agents' reports
-    and the public register's problem reports (counted once) — by category, by status, by organisation
+    and the public register's problem reports, one model — by category, by status, by organisation
     type and by source. Only codes, labels and integers: no names, e-mails or descriptions."""
     ids = scope.order_by().values("pk")
-    rows = list(
+    all_rows = list(
         Externality.objects.filter(use_case_id__in=ids).values_list(
             "category", "status", "use_case__organisation__type", "source"
         )
     )
-    public = _public_reports(ids) or []
-    all_rows = rows + [(c, s, t, "public") for c, s, t in public]
     by_category = Counter(r[0] for r in all_rows)
     by_status = Counter(r[1] for r in all_rows)
     by_type = Counter(r[2] for r in all_rows)
@@ -88,3 +57,13 @@ def externality_counts(scope: QuerySet[UseCase]) -> dict[str, Any]:
         ],
         "by_source": dict(by_source),
     }
+
+
+def public_reports_for(user: Any, use_case: UseCase) -> QuerySet[Externality] | None:
+    """The public's reports on a record (with the reporter's contact address), for the members of its
+    owner organisation and the platform administrators; ``None`` for anyone else."""
+    if not (perms.is_platform_admin(user) or use_case.organisation_id in perms.member_organisation_ids(user)):
+        return None
+    return Externality.objects.filter(use_case=use_case, source=ExternalitySource.PUBLIC).order_by(
+        "-created_at", "-id"
+    )

@@ -49,38 +49,47 @@ def externality_report(*, actor: Any, use_case: UseCase, data: Mapping[str, Any]
     return externality
 
 
-PUBLIC_CATEGORY_MAP = {c.value: c.value for c in ExternalityCategory}
-
-
 @transaction.atomic
-def externality_from_public_report(report: Any) -> Externality:
-    """Mirror a public-register ``ProblemReport`` as an externality (source « registre public »), for the
-    owner organisation to triage. Idempotent (one externality per report); the reporter's e-mail is
-    not copied. Call it from the publication service that stores the report."""
-    existing = Externality.objects.filter(public_report_id=report.pk).first()
-    if existing is not None:
-        return existing
+def externality_receive_public(
+    *, use_case: UseCase, category: str, description: str, contact_email: str = ""
+) -> Externality:
+    """Store a problem reported by anyone on a public record (source « registre public »), for the owner
+    organisation to triage like any externality. The caller (``atlasia.publication``: the public
+    form) has checked that the record is public and applied the rate limit; no actor (the public is
+    anonymous), the audit row records the category and whether a contact address was left."""
+    if category not in ExternalityCategory.values:
+        raise ValidationError({"category": "Choisissez une catégorie dans la liste."})
     externality = Externality(
-        use_case_id=report.use_case_id,
+        use_case=use_case,
         source=ExternalitySource.PUBLIC,
-        category=PUBLIC_CATEGORY_MAP.get(str(report.category), ExternalityCategory.OTHER),
-        description=str(report.description)[:5000],
-        public_report_id=report.pk,
+        category=category,
+        description=(description or "").strip(),
+        contact_email=(contact_email or "").strip(),
     )
-    externality.full_clean(exclude=["use_case"])
+    externality.full_clean()
     externality.save()
     audit_record(
         actor=None,
         action=AuditAction.CREATE,
         obj=externality,
-        changes={"catégorie": [None, externality.category]},
-        use_case_id=report.use_case_id,
-        organisation_id=UseCase.objects.filter(pk=report.use_case_id)
-        .values_list("organisation_id", flat=True)
-        .first(),
-        message="Externalité reprise d'un signalement du registre public",
+        changes={"category": category, "has_contact": bool(externality.contact_email)},
+        use_case_id=use_case.pk,
+        organisation_id=use_case.organisation_id,
+        message="Signalement reçu depuis le registre public",
     )
     return externality
+
+
+def contact_emails_erase(*, older_than: Any) -> int:
+    """Erase the public reporter's e-mail address from the reports received before ``older_than`` (the
+    retention announced on the personal-data notice, ``ATLASIA_PROBLEM_EMAIL_RETENTION_DAYS``); the
+    report itself stays with its record. Returns how many addresses were erased."""
+    with transaction.atomic():
+        return (
+            Externality.objects.filter(created_at__lt=older_than)
+            .exclude(contact_email="")
+            .update(contact_email="")
+        )
 
 
 def externality_version(externality: Externality) -> str:
