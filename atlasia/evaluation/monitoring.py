@@ -178,16 +178,50 @@ def batch_add(
     _check(actor, series.use_case)
     spec = {"target": series.target, "pred": series.pred, "score": series.score, "groups": series.groups}
     with _read(upload) as (df, sha256):
-        core.check_batch(
-            df,
-            reference_columns=series.reference_columns,
-            reference_groups=series.reference_groups,
-            target=series.target,
-        )
+        df = _prepare_batch(series, df)
         result = _evaluate(spec, df)
         drift_rows = core.drift_from_profile(series.reference_profile, df)
         summary = core.summarise(result, drift_rows)
+    del df
     raised = core.alerts(series.reference_summary, summary, _thresholds(series))
+    return _store_batch(
+        actor=actor,
+        series=series,
+        file_name=PurePath(upload.name).name,
+        sha256=sha256,
+        summary=summary,
+        drift_rows=drift_rows,
+        raised=raised,
+        label=label,
+        source=source,
+    )
+
+
+def _prepare_batch(series: MonitoringSeries, df: pl.DataFrame) -> pl.DataFrame:
+    """Refuse a batch that cannot be compared with the reference; its text group columns come back as
+    ``Enum`` of the reference's values (see :func:`core.prepare_batch`)."""
+    return core.prepare_batch(
+        df,
+        reference_columns=series.reference_columns,
+        reference_groups=series.reference_groups,
+        target=series.target,
+    )
+
+
+def _store_batch(
+    *,
+    actor: Any,
+    series: MonitoringSeries,
+    file_name: str,
+    sha256: str,
+    summary: dict[str, Any],
+    drift_rows: list[dict[str, Any]],
+    raised: list[dict[str, Any]],
+    label: str,
+    source: str,
+) -> MonitoringBatch:
+    """The batch's figures and alerts, numbered after the last one, with the audit row (one transaction);
+    the referents are e-mailed after the commit when a threshold is crossed."""
     with transaction.atomic():
         MonitoringSeries.objects.select_for_update().filter(pk=series.pk).first()
         number = (series.batches.aggregate(m=Max("number"))["m"] or 0) + 1
@@ -195,7 +229,7 @@ def batch_add(
             series=series,
             number=number,
             label=label[:120],
-            file_name=PurePath(upload.name).name,
+            file_name=file_name,
             sha256=sha256,
             n_rows=summary["n_rows"],
             source=source,

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,6 +23,7 @@ from atlasia.registry.selectors import usecases_visible_to
 from atlasia.www.forms import attach_service_errors
 
 from .forms import BatchForm, SeriesForm, ThresholdsForm
+from .timeline_chart import alert_text, timeline_charts
 from .views import can_run
 
 SERIES_FIELDS = {"target": "target", "pred": "pred", "score": "score", "groups": "groups"}
@@ -29,6 +31,20 @@ SERIES_FIELDS = {"target": "target", "pred": "pred", "score": "score", "groups":
 
 def _use_case(request: HttpRequest, pk: int) -> Any:
     return get_object_or_404(usecases_visible_to(actor_of(request)).select_related("organisation"), pk=pk)
+
+
+def _timeline(series: Any) -> dict[str, Any]:
+    """The timeline's rows (each batch with its alerts as sentences in the interface language) and its
+    charts (one SVG per measure, the table being their text alternative)."""
+    if series is None:
+        return {"timeline": None, "charts": []}
+    points = selectors.monitoring_timeline(series)
+    reference = series.reference_summary or {}
+    rows = [
+        {"p": p, "alerts": [alert_text(a, p.batch.summary or {}, reference) for a in p.batch.alerts]}
+        for p in points
+    ]
+    return {"timeline": rows, "charts": [mark_safe(c) for c in timeline_charts(series, points)]}  # noqa: S308
 
 
 def _thresholds(d: dict[str, Any]) -> core.Thresholds:
@@ -89,7 +105,7 @@ def monitoring_series(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Suivi après déploiement"),
             "use_case": use_case,
             "series": series,
-            "timeline": selectors.monitoring_timeline(series) if series else None,
+            **_timeline(series),
             "can_run": allowed,
             "start_form": start_form,
             "batch_form": batch_form,
@@ -143,7 +159,7 @@ def monitoring_batch_add(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Suivi après déploiement"),
             "use_case": use_case,
             "series": series,
-            "timeline": selectors.monitoring_timeline(series),
+            **_timeline(series),
             "can_run": True,
             "batch_form": form,
             "thresholds_form": ThresholdsForm(
@@ -182,7 +198,7 @@ def monitoring_thresholds(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Suivi après déploiement"),
             "use_case": use_case,
             "series": series,
-            "timeline": selectors.monitoring_timeline(series),
+            **_timeline(series),
             "can_run": True,
             "batch_form": BatchForm(),
             "thresholds_form": form,
