@@ -210,7 +210,7 @@ def _prepare_batch(series: MonitoringSeries, df: pl.DataFrame) -> pl.DataFrame:
 
 def _store_batch(
     *,
-    actor: Any,
+    actor: User,
     series: MonitoringSeries,
     file_name: str,
     sha256: str,
