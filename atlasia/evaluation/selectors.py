@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from atlasia.registry.selectors import usecases_visible_to
 
+from .labels import alert_sentence
 from .models import EvaluationRun, MonitoringBatch, MonitoringSeries
 
 
@@ -213,7 +214,9 @@ def open_monitoring_alerts(use_cases: QuerySet[Any]) -> list[MonitoringAlertItem
             batch_number=b.number,
             batch_label=b.label,
             raised_on=timezone.localdate(b.created_at),
-            messages=tuple(a["message"] for a in b.alerts),
+            messages=tuple(
+                alert_sentence(a, b.summary or {}, b.series.reference_summary or {}) for a in b.alerts
+            ),
         )
         for b in batches
         if b.alerts
