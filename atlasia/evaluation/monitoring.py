@@ -317,20 +317,28 @@ def batch_review_alert(*, actor: User, batch: MonitoringBatch) -> MonitoringBatc
 
 
 def incident_prefill(batch: MonitoringBatch) -> dict[str, Any]:
-    """Initial values of the incident form proposed from a batch's alerts."""
-    first = batch.alerts[0]["message"] if batch.alerts else ""
+    """Initial values of the incident form proposed from a batch's alerts (in the interface language)."""
+    from django.utils.translation import gettext as _
+
+    from .labels import alert_sentence
+
+    reference = batch.series.reference_summary or {}
+    sentences = [alert_sentence(a, batch.summary or {}, reference) for a in batch.alerts]
+    name = _("lot n° %(n)s") % {"n": batch.number} + (f" ({batch.label})" if batch.label else "")
     return {
-        "title": f"Alerte du suivi : lot n° {batch.number}{f' ({batch.label})' if batch.label else ''}"[:200],
+        "title": (_("Alerte du suivi : %(batch)s") % {"batch": name})[:200],
         "occurred_on": timezone.localdate(batch.created_at),
         "aware_on": timezone.localdate(batch.created_at),
         "description": "\n".join(
             [
-                f"Alerte levée par le suivi après déploiement sur le lot n° {batch.number} "
-                f"({batch.n_rows} prédictions, fichier « {batch.file_name} »).",
-                *(a["message"] for a in batch.alerts),
+                _(
+                    "Alerte levée par le suivi après déploiement sur le lot n° %(n)s "
+                    "(%(rows)s prédictions, fichier « %(file)s »)."
+                )
+                % {"n": batch.number, "rows": batch.n_rows, "file": batch.file_name},
+                *sentences,
             ]
-        )
-        or first,
+        ),
     }
 
 

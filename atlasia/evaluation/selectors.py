@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from atlasia.accounts.actor import ActorLike
 from atlasia.registry.selectors import usecases_visible_to
 
+from .labels import alert_sentence
 from .models import EvaluationRun, MonitoringBatch, MonitoringSeries
 
 
@@ -214,7 +215,9 @@ def open_monitoring_alerts(use_cases: QuerySet[Any]) -> list[MonitoringAlertItem
             batch_number=b.number,
             batch_label=b.label,
             raised_on=timezone.localdate(b.created_at),
-            messages=tuple(a["message"] for a in b.alerts),
+            messages=tuple(
+                alert_sentence(a, b.summary or {}, b.series.reference_summary or {}) for a in b.alerts
+            ),
         )
         for b in batches
         if b.alerts

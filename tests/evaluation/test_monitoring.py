@@ -301,6 +301,13 @@ def test_timeline_charts_svg_with_thresholds_and_table_in_french_and_english(
         "Chronologie des lots",
     ):
         assert french not in en, french
+    # the "To do" inbox and the prefilled incident tell the alert in English too
+    inbox = html.unescape(client.get(reverse("lifecycle_inbox"), HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert "Data drift: PSI of" in inbox and "Dérive des données" not in inbox
+    batch = MonitoringBatch.objects.get(series__use_case=use_case, number=2)
+    incident_url = reverse("monitoring_incident_create", args=[use_case.pk]) + f"?lot={batch.pk}"
+    form = html.unescape(client.get(incident_url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert "Monitoring alert: batch no. 2 (février 2026)" in form and "Data drift: PSI of" in form
 
 
 @pytest.mark.parametrize(

@@ -18,12 +18,13 @@ from atlasia.core.evaluation import monitoring as core
 from atlasia.core.evaluation.io import EvaluationInputError
 from atlasia.evaluation import monitoring as services
 from atlasia.evaluation import selectors
+from atlasia.evaluation.labels import alert_sentence
 from atlasia.evaluation.services import Upload
 from atlasia.registry.selectors import usecases_visible_to
 from atlasia.www.forms import attach_service_errors
 
 from .forms import BatchForm, SeriesForm, ThresholdsForm
-from .timeline_chart import alert_text, timeline_charts
+from .timeline_chart import timeline_charts
 from .views import can_run
 
 SERIES_FIELDS = {"target": "target", "pred": "pred", "score": "score", "groups": "groups"}
@@ -41,7 +42,7 @@ def _timeline(series: Any) -> dict[str, Any]:
     points = selectors.monitoring_timeline(series)
     reference = series.reference_summary or {}
     rows = [
-        {"p": p, "alerts": [alert_text(a, p.batch.summary or {}, reference) for a in p.batch.alerts]}
+        {"p": p, "alerts": [alert_sentence(a, p.batch.summary or {}, reference) for a in p.batch.alerts]}
         for p in points
     ]
     return {"timeline": rows, "charts": [mark_safe(c) for c in timeline_charts(series, points)]}  # noqa: S308
