@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from atlasia.accounts import perms
-from atlasia.accounts.models import Membership
+from atlasia.accounts.models import Membership, User
 from atlasia.audit.models import AuditAction, AuditEntry
 from atlasia.audit.services import audit_record
 from atlasia.core import compliance as core
@@ -47,13 +47,13 @@ STALE_MESSAGE = (
 )
 
 
-def _require(actor: Any, action: Action, use_case: UseCase) -> None:
+def _require(actor: User | None, action: Action, use_case: UseCase) -> None:
     if actor is not None and not perms.can(actor, action, use_case.organisation):
         raise PermissionDenied(f"Action refusée pour {use_case.organisation}.")
 
 
 def _audit(
-    actor: Any, action: str, obj: Any, use_case: UseCase, changes: dict[str, Any], message: str
+    actor: User | None, action: str, obj: Any, use_case: UseCase, changes: dict[str, Any], message: str
 ) -> None:
     audit_record(
         actor=actor,
@@ -69,7 +69,7 @@ def _audit(
 # --- following the qualification -----------------------------------------------------------------------
 
 
-def _follow(actor: Any, use_case: UseCase, version: int, result: dict[str, Any]) -> list[core.Change]:
+def _follow(actor: User | None, use_case: UseCase, version: int, result: dict[str, Any]) -> list[core.Change]:
     specs = core.work_items(result)
     by_key = {spec.key: spec for spec in specs}
     stored = {item.key: item for item in ObligationItem.objects.select_for_update().filter(use_case=use_case)}
@@ -120,13 +120,13 @@ def _follow(actor: Any, use_case: UseCase, version: int, result: dict[str, Any])
     return changes
 
 
-def obligations_follow_qualification(actor: Any, qualification: Any) -> None:
+def obligations_follow_qualification(actor: User, qualification: Any) -> None:
     """Completion hook of the qualification: the tracker follows the new version (same transaction)."""
     _follow(actor, qualification.use_case, qualification.version, qualification.result)
 
 
 @transaction.atomic
-def obligations_sync(*, actor: Any, use_case: UseCase) -> list[core.Change]:
+def obligations_sync(*, actor: User | None, use_case: UseCase) -> list[core.Change]:
     """Bring the tracker of ``use_case`` in line with its latest qualification (none: nothing to do)."""
     _require(actor, Action.OBLIGATION_EDIT, use_case)
     latest = qualification_selectors.latest_ref(use_case)
@@ -155,7 +155,7 @@ def _locked(item: ObligationItem, expected_version: int | None) -> ObligationIte
 @transaction.atomic
 def obligation_update(
     *,
-    actor: Any,
+    actor: User,
     item: ObligationItem,
     expected_version: int | None,
     status: str,
@@ -228,7 +228,7 @@ def obligation_update(
 
 @transaction.atomic
 def obligation_sign_off(
-    *, actor: Any, item: ObligationItem, expected_version: int | None = None
+    *, actor: User, item: ObligationItem, expected_version: int | None = None
 ) -> ObligationItem:
     """The role the obligation names (DPO for the DPIA, referent otherwise) validates its closing.
 
@@ -265,7 +265,7 @@ def obligation_sign_off(
 # --- evidence -------------------------------------------------------------------------------------------
 
 
-def _evidence_added(actor: Any, item: ObligationItem, evidence: Evidence) -> Evidence:
+def _evidence_added(actor: User, item: ObligationItem, evidence: Evidence) -> Evidence:
     evidence.full_clean()
     evidence.save()
     ObligationItem.objects.filter(pk=item.pk).update(version=item.version + 1)
@@ -283,7 +283,7 @@ def _evidence_added(actor: Any, item: ObligationItem, evidence: Evidence) -> Evi
 
 @transaction.atomic
 def evidence_add_file(
-    *, actor: Any, item: ObligationItem, uploaded: UploadedFile, note: str = ""
+    *, actor: User, item: ObligationItem, uploaded: UploadedFile, note: str = ""
 ) -> Evidence:
     """A file, stored as an attachment of the use case: the attachment rules apply (size, type checked
     on the content), and the file is served only to who may see the record."""
@@ -304,7 +304,7 @@ def evidence_add_file(
 
 
 @transaction.atomic
-def evidence_add_link(*, actor: Any, item: ObligationItem, url: str, note: str = "") -> Evidence:
+def evidence_add_link(*, actor: User, item: ObligationItem, url: str, note: str = "") -> Evidence:
     _require(actor, Action.OBLIGATION_EDIT, item.use_case)
     locked = _locked(item, None)
     url = (url or "").strip()
@@ -345,7 +345,7 @@ def platform_object_label(item: ObligationItem, kind: str, object_id: int) -> st
 
 @transaction.atomic
 def evidence_add_object(
-    *, actor: Any, item: ObligationItem, kind: str, object_id: int, note: str = ""
+    *, actor: User, item: ObligationItem, kind: str, object_id: int, note: str = ""
 ) -> Evidence:
     """A platform object as evidence: a qualification version's generated documents (DPIA, FRIA, Annex
     VIII sheet), a finished evaluation run of this use case, a training record of its organisation."""
@@ -377,7 +377,7 @@ def evidence_add_object(
 
 
 @transaction.atomic
-def evidence_remove(*, actor: Any, evidence: Evidence) -> None:
+def evidence_remove(*, actor: User, evidence: Evidence) -> None:
     """Withdraw a proof (its file stays among the use case's attachments). An obligation marked « Fait »
     without a reason keeps at least one proof."""
     item = evidence.obligation
@@ -456,7 +456,7 @@ def _risk_snapshot(risk: Risk) -> dict[str, Any]:
 @transaction.atomic
 def risk_save(
     *,
-    actor: Any,
+    actor: User,
     use_case: UseCase,
     data: dict[str, Any],
     risk: Risk | None = None,
@@ -522,7 +522,7 @@ def risk_save(
 
 
 @transaction.atomic
-def risk_review(*, actor: Any, risk: Risk, next_review_on: Any) -> Risk:
+def risk_review(*, actor: User, risk: Risk, next_review_on: Any) -> Risk:
     """Record that the risk was reviewed today and when it is reviewed next (Art. 9(2): regular review)."""
     _require(actor, Action.RISK_EDIT, risk.use_case)
     locked = Risk.objects.select_for_update().get(pk=risk.pk)
@@ -549,13 +549,13 @@ def risk_review(*, actor: Any, risk: Risk, next_review_on: Any) -> Risk:
 # --- vendor register ------------------------------------------------------------------------------------
 
 
-def _require_org(actor: Any, action: Action, organisation: Any) -> None:
+def _require_org(actor: User, action: Action, organisation: Any) -> None:
     if actor is not None and not perms.can(actor, action, organisation):
         raise PermissionDenied(f"Action refusée pour {organisation}.")
 
 
 def _audit_org(
-    actor: Any, action: str, obj: Any, organisation_id: int, changes: dict[str, Any], message: str
+    actor: User, action: str, obj: Any, organisation_id: int, changes: dict[str, Any], message: str
 ) -> None:
     audit_record(
         actor=actor, action=action, obj=obj, changes=changes, organisation_id=organisation_id, message=message
@@ -565,7 +565,7 @@ def _audit_org(
 @transaction.atomic
 def vendor_save(
     *,
-    actor: Any,
+    actor: User,
     organisation: Any,
     data: dict[str, Any],
     vendor: Vendor | None = None,
@@ -614,7 +614,7 @@ def vendor_save(
 @transaction.atomic
 def vendor_system_save(
     *,
-    actor: Any,
+    actor: User,
     vendor: Vendor,
     data: dict[str, Any],
     use_cases: list[UseCase],
@@ -657,7 +657,7 @@ def vendor_system_save(
 @transaction.atomic
 def vendor_document_add(
     *,
-    actor: Any,
+    actor: User,
     system: VendorSystem,
     kind: str,
     received_on: Any,
@@ -709,7 +709,7 @@ def vendor_document_add(
 
 @transaction.atomic
 def vendor_charter_check(
-    *, actor: Any, system: VendorSystem, checks: dict[int, tuple[str, str]]
+    *, actor: User, system: VendorSystem, checks: dict[int, tuple[str, str]]
 ) -> list[VendorCharterCheck]:
     """Record how the system meets each principle of the purchasing charter (``{principle_id: (level,
     evidence)}``); principles left without a level are not recorded."""

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from atlasia.accounts import perms
+from atlasia.accounts.models import User
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record
 from atlasia.core.evaluation import monitoring as core
@@ -41,7 +42,7 @@ from .services import Upload
 logger = logging.getLogger(__name__)
 
 
-def _check(actor: Any, use_case: UseCase) -> None:
+def _check(actor: User, use_case: UseCase) -> None:
     if not perms.can(actor, Action.EVALUATION_RUN, use_case.organisation):
         raise PermissionDenied("Vous ne pouvez pas suivre le modèle de ce cas d'usage.")
 
@@ -88,7 +89,7 @@ def _validate_thresholds(values: dict[str, float]) -> None:
 
 def series_create(
     *,
-    actor: Any,
+    actor: User,
     use_case: UseCase,
     reference: Upload,
     target: str,
@@ -144,7 +145,7 @@ def series_create(
 
 
 def series_set_thresholds(
-    *, actor: Any, series: MonitoringSeries, thresholds: core.Thresholds
+    *, actor: User, series: MonitoringSeries, thresholds: core.Thresholds
 ) -> MonitoringSeries:
     _check(actor, series.use_case)
     values = asdict(thresholds)
@@ -167,7 +168,7 @@ def series_set_thresholds(
 
 def batch_add(
     *,
-    actor: Any,
+    actor: User,
     series: MonitoringSeries,
     upload: Upload,
     label: str = "",
@@ -209,7 +210,7 @@ def _prepare_batch(series: MonitoringSeries, df: pl.DataFrame) -> pl.DataFrame:
 
 def _store_batch(
     *,
-    actor: Any,
+    actor: User,
     series: MonitoringSeries,
     file_name: str,
     sha256: str,
@@ -291,7 +292,7 @@ def notify_alert(batch_id: int) -> None:
     send_mail(f"Atlas IA — alerte de suivi : {use_case.title}", "\n".join(lines), None, recipients)
 
 
-def batch_review_alert(*, actor: Any, batch: MonitoringBatch) -> MonitoringBatch:
+def batch_review_alert(*, actor: User, batch: MonitoringBatch) -> MonitoringBatch:
     """Mark a batch's alert as examined: it leaves the "À faire" inbox."""
     _check(actor, batch.series.use_case)
     if not batch.alerts or batch.alert_reviewed_at is not None:

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from atlasia.accounts.actor import actor_of, user_of
 from atlasia.core.evaluation import monitoring as core
 from atlasia.core.evaluation.io import EvaluationInputError
 from atlasia.evaluation import monitoring as services
@@ -30,7 +31,7 @@ SERIES_FIELDS = {"target": "target", "pred": "pred", "score": "score", "groups":
 
 
 def _use_case(request: HttpRequest, pk: int) -> Any:
-    return get_object_or_404(usecases_visible_to(request.user).select_related("organisation"), pk=pk)
+    return get_object_or_404(usecases_visible_to(actor_of(request)).select_related("organisation"), pk=pk)
 
 
 def _timeline(series: Any) -> dict[str, Any]:
@@ -56,7 +57,7 @@ def monitoring_series(request: HttpRequest, pk: int) -> HttpResponse:
     """The timeline (or, before the first batch, the form that starts the monitoring)."""
     use_case = _use_case(request, pk)
     series = selectors.series_of(use_case)
-    allowed = can_run(request.user, use_case)
+    allowed = can_run(actor_of(request), use_case)
     status = 200
     start_form = batch_form = thresholds_form = None
     if series is None:
@@ -70,7 +71,7 @@ def monitoring_series(request: HttpRequest, pk: int) -> HttpResponse:
                 ref = d["reference"]
                 try:
                     services.series_create(
-                        actor=request.user,
+                        actor=user_of(request),
                         use_case=use_case,
                         reference=Upload(ref.name, ref.size, ref.file),
                         target=d["target"].strip(),
@@ -128,14 +129,14 @@ def _field_of(column: str | None, d: dict[str, Any]) -> str:
 def monitoring_batch_add(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = _use_case(request, pk)
     series = selectors.series_of(use_case)
-    if series is None or not can_run(request.user, use_case):
+    if series is None or not can_run(actor_of(request), use_case):
         raise PermissionDenied
     form = BatchForm(request.POST, request.FILES)
     if form.is_valid():
         f = form.cleaned_data["batch"]
         try:
             batch = services.batch_add(
-                actor=request.user,
+                actor=user_of(request),
                 series=series,
                 upload=Upload(f.name, f.size, f.file),
                 label=form.cleaned_data.get("label") or "",
@@ -178,13 +179,13 @@ def monitoring_batch_add(request: HttpRequest, pk: int) -> HttpResponse:
 def monitoring_thresholds(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = _use_case(request, pk)
     series = selectors.series_of(use_case)
-    if series is None or not can_run(request.user, use_case):
+    if series is None or not can_run(actor_of(request), use_case):
         raise PermissionDenied
     form = ThresholdsForm(request.POST)
     if form.is_valid():
         try:
             services.series_set_thresholds(
-                actor=request.user, series=series, thresholds=_thresholds(form.cleaned_data)
+                actor=user_of(request), series=series, thresholds=_thresholds(form.cleaned_data)
             )
         except ValidationError as error:
             attach_service_errors(form, error)
@@ -209,12 +210,12 @@ def monitoring_thresholds(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def monitoring_alert_review(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch = get_object_or_404(selectors.batches_visible_to(request.user), pk=batch_id)
+    batch = get_object_or_404(selectors.batches_visible_to(actor_of(request)), pk=batch_id)
     use_case = batch.series.use_case
-    if not can_run(request.user, use_case):
+    if not can_run(actor_of(request), use_case):
         raise PermissionDenied
     try:
-        services.batch_review_alert(actor=request.user, batch=batch)
+        services.batch_review_alert(actor=user_of(request), batch=batch)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
