@@ -14,9 +14,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from atlasia.accounts import perms
-from atlasia.accounts.models import Membership
+from atlasia.accounts.models import Membership, User
 from atlasia.audit.models import AuditAction, AuditEntry
 from atlasia.audit.services import audit_record
 from atlasia.core import compliance as core
@@ -29,9 +30,10 @@ from atlasia.qualification import selectors as qualification_selectors
 from atlasia.registry.models import UseCase
 from atlasia.registry.services import attachment_add
 
-from .enums import CLOSED_STATUSES, EvidenceKind, ObligationStatus, SignerRole
+from .enums import CLOSED_STATUSES, DOSSIER, EvidenceKind, ObligationStatus, SignerRole
 from .models import (
     Evidence,
+    FileJob,
     ObligationItem,
     Risk,
     Vendor,
@@ -47,13 +49,13 @@ STALE_MESSAGE = (
 )
 
 
-def _require(actor: Any, action: Action, use_case: UseCase) -> None:
+def _require(actor: User | None, action: Action, use_case: UseCase) -> None:
     if actor is not None and not perms.can(actor, action, use_case.organisation):
         raise PermissionDenied(f"Action refusée pour {use_case.organisation}.")
 
 
 def _audit(
-    actor: Any, action: str, obj: Any, use_case: UseCase, changes: dict[str, Any], message: str
+    actor: User | None, action: str, obj: Any, use_case: UseCase, changes: dict[str, Any], message: str
 ) -> None:
     audit_record(
         actor=actor,
@@ -69,7 +71,7 @@ def _audit(
 # --- following the qualification -----------------------------------------------------------------------
 
 
-def _follow(actor: Any, use_case: UseCase, version: int, result: dict[str, Any]) -> list[core.Change]:
+def _follow(actor: User | None, use_case: UseCase, version: int, result: dict[str, Any]) -> list[core.Change]:
     specs = core.work_items(result)
     by_key = {spec.key: spec for spec in specs}
     stored = {item.key: item for item in ObligationItem.objects.select_for_update().filter(use_case=use_case)}
@@ -120,13 +122,13 @@ def _follow(actor: Any, use_case: UseCase, version: int, result: dict[str, Any])
     return changes
 
 
-def obligations_follow_qualification(actor: Any, qualification: Any) -> None:
+def obligations_follow_qualification(actor: User, qualification: Any) -> None:
     """Completion hook of the qualification: the tracker follows the new version (same transaction)."""
     _follow(actor, qualification.use_case, qualification.version, qualification.result)
 
 
 @transaction.atomic
-def obligations_sync(*, actor: Any, use_case: UseCase) -> list[core.Change]:
+def obligations_sync(*, actor: User | None, use_case: UseCase) -> list[core.Change]:
     """Bring the tracker of ``use_case`` in line with its latest qualification (none: nothing to do)."""
     _require(actor, Action.OBLIGATION_EDIT, use_case)
     latest = qualification_selectors.latest_ref(use_case)
@@ -155,7 +157,7 @@ def _locked(item: ObligationItem, expected_version: int | None) -> ObligationIte
 @transaction.atomic
 def obligation_update(
     *,
-    actor: Any,
+    actor: User,
     item: ObligationItem,
     expected_version: int | None,
     status: str,
@@ -228,7 +230,7 @@ def obligation_update(
 
 @transaction.atomic
 def obligation_sign_off(
-    *, actor: Any, item: ObligationItem, expected_version: int | None = None
+    *, actor: User, item: ObligationItem, expected_version: int | None = None
 ) -> ObligationItem:
     """The role the obligation names (DPO for the DPIA, referent otherwise) validates its closing.
 
@@ -265,7 +267,7 @@ def obligation_sign_off(
 # --- evidence -------------------------------------------------------------------------------------------
 
 
-def _evidence_added(actor: Any, item: ObligationItem, evidence: Evidence) -> Evidence:
+def _evidence_added(actor: User, item: ObligationItem, evidence: Evidence) -> Evidence:
     evidence.full_clean()
     evidence.save()
     ObligationItem.objects.filter(pk=item.pk).update(version=item.version + 1)
@@ -283,7 +285,7 @@ def _evidence_added(actor: Any, item: ObligationItem, evidence: Evidence) -> Evi
 
 @transaction.atomic
 def evidence_add_file(
-    *, actor: Any, item: ObligationItem, uploaded: UploadedFile, note: str = ""
+    *, actor: User, item: ObligationItem, uploaded: UploadedFile, note: str = ""
 ) -> Evidence:
     """A file, stored as an attachment of the use case: the attachment rules apply (size, type checked
     on the content), and the file is served only to who may see the record."""
@@ -304,7 +306,7 @@ def evidence_add_file(
 
 
 @transaction.atomic
-def evidence_add_link(*, actor: Any, item: ObligationItem, url: str, note: str = "") -> Evidence:
+def evidence_add_link(*, actor: User, item: ObligationItem, url: str, note: str = "") -> Evidence:
     _require(actor, Action.OBLIGATION_EDIT, item.use_case)
     locked = _locked(item, None)
     url = (url or "").strip()
@@ -345,7 +347,7 @@ def platform_object_label(item: ObligationItem, kind: str, object_id: int) -> st
 
 @transaction.atomic
 def evidence_add_object(
-    *, actor: Any, item: ObligationItem, kind: str, object_id: int, note: str = ""
+    *, actor: User, item: ObligationItem, kind: str, object_id: int, note: str = ""
 ) -> Evidence:
     """A platform object as evidence: a qualification version's generated documents (DPIA, FRIA, Annex
     VIII sheet), a finished evaluation run of this use case, a training record of its organisation."""
@@ -377,7 +379,7 @@ def evidence_add_object(
 
 
 @transaction.atomic
-def evidence_remove(*, actor: Any, evidence: Evidence) -> None:
+def evidence_remove(*, actor: User, evidence: Evidence) -> None:
     """Withdraw a proof (its file stays among the use case's attachments). An obligation marked « Fait »
     without a reason keeps at least one proof."""
     item = evidence.obligation
@@ -456,7 +458,7 @@ def _risk_snapshot(risk: Risk) -> dict[str, Any]:
 @transaction.atomic
 def risk_save(
     *,
-    actor: Any,
+    actor: User,
     use_case: UseCase,
     data: dict[str, Any],
     risk: Risk | None = None,
@@ -522,7 +524,7 @@ def risk_save(
 
 
 @transaction.atomic
-def risk_review(*, actor: Any, risk: Risk, next_review_on: Any) -> Risk:
+def risk_review(*, actor: User, risk: Risk, next_review_on: Any) -> Risk:
     """Record that the risk was reviewed today and when it is reviewed next (Art. 9(2): regular review)."""
     _require(actor, Action.RISK_EDIT, risk.use_case)
     locked = Risk.objects.select_for_update().get(pk=risk.pk)
@@ -549,13 +551,13 @@ def risk_review(*, actor: Any, risk: Risk, next_review_on: Any) -> Risk:
 # --- vendor register ------------------------------------------------------------------------------------
 
 
-def _require_org(actor: Any, action: Action, organisation: Any) -> None:
+def _require_org(actor: User, action: Action, organisation: Any) -> None:
     if actor is not None and not perms.can(actor, action, organisation):
         raise PermissionDenied(f"Action refusée pour {organisation}.")
 
 
 def _audit_org(
-    actor: Any, action: str, obj: Any, organisation_id: int, changes: dict[str, Any], message: str
+    actor: User, action: str, obj: Any, organisation_id: int, changes: dict[str, Any], message: str
 ) -> None:
     audit_record(
         actor=actor, action=action, obj=obj, changes=changes, organisation_id=organisation_id, message=message
@@ -565,7 +567,7 @@ def _audit_org(
 @transaction.atomic
 def vendor_save(
     *,
-    actor: Any,
+    actor: User,
     organisation: Any,
     data: dict[str, Any],
     vendor: Vendor | None = None,
@@ -614,7 +616,7 @@ def vendor_save(
 @transaction.atomic
 def vendor_system_save(
     *,
-    actor: Any,
+    actor: User,
     vendor: Vendor,
     data: dict[str, Any],
     use_cases: list[UseCase],
@@ -657,7 +659,7 @@ def vendor_system_save(
 @transaction.atomic
 def vendor_document_add(
     *,
-    actor: Any,
+    actor: User,
     system: VendorSystem,
     kind: str,
     received_on: Any,
@@ -709,7 +711,7 @@ def vendor_document_add(
 
 @transaction.atomic
 def vendor_charter_check(
-    *, actor: Any, system: VendorSystem, checks: dict[int, tuple[str, str]]
+    *, actor: User, system: VendorSystem, checks: dict[int, tuple[str, str]]
 ) -> list[VendorCharterCheck]:
     """Record how the system meets each principle of the purchasing charter (``{principle_id: (level,
     evidence)}``); principles left without a level are not recorded."""
@@ -757,3 +759,57 @@ def vendor_charter_check(
     if errors:
         raise ValidationError(errors)
     return saved
+
+
+# --- files prepared in the background ------------------------------------------------------------------
+
+
+def file_job_request(*, actor: Any, use_case: UseCase, kind: str, fmt: str) -> FileJob:
+    """Queue the preparation of a file of the compliance file of ``use_case`` once the transaction is
+    committed: the ZIP of the whole file, a document of the latest qualification or a provider's document
+    (PDF or DOCX). The audit row says who asked for what. Refused (``PermissionDenied``) to whom may not
+    read the file; ``ValidationError`` for an unknown file or format, a use case not qualified yet, or a
+    provider's document of a system that is not a provider's high-risk one."""
+    from atlasia.qualification import documents as qualification_documents
+
+    from . import documents
+    from .files import STEP_WAITING
+    from .selectors import usecases_with_file
+    from .tasks import build_file_job
+
+    if actor is not None and not usecases_with_file(actor).filter(pk=use_case.pk).exists():
+        raise PermissionDenied(f"Dossier de conformité non visible : {use_case}.")
+    documents_kinds = {**documents.KINDS, **qualification_documents.KINDS}
+    formats = ("zip",) if kind == DOSSIER else ("pdf", "docx") if kind in documents_kinds else ()
+    if fmt not in formats:
+        raise ValidationError({"kind": _("Ce fichier n'existe pas dans ce format.")})
+    if kind in qualification_documents.KINDS and qualification_selectors.latest_ref(use_case) is None:
+        raise ValidationError({"kind": _("Ce cas d'usage n'est pas encore qualifié.")})
+    if kind in documents.KINDS and not documents.applicable(use_case):
+        raise ValidationError(
+            {
+                "kind": _(
+                    "Ce document est celui du fournisseur d'un système à haut risque : la qualification "
+                    "de ce cas d'usage n'en fait pas un."
+                )
+            }
+        )
+    with transaction.atomic():
+        job = FileJob.objects.create(
+            use_case=use_case,
+            kind=kind,
+            fmt=fmt,
+            requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+            step=STEP_WAITING,
+        )
+        _audit(
+            actor,
+            AuditAction.CREATE,
+            job,
+            use_case,
+            {"kind": kind, "fmt": fmt},
+            "Préparation d'un fichier du dossier de conformité",
+        )
+        job_id = job.pk
+        transaction.on_commit(lambda: build_file_job.enqueue(job_id))
+    return job

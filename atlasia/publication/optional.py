@@ -145,7 +145,7 @@ def footprint_co2e_kg(use_case_ids: Iterable[int]) -> dict[int, float] | None:
     """Declared, estimated or measured CO2e in kg per use case, from the monitoring app's footprints
     (summed over phases and methods), or else from an evaluation app that records it."""
     if apps.is_installed("atlasia.monitoring"):
-        from atlasia.monitoring.selectors import footprint_by_usecase
+        from atlasia.monitoring.footprint.selectors import footprint_by_usecase
 
         return {pk: float(row["co2e_kg"]) for pk, row in footprint_by_usecase(use_case_ids).items()}
     found = _linked_model("evaluation", ("co2e_kg", "emissions_kg", "co2e"), "footprint")

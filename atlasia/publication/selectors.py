@@ -13,19 +13,20 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from atlasia.accounts import perms
+from atlasia.accounts.actor import ActorLike, as_actor
 from atlasia.registry import reference
 from atlasia.registry import selectors as registry_selectors
 from atlasia.registry.enums import OrganisationType, PublicationLevel, Status
 from atlasia.registry.models import AITechnique, Algorithm, Organisation, Theme, UseCase
 
 from . import aggregation, optional
-from .models import ProblemReport
 
 DIMENSIONS = ("theme", "status", "organisation_type", "region", "technique", "publication_level")
 
 
-def dashboard_usecases(user: Any, filters: registry_selectors.UseCaseFilters) -> QuerySet[UseCase]:
+def dashboard_usecases(
+    user: ActorLike | None, filters: registry_selectors.UseCaseFilters
+) -> QuerySet[UseCase]:
     """The use cases a dashboard counts: exactly those of the use-case list with the same filters."""
     return registry_selectors.usecase_list(user, filters).order_by()
 
@@ -82,14 +83,15 @@ def figures(qs: QuerySet[UseCase], *, region_link: Callable[[str], str] | None =
     return result
 
 
-def dashboard_scopes(user: Any) -> list[dict[str, str]]:
+def dashboard_scopes(user: ActorLike | None) -> list[dict[str, str]]:
     """Scopes offered to the user as shortcuts: everything she may see, each of her organisations,
     her reviewed region."""
     scopes = [{"label": "Tout ce que je peux voir", "query": ""}]
-    if getattr(user, "reviewer_region", ""):
-        name = reference.region_names().get(user.reviewer_region, user.reviewer_region)
-        scopes.append({"label": f"Ma région : {name}", "query": f"region={user.reviewer_region}"})
-    for org in Organisation.objects.filter(pk__in=perms.member_organisation_ids(user)).order_by("name"):
+    actor = as_actor(user)
+    for region in sorted(actor.perimeter.regions):
+        name = reference.region_names().get(region, region)
+        scopes.append({"label": f"Ma région : {name}", "query": f"region={region}"})
+    for org in Organisation.objects.filter(pk__in=actor.organisation_ids).order_by("name"):
         scopes.append({"label": org.name, "query": f"organisation={org.slug}"})
     return scopes
 
@@ -139,13 +141,3 @@ def public_usecases_of(algorithm: Algorithm) -> QuerySet[UseCase]:
         .select_related("organisation", "theme")
         .order_by("title", "id")
     )
-
-
-# --- problem reports ----------------------------------------------------------------------------
-
-
-def problem_reports_for(user: Any, use_case: UseCase) -> QuerySet[ProblemReport] | None:
-    """Reports on a record, for the members of its owner organisation (and platform admins)."""
-    if not (perms.is_platform_admin(user) or use_case.organisation_id in perms.member_organisation_ids(user)):
-        return None
-    return ProblemReport.objects.filter(use_case=use_case).order_by("-created_at", "-id")

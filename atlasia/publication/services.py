@@ -1,22 +1,23 @@
-"""Writes of the publication app: problem reports from the public, report runs. Each write records its
-audit row in the same transaction."""
+"""Writes of the publication app: the public's problem reports (stored as externalities), report
+runs. Each write records its audit row in the same transaction."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.apps import apps
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
+from atlasia.accounts.models import User
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record
+from atlasia.monitoring.externalities.models import Externality
+from atlasia.monitoring.externalities.services import externality_receive_public
 from atlasia.registry.enums import PublicationLevel
 from atlasia.registry.models import Organisation, UseCase
 
 from .enums import ProblemCategory, ReportScope
-from .models import ProblemReport, ReportRun
+from .models import ReportRun
 
 PROBLEM_REPORTS_PER_HOUR = 5
 RATE_WINDOW_SECONDS = 3600
@@ -51,43 +52,26 @@ def _rate_limit_count(client_ip: str) -> None:
 
 def problem_report_create(
     *, use_case: UseCase, category: str, description: str, contact_email: str = "", client_ip: str = ""
-) -> ProblemReport:
-    """Store a problem reported by the public on a public record, for its owner organisation."""
+) -> Externality:
+    """Receive a problem reported by the public on a public record (rate-limited per address). It is
+    stored as a negative externality of source « registre public » (one model for every channel, in
+    ``atlasia.monitoring.externalities``), for the owner organisation — or its regional, then national
+    team — to triage."""
     if use_case.publication_level != PublicationLevel.PUBLIC:
         raise PermissionDenied("Ce cas d'usage n'est pas publié dans le registre public.")
     if category not in ProblemCategory.values:
         raise ValidationError({"category": "Choisissez une catégorie dans la liste."})
     rate_limit_check(client_ip=client_ip)
-    with transaction.atomic():
-        report = ProblemReport(
-            use_case=use_case,
-            category=category,
-            description=description.strip(),
-            contact_email=contact_email.strip(),
-        )
-        report.full_clean()
-        report.save()
-        audit_record(
-            actor=None,
-            action=AuditAction.CREATE,
-            obj=report,
-            changes={"category": category, "has_contact": bool(report.contact_email)},
-            use_case_id=use_case.pk,
-            organisation_id=use_case.organisation_id,
-            message="Signalement reçu depuis le registre public",
-        )
-        if apps.is_installed("atlasia.monitoring"):
-            # The owner organisation triages it with the other negative externalities.
-            from atlasia.monitoring.services import externality_from_public_report
-
-            externality_from_public_report(report)
+    report = externality_receive_public(
+        use_case=use_case, category=category, description=description, contact_email=contact_email
+    )
     _rate_limit_count(client_ip)
     return report
 
 
 def reportrun_request(
     *,
-    actor: Any,
+    actor: User,
     year: int,
     scope: str = ReportScope.NATION,
     region: str = "",
@@ -106,7 +90,7 @@ def reportrun_request(
             organisation=organisation if scope == ReportScope.ORGANISATION else None,
             public_only=public_only,
             requested_by=actor if getattr(actor, "is_authenticated", False) else None,
-            step="En attente du traitement en arrière-plan",
+            step=gettext_noop("En attente du traitement en arrière-plan"),
         )
         errors = {}
         if scope == ReportScope.REGION and not run.region:
@@ -136,15 +120,3 @@ def reportrun_request(
         run_id = run.pk
         transaction.on_commit(lambda: build_report.enqueue(run_id))
     return run
-
-
-def problem_report_emails_erase(*, older_than: Any) -> int:
-    """Erase the reporter's e-mail address from the problem reports received before ``older_than`` (the
-    retention announced on the personal-data notice, ``ATLASIA_PROBLEM_EMAIL_RETENTION_DAYS``); the report
-    itself stays with its record. Returns how many addresses were erased."""
-    with transaction.atomic():
-        return (
-            ProblemReport.objects.filter(created_at__lt=older_than)
-            .exclude(contact_email="")
-            .update(contact_email="")
-        )

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from atlasia.accounts import perms
+from atlasia.accounts.models import User
 from atlasia.audit.concurrency import (
     check_version,
     claim_submission,
@@ -29,7 +30,7 @@ from .uploads import check_upload
 USECASE_M2M = ("data_categories", "partner_organisations")
 
 
-def _require(user: Any, action: Action, organisation: Organisation) -> None:
+def _require(user: User, action: Action, organisation: Organisation) -> None:
     if not perms.can(user, action, organisation):
         raise PermissionDenied(f"Action « {action.value} » refusée pour {organisation}.")
 
@@ -45,7 +46,7 @@ def _assign(obj: Any, data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def organisation_create(*, actor: Any, data: Mapping[str, Any]) -> Organisation:
+def organisation_create(*, actor: User, data: Mapping[str, Any]) -> Organisation:
     if not perms.is_platform_admin(actor):
         raise PermissionDenied("Seuls les administrateurs de la plateforme créent des organisations.")
     organisation = Organisation()
@@ -69,7 +70,7 @@ def organisation_version(organisation: Organisation) -> str:
 
 @transaction.atomic
 def organisation_update(
-    *, actor: Any, organisation: Organisation, data: Mapping[str, Any], version: str | None = None
+    *, actor: User, organisation: Organisation, data: Mapping[str, Any], version: str | None = None
 ) -> Organisation:
     """``version``: the token of the edit form (:func:`organisation_version`); a stale one is refused."""
     _require(actor, Action.ORGANISATION_EDIT, organisation)
@@ -91,13 +92,13 @@ def organisation_update(
     return organisation
 
 
-def _require_platform_admin(actor: Any, what: str) -> None:
+def _require_platform_admin(actor: User, what: str) -> None:
     if not perms.is_platform_admin(actor):
         raise PermissionDenied(f"Seuls les administrateurs de la plateforme {what}.")
 
 
 @transaction.atomic
-def algorithm_create(*, actor: Any, data: Mapping[str, Any]) -> Algorithm:
+def algorithm_create(*, actor: User, data: Mapping[str, Any]) -> Algorithm:
     """Add an entry to the algorithm library (platform administrators, from the admin)."""
     _require_platform_admin(actor, "ajoutent un algorithme à la bibliothèque")
     algorithm = Algorithm()
@@ -115,7 +116,7 @@ def algorithm_create(*, actor: Any, data: Mapping[str, Any]) -> Algorithm:
 
 
 @transaction.atomic
-def algorithm_update(*, actor: Any, algorithm: Algorithm, data: Mapping[str, Any]) -> Algorithm:
+def algorithm_update(*, actor: User, algorithm: Algorithm, data: Mapping[str, Any]) -> Algorithm:
     _require_platform_admin(actor, "modifient la bibliothèque d'algorithmes")
     algorithm = Algorithm.objects.select_for_update().get(pk=algorithm.pk)
     before = snapshot(algorithm)
@@ -134,7 +135,7 @@ def algorithm_update(*, actor: Any, algorithm: Algorithm, data: Mapping[str, Any
     return algorithm
 
 
-def _check_publication(actor: Any, organisation: Organisation, level: str, previous: str | None) -> None:
+def _check_publication(actor: User, organisation: Organisation, level: str, previous: str | None) -> None:
     if level != (previous or PublicationLevel.INTERNAL) and not perms.can(
         actor, Action.USECASE_PUBLISH, organisation
     ):
@@ -176,7 +177,7 @@ def usecase_version(use_case: UseCase) -> str:
 
 @transaction.atomic
 def usecase_create(
-    *, actor: Any, organisation: Organisation, data: Mapping[str, Any], submission: str | None = None
+    *, actor: User, organisation: Organisation, data: Mapping[str, Any], submission: str | None = None
 ) -> UseCase:
     """``submission``: the one-time key of the create form (or the API's ``Idempotency-Key``); a second
     call with the same key returns the record the first one created."""
@@ -205,7 +206,7 @@ def usecase_create(
 
 @transaction.atomic
 def usecase_update(
-    *, actor: Any, use_case: UseCase, data: Mapping[str, Any], version: str | None = None
+    *, actor: User, use_case: UseCase, data: Mapping[str, Any], version: str | None = None
 ) -> UseCase:
     """``version``: the token of the edit form (:func:`usecase_version`); when someone saved the record
     (or its contacts) since, the save is refused with what changed (:class:`StaleEdit`)."""
@@ -237,7 +238,7 @@ def usecase_update(
 
 
 @transaction.atomic
-def usecase_delete(*, actor: Any, use_case: UseCase) -> None:
+def usecase_delete(*, actor: User, use_case: UseCase) -> None:
     _require(actor, Action.USECASE_DELETE, use_case.organisation)
     before = snapshot(use_case)
     pk, org_id = use_case.pk, use_case.organisation_id
@@ -264,7 +265,7 @@ def _delete_files(names: Iterable[str]) -> None:
 
 
 @transaction.atomic
-def attachment_add(*, actor: Any, use_case: UseCase, uploaded: UploadedFile, title: str = "") -> Attachment:
+def attachment_add(*, actor: User, use_case: UseCase, uploaded: UploadedFile, title: str = "") -> Attachment:
     _require(actor, Action.ATTACHMENT_UPLOAD, use_case.organisation)
     checked = check_upload(uploaded.name or "fichier", uploaded.size or 0, uploaded.file)  # type: ignore[arg-type]
     attachment = Attachment(
@@ -295,7 +296,7 @@ def attachment_add(*, actor: Any, use_case: UseCase, uploaded: UploadedFile, tit
 
 
 @transaction.atomic
-def attachment_delete(*, actor: Any, attachment: Attachment) -> None:
+def attachment_delete(*, actor: User, attachment: Attachment) -> None:
     use_case = attachment.use_case
     _require(actor, Action.USECASE_EDIT, use_case.organisation)
     name = attachment.file.name
@@ -315,7 +316,7 @@ CONTACT_FIELDS = ("role", "name", "email", "phone", "is_public")
 
 
 @transaction.atomic
-def contacts_save(*, actor: Any, use_case: UseCase, rows: Sequence[Mapping[str, Any]]) -> None:
+def contacts_save(*, actor: User, use_case: UseCase, rows: Sequence[Mapping[str, Any]]) -> None:
     """Apply the contact lines of the edit form to the contacts of ``use_case``.
 
     A line with an ``id`` updates that contact (every field it carries) or, with ``delete`` set,
@@ -366,7 +367,7 @@ def contacts_save(*, actor: Any, use_case: UseCase, rows: Sequence[Mapping[str, 
 
 
 def _audit_contact(
-    actor: Any, action: AuditAction, contact: Contact, use_case: UseCase, changes: dict[str, Any]
+    actor: User, action: AuditAction, contact: Contact, use_case: UseCase, changes: dict[str, Any]
 ) -> None:
     audit_record(
         actor=actor,
@@ -379,7 +380,7 @@ def _audit_contact(
 
 
 @transaction.atomic
-def sources_replace(*, actor: Any, use_case: UseCase, sources: Sequence[Mapping[str, Any]]) -> None:
+def sources_replace(*, actor: User, use_case: UseCase, sources: Sequence[Mapping[str, Any]]) -> None:
     _require(actor, Action.USECASE_EDIT, use_case.organisation)
     before = sorted(s.url for s in use_case.sources.all())
     objects = []
