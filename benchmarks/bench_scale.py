@@ -43,7 +43,7 @@ DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 RESULTS = ROOT / "benchmarks" / "results" / "scale.json"
 RELEVANCE = ROOT / "benchmarks" / "search_relevance.json"
 TEMPLATES = 2_000
-RECALL_CANDIDATES = [400, 1000, 2000, 4000]
+RECALL_CANDIDATES = [400, 1000, 2000]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -378,7 +378,7 @@ def neighbours_for_sample(n: int) -> dict[str, Any]:
     return {"records": len(ids), "ms_per_record": round(seconds / max(1, len(ids)) * 1000, 1), "load": load()}
 
 
-def recall_at_scale(candidates: list[int], record_queries: int = 100) -> dict[str, Any]:
+def recall_at_scale(candidates: list[int], record_queries: int = 50) -> dict[str, Any]:
     """recall@10 of the database search (signature candidates + exact rescoring) against exact search
     over every vector: the relevance set's queries (embedded for real) and ``record_queries`` records
     used as queries (the "similar" case). Strict recall (share of the exact top 10 found) and the
