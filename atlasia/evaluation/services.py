@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO, Any
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -24,6 +23,7 @@ from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record
 from atlasia.core.evaluation.io import EvaluationInputError
 from atlasia.core.roles import Action
+from atlasia.lifecycle import selectors as lifecycle_selectors
 from atlasia.registry.models import UseCase
 
 from . import files
@@ -59,15 +59,10 @@ def _check_can_run(actor: Any, use_case: UseCase) -> None:
 
 
 def check_experiment(use_case: UseCase, experiment_id: int | None) -> int | None:
-    """``experiment_id`` must be an experiment of ``use_case`` when the lifecycle app is installed."""
+    """``experiment_id`` must be an experiment of ``use_case``."""
     if experiment_id is None:
         return None
-    if not apps.is_installed("atlasia.lifecycle"):
-        raise ValidationError(
-            {"experiment_id": "Les expérimentations ne sont pas disponibles sur cette instance."}
-        )
-    experiment_model = apps.get_model("lifecycle", "Experiment")
-    if not experiment_model.objects.filter(pk=experiment_id, use_case=use_case).exists():
+    if not lifecycle_selectors.experiment_belongs_to(use_case, experiment_id):
         raise ValidationError({"experiment_id": "Cette expérimentation n'appartient pas à ce cas d'usage."})
     return experiment_id
 

@@ -29,7 +29,6 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -46,9 +45,12 @@ from pydantic import field_validator
 
 from atlasia.audit.concurrency import etag
 from atlasia.core.roles import Action
+from atlasia.evaluation import refs as evaluation_refs
+from atlasia.lifecycle import selectors as lifecycle_selectors
 from atlasia.lifecycle import services as lifecycle_services
 from atlasia.publication import public
 from atlasia.publication.public import PublicRecord
+from atlasia.qualification import selectors as qualification_selectors
 from atlasia.registry import selectors as registry_selectors
 from atlasia.registry import services as registry_services
 from atlasia.registry.models import AITechnique, Theme, UseCase
@@ -739,10 +741,6 @@ class EvaluationOut(Schema):
     summary: dict[str, Any] = Field(default_factory=dict)
 
 
-def _not_installed() -> None:
-    raise Http404
-
-
 @api.get(
     "/usecases/{uid}/qualifications",
     response={200: list[QualificationOut], **ERRORS},
@@ -752,8 +750,6 @@ def _not_installed() -> None:
 def list_qualifications(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, Any]]:
     """Les qualifications (AI Act, RGPD) successives d'une fiche visible."""
     uc = _get_visible(request, uid)
-    if not apps.is_installed("atlasia.qualification"):
-        _not_installed()
     if _is_anonymous(request):
         # The public part only: the category, as on the public page (not the answers nor the result).
         rec = public.public_record(uc.uid)
@@ -769,17 +765,15 @@ def list_qualifications(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, 
                 "result": {},
             }
         ]
-    from atlasia.qualification.models import Qualification
-
     return [
         {
             "version": q.version,
             "law_version": q.law_version,
             "category": q.category,
             "completed_at": q.completed_at,
-            "result": q.result if isinstance(q.result, dict) else {},
+            "result": q.result,
         }
-        for q in Qualification.objects.filter(use_case=uc).order_by("version")
+        for q in qualification_selectors.refs_of(uc)
     ]
 
 
@@ -795,11 +789,7 @@ def list_experiments(request: HttpRequest, uid: uuid.UUID) -> list[Any]:
     if _is_anonymous(request):
         raise Http404
     uc = _get_visible(request, uid)
-    if not apps.is_installed("atlasia.lifecycle"):
-        _not_installed()
-    from atlasia.lifecycle.models import Experiment
-
-    return list(Experiment.objects.filter(use_case=uc).order_by("start_date", "pk"))
+    return list(lifecycle_selectors.experiments_of(uc))
 
 
 @api.get(
@@ -810,25 +800,17 @@ def list_experiments(request: HttpRequest, uid: uuid.UUID) -> list[Any]:
 )
 def list_evaluations(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, Any]]:
     """Les évaluations de modèle d'une fiche visible (avec un jeton : elles ne font pas partie des champs
-    publics d'une fiche)."""
+    publics d'une fiche) : version, état et fichier évalué de chacune."""
     if _is_anonymous(request):
         raise Http404
     uc = _get_visible(request, uid)
-    if not apps.is_installed("atlasia.evaluation"):
-        return []
-    model = next(
-        (
-            m
-            for m in apps.get_app_config("evaluation").get_models()
-            if "use_case" in {f.name for f in m._meta.get_fields()}
-        ),
-        None,
-    )
-    if model is None:
-        return []
     return [
-        {"id": e.pk, "created_at": getattr(e, "created_at", None), "summary": getattr(e, "summary", {}) or {}}
-        for e in model._default_manager.filter(use_case=uc).order_by("pk")
+        {
+            "id": run.id,
+            "created_at": run.created_at,
+            "summary": {"version": run.version, "status": run.status, "file_name": run.file_name},
+        }
+        for run in evaluation_refs.runs_of(uc.pk)
     ]
 
 

@@ -37,6 +37,7 @@ from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record, diff, snapshot
 from atlasia.core.spreadsheet import normalise_header
 from atlasia.registry import reference
+from atlasia.registry import services as registry_services
 from atlasia.registry.models import (
     AITechnique,
     Algorithm,
@@ -367,25 +368,18 @@ def _local_organisation(subscription: Subscription, record: ExRecord, actor: Any
         return organisation
     codes = code_lists()
     region = remote.region if remote.region in reference.region_names() else ""
-    organisation = Organisation(
-        name=remote.name,
-        slug=slug,
-        type=codes["organisation_type"].get(normalise_header(remote.type), "other"),
-        region=region,
-        country=remote.country.upper(),
-        description=f"Organisation de l'instance {subscription.name}.",
-    )
-    organisation.full_clean()
-    organisation.save()
-    audit_record(
+    return registry_services.organisation_create_received(
         actor=actor,
-        action=AuditAction.CREATE,
-        obj=organisation,
-        changes=diff({}, snapshot(organisation)),
-        organisation_id=organisation.pk,
-        message=f"Reçue de l'instance {subscription.name}",
+        data={
+            "name": remote.name,
+            "slug": slug,
+            "type": codes["organisation_type"].get(normalise_header(remote.type), "other"),
+            "region": region,
+            "country": remote.country.upper(),
+            "description": f"Organisation de l'instance {subscription.name}.",
+        },
+        source=subscription.name,
     )
-    return organisation
 
 
 def ingest(subscription: Subscription, records: list[ExRecord], *, actor: Any = None) -> PullResult:

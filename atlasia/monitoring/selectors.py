@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -110,30 +109,19 @@ def todo_for(user: Any, today: date | None = None) -> dict[str, Any]:
 # --- externalities: anonymised counts ---------------------------------------------------------------
 
 
-def _public_reports(use_case_ids: QuerySet[Any]) -> list[tuple[str, str, str]] | None:
+def _public_reports(use_case_ids: QuerySet[Any]) -> list[tuple[str, str, str]]:
     """(category, status, organisation type) of public problem reports not yet mirrored as externalities."""
-    if not apps.is_installed("atlasia.publication"):
-        return None
-    try:
-        from atlasia.publication.models import ProblemReport
-    except ImportError:
-        return None
+    from atlasia.publication.models import ProblemReport  # until externalities and reports are one model
+
     status_map = {"new": "new", "in_progress": "accepted", "closed": "addressed", "rejected": "rejected"}
-    try:
-        rows = (
-            ProblemReport.objects.filter(use_case_id__in=use_case_ids)
-            .exclude(
-                pk__in=Externality.objects.filter(public_report_id__isnull=False).values("public_report_id")
-            )
-            .values_list("category", "status", "use_case__organisation__type")
-        )
-        return [
-            (c if c in ExternalityCategory.values else "other", status_map.get(s, "new"), t)
-            for c, s, t in rows
-        ]
-    except Exception:  # a schema in flux must not break the dashboards
-        logger.warning("public problem reports unavailable", exc_info=True)
-        return None
+    rows = (
+        ProblemReport.objects.filter(use_case_id__in=use_case_ids)
+        .exclude(pk__in=Externality.objects.filter(public_report_id__isnull=False).values("public_report_id"))
+        .values_list("category", "status", "use_case__organisation__type")
+    )
+    return [
+        (c if c in ExternalityCategory.values else "other", status_map.get(s, "new"), t) for c, s, t in rows
+    ]
 
 
 def externality_counts(scope: QuerySet[UseCase]) -> dict[str, Any]:
@@ -146,7 +134,7 @@ def externality_counts(scope: QuerySet[UseCase]) -> dict[str, Any]:
             "category", "status", "use_case__organisation__type", "source"
         )
     )
-    public = _public_reports(ids) or []
+    public = _public_reports(ids)
     all_rows = rows + [(c, s, t, "public") for c, s, t in public]
     by_category = Counter(r[0] for r in all_rows)
     by_status = Counter(r[1] for r in all_rows)

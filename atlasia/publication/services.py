@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -76,11 +75,10 @@ def problem_report_create(
             organisation_id=use_case.organisation_id,
             message="Signalement reçu depuis le registre public",
         )
-        if apps.is_installed("atlasia.monitoring"):
-            # The owner organisation triages it with the other negative externalities.
-            from atlasia.monitoring.services import externality_from_public_report
+        # The owner organisation triages it with the other negative externalities.
+        from atlasia.monitoring.services import externality_from_public_report
 
-            externality_from_public_report(report)
+        externality_from_public_report(report)
     _rate_limit_count(client_ip)
     return report
 

@@ -44,10 +44,7 @@ def _assign(obj: Any, data: Mapping[str, Any]) -> dict[str, Any]:
     return m2m
 
 
-@transaction.atomic
-def organisation_create(*, actor: Any, data: Mapping[str, Any]) -> Organisation:
-    if not perms.is_platform_admin(actor):
-        raise PermissionDenied("Seuls les administrateurs de la plateforme créent des organisations.")
+def _organisation_insert(*, actor: Any, data: Mapping[str, Any], message: str = "") -> Organisation:
     organisation = Organisation()
     _assign(organisation, data)
     organisation.full_clean()
@@ -58,8 +55,25 @@ def organisation_create(*, actor: Any, data: Mapping[str, Any]) -> Organisation:
         obj=organisation,
         changes=diff({}, snapshot(organisation)),
         organisation_id=organisation.pk,
+        message=message,
     )
     return organisation
+
+
+@transaction.atomic
+def organisation_create(*, actor: Any, data: Mapping[str, Any]) -> Organisation:
+    if not perms.is_platform_admin(actor):
+        raise PermissionDenied("Seuls les administrateurs de la plateforme créent des organisations.")
+    return _organisation_insert(actor=actor, data=data)
+
+
+@transaction.atomic
+def organisation_create_received(*, actor: Any, data: Mapping[str, Any], source: str) -> Organisation:
+    """The local copy of an organisation received from another instance (``source``, its name), by the
+    pull of a subscription that a platform administrator created: the same validation and audit row as
+    :func:`organisation_create`, the source named in the row, the actor being the pull's (or none for
+    the scheduled job)."""
+    return _organisation_insert(actor=actor, data=data, message=f"Reçue de l'instance {source}")
 
 
 def organisation_version(organisation: Organisation) -> str:
@@ -288,7 +302,7 @@ def attachment_add(*, actor: Any, use_case: UseCase, uploaded: UploadedFile, tit
             use_case_id=use_case.pk,
             organisation_id=use_case.organisation_id,
         )
-    except Exception:
+    except Exception:  # not swallowed: the stored file is removed, then the error goes on unchanged
         _delete_files([stored_name])
         raise
     return attachment

@@ -118,7 +118,7 @@ def compliance_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Les éléments de conformité ont été enregistrés."))
             return redirect(reverse("usecase_detail", args=[pk]) + "#cycle-de-vie")
-    qualification = selectors.qualification_summary(selectors.latest_qualification(use_case))
+    qualification = selectors.qualification_of(use_case)
     return render(
         request,
         "lifecycle/compliance_form.html",
@@ -126,8 +126,8 @@ def compliance_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "use_case": use_case,
             "qualification": qualification,
-            "category_label": category_label(qualification["category"]),
-            "dpia_label": qualification_dpia_label(qualification["dpia"]),
+            "category_label": category_label(qualification.category),
+            "dpia_label": qualification_dpia_label(qualification.dpia),
             "record": record,
             "title": _("Conformité — %(title)s") % {"title": use_case.title},
         },
@@ -150,7 +150,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
                 initial[f"{key}_score"] = entry.get("score")
                 initial[f"{key}_justification"] = entry.get("justification", "")
     else:
-        category = selectors.qualification_summary(selectors.latest_qualification(use_case))["category"]
+        category = selectors.qualification_of(use_case).category
         if category in prio.SUGGESTED_REGULATORY_SCORE:
             initial["regulatory_category_score"] = prio.SUGGESTED_REGULATORY_SCORE[category]
     form = AssessmentForm(request.POST or None, initial=initial)
