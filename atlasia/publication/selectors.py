@@ -22,6 +22,7 @@ from atlasia.registry import reference
 from atlasia.registry import selectors as registry_selectors
 from atlasia.registry.enums import OrganisationType, PublicationLevel, Status
 from atlasia.registry.models import AITechnique, Algorithm, Organisation, Theme, UseCase
+from atlasia.search import selectors as search_selectors
 
 from . import aggregation
 from .models import ProblemReport
@@ -31,7 +32,7 @@ DIMENSIONS = ("theme", "status", "organisation_type", "region", "technique", "pu
 
 def dashboard_usecases(user: Any, filters: registry_selectors.UseCaseFilters) -> QuerySet[UseCase]:
     """The use cases a dashboard counts: exactly those of the use-case list with the same filters."""
-    return registry_selectors.usecase_list(user, filters).order_by()
+    return search_selectors.usecase_list(user, filters).order_by()
 
 
 def choice_labels(choices: type[TextChoices]) -> dict[str, str]:
