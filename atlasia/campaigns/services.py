@@ -59,8 +59,10 @@ def _require_open(campaign: Campaign, today: date) -> None:
         raise _closed_error(campaign)
     if today < campaign.opens_on:
         raise ValidationError(
-            f"La campagne « {campaign.title} » ouvre le {_fr(campaign.opens_on)} : "
-            "les réponses ne sont pas encore acceptées."
+            gettext(
+                "La campagne « %(title)s » ouvre le %(opens_on)s : les réponses ne sont pas encore acceptées."
+            )
+            % {"title": campaign.title, "opens_on": _fr(campaign.opens_on)}
         )
 
 
@@ -167,8 +169,10 @@ def campaign_extend(*, actor: Any, campaign: Campaign, closes_on: date) -> Campa
     if closes_on <= campaign.closes_on:
         raise ValidationError(
             {
-                "closes_on": f"La nouvelle clôture doit être postérieure à la clôture actuelle "
-                f"({_fr(campaign.closes_on)})."
+                "closes_on": gettext(
+                    "La nouvelle clôture doit être postérieure à la clôture actuelle (%(closes_on)s)."
+                )
+                % {"closes_on": _fr(campaign.closes_on)}
             }
         )
     with transaction.atomic():
@@ -195,7 +199,12 @@ def target_delegate(*, actor: Any, target: CampaignTarget, delegate: Any | None)
     if not perms.can_delegate(actor, target):
         raise PermissionDenied
     if delegate is not None and not delegate.memberships.filter(organisation=target.organisation).exists():
-        raise ValidationError({"delegate": f"{delegate} n'est pas membre de {target.organisation.name}."})
+        raise ValidationError(
+            {
+                "delegate": gettext("%(delegate)s n'est pas membre de %(name)s.")
+                % {"delegate": delegate, "name": target.organisation.name}
+            }
+        )
     with transaction.atomic():
         before = str(target.delegate) if target.delegate_id else ""
         target.delegate = delegate
@@ -219,12 +228,12 @@ def _clean_question(data: Mapping[str, Any]) -> dict[str, Any]:
     choices = [c.strip() for c in data.get("choices") or [] if c and c.strip()]
     if kind == QuestionKind.CHOICE and len(choices) < 2:
         raise ValidationError(
-            {"choices": "Une question à choix propose au moins deux réponses (une par ligne)."}
+            {"choices": gettext("Une question à choix propose au moins deux réponses (une par ligne).")}
         )
     if kind != QuestionKind.CHOICE:
         choices = []
     if len(set(choices)) != len(choices):
-        raise ValidationError({"choices": "Chaque réponse proposée doit être différente."})
+        raise ValidationError({"choices": gettext("Chaque réponse proposée doit être différente.")})
     return {
         "kind": kind,
         "text": (data.get("text") or "").strip(),
@@ -239,7 +248,7 @@ def question_add(*, actor: Any, campaign: Campaign, data: Mapping[str, Any]) -> 
     if not perms.can_manage(actor, campaign):
         raise PermissionDenied
     if campaign.kind != CampaignKind.SURVEY:
-        raise ValidationError("Seule une enquête a des questions.")
+        raise ValidationError(gettext("Seule une enquête a des questions."))
     fields = _clean_question(data)
     with transaction.atomic():
         position = campaign.questions.count() + 1
@@ -256,7 +265,7 @@ def question_update(*, actor: Any, question: Question, data: Mapping[str, Any]) 
     if not perms.can_manage(actor, question.campaign):
         raise PermissionDenied
     if question.retired_at is not None:
-        raise ValidationError("Cette version de la question a déjà été remplacée.")
+        raise ValidationError(gettext("Cette version de la question a déjà été remplacée."))
     fields = _clean_question(data)
     with transaction.atomic():
         question = Question.objects.select_for_update().get(pk=question.pk)
@@ -308,7 +317,7 @@ def census_confirm(
     _require_answer(actor, target)
     campaign = target.campaign
     if campaign.kind != CampaignKind.CENSUS:
-        raise ValidationError("Cette campagne n'est pas un recensement.")
+        raise ValidationError(gettext("Cette campagne n'est pas un recensement."))
     _require_open(campaign, today or timezone.localdate())
     if use_case.organisation_id != target.organisation_id:
         raise PermissionDenied
@@ -351,9 +360,10 @@ def census_submit(*, actor: Any, target: CampaignTarget, today: date | None = No
     pending = [row.use_case.title for row in rows if row.action == ""]
     if pending:
         raise ValidationError(
-            "Confirmez ou mettez à jour chaque fiche avant d'envoyer la réponse ; restent : "
-            + ", ".join(f"« {t} »" for t in pending)
-            + "."
+            gettext(
+                "Confirmez ou mettez à jour chaque fiche avant d'envoyer la réponse ; restent : %(pending)s."
+            )
+            % {"pending": ", ".join(f"« {t} »" for t in pending)}
         )
     now = timezone.now()
     with transaction.atomic():
@@ -391,11 +401,14 @@ def _clean_value(question: Question, raw: Any, where: str) -> Any:
     """The stored value of one answer, or a French error naming the question."""
     if raw in (None, "", []):
         if question.required:
-            raise ValidationError(f"{where} : une réponse est obligatoire.")
+            raise ValidationError(gettext("%(where)s : une réponse est obligatoire.") % {"where": where})
         return None
     if question.kind == QuestionKind.CHOICE:
         if raw not in question.choices:
-            raise ValidationError(f"{where} : « {raw} » ne fait pas partie des réponses proposées.")
+            raise ValidationError(
+                gettext("%(where)s : « %(raw)s » ne fait pas partie des réponses proposées.")
+                % {"where": where, "raw": raw}
+            )
         return raw
     if question.kind == QuestionKind.SCALE:
         try:
@@ -403,19 +416,24 @@ def _clean_value(question: Question, raw: Any, where: str) -> Any:
         except (TypeError, ValueError):
             value = 0
         if value not in SCALE_RANGE:
-            raise ValidationError(f"{where} : choisissez une note de 1 à 5.")
+            raise ValidationError(gettext("%(where)s : choisissez une note de 1 à 5.") % {"where": where})
         return value
     if question.kind == QuestionKind.NUMBER:
         try:
             number = float(str(raw).replace(",", ".").replace("\u202f", "").replace(" ", ""))
         except ValueError:
-            raise ValidationError(f"{where} : « {raw} » n'est pas un nombre.") from None
+            raise ValidationError(
+                gettext("%(where)s : « %(raw)s » n'est pas un nombre.") % {"where": where, "raw": raw}
+            ) from None
         if number != number or number in (float("inf"), float("-inf")) or abs(number) > 1e12:
-            raise ValidationError(f"{where} : « {raw} » n'est pas un nombre utilisable.")
+            raise ValidationError(
+                gettext("%(where)s : « %(raw)s » n'est pas un nombre utilisable.")
+                % {"where": where, "raw": raw}
+            )
         return int(number) if number.is_integer() else number
     text = str(raw).strip()
     if len(text) > 5000:
-        raise ValidationError(f"{where} : 5 000 caractères au plus.")
+        raise ValidationError(gettext("%(where)s : 5 000 caractères au plus.") % {"where": where})
     return text or None
 
 
@@ -433,7 +451,7 @@ def survey_answer(
     _require_answer(actor, target)
     campaign = target.campaign
     if campaign.kind != CampaignKind.SURVEY:
-        raise ValidationError("Cette campagne n'est pas une enquête.")
+        raise ValidationError(gettext("Cette campagne n'est pas une enquête."))
     _require_open(campaign, today or timezone.localdate())
     questions = current_questions(campaign)
     use_cases = organisation_use_cases(target.organisation)
@@ -624,7 +642,7 @@ def committee_member_add(
 ) -> CommitteeMember:
     _require_committee_manager(actor)
     if CommitteeMember.objects.filter(user=user).exists():
-        raise ValidationError({"user": f"{user} siège déjà au comité."})
+        raise ValidationError({"user": gettext("%(user)s siège déjà au comité.") % {"user": user}})
     with transaction.atomic():
         member = CommitteeMember(
             user=user,
@@ -666,10 +684,13 @@ def agenda_add(*, actor: Any, session: CommitteeSession, use_case: UseCase, ques
     _require_committee_manager(actor)
     if session.agenda.filter(use_case=use_case).exists():
         raise ValidationError(
-            {"use_case": f"« {use_case.title} » est déjà à l'ordre du jour de cette séance."}
+            {
+                "use_case": gettext("« %(title)s » est déjà à l'ordre du jour de cette séance.")
+                % {"title": use_case.title}
+            }
         )
     if not question.strip():
-        raise ValidationError({"question": "Indiquez la question posée au comité."})
+        raise ValidationError({"question": gettext("Indiquez la question posée au comité.")})
     with transaction.atomic():
         item = AgendaItem(
             session=session, use_case=use_case, question=question.strip(), position=session.agenda.count() + 1

@@ -282,7 +282,7 @@ class Vendor(models.Model):
     def clean(self) -> None:
         self.name = " ".join((self.name or "").split())
         if not self.name:
-            raise ValidationError({"name": "Indiquez le nom du fournisseur."})
+            raise ValidationError({"name": _("Indiquez le nom du fournisseur.")})
         if self.siren:
             error = siren_error(self.siren)
             if error:
@@ -315,10 +315,10 @@ class VendorSystem(models.Model):
     def clean(self) -> None:
         self.name = " ".join((self.name or "").split())
         if not self.name:
-            raise ValidationError({"name": "Indiquez le nom du système."})
+            raise ValidationError({"name": _("Indiquez le nom du système.")})
         if self.contract_start and self.contract_end and self.contract_end < self.contract_start:
             raise ValidationError(
-                {"contract_end": "La fin du marché précède son début : vérifiez les deux dates."}
+                {"contract_end": _("La fin du marché précède son début : vérifiez les deux dates.")}
             )
 
 
@@ -348,11 +348,14 @@ class VendorDocument(models.Model):
     def clean(self) -> None:
         if self.received_on and self.received_on > timezone.localdate():
             raise ValidationError(
-                {"received_on": f"La date de réception ({self.received_on:%d/%m/%Y}) est dans le futur."}
+                {
+                    "received_on": _("La date de réception (%(received_on)s) est dans le futur.")
+                    % {"received_on": format(self.received_on, "%d/%m/%Y")}
+                }
             )
         if not self.attachment_id and not (self.reference or "").strip():
             raise ValidationError(
-                {"reference": "Joignez le fichier ou indiquez sa référence ou son adresse."}
+                {"reference": _("Joignez le fichier ou indiquez sa référence ou son adresse.")}
             )
 
 
@@ -379,4 +382,4 @@ class VendorCharterCheck(models.Model):
 
     def clean(self) -> None:
         if self.level in ("met", "partial") and not (self.evidence or "").strip():
-            raise ValidationError({"evidence": "Indiquez ce qui montre que le principe est respecté."})
+            raise ValidationError({"evidence": _("Indiquez ce qui montre que le principe est respecté.")})

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from atlasia.accounts import perms
 from atlasia.audit.models import AuditAction
@@ -55,7 +56,7 @@ class Upload:
 
 def _check_can_run(actor: Any, use_case: UseCase) -> None:
     if not perms.can(actor, Action.EVALUATION_RUN, use_case.organisation):
-        raise PermissionDenied("Vous ne pouvez pas lancer d'évaluation pour ce cas d'usage.")
+        raise PermissionDenied(gettext("Vous ne pouvez pas lancer d'évaluation pour ce cas d'usage."))
 
 
 def check_experiment(use_case: UseCase, experiment_id: int | None) -> int | None:
@@ -63,7 +64,9 @@ def check_experiment(use_case: UseCase, experiment_id: int | None) -> int | None
     if experiment_id is None:
         return None
     if not lifecycle_selectors.experiment_belongs_to(use_case, experiment_id):
-        raise ValidationError({"experiment_id": "Cette expérimentation n'appartient pas à ce cas d'usage."})
+        raise ValidationError(
+            {"experiment_id": gettext("Cette expérimentation n'appartient pas à ce cas d'usage.")}
+        )
     return experiment_id
 
 
@@ -229,13 +232,13 @@ def validate_input(run: EvaluationRun, parameters: dict[str, Any]) -> None:
     kwargs = _engine_kwargs(parameters)
     path = files.stored_path(run.upload_dir, "predictions")
     if path is None:
-        raise EvaluationInputError("Le fichier déposé n'est plus disponible : déposez-le à nouveau.")
+        raise EvaluationInputError(gettext("Le fichier déposé n'est plus disponible : déposez-le à nouveau."))
     if not (kwargs["pred"] or kwargs["score"]):
         raise EvaluationInputError(
-            "Indiquez au moins une colonne de prédiction (décision 0/1) ou de score (probabilité)."
+            gettext("Indiquez au moins une colonne de prédiction (décision 0/1) ou de score (probabilité).")
         )
     if len(set(kwargs["groups"])) != len(kwargs["groups"]):
-        raise EvaluationInputError("Une même colonne de groupe est indiquée deux fois.")
+        raise EvaluationInputError(gettext("Une même colonne de groupe est indiquée deux fois."))
     parquet = files.is_parquet(path.name)
     wanted = [
         c for c in (kwargs["target"], kwargs["pred"], kwargs["score"], kwargs["date"], *kwargs["groups"]) if c
@@ -267,7 +270,7 @@ def evaluationrun_launch(*, actor: Any, run: EvaluationRun, parameters: dict[str
 
     _check_can_run(actor, run.use_case)
     if run.status not in {RunStatus.DRAFT, RunStatus.FAILED} or run.result is not None or run.version:
-        raise ValidationError("Cette évaluation est déjà lancée.")
+        raise ValidationError(gettext("Cette évaluation est déjà lancée."))
     try:
         validate_input(run, parameters)
     except EvaluationInputError as error:
@@ -370,7 +373,9 @@ def evaluationrun_execute(*, run_id: int) -> str:
     try:
         path = files.stored_path(run.upload_dir, "predictions")
         if path is None:
-            raise EvaluationInputError("Le fichier déposé n'est plus disponible : déposez-le à nouveau.")
+            raise EvaluationInputError(
+                gettext("Le fichier déposé n'est plus disponible : déposez-le à nouveau.")
+            )
         ref_path = files.stored_path(run.upload_dir, "reference") if run.reference_name else None
         result = evaluate_file(
             str(path),

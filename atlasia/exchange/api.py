@@ -36,6 +36,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 from ninja import Field, File, Form, NinjaAPI, Query, Schema, Status, UploadedFile
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -242,7 +243,7 @@ class CleanSchema(Schema):
     def _no_nul(cls, value: Any) -> Any:
         texts = value if isinstance(value, list) else [value]
         if any(isinstance(t, str) and "\x00" in t for t in texts):
-            raise ValueError("caractère NUL interdit")
+            raise ValueError(gettext("caractère NUL interdit"))
         return value
 
 
@@ -436,7 +437,7 @@ def _utc(value: dt.datetime, field_name: str) -> dt.datetime:
     try:
         return value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
     except (OverflowError, ValueError):
-        raise DjangoValidationError({field_name: "Date hors des limites acceptées."}) from None
+        raise DjangoValidationError({field_name: gettext("Date hors des limites acceptées.")}) from None
 
 
 def _user(request: HttpRequest) -> Any:
@@ -576,8 +577,12 @@ def _check_if_match(request: HttpRequest, use_case: UseCase) -> None:
     if "*" not in wanted and current not in wanted:
         raise HttpError(
             412,
-            "La fiche a été modifiée depuis votre lecture (en-tête If-Match périmé) : rien n'a été "
-            f"enregistré. Relisez-la (GET, ETag actuel : {current}) puis renvoyez vos modifications.",
+            gettext(
+                "La fiche a été modifiée depuis votre lecture (en-tête If-Match "
+                "périmé) : rien n'a été enregistré. Relisez-la (GET, ETag actuel : "
+                "%(current)s) puis renvoyez vos modifications."
+            )
+            % {"current": current},
         )
 
 
@@ -599,7 +604,9 @@ def create_usecase(request: HttpRequest, payload: UseCaseIn) -> Status[dict[str,
     # key answers with the record the first one created, instead of a duplicate.
     key = request.headers.get("Idempotency-Key") or None
     if key is not None and not (1 <= len(key) <= 64):
-        raise DjangoValidationError({"Idempotency-Key": "La clé d'idempotence fait 1 à 64 caractères."})
+        raise DjangoValidationError(
+            {"Idempotency-Key": gettext("La clé d'idempotence fait 1 à 64 caractères.")}
+        )
     uc = registry_services.usecase_create(
         actor=token.service_user,
         organisation=token.organisation,
@@ -618,7 +625,7 @@ def _editable(request: HttpRequest, uid: uuid.UUID, action: Action) -> UseCase:
     if uc is None:
         token = request.auth.token  # type: ignore[attr-defined]
         if UseCase.objects.filter(uid=uid, organisation=token.organisation).exists():
-            raise PermissionDenied("Le rôle du jeton ne permet pas cette action sur cette fiche.")
+            raise PermissionDenied(gettext("Le rôle du jeton ne permet pas cette action sur cette fiche."))
         raise Http404
     return uc
 

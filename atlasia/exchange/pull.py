@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from pydantic import ValidationError as PydanticValidationError
 
 from atlasia.accounts import perms
@@ -90,11 +91,15 @@ class ExchangeError(ValueError):
 @transaction.atomic
 def subscription_create(*, actor: Any, data: dict[str, Any]) -> Subscription:
     if not perms.is_platform_admin(actor):
-        raise PermissionDenied("Seuls les administrateurs de la plateforme gèrent les abonnements.")
+        raise PermissionDenied(gettext("Seuls les administrateurs de la plateforme gèrent les abonnements."))
     own = (getattr(settings, "ATLASIA_PUBLIC_URL", "") or "").rstrip("/")
     if own and str(data.get("base_url", "")).rstrip("/") == own:
         raise ValidationError(
-            {"base_url": "Cette adresse est celle de cette instance : on ne s'abonne pas à soi-même."}
+            {
+                "base_url": gettext(
+                    "Cette adresse est celle de cette instance : on ne s'abonne pas à soi-même."
+                )
+            }
         )
     subscription = Subscription(**data)
     subscription.full_clean()
@@ -493,7 +498,9 @@ def ingest(subscription: Subscription, records: list[ExRecord], *, actor: Any = 
 def pull_subscription(*, subscription: Subscription, actor: Any = None) -> PullResult:
     """Fetch every page from the remote instance, then apply them (all or nothing)."""
     if actor is not None and not perms.is_platform_admin(actor):
-        raise PermissionDenied("Seuls les administrateurs de la plateforme lancent une synchronisation.")
+        raise PermissionDenied(
+            gettext("Seuls les administrateurs de la plateforme lancent une synchronisation.")
+        )
     subscription.refresh_from_db(fields=["status"])
     if subscription.status == SubscriptionStatus.PAUSED:
         return PullResult(errors=["l'abonnement est en pause : reprenez-le avant de synchroniser"])
@@ -516,7 +523,7 @@ def pull_subscription(*, subscription: Subscription, actor: Any = None) -> PullR
 
 def _require_admin(actor: Any) -> None:
     if not perms.is_platform_admin(actor):
-        raise PermissionDenied("Seuls les administrateurs de la plateforme gèrent les abonnements.")
+        raise PermissionDenied(gettext("Seuls les administrateurs de la plateforme gèrent les abonnements."))
 
 
 @transaction.atomic

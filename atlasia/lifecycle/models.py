@@ -148,9 +148,11 @@ class WeightProfile(models.Model):
         if problems:
             raise ValidationError({"criterion_weights": problems})
         if self.scope == ProfileScope.NATIONAL and self.organisation_id:
-            raise ValidationError({"organisation": "Le profil national n'appartient à aucune organisation."})
+            raise ValidationError(
+                {"organisation": _("Le profil national n'appartient à aucune organisation.")}
+            )
         if self.scope == ProfileScope.ORGANISATION and not self.organisation_id:
-            raise ValidationError({"organisation": "Choisissez l'organisation de ce profil."})
+            raise ValidationError({"organisation": _("Choisissez l'organisation de ce profil.")})
 
     def to_core(self) -> prio.WeightProfile:
         return prio.WeightProfile(
@@ -213,7 +215,7 @@ class PriorityAssessment(models.Model):
 
     def clean(self) -> None:
         if not isinstance(self.scores, dict):
-            raise ValidationError({"scores": "Les notes doivent être un dictionnaire par critère."})
+            raise ValidationError({"scores": _("Les notes doivent être un dictionnaire par critère.")})
         messages = []
         for key, entry in self.scores.items():
             if not isinstance(entry, dict):
@@ -449,8 +451,9 @@ class CharterAssessment(models.Model):
         if self.level in (AssessmentLevel.MET, AssessmentLevel.PARTIAL) and not self.evidence.strip():
             raise ValidationError(
                 {
-                    "evidence": "Indiquez les éléments qui montrent que le principe "
-                    "est (partiellement) respecté."
+                    "evidence": _(
+                        "Indiquez les éléments qui montrent que le principe est (partiellement) respecté."
+                    )
                 }
             )
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record
@@ -33,8 +34,11 @@ def rate_limit_check(*, client_ip: str, limit: int = PROBLEM_REPORTS_PER_HOUR) -
     """Raise :class:`RateLimited` when ``client_ip`` has already sent ``limit`` reports this hour."""
     if (cache.get(_rate_key(client_ip)) or 0) >= limit:
         raise RateLimited(
-            f"Vous avez déjà envoyé {limit} signalements depuis moins d'une heure. "
-            "Pour éviter les abus, merci de réessayer plus tard."
+            gettext(
+                "Vous avez déjà envoyé %(limit)s signalements depuis moins d'une "
+                "heure. Pour éviter les abus, merci de réessayer plus tard."
+            )
+            % {"limit": limit}
         )
 
 
@@ -53,9 +57,9 @@ def problem_report_create(
 ) -> ProblemReport:
     """Store a problem reported by the public on a public record, for its owner organisation."""
     if use_case.publication_level != PublicationLevel.PUBLIC:
-        raise PermissionDenied("Ce cas d'usage n'est pas publié dans le registre public.")
+        raise PermissionDenied(gettext("Ce cas d'usage n'est pas publié dans le registre public."))
     if category not in ProblemCategory.values:
-        raise ValidationError({"category": "Choisissez une catégorie dans la liste."})
+        raise ValidationError({"category": gettext("Choisissez une catégorie dans la liste.")})
     rate_limit_check(client_ip=client_ip)
     with transaction.atomic():
         report = ProblemReport(

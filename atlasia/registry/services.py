@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext
 
 from atlasia.accounts import perms
 from atlasia.audit.concurrency import (
@@ -31,7 +32,10 @@ USECASE_M2M = ("data_categories", "partner_organisations")
 
 def _require(user: Any, action: Action, organisation: Organisation) -> None:
     if not perms.can(user, action, organisation):
-        raise PermissionDenied(f"Action « {action.value} » refusée pour {organisation}.")
+        raise PermissionDenied(
+            gettext("Action « %(value)s » refusée pour %(organisation)s.")
+            % {"value": action.value, "organisation": organisation}
+        )
 
 
 def _assign(obj: Any, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -63,7 +67,9 @@ def _organisation_insert(*, actor: Any, data: Mapping[str, Any], message: str = 
 @transaction.atomic
 def organisation_create(*, actor: Any, data: Mapping[str, Any]) -> Organisation:
     if not perms.is_platform_admin(actor):
-        raise PermissionDenied("Seuls les administrateurs de la plateforme créent des organisations.")
+        raise PermissionDenied(
+            gettext("Seuls les administrateurs de la plateforme créent des organisations.")
+        )
     return _organisation_insert(actor=actor, data=data)
 
 
@@ -105,15 +111,18 @@ def organisation_update(
     return organisation
 
 
-def _require_platform_admin(actor: Any, what: str) -> None:
+def _require_platform_admin(actor: Any, refusal: str) -> None:
+    """``refusal``: the whole sentence, already translated (a sentence is never assembled from parts)."""
     if not perms.is_platform_admin(actor):
-        raise PermissionDenied(f"Seuls les administrateurs de la plateforme {what}.")
+        raise PermissionDenied(refusal)
 
 
 @transaction.atomic
 def algorithm_create(*, actor: Any, data: Mapping[str, Any]) -> Algorithm:
     """Add an entry to the algorithm library (platform administrators, from the admin)."""
-    _require_platform_admin(actor, "ajoutent un algorithme à la bibliothèque")
+    _require_platform_admin(
+        actor, gettext("Seuls les administrateurs de la plateforme ajoutent un algorithme à la bibliothèque.")
+    )
     algorithm = Algorithm()
     _assign(algorithm, data)
     algorithm.full_clean()
@@ -130,7 +139,9 @@ def algorithm_create(*, actor: Any, data: Mapping[str, Any]) -> Algorithm:
 
 @transaction.atomic
 def algorithm_update(*, actor: Any, algorithm: Algorithm, data: Mapping[str, Any]) -> Algorithm:
-    _require_platform_admin(actor, "modifient la bibliothèque d'algorithmes")
+    _require_platform_admin(
+        actor, gettext("Seuls les administrateurs de la plateforme modifient la bibliothèque d'algorithmes.")
+    )
     algorithm = Algorithm.objects.select_for_update().get(pk=algorithm.pk)
     before = snapshot(algorithm)
     _assign(algorithm, data)
@@ -154,8 +165,10 @@ def _check_publication(actor: Any, organisation: Organisation, level: str, previ
     ):
         raise ValidationError(
             {
-                "publication_level": "Votre rôle ne permet pas de changer le niveau de publication : "
-                "demandez au référent IA de votre organisation."
+                "publication_level": gettext(
+                    "Votre rôle ne permet pas de changer le niveau de publication : "
+                    "demandez au référent IA de votre organisation."
+                )
             }
         )
 
