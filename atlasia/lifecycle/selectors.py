@@ -105,7 +105,7 @@ def usecase_facts(use_case: UseCase) -> lc.UseCaseFacts:
     * DPIA decision and completion, FRIA completion, registration reference: :class:`ComplianceRecord`;
     * priority score: a complete :class:`PriorityAssessment`;
     * evaluation and decision: the latest :class:`Experiment` (``results_summary`` filled = an
-      evaluation is recorded; the evaluation app, when it exists, may add its runs here).
+      evaluation is recorded).
     """
     q = qualification_of(use_case)
     compliance = compliance_of(use_case)
