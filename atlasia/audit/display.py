@@ -87,9 +87,19 @@ class HistoryItem:
     lines: tuple[ChangeLine, ...]
 
 
+# Audit rows outlive their models: a model merged into another (``publication.problemreport`` became
+# ``monitoring.externality``) names its successor here, so that old rows read with its labels.
+# Registered from the domain's AppConfig.ready().
+_RETIRED_TYPES: dict[str, str] = {}
+
+
+def register_retired_type(object_type: str, successor: str) -> None:
+    _RETIRED_TYPES[object_type] = successor
+
+
 def _model(object_type: str) -> type[models.Model] | None:
     try:
-        return apps.get_model(object_type)
+        return apps.get_model(_RETIRED_TYPES.get(object_type, object_type))
     except (LookupError, ValueError):
         return None
 

@@ -40,6 +40,7 @@ class ExternalityNoteInline(ReadOnlyInline):
 class ExternalityAdmin(ReadOnlyAdmin):
     list_display = ("use_case", "category", "source", "status", "created_at")
     list_filter = ("category", "source", "status")
+    search_fields = ("use_case__title", "description")
     raw_id_fields = ("use_case", "reported_by")
     inlines = [ExternalityNoteInline]
 

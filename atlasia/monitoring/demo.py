@@ -1,4 +1,5 @@
-"""Demo data of monitoring: incidents (one serious, with a live Art. 73 deadline), externalities,
+"""Demo data of monitoring: incidents (one serious, with a live Art. 73 deadline), externalities (three
+declared by agents, one reported by the public),
 footprints (one imported from ``data/demo/codecarbon_emissions.csv``, one EcoLogits estimate, one
 declared), training modules and completions, network events and resources.
 
@@ -17,9 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from atlasia.accounts.models import Membership, User
+from atlasia.monitoring.externalities import services as externalities_services
+from atlasia.monitoring.footprint import services as footprint_services
+from atlasia.monitoring.incidents import services as incidents_services
+from atlasia.monitoring.people import services as people_services
 from atlasia.registry.models import Organisation, UseCase
 
-from . import services
 from .models import Incident
 
 MARKER = "Orientation erronée de dossiers prioritaires"
@@ -65,7 +69,7 @@ def load_monitoring_demo(today: date | None = None) -> dict[str, Any]:
         return {"skipped": "aucun cas d'usage de démonstration"}
 
     # --- incidents ---
-    serious = services.incident_create(
+    serious = incidents_services.incident_create(
         actor=agent_caf or referent_caf,
         use_case=uc_caf,
         data={
@@ -79,8 +83,8 @@ def load_monitoring_demo(today: date | None = None) -> dict[str, Any]:
             "serious_kind": "general",
         },
     )
-    services.incident_set_status(actor=referent_caf, incident=serious, status="investigating")
-    minor = services.incident_create(
+    incidents_services.incident_set_status(actor=referent_caf, incident=serious, status="investigating")
+    minor = incidents_services.incident_create(
         actor=referent_hop,
         use_case=uc_hop,
         data={
@@ -93,8 +97,8 @@ def load_monitoring_demo(today: date | None = None) -> dict[str, Any]:
         },
     )
     for status in ("investigating", "corrective_actions"):
-        services.incident_set_status(actor=referent_hop, incident=minor, status=status)
-    services.incident_set_status(
+        incidents_services.incident_set_status(actor=referent_hop, incident=minor, status=status)
+    incidents_services.incident_set_status(
         actor=referent_hop,
         incident=minor,
         status="closed",
@@ -124,15 +128,23 @@ def load_monitoring_demo(today: date | None = None) -> dict[str, Any]:
             "Les internes suivent la proposition de l'outil sans relire le dossier lors des pics d'activité.",
         ),
     ):
-        services.externality_report(
+        externalities_services.externality_report(
             actor=actor, use_case=use_case, data={"category": category, "description": text}
         )
         created["externalities"] += 1
+    # …and one from the public register's « Signaler un problème » form (same model, source « public »).
+    externalities_services.externality_receive_public(
+        use_case=uc_caf,
+        category="error",
+        description="Mon dossier a été sélectionné pour un contrôle alors que ma situation n'a pas changé "
+        "depuis l'an dernier ; le courrier ne dit pas quelles informations ont conduit à ce choix.",
+    )
+    created["externalities"] += 1
 
     # --- footprints ---
     csv_path = Path(settings.ATLASIA_DATA_DIR) / "demo" / "codecarbon_emissions.csv"
     with csv_path.open("rb") as handle:
-        services.footprint_import_codecarbon(
+        footprint_services.footprint_import_codecarbon(
             actor=referent_hop,
             use_case=uc_hop,
             name="emissions.csv",
@@ -140,7 +152,7 @@ def load_monitoring_demo(today: date | None = None) -> dict[str, Any]:
             handle=handle,
             phase="training",
         )
-    services.footprint_estimate_genai(
+    footprint_services.footprint_estimate_genai(
         actor=referent_caf,
         use_case=uc_caf,
         provider="mistralai",
@@ -151,7 +163,7 @@ def load_monitoring_demo(today: date | None = None) -> dict[str, Any]:
         period_start=day - timedelta(days=30),
         period_end=day,
     )
-    services.footprint_declare(
+    footprint_services.footprint_declare(
         actor=referent_caf,
         use_case=uc_caf,
         data={
@@ -164,7 +176,7 @@ def load_monitoring_demo(today: date | None = None) -> dict[str, Any]:
 
     # --- AI literacy ---
     modules = [
-        services.training_module_create(actor=national, data=data)
+        people_services.training_module_create(actor=national, data=data)
         for data in (
             {
                 "title": "Comprendre l'intelligence artificielle",
@@ -192,10 +204,10 @@ def load_monitoring_demo(today: date | None = None) -> dict[str, Any]:
             },
         )
     ]
-    services.literacy_declare(actor=referent_caf, organisation=caf, agents_using_ai=40)
-    services.literacy_declare(actor=referent_hop, organisation=hospital, agents_using_ai=12)
+    people_services.literacy_declare(actor=referent_caf, organisation=caf, agents_using_ai=40)
+    people_services.literacy_declare(actor=referent_hop, organisation=hospital, agents_using_ai=12)
     for i, name in enumerate(["Inès Martin", "Paul Bernard", "Léa Petit", "Hugo Durand", "Emma Leroy"]):
-        services.training_completion_record(
+        people_services.training_completion_record(
             actor=referent_caf,
             organisation=caf,
             module=modules[i % 2],
@@ -217,7 +229,7 @@ def load_monitoring_demo(today: date | None = None) -> dict[str, Any]:
             "Jade Dupuis",
         ]
     ):
-        services.training_completion_record(
+        people_services.training_completion_record(
             actor=referent_hop,
             organisation=hospital,
             module=modules[i % 3],
@@ -227,7 +239,7 @@ def load_monitoring_demo(today: date | None = None) -> dict[str, Any]:
         created["completions"] += 1
 
     # --- network ---
-    services.network_event_create(
+    people_services.network_event_create(
         actor=national,
         data={
             "title": "Rencontre nationale des ambassadeurs IA",
@@ -239,7 +251,7 @@ def load_monitoring_demo(today: date | None = None) -> dict[str, Any]:
             "ateliers sur les chartes d'usage et d'achat.",
         },
     )
-    services.network_event_create(
+    people_services.network_event_create(
         actor=national,
         data={
             "title": "Webinaire : signaler un incident grave (AI Act art. 73)",
@@ -250,13 +262,13 @@ def load_monitoring_demo(today: date | None = None) -> dict[str, Any]:
             "description": "Qui signale, à qui, dans quels délais.",
         },
     )
-    services.network_resource_add(
+    people_services.network_resource_add(
         actor=national,
         title="Règlement (UE) 2024/1689 sur l'intelligence artificielle",
         url="https://eur-lex.europa.eu/eli/reg/2024/1689/oj",
         description="Texte officiel de l'AI Act.",
     )
-    services.network_resource_add(
+    people_services.network_resource_add(
         actor=national,
         title="Recommandations de la CNIL sur l'IA",
         url="https://www.cnil.fr/fr/intelligence-artificielle",

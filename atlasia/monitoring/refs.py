@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .models import Externality, Incident, TrainingCompletion
+from .externalities.models import Externality
+from .incidents.models import Incident
+from .people.models import TrainingCompletion
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,7 @@ from django.contrib import admin
 
 from atlasia.audit.admin_base import ReadOnlyAdmin
 
-from .models import ProblemReport, ReportRun
-
-
-@admin.register(ProblemReport)
-class ProblemReportAdmin(ReadOnlyAdmin):
-    list_display = ("use_case", "category", "status", "created_at")
-    list_filter = ("category", "status")
-    search_fields = ("use_case__title", "description")
-    raw_id_fields = ("use_case",)
-    readonly_fields = ("created_at",)
+from .models import ReportRun
 
 
 @admin.register(ReportRun)

@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ProblemCategory(models.TextChoices):
+    """The categories of the public form, in words meant for the public: the codes are those of
+    ``atlasia.monitoring.externalities.enums.ExternalityCategory`` (the report is stored as one)."""
+
     BIAS = "bias", _("Biais ou discrimination")
     ERROR = "error", _("Erreur ou résultat faux")
     EXTRA_WORK = "extra_work", _("Travail supplémentaire pour les agents ou les usagers")
@@ -14,13 +17,6 @@ class ProblemCategory(models.TextChoices):
     OVER_RELIANCE = "over_reliance", _("Confiance excessive dans le résultat de l'outil")
     ENVIRONMENTAL = "environmental", _("Impact environnemental")
     OTHER = "other", _("Autre problème")
-
-
-class ProblemStatus(models.TextChoices):
-    NEW = "new", _("Nouveau")
-    IN_PROGRESS = "in_progress", _("En cours d'examen")
-    CLOSED = "closed", _("Traité")
-    REJECTED = "rejected", _("Non retenu")
 
 
 class ReportScope(models.TextChoices):

@@ -1,4 +1,5 @@
-"""Problem reports from the public register and runs of the annual cartography report."""
+"""Runs of the annual cartography report. (The public's problem reports are negative externalities:
+``atlasia.monitoring.externalities``.)"""
 
 from __future__ import annotations
 
@@ -8,35 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from atlasia.registry import reference
 
-from .enums import ProblemCategory, ProblemStatus, ReportScope, RunStatus
-
-
-class ProblemReport(models.Model):
-    """A problem reported by anyone on a public record ("Signaler un problème"), for the owner
-    organisation to follow up. The reporter's IP address is not stored: rate limiting uses the cache."""
-
-    use_case = models.ForeignKey(
-        "registry.UseCase",
-        verbose_name=_("cas d'usage"),
-        on_delete=models.CASCADE,
-        related_name="problem_reports",
-    )
-    category = models.CharField(_("catégorie"), max_length=20, choices=ProblemCategory.choices)
-    description = models.TextField(_("description"), max_length=5000)
-    contact_email = models.EmailField(_("courriel de contact"), blank=True)
-    status = models.CharField(
-        _("suivi"), max_length=20, choices=ProblemStatus.choices, default=ProblemStatus.NEW
-    )
-    created_at = models.DateTimeField(_("reçu le"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("signalement")
-        verbose_name_plural = _("signalements")
-        indexes = [models.Index(fields=["use_case", "-created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.get_category_display()} — {self.use_case}"
+from .enums import ReportScope, RunStatus
 
 
 def report_path(instance: ReportRun, filename: str) -> str:

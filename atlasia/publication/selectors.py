@@ -25,7 +25,6 @@ from atlasia.registry.models import AITechnique, Algorithm, Organisation, Theme,
 from atlasia.search import selectors as search_selectors
 
 from . import aggregation
-from .models import ProblemReport
 
 DIMENSIONS = ("theme", "status", "organisation_type", "region", "technique", "publication_level")
 
@@ -153,13 +152,3 @@ def public_usecases_of(algorithm: Algorithm) -> QuerySet[UseCase]:
         .select_related("organisation", "theme")
         .order_by("title", "id")
     )
-
-
-# --- problem reports ----------------------------------------------------------------------------
-
-
-def problem_reports_for(user: Any, use_case: UseCase) -> QuerySet[ProblemReport] | None:
-    """Reports on a record, for the members of its owner organisation (and platform admins)."""
-    if not (perms.is_platform_admin(user) or use_case.organisation_id in perms.member_organisation_ids(user)):
-        return None
-    return ProblemReport.objects.filter(use_case=use_case).order_by("-created_at", "-id")

@@ -1,5 +1,5 @@
-"""Writes of the publication app: problem reports from the public, report runs. Each write records its
-audit row in the same transaction."""
+"""Writes of the publication app: the public's problem reports (stored as externalities), report
+runs. Each write records its audit row in the same transaction."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from django.utils.translation import gettext
 
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record
+from atlasia.monitoring.externalities.models import Externality
+from atlasia.monitoring.externalities.services import externality_receive_public
 from atlasia.registry.enums import PublicationLevel
 from atlasia.registry.models import Organisation, UseCase
 
 from .enums import ProblemCategory, ReportScope
-from .models import ProblemReport, ReportRun
+from .models import ReportRun
 
 PROBLEM_REPORTS_PER_HOUR = 5
 RATE_WINDOW_SECONDS = 3600
@@ -54,35 +56,19 @@ def _rate_limit_count(client_ip: str) -> None:
 
 def problem_report_create(
     *, use_case: UseCase, category: str, description: str, contact_email: str = "", client_ip: str = ""
-) -> ProblemReport:
-    """Store a problem reported by the public on a public record, for its owner organisation."""
+) -> Externality:
+    """Receive a problem reported by the public on a public record (rate-limited per address). It is
+    stored as a negative externality of source « registre public » (one model for every channel, in
+    ``atlasia.monitoring.externalities``), for the owner organisation — or its regional, then national
+    team — to triage."""
     if use_case.publication_level != PublicationLevel.PUBLIC:
         raise PermissionDenied(gettext("Ce cas d'usage n'est pas publié dans le registre public."))
     if category not in ProblemCategory.values:
         raise ValidationError({"category": gettext("Choisissez une catégorie dans la liste.")})
     rate_limit_check(client_ip=client_ip)
-    with transaction.atomic():
-        report = ProblemReport(
-            use_case=use_case,
-            category=category,
-            description=description.strip(),
-            contact_email=contact_email.strip(),
-        )
-        report.full_clean()
-        report.save()
-        audit_record(
-            actor=None,
-            action=AuditAction.CREATE,
-            obj=report,
-            changes={"category": category, "has_contact": bool(report.contact_email)},
-            use_case_id=use_case.pk,
-            organisation_id=use_case.organisation_id,
-            message="Signalement reçu depuis le registre public",
-        )
-        # The owner organisation triages it with the other negative externalities.
-        from atlasia.monitoring.services import externality_from_public_report
-
-        externality_from_public_report(report)
+    report = externality_receive_public(
+        use_case=use_case, category=category, description=description, contact_email=contact_email
+    )
     _rate_limit_count(client_ip)
     return report
 
@@ -112,11 +98,11 @@ def reportrun_request(
         )
         errors = {}
         if scope == ReportScope.REGION and not run.region:
-            errors["region"] = "Choisissez la région du rapport."
+            errors["region"] = gettext("Choisissez la région du rapport.")
         if scope == ReportScope.ORGANISATION and run.organisation is None:
-            errors["organisation"] = "Choisissez l'organisation du rapport."
+            errors["organisation"] = gettext("Choisissez l'organisation du rapport.")
         if not 2000 <= year <= 2100:
-            errors["year"] = "L'année doit être comprise entre 2000 et 2100."
+            errors["year"] = gettext("L'année doit être comprise entre 2000 et 2100.")
         if errors:
             raise ValidationError(errors)
         run.full_clean()
@@ -138,15 +124,3 @@ def reportrun_request(
         run_id = run.pk
         transaction.on_commit(lambda: build_report.enqueue(run_id))
     return run
-
-
-def problem_report_emails_erase(*, older_than: Any) -> int:
-    """Erase the reporter's e-mail address from the problem reports received before ``older_than`` (the
-    retention announced on the personal-data notice, ``ATLASIA_PROBLEM_EMAIL_RETENTION_DAYS``); the report
-    itself stays with its record. Returns how many addresses were erased."""
-    with transaction.atomic():
-        return (
-            ProblemReport.objects.filter(created_at__lt=older_than)
-            .exclude(contact_email="")
-            .update(contact_email="")
-        )

@@ -34,7 +34,10 @@ APPS = (
     "lifecycle",
     "qualification",
     "evaluation",
-    "monitoring",
+    "monitoring.incidents",
+    "monitoring.externalities",
+    "monitoring.footprint",
+    "monitoring.people",
     "publication",
     "exchange",
     "search",
@@ -94,7 +97,7 @@ def _in_service(w: dict[str, Any]) -> Callable[[], Any]:
 
 
 def _incident(w: dict[str, Any]) -> Any:
-    from atlasia.monitoring import services
+    from atlasia.monitoring.incidents import services
 
     if _uc(w).status != "deployed":
         _in_service(w)
@@ -114,7 +117,7 @@ def _incident(w: dict[str, Any]) -> Any:
 
 
 def _externality(w: dict[str, Any]) -> Any:
-    from atlasia.monitoring import services
+    from atlasia.monitoring.externalities import services
 
     return services.externality_report(
         actor=w["users"]["contributor"],
@@ -124,7 +127,7 @@ def _externality(w: dict[str, Any]) -> Any:
 
 
 def _module(w: dict[str, Any]) -> Any:
-    from atlasia.monitoring import services
+    from atlasia.monitoring.people import services
 
     return services.training_module_create(
         actor=w["users"]["national"],
@@ -140,7 +143,7 @@ def _module(w: dict[str, Any]) -> Any:
 
 
 def _resource(w: dict[str, Any]) -> Any:
-    from atlasia.monitoring import services
+    from atlasia.monitoring.people import services
 
     return services.network_resource_add(
         actor=w["users"]["national"],
@@ -193,7 +196,10 @@ def _calls(w: dict[str, Any], tmp: Path) -> dict[str, Callable[[], Any]]:
     from atlasia.exchange import services as exchange
     from atlasia.lifecycle import services as lifecycle
     from atlasia.lifecycle.models import Charter
-    from atlasia.monitoring import services as monitoring
+    from atlasia.monitoring.externalities import services as monitoring_externalities
+    from atlasia.monitoring.footprint import services as monitoring_footprint
+    from atlasia.monitoring.incidents import services as monitoring_incidents
+    from atlasia.monitoring.people import services as monitoring_people
     from atlasia.publication import services as publication
     from atlasia.qualification import services as qualification
     from atlasia.registry import services as registry
@@ -445,32 +451,32 @@ def _calls(w: dict[str, Any], tmp: Path) -> dict[str, Callable[[], Any]]:
             )[0]
         ),
     )
-    lazy("monitoring.incident_create", lambda: _in_service(w))
+    lazy("monitoring.incidents.incident_create", lambda: _in_service(w))
     lazy(
-        "monitoring.incident_update",
+        "monitoring.incidents.incident_update",
         lambda: (
             lambda i: (
-                lambda: monitoring.incident_update(
+                lambda: monitoring_incidents.incident_update(
                     actor=referent, incident=i, data={"description": "Précisé après analyse."}
                 )
             )
         )(_incident(w)),
     )
     lazy(
-        "monitoring.incident_set_status",
+        "monitoring.incidents.incident_set_status",
         lambda: (
             lambda i: (
-                lambda: monitoring.incident_set_status(
+                lambda: monitoring_incidents.incident_set_status(
                     actor=referent, incident=i, status="investigating", corrective_actions="Seuil relevé."
                 )
             )
         )(_incident(w)),
     )
     lazy(
-        "monitoring.incident_record_report",
+        "monitoring.incidents.incident_record_report",
         lambda: (
             lambda i: (
-                lambda: monitoring.incident_record_report(
+                lambda: monitoring_incidents.incident_record_report(
                     actor=referent, incident=i, reported_on=today, reported_to="ansm", reference="R-1"
                 )
             )
@@ -479,32 +485,36 @@ def _calls(w: dict[str, Any], tmp: Path) -> dict[str, Callable[[], Any]]:
 
     def suspend() -> Callable[[], Any]:
         incident = _incident(w)
-        return lambda: monitoring.incident_suspend_usecase(
+        return lambda: monitoring_incidents.incident_suspend_usecase(
             actor=referent, incident=incident, reason="Incident."
         )
 
-    lazy("monitoring.incident_suspend_usecase", suspend)
-    lazy("monitoring.externality_report", lambda: lambda: _externality(w))
+    lazy("monitoring.incidents.incident_suspend_usecase", suspend)
+    lazy("monitoring.externalities.externality_report", lambda: lambda: _externality(w))
     lazy(
-        "monitoring.externality_triage",
+        "monitoring.externalities.externality_triage",
         lambda: (
-            lambda e: lambda: monitoring.externality_triage(actor=referent, externality=e, status="accepted")
+            lambda e: (
+                lambda: monitoring_externalities.externality_triage(
+                    actor=referent, externality=e, status="accepted"
+                )
+            )
         )(_externality(w)),
     )
     lazy(
-        "monitoring.externality_note_add",
+        "monitoring.externalities.externality_note_add",
         lambda: (
             lambda e: (
-                lambda: monitoring.externality_note_add(
+                lambda: monitoring_externalities.externality_note_add(
                     actor=referent, externality=e, text="Éditeur relancé."
                 )
             )
         )(_externality(w)),
     )
     lazy(
-        "monitoring.footprint_declare",
+        "monitoring.footprint.footprint_declare",
         lambda: (
-            lambda: monitoring.footprint_declare(
+            lambda: monitoring_footprint.footprint_declare(
                 actor=referent, use_case=_uc(w), data={"phase": "inference", "energy_kwh": 100.0}
             )
         ),
@@ -512,15 +522,15 @@ def _calls(w: dict[str, Any], tmp: Path) -> dict[str, Callable[[], Any]]:
 
     def codecarbon() -> Callable[[], Any]:
         data = (Path(settings.BASE_DIR) / "data" / "demo" / "codecarbon_emissions.csv").read_bytes()
-        return lambda: monitoring.footprint_import_codecarbon(
+        return lambda: monitoring_footprint.footprint_import_codecarbon(
             actor=referent, use_case=_uc(w), name="emissions.csv", size=len(data), handle=io.BytesIO(data)
         )
 
-    lazy("monitoring.footprint_import_codecarbon", codecarbon)
+    lazy("monitoring.footprint.footprint_import_codecarbon", codecarbon)
     lazy(
-        "monitoring.footprint_estimate_genai",
+        "monitoring.footprint.footprint_estimate_genai",
         lambda: (
-            lambda: monitoring.footprint_estimate_genai(
+            lambda: monitoring_footprint.footprint_estimate_genai(
                 actor=referent,
                 use_case=_uc(w),
                 provider="mistralai",
@@ -531,19 +541,19 @@ def _calls(w: dict[str, Any], tmp: Path) -> dict[str, Callable[[], Any]]:
         ),
     )
     lazy(
-        "monitoring.footprint_delete",
-        lambda: (lambda f: lambda: monitoring.footprint_delete(actor=referent, footprint=f))(
-            monitoring.footprint_declare(
+        "monitoring.footprint.footprint_delete",
+        lambda: (lambda f: lambda: monitoring_footprint.footprint_delete(actor=referent, footprint=f))(
+            monitoring_footprint.footprint_declare(
                 actor=referent, use_case=_uc(w), data={"phase": "training", "energy_kwh": 1.0}
             )
         ),
     )
-    lazy("monitoring.training_module_create", lambda: lambda: _module(w))
+    lazy("monitoring.people.training_module_create", lambda: lambda: _module(w))
     lazy(
-        "monitoring.training_completion_record",
+        "monitoring.people.training_completion_record",
         lambda: (
             lambda m: (
-                lambda: monitoring.training_completion_record(
+                lambda: monitoring_people.training_completion_record(
                     actor=referent,
                     organisation=w["org_a"],
                     module=m,
@@ -554,17 +564,17 @@ def _calls(w: dict[str, Any], tmp: Path) -> dict[str, Callable[[], Any]]:
         )(_module(w)),
     )
     lazy(
-        "monitoring.literacy_declare",
+        "monitoring.people.literacy_declare",
         lambda: (
-            lambda: monitoring.literacy_declare(
+            lambda: monitoring_people.literacy_declare(
                 actor=u["org_admin"], organisation=w["org_a"], agents_using_ai=12
             )
         ),
     )
     lazy(
-        "monitoring.network_event_create",
+        "monitoring.people.network_event_create",
         lambda: (
-            lambda: monitoring.network_event_create(
+            lambda: monitoring_people.network_event_create(
                 actor=national,
                 data={
                     "title": "Rencontre",
@@ -577,10 +587,10 @@ def _calls(w: dict[str, Any], tmp: Path) -> dict[str, Callable[[], Any]]:
             )
         ),
     )
-    lazy("monitoring.network_resource_add", lambda: lambda: _resource(w))
+    lazy("monitoring.people.network_resource_add", lambda: lambda: _resource(w))
     lazy(
-        "monitoring.network_resource_delete",
-        lambda: (lambda r: lambda: monitoring.network_resource_delete(actor=national, resource=r))(
+        "monitoring.people.network_resource_delete",
+        lambda: (lambda r: lambda: monitoring_people.network_resource_delete(actor=national, resource=r))(
             _resource(w)
         ),
     )

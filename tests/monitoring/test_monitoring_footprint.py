@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from atlasia.core import footprint as fp
-from atlasia.monitoring import selectors, services
+from atlasia.monitoring.footprint import selectors as footprint_selectors
+from atlasia.monitoring.footprint import services as footprint_services
 from atlasia.monitoring.models import Footprint
 from atlasia.registry.models import UseCase
 
@@ -33,7 +34,7 @@ def _import(
     mworld: dict[str, Any], content: str, name: str = "emissions.csv", actor: str = "contributor"
 ) -> Footprint:
     data = content.encode()
-    return services.footprint_import_codecarbon(
+    return footprint_services.footprint_import_codecarbon(
         actor=mworld["users"][actor],
         use_case=mworld["deployed"],
         name=name,
@@ -105,7 +106,7 @@ def test_genai_estimate_worked_example(mworld: dict[str, Any]) -> None:
     single = llm_impacts("mistralai", "mistral-small-latest", 500, float("inf"))
     energy = fp._mid(single.energy.value)
     gwp = fp._mid(single.gwp.value)
-    footprint = services.footprint_estimate_genai(
+    footprint = footprint_services.footprint_estimate_genai(
         actor=mworld["users"]["contributor"],
         use_case=mworld["deployed"],
         provider="mistralai",
@@ -122,7 +123,7 @@ def test_genai_estimate_worked_example(mworld: dict[str, Any]) -> None:
 
 def test_genai_unknown_model_is_refused(mworld: dict[str, Any]) -> None:
     with pytest.raises(ValidationError, match="inconnu d'EcoLogits"):
-        services.footprint_estimate_genai(
+        footprint_services.footprint_estimate_genai(
             actor=mworld["users"]["contributor"],
             use_case=mworld["deployed"],
             provider="mistralai",
@@ -136,7 +137,7 @@ def test_genai_unknown_model_is_refused(mworld: dict[str, Any]) -> None:
 def test_declared_energy_uses_the_french_factor_and_negative_is_refused(mworld: dict[str, Any]) -> None:
     factor = fp.electricity_factor()
     assert factor.zone == "FRA" and "ADEME" in factor.source
-    footprint = services.footprint_declare(
+    footprint = footprint_services.footprint_declare(
         actor=mworld["users"]["contributor"],
         use_case=mworld["deployed"],
         data={"phase": "inference", "energy_kwh": 100.0},
@@ -144,7 +145,7 @@ def test_declared_energy_uses_the_french_factor_and_negative_is_refused(mworld: 
     assert footprint.co2e_kg == pytest.approx(100 * factor.kg_co2e_per_kwh)
     assert footprint.carbon_factor == factor.kg_co2e_per_kwh and "ADEME" in footprint.method_note
     with pytest.raises(ValidationError) as caught:
-        services.footprint_declare(
+        footprint_services.footprint_declare(
             actor=mworld["users"]["contributor"],
             use_case=mworld["deployed"],
             data={"phase": "inference", "energy_kwh": -1.0},
@@ -155,7 +156,7 @@ def test_declared_energy_uses_the_french_factor_and_negative_is_refused(mworld: 
 
 def test_footprint_permissions(client: Any, mworld: dict[str, Any]) -> None:
     with pytest.raises(PermissionDenied):
-        services.footprint_declare(
+        footprint_services.footprint_declare(
             actor=mworld["users"]["other_referent"],
             use_case=mworld["deployed"],
             data={"phase": "training", "energy_kwh": 1.0},
@@ -172,22 +173,22 @@ def test_footprint_permissions(client: Any, mworld: dict[str, Any]) -> None:
 
 def test_aggregates_by_organisation_and_nation(mworld: dict[str, Any]) -> None:
     contributor = mworld["users"]["contributor"]
-    services.footprint_declare(
+    footprint_services.footprint_declare(
         actor=contributor,
         use_case=mworld["deployed"],
         data={"phase": "training", "energy_kwh": 10.0, "co2e_kg": 1.0},
     )
-    services.footprint_declare(
+    footprint_services.footprint_declare(
         actor=contributor,
         use_case=mworld["deployed"],
         data={"phase": "inference", "energy_kwh": 5.0, "co2e_kg": 0.5, "water_l": 2.0},
     )
-    services.footprint_declare(
+    footprint_services.footprint_declare(
         actor=mworld["users"]["other_referent"],
         use_case=mworld["deployed_b"],
         data={"phase": "inference", "energy_kwh": 1.0, "co2e_kg": 3.0},
     )
-    totals = selectors.footprint_totals(UseCase.objects.all())
+    totals = footprint_selectors.footprint_totals(UseCase.objects.all())
     assert totals["total"] == {"energy_kwh": 16.0, "co2e_kg": 4.5, "water_l": 2.0, "n": 3}
     assert totals["by_phase"]["inference"]["energy_kwh"] == 6.0
     assert [(r["organisation"], r["co2e_kg"]) for r in totals["by_organisation"]] == [
@@ -195,7 +196,8 @@ def test_aggregates_by_organisation_and_nation(mworld: dict[str, Any]) -> None:
         ("CHU de Lille", 1.5),
     ]
     assert (
-        selectors.footprint_by_usecase([mworld["deployed"].pk])[mworld["deployed"].pk]["energy_kwh"] == 15.0
+        footprint_selectors.footprint_by_usecase([mworld["deployed"].pk])[mworld["deployed"].pk]["energy_kwh"]
+        == 15.0
     )
 
 
@@ -217,7 +219,7 @@ def test_the_same_codecarbon_file_imported_twice_is_counted_once(client: Any, mw
         )
 
     assert post("emissions.csv").status_code == 302
-    total = selectors.footprint_totals(UseCase.objects.filter(pk=use_case.pk))
+    total = footprint_selectors.footprint_totals(UseCase.objects.filter(pk=use_case.pk))
     again = post("emissions (1).csv")
     assert again.status_code == 400
     page = again.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
@@ -226,4 +228,4 @@ def test_the_same_codecarbon_file_imported_twice_is_counted_once(client: Any, mw
     )
     assert "compterait deux fois les mêmes mesures. Rien n'a été ajouté." in page
     assert Footprint.objects.filter(use_case=use_case).count() == 1
-    assert selectors.footprint_totals(UseCase.objects.filter(pk=use_case.pk)) == total
+    assert footprint_selectors.footprint_totals(UseCase.objects.filter(pk=use_case.pk)) == total

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from atlasia.audit.models import AuditEntry
-from atlasia.monitoring import services
-from atlasia.monitoring.deadlines import countdown_fr
+from atlasia.monitoring.incidents import services as incidents_services
+from atlasia.monitoring.incidents.deadlines import countdown_fr
 from atlasia.monitoring.models import Incident, IncidentReminder
 
 TODAY = date(2025, 3, 10)
@@ -43,7 +43,7 @@ def _serious(kind: str = "general", aware: date | None = None, **extra: Any) -> 
 )
 def test_serious_incident_deadline_follows_art_73(mworld: dict[str, Any], kind: str, days: int) -> None:
     aware = timezone.localdate() - timedelta(days=1)
-    incident = services.incident_create(
+    incident = incidents_services.incident_create(
         actor=mworld["users"]["contributor"], use_case=mworld["deployed"], data=_serious(kind, aware)
     )
     assert incident.deadline == aware + timedelta(days=days)
@@ -52,7 +52,7 @@ def test_serious_incident_deadline_follows_art_73(mworld: dict[str, Any], kind: 
 def test_minor_incident_has_no_deadline(mworld: dict[str, Any]) -> None:
     data = _serious()
     data.update(severity="minor", serious_kind="general", aware_on=None)
-    incident = services.incident_create(
+    incident = incidents_services.incident_create(
         actor=mworld["users"]["contributor"], use_case=mworld["deployed"], data=data
     )
     assert incident.deadline is None and incident.serious_kind == "" and incident.countdown() == ""
@@ -83,7 +83,9 @@ def test_awareness_before_occurrence_is_refused_and_nothing_stored(mworld: dict[
     today = timezone.localdate()
     data = _serious(aware=today - timedelta(days=10))
     with pytest.raises(ValidationError) as caught:
-        services.incident_create(actor=mworld["users"]["contributor"], use_case=mworld["deployed"], data=data)
+        incidents_services.incident_create(
+            actor=mworld["users"]["contributor"], use_case=mworld["deployed"], data=data
+        )
     assert "ne peut pas précéder l'incident" in str(caught.value.message_dict["aware_on"])
     assert (
         Incident.objects.count() == 0
@@ -95,14 +97,16 @@ def test_future_date_is_refused(mworld: dict[str, Any]) -> None:
     data = _serious()
     data["occurred_on"] = timezone.localdate() + timedelta(days=1)
     with pytest.raises(ValidationError) as caught:
-        services.incident_create(actor=mworld["users"]["contributor"], use_case=mworld["deployed"], data=data)
+        incidents_services.incident_create(
+            actor=mworld["users"]["contributor"], use_case=mworld["deployed"], data=data
+        )
     assert "est dans le futur" in caught.value.message_dict["occurred_on"][0]
     assert Incident.objects.count() == 0
 
 
 def test_incident_on_a_use_case_not_in_service_is_refused(mworld: dict[str, Any]) -> None:
     with pytest.raises(ValidationError) as caught:
-        services.incident_create(
+        incidents_services.incident_create(
             actor=mworld["users"]["contributor"], use_case=mworld["records"]["a_internal"], data=_serious()
         )
     assert "en service" in caught.value.messages[0]
@@ -114,7 +118,7 @@ def test_incident_on_a_use_case_not_in_service_is_refused(mworld: dict[str, Any]
 
 @pytest.fixture
 def incident(mworld: dict[str, Any]) -> Incident:
-    return services.incident_create(
+    return incidents_services.incident_create(
         actor=mworld["users"]["contributor"], use_case=mworld["deployed"], data=_serious()
     )
 
@@ -124,16 +128,16 @@ def test_workflow_refuses_skipping_a_step_and_closing_without_corrective_actions
 ) -> None:
     referent = mworld["users"]["referent"]
     with pytest.raises(ValidationError) as caught:
-        services.incident_set_status(actor=referent, incident=incident, status="closed")
+        incidents_services.incident_set_status(actor=referent, incident=incident, status="closed")
     assert "« Ouvert » à « Clos » impossible" in caught.value.message_dict["status"][0]
-    services.incident_set_status(actor=referent, incident=incident, status="investigating")
-    services.incident_set_status(actor=referent, incident=incident, status="corrective_actions")
+    incidents_services.incident_set_status(actor=referent, incident=incident, status="investigating")
+    incidents_services.incident_set_status(actor=referent, incident=incident, status="corrective_actions")
     with pytest.raises(ValidationError) as caught:
-        services.incident_set_status(actor=referent, incident=incident, status="closed")
+        incidents_services.incident_set_status(actor=referent, incident=incident, status="closed")
     assert "actions correctives" in caught.value.message_dict["corrective_actions"][0]
     incident.refresh_from_db()
     assert incident.status == "corrective_actions" and incident.closed_on is None
-    services.incident_set_status(
+    incidents_services.incident_set_status(
         actor=referent,
         incident=incident,
         status="closed",
@@ -142,14 +146,14 @@ def test_workflow_refuses_skipping_a_step_and_closing_without_corrective_actions
     incident.refresh_from_db()
     assert incident.status == "closed" and incident.closed_on == timezone.localdate()
     with pytest.raises(ValidationError):
-        services.incident_set_status(actor=referent, incident=incident, status="investigating")
+        incidents_services.incident_set_status(actor=referent, incident=incident, status="investigating")
 
 
 def test_contributor_may_declare_but_not_move_the_workflow(
     mworld: dict[str, Any], incident: Incident
 ) -> None:
     with pytest.raises(PermissionDenied):
-        services.incident_set_status(
+        incidents_services.incident_set_status(
             actor=mworld["users"]["contributor"], incident=incident, status="investigating"
         )
     incident.refresh_from_db()
@@ -157,18 +161,18 @@ def test_contributor_may_declare_but_not_move_the_workflow(
 
 
 def test_reporting_is_recorded_and_medical_device_goes_to_ansm(mworld: dict[str, Any]) -> None:
-    incident = services.incident_create(
+    incident = incidents_services.incident_create(
         actor=mworld["users"]["contributor"],
         use_case=mworld["deployed"],
         data=_serious(is_medical_device=True),
     )
     dpo = mworld["users"]["dpo"]
     with pytest.raises(ValidationError) as caught:
-        services.incident_record_report(
+        incidents_services.incident_record_report(
             actor=dpo, incident=incident, reported_on=timezone.localdate(), reported_to="market_surveillance"
         )
     assert "ANSM" in caught.value.message_dict["reported_to"][0]
-    services.incident_record_report(
+    incidents_services.incident_record_report(
         actor=dpo,
         incident=incident,
         reported_on=timezone.localdate(),
@@ -235,8 +239,8 @@ def test_suspension_calls_the_lifecycle_service(
         calls.append(kwargs)
         return "logged"
 
-    monkeypatch.setattr(services, "_lifecycle_transition", lambda: fake_transition)
-    result = services.incident_suspend_usecase(
+    monkeypatch.setattr(incidents_services, "usecase_transition", fake_transition)
+    result = incidents_services.incident_suspend_usecase(
         actor=mworld["users"]["referent"], incident=incident, reason="Biais"
     )
     assert result == "logged"
@@ -250,21 +254,8 @@ def test_suspension_calls_the_lifecycle_service(
     ]
 
 
-def test_suspension_without_lifecycle_is_refused_clearly(
-    monkeypatch: Any, mworld: dict[str, Any], incident: Incident
-) -> None:
-    monkeypatch.setattr(services, "_lifecycle_transition", lambda: None)
-    with pytest.raises(services.SuspensionUnavailable) as caught:
-        services.incident_suspend_usecase(actor=mworld["users"]["referent"], incident=incident)
-    assert "n'est pas installé" in caught.value.messages[0]
-    incident.use_case.refresh_from_db()
-    assert incident.use_case.status == "deployed"
-
-
 def test_suspension_through_the_real_lifecycle(mworld: dict[str, Any], incident: Incident) -> None:
-    if services._lifecycle_transition() is None:
-        pytest.skip("atlasia.lifecycle n'est pas installé")
-    services.incident_suspend_usecase(
+    incidents_services.incident_suspend_usecase(
         actor=mworld["users"]["referent"], incident=incident, reason="Incident grave"
     )
     incident.use_case.refresh_from_db()
@@ -274,7 +265,7 @@ def test_suspension_through_the_real_lifecycle(mworld: dict[str, Any], incident:
 
 def test_contributor_cannot_suspend(mworld: dict[str, Any], incident: Incident) -> None:
     with pytest.raises(PermissionDenied):
-        services.incident_suspend_usecase(actor=mworld["users"]["contributor"], incident=incident)
+        incidents_services.incident_suspend_usecase(actor=mworld["users"]["contributor"], incident=incident)
     incident.use_case.refresh_from_db()
     assert incident.use_case.status == "deployed"
 
@@ -284,7 +275,7 @@ def test_contributor_cannot_suspend(mworld: dict[str, Any], incident: Incident) 
 
 def test_reminder_email_content_and_idempotence(mworld: dict[str, Any], incident: Incident) -> None:
     today = timezone.localdate()
-    result = services.incident_reminders_send(today=today, base_url="https://atlas.example.org")
+    result = incidents_services.incident_reminders_send(today=today, base_url="https://atlas.example.org")
     assert result == {"sent": 1, "already_sent_today": 0, "without_recipient": 0}
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -300,15 +291,74 @@ def test_reminder_email_content_and_idempotence(mworld: dict[str, Any], incident
     call_command("send_incident_reminders")
     assert len(mail.outbox) == 1 and IncidentReminder.objects.count() == 1
     # Next day: one more; once reported: none.
-    services.incident_reminders_send(today=today + timedelta(days=1))
+    incidents_services.incident_reminders_send(today=today + timedelta(days=1))
     assert len(mail.outbox) == 2
     # Without --base-url the link is still absolute: the site's public address (ATLASIA_BASE_URL).
     assert f"http://127.0.0.1:8000/suivi/incidents/{incident.pk}/" in mail.outbox[1].body
-    services.incident_record_report(
+    incidents_services.incident_record_report(
         actor=mworld["users"]["referent"],
         incident=incident,
         reported_on=today,
         reported_to="market_surveillance",
     )
-    assert services.incident_reminders_send(today=today + timedelta(days=2))["sent"] == 0
+    assert incidents_services.incident_reminders_send(today=today + timedelta(days=2))["sent"] == 0
     assert len(mail.outbox) == 2
+
+
+# --- the workflow is the core's ----------------------------------------------------------------------
+
+
+def test_status_choices_are_the_core_statuses_with_their_labels_in_both_languages() -> None:
+    from django.utils import translation
+
+    from atlasia.core import incidents as core
+    from atlasia.monitoring.incidents.enums import IncidentStatus
+
+    assert [c for c, _label in IncidentStatus.choices] == [s.value for s in core.STATUS_ORDER]
+    for status in core.Status:
+        with translation.override("fr"):
+            assert str(IncidentStatus(status.value).label) == core.STATUS_LABELS_FR[status]
+        with translation.override("en"):
+            assert str(IncidentStatus(status.value).label) == core.STATUS_LABELS_EN[status]
+
+
+def test_each_transition_is_audited_with_its_name(mworld: dict[str, Any], incident: Incident) -> None:
+    referent = mworld["users"]["referent"]
+    incidents_services.incident_set_status(actor=referent, incident=incident, status="investigating")
+    entry = AuditEntry.objects.filter(object_type="monitoring.incident").order_by("-pk").first()
+    assert entry is not None and entry.action == "transition" and entry.actor_id == referent.pk
+    assert entry.changes["transition"] == "investigate"
+    assert entry.changes["status"] == ["open", "investigating"]
+
+
+def test_a_refused_transition_writes_nothing_and_speaks_english(
+    mworld: dict[str, Any], incident: Incident
+) -> None:
+    from django.utils import translation
+
+    before = AuditEntry.objects.count()
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        incidents_services.incident_set_status(
+            actor=mworld["users"]["referent"], incident=incident, status="corrective_actions"
+        )
+    assert caught.value.message_dict["status"] == [
+        "Moving from 'Open' to 'Corrective actions in progress' is not possible. "
+        "Possible next step(s): 'Under analysis'."
+    ]
+    incident.refresh_from_db()
+    assert incident.status == "open" and AuditEntry.objects.count() == before
+
+
+def test_incident_page_offers_the_next_steps_only(
+    client: Any, mworld: dict[str, Any], incident: Incident
+) -> None:
+    client.force_login(mworld["users"]["referent"])
+    page = client.get(f"/suivi/incidents/{incident.pk}/").content.decode()
+    assert '<option value="investigating">En cours d&#x27;analyse</option>' in page
+    assert 'value="closed"' not in page and 'value="corrective_actions"' not in page
+    response = client.post(f"/suivi/incidents/{incident.pk}/etat/", {"status": "closed"})
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.status == "open"
+    page = client.get(f"/suivi/incidents/{incident.pk}/").content.decode()
+    assert "Changement d&#x27;état refusé" in page and "« Ouvert » à « Clos » impossible" in page

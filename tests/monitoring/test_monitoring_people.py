@@ -13,27 +13,33 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from atlasia.core.footprint import coverage_rate, format_rate_fr
-from atlasia.monitoring import selectors, services
+from atlasia.monitoring import selectors
+from atlasia.monitoring.externalities import selectors as externalities_selectors
+from atlasia.monitoring.externalities import services as externalities_services
 from atlasia.monitoring.models import (
     Externality,
     NetworkResource,
     TrainingCompletion,
     TrainingModule,
 )
+from atlasia.monitoring.people import selectors as people_selectors
+from atlasia.monitoring.people import services as people_services
 from atlasia.registry.models import Organisation, UseCase
 
 # --- externalities -----------------------------------------------------------------------------------
 
 
 def test_agent_reports_and_referent_triages_with_notes(mworld: dict[str, Any]) -> None:
-    ext = services.externality_report(
+    ext = externalities_services.externality_report(
         actor=mworld["users"]["contributor"],
         use_case=mworld["deployed"],
         data={"category": "extra_work", "description": "Chaque alerte doit être vérifiée à la main."},
     )
     with pytest.raises(PermissionDenied):
-        services.externality_triage(actor=mworld["users"]["contributor"], externality=ext, status="accepted")
-    services.externality_triage(
+        externalities_services.externality_triage(
+            actor=mworld["users"]["contributor"], externality=ext, status="accepted"
+        )
+    externalities_services.externality_triage(
         actor=mworld["users"]["referent"],
         externality=ext,
         status="accepted",
@@ -47,12 +53,12 @@ def test_agent_reports_and_referent_triages_with_notes(mworld: dict[str, Any]) -
 
 def test_other_organisation_cannot_report_nor_read(client: Any, mworld: dict[str, Any]) -> None:
     with pytest.raises(PermissionDenied):
-        services.externality_report(
+        externalities_services.externality_report(
             actor=mworld["users"]["other_referent"],
             use_case=mworld["deployed"],
             data={"category": "bias", "description": "x"},
         )
-    ext = services.externality_report(
+    ext = externalities_services.externality_report(
         actor=mworld["users"]["contributor"],
         use_case=mworld["deployed"],
         data={"category": "bias", "description": "Écart selon l'âge."},
@@ -65,22 +71,22 @@ def test_other_organisation_cannot_report_nor_read(client: Any, mworld: dict[str
 
 
 def test_counts_are_anonymised(mworld: dict[str, Any]) -> None:
-    services.externality_report(
+    externalities_services.externality_report(
         actor=mworld["users"]["contributor"],
         use_case=mworld["deployed"],
         data={"category": "bias", "description": "Mme Dupont, 82 ans, écartée à tort."},
     )
-    services.externality_report(
+    externalities_services.externality_report(
         actor=mworld["users"]["referent"],
         use_case=mworld["deployed"],
         data={"category": "bias", "description": "Second cas."},
     )
-    services.externality_report(
+    externalities_services.externality_report(
         actor=mworld["users"]["other_referent"],
         use_case=mworld["deployed_b"],
         data={"category": "loss_of_rights", "description": "Droits suspendus."},
     )
-    counts = selectors.externality_counts(UseCase.objects.all())
+    counts = externalities_selectors.externality_counts(UseCase.objects.all())
     assert counts["total"] == 3
     assert {r["code"]: r["n"] for r in counts["by_category"]}["bias"] == 2
     assert {r["code"]: r["n"] for r in counts["by_status"]}["new"] == 3
@@ -88,29 +94,42 @@ def test_counts_are_anonymised(mworld: dict[str, Any]) -> None:
     dumped = json.dumps(counts, ensure_ascii=False)
     for personal in ("Dupont", "82 ans", "contrib", "referent", "@example.org", "Second cas"):
         assert personal not in dumped
-    scoped = selectors.externality_counts(UseCase.objects.filter(organisation=mworld["org_b"]))
+    scoped = externalities_selectors.externality_counts(UseCase.objects.filter(organisation=mworld["org_b"]))
     assert scoped["total"] == 1
 
 
-def test_public_report_becomes_an_externality_once_without_email(mworld: dict[str, Any]) -> None:
-    pytest.importorskip("atlasia.publication.models")
-    from atlasia.publication.models import ProblemReport
+def test_public_report_is_one_externality_with_its_contact_for_the_organisation_only(
+    client: Any, mworld: dict[str, Any]
+) -> None:
+    from atlasia.publication.services import problem_report_create
 
-    report = ProblemReport.objects.create(
-        use_case=mworld["deployed"],
+    use_case = mworld["deployed"]
+    UseCase.objects.filter(pk=use_case.pk).update(publication_level="public")
+    use_case.refresh_from_db()
+    report = problem_report_create(
+        use_case=use_case,
         category="error",
         description="Réponse fausse du chatbot.",
         contact_email="x@y.fr",
+        client_ip="198.51.100.4",
     )
-    # Counted from the publication app before it is mirrored…
-    assert selectors.externality_counts(UseCase.objects.all())["by_source"] == {"public": 1}
-    ext = services.externality_from_public_report(report)
-    again = services.externality_from_public_report(report)
-    assert ext.pk == again.pk and Externality.objects.count() == 1
-    assert ext.source == "public" and ext.category == "error" and ext.reported_by is None
-    assert "x@y.fr" not in json.dumps([ext.description, ext.get_source_display()])
-    # …and still once after.
-    assert selectors.externality_counts(UseCase.objects.all())["total"] == 1
+    ext = Externality.objects.get()
+    assert ext.pk == report.pk and ext.source == "public" and ext.category == "error"
+    assert ext.reported_by is None and ext.contact_email == "x@y.fr" and ext.status == "new"
+    # One model: counted once, by source, without the address.
+    counts = externalities_selectors.externality_counts(UseCase.objects.all())
+    assert counts["total"] == 1 and counts["by_source"] == {"public": 1}
+    assert "x@y.fr" not in json.dumps(counts)
+    # The triage screen shows the address to those who triage, not to a contributor.
+    client.force_login(mworld["users"]["referent"])
+    page = client.get(f"/suivi/externalites/{ext.pk}/").content.decode()
+    assert "Registre public" in page and "mailto:x@y.fr" in page
+    client.force_login(mworld["users"]["contributor"])
+    page = client.get(f"/suivi/externalites/{ext.pk}/").content.decode()
+    assert "Réponse fausse du chatbot." in page and "x@y.fr" not in page
+    # The record's « Signalements du public » panel lists it for the organisation's members.
+    page = client.get(f"/cas-d-usage/{use_case.pk}/").content.decode()
+    assert "Signalements du public" in page and "Réponse fausse du chatbot." in page
 
 
 # --- AI literacy -------------------------------------------------------------------------------------
@@ -125,7 +144,7 @@ def test_coverage_rate_computation() -> None:
 
 @pytest.fixture
 def module(mworld: dict[str, Any]) -> TrainingModule:
-    return services.training_module_create(
+    return people_services.training_module_create(
         actor=mworld["users"]["national"],
         data={
             "title": "Comprendre l'IA",
@@ -141,12 +160,14 @@ def module(mworld: dict[str, Any]) -> TrainingModule:
 def test_coverage_per_organisation_and_nationally(mworld: dict[str, Any], module: TrainingModule) -> None:
     org_a = mworld["org_a"]
     referent = mworld["users"]["referent"]
-    services.literacy_declare(actor=mworld["users"]["org_admin"], organisation=org_a, agents_using_ai=4)
+    people_services.literacy_declare(
+        actor=mworld["users"]["org_admin"], organisation=org_a, agents_using_ai=4
+    )
     today = timezone.localdate()
-    services.training_completion_record(
+    people_services.training_completion_record(
         actor=referent, organisation=org_a, module=module, completed_on=today, person_name="Agent Un"
     )
-    services.training_completion_record(
+    people_services.training_completion_record(
         actor=referent,
         organisation=org_a,
         module=module,
@@ -154,13 +175,13 @@ def test_coverage_per_organisation_and_nationally(mworld: dict[str, Any], module
         user=mworld["users"]["contributor"],
     )
     with pytest.raises(ValidationError, match="a déjà suivi"):
-        services.training_completion_record(
+        people_services.training_completion_record(
             actor=referent, organisation=org_a, module=module, completed_on=today, person_name="  Agent   Un "
         )
-    rows = {r["organisation"].slug: r for r in selectors.literacy_coverage(Organisation.objects.all())}
+    rows = {r["organisation"].slug: r for r in people_selectors.literacy_coverage(Organisation.objects.all())}
     assert rows["chu-lille"]["trained"] == 2 and rows["chu-lille"]["rate"] == 0.5
     assert rows["chu-lille"]["below_threshold"] and rows["caf-gironde"]["rate_label"] == "non déclaré"
-    national = selectors.literacy_national()
+    national = people_selectors.literacy_national()
     assert (national["trained"], national["agents_using_ai"], national["rate_label"]) == (2, 4, "50 %")
     todo = selectors.todo_for(mworld["users"]["org_admin"])
     assert [r["organisation"].slug for r in todo["literacy_below"]] == ["chu-lille"]
@@ -170,7 +191,7 @@ def test_literacy_permissions_and_impossible_dates(mworld: dict[str, Any], modul
     org_a = mworld["org_a"]
     for actor in ("contributor", "dpo", "other_referent", "regional"):
         with pytest.raises(PermissionDenied):
-            services.training_completion_record(
+            people_services.training_completion_record(
                 actor=mworld["users"][actor],
                 organisation=org_a,
                 module=module,
@@ -178,9 +199,9 @@ def test_literacy_permissions_and_impossible_dates(mworld: dict[str, Any], modul
                 person_name="X",
             )
     with pytest.raises(PermissionDenied):
-        services.training_module_create(actor=mworld["users"]["referent"], data={"title": "x"})
+        people_services.training_module_create(actor=mworld["users"]["referent"], data={"title": "x"})
     with pytest.raises(ValidationError, match="dans le futur"):
-        services.training_completion_record(
+        people_services.training_completion_record(
             actor=mworld["users"]["referent"],
             organisation=org_a,
             module=module,
@@ -268,3 +289,27 @@ def test_demo_loads_once_with_a_serious_incident_and_a_codecarbon_footprint(refe
     assert measured.energy_kwh == pytest.approx(4.39065) and measured.measurement_rows == 3
     assert load_monitoring_demo() == {"already_loaded": True}
     assert Incident.objects.count() == 2
+
+
+def test_the_public_form_categories_are_the_externality_categories() -> None:
+    from atlasia.monitoring.externalities.enums import ExternalityCategory
+    from atlasia.publication.enums import ProblemCategory
+
+    assert ProblemCategory.values == ExternalityCategory.values
+
+
+@pytest.mark.django_db
+def test_history_of_a_report_received_before_the_merge_reads_as_an_externality() -> None:
+    from atlasia.audit.display import describe
+    from atlasia.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.create(
+        action="create",
+        object_type="publication.problemreport",
+        object_id="7",
+        object_repr="Biais ou discrimination — Score de risque",
+        changes={"category": "bias", "has_contact": True},
+    )
+    item = describe([entry])[0]
+    assert item.sentence == "Création — externalité négative « Biais ou discrimination — Score de risque »"
+    assert ("Catégorie", "Biais ou discrimination") in [(line.label, line.after) for line in item.lines]

@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 
 from atlasia.audit.models import AuditEntry
+from atlasia.monitoring.externalities.models import Externality
 from atlasia.publication import exporters
-from atlasia.publication.models import ProblemReport
 from atlasia.www.public_urls import PUBLIC_URL_NAMES
 
 from .conftest import SECRETS
@@ -81,7 +81,7 @@ def test_a_non_public_record_has_no_public_page_and_cannot_be_reported(
         {"category": "error", "description": "Une erreur manifeste dans la décision."},
     )
     assert response.status_code == 404
-    assert not ProblemReport.objects.exists()
+    assert not Externality.objects.exists()
 
 
 @pytest.mark.django_db
@@ -165,22 +165,19 @@ def test_a_problem_report_is_stored_for_the_owner_with_an_audit_row(client: Any,
     uc = pub["records"]["a_public"]
     response = _report(client, uc.uid, contact_email="usager@example.org")
     assert response.status_code == 302
-    report = ProblemReport.objects.get()
-    assert (report.use_case, report.category, report.contact_email, report.status) == (
+    # One model: the owner organisation triages it with the other negative externalities.
+    report = Externality.objects.get()
+    assert (report.use_case, report.source, report.category, report.contact_email, report.status) == (
         uc,
+        "public",
         "bias",
         "usager@example.org",
         "new",
     )
-    audit = AuditEntry.objects.get(object_type="publication.problemreport")
+    audit = AuditEntry.objects.get(object_type="monitoring.externality")
     assert audit.use_case_id == uc.pk and audit.organisation_id == uc.organisation_id and audit.actor is None
+    assert audit.changes == {"category": "bias", "has_contact": True}
     assert "transmis" in client.get(response["Location"]).content.decode()
-    # The owner organisation triages it with the negative externalities, without the reporter's e-mail.
-    from atlasia.monitoring.models import Externality
-
-    externality = Externality.objects.get(public_report_id=report.pk)
-    assert externality.use_case_id == uc.pk and externality.category == "bias"
-    assert "usager@example.org" not in str(externality.__dict__)
 
 
 @pytest.mark.django_db
@@ -189,8 +186,8 @@ def test_the_honeypot_refuses_with_a_clear_message_and_stores_nothing(client: An
     assert response.status_code == 400
     assert "champ caché" in response.content.decode()
     assert (
-        not ProblemReport.objects.exists()
-        and not AuditEntry.objects.filter(object_type="publication.problemreport").exists()
+        not Externality.objects.exists()
+        and not AuditEntry.objects.filter(object_type="monitoring.externality").exists()
     )
 
 
@@ -202,14 +199,14 @@ def test_the_rate_limit_refuses_the_sixth_report_in_an_hour_and_stores_nothing(c
     response = _report(client, uid)
     assert response.status_code == 429
     assert "5 signalements depuis moins d'une heure" in html.unescape(response.content.decode())
-    assert ProblemReport.objects.count() == 5
+    assert Externality.objects.count() == 5
     # another address is not limited
     other = client.post(
         reverse("publication_problem_report", args=[uid]),
         {"category": "other", "description": "Un autre problème constaté."},
         REMOTE_ADDR="198.51.100.2",
     )
-    assert other.status_code == 302 and ProblemReport.objects.count() == 6
+    assert other.status_code == 302 and Externality.objects.count() == 6
 
 
 @pytest.mark.django_db
@@ -217,7 +214,7 @@ def test_an_invalid_report_says_what_is_wrong_and_stores_nothing(client: Any, pu
     response = _report(client, pub["records"]["a_public"].uid, category="nonsense", description="court")
     assert response.status_code == 400
     assert "corrigez les champs" in response.content.decode()
-    assert not ProblemReport.objects.exists()
+    assert not Externality.objects.exists()
 
 
 @pytest.mark.django_db

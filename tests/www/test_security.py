@@ -27,7 +27,7 @@ from atlasia.accounts.models import User
 from atlasia.accounts.security import LOGIN_AT_KEY
 from atlasia.audit.models import AuditEntry
 from atlasia.audit.services import audit_login_event
-from atlasia.publication.models import ProblemReport
+from atlasia.monitoring.externalities.models import Externality
 
 PASSWORD = "Cerisier-en-fleur-2026"
 TEMPLATES = Path(settings.BASE_DIR) / "atlasia"
@@ -278,12 +278,20 @@ def test_personal_data_past_its_retention_is_erased(world: dict[str, Any], agent
             [timezone.now() - timedelta(days=366), old.pk],
         )
     record = world["records"]["a_public"]
-    old_report = ProblemReport.objects.create(
-        use_case=record, category="error", description="Ancien", contact_email="ancien@exemple.fr"
+    old_report = Externality.objects.create(
+        use_case=record,
+        source="public",
+        category="error",
+        description="Ancien",
+        contact_email="ancien@exemple.fr",
     )
-    ProblemReport.objects.filter(pk=old_report.pk).update(created_at=timezone.now() - timedelta(days=400))
-    new_report = ProblemReport.objects.create(
-        use_case=record, category="error", description="Récent", contact_email="recent@exemple.fr"
+    Externality.objects.filter(pk=old_report.pk).update(created_at=timezone.now() - timedelta(days=400))
+    new_report = Externality.objects.create(
+        use_case=record,
+        source="public",
+        category="error",
+        description="Récent",
+        contact_email="recent@exemple.fr",
     )
     change = AuditEntry.objects.filter(object_type="registry.usecase").count()
     out = io.StringIO()

@@ -9,13 +9,13 @@ from django import forms
 from django.utils.translation import gettext_lazy
 from dsfr.forms import DsfrBaseForm
 
-from atlasia.monitoring.enums import (
-    Authority,
-    ExternalityStatus,
-    IncidentStatus,
-    Phase,
-)
-from atlasia.monitoring.models import Externality, Footprint, Incident, NetworkEvent, TrainingModule
+from atlasia.monitoring.externalities.enums import ExternalityStatus
+from atlasia.monitoring.externalities.models import Externality
+from atlasia.monitoring.footprint.enums import Phase
+from atlasia.monitoring.footprint.models import Footprint
+from atlasia.monitoring.incidents.enums import Authority, IncidentStatus
+from atlasia.monitoring.incidents.models import Incident
+from atlasia.monitoring.people.models import NetworkEvent, TrainingModule
 from atlasia.registry.models import Organisation
 
 

@@ -21,10 +21,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from atlasia.accounts import perms
 from atlasia.audit.concurrency import StaleEdit, create_once
 from atlasia.core import footprint as fp
+from atlasia.core import incidents as incidents_core
 from atlasia.evaluation import monitoring as evaluation_monitoring
 from atlasia.evaluation import selectors as evaluation_selectors
 from atlasia.monitoring import perms as mperms
-from atlasia.monitoring import selectors, services
+from atlasia.monitoring import selectors
+from atlasia.monitoring.externalities import routing as externality_routing
+from atlasia.monitoring.externalities import selectors as externalities_selectors
+from atlasia.monitoring.externalities import services as externalities_services
+from atlasia.monitoring.footprint import selectors as footprint_selectors
+from atlasia.monitoring.footprint import services as footprint_services
+from atlasia.monitoring.incidents import selectors as incidents_selectors
+from atlasia.monitoring.incidents import services as incidents_services
 from atlasia.monitoring.models import (
     Externality,
     Incident,
@@ -33,6 +41,8 @@ from atlasia.monitoring.models import (
     TrainingCompletion,
     TrainingModule,
 )
+from atlasia.monitoring.people import selectors as people_selectors
+from atlasia.monitoring.people import services as people_services
 from atlasia.registry import reference
 from atlasia.registry import selectors as registry_selectors
 from atlasia.registry.models import Organisation, UseCase
@@ -126,7 +136,7 @@ def incident_create(request: HttpRequest, pk: int) -> HttpResponse:
                 key=posted_submission(form),
                 actor=request.user,
                 model=Incident,
-                create=lambda: services.incident_create(
+                create=lambda: incidents_services.incident_create(
                     actor=request.user, use_case=use_case, data=_fields(form)
                 ),
             )
@@ -146,18 +156,19 @@ def incident_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _incident(request: HttpRequest, incident_id: int) -> Any:
-    return get_object_or_404(selectors.incidents_visible_to(request.user), pk=incident_id)
+    return get_object_or_404(incidents_selectors.incidents_visible_to(request.user), pk=incident_id)
 
 
 @require_GET
 def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = _incident(request, incident_id)
     can_manage = mperms.can_manage(request.user, incident.use_case.organisation)
-    from atlasia.monitoring.deadlines import NEXT_STATUSES
 
     status_form = f.IncidentStatusForm(initial={"corrective_actions": incident.corrective_actions})
     labels = dict(status_form.fields["status"].choices)
-    status_form.fields["status"].choices = [(s, labels[s]) for s in NEXT_STATUSES[incident.status]]
+    status_form.fields["status"].choices = [
+        (s.value, labels[s.value]) for s in incidents_core.next_statuses(incident.status)
+    ]
     return render(
         request,
         "monitoring/incident_detail.html",
@@ -181,7 +192,7 @@ def incident_status(request: HttpRequest, incident_id: int) -> HttpResponse:
     form = f.IncidentStatusForm(request.POST)
     if form.is_valid():
         try:
-            services.incident_set_status(
+            incidents_services.incident_set_status(
                 actor=request.user,
                 incident=incident,
                 status=form.cleaned_data["status"],
@@ -204,7 +215,7 @@ def incident_report(request: HttpRequest, incident_id: int) -> HttpResponse:
     form = f.IncidentReportForm(request.POST)
     if form.is_valid():
         try:
-            services.incident_record_report(
+            incidents_services.incident_record_report(
                 actor=request.user,
                 incident=incident,
                 reported_on=form.cleaned_data["reported_on"],
@@ -234,7 +245,7 @@ def incident_suspend(request: HttpRequest, incident_id: int) -> HttpResponse:
         messages.error(request, _("Suspension : indiquez le motif."))
         return redirect("monitoring_incident", incident.pk)
     try:
-        services.incident_suspend_usecase(
+        incidents_services.incident_suspend_usecase(
             actor=request.user, incident=incident, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
@@ -258,7 +269,7 @@ def externality_create(request: HttpRequest, pk: int) -> HttpResponse:
                 key=posted_submission(form),
                 actor=request.user,
                 model=Externality,
-                create=lambda: services.externality_report(
+                create=lambda: externalities_services.externality_report(
                     actor=request.user, use_case=use_case, data=_fields(form)
                 ),
             )
@@ -280,16 +291,18 @@ def externality_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def externality_detail(request: HttpRequest, externality_id: int) -> HttpResponse:
-    externality = get_object_or_404(selectors.externalities_visible_to(request.user), pk=externality_id)
-    can_manage = mperms.can_triage_externality(request.user, externality.use_case.organisation)
+    externality = get_object_or_404(
+        externalities_selectors.externalities_visible_to(request.user), pk=externality_id
+    )
+    can_manage = externality_routing.can_triage(request.user, externality.use_case.organisation)
     form = f.TriageForm(request.POST or None, initial={"status": externality.status})
-    add_version_field(form, services.externality_version(externality))
+    add_version_field(form, externalities_services.externality_version(externality))
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.externality_triage(
+                externalities_services.externality_triage(
                     actor=request.user,
                     externality=externality,
                     status=form.cleaned_data["status"],
@@ -299,7 +312,7 @@ def externality_detail(request: HttpRequest, externality_id: int) -> HttpRespons
             except StaleEdit as error:
                 attach_service_errors(form, error)
                 externality.refresh_from_db()
-                refresh_version(form, services.externality_version(externality))
+                refresh_version(form, externalities_services.externality_version(externality))
             except ValidationError as error:
                 attach_service_errors(form, error)
             else:
@@ -346,10 +359,12 @@ def footprint(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("monitoring_footprint", pk)
         try:
             if kind == "declared" and declared.is_valid():
-                services.footprint_declare(actor=request.user, use_case=use_case, data=declared.cleaned_data)
+                footprint_services.footprint_declare(
+                    actor=request.user, use_case=use_case, data=declared.cleaned_data
+                )
             elif kind == "codecarbon" and codecarbon.is_valid():
                 upload = codecarbon.cleaned_data["file"]
-                services.footprint_import_codecarbon(
+                footprint_services.footprint_import_codecarbon(
                     actor=request.user,
                     use_case=use_case,
                     name=upload.name,
@@ -359,7 +374,7 @@ def footprint(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             elif kind == "genai" and genai.is_valid():
                 data = genai.cleaned_data
-                services.footprint_estimate_genai(
+                footprint_services.footprint_estimate_genai(
                     actor=request.user,
                     use_case=use_case,
                     provider=data["provider"],
@@ -386,8 +401,8 @@ def footprint(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("L'empreinte a été enregistrée."))
             return redirect("monitoring_footprint", pk)
-    footprints = selectors.footprints_visible_to(request.user).filter(use_case=use_case)
-    totals = selectors.footprint_totals(UseCase.objects.filter(pk=use_case.pk))
+    footprints = footprint_selectors.footprints_visible_to(request.user).filter(use_case=use_case)
+    totals = footprint_selectors.footprint_totals(UseCase.objects.filter(pk=use_case.pk))
     return render(
         request,
         "monitoring/footprint.html",
@@ -410,8 +425,8 @@ def footprint(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def footprint_overview(request: HttpRequest) -> HttpResponse:
     scope = registry_selectors.usecases_visible_to(request.user)
-    visible = selectors.footprints_visible_to(request.user).values("use_case_id")
-    totals = selectors.footprint_totals(scope.filter(pk__in=visible))
+    visible = footprint_selectors.footprints_visible_to(request.user).values("use_case_id")
+    totals = footprint_selectors.footprint_totals(scope.filter(pk__in=visible))
     return render(
         request,
         "monitoring/footprint_overview.html",
@@ -449,10 +464,10 @@ def literacy(request: HttpRequest) -> HttpResponse:
         "monitoring/literacy.html",
         {
             "modules": TrainingModule.objects.filter(is_active=True),
-            "coverage": selectors.literacy_coverage(scope),
-            "national": selectors.literacy_national(),
+            "coverage": people_selectors.literacy_coverage(scope),
+            "national": people_selectors.literacy_national(),
             "national_view": national_view,
-            "threshold": int(selectors.LITERACY_THRESHOLD * 100),
+            "threshold": int(people_selectors.LITERACY_THRESHOLD * 100),
             "can_edit_catalogue": mperms.can_manage_network(user),
             "can_record": _literacy_orgs(user).exists(),
             "title": _("Acculturation à l'IA"),
@@ -472,7 +487,7 @@ def module_create(request: HttpRequest) -> HttpResponse:
                 key=posted_submission(form),
                 actor=request.user,
                 model=TrainingModule,
-                create=lambda: services.training_module_create(actor=request.user, data=_fields(form)),
+                create=lambda: people_services.training_module_create(actor=request.user, data=_fields(form)),
             )
         except ValidationError as error:
             attach_service_errors(form, error)
@@ -502,7 +517,7 @@ def completion_create(request: HttpRequest) -> HttpResponse:
                 key=posted_submission(form),
                 actor=request.user,
                 model=TrainingCompletion,
-                create=lambda: services.training_completion_record(
+                create=lambda: people_services.training_completion_record(
                     actor=request.user,
                     organisation=data["organisation"],
                     module=data["module"],
@@ -534,7 +549,7 @@ def declaration_edit(request: HttpRequest) -> HttpResponse:
     form = f.DeclarationForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
-            services.literacy_declare(
+            people_services.literacy_declare(
                 actor=request.user,
                 organisation=form.cleaned_data["organisation"],
                 agents_using_ai=form.cleaned_data["agents_using_ai"],
@@ -561,7 +576,7 @@ def declaration_edit(request: HttpRequest) -> HttpResponse:
 def ambassadors(request: HttpRequest) -> HttpResponse:
     region = request.GET.get("region", "")[:3]
     organisation = request.GET.get("organisation", "")[:80]
-    members = list(selectors.ambassadors(region=region, organisation=organisation))
+    members = list(people_selectors.ambassadors(region=region, organisation=organisation))
     visible = (
         registry_selectors.usecases_visible_to(request.user)
         .filter(organisation_id__in={m.organisation_id for m in members})
@@ -614,7 +629,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
                 key=posted_submission(form),
                 actor=request.user,
                 model=NetworkEvent,
-                create=lambda: services.network_event_create(actor=request.user, data=_fields(form)),
+                create=lambda: people_services.network_event_create(actor=request.user, data=_fields(form)),
             )
         except ValidationError as error:
             attach_service_errors(form, error)
@@ -643,7 +658,7 @@ def resource_create(request: HttpRequest) -> HttpResponse:
                 key=posted_submission(form),
                 actor=request.user,
                 model=NetworkResource,
-                create=lambda: services.network_resource_add(
+                create=lambda: people_services.network_resource_add(
                     actor=request.user,
                     title=data["title"],
                     description=data["description"],
@@ -683,6 +698,6 @@ def resource_download(request: HttpRequest, resource_id: int) -> HttpResponseBas
 @require_POST
 def resource_delete(request: HttpRequest, resource_id: int) -> HttpResponse:
     resource = get_object_or_404(NetworkResource, pk=resource_id)
-    services.network_resource_delete(actor=request.user, resource=resource)
+    people_services.network_resource_delete(actor=request.user, resource=resource)
     messages.success(request, _("La ressource a été retirée."))
     return redirect("monitoring_network")

@@ -11,9 +11,9 @@ from atlasia.www import extensions
 
 
 def _problem_reports_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
-    from atlasia.publication.selectors import problem_reports_for
+    from atlasia.monitoring.externalities.selectors import public_reports_for
 
-    reports = problem_reports_for(request.user, use_case)
+    reports = public_reports_for(request.user, use_case)
     if reports is None:
         return None
     return {"reports": list(reports[:50]), "is_public": use_case.publication_level == "public"}

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from atlasia.monitoring.services import incident_reminders_send
+from atlasia.monitoring.incidents.services import incident_reminders_send
 
 
 class Command(BaseCommand):

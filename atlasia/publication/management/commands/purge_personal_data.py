@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from atlasia.audit.services import audit_login_events_purge
-from atlasia.publication.services import problem_report_emails_erase
+from atlasia.monitoring.externalities.services import contact_emails_erase
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         logins = audit_login_events_purge(
             older_than=now - timedelta(days=settings.ATLASIA_LOGIN_LOG_RETENTION_DAYS)
         )
-        emails = problem_report_emails_erase(
+        emails = contact_emails_erase(
             older_than=now - timedelta(days=settings.ATLASIA_PROBLEM_EMAIL_RETENTION_DAYS)
         )
         self.stdout.write(

@@ -1,4 +1,5 @@
-"""Serious-incident deadlines (AI Act Art. 73) in words, and the incident status workflow.
+"""Serious-incident deadlines (AI Act Art. 73) in words. The workflow of an incident is the core's
+(:mod:`atlasia.core.incidents`).
 
 Plain Python on top of :func:`atlasia.core.qualification.serious_incident_deadline`, which holds the
 legal delays (15 days in general, 10 days for a death, 2 days for a widespread infringement or critical
@@ -12,32 +13,18 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from atlasia.core.incidents import reporting_deadline
 from atlasia.core.qualification import serious_incident_deadline
 
 __all__ = [
-    "NEXT_STATUSES",
-    "STATUS_ORDER",
     "countdown",
     "countdown_fr",
     "deadline_for",
     "serious_incident_deadline",
 ]
 
-#: open → investigating → corrective actions → closed; from "corrective actions" one may go back to
-#: "investigating" when the actions did not work. Closing needs the corrective actions recorded.
-NEXT_STATUSES: dict[str, tuple[str, ...]] = {
-    "open": ("investigating",),
-    "investigating": ("corrective_actions",),
-    "corrective_actions": ("closed", "investigating"),
-    "closed": (),
-}
-STATUS_ORDER = ("open", "investigating", "corrective_actions", "closed")
-
-
-def deadline_for(aware_on: date | None, kind: str) -> date | None:
-    if aware_on is None or not kind:
-        return None
-    return serious_incident_deadline(aware_on, kind)  # type: ignore[arg-type]
+#: The legal delays are the core's (:func:`atlasia.core.incidents.reporting_deadline`).
+deadline_for = reporting_deadline
 
 
 def _days(n: int) -> str:

@@ -1,0 +1,63 @@
+"""Helpers shared by the monitoring sub-domains (incidents, externalities, footprint, people): the audit
+row of a write, the assignment of the allowed fields, the refusal, and the organisations a user may read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+
+from atlasia.accounts import perms
+from atlasia.accounts.models import ReviewerScope
+from atlasia.audit.services import audit_record
+from atlasia.registry.models import UseCase
+
+
+def fmt_date(day: date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def refuse(message: str) -> None:
+    raise PermissionDenied(message)
+
+
+def audit(
+    actor: Any,
+    action: str,
+    obj: Any,
+    *,
+    use_case: UseCase | None = None,
+    organisation_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+    message: str = "",
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        changes=changes or {},
+        use_case_id=use_case.pk if use_case else None,
+        organisation_id=use_case.organisation_id if use_case else organisation_id,
+        message=message,
+    )
+
+
+def assign(obj: Any, data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    for key, value in data.items():
+        if key not in allowed:
+            raise ValidationError(f"Champ inattendu : « {key} ».")
+        setattr(obj, key, value)
+
+
+def organisation_condition(user: Any, prefix: str) -> Q | None:
+    """Organisations whose monitoring the user may read (``usecase.view`` on the organisation itself):
+    ``None`` for everything, otherwise a filter on ``prefix`` + organisation."""
+    if perms.is_platform_admin(user) or getattr(user, "reviewer_scope", "") == ReviewerScope.NATIONAL:
+        return None
+    condition = Q(**{f"{prefix}organisation_id__in": perms.member_organisation_ids(user)})
+    if user.reviewer_scope == ReviewerScope.REGIONAL and user.reviewer_region:
+        condition |= Q(**{f"{prefix}organisation__region": user.reviewer_region})
+    return condition
