@@ -106,19 +106,21 @@ def campaign_launch(*, actor: Any, data: Mapping[str, Any], today: date | None =
     errors: dict[str, str] = {}
     opens_on, closes_on = data.get("opens_on"), data.get("closes_on")
     if opens_on and closes_on and closes_on < opens_on:
-        errors["closes_on"] = f"La clôture ({_fr(closes_on)}) est antérieure à l'ouverture ({_fr(opens_on)})."
+        errors["closes_on"] = gettext(
+            "La clôture (%(closes_on)s) est antérieure à l'ouverture (%(opens_on)s)."
+        ) % {"closes_on": _fr(closes_on), "opens_on": _fr(opens_on)}
     elif closes_on and closes_on < today:
-        errors["closes_on"] = f"La clôture ({_fr(closes_on)}) est déjà passée."
+        errors["closes_on"] = gettext("La clôture (%(closes_on)s) est déjà passée.") % {
+            "closes_on": _fr(closes_on)
+        }
     explicit = list(data.get("organisations") or [])
     if scope[0] == CampaignScope.REGIONAL:
         outside = [o.name for o in explicit if o.region != scope[1]]
         if outside:
             name = region_names().get(scope[1], scope[1])
-            errors["organisations"] = (
-                f"Une équipe régionale ne cible que les organisations de sa région ({name}) : "
-                + ", ".join(outside)
-                + "."
-            )
+            errors["organisations"] = gettext(
+                "Une équipe régionale ne cible que les organisations de sa région (%(region)s) : %(outside)s."
+            ) % {"region": name, "outside": ", ".join(outside)}
     organisations = target_organisations(
         scope=scope[0],
         region=scope[1],
@@ -127,7 +129,7 @@ def campaign_launch(*, actor: Any, data: Mapping[str, Any], today: date | None =
         organisations=explicit,
     )
     if not organisations and "organisations" not in errors:
-        errors["target_types"] = (
+        errors["target_types"] = gettext(
             "Aucune organisation ne correspond aux types, régions et organisations choisis."
         )
     if errors:
@@ -718,11 +720,15 @@ def opinion_record(
         raise PermissionDenied
     errors: dict[str, str] = {}
     if verdict not in Verdict.values:
-        errors["verdict"] = "Choisissez l'avis du comité : favorable, favorable avec réserves ou défavorable."
+        errors["verdict"] = gettext(
+            "Choisissez l'avis du comité : favorable, favorable avec réserves ou défavorable."
+        )
     if not reasons.strip():
-        errors["reasons"] = "Un avis du comité est toujours motivé : indiquez ses motifs."
+        errors["reasons"] = gettext("Un avis du comité est toujours motivé : indiquez ses motifs.")
     if promising and verdict != Verdict.FAVOURABLE:
-        errors["promising"] = "Seul un avis favorable peut porter le label « prometteur à diffuser »."
+        errors["promising"] = gettext(
+            "Seul un avis favorable peut porter le label « prometteur à diffuser »."
+        )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

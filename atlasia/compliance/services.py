@@ -175,22 +175,22 @@ def obligation_update(
     reason = (reason or "").strip()
     errors: dict[str, str] = {}
     if status not in ObligationStatus.values:
-        errors["status"] = f"Statut inconnu « {status} »."
+        errors["status"] = gettext("Statut inconnu « %(status)s ».") % {"status": status}
     if (
         owner is not None
         and not Membership.objects.filter(
             user=owner, organisation_id=locked.use_case.organisation_id
         ).exists()
     ):
-        errors["owner"] = (
-            f"{owner} n'est pas membre de {locked.use_case.organisation} : choisissez un membre."
-        )
+        errors["owner"] = gettext(
+            "%(owner)s n'est pas membre de %(organisation)s : choisissez un membre."
+        ) % {"owner": owner, "organisation": locked.use_case.organisation}
     if status == ObligationStatus.NOT_APPLICABLE and not reason:
-        errors["reason"] = "Indiquez pourquoi cette obligation est sans objet pour ce cas d'usage."
+        errors["reason"] = gettext("Indiquez pourquoi cette obligation est sans objet pour ce cas d'usage.")
     if status == ObligationStatus.DONE and not reason and not locked.evidence.exists():
-        errors["reason"] = (
-            "Aucune preuve n'est jointe : ajoutez une preuve (fichier, lien, document) ou expliquez pourquoi "
-            "l'obligation est faite sans preuve."
+        errors["reason"] = gettext(
+            "Aucune preuve n'est jointe : ajoutez une preuve (fichier, lien, "
+            "document) ou expliquez pourquoi l'obligation est faite sans preuve."
         )
     if errors:
         raise ValidationError(errors)

@@ -471,13 +471,17 @@ def _service_data(payload: dict[str, Any]) -> dict[str, Any]:
             model = Theme if name == "theme" else AITechnique
             obj = model.objects.filter(code=code).first() if code else None
             if obj is None:
-                errors[name] = f"« {value} » ne fait pas partie de la liste des valeurs possibles."
+                errors[name] = gettext(
+                    "« %(value)s » ne fait pas partie de la liste des valeurs possibles."
+                ) % {"value": value}
             else:
                 data[name] = obj
         elif name in CODED and value not in (None, ""):
             code = codes[name].get(_norm(value))
             if code is None:
-                errors[name] = f"« {value} » ne fait pas partie de la liste des valeurs possibles."
+                errors[name] = gettext(
+                    "« %(value)s » ne fait pas partie de la liste des valeurs possibles."
+                ) % {"value": value}
             else:
                 data[name] = code
         elif name in CODED:
@@ -504,11 +508,13 @@ def _refuse_nulls(sent: dict[str, Any]) -> None:
         if value is not None or name in NULLABLE:
             continue
         if name in CLEARABLE_TEXTS:
-            errors[name] = 'null n\'est pas accepté : envoyez "" (texte vide) pour effacer ce champ.'
+            errors[name] = gettext('null n\'est pas accepté : envoyez "" (texte vide) pour effacer ce champ.')
         elif name == "tags":
-            errors[name] = "null n'est pas accepté : envoyez [] (liste vide) pour retirer les mots-clés."
+            errors[name] = gettext(
+                "null n'est pas accepté : envoyez [] (liste vide) pour retirer les mots-clés."
+            )
         else:
-            errors[name] = "null n'est pas accepté : ce champ doit avoir une valeur."
+            errors[name] = gettext("null n'est pas accepté : ce champ doit avoir une valeur.")
     if errors:
         raise DjangoValidationError(errors)
 

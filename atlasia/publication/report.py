@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from atlasia.campaigns import selectors as campaign_selectors
 from atlasia.lifecycle import selectors as lifecycle_selectors
-from atlasia.monitoring.selectors import footprint_by_usecase
+from atlasia.monitoring.footprint.selectors import footprint_by_usecase
 from atlasia.qualification import selectors as qualification_selectors
 from atlasia.qualification.enums import Category
 from atlasia.registry import reference

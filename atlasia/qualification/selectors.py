@@ -106,7 +106,8 @@ def _dig(data: Any, *keys: str) -> Any:
 
 
 def summary_of_result(result: dict[str, Any] | None) -> AiActSummary:
-    """The summary of one engine output (docs/qualification.md, « Résultat »); ``NOT_QUALIFIED`` for ``None``."""
+    """The summary of one engine output (docs/qualification.md, « Résultat »); ``NOT_QUALIFIED`` for
+    ``None``."""
     if result is None:
         return NOT_QUALIFIED
     category = _dig(result, "ai_act", "category")
@@ -139,7 +140,8 @@ def ai_act_summaries_for(use_case_ids: Iterable[int]) -> dict[int, AiActSummary]
 
 
 def latest_result(use_case: UseCase) -> dict[str, Any] | None:
-    """The engine's output (docs/qualification.md, « Résultat ») of the latest completed version, or ``None``."""
+    """The engine's output (docs/qualification.md, « Résultat ») of the latest completed version, or
+    ``None``."""
     latest = (
         Qualification.objects.filter(use_case=use_case).order_by("-version").values_list("result", flat=True)
     )

@@ -1,7 +1,8 @@
-"""Every message a domain raises towards a user goes through gettext: a literal (or f-string) message in a
-``raise SomeError(...)`` of a domain package would reach English users in French, and
-``makemessages`` would not even see it (so the catalogue test could not catch it). Parsed from the
-source, so a new service is covered without being listed."""
+"""Every message a domain raises towards a user goes through gettext. A literal (or f-string) message in
+a ``raise SomeError(...)`` of a domain package, or gathered in ``errors["field"] = …`` before being
+raised, would reach English users in French, and ``makemessages`` would not even see it (so the
+catalogue test could not catch it). Parsed from the source, so a new service is covered without being
+listed."""
 
 from __future__ import annotations
 
@@ -40,6 +41,17 @@ def _literals(node: ast.AST) -> list[ast.AST]:
     return []
 
 
+def _is_error_entry(node: ast.AST) -> bool:
+    """``errors["field"] = "…"``: a message gathered before ``raise ValidationError(errors)``."""
+    return (
+        isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Subscript)
+        and isinstance(node.targets[0].value, ast.Name)
+        and node.targets[0].value.id.endswith("errors")
+    )
+
+
 def untranslated_raises() -> list[str]:
     found = []
     for path in sorted(ROOT.rglob("*.py")):
@@ -47,6 +59,11 @@ def untranslated_raises() -> list[str]:
         if any(part in SKIPPED_PARTS for part in relative.parts) or relative.as_posix() in SKIPPED_FILES:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if _is_error_entry(node):
+                assert isinstance(node, ast.Assign)
+                for literal in _literals(node.value):
+                    found.append(f"{relative}:{literal.lineno}: {ast.unparse(literal)[:80]}")
+                continue
             if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
                 continue
             name = ast.unparse(node.exc.func).rsplit(".", 1)[-1]
