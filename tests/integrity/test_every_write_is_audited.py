@@ -236,7 +236,7 @@ def _calls(w: dict[str, Any], tmp: Path) -> dict[str, Callable[[], Any]]:
                 data={
                     "name": "CHU distant",
                     "slug": "autre-instance--chu-distant",
-                    "type": "chu",
+                    "type": "hospital",
                     "region": "53",
                 },
                 source="Autre instance",
