@@ -1,9 +1,12 @@
-"""Benchmark of issue #19: default intervals (DeLong), memory at 10 M rows, bootstrap on two processes.
+"""Benchmark of issue #19: default intervals (DeLong), memory at 10 M rows, bootstrap on two processes,
+monitoring batch from upload to alert.
 
-    .venv/bin/python benchmarks/bench_evaluation_intervals.py          # 1 M and 10 M rows (one run)
+    .venv/bin/python benchmarks/bench_evaluation_intervals.py            # 1 M and 10 M rows (one run)
+    .venv/bin/python benchmarks/bench_evaluation_intervals.py --quick    # 100 k and 1 M rows (develop)
 
-Uses the Parquet files of ``bench_evaluation.py`` (generated if missing). Measured in one run, with the
-1-minute load average before and after each step (the machine is shared):
+(``make bench`` runs it with the other benchmarks.) Uses the Parquet files of ``bench_evaluation.py``
+(generated if missing). Measured in one run, with the 1-minute load average before and after each step
+(the machine is shared):
 
 1. ``atlasia evaluate`` with its defaults (``--pred --score --group sex --group age_band``: 1,000
    multinomial resamples of the count metrics, AUC intervals by DeLong) as a process, against
@@ -12,12 +15,15 @@ Uses the Parquet files of ``bench_evaluation.py`` (generated if missing). Measur
    process that reads the file with pandas; the per-group numbers are compared (max |difference|);
 2. peak memory (VmHWM) of ``evaluate_file`` with its defaults at 10 M rows, 3 group columns and scores,
    against the size of the columns read;
-3. AUC bootstrap (1,000 resamples, overall + sex + age band + region) at 1 M rows on 1 and 2 processes;
-4. a monitoring batch of 1 M rows (CSV, as uploaded) against a 1 M-row reference profile: what
-   ``atlasia.evaluation.monitoring.batch_add`` does between the upload and the alert (private copy with
-   SHA-256, read, checks, evaluation, drift from the profile, summary, alerts), drift forced on one column.
+3. AUC bootstrap (1,000 resamples, overall + sex + age band + region) at 1 M rows on 2 processes and on
+   1, wall and CPU time (the CPU of the worker processes included): on a shared machine the wall time
+   is the CPU time divided by the share of the cores the run gets;
+4. a monitoring batch of 1 M rows (42 MB CSV) from its upload to its alert, end to end through the page
+   (``benchmarks/monitoring_batch.py`` in its own process: multipart upload, checks, evaluation, drift,
+   database writes, audit row, e-mail), with the time of each stage.
 
-Writes ``benchmarks/results/evaluation_intervals.json``.
+Writes ``benchmarks/results/evaluation_intervals.json`` and ``benchmarks/results/evaluation_intervals.md``
+(the table of the README, with the load of each step).
 """
 
 from __future__ import annotations
@@ -149,8 +155,8 @@ def bootstrap_auc(path: Path) -> dict[str, object]:
 
     df = pl.read_parquet(path, columns=["y_true", "y_score", "sex", "age_band", "region"])
     score, y = df["y_score"].to_numpy(), df["y_true"].to_numpy().astype(np.int8)
-    res: dict[str, object] = {"load_before": load()}
-    t = time.perf_counter()
+    res: dict[str, object] = {"rows": int(score.size), "load_before": load()}
+    t, c0 = time.perf_counter(), time.process_time()
     order = rk.score_order(score)
     s_sorted, y_sorted = score[order], y[order]
     layouts = [rk.rank_groups(order, s_sorted, y_sorted, None, 1, presorted=True).boot_layout()]
@@ -162,97 +168,149 @@ def bootstrap_auc(path: Path) -> dict[str, object]:
             ).boot_layout()
         )
     res["rank_s"] = time.perf_counter() - t
+    res["rank_cpu_s"] = time.process_time() - c0
     for jobs in (2, 1):
-        t, c = time.perf_counter(), time.process_time()
-        rk.auc_bootstrap_many(layouts, 1000, np.random.default_rng(0), n_jobs=jobs)
+        t, c = time.perf_counter(), cpu_with_children()
+        samples = rk.auc_bootstrap_many(layouts, 1000, np.random.default_rng(0), n_jobs=jobs)
         res[f"bootstrap_1000_jobs{jobs}_s"] = time.perf_counter() - t
+        res[f"bootstrap_1000_jobs{jobs}_cpu_s"] = cpu_with_children() - c
         res[f"total_jobs{jobs}_s"] = res["rank_s"] + res[f"bootstrap_1000_jobs{jobs}_s"]  # type: ignore[operator]
         res[f"load_after_jobs{jobs}"] = load()
+        res[f"samples_jobs{jobs}"] = [float(x.sum()) for x in samples]
+    # the same samples whatever the number of processes
+    res["same_samples_1_and_2_processes"] = res.pop("samples_jobs1") == res.pop("samples_jobs2")
     return res
 
 
-def monitoring_batch(p1: Path) -> dict[str, object]:
-    import hashlib
-    import shutil
-    import tempfile
+def cpu_with_children() -> float:
+    import resource
 
-    import numpy as np
-    import polars as pl
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
-    from atlasia.core.evaluation import evaluate
-    from atlasia.core.evaluation import monitoring as core
-    from atlasia.core.evaluation.io import read_table_with_notes
 
-    ref_csv, batch_csv = DATA / "monitoring_reference.csv", DATA / "monitoring_batch.csv"
-    if not batch_csv.exists():
-        base = pl.read_parquet(p1).with_columns(
-            pl.col(c).cast(pl.String) for c in ("sex", "age_band", "region")
-        )
-        rng = np.random.default_rng(3)
-        base.with_columns(pl.Series("income", rng.normal(1800, 300, base.height).round(0))).write_csv(ref_csv)
-        # the batch: same model, incomes shifted (a drift the alert must catch)
-        base.with_columns(pl.Series("income", rng.normal(2100, 300, base.height).round(0))).write_csv(
-            batch_csv
-        )
-    spec = {"target": "y_true", "pred": "y_pred", "score": "y_score", "groups": ["sex", "age_band", "region"]}
-    kw = {"n_bootstrap": 0, "auc_intervals": "none", "intersections": False}
-    ref = pl.read_csv(ref_csv)
-    reference_summary = core.summarise(evaluate(ref, **spec, **kw), [])
-    prof = core.profile(ref, [c for c in ref.columns if c != "y_true"])
-    groups = {g: sorted(ref.get_column(g).unique().to_list()) for g in spec["groups"]}  # type: ignore[union-attr]
-    columns = ref.columns
-    del ref
-    res: dict[str, object] = {
-        "rows": 1_000_000,
-        "file_bytes": batch_csv.stat().st_size,
-        "load_before": load(),
-    }
-    times = []
-    for _ in range(2):
-        t = time.perf_counter()
-        with tempfile.TemporaryDirectory() as tmp:
-            target = Path(tmp) / "predictions.csv"
-            digest = hashlib.sha256()
-            with batch_csv.open("rb") as src, target.open("wb") as out:
-                for block in iter(lambda: src.read(1 << 20), b""):
-                    digest.update(block)
-                    out.write(block)
-            df, _ = read_table_with_notes(target, max_bytes=None)
-            core.check_batch(df, reference_columns=columns, reference_groups=groups, target="y_true")
-            result = evaluate(df, **spec, **kw)
-            drift = core.drift_from_profile(prof, df)
-            summary = core.summarise(result, drift)
-            alerts = core.alerts(reference_summary, summary, core.Thresholds())
-            shutil.rmtree(tmp, ignore_errors=True)
-        times.append(time.perf_counter() - t)
-    res["upload_to_alert_s"] = min(times)
-    res["alerts"] = [a["kind"] for a in alerts]
-    res["load_after"] = load()
+def monitoring_batch(rows: int) -> dict[str, object]:
+    """``benchmarks/monitoring_batch.py`` in its own process (a fresh SQLite database)."""
+    before = load()
+    r = subprocess.run(
+        [PY, str(ROOT / "benchmarks" / "monitoring_batch.py"), "--rows", str(rows)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    res = json.loads(r.stdout.strip().splitlines()[-1])
+    res["load_before_process"] = before
     return res
+
+
+def _f(x: object, digits: int = 2) -> str:
+    return "—" if x is None else f"{x:,.{digits}f}"  # type: ignore[str-format]
+
+
+def markdown(results: dict[str, object]) -> str:
+    """The table of the README: every figure of issue #19 with the load of its step."""
+    empty: dict[str, object] = {}
+    cli = results.get("cli_vs_fairlearn", empty)
+    mem = results.get("memory", empty)
+    boot = results.get("bootstrap_auc", empty)
+    mon = results.get("monitoring_batch", empty)
+    mib = 1024**2
+    lines = [
+        f"Run of {results['started']} UTC, {results['cpus']} CPUs, Python {results['python']}, "
+        f"NumPy {results['numpy']}, Polars {results['polars']}; 1-minute load average before → after each step.",
+        "",
+        "| measure (target) | result | load (1 min) | verdict |",
+        "|---|---|---|---|",
+    ]
+    if cli:
+        lines += [
+            f"| `atlasia evaluate` {cli['rows']:,} rows, defaults (1,000 resamples + DeLong AUC intervals) vs "  # type: ignore[index]
+            f"fairlearn `MetricFrame` (same per-group metrics, no intervals), both as processes — **≥ 20×** | "
+            f"{_f(cli['cli_defaults_s'])} s vs {_f(cli['fairlearn_process_s'], 1)} s: "  # type: ignore[index]
+            f"**{cli['speedup']:.0f}×** | {cli['load_before']} → {cli['load_after']} | "  # type: ignore[index]
+            f"{'met' if cli['speedup'] >= 20 else 'not met'} |",  # type: ignore[index,operator]
+            f"| same numbers ({cli['values_compared']} per-group values) — **≤ 1e-9** | max abs. difference "  # type: ignore[index]
+            f"{cli['max_abs_difference']:.1e} | | {'met' if cli['max_abs_difference'] <= 1e-9 else 'not met'} |",  # type: ignore[index,operator]
+        ]
+    if mem:
+        over = (mem["peak_rss_bytes"] - mem["rss_after_imports_bytes"]) / mib  # type: ignore[operator]
+        lines += [
+            f"| peak memory at {mem['rows']:,} rows, defaults, VmHWM above start-up / columns read — **< 2×** | "  # type: ignore[index]
+            f"{over:.1f} MiB / {mem['columns_read_bytes'] / mib:.1f} MiB = **{mem['peak_over_columns']:.2f}×** | "  # type: ignore[index,operator]
+            f"{mem['load_before']} → {mem['load_after']} | {'met' if mem['peak_over_columns'] < 2 else 'not met'} |",  # type: ignore[index,operator]
+        ]
+    if boot:
+        lines += [
+            f"| AUC bootstrap, 1,000 resamples, overall + sex + age band + region, {boot['rows']:,} rows — "  # type: ignore[index]
+            f"**< 10 s wall** | **{_f(boot['total_jobs2_s'])} s** on 2 processes ({_f(boot['rank_s'])} s ranking + "  # type: ignore[index]
+            f"{_f(boot['bootstrap_1000_jobs2_s'])} s, {_f(boot['bootstrap_1000_jobs2_cpu_s'])} s CPU); "  # type: ignore[index]
+            f"{_f(boot['total_jobs1_s'])} s on 1 ({_f(boot['bootstrap_1000_jobs1_cpu_s'])} s CPU) | "  # type: ignore[index]
+            f"{boot['load_before']} → {boot['load_after_jobs2']} → {boot['load_after_jobs1']} | "  # type: ignore[index]
+            f"{'met' if boot['total_jobs2_s'] < 10 else 'not met'} |",  # type: ignore[index,operator]
+        ]
+    if mon:
+        lines += [
+            f"| monitoring batch, {mon['rows']:,} rows ({mon['file_bytes'] / 1e6:.0f} MB CSV), from upload to alert "  # type: ignore[index,operator]
+            f"through the page — **< 5 s** | **{_f(mon['upload_to_alert_s'])} s** ({_f(mon['cpu_s'])} s CPU: copy + "  # type: ignore[index]
+            f"SHA-256 {_f(mon.get('private_copy_sha256_s'))}, read {_f(mon.get('read_csv_s'))}, checks "  # type: ignore[union-attr]
+            f"{_f(mon.get('checks_s'))}, evaluation {_f(mon.get('evaluation_s'))}, drift {_f(mon.get('drift_s'))}, "  # type: ignore[union-attr]
+            f"writes {_f(mon.get('writes_s'))}, e-mail {_f(mon.get('email_s'))}, request {_f(mon.get('request_other_s'))}) | "  # type: ignore[union-attr]
+            f"{mon['load_before']} → {mon['load_after']} | {'met' if mon['met'] else 'not met'} |",  # type: ignore[index]
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def main() -> int:
+    import argparse
+
     import numpy
     import polars
 
-    p1, p10 = ensure(1_000_000), ensure(10_000_000)
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="100 k and 1 M rows instead of 1 M and 10 M")
+    ap.add_argument("--table-only", action="store_true", help="rewrite the .md table from the .json")
+    args, _ = ap.parse_known_args()
+    if args.table_only:
+        stem = "evaluation_intervals_quick" if args.quick else "evaluation_intervals"
+        data = json.loads((OUT.parent / f"{stem}.json").read_text(encoding="utf-8"))
+        (OUT.parent / f"{stem}.md").write_text(markdown(data), encoding="utf-8")
+        print(markdown(data))
+        return 0
+    small, large = (100_000, 1_000_000) if args.quick else (1_000_000, 10_000_000)
+    p1, p10 = ensure(small), ensure(large)
     results: dict[str, object] = {
         "python": sys.version.split()[0],
         "numpy": numpy.__version__,
         "polars": polars.__version__,
         "cpus": os.cpu_count(),
-        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "started": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+        "load_at_start": os.getloadavg(),
     }
-    results["cli_vs_fairlearn_1m"] = cli_vs_fairlearn(p1)
-    print(json.dumps(results["cli_vs_fairlearn_1m"]), flush=True)
-    results["memory_10m"] = memory(p10)
-    print(json.dumps(results["memory_10m"]), flush=True)
-    results["bootstrap_auc_1m"] = bootstrap_auc(p1)
-    print(json.dumps(results["bootstrap_auc_1m"]), flush=True)
-    results["monitoring_batch_1m"] = monitoring_batch(p1)
-    print(json.dumps(results["monitoring_batch_1m"]), flush=True)
+    name = "evaluation_intervals_quick" if args.quick else "evaluation_intervals"
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+
+    def save() -> None:  # after each step: a long run interrupted keeps what it measured
+        (OUT.parent / f"{name}.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+
+    # the steps of this session's work first, the long fairlearn process last
+    results["bootstrap_auc"] = bootstrap_auc(p1)
+    print(json.dumps(results["bootstrap_auc"]), flush=True)
+    save()
+    results["monitoring_batch"] = monitoring_batch(small)
+    print(json.dumps(results["monitoring_batch"]), flush=True)
+    save()
+    results["memory"] = {"rows": large, **memory(p10)}
+    print(json.dumps(results["memory"]), flush=True)
+    save()
+    results["cli_vs_fairlearn"] = {"rows": small, **cli_vs_fairlearn(p1)}
+    print(json.dumps(results["cli_vs_fairlearn"]), flush=True)
+    results["finished"] = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    save()
+    table = markdown(results)
+    (OUT.parent / f"{name}.md").write_text(table, encoding="utf-8")
+    print(table, flush=True)
     return 0
 
 

@@ -30,13 +30,13 @@ if TYPE_CHECKING:
     from .oidc import ProConnectIdentity
 
 
-def _require_manage(actor: Any, organisation: Any) -> None:
+def _require_manage(actor: User, organisation: Any) -> None:
     if not perms.can(actor, Action.MEMBERS_MANAGE, organisation):
         raise PermissionDenied(_("Seuls les administrateurs de l'organisation gèrent ses membres."))
 
 
 @transaction.atomic
-def membership_remove(*, actor: Any, membership: Membership) -> None:
+def membership_remove(*, actor: User, membership: Membership) -> None:
     organisation = membership.organisation
     _require_manage(actor, organisation)
     remaining_admins = (
@@ -60,7 +60,7 @@ def membership_remove(*, actor: Any, membership: Membership) -> None:
 
 
 @transaction.atomic
-def password_change(*, actor: Any, old_password: str, new_password: str, ip_address: str = "") -> None:
+def password_change(*, actor: User, old_password: str, new_password: str, ip_address: str = "") -> None:
     """The user changes their own password: the old one is checked, the new one passes every validator
     of ``AUTH_PASSWORD_VALIDATORS`` (12+ characters, not common in English or French), and the change is
     written to the audit log in the same transaction (never the password itself)."""
@@ -324,7 +324,7 @@ def invitation_token(invitation: Invitation) -> str:
 
 @transaction.atomic
 def invitation_create(
-    *, actor: Any, organisation: Any, email: str, role: str, link_for: Callable[[str], str]
+    *, actor: User, organisation: Any, email: str, role: str, link_for: Callable[[str], str]
 ) -> Invitation:
     """Invite ``email`` to join ``organisation`` as ``role``: a single-use signed link is e-mailed.
 
@@ -421,7 +421,7 @@ def invitation_from_token(token: str) -> Invitation:
 
 
 @transaction.atomic
-def invitation_accept(*, user: Any, token: str) -> Membership:
+def invitation_accept(*, user: User, token: str) -> Membership:
     """The invited person (logged in with the invited address) joins the organisation with the role."""
     invitation = invitation_from_token(token)
     invitation = Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
@@ -506,7 +506,7 @@ def invitation_account_create(
 
 
 @transaction.atomic
-def invitation_revoke(*, actor: Any, invitation: Invitation) -> None:
+def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
     invitation = Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
     _require_manage(actor, invitation.organisation)
     if invitation.accepted_at is not None or invitation.revoked_at is not None:

@@ -5,11 +5,11 @@ lifecycle's inbox from :meth:`CampaignsConfig.ready`."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from atlasia.accounts.actor import ActorLike
 from atlasia.lifecycle.selectors import InboxItem, InboxSection
 
 from .enums import CampaignKind
@@ -28,7 +28,7 @@ SECTIONS = [
 ]
 
 
-def campaigns_inbox(user: Any, today: date) -> list[InboxItem]:
+def campaigns_inbox(user: ActorLike | None, today: date) -> list[InboxItem]:
     if not getattr(user, "is_authenticated", False):
         return []
     items = []

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
-from atlasia.accounts import perms as account_perms
+from atlasia.accounts.actor import ActorLike, as_actor
 from atlasia.core.roles import Action
 from atlasia.registry.enums import OrganisationType
 from atlasia.registry.models import Organisation, UseCase
@@ -36,7 +36,7 @@ from .services import CLOSED_STATUSES
 # --- who sees which campaign -------------------------------------------------------------------------
 
 
-def campaigns_managed_by(user: Any) -> QuerySet[Campaign]:
+def campaigns_managed_by(user: ActorLike | None) -> QuerySet[Campaign]:
     scope = perms.launch_scope(user)
     if scope is None:
         return Campaign.objects.none()
@@ -45,7 +45,7 @@ def campaigns_managed_by(user: Any) -> QuerySet[Campaign]:
     return Campaign.objects.filter(scope=CampaignScope.REGIONAL, region=scope[1])
 
 
-def campaigns_with_rates(user: Any) -> list[tuple[Campaign, Rate]]:
+def campaigns_with_rates(user: ActorLike | None) -> list[tuple[Campaign, Rate]]:
     """The campaigns the user runs, each with its overall response rate (two counts per query)."""
     rows = campaigns_managed_by(user).annotate(
         targeted=Count("targets", distinct=True),
@@ -54,29 +54,31 @@ def campaigns_with_rates(user: Any) -> list[tuple[Campaign, Rate]]:
     return [(c, Rate("", "Total", c.targeted, c.answered)) for c in rows]  # type: ignore[attr-defined]
 
 
-def targets_answerable_by(user: Any) -> QuerySet[CampaignTarget]:
+def targets_answerable_by(user: ActorLike | None) -> QuerySet[CampaignTarget]:
     """Targets the user may answer for: her organisations where her role answers, and her delegations."""
-    if not user.is_authenticated:
+    actor = as_actor(user)
+    if not actor.is_authenticated:
         return CampaignTarget.objects.none()
-    org_ids = account_perms.organisation_ids_with(user, Action.CAMPAIGN_ANSWER)
+    org_ids = actor.organisation_ids_with(Action.CAMPAIGN_ANSWER)
     return (
-        CampaignTarget.objects.filter(Q(organisation_id__in=org_ids) | Q(delegate=user))
+        CampaignTarget.objects.filter(Q(organisation_id__in=org_ids) | Q(delegate_id=actor.user_id))
         .select_related("campaign", "organisation")
         .order_by("campaign__closes_on", "organisation__name")
     )
 
 
-def targets_visible_to(user: Any) -> QuerySet[CampaignTarget]:
+def targets_visible_to(user: ActorLike | None) -> QuerySet[CampaignTarget]:
     """Targets of the user's organisations (any member reads what was asked) and her delegations."""
-    if not user.is_authenticated:
+    actor = as_actor(user)
+    if not actor.is_authenticated:
         return CampaignTarget.objects.none()
-    org_ids = account_perms.member_organisation_ids(user)
-    return CampaignTarget.objects.filter(Q(organisation_id__in=org_ids) | Q(delegate=user)).select_related(
-        "campaign", "organisation", "delegate"
-    )
+    org_ids = actor.organisation_ids
+    return CampaignTarget.objects.filter(
+        Q(organisation_id__in=org_ids) | Q(delegate_id=actor.user_id)
+    ).select_related("campaign", "organisation", "delegate")
 
 
-def open_targets_to_answer(user: Any, today: date) -> list[CampaignTarget]:
+def open_targets_to_answer(user: ActorLike | None, today: date) -> list[CampaignTarget]:
     """The inbox: open campaigns the user may answer and that her organisation has not answered."""
     return list(
         targets_answerable_by(user).filter(

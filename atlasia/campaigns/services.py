@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
+from atlasia.accounts.models import User
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record, diff, snapshot
 from atlasia.registry.models import Organisation, UseCase
@@ -97,7 +98,7 @@ def target_organisations(
     return sorted(chosen.values(), key=lambda o: o.name)
 
 
-def campaign_launch(*, actor: Any, data: Mapping[str, Any], today: date | None = None) -> Campaign:
+def campaign_launch(*, actor: User, data: Mapping[str, Any], today: date | None = None) -> Campaign:
     """Create a campaign and its targets (frozen at launch: the denominator of the response rate)."""
     scope = perms.launch_scope(actor)
     if scope is None:
@@ -164,7 +165,7 @@ def campaign_launch(*, actor: Any, data: Mapping[str, Any], today: date | None =
     return campaign
 
 
-def campaign_extend(*, actor: Any, campaign: Campaign, closes_on: date) -> Campaign:
+def campaign_extend(*, actor: User, campaign: Campaign, closes_on: date) -> Campaign:
     """Move the closing date later (never earlier: organisations plan on the announced date)."""
     if not perms.can_manage(actor, campaign):
         raise PermissionDenied
@@ -196,7 +197,7 @@ def campaign_extend(*, actor: Any, campaign: Campaign, closes_on: date) -> Campa
     return campaign
 
 
-def target_delegate(*, actor: Any, target: CampaignTarget, delegate: Any | None) -> CampaignTarget:
+def target_delegate(*, actor: User, target: CampaignTarget, delegate: Any | None) -> CampaignTarget:
     """An organisation administrator hands the answer to one of the organisation's members."""
     if not perms.can_delegate(actor, target):
         raise PermissionDenied
@@ -246,7 +247,7 @@ def _clean_question(data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def question_add(*, actor: Any, campaign: Campaign, data: Mapping[str, Any]) -> Question:
+def question_add(*, actor: User, campaign: Campaign, data: Mapping[str, Any]) -> Question:
     if not perms.can_manage(actor, campaign):
         raise PermissionDenied
     if campaign.kind != CampaignKind.SURVEY:
@@ -261,7 +262,7 @@ def question_add(*, actor: Any, campaign: Campaign, data: Mapping[str, Any]) -> 
     return question
 
 
-def question_update(*, actor: Any, question: Question, data: Mapping[str, Any]) -> Question:
+def question_update(*, actor: User, question: Question, data: Mapping[str, Any]) -> Question:
     """Edit a question. Once it has answers, the question is retired and a new version replaces it, so
     that the old answers keep the wording they answered."""
     if not perms.can_manage(actor, question.campaign):
@@ -307,13 +308,13 @@ def question_update(*, actor: Any, question: Question, data: Mapping[str, Any]) 
 # --- answers -----------------------------------------------------------------------------------------
 
 
-def _require_answer(actor: Any, target: CampaignTarget) -> None:
+def _require_answer(actor: User, target: CampaignTarget) -> None:
     if not perms.can_answer(actor, target):
         raise PermissionDenied
 
 
 def census_confirm(
-    *, actor: Any, target: CampaignTarget, use_case: UseCase, today: date | None = None
+    *, actor: User, target: CampaignTarget, use_case: UseCase, today: date | None = None
 ) -> CensusEntry:
     """Confirm one record unchanged: stores its last-confirmed date, audited on the record."""
     _require_answer(actor, target)
@@ -348,7 +349,7 @@ def census_pending(target: CampaignTarget) -> list[UseCase]:
     return [row.use_case for row in census_rows(target) if row.action == ""]
 
 
-def census_submit(*, actor: Any, target: CampaignTarget, today: date | None = None) -> CampaignTarget:
+def census_submit(*, actor: User, target: CampaignTarget, today: date | None = None) -> CampaignTarget:
     """Send the organisation's census answer once every current record is confirmed, updated or declared.
 
     Records updated or declared through the usual forms during the campaign get their census entry (and
@@ -441,7 +442,7 @@ def _clean_value(question: Question, raw: Any, where: str) -> Any:
 
 def survey_answer(
     *,
-    actor: Any,
+    actor: User,
     target: CampaignTarget,
     values: Mapping[tuple[int, int | None], Any],
     today: date | None = None,
@@ -604,7 +605,7 @@ def campaign_emails_send(*, today: date | None = None) -> dict[str, int]:
     return counts
 
 
-def campaign_remind(*, actor: Any, campaign: Campaign, today: date | None = None) -> int:
+def campaign_remind(*, actor: User, campaign: Campaign, today: date | None = None) -> int:
     """The team reminds every organisation that has not answered yet; returns the e-mails sent."""
     if not perms.can_manage(actor, campaign):
         raise PermissionDenied
@@ -628,15 +629,15 @@ def campaign_remind(*, actor: Any, campaign: Campaign, today: date | None = None
 # --- the expert committee ----------------------------------------------------------------------------
 
 
-def _require_committee_manager(actor: Any) -> None:
+def _require_committee_manager(actor: User) -> None:
     if not perms.can_manage_committee(actor):
         raise PermissionDenied
 
 
 def committee_member_add(
     *,
-    actor: Any,
-    user: Any,
+    actor: User,
+    user: User,
     organisation: Organisation,
     expertise: str,
     is_chair: bool = False,
@@ -666,7 +667,7 @@ def committee_member_add(
     return member
 
 
-def committee_session_create(*, actor: Any, data: Mapping[str, Any]) -> CommitteeSession:
+def committee_session_create(*, actor: User, data: Mapping[str, Any]) -> CommitteeSession:
     _require_committee_manager(actor)
     with transaction.atomic():
         session = CommitteeSession(
@@ -681,7 +682,7 @@ def committee_session_create(*, actor: Any, data: Mapping[str, Any]) -> Committe
     return session
 
 
-def agenda_add(*, actor: Any, session: CommitteeSession, use_case: UseCase, question: str) -> AgendaItem:
+def agenda_add(*, actor: User, session: CommitteeSession, use_case: UseCase, question: str) -> AgendaItem:
     """Put a use case on a session's agenda with the question the committee must answer."""
     _require_committee_manager(actor)
     if session.agenda.filter(use_case=use_case).exists():
@@ -712,7 +713,7 @@ def agenda_add(*, actor: Any, session: CommitteeSession, use_case: UseCase, ques
 
 
 def opinion_record(
-    *, actor: Any, item: AgendaItem, verdict: str, reasons: str, promising: bool = False
+    *, actor: User, item: AgendaItem, verdict: str, reasons: str, promising: bool = False
 ) -> AgendaItem:
     """Record (or correct) the committee's opinion on an agenda item, with its reasons. The label
     « prometteur à diffuser » goes only with a favourable opinion."""

@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from atlasia.accounts import perms
-from atlasia.accounts.models import Membership, ReviewerScope
+from atlasia.accounts.actor import ActorLike, as_actor
+from atlasia.accounts.models import Membership
 from atlasia.audit.models import AuditEntry
 from atlasia.core import compliance as core
-from atlasia.core.roles import Action, Role, role_allows
+from atlasia.core.roles import Action
 from atlasia.lifecycle import selectors as lifecycle_selectors
 from atlasia.lifecycle.models import CharterPrinciple
 from atlasia.lifecycle.selectors import InboxItem
@@ -26,39 +27,17 @@ from .enums import CLOSED_STATUSES, ObligationStatus, RiskArea, RiskOrigin, Risk
 from .models import Evidence, ObligationItem, Risk, Vendor, VendorCharterCheck, VendorDocument, VendorSystem
 
 
-def _scope(user: Any, prefix: str = "") -> Q | None:
-    """Where the user may read compliance files: her organisations, and her region or the nation for the
-    reviewers (``None``: everywhere)."""
-    if not getattr(user, "is_authenticated", False):
-        return Q(pk__in=[])
-    if perms.is_platform_admin(user):
-        return None
-    condition = Q(**{f"{prefix}id__in": perms.organisation_ids_with(user, Action.COMPLIANCE_VIEW)})
-    if user.reviewer_scope == ReviewerScope.NATIONAL and role_allows(
-        Role.NATIONAL_REVIEWER, Action.COMPLIANCE_VIEW
-    ):
-        return None
-    if user.reviewer_scope == ReviewerScope.REGIONAL and role_allows(
-        Role.REGIONAL_REVIEWER, Action.COMPLIANCE_VIEW
-    ):
-        condition |= Q(**{f"{prefix}region": user.reviewer_region})
-    return condition
+def usecases_with_file(actor: ActorLike | None) -> QuerySet[UseCase]:
+    """Use cases whose compliance file the actor may read (a forbidden one is a 404): her organisations,
+    and her region or the nation for the reviewers (``compliance.view``, the one permission rule)."""
+    return perms.scoped(UseCase.objects.all(), actor, Action.COMPLIANCE_VIEW)
 
 
-def usecases_with_file(user: Any) -> QuerySet[UseCase]:
-    """Use cases whose compliance file the user may read (a forbidden one is a 404)."""
-    condition = _scope(user, "organisation__")
-    qs = UseCase.objects.all()
-    return qs if condition is None else qs.filter(condition)
+def organisations_with_files(actor: ActorLike | None) -> QuerySet[Organisation]:
+    return perms.scoped(Organisation.objects.all(), actor, Action.COMPLIANCE_VIEW, organisation="")
 
 
-def organisations_with_files(user: Any) -> QuerySet[Organisation]:
-    condition = _scope(user)
-    qs = Organisation.objects.all()
-    return qs if condition is None else qs.filter(condition)
-
-
-def obligations_visible_to(user: Any) -> QuerySet[ObligationItem]:
+def obligations_visible_to(user: ActorLike | None) -> QuerySet[ObligationItem]:
     return ObligationItem.objects.filter(use_case__in=usecases_with_file(user)).select_related(
         "use_case", "use_case__organisation", "owner", "signed_off_by"
     )
@@ -99,7 +78,7 @@ def _names(entry: AuditEntry, titles: set[str]) -> bool:
     return any(v in titles for v in values if isinstance(v, str))
 
 
-def can_sign(user: Any, item: ObligationItem) -> bool:
+def can_sign(user: ActorLike | None, item: ObligationItem) -> bool:
     action = (
         Action.OBLIGATION_SIGNOFF_DPO if item.signer_role == SignerRole.DPO else Action.OBLIGATION_SIGNOFF
     )
@@ -120,7 +99,12 @@ class PortfolioGroup:
 
 
 def portfolio(
-    user: Any, today: date, *, organisation_id: int | None = None, status: str = "", key: str = ""
+    user: ActorLike | None,
+    today: date,
+    *,
+    organisation_id: int | None = None,
+    status: str = "",
+    key: str = "",
 ) -> list[PortfolioGroup]:
     """Obligations by key, ordered by their nearest due date, with counts by status and what is overdue
     (an open obligation whose due date has passed). Items a requalification dropped are left out."""
@@ -144,13 +128,13 @@ def portfolio(
     return sorted(groups.values(), key=lambda g: (g.next_due is None, g.next_due or date.max, g.title))
 
 
-def inbox_items(user: Any, today: date) -> list[InboxItem]:
+def inbox_items(user: ActorLike | None, today: date) -> list[InboxItem]:
     """For the « À faire » inbox and its reminders: the open obligations the user owns, and those a
     requalification changed in organisations where she validates obligations."""
     if not getattr(user, "is_authenticated", False):
         return []
     mine = (
-        ObligationItem.objects.filter(owner=user, dropped=False)
+        ObligationItem.objects.filter(owner_id=as_actor(user).user_id, dropped=False)
         .exclude(status__in=CLOSED_STATUSES)
         .select_related("use_case", "use_case__organisation")
         .order_by("due_date", "id")
@@ -220,7 +204,7 @@ def risks_of(use_case: UseCase) -> QuerySet[Risk]:
     return Risk.objects.filter(use_case=use_case).select_related("owner").order_by("status", "-id")
 
 
-def risks_visible_to(user: Any) -> QuerySet[Risk]:
+def risks_visible_to(user: ActorLike | None) -> QuerySet[Risk]:
     return Risk.objects.filter(use_case__in=usecases_with_file(user)).select_related(
         "use_case", "use_case__organisation", "owner"
     )
@@ -293,10 +277,13 @@ def risk_prefill(use_case: UseCase, kind: str, source_id: int) -> dict[str, Any]
     return None
 
 
-def risks_due_for(user: Any, today: date) -> QuerySet[Risk]:
+def risks_due_for(user: ActorLike | None, today: date) -> QuerySet[Risk]:
     """Risks the user owns whose review date has come."""
+    owner_id = as_actor(user).user_id
+    if owner_id is None:
+        return Risk.objects.none()
     return (
-        Risk.objects.filter(owner=user, next_review_on__lte=today)
+        Risk.objects.filter(owner_id=owner_id, next_review_on__lte=today)
         .exclude(status=RiskStatus.CLOSED)
         .select_related("use_case", "use_case__organisation")
         .order_by("next_review_on", "id")
@@ -306,7 +293,7 @@ def risks_due_for(user: Any, today: date) -> QuerySet[Risk]:
 # --- vendor register ------------------------------------------------------------------------------------
 
 
-def vendors_visible_to(user: Any) -> QuerySet[Vendor]:
+def vendors_visible_to(user: ActorLike | None) -> QuerySet[Vendor]:
     return Vendor.objects.filter(organisation__in=organisations_with_files(user)).select_related(
         "organisation"
     )

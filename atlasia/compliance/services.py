@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from atlasia.accounts import perms
-from atlasia.accounts.models import Membership
+from atlasia.accounts.models import Membership, User
 from atlasia.audit.models import AuditAction, AuditEntry
 from atlasia.audit.services import audit_record
 from atlasia.core import compliance as core
@@ -48,7 +48,7 @@ STALE_MESSAGE = gettext_noop(
 )
 
 
-def _require(actor: Any, action: Action, use_case: UseCase) -> None:
+def _require(actor: User | None, action: Action, use_case: UseCase) -> None:
     if actor is not None and not perms.can(actor, action, use_case.organisation):
         raise PermissionDenied(
             gettext("Action refusée pour %(organisation)s.") % {"organisation": use_case.organisation}
@@ -56,7 +56,7 @@ def _require(actor: Any, action: Action, use_case: UseCase) -> None:
 
 
 def _audit(
-    actor: Any, action: str, obj: Any, use_case: UseCase, changes: dict[str, Any], message: str
+    actor: User | None, action: str, obj: Any, use_case: UseCase, changes: dict[str, Any], message: str
 ) -> None:
     audit_record(
         actor=actor,
@@ -72,7 +72,7 @@ def _audit(
 # --- following the qualification -----------------------------------------------------------------------
 
 
-def _follow(actor: Any, use_case: UseCase, version: int, result: dict[str, Any]) -> list[core.Change]:
+def _follow(actor: User | None, use_case: UseCase, version: int, result: dict[str, Any]) -> list[core.Change]:
     specs = core.work_items(result)
     by_key = {spec.key: spec for spec in specs}
     stored = {item.key: item for item in ObligationItem.objects.select_for_update().filter(use_case=use_case)}
@@ -123,13 +123,13 @@ def _follow(actor: Any, use_case: UseCase, version: int, result: dict[str, Any])
     return changes
 
 
-def obligations_follow_qualification(actor: Any, qualification: Any) -> None:
+def obligations_follow_qualification(actor: User, qualification: Any) -> None:
     """Completion hook of the qualification: the tracker follows the new version (same transaction)."""
     _follow(actor, qualification.use_case, qualification.version, qualification.result)
 
 
 @transaction.atomic
-def obligations_sync(*, actor: Any, use_case: UseCase) -> list[core.Change]:
+def obligations_sync(*, actor: User | None, use_case: UseCase) -> list[core.Change]:
     """Bring the tracker of ``use_case`` in line with its latest qualification (none: nothing to do)."""
     _require(actor, Action.OBLIGATION_EDIT, use_case)
     latest = qualification_selectors.latest_ref(use_case)
@@ -158,7 +158,7 @@ def _locked(item: ObligationItem, expected_version: int | None) -> ObligationIte
 @transaction.atomic
 def obligation_update(
     *,
-    actor: Any,
+    actor: User,
     item: ObligationItem,
     expected_version: int | None,
     status: str,
@@ -231,7 +231,7 @@ def obligation_update(
 
 @transaction.atomic
 def obligation_sign_off(
-    *, actor: Any, item: ObligationItem, expected_version: int | None = None
+    *, actor: User, item: ObligationItem, expected_version: int | None = None
 ) -> ObligationItem:
     """The role the obligation names (DPO for the DPIA, referent otherwise) validates its closing.
 
@@ -273,7 +273,7 @@ def obligation_sign_off(
 # --- evidence -------------------------------------------------------------------------------------------
 
 
-def _evidence_added(actor: Any, item: ObligationItem, evidence: Evidence) -> Evidence:
+def _evidence_added(actor: User, item: ObligationItem, evidence: Evidence) -> Evidence:
     evidence.full_clean()
     evidence.save()
     ObligationItem.objects.filter(pk=item.pk).update(version=item.version + 1)
@@ -291,7 +291,7 @@ def _evidence_added(actor: Any, item: ObligationItem, evidence: Evidence) -> Evi
 
 @transaction.atomic
 def evidence_add_file(
-    *, actor: Any, item: ObligationItem, uploaded: UploadedFile, note: str = ""
+    *, actor: User, item: ObligationItem, uploaded: UploadedFile, note: str = ""
 ) -> Evidence:
     """A file, stored as an attachment of the use case: the attachment rules apply (size, type checked
     on the content), and the file is served only to who may see the record."""
@@ -312,7 +312,7 @@ def evidence_add_file(
 
 
 @transaction.atomic
-def evidence_add_link(*, actor: Any, item: ObligationItem, url: str, note: str = "") -> Evidence:
+def evidence_add_link(*, actor: User, item: ObligationItem, url: str, note: str = "") -> Evidence:
     _require(actor, Action.OBLIGATION_EDIT, item.use_case)
     locked = _locked(item, None)
     url = (url or "").strip()
@@ -356,7 +356,7 @@ def platform_object_label(item: ObligationItem, kind: str, object_id: int) -> st
 
 @transaction.atomic
 def evidence_add_object(
-    *, actor: Any, item: ObligationItem, kind: str, object_id: int, note: str = ""
+    *, actor: User, item: ObligationItem, kind: str, object_id: int, note: str = ""
 ) -> Evidence:
     """A platform object as evidence: a qualification version's generated documents (DPIA, FRIA, Annex
     VIII sheet), a finished evaluation run of this use case, a training record of its organisation."""
@@ -390,7 +390,7 @@ def evidence_add_object(
 
 
 @transaction.atomic
-def evidence_remove(*, actor: Any, evidence: Evidence) -> None:
+def evidence_remove(*, actor: User, evidence: Evidence) -> None:
     """Withdraw a proof (its file stays among the use case's attachments). An obligation marked « Fait »
     without a reason keeps at least one proof."""
     item = evidence.obligation
@@ -471,7 +471,7 @@ def _risk_snapshot(risk: Risk) -> dict[str, Any]:
 @transaction.atomic
 def risk_save(
     *,
-    actor: Any,
+    actor: User,
     use_case: UseCase,
     data: dict[str, Any],
     risk: Risk | None = None,
@@ -546,7 +546,7 @@ def risk_save(
 
 
 @transaction.atomic
-def risk_review(*, actor: Any, risk: Risk, next_review_on: Any) -> Risk:
+def risk_review(*, actor: User, risk: Risk, next_review_on: Any) -> Risk:
     """Record that the risk was reviewed today and when it is reviewed next (Art. 9(2): regular review)."""
     _require(actor, Action.RISK_EDIT, risk.use_case)
     locked = Risk.objects.select_for_update().get(pk=risk.pk)
@@ -575,7 +575,7 @@ def risk_review(*, actor: Any, risk: Risk, next_review_on: Any) -> Risk:
 # --- vendor register ------------------------------------------------------------------------------------
 
 
-def _require_org(actor: Any, action: Action, organisation: Any) -> None:
+def _require_org(actor: User, action: Action, organisation: Any) -> None:
     if actor is not None and not perms.can(actor, action, organisation):
         raise PermissionDenied(
             gettext("Action refusée pour %(organisation)s.") % {"organisation": organisation}
@@ -583,7 +583,7 @@ def _require_org(actor: Any, action: Action, organisation: Any) -> None:
 
 
 def _audit_org(
-    actor: Any, action: str, obj: Any, organisation_id: int, changes: dict[str, Any], message: str
+    actor: User, action: str, obj: Any, organisation_id: int, changes: dict[str, Any], message: str
 ) -> None:
     audit_record(
         actor=actor, action=action, obj=obj, changes=changes, organisation_id=organisation_id, message=message
@@ -593,7 +593,7 @@ def _audit_org(
 @transaction.atomic
 def vendor_save(
     *,
-    actor: Any,
+    actor: User,
     organisation: Any,
     data: dict[str, Any],
     vendor: Vendor | None = None,
@@ -647,7 +647,7 @@ def vendor_save(
 @transaction.atomic
 def vendor_system_save(
     *,
-    actor: Any,
+    actor: User,
     vendor: Vendor,
     data: dict[str, Any],
     use_cases: list[UseCase],
@@ -695,7 +695,7 @@ def vendor_system_save(
 @transaction.atomic
 def vendor_document_add(
     *,
-    actor: Any,
+    actor: User,
     system: VendorSystem,
     kind: str,
     received_on: Any,
@@ -749,7 +749,7 @@ def vendor_document_add(
 
 @transaction.atomic
 def vendor_charter_check(
-    *, actor: Any, system: VendorSystem, checks: dict[int, tuple[str, str]]
+    *, actor: User, system: VendorSystem, checks: dict[int, tuple[str, str]]
 ) -> list[VendorCharterCheck]:
     """Record how the system meets each principle of the purchasing charter (``{principle_id: (level,
     evidence)}``); principles left without a level are not recorded."""

@@ -225,3 +225,14 @@ def days_left(deadline: date, today: date) -> int:
 def is_overdue(deadline: date | None, today: date, reported_on: date | None = None) -> bool:
     """Not reported and past the deadline."""
     return deadline is not None and reported_on is None and deadline < today
+
+
+def transitions_as_markdown() -> str:
+    """The transition table as Markdown (rendered in ``docs/incidents.md``)."""
+    rows = [
+        f"| {t.label_fr} (`{t.name}`) | {', '.join(s.value for s in STATUS_ORDER if s in t.sources)} "
+        f"| {t.target.value} | {'oui' if t.backward else '—'} "
+        f"| {'; '.join(r.message_fr for r in gates_for(t.target, IncidentFacts())) or '—'} |"
+        for t in TRANSITIONS
+    ]
+    return "\n".join(["| transition | depuis | vers | retour | condition |", "|---|---|---|---|---|", *rows])

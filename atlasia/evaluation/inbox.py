@@ -5,11 +5,11 @@ lifecycle's inbox from :meth:`EvaluationConfig.ready`."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from atlasia.accounts.actor import ActorLike
 from atlasia.core.roles import Action
 from atlasia.lifecycle.selectors import InboxItem, InboxSection
 from atlasia.registry import selectors as registry_selectors
@@ -28,7 +28,7 @@ SECTIONS = [
 ]
 
 
-def monitoring_inbox(user: Any, today: date) -> list[InboxItem]:
+def monitoring_inbox(user: ActorLike | None, today: date) -> list[InboxItem]:
     if not getattr(user, "is_authenticated", False):
         return []
     monitored = registry_selectors.usecases_for(user, Action.EVALUATION_RUN)

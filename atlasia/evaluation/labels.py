@@ -4,6 +4,10 @@ English translation): the screens, exports and model cards never show an engine 
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from atlasia.core.evaluation.reading import metric_label
@@ -48,3 +52,60 @@ def label_of(metric: str) -> str:
         return str(label)
     text = metric_label(metric)
     return text[:1].upper() + text[1:]
+
+
+def _fmt3(x: float) -> str:
+    return number_format(x, 3)
+
+
+def alert_sentence(alert: dict[str, Any], summary: dict[str, Any], reference: dict[str, Any]) -> str:
+    """An alert of a batch as a sentence in the interface language, rebuilt from its kind, value and
+    threshold (the sentence stored with the batch is the French one, for the e-mail and the audit)."""
+    kind = alert.get("kind")
+    value = float(alert.get("value") or 0.0)
+    threshold = float(alert.get("threshold") or 0.0)
+    if kind == "performance":
+        metric = (
+            "roc_auc"
+            if reference.get("roc_auc") is not None and summary.get("roc_auc") is not None
+            else "accuracy"
+        )
+        template = (
+            _(
+                "Baisse de l'AUC ROC : %(current)s contre %(reference)s sur la référence "
+                "(baisse de %(drop)s, seuil %(threshold)s)."
+            )
+            if metric == "roc_auc"
+            else _(
+                "Baisse de l'exactitude : %(current)s contre %(reference)s sur la référence "
+                "(baisse de %(drop)s, seuil %(threshold)s)."
+            )
+        )
+        cur, ref = summary.get(metric), reference.get(metric)
+        return template % {
+            "current": _fmt3(float(cur)) if cur is not None else "—",
+            "reference": _fmt3(float(ref)) if ref is not None else "—",
+            "drop": _fmt3(value),
+            "threshold": _fmt3(threshold),
+        }
+    if kind == "fairness":
+        where = summary.get("recall_gap_where") or {}
+        return _(
+            "Écart de rappel entre groupes de %(points)s points (%(grouping)s : « %(low)s » contre "
+            "« %(high)s »), au-delà du seuil de %(threshold)s points."
+        ) % {
+            "points": number_format(100 * value, 1),
+            "grouping": where.get("grouping", ""),
+            "low": where.get("low", ""),
+            "high": where.get("high", ""),
+            "threshold": number_format(100 * threshold, 1),
+        }
+    if kind == "drift":
+        return _(
+            "Dérive des données : PSI de %(psi)s sur « %(feature)s », au-delà du seuil de %(threshold)s."
+        ) % {
+            "psi": _fmt3(value),
+            "feature": summary.get("max_psi_feature") or "",
+            "threshold": _fmt3(threshold),
+        }
+    return str(alert.get("message", ""))

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from atlasia.accounts import perms
+from atlasia.accounts.models import User
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record
 from atlasia.core.evaluation import monitoring as core
@@ -42,7 +43,7 @@ from .services import Upload
 logger = logging.getLogger(__name__)
 
 
-def _check(actor: Any, use_case: UseCase) -> None:
+def _check(actor: User, use_case: UseCase) -> None:
     if not perms.can(actor, Action.EVALUATION_RUN, use_case.organisation):
         raise PermissionDenied(gettext("Vous ne pouvez pas suivre le modèle de ce cas d'usage."))
 
@@ -89,7 +90,7 @@ def _validate_thresholds(values: dict[str, float]) -> None:
 
 def series_create(
     *,
-    actor: Any,
+    actor: User,
     use_case: UseCase,
     reference: Upload,
     target: str,
@@ -145,7 +146,7 @@ def series_create(
 
 
 def series_set_thresholds(
-    *, actor: Any, series: MonitoringSeries, thresholds: core.Thresholds
+    *, actor: User, series: MonitoringSeries, thresholds: core.Thresholds
 ) -> MonitoringSeries:
     _check(actor, series.use_case)
     values = asdict(thresholds)
@@ -168,7 +169,7 @@ def series_set_thresholds(
 
 def batch_add(
     *,
-    actor: Any,
+    actor: User,
     series: MonitoringSeries,
     upload: Upload,
     label: str = "",
@@ -178,16 +179,50 @@ def batch_add(
     _check(actor, series.use_case)
     spec = {"target": series.target, "pred": series.pred, "score": series.score, "groups": series.groups}
     with _read(upload) as (df, sha256):
-        core.check_batch(
-            df,
-            reference_columns=series.reference_columns,
-            reference_groups=series.reference_groups,
-            target=series.target,
-        )
+        df = _prepare_batch(series, df)
         result = _evaluate(spec, df)
         drift_rows = core.drift_from_profile(series.reference_profile, df)
         summary = core.summarise(result, drift_rows)
+    del df
     raised = core.alerts(series.reference_summary, summary, _thresholds(series))
+    return _store_batch(
+        actor=actor,
+        series=series,
+        file_name=PurePath(upload.name).name,
+        sha256=sha256,
+        summary=summary,
+        drift_rows=drift_rows,
+        raised=raised,
+        label=label,
+        source=source,
+    )
+
+
+def _prepare_batch(series: MonitoringSeries, df: pl.DataFrame) -> pl.DataFrame:
+    """Refuse a batch that cannot be compared with the reference; its text group columns come back as
+    ``Enum`` of the reference's values (see :func:`core.prepare_batch`)."""
+    return core.prepare_batch(
+        df,
+        reference_columns=series.reference_columns,
+        reference_groups=series.reference_groups,
+        target=series.target,
+    )
+
+
+def _store_batch(
+    *,
+    actor: User,
+    series: MonitoringSeries,
+    file_name: str,
+    sha256: str,
+    summary: dict[str, Any],
+    drift_rows: list[dict[str, Any]],
+    raised: list[dict[str, Any]],
+    label: str,
+    source: str,
+) -> MonitoringBatch:
+    """The batch's figures and alerts, numbered after the last one, with the audit row (one transaction);
+    the referents are e-mailed after the commit when a threshold is crossed."""
     with transaction.atomic():
         MonitoringSeries.objects.select_for_update().filter(pk=series.pk).first()
         number = (series.batches.aggregate(m=Max("number"))["m"] or 0) + 1
@@ -195,7 +230,7 @@ def batch_add(
             series=series,
             number=number,
             label=label[:120],
-            file_name=PurePath(upload.name).name,
+            file_name=file_name,
             sha256=sha256,
             n_rows=summary["n_rows"],
             source=source,
@@ -258,7 +293,7 @@ def notify_alert(batch_id: int) -> None:
     send_mail(f"Atlas IA — alerte de suivi : {use_case.title}", "\n".join(lines), None, recipients)
 
 
-def batch_review_alert(*, actor: Any, batch: MonitoringBatch) -> MonitoringBatch:
+def batch_review_alert(*, actor: User, batch: MonitoringBatch) -> MonitoringBatch:
     """Mark a batch's alert as examined: it leaves the "À faire" inbox."""
     _check(actor, batch.series.use_case)
     if not batch.alerts or batch.alert_reviewed_at is not None:
@@ -283,20 +318,28 @@ def batch_review_alert(*, actor: Any, batch: MonitoringBatch) -> MonitoringBatch
 
 
 def incident_prefill(batch: MonitoringBatch) -> dict[str, Any]:
-    """Initial values of the incident form proposed from a batch's alerts."""
-    first = batch.alerts[0]["message"] if batch.alerts else ""
+    """Initial values of the incident form proposed from a batch's alerts (in the interface language)."""
+    from django.utils.translation import gettext as _
+
+    from .labels import alert_sentence
+
+    reference = batch.series.reference_summary or {}
+    sentences = [alert_sentence(a, batch.summary or {}, reference) for a in batch.alerts]
+    name = _("lot n° %(n)s") % {"n": batch.number} + (f" ({batch.label})" if batch.label else "")
     return {
-        "title": f"Alerte du suivi : lot n° {batch.number}{f' ({batch.label})' if batch.label else ''}"[:200],
+        "title": (_("Alerte du suivi : %(batch)s") % {"batch": name})[:200],
         "occurred_on": timezone.localdate(batch.created_at),
         "aware_on": timezone.localdate(batch.created_at),
         "description": "\n".join(
             [
-                f"Alerte levée par le suivi après déploiement sur le lot n° {batch.number} "
-                f"({batch.n_rows} prédictions, fichier « {batch.file_name} »).",
-                *(a["message"] for a in batch.alerts),
+                _(
+                    "Alerte levée par le suivi après déploiement sur le lot n° %(n)s "
+                    "(%(rows)s prédictions, fichier « %(file)s »)."
+                )
+                % {"n": batch.number, "rows": batch.n_rows, "file": batch.file_name},
+                *sentences,
             ]
-        )
-        or first,
+        ),
     }
 
 

@@ -11,18 +11,20 @@ from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from atlasia.accounts.actor import ActorLike
 from atlasia.registry.selectors import usecases_visible_to
 
+from .labels import alert_sentence
 from .models import EvaluationRun, MonitoringBatch, MonitoringSeries
 
 
-def runs_visible_to(user: Any) -> QuerySet[EvaluationRun]:
+def runs_visible_to(user: ActorLike | None) -> QuerySet[EvaluationRun]:
     return EvaluationRun.objects.filter(use_case__in=usecases_visible_to(user)).select_related(
         "use_case", "use_case__organisation", "created_by"
     )
 
 
-def runs_of_usecase(user: Any, use_case: Any) -> QuerySet[EvaluationRun]:
+def runs_of_usecase(user: ActorLike | None, use_case: Any) -> QuerySet[EvaluationRun]:
     return runs_visible_to(user).filter(use_case=use_case).order_by("-version", "-created_at", "-id")
 
 
@@ -152,7 +154,7 @@ def series_of(use_case: Any) -> MonitoringSeries | None:
     return MonitoringSeries.objects.filter(use_case=use_case).select_related("use_case").first()
 
 
-def batches_visible_to(user: Any) -> QuerySet[MonitoringBatch]:
+def batches_visible_to(user: ActorLike | None) -> QuerySet[MonitoringBatch]:
     return MonitoringBatch.objects.filter(series__use_case__in=usecases_visible_to(user)).select_related(
         "series", "series__use_case", "series__use_case__organisation"
     )
@@ -213,7 +215,9 @@ def open_monitoring_alerts(use_cases: QuerySet[Any]) -> list[MonitoringAlertItem
             batch_number=b.number,
             batch_label=b.label,
             raised_on=timezone.localdate(b.created_at),
-            messages=tuple(a["message"] for a in b.alerts),
+            messages=tuple(
+                alert_sentence(a, b.summary or {}, b.series.reference_summary or {}) for a in b.alerts
+            ),
         )
         for b in batches
         if b.alerts

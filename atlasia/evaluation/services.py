@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from atlasia.accounts import perms
+from atlasia.accounts.models import User
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record
 from atlasia.core.evaluation.io import EvaluationInputError
@@ -54,7 +55,7 @@ class Upload:
     handle: IO[bytes]
 
 
-def _check_can_run(actor: Any, use_case: UseCase) -> None:
+def _check_can_run(actor: User, use_case: UseCase) -> None:
     if not perms.can(actor, Action.EVALUATION_RUN, use_case.organisation):
         raise PermissionDenied(gettext("Vous ne pouvez pas lancer d'évaluation pour ce cas d'usage."))
 
@@ -72,7 +73,7 @@ def check_experiment(use_case: UseCase, experiment_id: int | None) -> int | None
 
 def evaluationrun_upload(
     *,
-    actor: Any,
+    actor: User,
     use_case: UseCase,
     predictions: Upload,
     reference: Upload | None = None,
@@ -259,7 +260,7 @@ def validate_input(run: EvaluationRun, parameters: dict[str, Any]) -> None:
         read_table_with_notes(ref_path, max_bytes=files.max_evaluation_bytes())
 
 
-def evaluationrun_launch(*, actor: Any, run: EvaluationRun, parameters: dict[str, Any]) -> EvaluationRun:
+def evaluationrun_launch(*, actor: User, run: EvaluationRun, parameters: dict[str, Any]) -> EvaluationRun:
     """Step 2: check the mapping against the file, give the run its version and queue the job.
 
     On bad input the run is stored as failed with the engine's message only (no metrics) and
@@ -419,7 +420,7 @@ def evaluationrun_execute(*, run_id: int) -> str:
 
 def evaluationrun_record(
     *,
-    actor: Any,
+    actor: User | None,
     use_case: UseCase,
     path: str,
     reference_path: str | None,

@@ -44,7 +44,9 @@ from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 from pydantic import field_validator
 
+from atlasia.accounts.actor import actor_for
 from atlasia.audit.concurrency import etag
+from atlasia.core.permissions import ANONYMOUS, Actor
 from atlasia.core.roles import Action
 from atlasia.evaluation import refs as evaluation_refs
 from atlasia.lifecycle import selectors as lifecycle_selectors
@@ -65,11 +67,13 @@ from .services import token_authenticate
 
 
 class Principal:
-    """Who calls: a token (its service account) or nobody."""
+    """Who calls: a token (its service account, and the typed actor built from it) or nobody."""
 
     def __init__(self, token: Any = None) -> None:
         self.token = token
         self.user = token.service_user if token else AnonymousUser()
+        # The token's actor: its one membership, never an administrator's or a reviewer's rights.
+        self.actor: Actor = actor_for(self.user, service_account=True) if token else ANONYMOUS
 
     def __bool__(self) -> bool:  # ninja needs a truthy auth result, even for the anonymous caller
         return True
@@ -441,11 +445,18 @@ def _utc(value: dt.datetime, field_name: str) -> dt.datetime:
 
 
 def _user(request: HttpRequest) -> Any:
+    """The token's service account: the user the services audit."""
     return request.auth.user  # type: ignore[attr-defined]
 
 
+def _actor(request: HttpRequest) -> Actor:
+    """Who calls, for the permission API (the same rule as the screens)."""
+    actor: Actor = request.auth.actor  # type: ignore[attr-defined]
+    return actor
+
+
 def _visible(request: HttpRequest) -> Any:
-    return registry_selectors.usecases_visible_to(_user(request)).select_related(
+    return registry_selectors.usecases_visible_to(_actor(request)).select_related(
         "organisation", "theme", "ai_technique"
     )
 
@@ -626,11 +637,10 @@ def create_usecase(request: HttpRequest, payload: UseCaseIn) -> Status[dict[str,
 def _editable(request: HttpRequest, uid: uuid.UUID, action: Action) -> UseCase:
     """A record of the token's organisation on which its role allows ``action``: 404 outside the
     organisation (even for a record the token may read), 403 inside it when the role does not allow it."""
-    user = _user(request)
-    uc = registry_selectors.usecases_for(user, action).select_related("organisation").filter(uid=uid).first()
+    actor = _actor(request)
+    uc = registry_selectors.usecases_for(actor, action).select_related("organisation").filter(uid=uid).first()
     if uc is None:
-        token = request.auth.token  # type: ignore[attr-defined]
-        if UseCase.objects.filter(uid=uid, organisation=token.organisation).exists():
+        if UseCase.objects.filter(uid=uid, organisation_id__in=actor.organisation_ids).exists():
             raise PermissionDenied(gettext("Le rôle du jeton ne permet pas cette action sur cette fiche."))
         raise Http404
     return uc
@@ -707,7 +717,7 @@ def transition_usecase(request: HttpRequest, uid: uuid.UUID, payload: Transition
     jeton, le motif et les verrous (AIPD, qualification, évaluation…) sont vérifiés ; un refus répond 422
     avec chaque raison."""
     uc = _get_visible(request, uid)
-    if uc.organisation_id != request.auth.token.organisation_id:  # type: ignore[attr-defined]
+    if uc.organisation_id not in _actor(request).organisation_ids:  # readable, not its own: absent
         raise Http404
     log = lifecycle_services.usecase_transition(
         actor=_user(request), use_case=uc, transition=payload.transition, reason=payload.reason

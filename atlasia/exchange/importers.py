@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 
 from atlasia.accounts import perms
+from atlasia.accounts.models import User
 from atlasia.core import spreadsheet as sp
 from atlasia.core.roles import Action
 from atlasia.registry import bulk
@@ -453,7 +454,7 @@ CHUNK = 500
 def _write_chunk(
     entries: list[dict[str, Any]],
     job: ImportJob,
-    actor: Any,
+    actor: User | None,
     organisation: Organisation,
     mapping: dict[int, str],
     refs: dict[str, dict[str, Any]],

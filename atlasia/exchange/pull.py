@@ -34,6 +34,7 @@ from django.utils.translation import gettext
 from pydantic import ValidationError as PydanticValidationError
 
 from atlasia.accounts import perms
+from atlasia.accounts.models import User
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record, diff, snapshot
 from atlasia.core.spreadsheet import normalise_header
@@ -89,7 +90,7 @@ class ExchangeError(ValueError):
 
 
 @transaction.atomic
-def subscription_create(*, actor: Any, data: dict[str, Any]) -> Subscription:
+def subscription_create(*, actor: User, data: dict[str, Any]) -> Subscription:
     if not perms.is_platform_admin(actor):
         raise PermissionDenied(gettext("Seuls les administrateurs de la plateforme gèrent les abonnements."))
     own = (getattr(settings, "ATLASIA_PUBLIC_URL", "") or "").rstrip("/")
@@ -365,7 +366,7 @@ def _keep_source_dates(use_case: UseCase, record: ExRecord) -> None:
     )
 
 
-def _local_organisation(subscription: Subscription, record: ExRecord, actor: Any) -> Organisation:
+def _local_organisation(subscription: Subscription, record: ExRecord, actor: User | None) -> Organisation:
     remote = record.organisation
     slug = f"{subscription.slug}--{remote.slug}"[:80]
     organisation = Organisation.objects.filter(slug=slug).first()
@@ -387,7 +388,7 @@ def _local_organisation(subscription: Subscription, record: ExRecord, actor: Any
     )
 
 
-def ingest(subscription: Subscription, records: list[ExRecord], *, actor: Any = None) -> PullResult:
+def ingest(subscription: Subscription, records: list[ExRecord], *, actor: User | None = None) -> PullResult:
     """Apply a complete list of records served by ``subscription``: all or nothing."""
     result = PullResult()
     prepared, errors = _prepare(records)
@@ -495,7 +496,7 @@ def ingest(subscription: Subscription, records: list[ExRecord], *, actor: Any = 
     return result
 
 
-def pull_subscription(*, subscription: Subscription, actor: Any = None) -> PullResult:
+def pull_subscription(*, subscription: Subscription, actor: User | None = None) -> PullResult:
     """Fetch every page from the remote instance, then apply them (all or nothing)."""
     if actor is not None and not perms.is_platform_admin(actor):
         raise PermissionDenied(
@@ -521,13 +522,13 @@ def pull_subscription(*, subscription: Subscription, actor: Any = None) -> PullR
 # --- pause, resume, delete ----------------------------------------------------------------------------
 
 
-def _require_admin(actor: Any) -> None:
+def _require_admin(actor: User) -> None:
     if not perms.is_platform_admin(actor):
         raise PermissionDenied(gettext("Seuls les administrateurs de la plateforme gèrent les abonnements."))
 
 
 @transaction.atomic
-def subscription_pause(*, actor: Any, subscription: Subscription) -> Subscription:
+def subscription_pause(*, actor: User, subscription: Subscription) -> Subscription:
     """Stop pulling (the copies stay, with their provenance)."""
     _require_admin(actor)
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
@@ -546,7 +547,7 @@ def subscription_pause(*, actor: Any, subscription: Subscription) -> Subscriptio
 
 
 @transaction.atomic
-def subscription_resume(*, actor: Any, subscription: Subscription) -> Subscription:
+def subscription_resume(*, actor: User, subscription: Subscription) -> Subscription:
     _require_admin(actor)
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
     if subscription.status == SubscriptionStatus.PAUSED:
@@ -564,7 +565,7 @@ def subscription_resume(*, actor: Any, subscription: Subscription) -> Subscripti
 
 
 @transaction.atomic
-def subscription_delete(*, actor: Any, subscription: Subscription) -> int:
+def subscription_delete(*, actor: User, subscription: Subscription) -> int:
     """Delete the subscription and withdraw its copies (deleted, one audit row each, plus the local
     copies of their organisations when nothing else uses them). Returns the number of copies removed."""
     _require_admin(actor)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from atlasia.accounts.actor import ActorLike, as_actor
 from atlasia.publication.public import PublicRecord, records_of
 from atlasia.registry.enums import PublicationLevel
 from atlasia.registry.models import UseCase
@@ -24,8 +25,15 @@ def tokens_of(organisation_ids: set[int] | None) -> QuerySet[ApiToken]:
     return qs if organisation_ids is None else qs.filter(organisation_id__in=organisation_ids)
 
 
-def import_jobs_of(user: Any) -> QuerySet[ImportJob]:
-    return ImportJob.objects.filter(created_by=user).select_related("organisation").defer("content", "sheet")
+def import_jobs_of(user: ActorLike | None) -> QuerySet[ImportJob]:
+    creator_id = as_actor(user).user_id
+    if creator_id is None:
+        return ImportJob.objects.none()
+    return (
+        ImportJob.objects.filter(created_by_id=creator_id)
+        .select_related("organisation")
+        .defer("content", "sheet")
+    )
 
 
 def subscriptions() -> QuerySet[Subscription]:

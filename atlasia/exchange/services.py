@@ -8,7 +8,6 @@ import hashlib
 import logging
 import secrets
 import time
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -38,7 +37,7 @@ def hash_token(raw: str) -> str:
 @transaction.atomic
 def token_create(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     role: str,
     label: str,
@@ -89,7 +88,7 @@ def token_create(
 
 
 @transaction.atomic
-def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     if not perms.can(actor, Action.MEMBERS_MANAGE, token.organisation):
         raise PermissionDenied(
             gettext("Seuls les administrateurs de l'organisation révoquent des jetons d'API.")
@@ -191,7 +190,7 @@ def _check_upload(filename: str, content: bytes) -> None:
         )
 
 
-def import_job_create(*, actor: Any, organisation: Organisation, filename: str, content: bytes) -> ImportJob:
+def import_job_create(*, actor: User, organisation: Organisation, filename: str, content: bytes) -> ImportJob:
     """Store the uploaded file (size and type checked) with its SHA-256 and queue its analysis.
 
     Nothing is parsed here: reading a spreadsheet is bounded work done by the background job
@@ -308,7 +307,7 @@ def _already_imported(job: ImportJob) -> str:
     )
 
 
-def import_job_set_mapping(*, actor: Any, job: ImportJob, mapping: dict[str, str]) -> ImportJob:
+def import_job_set_mapping(*, actor: User, job: ImportJob, mapping: dict[str, str]) -> ImportJob:
     """Change the column mapping (column index → field), remember it for the organisation's next
     files, and redo the dry run in the background."""
     with transaction.atomic():
@@ -345,7 +344,7 @@ def import_job_set_mapping(*, actor: Any, job: ImportJob, mapping: dict[str, str
     return job
 
 
-def _remember_mapping(actor: Any, job: ImportJob) -> None:
+def _remember_mapping(actor: User, job: ImportJob) -> None:
     memory, _created = ImportMappingMemory.objects.select_for_update().get_or_create(
         organisation=job.organisation
     )
@@ -359,7 +358,7 @@ def _remember_mapping(actor: Any, job: ImportJob) -> None:
     memory.save()
 
 
-def import_job_set_header_line(*, actor: Any, job: ImportJob, line: int | None) -> ImportJob:
+def import_job_set_header_line(*, actor: User, job: ImportJob, line: int | None) -> ImportJob:
     """Choose the header row (``None``: found automatically) and redo the analysis in the background."""
     with transaction.atomic():
         job = _require_owner(actor, job)
@@ -380,7 +379,7 @@ def import_job_set_header_line(*, actor: Any, job: ImportJob, line: int | None) 
     return job
 
 
-def _require_owner(actor: Any, job: ImportJob) -> ImportJob:
+def _require_owner(actor: User, job: ImportJob) -> ImportJob:
     """The job, locked, when ``actor`` may change it and it is not under way."""
     if job.created_by_id != actor.pk and not perms.is_platform_admin(actor):
         raise PermissionDenied(gettext("Cet import a été lancé par quelqu'un d'autre."))
@@ -392,7 +391,7 @@ def _require_owner(actor: Any, job: ImportJob) -> ImportJob:
     return job
 
 
-def import_job_start(*, actor: Any, job: ImportJob, only_valid: bool = False) -> ImportJob:
+def import_job_start(*, actor: User, job: ImportJob, only_valid: bool = False) -> ImportJob:
     """Queue the import (background job; run at once by the immediate backend in tests)."""
     from .tasks import run_import_job
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from atlasia.accounts import perms
+from atlasia.accounts.actor import ActorLike, as_actor
 from atlasia.accounts.models import ReviewerScope
 from atlasia.core import lifecycle as lc
 from atlasia.core import prioritisation as prio
@@ -136,7 +137,7 @@ def transition_log(use_case: UseCase) -> QuerySet[StatusTransition]:
 # --- experiments -------------------------------------------------------------------------------------
 
 
-def experiments_visible_to(user: Any) -> QuerySet[Experiment]:
+def experiments_visible_to(user: ActorLike | None) -> QuerySet[Experiment]:
     """Experiments follow their use case's visibility (publication level): a stopped experiment of a
     shared use case stays readable by the network, as the library of failures asks."""
     return Experiment.objects.filter(
@@ -144,7 +145,7 @@ def experiments_visible_to(user: Any) -> QuerySet[Experiment]:
     ).select_related("use_case", "use_case__organisation")
 
 
-def experiments_editable_by(user: Any) -> QuerySet[Experiment]:
+def experiments_editable_by(user: ActorLike | None) -> QuerySet[Experiment]:
     return Experiment.objects.filter(
         use_case__in=registry_selectors.usecases_for(user, Action.EXPERIMENT_EDIT)
     ).select_related("use_case", "use_case__organisation")
@@ -233,13 +234,12 @@ def organisation_profile(organisation: Organisation) -> WeightProfile | None:
     return WeightProfile.objects.filter(scope=ProfileScope.ORGANISATION, organisation=organisation).first()
 
 
-def can_edit_national_weights(user: Any) -> bool:
-    return perms.is_platform_admin(user) or (
-        user.is_authenticated and user.reviewer_scope == ReviewerScope.NATIONAL
-    )
+def can_edit_national_weights(user: ActorLike | None) -> bool:
+    """The national profile is the national team's (``weights.edit`` at the network level)."""
+    return as_actor(user).is_national_team
 
 
-def organisations_weights_editable_by(user: Any) -> QuerySet[Organisation]:
+def organisations_weights_editable_by(user: ActorLike | None) -> QuerySet[Organisation]:
     """Organisations whose weight profile the user may edit: through a *membership* role holding
     WEIGHTS_EDIT (organisation administrators), or any as platform administrator. The national team
     holds WEIGHTS_EDIT for the national profile, not for each organisation's own choices."""
@@ -264,7 +264,7 @@ class PortfolioRow:
 UNRANKED_STATUSES = (Status.ABANDONED, Status.SUSPENDED, Status.RETIRED)
 
 
-def portfolio_unranked_count(user: Any, organisation: Organisation | None = None) -> int:
+def portfolio_unranked_count(user: ActorLike | None, organisation: Organisation | None = None) -> int:
     qs = registry_selectors.usecases_visible_to(user).filter(
         priority_assessment__isnull=False, status__in=UNRANKED_STATUSES
     )
@@ -273,7 +273,7 @@ def portfolio_unranked_count(user: Any, organisation: Organisation | None = None
     return qs.count()
 
 
-def portfolio_rows(user: Any, organisation: Organisation | None = None) -> list[PortfolioRow]:
+def portfolio_rows(user: ActorLike | None, organisation: Organisation | None = None) -> list[PortfolioRow]:
     """Scored use cases the user may see (of ``organisation`` only, when given), as core items."""
     # Abandoned, suspended and retired systems are not candidates for investment: they are not ranked.
     qs = (
@@ -355,7 +355,7 @@ def inbox_sections() -> list[InboxSection]:
     return sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key))
 
 
-def _pending_dpia(user: Any) -> QuerySet[UseCase]:
+def _pending_dpia(user: ActorLike | None) -> QuerySet[UseCase]:
     """Use cases on personal health data, heading for experimentation, with no DPO decision."""
     before_experiment = [Status.FRAMING, Status.QUALIFIED, Status.PRIORITISED]
     decided = ComplianceRecord.objects.filter(
@@ -368,7 +368,7 @@ def _pending_dpia(user: Any) -> QuerySet[UseCase]:
     )
 
 
-def inbox_for(user: Any, today: date) -> list[InboxItem]:
+def inbox_for(user: ActorLike | None, today: date) -> list[InboxItem]:
     """Everything the user has to do: the lifecycle's own items and those of every registered source
     (incidents, obligations, alerts…), overdue first, then by due date."""
     items: list[InboxItem] = []
@@ -378,7 +378,7 @@ def inbox_for(user: Any, today: date) -> list[InboxItem]:
     return items
 
 
-def lifecycle_inbox(user: Any, today: date) -> list[InboxItem]:
+def lifecycle_inbox(user: ActorLike | None, today: date) -> list[InboxItem]:
     """The lifecycle's part of the inbox: her stale records (review date passed) and the pending decisions.
 
     Scoped to the organisations where she may act (a record she may only read is not her task):
@@ -444,7 +444,7 @@ def lifecycle_inbox(user: Any, today: date) -> list[InboxItem]:
         if a.is_complete
     ]
     to_score = (
-        registry_selectors.usecases_for(user, Action.USECASE_PRIORITISE)
+        registry_selectors.usecases_to_do(user, Action.USECASE_PRIORITISE)
         .filter(status=Status.QUALIFIED)
         .exclude(pk__in=complete_ids)
         .select_related("organisation")

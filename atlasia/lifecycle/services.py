@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from atlasia.accounts import perms
+from atlasia.accounts.models import User
 from atlasia.audit.concurrency import (
     check_version,
     claim_submission,
@@ -54,7 +55,7 @@ class TransitionRefused(ValidationError):
         super().__init__([r.message_fr for r in refusals])
 
 
-def _require(user: Any, action: Action, organisation: Organisation) -> None:
+def _require(user: User, action: Action, organisation: Organisation) -> None:
     if not perms.can(user, action, organisation):
         raise PermissionDenied(
             _("Action « %(value)s » refusée pour %(organisation)s.")
@@ -63,7 +64,7 @@ def _require(user: Any, action: Action, organisation: Organisation) -> None:
 
 
 def _audit(
-    actor: Any, action: str, obj: Any, use_case: UseCase, changes: dict[str, Any], message: str = ""
+    actor: User, action: str, obj: Any, use_case: UseCase, changes: dict[str, Any], message: str = ""
 ) -> None:
     audit_record(
         actor=actor,
@@ -81,7 +82,7 @@ def _audit(
 
 @transaction.atomic
 def usecase_transition(
-    *, actor: Any, use_case: UseCase, transition: str, reason: str = "", today: date | None = None
+    *, actor: User, use_case: UseCase, transition: str, reason: str = "", today: date | None = None
 ) -> StatusTransition:
     """Fire ``transition`` on ``use_case`` when the core allows it.
 
@@ -130,7 +131,7 @@ def usecase_transition(
 
 
 def usecase_transition_to(
-    *, actor: Any, use_case: UseCase, status: str, reason: str = "", today: date | None = None
+    *, actor: User, use_case: UseCase, status: str, reason: str = "", today: date | None = None
 ) -> StatusTransition | None:
     """Move ``use_case`` to ``status`` through the transition that leads there, with its gates.
 
@@ -181,7 +182,7 @@ def usecase_transition_to(
 
 
 @transaction.atomic
-def usecase_mark_reviewed(*, actor: Any, use_case: UseCase, today: date | None = None) -> date:
+def usecase_mark_reviewed(*, actor: User, use_case: UseCase, today: date | None = None) -> date:
     """Confirm that a record is still accurate at its review date, without editing it: the next review
     date moves on by the status's cadence and the confirmation is audited. Returns the new date."""
     use_case = UseCase.objects.select_for_update().select_related("organisation").get(pk=use_case.pk)
@@ -219,7 +220,7 @@ def compliance_version(use_case: UseCase) -> str:
 
 @transaction.atomic
 def compliance_update(
-    *, actor: Any, use_case: UseCase, data: Mapping[str, Any], version: str | None = None
+    *, actor: User, use_case: UseCase, data: Mapping[str, Any], version: str | None = None
 ) -> ComplianceRecord:
     """Record the DPO's DPIA decision, the FRIA completion and the registration reference.
 
@@ -271,7 +272,7 @@ def weight_profile_version(organisation: Organisation | None) -> str:
 @transaction.atomic
 def weight_profile_save(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation | None,
     name: str,
     criterion_weights: Mapping[str, float],
@@ -335,7 +336,7 @@ def priority_assessment_version(use_case: UseCase) -> str:
 @transaction.atomic
 def priority_assessment_save(
     *,
-    actor: Any,
+    actor: User,
     use_case: UseCase,
     scores: Mapping[str, tuple[int, str]],
     people_reached: int | None,
@@ -370,7 +371,7 @@ def priority_assessment_save(
 # --- experiments -------------------------------------------------------------------------------------
 
 
-def _apply_decision(experiment: Experiment, actor: Any, previous: str) -> None:
+def _apply_decision(experiment: Experiment, actor: User, previous: str) -> None:
     if experiment.decision != previous:
         experiment.decided_by = actor if experiment.decision else None
         experiment.decided_at = timezone.now() if experiment.decision else None
@@ -378,7 +379,7 @@ def _apply_decision(experiment: Experiment, actor: Any, previous: str) -> None:
 
 @transaction.atomic
 def experiment_create(
-    *, actor: Any, use_case: UseCase, data: Mapping[str, Any], submission: str | None = None
+    *, actor: User, use_case: UseCase, data: Mapping[str, Any], submission: str | None = None
 ) -> Experiment:
     """``submission``: the create form's one-time key (a repeated submit returns the first result)."""
     _require(actor, Action.EXPERIMENT_EDIT, use_case.organisation)
@@ -402,7 +403,7 @@ def experiment_version(experiment: Experiment) -> str:
 
 @transaction.atomic
 def experiment_update(
-    *, actor: Any, experiment: Experiment, data: Mapping[str, Any], version: str | None = None
+    *, actor: User, experiment: Experiment, data: Mapping[str, Any], version: str | None = None
 ) -> Experiment:
     use_case = experiment.use_case
     _require(actor, Action.EXPERIMENT_EDIT, use_case.organisation)
@@ -422,7 +423,7 @@ def experiment_update(
 
 
 @transaction.atomic
-def kpi_add(*, actor: Any, experiment: Experiment, data: Mapping[str, Any]) -> Kpi:
+def kpi_add(*, actor: User, experiment: Experiment, data: Mapping[str, Any]) -> Kpi:
     use_case = experiment.use_case
     _require(actor, Action.EXPERIMENT_EDIT, use_case.organisation)
     kpi = Kpi(experiment=experiment, **data)
@@ -433,7 +434,7 @@ def kpi_add(*, actor: Any, experiment: Experiment, data: Mapping[str, Any]) -> K
 
 
 @transaction.atomic
-def kpi_measurement_add(*, actor: Any, kpi: Kpi, data: Mapping[str, Any]) -> KpiMeasurement:
+def kpi_measurement_add(*, actor: User, kpi: Kpi, data: Mapping[str, Any]) -> KpiMeasurement:
     use_case = kpi.experiment.use_case
     _require(actor, Action.EXPERIMENT_EDIT, use_case.organisation)
     measurement = KpiMeasurement(kpi=kpi, **data)
@@ -463,7 +464,7 @@ def charter_assessment_version(use_case: UseCase, charter: Charter) -> str:
 @transaction.atomic
 def charter_assessment_save(
     *,
-    actor: Any,
+    actor: User,
     use_case: UseCase,
     charter: Charter,
     rows: Iterable[Mapping[str, Any]],

@@ -1,5 +1,5 @@
 """Helpers shared by the monitoring sub-domains (incidents, externalities, footprint, people): the audit
-row of a write, the assignment of the allowed fields, the refusal, and the organisations a user may read."""
+row of a write, the assignment of the allowed fields, the refusal."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 
-from atlasia.accounts import perms
-from atlasia.accounts.models import ReviewerScope
+from atlasia.accounts.models import User
 from atlasia.audit.services import audit_record
 from atlasia.registry.models import UseCase
 
@@ -25,7 +23,7 @@ def refuse(message: str) -> None:
 
 
 def audit(
-    actor: Any,
+    actor: User | None,
     action: str,
     obj: Any,
     *,
@@ -50,14 +48,3 @@ def assign(obj: Any, data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
         if key not in allowed:
             raise ValidationError(f"Champ inattendu : « {key} ».")
         setattr(obj, key, value)
-
-
-def organisation_condition(user: Any, prefix: str) -> Q | None:
-    """Organisations whose monitoring the user may read (``usecase.view`` on the organisation itself):
-    ``None`` for everything, otherwise a filter on ``prefix`` + organisation."""
-    if perms.is_platform_admin(user) or getattr(user, "reviewer_scope", "") == ReviewerScope.NATIONAL:
-        return None
-    condition = Q(**{f"{prefix}organisation_id__in": perms.member_organisation_ids(user)})
-    if user.reviewer_scope == ReviewerScope.REGIONAL and user.reviewer_region:
-        condition |= Q(**{f"{prefix}organisation__region": user.reviewer_region})
-    return condition

@@ -19,29 +19,27 @@ from __future__ import annotations
 from typing import Any
 
 from atlasia.accounts import perms
-from atlasia.accounts.models import ReviewerScope
+from atlasia.accounts.actor import ActorLike, as_actor
 from atlasia.core.roles import Action, Role
 
 LITERACY_ROLES = frozenset({Role.REFERENT, Role.ORG_ADMIN, Role.PLATFORM_ADMIN})
 
 
-def can_read(user: Any, organisation: Any) -> bool:
+def can_read(user: ActorLike | None, organisation: Any) -> bool:
     return perms.can(user, Action.USECASE_VIEW, organisation)
 
 
-def can_declare(user: Any, organisation: Any) -> bool:
+def can_declare(user: ActorLike | None, organisation: Any) -> bool:
     return perms.can(user, Action.USECASE_EDIT, organisation)
 
 
-def can_manage(user: Any, organisation: Any) -> bool:
+def can_manage(user: ActorLike | None, organisation: Any) -> bool:
     return perms.can(user, Action.USECASE_TRANSITION, organisation)
 
 
-def can_manage_literacy(user: Any, organisation: Any) -> bool:
+def can_manage_literacy(user: ActorLike | None, organisation: Any) -> bool:
     return bool(perms.roles_for(user, organisation) & LITERACY_ROLES)
 
 
-def can_manage_network(user: Any) -> bool:
-    return perms.is_platform_admin(user) or (
-        user.is_authenticated and user.reviewer_scope == ReviewerScope.NATIONAL
-    )
+def can_manage_network(user: ActorLike | None) -> bool:
+    return as_actor(user).is_national_team

@@ -10,8 +10,9 @@ from typing import Any
 from django.utils import timezone
 
 from atlasia.accounts import perms
-from atlasia.accounts.models import Membership
+from atlasia.accounts.actor import ActorLike, as_actor
 from atlasia.core.roles import Action
+from atlasia.monitoring import perms as mperms
 from atlasia.registry.models import Organisation
 
 from .externalities.enums import ExternalityStatus
@@ -23,7 +24,7 @@ from .people.selectors import literacy_coverage
 # --- "to do" -----------------------------------------------------------------------------------------
 
 
-def todo_for(user: Any, today: date | None = None) -> dict[str, Any]:
+def todo_for(user: ActorLike | None, today: date | None = None) -> dict[str, Any]:
     """What the owners must do: serious incidents to report (with the countdown), open incidents,
     new externalities, organisations below the training threshold — for the organisations where the
     user manages incidents (referent, DPO, organisation administrator)."""
@@ -42,10 +43,9 @@ def todo_for(user: Any, today: date | None = None) -> dict[str, Any]:
         if i.deadline
     ]
     to_report.sort(key=lambda i: (i.deadline, i.pk))
+    actor = as_actor(user)
     literacy_orgs = Organisation.objects.filter(
-        pk__in=Membership.objects.filter(user=user, role__in=["referent", "org_admin"]).values(
-            "organisation_id"
-        )
+        pk__in=[org_id for org_id, roles in actor.roles.items() if roles & mperms.LITERACY_ROLES]
     )
     below = [row for row in literacy_coverage(literacy_orgs) if row["below_threshold"]]
     return {

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, TextChoices
 
-from atlasia.accounts import perms
+from atlasia.accounts.actor import ActorLike, as_actor
 from atlasia.lifecycle import selectors as lifecycle_selectors
 from atlasia.lifecycle.enums import ExperimentDecision
 from atlasia.qualification import selectors as qualification_selectors
@@ -29,7 +29,9 @@ from . import aggregation
 DIMENSIONS = ("theme", "status", "organisation_type", "region", "technique", "publication_level")
 
 
-def dashboard_usecases(user: Any, filters: registry_selectors.UseCaseFilters) -> QuerySet[UseCase]:
+def dashboard_usecases(
+    user: ActorLike | None, filters: registry_selectors.UseCaseFilters
+) -> QuerySet[UseCase]:
     """The use cases a dashboard counts: exactly those of the use-case list with the same filters."""
     return search_selectors.usecase_list(user, filters).order_by()
 
@@ -95,14 +97,15 @@ def figures(qs: QuerySet[UseCase], *, region_link: Callable[[str], str] | None =
     return result
 
 
-def dashboard_scopes(user: Any) -> list[dict[str, str]]:
+def dashboard_scopes(user: ActorLike | None) -> list[dict[str, str]]:
     """Scopes offered to the user as shortcuts: everything she may see, each of her organisations,
     her reviewed region."""
     scopes = [{"label": "Tout ce que je peux voir", "query": ""}]
-    if getattr(user, "reviewer_region", ""):
-        name = reference.region_names().get(user.reviewer_region, user.reviewer_region)
-        scopes.append({"label": f"Ma région : {name}", "query": f"region={user.reviewer_region}"})
-    for org in Organisation.objects.filter(pk__in=perms.member_organisation_ids(user)).order_by("name"):
+    actor = as_actor(user)
+    for region in sorted(actor.perimeter.regions):
+        name = reference.region_names().get(region, region)
+        scopes.append({"label": f"Ma région : {name}", "query": f"region={region}"})
+    for org in Organisation.objects.filter(pk__in=actor.organisation_ids).order_by("name"):
         scopes.append({"label": org.name, "query": f"organisation={org.slug}"})
     return scopes
 

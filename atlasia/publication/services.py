@@ -3,13 +3,12 @@ runs. Each write records its audit row in the same transaction."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
 
+from atlasia.accounts.models import User
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record
 from atlasia.monitoring.externalities.models import Externality
@@ -75,7 +74,7 @@ def problem_report_create(
 
 def reportrun_request(
     *,
-    actor: Any,
+    actor: User,
     year: int,
     scope: str = ReportScope.NATION,
     region: str = "",

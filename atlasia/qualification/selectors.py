@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
+from atlasia.accounts.actor import ActorLike
 from atlasia.core.qualification import CURRENT_LAW_VERSION
 from atlasia.registry.models import UseCase
 from atlasia.registry.selectors import usecases_visible_to
@@ -174,7 +175,7 @@ def is_outdated(qualification: Qualification | None) -> bool:
     return qualification is not None and qualification.law_version != CURRENT_LAW_VERSION
 
 
-def latest_qualifications_visible_to(user: Any) -> QuerySet[Qualification]:
+def latest_qualifications_visible_to(user: ActorLike | None) -> QuerySet[Qualification]:
     """The latest version of every use case the user may read."""
     return (
         Qualification.objects.latest_per_use_case()
@@ -200,7 +201,7 @@ class PortfolioCounts:
         return {code: n for code, _label, n in self.by_category}
 
 
-def portfolio_counts(user: Any, category: str | None = None) -> PortfolioCounts:
+def portfolio_counts(user: ActorLike | None, category: str | None = None) -> PortfolioCounts:
     """Counts by AI Act category of the latest qualification of every use case the user may read.
 
     With ``category``, only that category is counted (the other counts are zero).
@@ -241,7 +242,7 @@ class DueObligation:
 
 
 def obligations_due(
-    user: Any,
+    user: ActorLike | None,
     until: dt.date | None = None,
     *,
     since: dt.date | None = None,

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from atlasia.accounts import perms
+from atlasia.accounts.models import User
 from atlasia.audit.concurrency import check_version, version_token
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record
@@ -66,7 +67,7 @@ def _validate(answers: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (list(v) if isinstance(v, tuple) else v) for k, v in answers.items() if v is not None}
 
 
-def _require(actor: Any, use_case: UseCase) -> None:
+def _require(actor: User | None, use_case: UseCase) -> None:
     if actor is not None and not perms.can(actor, Action.USECASE_QUALIFY, use_case.organisation):
         raise PermissionDenied(
             gettext("Qualification refusée pour %(organisation)s.") % {"organisation": use_case.organisation}
@@ -104,7 +105,7 @@ def _shown_answers(use_case: UseCase) -> dict[str, Any]:
 
 @transaction.atomic
 def qualification_draft_save(
-    *, actor: Any, use_case: UseCase, answers: Mapping[str, Any], version: str | None = None
+    *, actor: User, use_case: UseCase, answers: Mapping[str, Any], version: str | None = None
 ) -> QualificationDraft:
     """Replace the draft's answers (``None`` values are dropped: « not answered »). ``version``: the
     page's token (:func:`qualification_draft_version`); answers saved by someone else since are not
@@ -143,7 +144,7 @@ def qualification_draft_save(
 @transaction.atomic
 def qualification_complete(
     *,
-    actor: Any,
+    actor: User | None,
     use_case: UseCase,
     answers: Mapping[str, Any] | None = None,
     law_version: str = CURRENT_LAW_VERSION,

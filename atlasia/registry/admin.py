@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from atlasia.accounts.actor import user_of
 from atlasia.audit.admin_base import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
 
 from . import services
@@ -31,10 +32,10 @@ class OrganisationAdmin(ServiceAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def service_create(self, request: HttpRequest, data: dict[str, Any]) -> Organisation:
-        return services.organisation_create(actor=request.user, data=data)
+        return services.organisation_create(actor=user_of(request), data=data)
 
     def service_update(self, request: HttpRequest, obj: Any, data: dict[str, Any]) -> Organisation:
-        return services.organisation_update(actor=request.user, organisation=obj, data=data)
+        return services.organisation_update(actor=user_of(request), organisation=obj, data=data)
 
 
 @admin.register(Theme, Pillar, AITechnique, DataCategory)
@@ -51,10 +52,10 @@ class AlgorithmAdmin(ServiceAdmin):
     search_fields = ["name"]
 
     def service_create(self, request: HttpRequest, data: dict[str, Any]) -> Algorithm:
-        return services.algorithm_create(actor=request.user, data=data)
+        return services.algorithm_create(actor=user_of(request), data=data)
 
     def service_update(self, request: HttpRequest, obj: Any, data: dict[str, Any]) -> Algorithm:
-        return services.algorithm_update(actor=request.user, algorithm=obj, data=data)
+        return services.algorithm_update(actor=user_of(request), algorithm=obj, data=data)
 
 
 class SourceInline(ReadOnlyInline):

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from atlasia.accounts import perms
+from atlasia.accounts.models import User
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_entry, audit_record_many, diff, snapshot
 from atlasia.core.roles import Action
@@ -67,7 +68,7 @@ def _messages(exc: ValidationError) -> list[tuple[str, str]]:
 
 @transaction.atomic
 def usecases_write_many(
-    *, actor: Any, organisation: Organisation, rows: Sequence[BulkRow], in_batch: bool = False
+    *, actor: User | None, organisation: Organisation, rows: Sequence[BulkRow], in_batch: bool = False
 ) -> BulkResult:
     """Create or update the use cases of ``rows`` (all of ``organisation``) in one transaction.
 

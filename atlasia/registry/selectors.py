@@ -15,48 +15,44 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
 from atlasia.accounts import perms
-from atlasia.accounts.models import ExternalIdentity, ReviewerScope
+from atlasia.accounts.actor import ActorLike
+from atlasia.accounts.models import ExternalIdentity
 from atlasia.core.roles import Action
 
 from .enums import PublicationLevel
 from .models import AITechnique, Organisation, Theme, UseCase
 
-SHARED_LEVELS = (PublicationLevel.NETWORK, PublicationLevel.PUBLIC)
+
+def usecases_for(actor: ActorLike | None, action: Action) -> QuerySet[UseCase]:
+    """Use cases on which the actor may perform ``action`` — the same rule as ``perms.can(actor, action,
+    use_case)``: for ``usecase.view``, her organisations' records at any level, her reviewing perimeter's,
+    and the records other organisations share with the network (or, signed out, the public)."""
+    return perms.scoped(UseCase.objects.all(), actor, action, level="publication_level")
 
 
-def usecases_visible_to(user: Any) -> QuerySet[UseCase]:
-    """Every use case the user may read: her organisations' records at any level, the records of her
-    reviewing scope, and the records other organisations share with the network or the public."""
-    qs = UseCase.objects.all()
-    if not user.is_authenticated:
-        return qs.filter(publication_level=PublicationLevel.PUBLIC)
-    if perms.is_platform_admin(user) or user.reviewer_scope == ReviewerScope.NATIONAL:
-        return qs
-    condition = Q(publication_level__in=SHARED_LEVELS) | Q(
-        organisation_id__in=perms.member_organisation_ids(user)
-    )
-    if user.reviewer_scope == ReviewerScope.REGIONAL and user.reviewer_region:
-        condition |= Q(organisation__region=user.reviewer_region)
-    return qs.filter(condition)
+def usecases_to_do(actor: ActorLike | None, action: Action) -> QuerySet[UseCase]:
+    """The part of ``usecases_for(actor, action)`` that is the actor's *to-do*: the records of her own
+    organisations (every record for a platform administrator). A reviewer team may act across its
+    perimeter (the national team scores any record), but the organisation's own members are the ones
+    reminded of it: the national team's inbox is not every qualified record of the country."""
+    actor = perms.as_actor(actor)
+    qs = usecases_for(actor, action)
+    return qs if actor.is_platform_admin else qs.filter(organisation_id__in=actor.organisation_ids)
 
 
-def usecases_for(user: Any, action: Action) -> QuerySet[UseCase]:
-    """Use cases on which the user may perform ``action`` (edit, delete, publish…)."""
-    qs = UseCase.objects.all()
-    if perms.is_platform_admin(user):
-        return qs
-    return qs.filter(organisation_id__in=perms.organisation_ids_with(user, action))
+def usecases_visible_to(actor: ActorLike | None) -> QuerySet[UseCase]:
+    """Every use case the actor may read (``usecases_for(actor, Action.USECASE_VIEW)``)."""
+    return usecases_for(actor, Action.USECASE_VIEW)
 
 
 def public_usecases() -> QuerySet[UseCase]:
     return UseCase.objects.filter(publication_level=PublicationLevel.PUBLIC)
 
 
-def organisations_for(user: Any, action: Action) -> QuerySet[Organisation]:
-    qs = Organisation.objects.all()
-    if perms.is_platform_admin(user):
-        return qs
-    return qs.filter(pk__in=perms.organisation_ids_with(user, action))
+def organisations_for(actor: ActorLike | None, action: Action) -> QuerySet[Organisation]:
+    """Organisations on which the actor may perform ``action`` (same rule as ``perms.can(actor, action,
+    organisation)``)."""
+    return perms.scoped(Organisation.objects.all(), actor, action, organisation="")
 
 
 @dataclass
@@ -115,13 +111,13 @@ def filter_usecases(
     return qs
 
 
-def usecase_list(user: Any, filters: UseCaseFilters) -> QuerySet[UseCase]:
+def usecase_list(actor: ActorLike | None, filters: UseCaseFilters) -> QuerySet[UseCase]:
     """The filtered, sorted list of visible use cases, with what the list page shows fetched in a
     constant number of queries whatever the page size. The full-text query ``filters.q`` is the search
     domain's: the list page and the dashboards call :func:`atlasia.search.selectors.usecase_list`,
     which applies it on top of this list (search depends on the registry, not the other way round)."""
     qs = filter_usecases(
-        usecases_visible_to(user),
+        usecases_visible_to(actor),
         theme=filters.theme,
         status=filters.status,
         organisation=filters.organisation,
@@ -136,9 +132,9 @@ def usecase_list(user: Any, filters: UseCaseFilters) -> QuerySet[UseCase]:
     return qs
 
 
-def usecase_detail_queryset(user: Any) -> QuerySet[UseCase]:
+def usecase_detail_queryset(actor: ActorLike | None) -> QuerySet[UseCase]:
     return (
-        usecases_visible_to(user)
+        usecases_visible_to(actor)
         .select_related(
             "organisation",
             "organisation__parent",
@@ -152,9 +148,9 @@ def usecase_detail_queryset(user: Any) -> QuerySet[UseCase]:
     )
 
 
-def home_counts(user: Any) -> dict[str, Any]:
-    """Figures for the home dashboard, over what the user may see."""
-    qs = usecases_visible_to(user)
+def home_counts(actor: ActorLike | None) -> dict[str, Any]:
+    """Figures for the home dashboard, over what the actor may see."""
+    qs = usecases_visible_to(actor)
     by_status = dict(qs.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     by_level = dict(
         qs.order_by()
@@ -168,7 +164,7 @@ def home_counts(user: Any) -> dict[str, Any]:
         .annotate(n=Count("id"))
         .order_by("-n", "theme__label_fr")
     )
-    mine = qs.filter(organisation_id__in=perms.member_organisation_ids(user)).count()
+    mine = qs.filter(organisation_id__in=perms.member_organisation_ids(actor)).count()
     return {
         "total": sum(by_status.values()),
         "mine": mine,

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from atlasia.accounts import perms
+from atlasia.accounts.models import User
 from atlasia.audit.concurrency import (
     check_version,
     claim_submission,
@@ -30,7 +31,7 @@ from .uploads import check_upload
 USECASE_M2M = ("data_categories", "partner_organisations")
 
 
-def _require(user: Any, action: Action, organisation: Organisation) -> None:
+def _require(user: User, action: Action, organisation: Organisation) -> None:
     if not perms.can(user, action, organisation):
         raise PermissionDenied(
             gettext("Action « %(value)s » refusée pour %(organisation)s.")
@@ -48,7 +49,7 @@ def _assign(obj: Any, data: Mapping[str, Any]) -> dict[str, Any]:
     return m2m
 
 
-def _organisation_insert(*, actor: Any, data: Mapping[str, Any], message: str = "") -> Organisation:
+def _organisation_insert(*, actor: User | None, data: Mapping[str, Any], message: str = "") -> Organisation:
     organisation = Organisation()
     _assign(organisation, data)
     organisation.full_clean()
@@ -65,7 +66,7 @@ def _organisation_insert(*, actor: Any, data: Mapping[str, Any], message: str = 
 
 
 @transaction.atomic
-def organisation_create(*, actor: Any, data: Mapping[str, Any]) -> Organisation:
+def organisation_create(*, actor: User, data: Mapping[str, Any]) -> Organisation:
     if not perms.is_platform_admin(actor):
         raise PermissionDenied(
             gettext("Seuls les administrateurs de la plateforme créent des organisations.")
@@ -74,7 +75,7 @@ def organisation_create(*, actor: Any, data: Mapping[str, Any]) -> Organisation:
 
 
 @transaction.atomic
-def organisation_create_received(*, actor: Any, data: Mapping[str, Any], source: str) -> Organisation:
+def organisation_create_received(*, actor: User | None, data: Mapping[str, Any], source: str) -> Organisation:
     """The local copy of an organisation received from another instance (``source``, its name), by the
     pull of a subscription that a platform administrator created: the same validation and audit row as
     :func:`organisation_create`, the source named in the row, the actor being the pull's (or none for
@@ -89,7 +90,7 @@ def organisation_version(organisation: Organisation) -> str:
 
 @transaction.atomic
 def organisation_update(
-    *, actor: Any, organisation: Organisation, data: Mapping[str, Any], version: str | None = None
+    *, actor: User, organisation: Organisation, data: Mapping[str, Any], version: str | None = None
 ) -> Organisation:
     """``version``: the token of the edit form (:func:`organisation_version`); a stale one is refused."""
     _require(actor, Action.ORGANISATION_EDIT, organisation)
@@ -111,14 +112,14 @@ def organisation_update(
     return organisation
 
 
-def _require_platform_admin(actor: Any, refusal: str) -> None:
+def _require_platform_admin(actor: User, refusal: str) -> None:
     """``refusal``: the whole sentence, already translated (a sentence is never assembled from parts)."""
     if not perms.is_platform_admin(actor):
         raise PermissionDenied(refusal)
 
 
 @transaction.atomic
-def algorithm_create(*, actor: Any, data: Mapping[str, Any]) -> Algorithm:
+def algorithm_create(*, actor: User, data: Mapping[str, Any]) -> Algorithm:
     """Add an entry to the algorithm library (platform administrators, from the admin)."""
     _require_platform_admin(
         actor, gettext("Seuls les administrateurs de la plateforme ajoutent un algorithme à la bibliothèque.")
@@ -138,7 +139,7 @@ def algorithm_create(*, actor: Any, data: Mapping[str, Any]) -> Algorithm:
 
 
 @transaction.atomic
-def algorithm_update(*, actor: Any, algorithm: Algorithm, data: Mapping[str, Any]) -> Algorithm:
+def algorithm_update(*, actor: User, algorithm: Algorithm, data: Mapping[str, Any]) -> Algorithm:
     _require_platform_admin(
         actor, gettext("Seuls les administrateurs de la plateforme modifient la bibliothèque d'algorithmes.")
     )
@@ -159,7 +160,7 @@ def algorithm_update(*, actor: Any, algorithm: Algorithm, data: Mapping[str, Any
     return algorithm
 
 
-def _check_publication(actor: Any, organisation: Organisation, level: str, previous: str | None) -> None:
+def _check_publication(actor: User, organisation: Organisation, level: str, previous: str | None) -> None:
     if level != (previous or PublicationLevel.INTERNAL) and not perms.can(
         actor, Action.USECASE_PUBLISH, organisation
     ):
@@ -203,7 +204,7 @@ def usecase_version(use_case: UseCase) -> str:
 
 @transaction.atomic
 def usecase_create(
-    *, actor: Any, organisation: Organisation, data: Mapping[str, Any], submission: str | None = None
+    *, actor: User, organisation: Organisation, data: Mapping[str, Any], submission: str | None = None
 ) -> UseCase:
     """``submission``: the one-time key of the create form (or the API's ``Idempotency-Key``); a second
     call with the same key returns the record the first one created."""
@@ -232,7 +233,7 @@ def usecase_create(
 
 @transaction.atomic
 def usecase_update(
-    *, actor: Any, use_case: UseCase, data: Mapping[str, Any], version: str | None = None
+    *, actor: User, use_case: UseCase, data: Mapping[str, Any], version: str | None = None
 ) -> UseCase:
     """``version``: the token of the edit form (:func:`usecase_version`); when someone saved the record
     (or its contacts) since, the save is refused with what changed (:class:`StaleEdit`)."""
@@ -264,7 +265,7 @@ def usecase_update(
 
 
 @transaction.atomic
-def usecase_delete(*, actor: Any, use_case: UseCase) -> None:
+def usecase_delete(*, actor: User, use_case: UseCase) -> None:
     _require(actor, Action.USECASE_DELETE, use_case.organisation)
     before = snapshot(use_case)
     pk, org_id = use_case.pk, use_case.organisation_id
@@ -291,7 +292,7 @@ def _delete_files(names: Iterable[str]) -> None:
 
 
 @transaction.atomic
-def attachment_add(*, actor: Any, use_case: UseCase, uploaded: UploadedFile, title: str = "") -> Attachment:
+def attachment_add(*, actor: User, use_case: UseCase, uploaded: UploadedFile, title: str = "") -> Attachment:
     _require(actor, Action.ATTACHMENT_UPLOAD, use_case.organisation)
     checked = check_upload(uploaded.name or "fichier", uploaded.size or 0, uploaded.file)  # type: ignore[arg-type]
     attachment = Attachment(
@@ -322,7 +323,7 @@ def attachment_add(*, actor: Any, use_case: UseCase, uploaded: UploadedFile, tit
 
 
 @transaction.atomic
-def attachment_delete(*, actor: Any, attachment: Attachment) -> None:
+def attachment_delete(*, actor: User, attachment: Attachment) -> None:
     use_case = attachment.use_case
     _require(actor, Action.USECASE_EDIT, use_case.organisation)
     name = attachment.file.name
@@ -342,7 +343,7 @@ CONTACT_FIELDS = ("role", "name", "email", "phone", "is_public")
 
 
 @transaction.atomic
-def contacts_save(*, actor: Any, use_case: UseCase, rows: Sequence[Mapping[str, Any]]) -> None:
+def contacts_save(*, actor: User, use_case: UseCase, rows: Sequence[Mapping[str, Any]]) -> None:
     """Apply the contact lines of the edit form to the contacts of ``use_case``.
 
     A line with an ``id`` updates that contact (every field it carries) or, with ``delete`` set,
@@ -393,7 +394,7 @@ def contacts_save(*, actor: Any, use_case: UseCase, rows: Sequence[Mapping[str, 
 
 
 def _audit_contact(
-    actor: Any, action: AuditAction, contact: Contact, use_case: UseCase, changes: dict[str, Any]
+    actor: User, action: AuditAction, contact: Contact, use_case: UseCase, changes: dict[str, Any]
 ) -> None:
     audit_record(
         actor=actor,
@@ -406,7 +407,7 @@ def _audit_contact(
 
 
 @transaction.atomic
-def sources_replace(*, actor: Any, use_case: UseCase, sources: Sequence[Mapping[str, Any]]) -> None:
+def sources_replace(*, actor: User, use_case: UseCase, sources: Sequence[Mapping[str, Any]]) -> None:
     _require(actor, Action.USECASE_EDIT, use_case.organisation)
     before = sorted(s.url for s in use_case.sources.all())
     objects = []

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from atlasia.accounts import perms
+from atlasia.accounts.actor import user_of
 
 from . import embeddings, services
 from .models import EmbeddingJob, UseCaseDocument, UseCaseEmbedding, UseCaseNeighbour
@@ -105,7 +106,7 @@ class EmbeddingJobAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        job = services.reembedding_start(actor=request.user)
+        job = services.reembedding_start(actor=user_of(request))
         obj.pk = job.pk
         obj.__dict__.update({f.attname: getattr(job, f.attname) for f in job._meta.concrete_fields})
 

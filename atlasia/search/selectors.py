@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
+from atlasia.accounts.actor import ActorLike
 from atlasia.core.search import text
 from atlasia.core.search.fusion import coverage_gains, reciprocal_rank_fusion, weighted_rank_fusion
 from atlasia.registry import selectors as registry_selectors
@@ -140,7 +141,7 @@ def usecase_list(user: Any, filters: registry_selectors.UseCaseFilters) -> Query
 
 
 def search_usecases(
-    user: Any,
+    user: ActorLike | None,
     query: str,
     filters: registry_selectors.UseCaseFilters | None = None,
     *,
@@ -213,7 +214,7 @@ def _reasons(source_terms: dict[str, str], source: Any, other: UseCase) -> tuple
 
 
 def similar_usecases(
-    user: Any, use_case: UseCase, *, limit: int = 5, min_score: float = SIMILAR_MIN_SCORE
+    user: ActorLike | None, use_case: UseCase, *, limit: int = 5, min_score: float = SIMILAR_MIN_SCORE
 ) -> list[SimilarRecord]:
     """The closest records of other organisations that ``user`` may see: read from the neighbours the
     embedding task stored (a handful of rows), visibility applied here."""
@@ -246,7 +247,9 @@ def similar_usecases(
     return out
 
 
-def suggestions(user: Any, title: str, summary: str = "", *, limit: int = 5) -> list[SimilarRecord]:
+def suggestions(
+    user: ActorLike | None, title: str, summary: str = "", *, limit: int = 5
+) -> list[SimilarRecord]:
     """Records close to a record being typed (hybrid ranking), with the terms they share."""
     query = f"{title} {summary}".strip()[:500]
     if len(text.query_words(query)) == 0:
@@ -284,7 +287,7 @@ class DuplicatePair:
 
 
 def probable_duplicates(
-    user: Any, *, threshold: float = DUPLICATE_THRESHOLD, limit: int = 200
+    user: ActorLike | None, *, threshold: float = DUPLICATE_THRESHOLD, limit: int = 200
 ) -> list[DuplicatePair]:
     """Pairs of visible records of different organisations whose embeddings are at least ``threshold``
     apart in cosine, most similar first: read from the stored neighbours (each pair is stored in both

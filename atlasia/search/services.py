@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from atlasia.accounts.models import User
 from atlasia.core.search import vectors
 from atlasia.registry.models import UseCase
 
@@ -287,7 +288,7 @@ def embeddings_stale_ids() -> list[int]:
     return [pk for pk, _, _ in _stale()]
 
 
-def reembedding_start(*, actor: Any) -> EmbeddingJob:
+def reembedding_start(*, actor: User) -> EmbeddingJob:
     """Queue the background embedding of every record whose vector is missing or stale for the current
     model (after a model change: all of them). Platform admins only; audited. One job at a time: an
     unfinished job is resumed rather than duplicated."""

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from dsfr.forms import DsfrBaseForm
 
 from atlasia.accounts import services as account_services
+from atlasia.accounts.actor import user_of
 from atlasia.accounts.security import client_ip
 
 from .forms import attach_service_errors
@@ -52,7 +53,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             account_services.password_change(
-                actor=request.user,
+                actor=user_of(request),
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password1"],
                 ip_address=client_ip(request),

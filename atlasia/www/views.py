@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from atlasia.accounts import perms
 from atlasia.accounts import selectors as account_selectors
 from atlasia.accounts import services as account_services
+from atlasia.accounts.actor import actor_of, user_of
 from atlasia.accounts.models import MembershipRole
 from atlasia.audit.concurrency import StaleEdit
 from atlasia.audit.display import describe as describe_history
@@ -56,13 +57,13 @@ def home(request: HttpRequest) -> HttpResponse:
     """The dashboard of a logged-in user; for an anonymous visitor, the public home (register, open data)."""
     if not request.user.is_authenticated:
         return public_home(request)
-    counts = selectors.home_counts(request.user)
+    counts = selectors.home_counts(actor_of(request))
     status_labels = dict(UseCase._meta.get_field("status").choices)  # type: ignore[arg-type]
     by_status = [
         {"code": code, "label": label, "n": counts["by_status"].get(code, 0)}
         for code, label in status_labels.items()
     ]
-    recent = selectors.usecases_visible_to(request.user).select_related("organisation", "theme")[:6]
+    recent = selectors.usecases_visible_to(actor_of(request)).select_related("organisation", "theme")[:6]
     memberships = request.user.memberships.select_related("organisation").order_by("organisation__name")  # type: ignore[union-attr]
     # A new account (ProConnect's first login) has no role: say so, with the organisation its SIRET proposes.
     proposed = selectors.proposed_organisations(request.user) if not memberships else []
@@ -99,7 +100,7 @@ def _filters_from(request: HttpRequest) -> selectors.UseCaseFilters:
 def usecase_list(request: HttpRequest) -> HttpResponse:
     filters = _filters_from(request)
     form = UseCaseFilterForm(request.GET or None)
-    qs = search_selectors.usecase_list(request.user, filters)
+    qs = search_selectors.usecase_list(actor_of(request), filters)
     page = selectors.CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -130,17 +131,17 @@ def usecase_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    use_case = get_object_or_404(selectors.usecase_detail_queryset(request.user), pk=pk)
+    use_case = get_object_or_404(selectors.usecase_detail_queryset(actor_of(request)), pk=pk)
     organisation = use_case.organisation
     tab = request.GET.get("onglet", "fiche")
-    can_audit = perms.can(request.user, Action.AUDIT_VIEW, organisation)
+    can_audit = perms.can(actor_of(request), Action.AUDIT_VIEW, organisation)
     context: dict[str, Any] = {
         "use_case": use_case,
         "tab": tab,
         "title": use_case.title,
-        "can_edit": perms.can(request.user, Action.USECASE_EDIT, organisation),
-        "can_delete": perms.can(request.user, Action.USECASE_DELETE, organisation),
-        "can_upload": perms.can(request.user, Action.ATTACHMENT_UPLOAD, organisation),
+        "can_edit": perms.can(actor_of(request), Action.USECASE_EDIT, organisation),
+        "can_delete": perms.can(actor_of(request), Action.USECASE_DELETE, organisation),
+        "can_upload": perms.can(actor_of(request), Action.ATTACHMENT_UPLOAD, organisation),
         "can_audit": can_audit,
         "attachment_form": AttachmentForm(),
         "region_name": reference.region_names().get(organisation.region, ""),
@@ -193,7 +194,7 @@ def _contact_initial(use_case: UseCase) -> list[dict[str, Any]]:
 
 @require_http_methods(["GET", "POST"])
 def usecase_create(request: HttpRequest) -> HttpResponse:
-    organisations = selectors.organisations_for(request.user, Action.USECASE_CREATE).order_by("name")
+    organisations = selectors.organisations_for(actor_of(request), Action.USECASE_CREATE).order_by("name")
     if not organisations.exists():
         raise PermissionDenied(_("Votre rôle ne permet pas de créer un cas d'usage."))
     form = UseCaseForm(request.POST or None, organisations=organisations)
@@ -203,14 +204,14 @@ def usecase_create(request: HttpRequest) -> HttpResponse:
         try:
             with transaction.atomic():
                 use_case = services.usecase_create(
-                    actor=request.user,
+                    actor=user_of(request),
                     organisation=form.cleaned_data["organisation"],
                     data=form.service_data(),
                     submission=posted_submission(form),
                 )
                 if not use_case.contacts.exists():  # a repeated submit does not add them twice
                     services.contacts_save(
-                        actor=request.user, use_case=use_case, rows=_contact_rows(contacts)
+                        actor=user_of(request), use_case=use_case, rows=_contact_rows(contacts)
                     )
         except ValidationError as error:
             attach_service_errors(form, error)
@@ -230,7 +231,7 @@ def usecase_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def usecase_edit(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = get_object_or_404(
-        selectors.usecases_for(request.user, Action.USECASE_EDIT).select_related("organisation"), pk=pk
+        selectors.usecases_for(actor_of(request), Action.USECASE_EDIT).select_related("organisation"), pk=pk
     )
     organisations = Organisation.objects.filter(pk=use_case.organisation_id)
     form = UseCaseForm(request.POST or None, instance=use_case, organisations=organisations)
@@ -244,9 +245,12 @@ def usecase_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             with transaction.atomic():
                 services.usecase_update(
-                    actor=request.user, use_case=fresh, data=form.service_data(), version=posted_version(form)
+                    actor=user_of(request),
+                    use_case=fresh,
+                    data=form.service_data(),
+                    version=posted_version(form),
                 )
-                services.contacts_save(actor=request.user, use_case=fresh, rows=_contact_rows(contacts))
+                services.contacts_save(actor=user_of(request), use_case=fresh, rows=_contact_rows(contacts))
         except StaleEdit as error:
             attach_service_errors(form, error)
             keep_untouched(form, error)
@@ -272,11 +276,11 @@ def usecase_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def usecase_delete(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = get_object_or_404(
-        selectors.usecases_for(request.user, Action.USECASE_DELETE).select_related("organisation"), pk=pk
+        selectors.usecases_for(actor_of(request), Action.USECASE_DELETE).select_related("organisation"), pk=pk
     )
     if request.method == "POST":
         title = use_case.title
-        services.usecase_delete(actor=request.user, use_case=use_case)
+        services.usecase_delete(actor=user_of(request), use_case=use_case)
         messages.success(request, _("Le cas d'usage « %(title)s » a été supprimé.") % {"title": title})
         return redirect("usecase_list")
     return render(
@@ -287,13 +291,14 @@ def usecase_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = get_object_or_404(
-        selectors.usecases_for(request.user, Action.ATTACHMENT_UPLOAD).select_related("organisation"), pk=pk
+        selectors.usecases_for(actor_of(request), Action.ATTACHMENT_UPLOAD).select_related("organisation"),
+        pk=pk,
     )
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.attachment_add(
-                actor=request.user,
+                actor=user_of(request),
                 use_case=use_case,
                 uploaded=form.cleaned_data["file"],
                 title=form.cleaned_data["title"],
@@ -312,7 +317,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
-    use_case = get_object_or_404(selectors.usecases_visible_to(request.user), pk=pk)
+    use_case = get_object_or_404(selectors.usecases_visible_to(actor_of(request)), pk=pk)
     attachment = get_object_or_404(Attachment, pk=attachment_id, use_case=use_case)
     content_type = attachment.content_type or mimetypes.guess_type(attachment.original_name)[0]
     response = FileResponse(
@@ -327,16 +332,16 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Fi
 
 @require_POST
 def attachment_delete(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
-    use_case = get_object_or_404(selectors.usecases_for(request.user, Action.USECASE_EDIT), pk=pk)
+    use_case = get_object_or_404(selectors.usecases_for(actor_of(request), Action.USECASE_EDIT), pk=pk)
     attachment = get_object_or_404(Attachment, pk=attachment_id, use_case=use_case)
-    services.attachment_delete(actor=request.user, attachment=attachment)
+    services.attachment_delete(actor=user_of(request), attachment=attachment)
     messages.success(request, _("La pièce jointe a été supprimée."))
     return redirect(reverse("usecase_detail", args=[pk]) + "#pieces-jointes")
 
 
 @require_GET
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    visible = selectors.usecases_visible_to(request.user)
+    visible = selectors.usecases_visible_to(actor_of(request))
     organisations = (
         Organisation.objects.annotate(n=Count("use_cases", filter=Q(use_cases__in=visible)))
         .select_related("parent")
@@ -364,7 +369,7 @@ def organisation_suggestions(request: HttpRequest) -> JsonResponse:
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation.objects.select_related("parent"), slug=slug)
     use_cases = (
-        selectors.usecases_visible_to(request.user)
+        selectors.usecases_visible_to(actor_of(request))
         .filter(organisation=organisation)
         .select_related("theme")
         .order_by("title")
@@ -377,13 +382,13 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "use_cases": use_cases,
             "children": organisation.children.order_by("name"),
             "region_name": reference.region_names().get(organisation.region, ""),
-            "can_edit": perms.can(request.user, Action.ORGANISATION_EDIT, organisation),
+            "can_edit": perms.can(actor_of(request), Action.ORGANISATION_EDIT, organisation),
             "members": organisation.memberships.select_related("user").order_by("user__last_name")
-            if perms.can(request.user, Action.MEMBERS_MANAGE, organisation)
+            if perms.can(actor_of(request), Action.MEMBERS_MANAGE, organisation)
             else None,
             "role_choices": MembershipRole.choices,
             "invitations": account_selectors.pending_invitations(organisation)
-            if perms.can(request.user, Action.MEMBERS_MANAGE, organisation)
+            if perms.can(actor_of(request), Action.MEMBERS_MANAGE, organisation)
             else None,
             "invitation_days": settings.ATLASIA_INVITATION_DAYS,
             "title": organisation.name,
@@ -394,7 +399,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(
-        selectors.organisations_for(request.user, Action.ORGANISATION_EDIT), slug=slug
+        selectors.organisations_for(actor_of(request), Action.ORGANISATION_EDIT), slug=slug
     )
     form = OrganisationForm(request.POST or None, instance=organisation)
     form.fields["parent"].queryset = Organisation.objects.exclude(pk=organisation.pk).order_by("name")  # type: ignore[attr-defined]
@@ -404,7 +409,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         fresh = Organisation.objects.get(pk=organisation.pk)
         try:
             services.organisation_update(
-                actor=request.user, organisation=fresh, data=data, version=posted_version(form)
+                actor=user_of(request), organisation=fresh, data=data, version=posted_version(form)
             )
         except StaleEdit as error:
             attach_service_errors(form, error)
@@ -426,11 +431,11 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def membership_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     organisation = get_object_or_404(
-        selectors.organisations_for(request.user, Action.MEMBERS_MANAGE), slug=slug
+        selectors.organisations_for(actor_of(request), Action.MEMBERS_MANAGE), slug=slug
     )
     membership = get_object_or_404(organisation.memberships.select_related("user"), pk=membership_id)
     try:
-        account_services.membership_remove(actor=request.user, membership=membership)
+        account_services.membership_remove(actor=user_of(request), membership=membership)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

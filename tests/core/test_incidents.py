@@ -85,3 +85,10 @@ def test_art_73_reporting_deadline(kind: str, days: int) -> None:
     assert core.is_overdue(date(2026, 3, 16), date(2026, 3, 17))
     assert not core.is_overdue(date(2026, 3, 16), date(2026, 3, 17), reported_on=date(2026, 3, 15))
     assert not core.is_overdue(None, date(2026, 3, 17))
+
+
+def test_the_documentation_shows_the_transition_table() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "incidents.md").read_text(encoding="utf-8")
+    assert core.transitions_as_markdown() in doc

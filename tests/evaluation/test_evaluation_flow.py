@@ -92,7 +92,7 @@ def test_upload_offers_the_header_columns_then_the_run_shows_the_engines_figures
     assert (
         "Rappel par groupe (sex)" in page
         and "<desc id=" in page
-        and "Données : rappel par groupe (sex)" in page
+        and "Données : Rappel par groupe (sex)" in page
     )
     assert "Diagramme de fiabilité (sex)" in page and "Courbes ROC (sex)" in page
     assert "effectif faible" in page and "75+" in page

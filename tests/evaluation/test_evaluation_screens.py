@@ -39,6 +39,76 @@ def test_result_page_shows_labels_in_french_and_english(
     )
 
 
+FRENCH_IN_CHARTS_AND_READING = (
+    "par groupe",
+    "Diagramme",
+    "Données :",
+    "L'évaluation porte",
+    "Sur l'ensemble des données,",
+    "Courbes ROC (",
+    "effectif faible",
+    "Tableau des données",
+    "du groupe «",
+    "intervalle à",
+    "probabilité annoncée",
+    "taux de faux positifs",
+    "non défini",
+    " à ",
+)
+
+
+def test_result_page_charts_and_reading_in_english(
+    client: Any, world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """With LANGUAGE en, the engine's charts (titles, descriptions, axes, data tables) and the reading
+    sentences are English, numbers use a decimal point, and no French sentence of the engine remains."""
+    import html
+
+    use_case = world["records"]["a_internal"]
+    client.force_login(world["users"]["referent"])
+    run, _ = run_through(client, use_case, django_capture_on_commit_callbacks)
+    url = reverse("evaluation_detail", args=[run.pk])
+    en = html.unescape(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    main = en[en.index("<main") :]
+    for english in (
+        "Recall by group (sex)",
+        "Data: Recall by group (sex)",
+        "Horizontal bar chart: Recall for each group of sex",
+        "ROC curves (overall)",
+        "Reliability diagram (sex)",
+        "false positive rate",
+        "Data table",
+        "The evaluation covers 240 rows",
+        "On the whole data, accuracy is",
+        "of group “",
+    ):
+        assert english in main, english
+    for french in FRENCH_IN_CHARTS_AND_READING:
+        assert french not in main, french
+    assert re.search(r"\b0\.\d{3}\b", main)  # decimal point
+    # and the French page keeps its French
+    fr = html.unescape(client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode())
+    assert "Rappel par groupe (sex)" in fr and "L'évaluation porte sur 240 lignes" in fr
+
+
+def test_result_page_has_a_sommaire_with_an_anchor_to_each_section(
+    client: Any, world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    use_case = world["records"]["a_internal"]
+    client.force_login(world["users"]["referent"])
+    run, _ = run_through(client, use_case, django_capture_on_commit_callbacks)
+    page = client.get(reverse("evaluation_detail", args=[run.pk])).content.decode()
+    nav = page[
+        page.index('<nav class="fr-sidemenu') : page.index("</nav>", page.index('<nav class="fr-sidemenu'))
+    ]
+    assert 'aria-labelledby="sommaire-evaluation"' in nav and ">Sommaire<" in nav
+    anchors = re.findall(r'class="fr-sidemenu__link" href="#([^"]+)"', nav)
+    assert anchors[:2] == ["lecture", "ensemble"] and "evolution" in anchors
+    assert len([a for a in anchors if a.startswith("groupe-")]) == len(run.result["groupings"])
+    for anchor in anchors:  # every link goes somewhere on the page
+        assert f'id="{anchor}"' in page, anchor
+
+
 def test_comparison_reads_earlier_then_later_and_a_drop_is_negative(
     client: Any, world: Any, django_capture_on_commit_callbacks: Any
 ) -> None:

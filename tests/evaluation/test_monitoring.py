@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from typing import Any
 
 import numpy as np
@@ -97,6 +98,86 @@ def test_profile_drift_matches_the_row_level_drift_and_detects_a_shift():
     assert {r["feature"]: r["psi_level"] for r in core.drift_from_profile(prof, moved)}["x"] == "major"
 
 
+def _drift_by_searching_every_row(prof: dict[str, Any], df: Any) -> dict[str, dict[str, float]]:
+    """The profile drift computed the direct way (one binary search per row, as before the sorted-rows
+    pass): the reference for the faster :func:`core.drift_from_profile`."""
+    import polars as pl
+
+    from atlasia.core.evaluation import drift as dr
+
+    out = {}
+    for name, col in prof["columns"].items():
+        if col["kind"] != "numeric":
+            continue
+        q = np.asarray(col["quantiles"], dtype=np.float64)
+        cur = np.sort(df.get_column(name).drop_nulls().cast(pl.Float64).to_numpy())
+        edges = np.unique(q[100:-1:100])
+        ref_counts = np.diff(np.concatenate(([0.0], core._ref_cdf(q, edges), [1.0])))
+        cur_counts = np.bincount(np.searchsorted(edges, cur, side="left"), minlength=edges.size + 1)
+        points = np.concatenate((cur, q))
+        f_cur = np.searchsorted(cur, points, side="right") / cur.size
+        out[name] = {
+            "psi": dr.psi(ref_counts, cur_counts.astype(np.float64)),
+            "ks": float(np.max(np.abs(f_cur - core._ref_cdf(q, points)))),
+        }
+    return out
+
+
+def test_profile_drift_from_sorted_rows_equals_the_search_per_row():
+    """Ties in the batch and in the reference quantiles (rounded incomes, a point mass), values below and
+    above the reference range: same PSI and KS to 1e-12."""
+    import polars as pl
+
+    rng = np.random.default_rng(7)
+    ref = pl.DataFrame(
+        {
+            "revenu": np.concatenate([rng.normal(1800, 300, 4000).round(-1), np.full(1000, 1500.0)]),
+            "score": rng.random(5000),
+        }
+    )
+    prof = core.profile(ref, ["revenu", "score"])
+    for cur in (
+        pl.DataFrame(
+            {"revenu": rng.normal(2100, 400, 3000).round(-1), "score": rng.random(3000) * 1.3 - 0.1}
+        ),
+        pl.DataFrame({"revenu": np.full(50, 1500.0), "score": np.linspace(0, 1, 50)}),
+    ):
+        fast = {r["feature"]: r for r in core.drift_from_profile(prof, cur)}
+        slow = _drift_by_searching_every_row(prof, cur)
+        for name in ("revenu", "score"):
+            assert abs(fast[name]["psi"] - slow[name]["psi"]) < 1e-12, name
+            assert abs(fast[name]["ks"] - slow[name]["ks"]) < 1e-12, name
+
+
+def test_batch_group_columns_as_reference_enums_give_the_same_evaluation():
+    """The batch's text group columns become Enums of the reference's values (one lookup per row):
+    the evaluation and its summary are those of the text columns; an unknown value is named."""
+    import polars as pl
+
+    from atlasia.core.evaluation import evaluate
+    from atlasia.core.evaluation.io import EvaluationInputError
+
+    df = pl.read_csv(io.BytesIO(batch_csv(seed=5, bias=0.2).encode()))
+    known = {"sexe": ["F", "M", "X"], "age": ["18-44", "45-74", "75+"]}  # "X": in the reference only
+    prepared = core.prepare_batch(df, reference_columns=df.columns, reference_groups=known, target="y_true")
+    assert prepared.schema["sexe"] == pl.Enum(["F", "M", "X"])
+    kw = {"target": "y_true", "pred": "y_pred", "score": "y_score", "groups": ["sexe", "age"]}
+    kw |= {"n_bootstrap": 0, "auc_intervals": "none", "intersections": False}
+    a, b = evaluate(df, **kw), evaluate(prepared, **kw)
+    assert core.summarise(a, []) == core.summarise(b, [])
+    assert [[e["label"] for e in g["groups"]] for g in a["groupings"]] == [
+        [e["label"] for e in g["groups"]] for g in b["groupings"]
+    ]
+    with pytest.raises(EvaluationInputError, match="« Z »") as err:
+        core.prepare_batch(
+            df.with_columns(pl.Series("sexe", ["Z"] * df.height)),
+            reference_columns=df.columns,
+            reference_groups=known,
+            target="y_true",
+        )
+    assert err.value.column == "sexe"
+
+
 def test_alerts_name_the_threshold_crossed():
     ref = {"roc_auc": 0.85, "accuracy": 0.8, "recall_gap": 0.02}
     ok = {"roc_auc": 0.84, "recall_gap": 0.05, "max_psi": 0.05, "max_psi_feature": "x"}
@@ -171,6 +252,62 @@ def test_series_timeline_batches_and_alert_flow(
     assert AuditEntry.objects.filter(
         object_type__icontains="monitoringbatch", message__contains="examinée"
     ).exists()
+
+
+def test_timeline_charts_svg_with_thresholds_and_table_in_french_and_english(
+    client: Any, world: Any, monitored: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """One SVG per measure (performance, recall gap, largest PSI) with its threshold drawn, an accessible
+    name and description, the table as text alternative; no inline script or style; in English the
+    charts and the alert sentences are English."""
+    use_case = monitored
+    with django_capture_on_commit_callbacks(execute=True):
+        add(client, use_case, batch_csv(seed=2), "janvier 2026")
+        add(client, use_case, batch_csv(seed=3, shift=900), "février 2026")
+    url = reverse("evaluation_monitoring", args=[use_case.pk])
+    page = html.unescape(client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode())
+    assert page.count('<svg role="img" aria-labelledby="suivi-') == 3
+    for key, title in (
+        ("performance", "AUC ROC par lot"),
+        ("equite", "Écart de rappel entre groupes par lot"),
+        ("derive", "PSI le plus élevé par lot (dérive des données)"),
+    ):
+        assert f'<title id="suivi-{key}-t">{title}</title>' in page
+        assert f'<desc id="suivi-{key}-d">' in page
+        assert f'<figcaption id="suivi-{key}-c">{title}</figcaption>' in page
+    desc = re.search(r'<desc id="suivi-derive-d">(.*?)</desc>', page, re.S).group(1)
+    assert "Seuil d'alerte : 0,250" in desc and "Seuil franchi par : Lot 2." in desc
+    assert "Lot 1 : " in desc and "Chronologie des lots" in desc
+    # the threshold line and its label; the crossing batch drawn as a diamond (not colour alone)
+    derive = page[page.index('<svg role="img" aria-labelledby="suivi-derive') :]
+    derive = derive[: derive.index("</svg>")]
+    assert 'stroke-dasharray="6 4"' in derive and "seuil 0,250" in derive
+    assert derive.count("<path d=") == 1 and derive.count("<circle") == 1
+    # the table carries the same figures (text alternative), linked from each figure
+    assert 'id="chronologie-tableau"' in page and page.count('href="#chronologie-tableau"') == 3
+    assert "<script>" not in page and 'style="' not in page.split("<main", 1)[1]
+
+    en = html.unescape(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert '<title id="suivi-performance-t">ROC AUC by batch</title>' in en
+    assert "Highest PSI by batch (data drift)" in en and "Threshold crossed by: Batch 2." in en
+    assert "“Batch timeline”" in en
+    assert "Alert threshold: 0.250" in en
+    assert "Data drift: PSI of" in en and "beyond the threshold of 0.250" in en
+    for french in (
+        "par lot",
+        "Seuil franchi",
+        "Dérive des données",
+        "au-delà du seuil",
+        "Chronologie des lots",
+    ):
+        assert french not in en, french
+    # the "To do" inbox and the prefilled incident tell the alert in English too
+    inbox = html.unescape(client.get(reverse("lifecycle_inbox"), HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert "Data drift: PSI of" in inbox and "Dérive des données" not in inbox
+    batch = MonitoringBatch.objects.get(series__use_case=use_case, number=2)
+    incident_url = reverse("monitoring_incident_create", args=[use_case.pk]) + f"?lot={batch.pk}"
+    form = html.unescape(client.get(incident_url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert "Monitoring alert: batch no. 2 (février 2026)" in form and "Data drift: PSI of" in form
 
 
 @pytest.mark.parametrize(

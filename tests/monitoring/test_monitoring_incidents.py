@@ -362,3 +362,13 @@ def test_incident_page_offers_the_next_steps_only(
     assert incident.status == "open"
     page = client.get(f"/suivi/incidents/{incident.pk}/").content.decode()
     assert "Changement d&#x27;état refusé" in page and "« Ouvert » à « Clos » impossible" in page
+
+
+def test_the_status_changes_only_through_the_workflow(mworld: dict[str, Any], incident: Incident) -> None:
+    with pytest.raises(ValidationError) as caught:
+        incidents_services.incident_update(
+            actor=mworld["users"]["admin"], incident=incident, data={"status": "closed"}
+        )
+    assert "Champ inattendu : « status »" in caught.value.messages[0]
+    incident.refresh_from_db()
+    assert incident.status == "open"

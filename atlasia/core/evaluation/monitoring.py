@@ -36,6 +36,7 @@ __all__ = [
     "alerts",
     "check_batch",
     "drift_from_profile",
+    "prepare_batch",
     "profile",
     "summarise",
 ]
@@ -76,17 +77,18 @@ def profile(df: pl.DataFrame, columns: Sequence[str]) -> dict[str, Any]:
                 "quantiles": [float(x) for x in np.quantile(values, qs)],
             }
         elif s.dtype in (pl.Date, pl.Datetime) or (
-            s.dtype == pl.String and s.len() > 0 and s.str.to_date(strict=False).null_count() == 0
+            s.dtype == pl.String and s.len() > 0 and s.unique().str.to_date(strict=False).null_count() == 0
         ):
             continue  # dates move with time by nature: not a drift
         else:
-            counts = s.cast(pl.String).value_counts(sort=True)
+            counts = s.value_counts(sort=True)
             if counts.height > PROFILE_MAX_CATEGORIES:
                 continue  # an identifier or free text: not a feature to compare
+            keys = counts.to_series(0).cast(pl.String).to_list()
             out["columns"][name] = {
                 "kind": "categorical",
                 "n": int(s.len()),
-                "counts": {str(k): int(v) for k, v in counts.iter_rows()},
+                "counts": {str(k): int(v) for k, v in zip(keys, counts.get_column("count"), strict=True)},
             }
     return out
 
@@ -109,6 +111,35 @@ def _ref_cdf(quantiles: np.ndarray, x: np.ndarray) -> np.ndarray:
     return out
 
 
+def _ref_cdf_sorted(quantiles: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """:func:`_ref_cdf` for ``x`` sorted ascending (the same arithmetic, hence the same values): the
+    number of quantiles at or below each point comes from where each quantile falls among the points
+    (``quantiles.size`` binary searches and one cumulative count) instead of one search per point, and
+    the interpolation gathers from small tables without boolean masks."""
+    m = quantiles.size
+    probs = np.linspace(0.0, 1.0, m)
+    first_at_or_above = np.searchsorted(x, quantiles, side="left")
+    right = np.cumsum(np.bincount(first_at_or_above, minlength=x.size + 1)[: x.size])
+    i_hi = np.minimum(right, m - 1)
+    i_lo = np.maximum(right - 1, 0)
+    lo, hi = quantiles[i_lo], quantiles[i_hi]
+    width = hi - lo
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frac = np.where(width > 0, (x - lo) / np.where(width > 0, width, 1.0), 0.0)
+    p_lo = probs[i_lo]
+    out = p_lo + frac * (probs[i_hi] - p_lo)
+    out[right == 0] = 0.0
+    out[right >= m] = 1.0
+    return out
+
+
+def _value_counts(s: pl.Series) -> dict[str, int]:
+    """Counts of each value, keyed by the value as text (counted first, the few keys cast after)."""
+    vc = s.value_counts()
+    keys = vc.to_series(0).cast(pl.String).to_list()
+    return {str(k): int(v) for k, v in zip(keys, vc.get_column("count").to_list(), strict=True)}
+
+
 def drift_from_profile(ref: Mapping[str, Any], df: pl.DataFrame) -> list[dict[str, Any]]:
     """PSI and KS (numeric) or PSI and total variation (categorical) of each profiled column."""
     rows: list[dict[str, Any]] = []
@@ -118,17 +149,27 @@ def drift_from_profile(ref: Mapping[str, Any], df: pl.DataFrame) -> list[dict[st
         s = df.get_column(name).drop_nulls()
         if col["kind"] == "numeric":
             q = np.asarray(col["quantiles"], dtype=np.float64)
-            cur = np.sort(s.cast(pl.Float64).to_numpy())
+            cur = s.cast(pl.Float64).sort().to_numpy()  # NaN last, as np.sort
             if cur.size == 0:
                 continue
             edges = np.unique(q[100:-1:100])  # reference deciles
             ref_cdf_at_edges = _ref_cdf(q, edges)
             ref_counts = np.diff(np.concatenate(([0.0], ref_cdf_at_edges, [1.0])))
-            cur_counts = np.bincount(np.searchsorted(edges, cur, side="left"), minlength=edges.size + 1)
+            # rows per decile bin (x in (e[i-1], e[i]]), from the sorted rows: a search per edge
+            at_or_below = np.searchsorted(cur, edges, side="right")
+            cur_counts = np.diff(np.concatenate(([0], at_or_below, [cur.size])))
             value = dr.psi(ref_counts, cur_counts.astype(np.float64))
-            points = np.concatenate((cur, q))
-            f_cur = np.searchsorted(cur, points, side="right") / cur.size
-            d = float(np.max(np.abs(f_cur - _ref_cdf(q, points))))
+            # KS: sup |F_cur − F_ref| over the rows' values and the quantiles. F_cur at a row's value is
+            # (index of the last row with that value + 1) / n; at a quantile, a binary search.
+            n = cur.size
+            last = np.empty(n, dtype=bool)
+            last[-1] = True
+            np.not_equal(cur[1:], cur[:-1], out=last[:-1])
+            idx = np.where(last, np.arange(n), n)
+            f_rows = (np.minimum.accumulate(idx[::-1])[::-1] + 1) / n
+            d = float(np.max(np.abs(f_rows - _ref_cdf_sorted(q, cur))))
+            f_q = np.searchsorted(cur, q, side="right") / n
+            d = max(d, float(np.max(np.abs(f_q - _ref_cdf(q, q)))))
             rows.append(
                 {
                     "feature": name,
@@ -140,7 +181,7 @@ def drift_from_profile(ref: Mapping[str, Any], df: pl.DataFrame) -> list[dict[st
                 }
             )
         else:
-            cur_counts_map = {str(k): int(v) for k, v in s.cast(pl.String).value_counts().iter_rows()}
+            cur_counts_map = _value_counts(s)
             cats = sorted(set(col["counts"]) | set(cur_counts_map))
             r = np.array([col["counts"].get(c, 0) for c in cats], dtype=np.float64)
             c = np.array([cur_counts_map.get(k, 0) for k in cats], dtype=np.float64)
@@ -166,6 +207,21 @@ def check_batch(
     target: str,
 ) -> None:
     """Refuse a batch that cannot be compared with the reference (French message naming the cause)."""
+    prepare_batch(df, reference_columns=reference_columns, reference_groups=reference_groups, target=target)
+
+
+def prepare_batch(
+    df: pl.DataFrame,
+    *,
+    reference_columns: Sequence[str],
+    reference_groups: Mapping[str, Sequence[str]],
+    target: str,
+) -> pl.DataFrame:
+    """Check a batch like :func:`check_batch` and return it with its text group columns as ``Enum`` of
+    the reference's values: one hash lookup per row finds a value never seen in the reference (it
+    becomes null), and the evaluation then counts the groups by their codes without sorting or hashing
+    strings again (same result as the text column: the categories are the reference's values, sorted
+    as the engine sorts labels, and values absent from the batch are left out by the engine)."""
     if df.height == 0:
         raise EvaluationInputError("Le lot ne contient aucune ligne de données.")
     missing = [c for c in reference_columns if c not in df.columns]
@@ -182,15 +238,22 @@ def check_batch(
             "colonnes que le lot de référence.",
             column=extra[0],
         )
+    casts = []
     for name, known in reference_groups.items():
-        values = df.get_column(name).drop_nulls().cast(pl.String).unique().to_list()
-        unknown = sorted(set(values) - set(known))
+        s = df.get_column(name)
+        known_sorted = sorted({str(v) for v in known})
+        if s.dtype == pl.String and known_sorted:
+            coded = s.cast(pl.Enum(known_sorted), strict=False)
+            unknown_rows = coded.is_null() & s.is_not_null()
+            if unknown_rows.any():
+                values = s.filter(unknown_rows).unique().sort().to_list()
+                _unknown_group(name, str(values[0]))
+            casts.append(coded)
+            continue
+        values = s.drop_nulls().unique().cast(pl.String).to_list()
+        unknown = sorted(set(values) - set(known_sorted))
         if unknown:
-            raise EvaluationInputError(
-                f"La colonne de groupe « {name} » contient la valeur « {unknown[0]} », absente du lot de "
-                "référence : les groupes ne peuvent pas être comparés.",
-                column=name,
-            )
+            _unknown_group(name, unknown[0])
     y = df.get_column(target)
     n_pos = int((y.cast(pl.Float64, strict=False) == 1).sum())
     if n_pos == 0 or n_pos == df.height:
@@ -200,6 +263,15 @@ def check_batch(
             "l'équité ne peuvent pas être mesurées sur une seule classe.",
             column=target,
         )
+    return df.with_columns(casts) if casts else df
+
+
+def _unknown_group(name: str, value: str) -> None:
+    raise EvaluationInputError(
+        f"La colonne de groupe « {name} » contient la valeur « {value} », absente du lot de "
+        "référence : les groupes ne peuvent pas être comparés.",
+        column=name,
+    )
 
 
 def summarise(result: Mapping[str, Any], drift_rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-__all__ = ["fmt_int", "fmt_number", "fmt_pct", "metric_label", "reading_fr"]
+from .lang import FR, Lang
+
+__all__ = ["fmt_int", "fmt_number", "fmt_pct", "metric_label", "reading", "reading_fr"]
 
 # metric -> (label, article, pronoun « celui/celle », feminine, expressed in points of percentage)
 _METRICS: dict[str, tuple[str, str, str, bool, bool]] = {
@@ -45,6 +48,27 @@ UNDEFINED_REASON = {
     "roc_auc": "une seule classe présente",
 }
 
+CALIBRATION = {
+    q: f"Calibration {q} : les probabilités annoncées s'écartent en moyenne de %(points)s points des "
+    "fréquences observées (ECE)."
+    for q in ("bonne", "moyenne", "insuffisante")
+}
+UNDEFINED_FEM = "%(metric)s n'est pas définie pour le groupe « %(group)s » (%(reason)s)%(convention)s."
+UNDEFINED_MASC = "%(metric)s n'est pas défini pour le groupe « %(group)s » (%(reason)s)%(convention)s."
+
+
+def _subject(name: str, lang: Lang) -> str:
+    """The metric with its article at the start of a sentence (« Le rappel »), translated."""
+    label, article, *_ = _METRICS[name]
+    return lang.t(f"{article}{label}")
+
+
+def _object(name: str, lang: Lang) -> str:
+    """The metric with its article inside a sentence (« le rappel »), translated."""
+    label, article, *_ = _METRICS[name]
+    art = article.strip().lower()
+    return lang.t(f"{art if art.endswith(chr(39)) else art + ' '}{label}")
+
 
 def metric_label(name: str) -> str:
     return _METRICS.get(name, (name, "", "", False, False))[0]
@@ -66,56 +90,104 @@ def fmt_pct(x: float | None, digits: int = 0) -> str:
     return f"{fmt_number(100 * x, digits)} %"
 
 
-def _fmt_metric(name: str, x: float | None) -> str:
+def _fmt_metric(name: str, x: float | None, lang: Lang = FR) -> str:
     pct = _METRICS.get(name, ("", "", "", False, False))[4]
-    return fmt_pct(x) if pct else fmt_number(x, 3 if name in {"brier", "ece"} else 2)
+    return lang.pct(x) if pct else lang.number(x, 3 if name in {"brier", "ece"} else 2)
 
 
-def _ci_text(name: str, ci: list[float | None] | None, level: float) -> str:
+def _ci_text(name: str, ci: list[float | None] | None, level: float, lang: Lang = FR) -> str:
     if not ci or ci[0] is None or ci[1] is None:
         return ""
     pct = _METRICS.get(name, ("", "", "", False, False))[4]
-    lo = fmt_number(100 * ci[0], 0) if pct else fmt_number(ci[0])
-    hi = fmt_pct(ci[1]) if pct else fmt_number(ci[1])
-    return f" (IC {fmt_number(100 * level, 0)} % : {lo} à {hi})"
+    lo = lang.number(100 * ci[0], 0) if pct else lang.number(ci[0])
+    hi = lang.pct(ci[1]) if pct else lang.number(ci[1])
+    return lang.t(" (IC %(level)s %% : %(low)s à %(high)s)") % {
+        "level": lang.number(100 * level, 0),
+        "low": lo,
+        "high": hi,
+    }
 
 
-def _gap_sentence(gname: str, metric: str, gap: dict[str, Any], level: float) -> str | None:
-    label, article, pronoun, fem, pct = _METRICS[metric]
+def _gap_sentence(gname: str, metric: str, gap: dict[str, Any], level: float, lang: Lang = FR) -> str | None:
+    t = lang.t
+    _label, _article, _pronoun, fem, pct = _METRICS[metric]
     diff = gap["difference"]
     if diff is None:
         return None
     low = " · ".join(gap["low_group"])
     high = " · ".join(gap["high_group"])
-    lvl = fmt_number(100 * level, 0)
+    lvl = lang.number(100 * level, 0)
+    subject = _subject(metric, lang)
     if pct:
         pts = round(100 * diff)
         if pts < 1:
-            return (
-                f"{article}{label} est pratiquement identique entre les groupes de « {gname} » "
+            return t(
+                "%(metric)s est pratiquement identique entre les groupes de « %(grouping)s » "
                 "(écart inférieur à 1 point)."
-            )
-        amount = f"{pts} point{'s' if pts > 1 else ''}"
+            ) % {"metric": subject, "grouping": gname}
+        amount = t("1 point") if pts == 1 else t("%(n)s points") % {"n": pts}
     else:
         if round(diff, 2) == 0:
-            return f"{article}{label} est pratiquement identique entre les groupes de « {gname} »."
-        amount = fmt_number(diff)
-    adj = "inférieure" if fem else "inférieur"
-    sentence = f"{article}{label} du groupe « {low} » est {adj} de {amount} à {pronoun} du groupe « {high} »"
+            return t("%(metric)s est pratiquement identique entre les groupes de « %(grouping)s ».") % {
+                "metric": subject,
+                "grouping": gname,
+            }
+        amount = lang.number(diff)
+    template = (
+        "%(metric)s du groupe « %(low)s » est inférieure de %(amount)s à celle du groupe « %(high)s »"
+        if fem
+        else "%(metric)s du groupe « %(low)s » est inférieur de %(amount)s à celui du groupe « %(high)s »"
+    )
+    sentence = t(template) % {"metric": subject, "low": low, "amount": amount, "high": high}
     ez = gap.get("excludes_zero")
     if ez is True:
-        sentence += f" ; l'intervalle à {lvl} % exclut zéro."
+        sentence += t(" ; l'intervalle à %(level)s %% exclut zéro.") % {"level": lvl}
     elif ez is False:
-        sentence += f" ; l'intervalle à {lvl} % inclut zéro : l'écart peut être dû au hasard."
+        sentence += t(" ; l'intervalle à %(level)s %% inclut zéro : l'écart peut être dû au hasard.") % {
+            "level": lvl
+        }
     else:
         sentence += "."
     if gap.get("involves_small_group"):
-        sentence += " Attention : l'un de ces groupes a un effectif faible."
+        sentence += t(" Attention : l'un de ces groupes a un effectif faible.")
     return sentence
+
+
+_THRESHOLD_NOTE = re.compile(r"^Décisions calculées à partir du score avec le seuil (\S+)\.$")
+_ENCODING_NOTE = re.compile(
+    r"^Le fichier « (.+) » n'est pas en UTF-8 \(premier caractère non UTF-8 à la ligne (\d+)\) : il a été "
+    r"lu en Windows-1252\. Vérifiez les accents ou enregistrez-le en « CSV UTF-8 »\.$"
+)
+
+
+def _note(note: str, lang: Lang) -> str:
+    """A note of the engine (French, with its values) in the reading's language."""
+    if lang is FR:
+        return note
+    if m := _THRESHOLD_NOTE.match(note):
+        try:
+            value = lang.number(float(m.group(1)), 2).rstrip("0").rstrip(lang.decimal)
+        except ValueError:
+            value = m.group(1)
+        return lang.t("Décisions calculées à partir du score avec le seuil %(threshold)s.") % {
+            "threshold": value
+        }
+    if m := _ENCODING_NOTE.match(note):
+        return lang.t(
+            "Le fichier « %(name)s » n'est pas en UTF-8 (premier caractère non UTF-8 à la ligne %(line)s) : "
+            "il a été lu en Windows-1252. Vérifiez les accents ou enregistrez-le en « CSV UTF-8 »."
+        ) % {"name": m.group(1), "line": m.group(2)}
+    return lang.t(note)
 
 
 def reading_fr(result: dict[str, Any]) -> list[str]:
     """Plain-French sentences summarising ``result`` (from :func:`evaluate`)."""
+    return reading(result, FR)
+
+
+def reading(result: dict[str, Any], lang: Lang = FR) -> list[str]:
+    """Plain-language sentences summarising ``result`` (French source, translated by ``lang``)."""
+    t = lang.t
     out: list[str] = []
     params = result.get("parameters", {})
     level = float(params.get("bootstrap", {}).get("level", 0.95))
@@ -125,31 +197,30 @@ def reading_fr(result: dict[str, Any]) -> list[str]:
     n = data.get("n_rows", 0)
     if task == "classification":
         out.append(
-            f"L'évaluation porte sur {fmt_int(n)} lignes, dont {fmt_pct(data.get('prevalence'), 1)} "
-            "de cas positifs réels."
+            t("L'évaluation porte sur %(n)s lignes, dont %(pct)s de cas positifs réels.")
+            % {"n": lang.integer(n), "pct": lang.pct(data.get("prevalence"), 1)}
         )
     else:
-        out.append(f"L'évaluation porte sur {fmt_int(n)} prévisions.")
-    out.extend(result.get("notes", []))
+        out.append(t("L'évaluation porte sur %(n)s prévisions.") % {"n": lang.integer(n)})
+    out.extend(_note(note, lang) for note in result.get("notes", []))
     om = result.get("overall", {}).get("metrics", {})
     parts = []
     for m in ("accuracy", "recall", "precision", "false_positive_rate", "roc_auc", "mae", "rmse", "bias"):
         if m in om and om[m]["value"] is not None:
-            label, article, *_ = _METRICS[m]
-            art = article.strip().lower()
-            art = art if art.endswith("'") else art + " "
             parts.append(
-                f"{art}{label} est de {_fmt_metric(m, om[m]['value'])}{_ci_text(m, om[m]['ci'], level)}"
+                t("%(metric)s est de %(value)s%(ci)s")
+                % {
+                    "metric": _object(m, lang),
+                    "value": _fmt_metric(m, om[m]["value"], lang),
+                    "ci": _ci_text(m, om[m]["ci"], level, lang),
+                }
             )
     if parts:
-        out.append("Sur l'ensemble des données, " + ", ".join(parts) + ".")
+        out.append(t("Sur l'ensemble des données, %(parts)s.") % {"parts": ", ".join(parts)})
     if "ece" in om and om["ece"]["value"] is not None:
         ece = om["ece"]["value"]
         quality = "bonne" if ece < 0.05 else ("moyenne" if ece < 0.1 else "insuffisante")
-        out.append(
-            f"Calibration {quality} : les probabilités annoncées s'écartent en moyenne de "
-            f"{fmt_number(100 * ece, 1)} points des fréquences observées (ECE)."
-        )
+        out.append(t(CALIBRATION[quality]) % {"points": lang.number(100 * ece, 1)})
 
     for g in result.get("groupings", []):
         gname = g["name"]
@@ -161,72 +232,101 @@ def reading_fr(result: dict[str, Any]) -> list[str]:
             gap = g.get("gaps", {}).get(metric)
             if gap is None:
                 continue
-            s = _gap_sentence(gname, metric, gap, level)
+            s = _gap_sentence(gname, metric, gap, level, lang)
             if s and (g["kind"] == "marginal" or gap.get("excludes_zero")):
                 out.append(s)
         fair = g.get("fairness", {})
         dpr = fair.get("demographic_parity_ratio_between_groups", {}).get("value")
         if dpr is not None:
-            verdict = "respecte" if dpr >= 0.8 else "ne respecte pas"
-            out.append(
-                f"Pour « {gname} », le rapport des taux de sélection entre groupes est de "
-                f"{fmt_number(dpr)} : "
-                f"il {verdict} la règle des quatre cinquièmes (0,80)."
+            template = (
+                "Pour « %(grouping)s », le rapport des taux de sélection entre groupes est de %(ratio)s : "
+                "il respecte la règle des quatre cinquièmes (%(rule)s)."
+                if dpr >= 0.8
+                else "Pour « %(grouping)s », le rapport des taux de sélection entre groupes est de "
+                "%(ratio)s : il ne respecte pas la règle des quatre cinquièmes (%(rule)s)."
             )
+            out.append(t(template) % {"grouping": gname, "ratio": lang.number(dpr), "rule": lang.number(0.8)})
         eod = fair.get("equalized_odds_difference_between_groups", {}).get("value")
         if eod is not None and eod >= 0.1:
             out.append(
-                f"Pour « {gname} », l'écart d'égalité des chances (equalized odds) atteint "
-                f"{round(100 * eod)} points : les erreurs ne sont pas réparties de la même façon."
+                t(
+                    "Pour « %(grouping)s », l'écart d'égalité des chances (equalized odds) atteint "
+                    "%(points)s points : les erreurs ne sont pas réparties de la même façon."
+                )
+                % {"grouping": gname, "points": round(100 * eod)}
             )
         small = [e for e in g["groups"] if e["small"] and not e["empty"]]
         if small and g["kind"] == "marginal":
-            names = ", ".join(f"« {e['label']} » ({e['n']})" for e in small[:5])
+            names = ", ".join(
+                t("« %(group)s » (%(n)s)") % {"group": e["label"], "n": e["n"]} for e in small[:5]
+            )
             out.append(
-                f"Effectif faible (moins de {min_n}) pour {names} : ces chiffres sont peu fiables "
-                "et sont signalés, pas masqués."
+                t(
+                    "Effectif faible (moins de %(min)s) pour %(names)s : ces chiffres sont peu fiables "
+                    "et sont signalés, pas masqués."
+                )
+                % {"min": min_n, "names": names}
             )
         elif small:
             out.append(
-                f"« {gname} » : {len(small)} combinaison(s) ont moins de {min_n} personnes ; "
-                "leurs chiffres sont peu fiables."
+                t(
+                    "« %(grouping)s » : %(n)s combinaison(s) ont moins de %(min)s personnes ; "
+                    "leurs chiffres sont peu fiables."
+                )
+                % {"grouping": gname, "n": len(small), "min": min_n}
             )
         if g.get("n_empty"):
-            out.append(f"« {gname} » : {g['n_empty']} combinaison(s) n'apparaissent pas dans les données.")
+            out.append(
+                t("« %(grouping)s » : %(n)s combinaison(s) n'apparaissent pas dans les données.")
+                % {"grouping": gname, "n": g["n_empty"]}
+            )
         if g["kind"] == "marginal":
             for e in g["groups"]:
                 for m in e.get("undefined", []):
                     if m in ("recall", "false_positive_rate", "roc_auc", "precision"):
-                        conv = "" if m == "roc_auc" else " ; il vaut 0 par convention (comme scikit-learn)"
+                        conv = "" if m == "roc_auc" else t(" ; il vaut 0 par convention (comme scikit-learn)")
+                        template = UNDEFINED_FEM if _METRICS[m][3] else UNDEFINED_MASC
                         out.append(
-                            f"{_METRICS[m][1]}{_METRICS[m][0]} n'est pas "
-                            f"{'définie' if _METRICS[m][3] else 'défini'} pour le groupe "
-                            f"« {e['label']} » ({UNDEFINED_REASON[m]}){conv}."
+                            t(template)
+                            % {
+                                "metric": _subject(m, lang),
+                                "group": e["label"],
+                                "reason": t(UNDEFINED_REASON[m]),
+                                "convention": conv,
+                            }
                         )
     time = result.get("time")
     if time:
         for p in time.get("periods", []):
             if p.get("psi_level") in ("moderate", "major"):
-                word = "nette" if p["psi_level"] == "major" else "modérée"
-                basis = "la référence" if time.get("psi_basis") == "reference" else "le premier mois"
+                basis = t("la référence") if time.get("psi_basis") == "reference" else t("le premier mois")
+                template = (
+                    "Dérive nette des scores en %(period)s par rapport à %(basis)s (PSI = %(psi)s)."
+                    if p["psi_level"] == "major"
+                    else "Dérive modérée des scores en %(period)s par rapport à %(basis)s (PSI = %(psi)s)."
+                )
                 out.append(
-                    f"Dérive {word} des scores en {p['period']} par rapport à {basis} "
-                    f"(PSI = {fmt_number(p.get('psi_score'))})."
+                    t(template)
+                    % {"period": p["period"], "basis": basis, "psi": lang.number(p.get("psi_score"))}
                 )
     drift = result.get("drift")
     if drift:
         flagged = [f for f in drift["features"] if f.get("psi_level") in ("moderate", "major")]
         if not flagged:
             out.append(
-                "Aucune dérive notable par rapport aux données de référence "
-                "(PSI < 0,10 pour toutes les colonnes)."
+                t(
+                    "Aucune dérive notable par rapport aux données de référence "
+                    "(PSI < 0,10 pour toutes les colonnes)."
+                )
             )
         for f in flagged:
-            word = "majeure" if f["psi_level"] == "major" else "modérée"
             extra = ""
             if f.get("kind") == "numeric":
-                extra = f", KS = {fmt_number(f.get('ks_statistic'))}"
-            out.append(
-                f"Dérive {word} de la colonne « {f['feature']} » (PSI = {fmt_number(f['psi'])}{extra})."
+                extra = f", KS = {lang.number(f.get('ks_statistic'))}"
+            template = (
+                "Dérive majeure de la colonne « %(column)s » (PSI = %(psi)s%(ks)s)."
+                if f["psi_level"] == "major"
+                else "Dérive modérée de la colonne « %(column)s » (PSI = %(psi)s%(ks)s)."
             )
+            out.append(t(template) % {"column": f["feature"], "psi": lang.number(f["psi"]), "ks": extra})
     return out

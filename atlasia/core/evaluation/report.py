@@ -11,6 +11,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from .lang import FR, Lang
 from .reading import fmt_number, fmt_pct, metric_label, reading_fr
 
 __all__ = ["render_html"]
@@ -55,10 +56,25 @@ def _cap(label: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-def _v(x: float | None, metric: str) -> str:
+def _v(x: float | None, metric: str, lang: Lang = FR) -> str:
     if x is None:
         return "—"
-    return fmt_pct(x, 1) if metric in PCT_METRICS else fmt_number(x, 3)
+    if lang is FR:
+        return fmt_pct(x, 1) if metric in PCT_METRICS else fmt_number(x, 3)
+    return lang.pct(x, 1) if metric in PCT_METRICS else lang.number(x, 3)
+
+
+def _int(n: int, lang: Lang) -> str:
+    return fmt_int(n) if lang is FR else lang.integer(n)
+
+
+def _num(x: float, digits: int, lang: Lang) -> str:
+    return fmt_number(x, digits) if lang is FR else lang.number(x, digits)
+
+
+def _metric_title(metric: str, lang: Lang) -> str:
+    """The metric's label with a capital first letter, translated (« Taux de sélection »)."""
+    return lang.t(_cap(metric_label(metric)))
 
 
 class _Ids:
@@ -71,17 +87,24 @@ class _Ids:
 
 
 def _bar_chart(
-    ids: _Ids, gname: str, metric: str, groups: list[dict[str, Any]], overall: float | None
+    ids: _Ids,
+    gname: str,
+    metric: str,
+    groups: list[dict[str, Any]],
+    overall: float | None,
+    lang: Lang = FR,
 ) -> str:
+    t = lang.t
     rows = [g for g in groups if not g["empty"]][:40]
     if not rows:
         return ""
-    label = metric_label(metric)
+    label = _metric_title(metric, lang)
+    small_note = t(" (effectif faible)")
     w, left, right, bar_h, gap, top = 640, 170, 60, 18, 8, 28
     h = top + len(rows) * (bar_h + gap) + 30
     scale = w - left - right
     cid = ids.new("chart")
-    title = f"{_cap(label)} par groupe ({gname})"
+    title = t("%(metric)s par groupe (%(grouping)s)") % {"metric": label, "grouping": gname}
     alts = []
     parts = [
         f'<svg role="img" aria-labelledby="{cid}-t {cid}-d" width="{w}" height="{h}" viewBox="0 0 {w} {h}">',
@@ -92,20 +115,21 @@ def _bar_chart(
         m = g["metrics"].get(metric, {})
         val, ci = m.get("value"), m.get("ci")
         y = top + i * (bar_h + gap)
-        name = g["label"] + (" (effectif faible)" if g["small"] else "")
+        name = g["label"] + (small_note if g["small"] else "")
         body.append(
             f'<text x="{left - 6}" y="{y + bar_h * 0.7:.1f}" text-anchor="end">{escape(name[:28])}</text>'
         )
         if val is None:
-            body.append(f'<text x="{left + 4}" y="{y + bar_h * 0.7:.1f}" class="muted">non défini</text>')
-            alts.append(f"{g['label']} : non défini")
+            undefined = escape(t("non défini"))
+            body.append(f'<text x="{left + 4}" y="{y + bar_h * 0.7:.1f}" class="muted">{undefined}</text>')
+            alts.append(f"{g['label']} : {t('non défini')}")
             continue
         color = "#b34000" if g["small"] else PALETTE[0]
         body.append(
             f'<rect x="{left}" y="{y}" width="{max(0.5, val * scale):.1f}" height="{bar_h}" fill="{color}" '
             f'fill-opacity="{0.5 if g["small"] else 0.85}"/>'
         )
-        txt = _v(val, metric)
+        txt = _v(val, metric, lang)
         if ci:
             x0, x1 = left + ci[0] * scale, left + ci[1] * scale
             cy = y + bar_h / 2
@@ -113,10 +137,10 @@ def _bar_chart(
                 f'<path d="M{x0:.1f},{cy}H{x1:.1f}M{x0:.1f},{cy - 5}V{cy + 5}M{x1:.1f},{cy - 5}V{cy + 5}" '
                 'stroke="#000" stroke-width="1.5" fill="none"/>'
             )
-            txt += f" [{_v(ci[0], metric)} ; {_v(ci[1], metric)}]"
+            txt += f" [{_v(ci[0], metric, lang)} ; {_v(ci[1], metric, lang)}]"
         body.append(
             f'<text x="{left + max(val, ci[1] if ci else val) * scale + 6:.1f}" y="{y + bar_h * 0.7:.1f}">'
-            f"{escape(_v(val, metric))}</text>"
+            f"{escape(_v(val, metric, lang))}</text>"
         )
         alts.append(f"{g['label']} : {txt}")
     if overall is not None:
@@ -125,30 +149,36 @@ def _bar_chart(
             f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top - 8}" y2="{h - 24}" stroke="#000" '
             'stroke-dasharray="4 3"/>'
             f'<text x="{x:.1f}" y="{top - 12}" text-anchor="middle">'
-            f"ensemble {escape(_v(overall, metric))}</text>"
+            f"{escape(t('ensemble %(value)s') % {'value': _v(overall, metric, lang)})}</text>"
         )
-    for t in (0, 0.25, 0.5, 0.75, 1.0):
-        x = left + t * scale
+    for tick in (0, 0.25, 0.5, 0.75, 1.0):
+        x = left + tick * scale
         body.append(
             f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{h - 26}" y2="{h - 22}" stroke="#666"/>'
-            f'<text x="{x:.1f}" y="{h - 8}" text-anchor="middle">{fmt_number(t, 2)}</text>'
+            f'<text x="{x:.1f}" y="{h - 8}" text-anchor="middle">{_num(tick, 2, lang)}</text>'
         )
     desc = (
-        f"Diagramme en barres horizontales : {label} pour chaque groupe de {gname}, avec l'intervalle de "
-        f"confiance en moustaches et la valeur d'ensemble en pointillés. " + " ; ".join(alts) + "."
+        t(
+            "Diagramme en barres horizontales : %(metric)s pour chaque groupe de %(grouping)s, avec "
+            "l'intervalle de confiance en moustaches et la valeur d'ensemble en pointillés."
+        )
+        % {"metric": label, "grouping": gname}
+        + " "
+        + " ; ".join(alts)
+        + "."
     )
     parts.append(f'<desc id="{cid}-d">{escape(desc)}</desc>')
     parts.extend(body)
     parts.append("</svg>")
     table = _data_table(
-        f"Données : {label} par groupe ({gname})",
-        ["Groupe", "Effectif", _cap(label), "Intervalle de confiance"],
+        t("Données : %(metric)s par groupe (%(grouping)s)") % {"metric": label, "grouping": gname},
+        [t("Groupe"), t("Effectif"), label, t("Intervalle de confiance")],
         [
             [
-                g["label"] + (" (effectif faible)" if g["small"] else ""),
-                fmt_int(g["n"]),
-                _v(g["metrics"].get(metric, {}).get("value"), metric),
-                _ci_cell(g["metrics"].get(metric, {}).get("ci"), metric),
+                g["label"] + (small_note if g["small"] else ""),
+                _int(g["n"], lang),
+                _v(g["metrics"].get(metric, {}).get("value"), metric, lang),
+                _ci_cell(g["metrics"].get(metric, {}).get("ci"), metric, lang),
             ]
             for g in rows
         ],
@@ -167,6 +197,7 @@ def _line_chart(
     xlabel: str,
     ylabel: str,
     diagonal: bool,
+    lang: Lang = FR,
 ) -> tuple[str, str]:
     size, pad = 320, 40
     cid = ids.new("chart")
@@ -183,12 +214,12 @@ def _line_chart(
             f'<line x1="{pad}" y1="{pad + size}" x2="{pad + size}" y2="{pad}" stroke="#999" '
             'stroke-dasharray="4 3"/>'
         )
-    for t in (0, 0.5, 1):
+    for tick in (0, 0.5, 1):
         body.append(
-            f'<text x="{pad + t * size:.0f}" y="{pad + size + 14}" text-anchor="middle">'
-            f"{fmt_number(t, 1)}</text>"
-            f'<text x="{pad - 6}" y="{pad + size - t * size + 4:.0f}" text-anchor="end">'
-            f"{fmt_number(t, 1)}</text>"
+            f'<text x="{pad + tick * size:.0f}" y="{pad + size + 14}" text-anchor="middle">'
+            f"{_num(tick, 1, lang)}</text>"
+            f'<text x="{pad - 6}" y="{pad + size - tick * size + 4:.0f}" text-anchor="end">'
+            f"{_num(tick, 1, lang)}</text>"
         )
     body.append(f'<text x="{pad + size / 2}" y="{total - 4}" text-anchor="middle">{escape(xlabel)}</text>')
     body.append(
@@ -209,8 +240,14 @@ def _line_chart(
             f'stroke="{color}" '
             f'stroke-width="2"{dash}/><text x="{pad + size + 34}" y="{ly}">{escape(name[:18])}</text>'
         )
-        alts.append(f"{name} : {len(xs)} points")
-    desc = desc_intro + " Séries : " + " ; ".join(alts) + ". Les valeurs figurent dans le tableau qui suit."
+        alts.append(lang.t("%(series)s : %(n)s points") % {"series": name, "n": len(xs)})
+    desc = (
+        desc_intro
+        + " "
+        + lang.t("Séries : %(series)s.") % {"series": " ; ".join(alts)}
+        + " "
+        + lang.t("Les valeurs figurent dans le tableau qui suit.")
+    )
     parts.append(f'<desc id="{cid}-d">{escape(desc)}</desc>')
     # the plot is shifted right so the rotated y-axis label (x = 9) clears the tick labels ("0,5")
     parts.append(f'<g transform="translate({YLABEL_GAP} 0)">')
@@ -219,10 +256,10 @@ def _line_chart(
     return "".join(parts), cid
 
 
-def _ci_cell(ci: list[float | None] | None, metric: str) -> str:
+def _ci_cell(ci: list[float | None] | None, metric: str, lang: Lang = FR) -> str:
     if not ci:
         return "—"
-    return f"{_v(ci[0], metric)} à {_v(ci[1], metric)}"
+    return lang.t("%(low)s à %(high)s") % {"low": _v(ci[0], metric, lang), "high": _v(ci[1], metric, lang)}
 
 
 def _data_table(caption: str, header: list[str], rows: list[list[str]]) -> str:
@@ -241,22 +278,29 @@ def _data_table(caption: str, header: list[str], rows: list[list[str]]) -> str:
     )
 
 
-def _reliability(ids: _Ids, name: str, curves: list[tuple[str, list[dict[str, Any]]]]) -> str:
+def _reliability(
+    ids: _Ids, name: str, curves: list[tuple[str, list[dict[str, Any]]]], lang: Lang = FR
+) -> str:
+    t = lang.t
     series = [
         (lab, [p["mean_score"] for p in c], [p["fraction_positive"] for p in c]) for lab, c in curves if c
     ]
     if not series:
         return ""
-    title = f"Diagramme de fiabilité ({name})"
+    title = t("Diagramme de fiabilité (%(grouping)s)") % {"grouping": name}
     svg, cid = _line_chart(
         ids,
         title,
-        "Courbe de fiabilité : en abscisse la probabilité moyenne annoncée par classe de score, en ordonnée "
-        "la fréquence observée de cas positifs ; la diagonale correspond à une calibration parfaite.",
+        t(
+            "Courbe de fiabilité : en abscisse la probabilité moyenne annoncée par classe de score, en "
+            "ordonnée la fréquence observée de cas positifs ; la diagonale correspond à une calibration "
+            "parfaite."
+        ),
         series,
-        "probabilité annoncée",
-        "fréquence observée",
+        t("probabilité annoncée"),
+        t("fréquence observée"),
         True,
+        lang,
     )
     rows = []
     for lab, c in curves:
@@ -264,42 +308,48 @@ def _reliability(ids: _Ids, name: str, curves: list[tuple[str, list[dict[str, An
             rows.append(
                 [
                     lab,
-                    f"{fmt_number(p['bin_low'], 1)}–{fmt_number(p['bin_high'], 1)}",
-                    fmt_int(p["count"]),
-                    fmt_number(p["mean_score"], 3),
-                    fmt_number(p["fraction_positive"], 3),
+                    f"{_num(p['bin_low'], 1, lang)}–{_num(p['bin_high'], 1, lang)}",
+                    _int(p["count"], lang),
+                    _num(p["mean_score"], 3, lang),
+                    _num(p["fraction_positive"], 3, lang),
                 ]
             )
     table = _data_table(
-        f"Données : {title}",
-        ["Groupe", "Classe de score", "Effectif", "Probabilité moyenne", "Fréquence observée"],
+        t("Données : %(title)s") % {"title": title},
+        [t("Groupe"), t("Classe de score"), t("Effectif"), t("Probabilité moyenne"), t("Fréquence observée")],
         rows,
     )
     return (
         f'<figure><figcaption id="{cid}-c">{escape(title)}</figcaption>{svg}'
-        f"<details><summary>Tableau des données</summary>{table}</details></figure>"
+        f"<details><summary>{escape(t('Tableau des données'))}</summary>{table}</details></figure>"
     )
 
 
-def _roc(ids: _Ids, name: str, curves: list[tuple[str, dict[str, Any] | None, float | None]]) -> str:
+def _roc(
+    ids: _Ids, name: str, curves: list[tuple[str, dict[str, Any] | None, float | None]], lang: Lang = FR
+) -> str:
+    t = lang.t
     series = [(lab, c["fpr"], c["tpr"]) for lab, c, _ in curves if c]
     if not series:
         return ""
-    title = f"Courbes ROC ({name})"
+    title = t("Courbes ROC (%(grouping)s)") % {"grouping": name}
     svg, cid = _line_chart(
         ids,
         title,
-        "Courbes ROC : en abscisse le taux de faux positifs, en ordonnée le taux de vrais positifs (rappel), "
-        "pour tous les seuils ; plus la courbe est haute, meilleur est le classement.",
+        t(
+            "Courbes ROC : en abscisse le taux de faux positifs, en ordonnée le taux de vrais positifs "
+            "(rappel), pour tous les seuils ; plus la courbe est haute, meilleur est le classement."
+        ),
         series,
-        "taux de faux positifs",
-        "taux de vrais positifs",
+        t("taux de faux positifs"),
+        t("taux de vrais positifs"),
         True,
+        lang,
     )
     table = _data_table(
-        f"Données : {title} (aire sous la courbe)",
-        ["Groupe", "AUC ROC", "Points de la courbe"],
-        [[lab, _v(auc, "roc_auc"), str(len(c["fpr"])) if c else "—"] for lab, c, auc in curves],
+        t("Données : %(title)s (aire sous la courbe)") % {"title": title},
+        [t("Groupe"), t("AUC ROC"), t("Points de la courbe")],
+        [[lab, _v(auc, "roc_auc", lang), str(len(c["fpr"])) if c else "—"] for lab, c, auc in curves],
     )
     return f'<figure><figcaption id="{cid}-c">{escape(title)}</figcaption>{svg}{table}</figure>'
 

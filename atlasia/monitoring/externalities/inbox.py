@@ -5,13 +5,13 @@ then national team (:mod:`.routing`). Registered from :meth:`MonitoringConfig.re
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from atlasia.accounts import perms
+from atlasia.accounts.actor import ActorLike
 from atlasia.core.roles import Action
 from atlasia.lifecycle.selectors import InboxItem, InboxSection
 
@@ -31,7 +31,7 @@ SECTIONS = [
 ]
 
 
-def externalities_inbox(user: Any, today: date) -> list[InboxItem]:
+def externalities_inbox(user: ActorLike | None, today: date) -> list[InboxItem]:
     if not getattr(user, "is_authenticated", False):
         return []
     externalities = Externality.objects.select_related("use_case__organisation").filter(

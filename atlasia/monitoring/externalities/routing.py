@@ -8,10 +8,13 @@ from typing import Any
 
 from django.db.models import Q
 
+from atlasia.accounts.actor import ActorLike, as_actor
 from atlasia.accounts.models import Membership, ReviewerScope, User
+from atlasia.core.roles import Role
 from atlasia.monitoring import perms as mperms
 
-MANAGER_ROLES = ("referent", "dpo", "org_admin")
+#: The member roles that triage (``usecase.transition`` in the matrix).
+MANAGER_ROLES = tuple(r.value for r in (Role.REFERENT, Role.DPO, Role.ORG_ADMIN))
 
 
 def organisation_has_manager(organisation: Any) -> bool:
@@ -31,32 +34,32 @@ def region_has_reviewer(region: str) -> bool:
     )
 
 
-def is_fallback_triager(user: Any, organisation: Any) -> bool:
+def is_fallback_triager(user: ActorLike | None, organisation: Any) -> bool:
     """A problem report to an organisation without anyone to triage it goes to its regional team, or to
     the national team when the region has none: they triage it in the organisation's place."""
-    if not getattr(user, "is_authenticated", False) or organisation_has_manager(organisation):
+    perimeter = as_actor(user).perimeter
+    if not perimeter or organisation_has_manager(organisation):
         return False
-    if user.reviewer_scope == ReviewerScope.REGIONAL:
-        return bool(organisation.region) and user.reviewer_region == organisation.region
-    if user.reviewer_scope == ReviewerScope.NATIONAL:
+    if perimeter.national:
         return not region_has_reviewer(organisation.region)
-    return False
+    return bool(organisation.region) and organisation.region in perimeter.regions
 
 
-def can_triage(user: Any, organisation: Any) -> bool:
+def can_triage(user: ActorLike | None, organisation: Any) -> bool:
     return mperms.can_manage(user, organisation) or is_fallback_triager(user, organisation)
 
 
-def orphans_routed_to(user: Any) -> Q:
+def orphans_routed_to(user: ActorLike | None) -> Q:
     """Externalities of organisations with nobody to triage them, routed to the user as regional team
     (organisations of her region) or national team (regions without a regional team)."""
     with_manager = Membership.objects.filter(role__in=MANAGER_ROLES, user__is_active=True).values(
         "organisation_id"
     )
     orphan = ~Q(use_case__organisation_id__in=with_manager)
-    if user.reviewer_scope == ReviewerScope.REGIONAL and user.reviewer_region:
-        return orphan & Q(use_case__organisation__region=user.reviewer_region)
-    if user.reviewer_scope == ReviewerScope.NATIONAL:
+    perimeter = as_actor(user).perimeter
+    if perimeter.regions:
+        return orphan & Q(use_case__organisation__region__in=sorted(perimeter.regions))
+    if perimeter.national:
         covered = (
             User.objects.filter(reviewer_scope=ReviewerScope.REGIONAL, is_active=True)
             .exclude(reviewer_region="")

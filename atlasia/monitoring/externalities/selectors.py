@@ -8,19 +8,19 @@ from typing import Any
 from django.db.models import QuerySet
 
 from atlasia.accounts import perms
-from atlasia.monitoring.common import organisation_condition as _organisation_condition
+from atlasia.accounts.actor import ActorLike
+from atlasia.core.roles import Action
 from atlasia.registry.models import Organisation, UseCase
 
 from .enums import ExternalityCategory, ExternalitySource, ExternalityStatus
 from .models import Externality
 
 
-def externalities_visible_to(user: Any) -> QuerySet[Externality]:
+def externalities_visible_to(user: ActorLike | None) -> QuerySet[Externality]:
+    """What hangs from the use cases of the organisations the actor reads (``usecase.view`` on the
+    organisation: a record shared with the network does not open its monitoring)."""
     qs = Externality.objects.select_related("use_case__organisation")
-    if not user.is_authenticated:
-        return qs.none()
-    condition = _organisation_condition(user, "use_case__")
-    return qs if condition is None else qs.filter(condition)
+    return perms.scoped(qs, user, Action.USECASE_VIEW, organisation="use_case__organisation")
 
 
 # --- externalities: anonymised counts ---------------------------------------------------------------
@@ -59,7 +59,7 @@ def externality_counts(scope: QuerySet[UseCase]) -> dict[str, Any]:
     }
 
 
-def public_reports_for(user: Any, use_case: UseCase) -> QuerySet[Externality] | None:
+def public_reports_for(user: ActorLike | None, use_case: UseCase) -> QuerySet[Externality] | None:
     """The public's reports on a record (with the reporter's contact address), for the members of its
     owner organisation and the platform administrators; ``None`` for anyone else."""
     if not (perms.is_platform_admin(user) or use_case.organisation_id in perms.member_organisation_ids(user)):

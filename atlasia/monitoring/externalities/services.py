@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from atlasia.accounts.models import User
 from atlasia.audit.concurrency import check_version, version_token
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record
@@ -30,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def externality_report(*, actor: Any, use_case: UseCase, data: Mapping[str, Any]) -> Externality:
+def externality_report(*, actor: User | None, use_case: UseCase, data: Mapping[str, Any]) -> Externality:
     """An agent reports a negative externality observed on a use case."""
     if not mperms.can_read(actor, use_case.organisation):
         _refuse("Seuls les agents de l'organisation porteuse signalent une externalité sur ce cas d'usage.")
@@ -99,7 +100,7 @@ def externality_version(externality: Externality) -> str:
 
 @transaction.atomic
 def externality_triage(
-    *, actor: Any, externality: Externality, status: str, note: str = "", version: str | None = None
+    *, actor: User, externality: Externality, status: str, note: str = "", version: str | None = None
 ) -> Externality:
     """Set the follow-up status and add a note. ``version`` (:func:`externality_version`): a status
     changed by someone else since the form was shown is not silently reverted."""
@@ -130,7 +131,7 @@ def externality_triage(
     return externality
 
 
-def _note_add(actor: Any, externality: Externality, text: str) -> ExternalityNote:
+def _note_add(actor: User, externality: Externality, text: str) -> ExternalityNote:
     note = ExternalityNote(externality=externality, text=text.strip(), author=actor, author_label=str(actor))
     note.full_clean()
     note.save()
@@ -139,7 +140,7 @@ def _note_add(actor: Any, externality: Externality, text: str) -> ExternalityNot
 
 
 @transaction.atomic
-def externality_note_add(*, actor: Any, externality: Externality, text: str) -> ExternalityNote:
+def externality_note_add(*, actor: User, externality: Externality, text: str) -> ExternalityNote:
     if not can_triage(actor, externality.use_case.organisation):
         _refuse(
             "Seuls le référent IA, le DPO ou l'administrateur de l'organisation suivent les externalités."

@@ -7,19 +7,20 @@ from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 
+from atlasia.accounts import perms
+from atlasia.accounts.actor import ActorLike
 from atlasia.core import footprint as fp
-from atlasia.monitoring.common import organisation_condition as _organisation_condition
+from atlasia.core.roles import Action
 from atlasia.registry.models import UseCase
 
 from .models import Footprint
 
 
-def footprints_visible_to(user: Any) -> QuerySet[Footprint]:
+def footprints_visible_to(user: ActorLike | None) -> QuerySet[Footprint]:
+    """What hangs from the use cases of the organisations the actor reads (``usecase.view`` on the
+    organisation: a record shared with the network does not open its monitoring)."""
     qs = Footprint.objects.select_related("use_case__organisation")
-    if not user.is_authenticated:
-        return qs.none()
-    condition = _organisation_condition(user, "use_case__")
-    return qs if condition is None else qs.filter(condition)
+    return perms.scoped(qs, user, Action.USECASE_VIEW, organisation="use_case__organisation")
 
 
 # --- footprint aggregates ----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from atlasia.accounts.models import User
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import diff, snapshot
 from atlasia.core import footprint as fp
@@ -42,12 +43,12 @@ FOOTPRINT_DECLARED_FIELDS = (
 )
 
 
-def _require_footprint(actor: Any, use_case: UseCase) -> None:
+def _require_footprint(actor: User | None, use_case: UseCase) -> None:
     if not mperms.can_declare(actor, use_case.organisation):
         _refuse("Votre rôle ne permet pas de renseigner l'empreinte de ce cas d'usage.")
 
 
-def _save_footprint(actor: Any, footprint: Footprint, message: str) -> Footprint:
+def _save_footprint(actor: User | None, footprint: Footprint, message: str) -> Footprint:
     footprint.full_clean()
     footprint.save()
     _audit(
@@ -62,7 +63,7 @@ def _save_footprint(actor: Any, footprint: Footprint, message: str) -> Footprint
 
 
 @transaction.atomic
-def footprint_declare(*, actor: Any, use_case: UseCase, data: Mapping[str, Any]) -> Footprint:
+def footprint_declare(*, actor: User | None, use_case: UseCase, data: Mapping[str, Any]) -> Footprint:
     """Declared figures. When only the energy is known, CO2e uses the default French electricity factor
     (``data/footprint/electricity.json``), recorded on the row."""
     _require_footprint(actor, use_case)
@@ -82,7 +83,13 @@ def footprint_declare(*, actor: Any, use_case: UseCase, data: Mapping[str, Any])
 
 @transaction.atomic
 def footprint_import_codecarbon(
-    *, actor: Any, use_case: UseCase, name: str, size: int, handle: IO[bytes], phase: str = Phase.TRAINING
+    *,
+    actor: User | None,
+    use_case: UseCase,
+    name: str,
+    size: int,
+    handle: IO[bytes],
+    phase: str = Phase.TRAINING,
 ) -> Footprint:
     """Import a CodeCarbon ``emissions.csv``: the rows are summed into one measured footprint. A bad file
     (missing column, negative figure, date in the future) raises a ValidationError naming the column
@@ -149,7 +156,7 @@ def footprint_import_codecarbon(
 @transaction.atomic
 def footprint_estimate_genai(
     *,
-    actor: Any,
+    actor: User | None,
     use_case: UseCase,
     provider: str,
     model: str,
@@ -192,7 +199,7 @@ def footprint_estimate_genai(
 
 
 @transaction.atomic
-def footprint_delete(*, actor: Any, footprint: Footprint) -> None:
+def footprint_delete(*, actor: User, footprint: Footprint) -> None:
     _require_footprint(actor, footprint.use_case)
     _audit(
         actor,

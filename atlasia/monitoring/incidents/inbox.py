@@ -4,12 +4,12 @@ their Art. 73 deadline (overdue ones first). Registered from :meth:`MonitoringCo
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from atlasia.accounts import perms
+from atlasia.accounts.actor import ActorLike
 from atlasia.core.roles import Action
 from atlasia.lifecycle.selectors import InboxItem, InboxSection
 
@@ -29,7 +29,7 @@ SECTIONS = [
 ]
 
 
-def incidents_inbox(user: Any, today: date) -> list[InboxItem]:
+def incidents_inbox(user: ActorLike | None, today: date) -> list[InboxItem]:
     if not getattr(user, "is_authenticated", False):
         return []
     incidents = Incident.objects.select_related("use_case__organisation").filter(

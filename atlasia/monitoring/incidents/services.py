@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from atlasia.accounts.models import Membership
+from atlasia.accounts.models import Membership, User
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import diff, snapshot
 from atlasia.core import incidents as core
@@ -50,7 +50,7 @@ INCIDENT_FIELDS = (
 
 
 @transaction.atomic
-def incident_create(*, actor: Any, use_case: UseCase, data: Mapping[str, Any]) -> Incident:
+def incident_create(*, actor: User | None, use_case: UseCase, data: Mapping[str, Any]) -> Incident:
     """Declare an incident on a use case in service. Impossible dates are refused (``clean``)."""
     if not mperms.can_declare(actor, use_case.organisation):
         _refuse("Votre rôle ne permet pas de déclarer un incident sur ce cas d'usage.")
@@ -59,7 +59,9 @@ def incident_create(*, actor: Any, use_case: UseCase, data: Mapping[str, Any]) -
             "Un incident se déclare sur un cas d'usage en service (expérimentation, évalué, déployé, "
             f"généralisé ou suspendu) ; celui-ci est à l'étape « {use_case.get_status_display()} »."
         )
-    incident = Incident(use_case=use_case, created_by=actor if actor.is_authenticated else None)
+    incident = Incident(
+        use_case=use_case, created_by=actor if actor is not None and actor.is_authenticated else None
+    )
     _assign(incident, data, INCIDENT_FIELDS)
     incident.full_clean()
     incident.save()
@@ -75,7 +77,7 @@ def incident_create(*, actor: Any, use_case: UseCase, data: Mapping[str, Any]) -
 
 
 @transaction.atomic
-def incident_update(*, actor: Any, incident: Incident, data: Mapping[str, Any]) -> Incident:
+def incident_update(*, actor: User, incident: Incident, data: Mapping[str, Any]) -> Incident:
     incident = (
         Incident.objects.select_for_update().select_related("use_case__organisation").get(pk=incident.pk)
     )
@@ -110,7 +112,7 @@ class IncidentTransitionRefused(ValidationError):
 @transaction.atomic
 def incident_set_status(
     *,
-    actor: Any,
+    actor: User | None,
     incident: Incident,
     status: str,
     corrective_actions: str | None = None,
@@ -157,7 +159,7 @@ def incident_set_status(
 
 @transaction.atomic
 def incident_record_report(
-    *, actor: Any, incident: Incident, reported_on: date, reported_to: str, reference: str = ""
+    *, actor: User, incident: Incident, reported_on: date, reported_to: str, reference: str = ""
 ) -> Incident:
     """Record when and to whom the serious incident was reported (market surveillance authority; ANSM
     for a medical device)."""
@@ -185,7 +187,7 @@ def incident_record_report(
     return incident
 
 
-def incident_suspend_usecase(*, actor: Any, incident: Incident, reason: str = "") -> Any:
+def incident_suspend_usecase(*, actor: User, incident: Incident, reason: str = "") -> Any:
     """Suspend the incident's use case through the lifecycle (``usecase_transition(transition="suspend")``),
     which checks the role, the current status and logs the transition; its refusals (French messages)
     propagate unchanged."""

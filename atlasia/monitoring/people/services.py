@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from atlasia.accounts.models import User
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import diff, snapshot
 from atlasia.monitoring import perms as mperms
@@ -38,7 +39,7 @@ MODULE_FIELDS = ("title", "provider", "kind", "duration_hours", "level", "url", 
 
 
 @transaction.atomic
-def training_module_create(*, actor: Any, data: Mapping[str, Any]) -> TrainingModule:
+def training_module_create(*, actor: User, data: Mapping[str, Any]) -> TrainingModule:
     if not mperms.can_manage_network(actor):
         _refuse("Le catalogue de formation est tenu par l'équipe nationale.")
     module = TrainingModule()
@@ -52,11 +53,11 @@ def training_module_create(*, actor: Any, data: Mapping[str, Any]) -> TrainingMo
 @transaction.atomic
 def training_completion_record(
     *,
-    actor: Any,
+    actor: User | None,
     organisation: Organisation,
     module: TrainingModule,
     completed_on: date,
-    user: Any = None,
+    user: User | None = None,
     person_name: str = "",
 ) -> TrainingCompletion:
     """Record that a person of ``organisation`` completed ``module`` (a user of the organisation, or an
@@ -94,7 +95,9 @@ def training_completion_record(
 
 
 @transaction.atomic
-def literacy_declare(*, actor: Any, organisation: Organisation, agents_using_ai: int) -> LiteracyDeclaration:
+def literacy_declare(
+    *, actor: User | None, organisation: Organisation, agents_using_ai: int
+) -> LiteracyDeclaration:
     if not mperms.can_manage_literacy(actor, organisation):
         _refuse("Seuls le référent IA et l'administrateur de l'organisation déclarent l'effectif.")
     if agents_using_ai is None or agents_using_ai < 0:
@@ -129,7 +132,7 @@ def literacy_declare(*, actor: Any, organisation: Organisation, agents_using_ai:
 
 
 @transaction.atomic
-def network_event_create(*, actor: Any, data: Mapping[str, Any]) -> NetworkEvent:
+def network_event_create(*, actor: User, data: Mapping[str, Any]) -> NetworkEvent:
     if not mperms.can_manage_network(actor):
         _refuse("Les événements du réseau sont tenus par l'équipe nationale.")
     event = NetworkEvent(created_by=actor)
@@ -142,7 +145,7 @@ def network_event_create(*, actor: Any, data: Mapping[str, Any]) -> NetworkEvent
 
 @transaction.atomic
 def network_resource_add(
-    *, actor: Any, title: str, description: str = "", url: str = "", uploaded: Any = None
+    *, actor: User, title: str, description: str = "", url: str = "", uploaded: Any = None
 ) -> NetworkResource:
     """A shared resource: a link, or a file checked like any attachment (size, type by content)."""
     if not mperms.can_manage_network(actor):
@@ -168,7 +171,7 @@ def network_resource_add(
 
 
 @transaction.atomic
-def network_resource_delete(*, actor: Any, resource: NetworkResource) -> None:
+def network_resource_delete(*, actor: User, resource: NetworkResource) -> None:
     if not mperms.can_manage_network(actor):
         _refuse("Les ressources du réseau sont tenues par l'équipe nationale.")
     name = resource.file.name if resource.file else ""

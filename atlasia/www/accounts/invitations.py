@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from atlasia.accounts import selectors as account_selectors
 from atlasia.accounts import services as account_services
+from atlasia.accounts.actor import actor_of, user_of
 from atlasia.accounts.models import Invitation
 from atlasia.core.roles import Action
 from atlasia.registry import selectors
@@ -27,11 +28,11 @@ def _members_url(slug: str) -> str:
 @require_POST
 def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(
-        selectors.organisations_for(request.user, Action.MEMBERS_MANAGE), slug=slug
+        selectors.organisations_for(actor_of(request), Action.MEMBERS_MANAGE), slug=slug
     )
     try:
         invitation = account_services.invitation_create(
-            actor=request.user,
+            actor=user_of(request),
             organisation=organisation,
             email=request.POST.get("email", ""),
             role=request.POST.get("role", ""),
@@ -52,11 +53,11 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     organisation = get_object_or_404(
-        selectors.organisations_for(request.user, Action.MEMBERS_MANAGE), slug=slug
+        selectors.organisations_for(actor_of(request), Action.MEMBERS_MANAGE), slug=slug
     )
     invitation = get_object_or_404(Invitation.objects.filter(organisation=organisation), pk=pk)
     try:
-        account_services.invitation_revoke(actor=request.user, invitation=invitation)
+        account_services.invitation_revoke(actor=user_of(request), invitation=invitation)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

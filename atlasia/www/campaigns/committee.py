@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from atlasia.accounts.actor import actor_of, user_of
 from atlasia.campaigns import perms, selectors, services
 from atlasia.campaigns.models import AgendaItem, CommitteeSession
 from atlasia.registry import selectors as registry_selectors
@@ -24,7 +25,7 @@ from . import forms as f
 
 
 def _require_reader(request: HttpRequest) -> None:
-    if not perms.can_read_committee(request.user):
+    if not perms.can_read_committee(actor_of(request)):
         raise PermissionDenied
 
 
@@ -38,7 +39,7 @@ def committee_home(request: HttpRequest) -> HttpResponse:
             "title": _("Comité d'experts"),
             "members": selectors.committee_members(),
             "sessions": selectors.committee_sessions(),
-            "can_manage": perms.can_manage_committee(request.user),
+            "can_manage": perms.can_manage_committee(actor_of(request)),
         },
     )
 
@@ -54,12 +55,12 @@ def _form(request: HttpRequest, form: Any, title: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest) -> HttpResponse:
-    if not perms.can_manage_committee(request.user):
+    if not perms.can_manage_committee(actor_of(request)):
         raise PermissionDenied
     form = f.SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.committee_session_create(actor=request.user, data=form.cleaned_data)
+            session = services.committee_session_create(actor=user_of(request), data=form.cleaned_data)
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
@@ -70,12 +71,12 @@ def session_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def member_add(request: HttpRequest) -> HttpResponse:
-    if not perms.can_manage_committee(request.user):
+    if not perms.can_manage_committee(actor_of(request)):
         raise PermissionDenied
     form = f.MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.committee_member_add(actor=request.user, **form.cleaned_data)
+            services.committee_member_add(actor=user_of(request), **form.cleaned_data)
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
@@ -89,7 +90,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     _require_reader(request)
     session = get_object_or_404(CommitteeSession, pk=session_id)
     items = session.agenda.select_related("use_case__organisation", "decided_by")
-    can_decide = perms.can_give_opinion(request.user)
+    can_decide = perms.can_give_opinion(actor_of(request))
     rows = [
         {
             "item": item,
@@ -116,7 +117,7 @@ def opinion_record(request: HttpRequest, item_id: int) -> HttpResponse:
     form = f.OpinionForm(request.POST, prefix=f"avis-{item.pk}")
     if form.is_valid():
         try:
-            services.opinion_record(actor=request.user, item=item, **form.cleaned_data)
+            services.opinion_record(actor=user_of(request), item=item, **form.cleaned_data)
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
@@ -133,13 +134,13 @@ def opinion_record(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @require_POST
 def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
-    use_case = get_object_or_404(registry_selectors.usecases_visible_to(request.user), pk=pk)
-    if not perms.can_manage_committee(request.user):
+    use_case = get_object_or_404(registry_selectors.usecases_visible_to(actor_of(request)), pk=pk)
+    if not perms.can_manage_committee(actor_of(request)):
         raise PermissionDenied
     form = f.AgendaForm(request.POST)
     if form.is_valid():
         try:
-            services.agenda_add(actor=request.user, use_case=use_case, **form.cleaned_data)
+            services.agenda_add(actor=user_of(request), use_case=use_case, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -151,7 +152,7 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def committee_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
     opinions = selectors.opinions_on(use_case.pk)
-    can_manage = perms.can_manage_committee(request.user)
+    can_manage = perms.can_manage_committee(actor_of(request))
     if not opinions and not can_manage:
         return None
     return {

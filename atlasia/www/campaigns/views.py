@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import perms as account_perms
+from atlasia.accounts.actor import actor_of, user_of
 from atlasia.campaigns import perms, selectors, services
 from atlasia.campaigns.enums import CampaignKind, QuestionKind
 from atlasia.campaigns.models import Campaign, CampaignTarget, Question
@@ -44,7 +45,7 @@ def safe_cell(value: Any) -> Any:
 
 
 def _managed(request: HttpRequest, campaign_id: int) -> Campaign:
-    return get_object_or_404(selectors.campaigns_managed_by(request.user), pk=campaign_id)
+    return get_object_or_404(selectors.campaigns_managed_by(actor_of(request)), pk=campaign_id)
 
 
 def _target(request: HttpRequest, campaign_id: int, slug: str) -> CampaignTarget:
@@ -67,8 +68,8 @@ def _target(request: HttpRequest, campaign_id: int, slug: str) -> CampaignTarget
 @require_GET
 def campaign_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    managed = selectors.campaigns_with_rates(request.user)
-    targets = list(selectors.targets_visible_to(request.user).order_by("-campaign__closes_on"))
+    managed = selectors.campaigns_with_rates(actor_of(request))
+    targets = list(selectors.targets_visible_to(actor_of(request)).order_by("-campaign__closes_on"))
     return render(
         request,
         "campaigns/list.html",
@@ -76,7 +77,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
             "title": _("Campagnes"),
             "managed": managed,
             "targets": targets,
-            "can_launch": perms.launch_scope(request.user) is not None,
+            "can_launch": perms.launch_scope(actor_of(request)) is not None,
             "today": today,
         },
     )
@@ -84,13 +85,13 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def campaign_create(request: HttpRequest) -> HttpResponse:
-    scope = perms.launch_scope(request.user)
+    scope = perms.launch_scope(actor_of(request))
     if scope is None:
         raise PermissionDenied
     form = f.CampaignForm(request.POST or None, region=scope[1])
     if request.method == "POST" and form.is_valid():
         try:
-            campaign = services.campaign_launch(actor=request.user, data=form.cleaned_data)
+            campaign = services.campaign_launch(actor=user_of(request), data=form.cleaned_data)
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
@@ -188,7 +189,7 @@ def campaign_tracking_csv(request: HttpRequest, campaign_id: int) -> HttpRespons
 def campaign_remind(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _managed(request, campaign_id)
     try:
-        sent = services.campaign_remind(actor=request.user, campaign=campaign)
+        sent = services.campaign_remind(actor=user_of(request), campaign=campaign)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -203,7 +204,7 @@ def campaign_extend(request: HttpRequest, campaign_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.campaign_extend(
-                actor=request.user, campaign=campaign, closes_on=form.cleaned_data["closes_on"]
+                actor=user_of(request), campaign=campaign, closes_on=form.cleaned_data["closes_on"]
             )
         except ValidationError as error:
             attach_service_errors(form, error)
@@ -247,7 +248,7 @@ def question_create(request: HttpRequest, campaign_id: int) -> HttpResponse:
     form = f.QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.question_add(actor=request.user, campaign=campaign, data=form.cleaned_data)
+            services.question_add(actor=user_of(request), campaign=campaign, data=form.cleaned_data)
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
@@ -271,7 +272,7 @@ def question_edit(request: HttpRequest, campaign_id: int, question_id: int) -> H
     form = f.QuestionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            new = services.question_update(actor=request.user, question=question, data=form.cleaned_data)
+            new = services.question_update(actor=user_of(request), question=question, data=form.cleaned_data)
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
@@ -386,7 +387,7 @@ def campaign_answer(request: HttpRequest, campaign_id: int, slug: str) -> HttpRe
     target = _target(request, campaign_id, slug)
     campaign = target.campaign
     today = timezone.localdate()
-    can_answer = perms.can_answer(request.user, target)
+    can_answer = perms.can_answer(actor_of(request), target)
     errors: list[str] = []
     status = 200
     posted = None
@@ -399,7 +400,7 @@ def campaign_answer(request: HttpRequest, campaign_id: int, slug: str) -> HttpRe
             key = (row["question"].pk, row["use_case"].pk if row["use_case"] else None)
             values[key] = posted.get(row["name"], "")
         try:
-            services.survey_answer(actor=request.user, target=target, values=values)
+            services.survey_answer(actor=user_of(request), target=target, values=values)
         except ValidationError as error:
             errors = error.messages
             status = 400
@@ -418,7 +419,7 @@ def campaign_answer(request: HttpRequest, campaign_id: int, slug: str) -> HttpRe
         "is_open": campaign.is_open(today),
         "is_closed": campaign.is_closed(today),
         "errors": errors,
-        "can_delegate": perms.can_delegate(request.user, target),
+        "can_delegate": perms.can_delegate(actor_of(request), target),
     }
     if context["can_delegate"]:
         context["delegate_form"] = f.DelegateForm(
@@ -438,7 +439,7 @@ def census_confirm(request: HttpRequest, campaign_id: int, slug: str, pk: int) -
     target = _target(request, campaign_id, slug)
     use_case = get_object_or_404(target.organisation.use_cases.all(), pk=pk)
     try:
-        services.census_confirm(actor=request.user, target=target, use_case=use_case)
+        services.census_confirm(actor=user_of(request), target=target, use_case=use_case)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -452,7 +453,7 @@ def census_confirm(request: HttpRequest, campaign_id: int, slug: str, pk: int) -
 def census_submit(request: HttpRequest, campaign_id: int, slug: str) -> HttpResponse:
     target = _target(request, campaign_id, slug)
     try:
-        services.census_submit(actor=request.user, target=target)
+        services.census_submit(actor=user_of(request), target=target)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -470,7 +471,9 @@ def target_delegate(request: HttpRequest, campaign_id: int, slug: str) -> HttpRe
         messages.error(request, _("Choisissez un membre de l'organisation."))
         return redirect("campaigns_answer", campaign_id, slug)
     try:
-        services.target_delegate(actor=request.user, target=target, delegate=form.cleaned_data["delegate"])
+        services.target_delegate(
+            actor=user_of(request), target=target, delegate=form.cleaned_data["delegate"]
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

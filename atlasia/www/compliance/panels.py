@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
+from atlasia.accounts.actor import actor_of
 from atlasia.compliance import selectors
 from atlasia.www import extensions
 
@@ -14,7 +15,7 @@ from atlasia.www import extensions
 def tab_context(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
     from .views import obligations_context
 
-    if not selectors.usecases_with_file(request.user).filter(pk=use_case.pk).exists():
+    if not selectors.usecases_with_file(actor_of(request)).filter(pk=use_case.pk).exists():
         return {"use_case": use_case, "hidden": True}
     return obligations_context(request, use_case)
 

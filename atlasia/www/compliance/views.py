@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import perms
+from atlasia.accounts.actor import actor_of, user_of
 from atlasia.audit.models import AuditEntry
 from atlasia.compliance import documents as compliance_documents
 from atlasia.compliance import selectors, services
@@ -47,16 +48,18 @@ from .forms import (
 
 
 def _usecase(request: HttpRequest, pk: int) -> UseCase:
-    return get_object_or_404(selectors.usecases_with_file(request.user).select_related("organisation"), pk=pk)
+    return get_object_or_404(
+        selectors.usecases_with_file(actor_of(request)).select_related("organisation"), pk=pk
+    )
 
 
 def _item(request: HttpRequest, pk: int) -> ObligationItem:
-    return get_object_or_404(selectors.obligations_visible_to(request.user), pk=pk)
+    return get_object_or_404(selectors.obligations_visible_to(actor_of(request)), pk=pk)
 
 
 def _editable(request: HttpRequest, pk: int) -> ObligationItem:
     item = _item(request, pk)
-    if not perms.can(request.user, Action.OBLIGATION_EDIT, item.use_case.organisation):
+    if not perms.can(actor_of(request), Action.OBLIGATION_EDIT, item.use_case.organisation):
         raise Http404
     return item
 
@@ -82,7 +85,7 @@ def obligations_context(request: HttpRequest, use_case: UseCase) -> dict[str, An
         "overdue": sum(1 for i in required if not i.is_closed and i.due_date and i.due_date < today),
         "unsigned": sum(1 for i in required if i.is_closed and not i.signed_off_at),
         "counts": selectors.status_counts(use_case),
-        "can_edit": perms.can(request.user, Action.OBLIGATION_EDIT, use_case.organisation),
+        "can_edit": perms.can(actor_of(request), Action.OBLIGATION_EDIT, use_case.organisation),
         "qualified": qualification_selectors.latest_ref(use_case) is not None,
     }
 
@@ -155,7 +158,7 @@ def _page(
     object_form: EvidenceObjectForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    can_edit = perms.can(request.user, Action.OBLIGATION_EDIT, item.use_case.organisation)
+    can_edit = perms.can(actor_of(request), Action.OBLIGATION_EDIT, item.use_case.organisation)
     if form is None:
         form = ObligationForm(
             initial={
@@ -175,7 +178,7 @@ def _page(
         "link_form": link_form or EvidenceLinkForm(),
         "object_form": object_form or EvidenceObjectForm(options=_object_options(item)),
         "can_edit": can_edit,
-        "can_sign": selectors.can_sign(request.user, item),
+        "can_sign": selectors.can_sign(actor_of(request), item),
         "history": _history(item),
         "today": timezone.localdate(),
         "title": item.title,
@@ -194,7 +197,7 @@ def obligation(request: HttpRequest, pk: int) -> HttpResponse:
         owner = next((u for u in selectors.assignable_members(item.use_case) if u.pk == owner_id), None)
         try:
             services.obligation_update(
-                actor=request.user,
+                actor=user_of(request),
                 item=item,
                 expected_version=form.cleaned_data["version"],
                 status=form.cleaned_data["status"],
@@ -222,7 +225,7 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.evidence_add_file(
-                actor=request.user,
+                actor=user_of(request),
                 item=item,
                 uploaded=form.cleaned_data["file"],
                 note=form.cleaned_data["note"],
@@ -243,7 +246,10 @@ def evidence_link(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.evidence_add_link(
-                actor=request.user, item=item, url=form.cleaned_data["url"], note=form.cleaned_data["note"]
+                actor=user_of(request),
+                item=item,
+                url=form.cleaned_data["url"],
+                note=form.cleaned_data["note"],
             )
         except ValidationError as error:
             attach_service_errors(form, error)
@@ -260,7 +266,7 @@ def evidence_object(request: HttpRequest, pk: int) -> HttpResponse:
         kind, _sep, object_id = form.cleaned_data["choice"].partition(":")
         try:
             services.evidence_add_object(
-                actor=request.user,
+                actor=user_of(request),
                 item=item,
                 kind=kind,
                 object_id=int(object_id),
@@ -278,7 +284,7 @@ def evidence_remove(request: HttpRequest, pk: int, evidence_id: int) -> HttpResp
     item = _editable(request, pk)
     evidence = get_object_or_404(Evidence, pk=evidence_id, obligation=item)
     try:
-        services.evidence_remove(actor=request.user, evidence=evidence)
+        services.evidence_remove(actor=user_of(request), evidence=evidence)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -294,7 +300,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         version = None
     try:
-        services.obligation_sign_off(actor=request.user, item=item, expected_version=version)
+        services.obligation_sign_off(actor=user_of(request), item=item, expected_version=version)
     except PermissionDenied:
         raise
     except ValidationError as error:
@@ -311,10 +317,10 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 def portfolio(request: HttpRequest) -> HttpResponse:
     """Obligations by key and due date across what the user may see (referents: their organisation;
     regional and national teams: their scope)."""
-    if not perms.can_anywhere(request.user, Action.COMPLIANCE_VIEW):
+    if not perms.can_anywhere(actor_of(request), Action.COMPLIANCE_VIEW):
         raise Http404
     today = timezone.localdate()
-    organisations = selectors.organisations_with_files(request.user).order_by("name")
+    organisations = selectors.organisations_with_files(actor_of(request)).order_by("name")
     try:
         organisation_id = int(request.GET.get("organisation") or 0) or None
     except ValueError:
@@ -322,7 +328,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("statut", "")
     if status not in ObligationStatus.values:
         status = ""
-    groups = selectors.portfolio(request.user, today, organisation_id=organisation_id, status=status)
+    groups = selectors.portfolio(actor_of(request), today, organisation_id=organisation_id, status=status)
     for group in groups:
         for item in group.items:
             decorate(item)
@@ -375,7 +381,7 @@ def risks_context(request: HttpRequest, use_case: UseCase) -> dict[str, Any]:
         "today": today,
         "feed": selectors.risk_feed(use_case),
         "overdue_reviews": sum(1 for r in risks if r.status != "closed" and r.next_review_on < today),
-        "can_edit": perms.can(request.user, Action.RISK_EDIT, use_case.organisation),
+        "can_edit": perms.can(actor_of(request), Action.RISK_EDIT, use_case.organisation),
     }
 
 
@@ -396,7 +402,7 @@ def usecase_risks(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.risk_save(
-                    actor=request.user, use_case=use_case, data=_risk_data(form, use_case), source=source
+                    actor=user_of(request), use_case=use_case, data=_risk_data(form, use_case), source=source
                 )
             except ValidationError as error:
                 attach_service_errors(form, error)
@@ -424,9 +430,9 @@ def usecase_risks(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def risk(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(selectors.risks_visible_to(request.user), pk=pk)
+    entry = get_object_or_404(selectors.risks_visible_to(actor_of(request)), pk=pk)
     use_case = entry.use_case
-    can_edit = perms.can(request.user, Action.RISK_EDIT, use_case.organisation)
+    can_edit = perms.can(actor_of(request), Action.RISK_EDIT, use_case.organisation)
     status = 200
     if request.method == "POST":
         if not can_edit:
@@ -435,7 +441,7 @@ def risk(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.risk_save(
-                    actor=request.user,
+                    actor=user_of(request),
                     use_case=use_case,
                     risk=entry,
                     data=_risk_data(form, use_case),
@@ -482,14 +488,14 @@ def risk(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def risk_review(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(selectors.risks_visible_to(request.user), pk=pk)
-    if not perms.can(request.user, Action.RISK_EDIT, entry.use_case.organisation):
+    entry = get_object_or_404(selectors.risks_visible_to(actor_of(request)), pk=pk)
+    if not perms.can(actor_of(request), Action.RISK_EDIT, entry.use_case.organisation):
         raise Http404
     form = RiskReviewForm(request.POST)
     if form.is_valid():
         try:
             services.risk_review(
-                actor=request.user, risk=entry, next_review_on=form.cleaned_data["next_review_on"]
+                actor=user_of(request), risk=entry, next_review_on=form.cleaned_data["next_review_on"]
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -504,13 +510,13 @@ def risk_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _organisation(request: HttpRequest, slug: str) -> Organisation:
-    return get_object_or_404(selectors.organisations_with_files(request.user), slug=slug)
+    return get_object_or_404(selectors.organisations_with_files(actor_of(request)), slug=slug)
 
 
 @require_http_methods(["GET", "POST"])
 def vendors(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _organisation(request, slug)
-    can_edit = perms.can(request.user, Action.VENDOR_EDIT, organisation)
+    can_edit = perms.can(actor_of(request), Action.VENDOR_EDIT, organisation)
     form = VendorForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -519,7 +525,7 @@ def vendors(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             try:
                 vendor = services.vendor_save(
-                    actor=request.user, organisation=organisation, data=form.cleaned_data
+                    actor=user_of(request), organisation=organisation, data=form.cleaned_data
                 )
             except ValidationError as error:
                 attach_service_errors(form, error)
@@ -593,7 +599,7 @@ def _vendor_page(
                 systems=[(s.system.pk, s.system.name) for s in systems],
                 initial={"received_on": timezone.localdate()},
             ),
-            "can_edit": perms.can(request.user, Action.VENDOR_EDIT, organisation),
+            "can_edit": perms.can(actor_of(request), Action.VENDOR_EDIT, organisation),
             "title": vendor.name,
         },
         status=status,
@@ -602,12 +608,12 @@ def _vendor_page(
 
 @require_GET
 def vendor(request: HttpRequest, pk: int) -> HttpResponse:
-    return _vendor_page(request, get_object_or_404(selectors.vendors_visible_to(request.user), pk=pk))
+    return _vendor_page(request, get_object_or_404(selectors.vendors_visible_to(actor_of(request)), pk=pk))
 
 
 def _editable_vendor(request: HttpRequest, pk: int) -> Vendor:
-    found = get_object_or_404(selectors.vendors_visible_to(request.user), pk=pk)
-    if not perms.can(request.user, Action.VENDOR_EDIT, found.organisation):
+    found = get_object_or_404(selectors.vendors_visible_to(actor_of(request)), pk=pk)
+    if not perms.can(actor_of(request), Action.VENDOR_EDIT, found.organisation):
         raise Http404
     return found
 
@@ -621,7 +627,7 @@ def vendor_system(request: HttpRequest, pk: int) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k != "use_cases"}
         use_cases = list(found.organisation.use_cases.filter(pk__in=form.cleaned_data["use_cases"]))
         try:
-            services.vendor_system_save(actor=request.user, vendor=found, data=data, use_cases=use_cases)
+            services.vendor_system_save(actor=user_of(request), vendor=found, data=data, use_cases=use_cases)
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
@@ -638,7 +644,7 @@ def vendor_document(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.vendor_document_add(
-                actor=request.user,
+                actor=user_of(request),
                 system=systems[form.cleaned_data["system"]],
                 kind=form.cleaned_data["kind"],
                 received_on=form.cleaned_data["received_on"],
@@ -665,7 +671,7 @@ def vendor_charter(request: HttpRequest, pk: int, system_id: int) -> HttpRespons
     )
     if form.is_valid():
         try:
-            services.vendor_charter_check(actor=request.user, system=system, checks=form.checks())
+            services.vendor_charter_check(actor=user_of(request), system=system, checks=form.checks())
         except ValidationError as error:
             attach_service_errors(form, error)
         else:

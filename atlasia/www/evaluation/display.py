@@ -11,11 +11,14 @@ from html import escape
 from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
-from atlasia.core.evaluation import reading_fr, render_html
+from atlasia.core.evaluation import render_html
 from atlasia.core.evaluation import report as engine_report
-from atlasia.core.evaluation.reading import fmt_int, fmt_number
+from atlasia.core.evaluation.lang import Lang, english
+from atlasia.core.evaluation.reading import fmt_int, fmt_number, reading
 from atlasia.evaluation.labels import FAIRNESS_LABELS, label_of
 
 GROUP_COLUMNS = ("accuracy", "recall", "false_positive_rate", "selection_rate", "precision", "roc_auc")
@@ -33,38 +36,48 @@ COMPARE_METRICS = (
     "brier",
     "ece",
 )
-PSI_LEVELS = {"stable": "stable", "moderate": "modérée", "major": "majeure"}
+PSI_LEVELS = {"stable": _l("stable"), "moderate": _l("modérée"), "major": _l("majeure")}
 ROLES = {
-    "target": "valeur réelle",
-    "prediction": "décision",
-    "score": "score",
-    "group": "groupe",
-    "feature": "variable",
+    "target": _l("valeur réelle"),
+    "prediction": _l("décision"),
+    "score": _l("score"),
+    "group": _l("groupe"),
+    "feature": _l("variable"),
 }
+KINDS = {"numeric": _l("numérique"), "categorical": _l("catégorielle")}
 
 
-def fmt(value: float | None, metric: str) -> str:
+def lang() -> Lang:
+    """The engine's sentences and figures in the interface language (French source, translated)."""
+    if (get_language() or "fr").startswith("en"):
+        return english(_)
+    return Lang(_)
+
+
+def fmt(value: float | None, metric: str, lg: Lang | None = None) -> str:
+    lg = lg or lang()
     if metric == "count" and value is not None:
-        return fmt_int(int(value))
-    return engine_report._v(value, metric)
+        return lg.integer(int(value)) if lg.decimal != "," else fmt_int(int(value))
+    return engine_report._v(value, metric, lg if lg.decimal != "," else engine_report.FR)
 
 
-def fmt_ci(ci: list[float | None] | None, metric: str) -> str:
+def fmt_ci(ci: list[float | None] | None, metric: str, lg: Lang | None = None) -> str:
     # a degenerate interval (the overall count, fixed by the resampling) says nothing: not shown
     if not ci or ci[0] is None or ci[0] == ci[1]:
         return "—"
-    return f"{fmt(ci[0], metric)} à {fmt(ci[1], metric)}"
+    return _("%(low)s à %(high)s") % {"low": fmt(ci[0], metric, lg), "high": fmt(ci[1], metric, lg)}
 
 
 def fmt_diff(diff: float | None, metric: str) -> str:
     if diff is None:
         return "—"
+    lg = lang()
     sign = "+" if diff > 0 else ("±" if diff == 0 else "")
     if metric in engine_report.PCT_METRICS:
-        return f"{sign}{fmt_number(100 * diff, 1)} pt"
+        return _("%(value)s pt") % {"value": f"{sign}{lg.number(100 * diff, 1)}"}
     if metric == "count":
-        return f"{sign}{fmt_int(int(diff))}"
-    return f"{sign}{fmt_number(diff, 3)}"
+        return f"{sign}{fmt_int(int(diff)) if lg.decimal == ',' else lg.integer(int(diff))}"
+    return f"{sign}{lg.number(diff, 3)}"
 
 
 def _dsfr_tables(html: str) -> SafeString:
@@ -73,24 +86,26 @@ def _dsfr_tables(html: str) -> SafeString:
     return mark_safe(html.replace("</table>", "</table></div>"))  # noqa: S308 - escaped by the engine
 
 
-def _metric_cell(entry: dict[str, Any] | None, metric: str) -> dict[str, str]:
+def _metric_cell(entry: dict[str, Any] | None, metric: str, lg: Lang | None = None) -> dict[str, str]:
     entry = entry or {}
-    return {"value": fmt(entry.get("value"), metric), "ci": fmt_ci(entry.get("ci"), metric)}
+    return {"value": fmt(entry.get("value"), metric, lg), "ci": fmt_ci(entry.get("ci"), metric, lg)}
 
 
 def result_context(result: dict[str, Any]) -> dict[str, Any]:
-    """Everything the result page renders, formatted in French."""
+    """Everything the result page renders, in the interface language."""
+    lg = lang()
+    whole = _("ensemble")
     ids = engine_report._Ids()
     overall = result.get("overall", {})
     om = overall.get("metrics", {})
     level = result.get("parameters", {}).get("bootstrap", {}).get("level", 0.95)
-    overall_rows = [{"label": label_of(m), "metric": m, **_metric_cell(v, m)} for m, v in om.items()]
+    overall_rows = [{"label": label_of(m), "metric": m, **_metric_cell(v, m, lg)} for m, v in om.items()]
     overall_charts = ""
     if overall.get("reliability"):
-        overall_charts += engine_report._reliability(ids, "ensemble", [("ensemble", overall["reliability"])])
+        overall_charts += engine_report._reliability(ids, whole, [(whole, overall["reliability"])], lg)
     if overall.get("roc"):
         overall_charts += engine_report._roc(
-            ids, "ensemble", [("ensemble", overall["roc"], om.get("roc_auc", {}).get("value"))]
+            ids, whole, [(whole, overall["roc"], om.get("roc_auc", {}).get("value"))], lg
         )
     groupings = []
     for g in sorted(result.get("groupings", []), key=lambda g: (g["kind"] != "marginal", len(g["columns"]))):
@@ -98,10 +113,10 @@ def result_context(result: dict[str, Any]) -> dict[str, Any]:
         rows = [
             {
                 "label": e["label"],
-                "n": fmt_int(e["n"]),
+                "n": fmt(e["n"], "count", lg),
                 "small": e["small"] and not e["empty"],
                 "empty": e["empty"],
-                "cells": [_metric_cell(e["metrics"].get(m), m) for m in columns],
+                "cells": [_metric_cell(e["metrics"].get(m), m, lg) for m in columns],
             }
             for e in g["groups"]
         ]
@@ -110,11 +125,11 @@ def result_context(result: dict[str, Any]) -> dict[str, Any]:
             for m in CHART_METRICS:
                 if m in columns:
                     charts += engine_report._bar_chart(
-                        ids, g["name"], m, g["groups"], om.get(m, {}).get("value")
+                        ids, g["name"], m, g["groups"], om.get(m, {}).get("value"), lg
                     )
             if any(e.get("reliability") for e in g["groups"]):
                 charts += engine_report._reliability(
-                    ids, g["name"], [(e["label"], e.get("reliability") or []) for e in g["groups"]]
+                    ids, g["name"], [(e["label"], e.get("reliability") or []) for e in g["groups"]], lg
                 )
                 charts += engine_report._roc(
                     ids,
@@ -123,20 +138,21 @@ def result_context(result: dict[str, Any]) -> dict[str, Any]:
                         (e["label"], e.get("roc"), e["metrics"].get("roc_auc", {}).get("value"))
                         for e in g["groups"]
                     ],
+                    lg,
                 )
         disparities = [
             {
                 "label": label_of(m),
-                "diff_between": _metric_cell(d.get("difference_between_groups"), "x"),
-                "ratio_between": _metric_cell(d.get("ratio_between_groups"), "x"),
-                "diff_overall": _metric_cell(d.get("difference_to_overall"), "x"),
-                "ratio_overall": _metric_cell(d.get("ratio_to_overall"), "x"),
+                "diff_between": _metric_cell(d.get("difference_between_groups"), "x", lg),
+                "ratio_between": _metric_cell(d.get("ratio_between_groups"), "x", lg),
+                "diff_overall": _metric_cell(d.get("difference_to_overall"), "x", lg),
+                "ratio_overall": _metric_cell(d.get("ratio_to_overall"), "x", lg),
             }
             for m, d in g.get("disparities", {}).items()
             if m != "count"
         ]
         fairness = [
-            {"label": str(FAIRNESS_LABELS.get(k, k)), **_metric_cell(v, "x")}
+            {"label": str(FAIRNESS_LABELS.get(k, k)), **_metric_cell(v, "x", lg)}
             for k, v in g.get("fairness", {}).items()
         ]
         groupings.append(
@@ -146,7 +162,9 @@ def result_context(result: dict[str, Any]) -> dict[str, Any]:
                 "n_small": g.get("n_small", 0),
                 "n_empty": g.get("n_empty", 0),
                 "small_labels": [
-                    f"{e['label']} ({fmt_int(e['n'])})" for e in g["groups"] if e["small"] and not e["empty"]
+                    f"{e['label']} ({fmt(e['n'], 'count', lg)})"
+                    for e in g["groups"]
+                    if e["small"] and not e["empty"]
                 ],
                 "columns": [label_of(m) for m in columns],
                 "rows": rows,
@@ -162,13 +180,13 @@ def result_context(result: dict[str, Any]) -> dict[str, Any]:
             time_rows.append(
                 {
                     "period": p["period"],
-                    "n": fmt_int(p["n"]),
-                    "accuracy": fmt(p.get("accuracy"), "accuracy"),
-                    "recall": fmt(p.get("recall"), "recall"),
-                    "selection_rate": fmt(p.get("selection_rate"), "selection_rate"),
-                    "roc_auc": fmt(p.get("roc_auc"), "roc_auc"),
-                    "psi": fmt(p.get("psi_score"), "x"),
-                    "psi_level": PSI_LEVELS.get(p.get("psi_level") or "", "—"),
+                    "n": fmt(p["n"], "count", lg),
+                    "accuracy": fmt(p.get("accuracy"), "accuracy", lg),
+                    "recall": fmt(p.get("recall"), "recall", lg),
+                    "selection_rate": fmt(p.get("selection_rate"), "selection_rate", lg),
+                    "roc_auc": fmt(p.get("roc_auc"), "roc_auc", lg),
+                    "psi": fmt(p.get("psi_score"), "x", lg),
+                    "psi_level": str(PSI_LEVELS.get(p.get("psi_level") or "", "—")),
                 }
             )
     drift = result.get("drift")
@@ -178,21 +196,19 @@ def result_context(result: dict[str, Any]) -> dict[str, Any]:
             drift_rows.append(
                 {
                     "feature": f["feature"],
-                    "role": ROLES.get(f.get("role", ""), f.get("role", "")),
-                    "kind": {"numeric": "numérique", "categorical": "catégorielle"}.get(
-                        f.get("kind", ""), "—"
-                    ),
-                    "psi": fmt(f.get("psi"), "x"),
-                    "level": PSI_LEVELS.get(f.get("psi_level") or "", "—"),
+                    "role": str(ROLES.get(f.get("role", ""), f.get("role", ""))),
+                    "kind": str(KINDS.get(f.get("kind", ""), "—")),
+                    "psi": fmt(f.get("psi"), "x", lg),
+                    "level": str(PSI_LEVELS.get(f.get("psi_level") or "", "—")),
                     "level_code": f.get("psi_level") or "",
-                    "ks": fmt(f.get("ks_statistic"), "x"),
-                    "ks_p": fmt(f.get("ks_pvalue"), "x"),
-                    "tvd": fmt(f.get("tvd"), "x"),
+                    "ks": fmt(f.get("ks_statistic"), "x", lg),
+                    "ks_p": fmt(f.get("ks_pvalue"), "x", lg),
+                    "tvd": fmt(f.get("tvd"), "x", lg),
                 }
             )
     return {
-        "reading": reading_fr(result),
-        "level_pct": fmt_number(100 * level, 0),
+        "reading": reading(result, lg),
+        "level_pct": lg.number(100 * level, 0),
         "overall_rows": overall_rows,
         "overall_charts": _dsfr_tables(overall_charts),
         "groupings": groupings,
@@ -200,8 +216,8 @@ def result_context(result: dict[str, Any]) -> dict[str, Any]:
         "psi_basis": (time or {}).get("psi_basis"),
         "drift_rows": drift_rows,
         "data": result.get("data", {}),
-        "n_rows": fmt_int(result.get("data", {}).get("n_rows", 0)),
-        "reference_rows": fmt_int(result["data"]["reference_rows"])
+        "n_rows": fmt(result.get("data", {}).get("n_rows", 0), "count", lg),
+        "reference_rows": fmt(result["data"]["reference_rows"], "count", lg)
         if result.get("data", {}).get("reference_rows")
         else "",
     }

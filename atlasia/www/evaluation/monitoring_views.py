@@ -9,25 +9,43 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from atlasia.accounts.actor import actor_of, user_of
 from atlasia.core.evaluation import monitoring as core
 from atlasia.core.evaluation.io import EvaluationInputError
 from atlasia.evaluation import monitoring as services
 from atlasia.evaluation import selectors
+from atlasia.evaluation.labels import alert_sentence
 from atlasia.evaluation.services import Upload
 from atlasia.registry.selectors import usecases_visible_to
 from atlasia.www.forms import attach_service_errors
 
 from .forms import BatchForm, SeriesForm, ThresholdsForm
+from .timeline_chart import timeline_charts
 from .views import can_run
 
 SERIES_FIELDS = {"target": "target", "pred": "pred", "score": "score", "groups": "groups"}
 
 
 def _use_case(request: HttpRequest, pk: int) -> Any:
-    return get_object_or_404(usecases_visible_to(request.user).select_related("organisation"), pk=pk)
+    return get_object_or_404(usecases_visible_to(actor_of(request)).select_related("organisation"), pk=pk)
+
+
+def _timeline(series: Any) -> dict[str, Any]:
+    """The timeline's rows (each batch with its alerts as sentences in the interface language) and its
+    charts (one SVG per measure, the table being their text alternative)."""
+    if series is None:
+        return {"timeline": None, "charts": []}
+    points = selectors.monitoring_timeline(series)
+    reference = series.reference_summary or {}
+    rows = [
+        {"p": p, "alerts": [alert_sentence(a, p.batch.summary or {}, reference) for a in p.batch.alerts]}
+        for p in points
+    ]
+    return {"timeline": rows, "charts": [mark_safe(c) for c in timeline_charts(series, points)]}  # noqa: S308
 
 
 def _thresholds(d: dict[str, Any]) -> core.Thresholds:
@@ -39,7 +57,7 @@ def monitoring_series(request: HttpRequest, pk: int) -> HttpResponse:
     """The timeline (or, before the first batch, the form that starts the monitoring)."""
     use_case = _use_case(request, pk)
     series = selectors.series_of(use_case)
-    allowed = can_run(request.user, use_case)
+    allowed = can_run(actor_of(request), use_case)
     status = 200
     start_form = batch_form = thresholds_form = None
     if series is None:
@@ -53,7 +71,7 @@ def monitoring_series(request: HttpRequest, pk: int) -> HttpResponse:
                 ref = d["reference"]
                 try:
                     services.series_create(
-                        actor=request.user,
+                        actor=user_of(request),
                         use_case=use_case,
                         reference=Upload(ref.name, ref.size, ref.file),
                         target=d["target"].strip(),
@@ -88,7 +106,7 @@ def monitoring_series(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Suivi après déploiement"),
             "use_case": use_case,
             "series": series,
-            "timeline": selectors.monitoring_timeline(series) if series else None,
+            **_timeline(series),
             "can_run": allowed,
             "start_form": start_form,
             "batch_form": batch_form,
@@ -111,14 +129,14 @@ def _field_of(column: str | None, d: dict[str, Any]) -> str:
 def monitoring_batch_add(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = _use_case(request, pk)
     series = selectors.series_of(use_case)
-    if series is None or not can_run(request.user, use_case):
+    if series is None or not can_run(actor_of(request), use_case):
         raise PermissionDenied
     form = BatchForm(request.POST, request.FILES)
     if form.is_valid():
         f = form.cleaned_data["batch"]
         try:
             batch = services.batch_add(
-                actor=request.user,
+                actor=user_of(request),
                 series=series,
                 upload=Upload(f.name, f.size, f.file),
                 label=form.cleaned_data.get("label") or "",
@@ -142,7 +160,7 @@ def monitoring_batch_add(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Suivi après déploiement"),
             "use_case": use_case,
             "series": series,
-            "timeline": selectors.monitoring_timeline(series),
+            **_timeline(series),
             "can_run": True,
             "batch_form": form,
             "thresholds_form": ThresholdsForm(
@@ -161,13 +179,13 @@ def monitoring_batch_add(request: HttpRequest, pk: int) -> HttpResponse:
 def monitoring_thresholds(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = _use_case(request, pk)
     series = selectors.series_of(use_case)
-    if series is None or not can_run(request.user, use_case):
+    if series is None or not can_run(actor_of(request), use_case):
         raise PermissionDenied
     form = ThresholdsForm(request.POST)
     if form.is_valid():
         try:
             services.series_set_thresholds(
-                actor=request.user, series=series, thresholds=_thresholds(form.cleaned_data)
+                actor=user_of(request), series=series, thresholds=_thresholds(form.cleaned_data)
             )
         except ValidationError as error:
             attach_service_errors(form, error)
@@ -181,7 +199,7 @@ def monitoring_thresholds(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Suivi après déploiement"),
             "use_case": use_case,
             "series": series,
-            "timeline": selectors.monitoring_timeline(series),
+            **_timeline(series),
             "can_run": True,
             "batch_form": BatchForm(),
             "thresholds_form": form,
@@ -192,12 +210,12 @@ def monitoring_thresholds(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def monitoring_alert_review(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch = get_object_or_404(selectors.batches_visible_to(request.user), pk=batch_id)
+    batch = get_object_or_404(selectors.batches_visible_to(actor_of(request)), pk=batch_id)
     use_case = batch.series.use_case
-    if not can_run(request.user, use_case):
+    if not can_run(actor_of(request), use_case):
         raise PermissionDenied
     try:
-        services.batch_review_alert(actor=request.user, batch=batch)
+        services.batch_review_alert(actor=user_of(request), batch=batch)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

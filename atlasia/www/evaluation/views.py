@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from atlasia.accounts import perms
+from atlasia.accounts.actor import ActorLike, actor_of, user_of
 from atlasia.core.evaluation.io import EvaluationInputError
 from atlasia.core.roles import Action
 from atlasia.evaluation import selectors, services
@@ -33,7 +34,7 @@ from . import display
 from .forms import MappingForm, UploadForm
 
 
-def can_run(user: Any, use_case: Any) -> bool:
+def can_run(user: ActorLike | None, use_case: Any) -> bool:
     return perms.can(user, Action.EVALUATION_RUN, use_case.organisation)
 
 
@@ -46,11 +47,11 @@ def experiment_title(run: EvaluationRun) -> str:
 
 
 def tab_context(request: HttpRequest, use_case: Any) -> dict[str, Any]:
-    runs = list(selectors.runs_of_usecase(request.user, use_case)[:50])
+    runs = list(selectors.runs_of_usecase(actor_of(request), use_case)[:50])
     return {
         "use_case": use_case,
         "runs": runs,
-        "can_run": can_run(request.user, use_case),
+        "can_run": can_run(actor_of(request), use_case),
         "done_versions": [r for r in runs if r.status == RunStatus.DONE],
         "monitoring_open_alerts": selectors.monitoring_counts(
             UseCase.objects.filter(pk=use_case.pk)
@@ -60,8 +61,8 @@ def tab_context(request: HttpRequest, use_case: Any) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 def evaluation_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    use_case = get_object_or_404(usecases_visible_to(request.user).select_related("organisation"), pk=pk)
-    if not can_run(request.user, use_case):
+    use_case = get_object_or_404(usecases_visible_to(actor_of(request)).select_related("organisation"), pk=pk)
+    if not can_run(actor_of(request), use_case):
         raise PermissionDenied
     experiments = _experiments(use_case)
     form = UploadForm(request.POST or None, request.FILES or None, experiments=experiments)
@@ -73,7 +74,7 @@ def evaluation_upload(request: HttpRequest, pk: int) -> HttpResponse:
             reference = form.cleaned_data.get("reference")
             try:
                 run = services.evaluationrun_upload(
-                    actor=request.user,
+                    actor=user_of(request),
                     use_case=use_case,
                     predictions=services.Upload(predictions.name, predictions.size, predictions.file),
                     reference=services.Upload(reference.name, reference.size, reference.file)
@@ -103,9 +104,9 @@ def evaluation_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def evaluation_mapping(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = get_object_or_404(selectors.runs_visible_to(request.user), pk=run_id)
+    run = get_object_or_404(selectors.runs_visible_to(actor_of(request)), pk=run_id)
     use_case = run.use_case
-    if not can_run(request.user, use_case):
+    if not can_run(actor_of(request), use_case):
         raise PermissionDenied
     if run.version is not None or run.status not in {RunStatus.DRAFT, RunStatus.FAILED} or not run.upload_dir:
         return redirect("evaluation_detail", run_id=run.pk)
@@ -141,7 +142,7 @@ def evaluation_mapping(request: HttpRequest, run_id: int) -> HttpResponse:
                 min_group_size=d["min_group_size"],
             )
             try:
-                services.evaluationrun_launch(actor=request.user, run=run, parameters=parameters)
+                services.evaluationrun_launch(actor=user_of(request), run=run, parameters=parameters)
             except EvaluationInputError as error:
                 form.add_error(form.field_for_column(error.column), error.message)
             except ValidationError as error:
@@ -165,19 +166,19 @@ def evaluation_mapping(request: HttpRequest, run_id: int) -> HttpResponse:
 @require_GET
 def evaluation_progress(request: HttpRequest, run_id: int) -> JsonResponse:
     """The run's progress as JSON, for the progress bar of the evaluation page."""
-    run = get_object_or_404(selectors.runs_visible_to(request.user), pk=run_id)
+    run = get_object_or_404(selectors.runs_visible_to(actor_of(request)), pk=run_id)
     return progress_response(run, finished=not run.is_pending)
 
 
 @require_GET
 def evaluation_detail(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = get_object_or_404(selectors.runs_visible_to(request.user), pk=run_id)
+    run = get_object_or_404(selectors.runs_visible_to(actor_of(request)), pk=run_id)
     context: dict[str, Any] = {
         "title": _("Évaluation %(label)s — %(title)s") % {"label": run.label, "title": run.use_case.title},
         "run": run,
         "use_case": run.use_case,
         "refresh": run.is_pending,
-        "can_run": can_run(request.user, run.use_case),
+        "can_run": can_run(actor_of(request), run.use_case),
         "experiment_title": experiment_title(run),
     }
     if run.status == RunStatus.DONE and run.result:
@@ -187,7 +188,7 @@ def evaluation_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 def _done_run(request: HttpRequest, run_id: int) -> EvaluationRun:
-    run = get_object_or_404(selectors.runs_visible_to(request.user), pk=run_id)
+    run = get_object_or_404(selectors.runs_visible_to(actor_of(request)), pk=run_id)
     if run.status != RunStatus.DONE or not run.result:
         raise Http404
     return run

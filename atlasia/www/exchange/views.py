@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import perms
+from atlasia.accounts.actor import actor_of, user_of
 from atlasia.core.roles import Action
 from atlasia.exchange import importers, pull, selectors, services
 from atlasia.exchange.enums import ImportStatus
@@ -39,10 +40,10 @@ def exchange_home(request: HttpRequest) -> HttpResponse:
         "exchange/home.html",
         {
             "title": _("Import et API"),
-            "can_manage_tokens": perms.can_anywhere(request.user, Action.MEMBERS_MANAGE),
-            "can_import": perms.can_anywhere(request.user, Action.USECASE_CREATE),
-            "is_platform_admin": perms.is_platform_admin(request.user),
-            "jobs": selectors.import_jobs_of(request.user)[:20],
+            "can_manage_tokens": perms.can_anywhere(actor_of(request), Action.MEMBERS_MANAGE),
+            "can_import": perms.can_anywhere(actor_of(request), Action.USECASE_CREATE),
+            "is_platform_admin": perms.is_platform_admin(actor_of(request)),
+            "jobs": selectors.import_jobs_of(actor_of(request))[:20],
         },
     )
 
@@ -60,7 +61,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
     POST/redirect/GET: a created token is kept in the session and shown once by the page the browser
     is redirected to, so reloading that page neither creates a second token nor shows the first again.
     """
-    organisations = organisations_for(request.user, Action.MEMBERS_MANAGE)
+    organisations = organisations_for(actor_of(request), Action.MEMBERS_MANAGE)
     if not organisations.exists():
         raise PermissionDenied
     form = TokenForm(request.POST or None, organisations=organisations)
@@ -68,7 +69,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
         expires = form.cleaned_data["expires_at"]
         try:
             token, raw = services.token_create(
-                actor=request.user,
+                actor=user_of(request),
                 organisation=form.cleaned_data["organisation"],
                 role=form.cleaned_data["role"],
                 label=form.cleaned_data["label"],
@@ -85,7 +86,11 @@ def token_list(request: HttpRequest) -> HttpResponse:
     shown: dict[str, Any] | None = (
         request.session.pop(TOKEN_SESSION_KEY, None) if request.method == "GET" else None
     )
-    ids = None if perms.is_platform_admin(request.user) else set(organisations.values_list("pk", flat=True))
+    ids = (
+        None
+        if perms.is_platform_admin(actor_of(request))
+        else set(organisations.values_list("pk", flat=True))
+    )
     tokens = selectors.tokens_of(ids)
     created = tokens.filter(pk=shown["id"]).first() if shown else None
     return render(
@@ -105,9 +110,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk)
-    if not perms.can(request.user, Action.MEMBERS_MANAGE, token.organisation):
+    if not perms.can(actor_of(request), Action.MEMBERS_MANAGE, token.organisation):
         raise Http404
-    services.token_revoke(actor=request.user, token=token)
+    services.token_revoke(actor=user_of(request), token=token)
     messages.success(request, _("Le jeton « %(label)s » est révoqué.") % {"label": token.label})
     return redirect("exchange_tokens")
 
@@ -127,7 +132,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
-    organisations = organisations_for(request.user, Action.USECASE_CREATE)
+    organisations = organisations_for(actor_of(request), Action.USECASE_CREATE)
     if not organisations.exists():
         raise PermissionDenied
     form = ImportUploadForm(request.POST or None, request.FILES or None, organisations=organisations)
@@ -135,7 +140,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             job = services.import_job_create(
-                actor=request.user,
+                actor=user_of(request),
                 organisation=form.cleaned_data["organisation"],
                 filename=upload.name,
                 content=upload.read(),
@@ -149,7 +154,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 def _job(request: HttpRequest, pk: int) -> Any:
-    job = selectors.import_jobs_of(request.user).filter(pk=pk).first()
+    job = selectors.import_jobs_of(actor_of(request)).filter(pk=pk).first()
     if job is None:
         raise Http404
     return job
@@ -187,7 +192,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     form = MappingForm(request.POST or None, headers=job.headers, mapping=job.mapping)
     if request.method == "POST" and form.is_valid():
         try:
-            services.import_job_set_mapping(actor=request.user, job=job, mapping=form.mapping())
+            services.import_job_set_mapping(actor=user_of(request), job=job, mapping=form.mapping())
         except ValidationError as exc:
             for message in _errors(exc):
                 form.add_error(None, message)
@@ -215,7 +220,7 @@ def import_header_line(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("La ligne d'en-tête est un numéro de ligne (1, 2, 3…)."))
         return redirect("exchange_import_detail", pk=job.pk)
     try:
-        services.import_job_set_header_line(actor=request.user, job=job, line=int(raw) if raw else None)
+        services.import_job_set_header_line(actor=user_of(request), job=job, line=int(raw) if raw else None)
     except ValidationError as exc:
         for message in _errors(exc):
             messages.error(request, message)
@@ -227,7 +232,7 @@ def import_start(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     try:
         services.import_job_start(
-            actor=request.user, job=job, only_valid=request.POST.get("only_valid") == "1"
+            actor=user_of(request), job=job, only_valid=request.POST.get("only_valid") == "1"
         )
     except ValidationError as exc:
         for message in _errors(exc):
@@ -255,12 +260,12 @@ def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
 
 @require_http_methods(["GET", "POST"])
 def subscription_list(request: HttpRequest) -> HttpResponse:
-    if not perms.is_platform_admin(request.user):
+    if not perms.is_platform_admin(actor_of(request)):
         raise PermissionDenied
     form = SubscriptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            pull.subscription_create(actor=request.user, data=form.cleaned_data)
+            pull.subscription_create(actor=user_of(request), data=form.cleaned_data)
         except ValidationError as exc:
             for message in _errors(exc):
                 form.add_error(None, message)
@@ -280,10 +285,10 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def subscription_pull(request: HttpRequest, pk: int) -> HttpResponse:
-    if not perms.is_platform_admin(request.user):
+    if not perms.is_platform_admin(actor_of(request)):
         raise PermissionDenied
     subscription = get_object_or_404(Subscription, pk=pk)
-    result = pull.pull_subscription(subscription=subscription, actor=request.user)
+    result = pull.pull_subscription(subscription=subscription, actor=user_of(request))
     if result.ok:
         messages.success(request, result.summary())
     else:
@@ -294,17 +299,17 @@ def subscription_pull(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def subscription_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Pause, resume or delete a subscription (deleting withdraws its copies)."""
-    if not perms.is_platform_admin(request.user):
+    if not perms.is_platform_admin(actor_of(request)):
         raise PermissionDenied
     subscription = get_object_or_404(Subscription, pk=pk)
     if action == "pause":
-        pull.subscription_pause(actor=request.user, subscription=subscription)
+        pull.subscription_pause(actor=user_of(request), subscription=subscription)
         messages.success(request, _("Abonnement mis en pause : il n'est plus synchronisé."))
     elif action == "reprendre":
-        pull.subscription_resume(actor=request.user, subscription=subscription)
+        pull.subscription_resume(actor=user_of(request), subscription=subscription)
         messages.success(request, _("Abonnement repris."))
     elif action == "supprimer":
-        removed = pull.subscription_delete(actor=request.user, subscription=subscription)
+        removed = pull.subscription_delete(actor=user_of(request), subscription=subscription)
         messages.success(
             request,
             _("Abonnement supprimé ; %(n)s copie(s) retirée(s) du registre.") % {"n": removed},

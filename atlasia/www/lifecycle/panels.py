@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
 from atlasia.accounts import perms
+from atlasia.accounts.actor import actor_of
 from atlasia.core import lifecycle as lc
 from atlasia.core import prioritisation as prio
 from atlasia.core.roles import Action
@@ -67,7 +68,7 @@ def _stepper(use_case: Any, facts: lc.UseCaseFacts) -> dict[str, Any]:
 
 
 def lifecycle_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
-    roles = perms.roles_for(request.user, use_case.organisation)
+    roles = perms.roles_for(actor_of(request), use_case.organisation)
     facts = selectors.usecase_facts(use_case)
     transitions = []
     for t in lc.available_transitions(use_case.status, roles):
@@ -96,13 +97,13 @@ def lifecycle_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | Non
         "dpia_contradiction": bool(compliance.pk and selectors.dpia_contradiction(compliance)),
         "qualification": qualification,
         "category_label": AI_ACT_LABELS_FR.get(qualification.category or "", qualification.category),
-        "can_compliance": perms.can(request.user, Action.USECASE_QUALIFY, use_case.organisation),
+        "can_compliance": perms.can(actor_of(request), Action.USECASE_QUALIFY, use_case.organisation),
     }
 
 
 def priority_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
     assessment = selectors.assessment_of(use_case)
-    can_assess = perms.can(request.user, Action.USECASE_PRIORITISE, use_case.organisation)
+    can_assess = perms.can(actor_of(request), Action.USECASE_PRIORITISE, use_case.organisation)
     if assessment is None and not can_assess:
         return None
     context: dict[str, Any] = {"assessment": assessment, "can_assess": can_assess}
@@ -138,14 +139,14 @@ def charters_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None
         )
     return {
         "charters": charters,
-        "can_edit": perms.can(request.user, Action.USECASE_EDIT, use_case.organisation),
+        "can_edit": perms.can(actor_of(request), Action.USECASE_EDIT, use_case.organisation),
     }
 
 
 def experiments_tab(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
     return {
         "experiments": list(use_case.experiments.order_by("-start_date", "-id").prefetch_related("kpis")),
-        "can_edit": perms.can(request.user, Action.EXPERIMENT_EDIT, use_case.organisation),
+        "can_edit": perms.can(actor_of(request), Action.EXPERIMENT_EDIT, use_case.organisation),
     }
 
 

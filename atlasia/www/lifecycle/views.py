@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import perms
+from atlasia.accounts.actor import actor_of, user_of
 from atlasia.audit.concurrency import StaleEdit, create_once
 from atlasia.core import economics
 from atlasia.core import lifecycle as lc
@@ -53,7 +54,7 @@ from .labels import category_label, group_label, qualification_dpia_label
 
 def _visible_usecase(request: HttpRequest, pk: int) -> UseCase:
     return get_object_or_404(
-        registry_selectors.usecases_visible_to(request.user).select_related("organisation"), pk=pk
+        registry_selectors.usecases_visible_to(actor_of(request)).select_related("organisation"), pk=pk
     )
 
 
@@ -61,7 +62,7 @@ def _usecase_for(request: HttpRequest, pk: int, action: Action) -> UseCase:
     """A use case the user may see *and* act on with ``action`` (404 otherwise). Uses ``perms.can``
     so that the national team, which prioritises across organisations, reaches the scoring form."""
     use_case = _visible_usecase(request, pk)
-    if not perms.can(request.user, action, use_case.organisation):
+    if not perms.can(actor_of(request), action, use_case.organisation):
         raise Http404
     return use_case
 
@@ -80,7 +81,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
     name = form.cleaned_data["transition"]
     try:
         services.usecase_transition(
-            actor=request.user, use_case=use_case, transition=name, reason=form.cleaned_data["reason"]
+            actor=user_of(request), use_case=use_case, transition=name, reason=form.cleaned_data["reason"]
         )
     except services.TransitionRefused as refused:
         messages.error(
@@ -107,7 +108,7 @@ def compliance_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = {f: form.cleaned_data[f] for f in ComplianceForm.Meta.fields}
         try:
             services.compliance_update(
-                actor=request.user, use_case=use_case, data=data, version=posted_version(form)
+                actor=user_of(request), use_case=use_case, data=data, version=posted_version(form)
             )
         except StaleEdit as error:
             attach_service_errors(form, error)
@@ -158,7 +159,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.priority_assessment_save(
-                actor=request.user,
+                actor=user_of(request),
                 use_case=use_case,
                 scores=form.scores(),
                 people_reached=form.cleaned_data["people_reached"],
@@ -185,7 +186,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _member_organisations(request: HttpRequest) -> list[Organisation]:
-    ids = perms.member_organisation_ids(request.user)
+    ids = perms.member_organisation_ids(actor_of(request))
     return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
 
 
@@ -210,9 +211,9 @@ def _portfolio_scope(request: HttpRequest) -> dict[str, Any]:
             ) % {"organisation": organisation.name}
     else:
         kind = "national"
-    rows = selectors.portfolio_rows(request.user, organisation)
+    rows = selectors.portfolio_rows(actor_of(request), organisation)
     return {
-        "unranked": selectors.portfolio_unranked_count(request.user, organisation),
+        "unranked": selectors.portfolio_unranked_count(actor_of(request), organisation),
         "kind": kind,
         "organisation": organisation,
         "profile": profile,
@@ -262,14 +263,14 @@ def sensitivity(request: HttpRequest) -> HttpResponse:
 @require_GET
 def weights_list(request: HttpRequest) -> HttpResponse:
     national, stored = selectors.national_profile()
-    organisations = selectors.organisations_weights_editable_by(request.user).order_by("name")
+    organisations = selectors.organisations_weights_editable_by(actor_of(request)).order_by("name")
     return render(
         request,
         "lifecycle/weights_list.html",
         {
             "national": national,
             "national_stored": stored,
-            "can_edit_national": selectors.can_edit_national_weights(request.user),
+            "can_edit_national": selectors.can_edit_national_weights(actor_of(request)),
             "organisations": [(o, selectors.organisation_profile(o)) for o in organisations],
             "title": _("Pondérations"),
         },
@@ -304,7 +305,7 @@ def _weights_form(request: HttpRequest, organisation: Organisation | None) -> Ht
     if request.method == "POST" and form.is_valid():
         try:
             services.weight_profile_save(
-                actor=request.user,
+                actor=user_of(request),
                 organisation=organisation,
                 name=form.cleaned_data["name"],
                 criterion_weights={c.value: w for c, w in form.criterion_weights().items()},
@@ -334,14 +335,16 @@ def _weights_form(request: HttpRequest, organisation: Organisation | None) -> Ht
 
 @require_http_methods(["GET", "POST"])
 def weights_national(request: HttpRequest) -> HttpResponse:
-    if not selectors.can_edit_national_weights(request.user):
+    if not selectors.can_edit_national_weights(actor_of(request)):
         raise PermissionDenied(_("Seule l'équipe nationale modifie le profil national."))
     return _weights_form(request, None)
 
 
 @require_http_methods(["GET", "POST"])
 def weights_organisation(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(selectors.organisations_weights_editable_by(request.user), slug=slug)
+    organisation = get_object_or_404(
+        selectors.organisations_weights_editable_by(actor_of(request)), slug=slug
+    )
     return _weights_form(request, organisation)
 
 
@@ -351,7 +354,9 @@ def weights_organisation(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def experiment_create(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = get_object_or_404(
-        registry_selectors.usecases_for(request.user, Action.EXPERIMENT_EDIT).select_related("organisation"),
+        registry_selectors.usecases_for(actor_of(request), Action.EXPERIMENT_EDIT).select_related(
+            "organisation"
+        ),
         pk=pk,
     )
     form = ExperimentForm(request.POST or None)
@@ -359,7 +364,7 @@ def experiment_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             experiment = services.experiment_create(
-                actor=request.user,
+                actor=user_of(request),
                 use_case=use_case,
                 data=form.service_data(),
                 submission=posted_submission(form),
@@ -381,13 +386,13 @@ def experiment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def experiment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    experiment = get_object_or_404(selectors.experiments_editable_by(request.user), pk=pk)
+    experiment = get_object_or_404(selectors.experiments_editable_by(actor_of(request)), pk=pk)
     form = ExperimentForm(request.POST or None, instance=experiment)
     add_version_field(form, services.experiment_version(experiment))
     if request.method == "POST" and form.is_valid():
         try:
             services.experiment_update(
-                actor=request.user,
+                actor=user_of(request),
                 experiment=experiment,
                 data=form.service_data(),
                 version=posted_version(form),
@@ -427,9 +432,9 @@ def _economic_summary(experiment: Any) -> dict[str, Any] | None:
 @require_GET
 def experiment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     experiment = get_object_or_404(
-        selectors.experiments_visible_to(request.user).select_related("decided_by"), pk=pk
+        selectors.experiments_visible_to(actor_of(request)).select_related("decided_by"), pk=pk
     )
-    can_edit = perms.can(request.user, Action.EXPERIMENT_EDIT, experiment.use_case.organisation)
+    can_edit = perms.can(actor_of(request), Action.EXPERIMENT_EDIT, experiment.use_case.organisation)
     kpis = list(experiment.kpis.prefetch_related("measurements"))
     for kpi in kpis:
         measures = list(kpi.measurements.all())
@@ -458,16 +463,16 @@ def _with_key(form: Any) -> Any:
 
 @require_POST
 def kpi_add(request: HttpRequest, pk: int) -> HttpResponse:
-    experiment = get_object_or_404(selectors.experiments_editable_by(request.user), pk=pk)
+    experiment = get_object_or_404(selectors.experiments_editable_by(actor_of(request)), pk=pk)
     form = _with_key(KpiForm(request.POST))
     if form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "submission"}
         try:
             create_once(
                 key=posted_submission(form),
-                actor=request.user,
+                actor=user_of(request),
                 model=Kpi,
-                create=lambda: services.kpi_add(actor=request.user, experiment=experiment, data=data),
+                create=lambda: services.kpi_add(actor=user_of(request), experiment=experiment, data=data),
             )
         except ValidationError as error:
             for message in error.messages:
@@ -487,7 +492,7 @@ def kpi_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def measurement_add(request: HttpRequest, pk: int, kpi_id: int) -> HttpResponse:
-    experiment = get_object_or_404(selectors.experiments_editable_by(request.user), pk=pk)
+    experiment = get_object_or_404(selectors.experiments_editable_by(actor_of(request)), pk=pk)
     kpi = get_object_or_404(Kpi, pk=kpi_id, experiment=experiment)
     form = _with_key(MeasurementForm(request.POST, prefix=f"kpi{kpi.pk}"))
     if form.is_valid():
@@ -495,9 +500,9 @@ def measurement_add(request: HttpRequest, pk: int, kpi_id: int) -> HttpResponse:
         try:
             create_once(
                 key=posted_submission(form),
-                actor=request.user,
+                actor=user_of(request),
                 model=KpiMeasurement,
-                create=lambda: services.kpi_measurement_add(actor=request.user, kpi=kpi, data=data),
+                create=lambda: services.kpi_measurement_add(actor=user_of(request), kpi=kpi, data=data),
             )
         except ValidationError as error:
             for message in error.messages:
@@ -535,7 +540,7 @@ def charter_edit(request: HttpRequest, pk: int, charter_id: int) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         try:
             services.charter_assessment_save(
-                actor=request.user,
+                actor=user_of(request),
                 use_case=use_case,
                 charter=charter,
                 rows=form.rows(),
@@ -575,9 +580,9 @@ def charter_edit(request: HttpRequest, pk: int, charter_id: int) -> HttpResponse
 @require_POST
 def mark_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
     """« Marquer comme relue »: the record is still accurate; its next review date moves on."""
-    use_case = get_object_or_404(registry_selectors.usecases_visible_to(request.user), pk=pk)
+    use_case = get_object_or_404(registry_selectors.usecases_visible_to(actor_of(request)), pk=pk)
     try:
-        following = services.usecase_mark_reviewed(actor=request.user, use_case=use_case)
+        following = services.usecase_mark_reviewed(actor=user_of(request), use_case=use_case)
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as error:
@@ -597,7 +602,7 @@ def mark_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    items = selectors.inbox_for(request.user, today)
+    items = selectors.inbox_for(actor_of(request), today)
     sections = [
         {"key": s.key, "title": s.title, "help": s.help, "items": [i for i in items if i.kind == s.key]}
         for s in selectors.inbox_sections()

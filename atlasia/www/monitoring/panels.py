@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from atlasia.accounts.actor import actor_of
 from atlasia.www import extensions
 
 
@@ -17,19 +18,21 @@ def panel_context(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
     from atlasia.monitoring.footprint import selectors as footprint_selectors
     from atlasia.monitoring.incidents import selectors as incidents_selectors
 
-    if not mperms.can_read(request.user, use_case.organisation):
+    if not mperms.can_read(actor_of(request), use_case.organisation):
         return None  # incidents and externalities stay within the organisation and its reviewers
     today = timezone.localdate()
-    incidents = list(incidents_selectors.incidents_visible_to(request.user).filter(use_case=use_case)[:10])
+    incidents = list(
+        incidents_selectors.incidents_visible_to(actor_of(request)).filter(use_case=use_case)[:10]
+    )
     return {
         "use_case": use_case,
         "incidents": [{"incident": i, "countdown": i.countdown(today)} for i in incidents],
         "externalities": list(
-            externalities_selectors.externalities_visible_to(request.user).filter(use_case=use_case)[:10]
+            externalities_selectors.externalities_visible_to(actor_of(request)).filter(use_case=use_case)[:10]
         ),
         "footprint": footprint_selectors.footprint_by_usecase([use_case.pk]).get(use_case.pk),
-        "can_declare": mperms.can_declare(request.user, use_case.organisation),
-        "can_report": mperms.can_read(request.user, use_case.organisation),
+        "can_declare": mperms.can_declare(actor_of(request), use_case.organisation),
+        "can_report": mperms.can_read(actor_of(request), use_case.organisation),
     }
 
 

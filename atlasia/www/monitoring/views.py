@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -18,10 +19,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from atlasia.accounts import perms
+from atlasia.accounts.actor import actor_of, user_of
 from atlasia.audit.concurrency import StaleEdit, create_once
 from atlasia.core import footprint as fp
 from atlasia.core import incidents as incidents_core
+from atlasia.core.permissions import Actor
+from atlasia.core.roles import Action, Role
 from atlasia.evaluation import monitoring as evaluation_monitoring
 from atlasia.evaluation import selectors as evaluation_selectors
 from atlasia.monitoring import perms as mperms
@@ -61,9 +64,9 @@ from . import forms as f
 def _usecase(request: HttpRequest, pk: int) -> UseCase:
     """A use case whose monitoring the user may read (its organisation's members, reviewers, admins)."""
     use_case = get_object_or_404(
-        registry_selectors.usecases_visible_to(request.user).select_related("organisation"), pk=pk
+        registry_selectors.usecases_visible_to(actor_of(request)).select_related("organisation"), pk=pk
     )
-    if not mperms.can_read(request.user, use_case.organisation):
+    if not mperms.can_read(actor_of(request), use_case.organisation):
         raise Http404
     return use_case
 
@@ -105,7 +108,7 @@ def _fields(form: BaseForm) -> dict[str, Any]:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "monitoring/home.html", {"todo": selectors.todo_for(request.user), "title": _("Suivi")}
+        request, "monitoring/home.html", {"todo": selectors.todo_for(actor_of(request)), "title": _("Suivi")}
     )
 
 
@@ -115,14 +118,14 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def incident_create(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = _usecase(request, pk)
-    if not mperms.can_declare(request.user, use_case.organisation):
+    if not mperms.can_declare(actor_of(request), use_case.organisation):
         raise PermissionDenied
     # proposed from a monitoring alert (?lot=<batch>): the form is prefilled from the batch's alerts
     initial: dict[str, Any] = {}
     batch_id = request.GET.get("lot", "")
     if batch_id.isdigit():
         batch = (
-            evaluation_selectors.batches_visible_to(request.user)
+            evaluation_selectors.batches_visible_to(actor_of(request))
             .filter(pk=int(batch_id), series__use_case=use_case)
             .first()
         )
@@ -134,10 +137,10 @@ def incident_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             incident = create_once(
                 key=posted_submission(form),
-                actor=request.user,
+                actor=user_of(request),
                 model=Incident,
                 create=lambda: incidents_services.incident_create(
-                    actor=request.user, use_case=use_case, data=_fields(form)
+                    actor=user_of(request), use_case=use_case, data=_fields(form)
                 ),
             )
         except ValidationError as error:
@@ -156,13 +159,13 @@ def incident_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _incident(request: HttpRequest, incident_id: int) -> Any:
-    return get_object_or_404(incidents_selectors.incidents_visible_to(request.user), pk=incident_id)
+    return get_object_or_404(incidents_selectors.incidents_visible_to(actor_of(request)), pk=incident_id)
 
 
 @require_GET
 def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = _incident(request, incident_id)
-    can_manage = mperms.can_manage(request.user, incident.use_case.organisation)
+    can_manage = mperms.can_manage(actor_of(request), incident.use_case.organisation)
 
     status_form = f.IncidentStatusForm(initial={"corrective_actions": incident.corrective_actions})
     labels = dict(status_form.fields["status"].choices)
@@ -176,7 +179,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
             "incident": incident,
             "use_case": incident.use_case,
             "can_manage": can_manage,
-            "can_edit": mperms.can_declare(request.user, incident.use_case.organisation),
+            "can_edit": mperms.can_declare(actor_of(request), incident.use_case.organisation),
             "status_form": status_form,
             "report_form": f.IncidentReportForm(initial={"reported_to": incident.authority}),
             "suspend_form": f.SuspendForm(),
@@ -193,7 +196,7 @@ def incident_status(request: HttpRequest, incident_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             incidents_services.incident_set_status(
-                actor=request.user,
+                actor=user_of(request),
                 incident=incident,
                 status=form.cleaned_data["status"],
                 corrective_actions=form.cleaned_data["corrective_actions"],
@@ -216,7 +219,7 @@ def incident_report(request: HttpRequest, incident_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             incidents_services.incident_record_report(
-                actor=request.user,
+                actor=user_of(request),
                 incident=incident,
                 reported_on=form.cleaned_data["reported_on"],
                 reported_to=form.cleaned_data["reported_to"],
@@ -246,7 +249,7 @@ def incident_suspend(request: HttpRequest, incident_id: int) -> HttpResponse:
         return redirect("monitoring_incident", incident.pk)
     try:
         incidents_services.incident_suspend_usecase(
-            actor=request.user, incident=incident, reason=form.cleaned_data["reason"]
+            actor=user_of(request), incident=incident, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
         messages.error(request, _("Suspension refusée : %(reasons)s") % {"reasons": " ".join(error.messages)})
@@ -267,10 +270,10 @@ def externality_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             create_once(
                 key=posted_submission(form),
-                actor=request.user,
+                actor=user_of(request),
                 model=Externality,
                 create=lambda: externalities_services.externality_report(
-                    actor=request.user, use_case=use_case, data=_fields(form)
+                    actor=user_of(request), use_case=use_case, data=_fields(form)
                 ),
             )
         except ValidationError as error:
@@ -292,9 +295,9 @@ def externality_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def externality_detail(request: HttpRequest, externality_id: int) -> HttpResponse:
     externality = get_object_or_404(
-        externalities_selectors.externalities_visible_to(request.user), pk=externality_id
+        externalities_selectors.externalities_visible_to(actor_of(request)), pk=externality_id
     )
-    can_manage = externality_routing.can_triage(request.user, externality.use_case.organisation)
+    can_manage = externality_routing.can_triage(actor_of(request), externality.use_case.organisation)
     form = f.TriageForm(request.POST or None, initial={"status": externality.status})
     add_version_field(form, externalities_services.externality_version(externality))
     if request.method == "POST":
@@ -303,7 +306,7 @@ def externality_detail(request: HttpRequest, externality_id: int) -> HttpRespons
         if form.is_valid():
             try:
                 externalities_services.externality_triage(
-                    actor=request.user,
+                    actor=user_of(request),
                     externality=externality,
                     status=form.cleaned_data["status"],
                     note=form.cleaned_data["note"],
@@ -339,7 +342,7 @@ def externality_detail(request: HttpRequest, externality_id: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def footprint(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = _usecase(request, pk)
-    can_edit = mperms.can_declare(request.user, use_case.organisation)
+    can_edit = mperms.can_declare(actor_of(request), use_case.organisation)
     kind = request.POST.get("kind", "")
     declared = f.FootprintDeclaredForm(request.POST if kind == "declared" else None, prefix="declared")
     codecarbon = f.CodeCarbonForm(
@@ -360,12 +363,12 @@ def footprint(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if kind == "declared" and declared.is_valid():
                 footprint_services.footprint_declare(
-                    actor=request.user, use_case=use_case, data=declared.cleaned_data
+                    actor=user_of(request), use_case=use_case, data=declared.cleaned_data
                 )
             elif kind == "codecarbon" and codecarbon.is_valid():
                 upload = codecarbon.cleaned_data["file"]
                 footprint_services.footprint_import_codecarbon(
-                    actor=request.user,
+                    actor=user_of(request),
                     use_case=use_case,
                     name=upload.name,
                     size=upload.size,
@@ -375,7 +378,7 @@ def footprint(request: HttpRequest, pk: int) -> HttpResponse:
             elif kind == "genai" and genai.is_valid():
                 data = genai.cleaned_data
                 footprint_services.footprint_estimate_genai(
-                    actor=request.user,
+                    actor=user_of(request),
                     use_case=use_case,
                     provider=data["provider"],
                     model=data["model"],
@@ -401,7 +404,7 @@ def footprint(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("L'empreinte a été enregistrée."))
             return redirect("monitoring_footprint", pk)
-    footprints = footprint_selectors.footprints_visible_to(request.user).filter(use_case=use_case)
+    footprints = footprint_selectors.footprints_visible_to(actor_of(request)).filter(use_case=use_case)
     totals = footprint_selectors.footprint_totals(UseCase.objects.filter(pk=use_case.pk))
     return render(
         request,
@@ -424,8 +427,8 @@ def footprint(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def footprint_overview(request: HttpRequest) -> HttpResponse:
-    scope = registry_selectors.usecases_visible_to(request.user)
-    visible = footprint_selectors.footprints_visible_to(request.user).values("use_case_id")
+    scope = registry_selectors.usecases_visible_to(actor_of(request))
+    visible = footprint_selectors.footprints_visible_to(actor_of(request)).values("use_case_id")
     totals = footprint_selectors.footprint_totals(scope.filter(pk__in=visible))
     return render(
         request,
@@ -437,28 +440,21 @@ def footprint_overview(request: HttpRequest) -> HttpResponse:
 # --- AI literacy -------------------------------------------------------------------------------------
 
 
-def _literacy_orgs(user: Any) -> Any:
-    if perms.is_platform_admin(user):
+def _literacy_orgs(actor: Actor) -> QuerySet[Organisation]:
+    """Organisations where the actor records training completions (``monitoring.perms.LITERACY_ROLES``)."""
+    if actor.is_platform_admin:
         return Organisation.objects.all()
-    from atlasia.accounts.models import Membership
-
     return Organisation.objects.filter(
-        pk__in=Membership.objects.filter(user=user, role__in=["referent", "org_admin"]).values(
-            "organisation_id"
-        )
+        pk__in=[org_id for org_id, roles in actor.roles.items() if roles & mperms.LITERACY_ROLES]
     )
 
 
 @require_GET
 def literacy(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    national_view = mperms.can_manage_network(user) or user.reviewer_scope in {"national", "regional"}  # type: ignore[union-attr]
-    if perms.is_platform_admin(user) or user.reviewer_scope == "national":  # type: ignore[union-attr]
-        scope = Organisation.objects.all()
-    elif user.reviewer_scope == "regional":  # type: ignore[union-attr]
-        scope = Organisation.objects.filter(region=user.reviewer_region)  # type: ignore[union-attr]
-    else:
-        scope = Organisation.objects.filter(pk__in=perms.member_organisation_ids(user))
+    actor = actor_of(request)
+    # The teams see the network's figures; everyone sees the coverage of the organisations she reads.
+    national_view = actor.is_national_team or bool(actor.perimeter)
+    scope = registry_selectors.organisations_for(actor, Action.USECASE_VIEW)
     return render(
         request,
         "monitoring/literacy.html",
@@ -468,8 +464,8 @@ def literacy(request: HttpRequest) -> HttpResponse:
             "national": people_selectors.literacy_national(),
             "national_view": national_view,
             "threshold": int(people_selectors.LITERACY_THRESHOLD * 100),
-            "can_edit_catalogue": mperms.can_manage_network(user),
-            "can_record": _literacy_orgs(user).exists(),
+            "can_edit_catalogue": mperms.can_manage_network(actor),
+            "can_record": _literacy_orgs(actor).exists(),
             "title": _("Acculturation à l'IA"),
         },
     )
@@ -477,7 +473,7 @@ def literacy(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def module_create(request: HttpRequest) -> HttpResponse:
-    if not mperms.can_manage_network(request.user):
+    if not mperms.can_manage_network(actor_of(request)):
         raise PermissionDenied
     form = f.TrainingModuleForm(request.POST or None)
     add_submission_field(form)
@@ -485,9 +481,11 @@ def module_create(request: HttpRequest) -> HttpResponse:
         try:
             create_once(
                 key=posted_submission(form),
-                actor=request.user,
+                actor=user_of(request),
                 model=TrainingModule,
-                create=lambda: people_services.training_module_create(actor=request.user, data=_fields(form)),
+                create=lambda: people_services.training_module_create(
+                    actor=user_of(request), data=_fields(form)
+                ),
             )
         except ValidationError as error:
             attach_service_errors(form, error)
@@ -505,7 +503,7 @@ def module_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def completion_create(request: HttpRequest) -> HttpResponse:
-    organisations = _literacy_orgs(request.user)
+    organisations = _literacy_orgs(actor_of(request))
     if not organisations.exists():
         raise PermissionDenied
     form = f.CompletionForm(request.POST or None, organisations=organisations)
@@ -515,10 +513,10 @@ def completion_create(request: HttpRequest) -> HttpResponse:
         try:
             create_once(
                 key=posted_submission(form),
-                actor=request.user,
+                actor=user_of(request),
                 model=TrainingCompletion,
                 create=lambda: people_services.training_completion_record(
-                    actor=request.user,
+                    actor=user_of(request),
                     organisation=data["organisation"],
                     module=data["module"],
                     completed_on=data["completed_on"],
@@ -543,14 +541,14 @@ def completion_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def declaration_edit(request: HttpRequest) -> HttpResponse:
-    organisations = _literacy_orgs(request.user)
+    organisations = _literacy_orgs(actor_of(request))
     if not organisations.exists():
         raise PermissionDenied
     form = f.DeclarationForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
             people_services.literacy_declare(
-                actor=request.user,
+                actor=user_of(request),
                 organisation=form.cleaned_data["organisation"],
                 agents_using_ai=form.cleaned_data["agents_using_ai"],
             )
@@ -578,7 +576,7 @@ def ambassadors(request: HttpRequest) -> HttpResponse:
     organisation = request.GET.get("organisation", "")[:80]
     members = list(people_selectors.ambassadors(region=region, organisation=organisation))
     visible = (
-        registry_selectors.usecases_visible_to(request.user)
+        registry_selectors.usecases_visible_to(actor_of(request))
         .filter(organisation_id__in={m.organisation_id for m in members})
         .only("pk", "title", "organisation_id", "status")
     )
@@ -592,7 +590,7 @@ def ambassadors(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "regions": reference.region_choices(),
-            "organisations": Organisation.objects.filter(memberships__role="referent")
+            "organisations": Organisation.objects.filter(memberships__role=Role.REFERENT)
             .distinct()
             .order_by("name"),
             "region": region,
@@ -611,7 +609,7 @@ def network(request: HttpRequest) -> HttpResponse:
         {
             "events": NetworkEvent.objects.all(),
             "resources": NetworkResource.objects.all(),
-            "can_edit": mperms.can_manage_network(request.user),
+            "can_edit": mperms.can_manage_network(actor_of(request)),
             "title": _("Vie du réseau : événements et ressources"),
         },
     )
@@ -619,7 +617,7 @@ def network(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def event_create(request: HttpRequest) -> HttpResponse:
-    if not mperms.can_manage_network(request.user):
+    if not mperms.can_manage_network(actor_of(request)):
         raise PermissionDenied
     form = f.EventForm(request.POST or None)
     add_submission_field(form)
@@ -627,9 +625,11 @@ def event_create(request: HttpRequest) -> HttpResponse:
         try:
             create_once(
                 key=posted_submission(form),
-                actor=request.user,
+                actor=user_of(request),
                 model=NetworkEvent,
-                create=lambda: people_services.network_event_create(actor=request.user, data=_fields(form)),
+                create=lambda: people_services.network_event_create(
+                    actor=user_of(request), data=_fields(form)
+                ),
             )
         except ValidationError as error:
             attach_service_errors(form, error)
@@ -647,7 +647,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def resource_create(request: HttpRequest) -> HttpResponse:
-    if not mperms.can_manage_network(request.user):
+    if not mperms.can_manage_network(actor_of(request)):
         raise PermissionDenied
     form = f.ResourceForm(request.POST or None, request.FILES or None)
     add_submission_field(form)
@@ -656,10 +656,10 @@ def resource_create(request: HttpRequest) -> HttpResponse:
         try:
             create_once(
                 key=posted_submission(form),
-                actor=request.user,
+                actor=user_of(request),
                 model=NetworkResource,
                 create=lambda: people_services.network_resource_add(
-                    actor=request.user,
+                    actor=user_of(request),
                     title=data["title"],
                     description=data["description"],
                     url=data["url"],
@@ -698,6 +698,6 @@ def resource_download(request: HttpRequest, resource_id: int) -> HttpResponseBas
 @require_POST
 def resource_delete(request: HttpRequest, resource_id: int) -> HttpResponse:
     resource = get_object_or_404(NetworkResource, pk=resource_id)
-    people_services.network_resource_delete(actor=request.user, resource=resource)
+    people_services.network_resource_delete(actor=user_of(request), resource=resource)
     messages.success(request, _("La ressource a été retirée."))
     return redirect("monitoring_network")

@@ -7,13 +7,14 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
+from atlasia.accounts.actor import actor_of
 from atlasia.www import extensions
 
 
 def _problem_reports_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
     from atlasia.monitoring.externalities.selectors import public_reports_for
 
-    reports = public_reports_for(request.user, use_case)
+    reports = public_reports_for(actor_of(request), use_case)
     if reports is None:
         return None
     return {"reports": list(reports[:50]), "is_public": use_case.publication_level == "public"}

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from atlasia.accounts import perms
-from atlasia.accounts.models import ReviewerScope
+from atlasia.accounts.actor import actor_of, as_actor, user_of
+from atlasia.accounts.models import User
 from atlasia.accounts.security import client_ip
 from atlasia.campaigns.selectors import last_confirmed_on, promising_use_case_ids
 from atlasia.evaluation import selectors as evaluation_selectors
@@ -80,7 +80,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         narrowed["region"] = code
         return f"{reverse('publication_dashboard')}?{narrowed.urlencode()}"
 
-    data = selectors.figures(selectors.dashboard_usecases(request.user, filters), region_link=region_link)
+    data = selectors.figures(
+        selectors.dashboard_usecases(actor_of(request), filters), region_link=region_link
+    )
     return render(
         request,
         "publication/dashboard.html",
@@ -88,7 +90,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "title": _("Tableaux de bord"),
             "form": form,
             "data": data,
-            "scopes": selectors.dashboard_scopes(request.user),
+            "scopes": selectors.dashboard_scopes(actor_of(request)),
             "query_string": query.urlencode(),
             "trend_svg": _trend_svg(data["trend"]),
             "sections": [
@@ -362,9 +364,9 @@ def json_schema(request: HttpRequest, name: str) -> JsonResponse:
 # --- annual report (login) --------------------------------------------------------------------------
 
 
-def _runs_for(user: Any) -> Any:
+def _runs_for(user: User) -> Any:
     qs = ReportRun.objects.select_related("organisation", "requested_by")
-    if perms.is_platform_admin(user) or getattr(user, "reviewer_scope", "") == ReviewerScope.NATIONAL:
+    if as_actor(user).is_national_team:
         return qs
     return qs.filter(requested_by=user)
 
@@ -372,13 +374,13 @@ def _runs_for(user: Any) -> Any:
 @require_http_methods(["GET", "POST"])
 def report_list(request: HttpRequest) -> HttpResponse:
     organisations = Organisation.objects.filter(
-        pk__in=usecases_visible_to(request.user).order_by().values("organisation_id")
+        pk__in=usecases_visible_to(actor_of(request)).order_by().values("organisation_id")
     ).order_by("name")
     form = ReportRunForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
             run = services.reportrun_request(
-                actor=request.user,
+                actor=user_of(request),
                 year=form.cleaned_data["year"],
                 scope=form.cleaned_data["scope"],
                 region=form.cleaned_data["region"],
@@ -390,7 +392,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Le rapport est en préparation : cette page suit son avancement."))
             return redirect("publication_report_detail", pk=run.pk)
-    runs = _runs_for(request.user)[:50]
+    runs = _runs_for(user_of(request))[:50]
     return render(
         request,
         "publication/report_list.html",
@@ -407,7 +409,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(_runs_for(request.user), pk=pk)
+    run = get_object_or_404(_runs_for(user_of(request)), pk=pk)
     return render(
         request,
         "publication/report_detail.html",
@@ -418,7 +420,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def report_progress(request: HttpRequest, pk: int) -> JsonResponse:
     """The report's progress as JSON, for the progress bar of the report page."""
-    run = get_object_or_404(_runs_for(request.user), pk=pk)
+    run = get_object_or_404(_runs_for(user_of(request)), pk=pk)
     return progress_response(run, finished=run.is_finished)
 
 
@@ -426,7 +428,7 @@ def report_progress(request: HttpRequest, pk: int) -> JsonResponse:
 @csp_update({"style-src-elem": [UNSAFE_INLINE]})  # type: ignore[arg-type]  # typed for 1-arg views
 @require_GET
 def report_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
-    run = get_object_or_404(_runs_for(request.user), pk=pk)
+    run = get_object_or_404(_runs_for(user_of(request)), pk=pk)
     field = {"html": run.html_file, "pdf": run.pdf_file}.get(kind)
     if not field:
         raise Http404

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
+from atlasia.accounts.actor import actor_of
 from atlasia.www import extensions
 
 
@@ -21,7 +22,7 @@ def card_context(request: HttpRequest, use_case: Any) -> dict[str, Any]:
         "use_case": use_case,
         "latest": latest,
         "summary": result_summary(latest.result, latest.law_version) if latest else None,
-        "can_qualify": can_qualify(request.user, use_case),
+        "can_qualify": can_qualify(actor_of(request), use_case),
     }
 
 

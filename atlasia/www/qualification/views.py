@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from atlasia.accounts import perms
+from atlasia.accounts.actor import ActorLike, actor_of, user_of
 from atlasia.audit.concurrency import StaleEdit
 from atlasia.core.qualification import QUESTIONS_BY_ID, SECTIONS, qualify
 from atlasia.core.roles import Action
@@ -37,16 +38,16 @@ SECTIONS_BY_ID = {s.id: s for s in SECTIONS}
 
 
 def _readable(request: HttpRequest, pk: int) -> UseCase:
-    return get_object_or_404(usecases_visible_to(request.user).select_related("organisation"), pk=pk)
+    return get_object_or_404(usecases_visible_to(actor_of(request)).select_related("organisation"), pk=pk)
 
 
 def _qualifiable(request: HttpRequest, pk: int) -> UseCase:
     return get_object_or_404(
-        usecases_for(request.user, Action.USECASE_QUALIFY).select_related("organisation"), pk=pk
+        usecases_for(actor_of(request), Action.USECASE_QUALIFY).select_related("organisation"), pk=pk
     )
 
 
-def can_qualify(user: Any, use_case: UseCase) -> bool:
+def can_qualify(user: ActorLike | None, use_case: UseCase) -> bool:
     return perms.can(user, Action.USECASE_QUALIFY, use_case.organisation)
 
 
@@ -71,7 +72,7 @@ def section_progress(answers: dict[str, Any]) -> list[dict[str, Any]]:
 def overview_context(request: HttpRequest, use_case: UseCase) -> dict[str, Any]:
     """What the « Qualification » tab and page show, for any reader of the use case."""
     latest = selectors.latest_qualification(use_case)
-    allowed = can_qualify(request.user, use_case)
+    allowed = can_qualify(actor_of(request), use_case)
     context: dict[str, Any] = {
         "use_case": use_case,
         "latest": latest,
@@ -116,7 +117,7 @@ def qualification_section(request: HttpRequest, pk: int, section: str) -> HttpRe
         before_shown = set(form.shown_ids)
         try:
             services.qualification_draft_save(
-                actor=request.user,
+                actor=user_of(request),
                 use_case=use_case,
                 answers=form.cleaned_answers,
                 version=request.POST.get("version") or None,
@@ -178,7 +179,7 @@ def qualification_complete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             qualification = services.qualification_complete(
-                actor=request.user, use_case=use_case, answers=answers
+                actor=user_of(request), use_case=use_case, answers=answers
             )
         except ValidationError as error:
             for msgs in error.message_dict.values():
@@ -225,7 +226,7 @@ def qualification_version(request: HttpRequest, pk: int, version: int) -> HttpRe
         "answers": [a for a in answers if a["rows"]],
         "versions": list(selectors.versions_of(use_case)),
         "documents": documents.KINDS,
-        "can_qualify": can_qualify(request.user, use_case),
+        "can_qualify": can_qualify(actor_of(request), use_case),
     }
     return render(request, "qualification/version.html", context)
 
@@ -289,7 +290,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         category = ""
     include_past = request.GET.get("passees") == "1"
     to_review_only = request.GET.get("a_revoir") == "1"
-    counts = selectors.portfolio_counts(request.user, category or None)
+    counts = selectors.portfolio_counts(actor_of(request), category or None)
     today = dt.date.today()
     due = selectors.obligations_due(
         request.user, since=None if include_past else today, category=category or None
@@ -309,7 +310,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         }
         for code, label, n in counts.by_category
     ]
-    review = selectors.to_review(selectors.latest_qualifications_visible_to(request.user))
+    review = selectors.to_review(selectors.latest_qualifications_visible_to(actor_of(request)))
     if category:
         review = review.filter(category=category)
     query = request.GET.copy()

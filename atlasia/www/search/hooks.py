@@ -7,13 +7,14 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
+from atlasia.accounts.actor import actor_of
 from atlasia.www import extensions
 
 
 def _similar_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
     from atlasia.search.selectors import similar_usecases
 
-    return {"similar": similar_usecases(request.user, use_case)}
+    return {"similar": similar_usecases(actor_of(request), use_case)}
 
 
 def register() -> None:

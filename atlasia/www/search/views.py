@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from atlasia.accounts import perms
-from atlasia.accounts.models import ReviewerScope
+from atlasia.accounts.actor import actor_of
 from atlasia.campaigns.selectors import promising_use_case_ids
 from atlasia.core.search import text
 from atlasia.search import selectors
@@ -31,7 +30,7 @@ def search(request: HttpRequest) -> HttpResponse:
     # Only stop words ("le", "de la"…): nothing to search for; say so instead of an empty list.
     only_common_words = bool(query) and not text.query_words(query)
     hits = (
-        selectors.search_usecases(request.user, query, limit=30, mode=mode)
+        selectors.search_usecases(actor_of(request), query, limit=30, mode=mode)
         if query and not only_common_words
         else []
     )
@@ -56,7 +55,9 @@ def suggestions(request: HttpRequest) -> JsonResponse:
     """JSON for the "Cela ressemble à…" box of the create form."""
     title = request.GET.get("title", "").strip()[:200]
     summary = request.GET.get("summary", "").strip()[:1000]
-    results = selectors.suggestions(request.user, title, summary) if len(title) + len(summary) >= 8 else []
+    results = (
+        selectors.suggestions(actor_of(request), title, summary) if len(title) + len(summary) >= 8 else []
+    )
     return JsonResponse(
         {
             "results": [
@@ -73,19 +74,15 @@ def suggestions(request: HttpRequest) -> JsonResponse:
     )
 
 
-def _is_national_team(user: object) -> bool:
-    return perms.is_platform_admin(user) or getattr(user, "reviewer_scope", "") == ReviewerScope.NATIONAL
-
-
 @require_GET
 def duplicates(request: HttpRequest) -> HttpResponse:
-    if not _is_national_team(request.user):
+    if not actor_of(request).is_national_team:
         raise Http404
     try:
         threshold = min(0.99, max(0.85, float(request.GET.get("seuil", selectors.DUPLICATE_THRESHOLD))))
     except ValueError:
         threshold = selectors.DUPLICATE_THRESHOLD
-    pairs = selectors.probable_duplicates(request.user, threshold=threshold)
+    pairs = selectors.probable_duplicates(actor_of(request), threshold=threshold)
     return render(
         request,
         "search/duplicates.html",

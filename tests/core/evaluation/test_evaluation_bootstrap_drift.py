@@ -73,6 +73,36 @@ def test_auc_from_weights_is_exact_weighted_auc():
                 assert abs(got[g] - expected) < 1e-12
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_fast_auc_bootstrap_equals_a_reference_bootstrap_with_the_same_weights(jobs):
+    """Every resample of :func:`auc_bootstrap_many` (blocks of resamples, shared by ``jobs`` forked
+    processes) equals a plain reference bootstrap drawing the same multinomial weights from the same
+    seeds and computing each group's weighted AUC with scikit-learn, row by row in the table's order:
+    to 1e-12, overall and per group, ties included (scores rounded)."""
+    group, y, _, score = _data(900, 11)
+    order = rk.score_order(score)
+    layout = np.concatenate([order[y[order] == 1], order[y[order] == 0]])  # positives, then negatives
+    lays = [rk.rank_groups(order, score, y, None, 1).boot_layout()]
+    lays.append(rk.rank_groups(order, score, y, group, 3).boot_layout())
+    B = 2 * rk.BOOT_BLOCK + 7  # two full blocks and a partial one
+    fast_all, fast_g = rk.auc_bootstrap_many(lays, B, np.random.default_rng(3), n_jobs=jobs)
+    # the reference: the same seeds, one resample at a time, scikit-learn's weighted AUC
+    seeds = np.random.default_rng(3).integers(0, 2**63 - 1, 3)
+    b = 0
+    for seed, size in zip(seeds, (rk.BOOT_BLOCK, rk.BOOT_BLOCK, 7), strict=True):
+        block_rng = np.random.default_rng(int(seed))
+        for _ in range(size):
+            w = np.empty(score.size)
+            w[layout] = rk.multinomial_weights(score.size, block_rng)
+            assert abs(fast_all[b, 0] - roc_auc_score(y, score, sample_weight=w)) < 1e-12
+            for g in range(3):
+                m = group == g
+                expected = roc_auc_score(y[m], score[m], sample_weight=w[m])
+                assert abs(fast_g[b, g] - expected) < 1e-12, (b, g)
+            b += 1
+    assert b == B
+
+
 @pytest.mark.parametrize("n", [300, 1500, 2 * 256 * 8])
 def test_multinomial_weights_have_the_multinomial_moments(n):
     """Counts of n draws among n rows: total n, mean 1, variance 1 - 1/n, covariance -1/n.
