@@ -17,9 +17,8 @@ ROOT = Path(settings.BASE_DIR) / "atlasia"
 # Not user-facing, on purpose: programming errors (RuntimeError), the core (pure Python, no gettext:
 # its callers translate), command-line tools (operators), the OpenID Connect token checks (logged,
 # the user sees the generic ProConnect refusal), the append-only guard of the audit log, the pull's
-# transport errors (stored in the subscription's log as received) and the monitoring package, whose
-# services are being split (issue 17, « monitoring »): its messages are wrapped with the split.
-SKIPPED_PARTS = ("core", "management", "migrations", "monitoring")
+# transport errors (stored in the subscription's log as received).
+SKIPPED_PARTS = ("core", "management", "migrations")
 SKIPPED_FILES = {"accounts/oidc.py", "audit/immutable.py", "search/embeddings.py"}
 SKIPPED_EXCEPTIONS = {"RuntimeError", "TypeError", "AssertionError", "NotImplementedError", "KeyError"}
 TRANSPORT_ERRORS = {("exchange/pull.py", "ExchangeError")}
