@@ -211,41 +211,54 @@ def _f(x: object, digits: int = 2) -> str:
 
 def markdown(results: dict[str, object]) -> str:
     """The table of the README: every figure of issue #19 with the load of its step."""
-    cli = results["cli_vs_fairlearn"]
-    mem = results["memory"]
-    boot = results["bootstrap_auc"]
-    mon = results["monitoring_batch"]
+    empty: dict[str, object] = {}
+    cli = results.get("cli_vs_fairlearn", empty)
+    mem = results.get("memory", empty)
+    boot = results.get("bootstrap_auc", empty)
+    mon = results.get("monitoring_batch", empty)
     mib = 1024**2
-    over = (mem["peak_rss_bytes"] - mem["rss_after_imports_bytes"]) / mib  # type: ignore[index,operator]
     lines = [
         f"Run of {results['started']} UTC, {results['cpus']} CPUs, Python {results['python']}, "
         f"NumPy {results['numpy']}, Polars {results['polars']}; 1-minute load average before → after each step.",
         "",
         "| measure (target) | result | load (1 min) | verdict |",
         "|---|---|---|---|",
-        f"| `atlasia evaluate` {cli['rows']:,} rows, defaults (1,000 resamples + DeLong AUC intervals) vs "  # type: ignore[index]
-        f"fairlearn `MetricFrame` (same per-group metrics, no intervals), both as processes — **≥ 20×** | "
-        f"{_f(cli['cli_defaults_s'])} s vs {_f(cli['fairlearn_process_s'], 1)} s: "  # type: ignore[index]
-        f"**{cli['speedup']:.0f}×** | {cli['load_before']} → {cli['load_after']} | "  # type: ignore[index]
-        f"{'met' if cli['speedup'] >= 20 else 'not met'} |",  # type: ignore[index,operator]
-        f"| same numbers ({cli['values_compared']} per-group values) — **≤ 1e-9** | max |difference| "  # type: ignore[index]
-        f"{cli['max_abs_difference']:.1e} | | {'met' if cli['max_abs_difference'] <= 1e-9 else 'not met'} |",  # type: ignore[index,operator]
-        f"| peak memory at {mem['rows']:,} rows, defaults, VmHWM above start-up / columns read — **< 2×** | "  # type: ignore[index]
-        f"{over:.1f} MiB / {mem['columns_read_bytes'] / mib:.1f} MiB = **{mem['peak_over_columns']:.2f}×** | "  # type: ignore[index,operator]
-        f"{mem['load_before']} → {mem['load_after']} | {'met' if mem['peak_over_columns'] < 2 else 'not met'} |",  # type: ignore[index,operator]
-        f"| AUC bootstrap, 1,000 resamples, overall + sex + age band + region, {boot['rows']:,} rows — "  # type: ignore[index]
-        f"**< 10 s wall** | **{_f(boot['total_jobs2_s'])} s** on 2 processes ({_f(boot['rank_s'])} s ranking + "  # type: ignore[index]
-        f"{_f(boot['bootstrap_1000_jobs2_s'])} s, {_f(boot['bootstrap_1000_jobs2_cpu_s'])} s CPU); "  # type: ignore[index]
-        f"{_f(boot['total_jobs1_s'])} s on 1 ({_f(boot['bootstrap_1000_jobs1_cpu_s'])} s CPU) | "  # type: ignore[index]
-        f"{boot['load_before']} → {boot['load_after_jobs2']} → {boot['load_after_jobs1']} | "  # type: ignore[index]
-        f"{'met' if boot['total_jobs2_s'] < 10 else 'not met'} |",  # type: ignore[index,operator]
-        f"| monitoring batch, {mon['rows']:,} rows ({mon['file_bytes'] / 1e6:.0f} MB CSV), from upload to alert "  # type: ignore[index,operator]
-        f"through the page — **< 5 s** | **{_f(mon['upload_to_alert_s'])} s** ({_f(mon['cpu_s'])} s CPU: copy + "  # type: ignore[index]
-        f"SHA-256 {_f(mon.get('private_copy_sha256_s'))}, read {_f(mon.get('read_csv_s'))}, checks "  # type: ignore[union-attr]
-        f"{_f(mon.get('checks_s'))}, evaluation {_f(mon.get('evaluation_s'))}, drift {_f(mon.get('drift_s'))}, "  # type: ignore[union-attr]
-        f"writes {_f(mon.get('writes_s'))}, e-mail {_f(mon.get('email_s'))}, request {_f(mon.get('request_other_s'))}) | "  # type: ignore[union-attr]
-        f"{mon['load_before']} → {mon['load_after']} | {'met' if mon['met'] else 'not met'} |",  # type: ignore[index]
     ]
+    if cli:
+        lines += [
+            f"| `atlasia evaluate` {cli['rows']:,} rows, defaults (1,000 resamples + DeLong AUC intervals) vs "  # type: ignore[index]
+            f"fairlearn `MetricFrame` (same per-group metrics, no intervals), both as processes — **≥ 20×** | "
+            f"{_f(cli['cli_defaults_s'])} s vs {_f(cli['fairlearn_process_s'], 1)} s: "  # type: ignore[index]
+            f"**{cli['speedup']:.0f}×** | {cli['load_before']} → {cli['load_after']} | "  # type: ignore[index]
+            f"{'met' if cli['speedup'] >= 20 else 'not met'} |",  # type: ignore[index,operator]
+            f"| same numbers ({cli['values_compared']} per-group values) — **≤ 1e-9** | max abs. difference "  # type: ignore[index]
+            f"{cli['max_abs_difference']:.1e} | | {'met' if cli['max_abs_difference'] <= 1e-9 else 'not met'} |",  # type: ignore[index,operator]
+        ]
+    if mem:
+        over = (mem["peak_rss_bytes"] - mem["rss_after_imports_bytes"]) / mib  # type: ignore[operator]
+        lines += [
+            f"| peak memory at {mem['rows']:,} rows, defaults, VmHWM above start-up / columns read — **< 2×** | "  # type: ignore[index]
+            f"{over:.1f} MiB / {mem['columns_read_bytes'] / mib:.1f} MiB = **{mem['peak_over_columns']:.2f}×** | "  # type: ignore[index,operator]
+            f"{mem['load_before']} → {mem['load_after']} | {'met' if mem['peak_over_columns'] < 2 else 'not met'} |",  # type: ignore[index,operator]
+        ]
+    if boot:
+        lines += [
+            f"| AUC bootstrap, 1,000 resamples, overall + sex + age band + region, {boot['rows']:,} rows — "  # type: ignore[index]
+            f"**< 10 s wall** | **{_f(boot['total_jobs2_s'])} s** on 2 processes ({_f(boot['rank_s'])} s ranking + "  # type: ignore[index]
+            f"{_f(boot['bootstrap_1000_jobs2_s'])} s, {_f(boot['bootstrap_1000_jobs2_cpu_s'])} s CPU); "  # type: ignore[index]
+            f"{_f(boot['total_jobs1_s'])} s on 1 ({_f(boot['bootstrap_1000_jobs1_cpu_s'])} s CPU) | "  # type: ignore[index]
+            f"{boot['load_before']} → {boot['load_after_jobs2']} → {boot['load_after_jobs1']} | "  # type: ignore[index]
+            f"{'met' if boot['total_jobs2_s'] < 10 else 'not met'} |",  # type: ignore[index,operator]
+        ]
+    if mon:
+        lines += [
+            f"| monitoring batch, {mon['rows']:,} rows ({mon['file_bytes'] / 1e6:.0f} MB CSV), from upload to alert "  # type: ignore[index,operator]
+            f"through the page — **< 5 s** | **{_f(mon['upload_to_alert_s'])} s** ({_f(mon['cpu_s'])} s CPU: copy + "  # type: ignore[index]
+            f"SHA-256 {_f(mon.get('private_copy_sha256_s'))}, read {_f(mon.get('read_csv_s'))}, checks "  # type: ignore[union-attr]
+            f"{_f(mon.get('checks_s'))}, evaluation {_f(mon.get('evaluation_s'))}, drift {_f(mon.get('drift_s'))}, "  # type: ignore[union-attr]
+            f"writes {_f(mon.get('writes_s'))}, e-mail {_f(mon.get('email_s'))}, request {_f(mon.get('request_other_s'))}) | "  # type: ignore[union-attr]
+            f"{mon['load_before']} → {mon['load_after']} | {'met' if mon['met'] else 'not met'} |",  # type: ignore[index]
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -257,7 +270,14 @@ def main() -> int:
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="100 k and 1 M rows instead of 1 M and 10 M")
+    ap.add_argument("--table-only", action="store_true", help="rewrite the .md table from the .json")
     args, _ = ap.parse_known_args()
+    if args.table_only:
+        stem = "evaluation_intervals_quick" if args.quick else "evaluation_intervals"
+        data = json.loads((OUT.parent / f"{stem}.json").read_text(encoding="utf-8"))
+        (OUT.parent / f"{stem}.md").write_text(markdown(data), encoding="utf-8")
+        print(markdown(data))
+        return 0
     small, large = (100_000, 1_000_000) if args.quick else (1_000_000, 10_000_000)
     p1, p10 = ensure(small), ensure(large)
     results: dict[str, object] = {
@@ -268,18 +288,26 @@ def main() -> int:
         "started": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
         "load_at_start": os.getloadavg(),
     }
-    results["cli_vs_fairlearn"] = {"rows": small, **cli_vs_fairlearn(p1)}
-    print(json.dumps(results["cli_vs_fairlearn"]), flush=True)
-    results["memory"] = {"rows": large, **memory(p10)}
-    print(json.dumps(results["memory"]), flush=True)
-    results["bootstrap_auc"] = bootstrap_auc(p1)
-    print(json.dumps(results["bootstrap_auc"]), flush=True)
-    results["monitoring_batch"] = monitoring_batch(small)
-    print(json.dumps(results["monitoring_batch"]), flush=True)
-    results["finished"] = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     name = "evaluation_intervals_quick" if args.quick else "evaluation_intervals"
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    (OUT.parent / f"{name}.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+
+    def save() -> None:  # after each step: a long run interrupted keeps what it measured
+        (OUT.parent / f"{name}.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+
+    # the steps of this session's work first, the long fairlearn process last
+    results["bootstrap_auc"] = bootstrap_auc(p1)
+    print(json.dumps(results["bootstrap_auc"]), flush=True)
+    save()
+    results["monitoring_batch"] = monitoring_batch(small)
+    print(json.dumps(results["monitoring_batch"]), flush=True)
+    save()
+    results["memory"] = {"rows": large, **memory(p10)}
+    print(json.dumps(results["memory"]), flush=True)
+    save()
+    results["cli_vs_fairlearn"] = {"rows": small, **cli_vs_fairlearn(p1)}
+    print(json.dumps(results["cli_vs_fairlearn"]), flush=True)
+    results["finished"] = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    save()
     table = markdown(results)
     (OUT.parent / f"{name}.md").write_text(table, encoding="utf-8")
     print(table, flush=True)

@@ -299,6 +299,7 @@ def test_timeline_charts_svg_with_thresholds_and_table_in_french_and_english(
         "Dérive des données",
         "au-delà du seuil",
         "Chronologie des lots",
+        "Suivi après déploiement",
     ):
         assert french not in en, french
     # the "To do" inbox and the prefilled incident tell the alert in English too
