@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from atlasia.core.compliance import risk_level
@@ -20,8 +21,10 @@ from atlasia.core.identifiers import normalise_siren, siren_error
 
 from .enums import (
     CHECK_LEVELS,
+    DOSSIER,
     SCALE,
     EvidenceKind,
+    FileJobStatus,
     ObligationStatus,
     RiskArea,
     RiskOrigin,
@@ -102,6 +105,11 @@ class ObligationItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} — {self.use_case}"
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (English when the interface is in English)."""
+        return self.title_en if (get_language() or "").startswith("en") and self.title_en else self.title
 
     @property
     def owner_name(self) -> str:
@@ -380,3 +388,58 @@ class VendorCharterCheck(models.Model):
     def clean(self) -> None:
         if self.level in ("met", "partial") and not (self.evidence or "").strip():
             raise ValidationError({"evidence": "Indiquez ce qui montre que le principe est respecté."})
+
+
+def file_job_path(instance: FileJob, filename: str) -> str:
+    return f"compliance/files/{instance.pk or 'new'}/{filename}"
+
+
+class FileJob(models.Model):
+    """A file of the compliance file prepared in the background: the whole file as a ZIP, or one of the
+    provider's generated documents as PDF or DOCX. Generating one takes seconds (the Annex IV PDF about
+    16 s), so the request only queues the job; the page follows ``progress``/``step`` and offers the file
+    when it is ready (templates/www/_progress.html)."""
+
+    use_case = models.ForeignKey(
+        "registry.UseCase", verbose_name=_("cas d'usage"), on_delete=models.CASCADE, related_name="+"
+    )
+    #: ``dossier`` (the ZIP) or a key of :data:`atlasia.compliance.documents.KINDS`.
+    kind = models.CharField(_("fichier"), max_length=30)
+    fmt = models.CharField(_("format"), max_length=4)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("état"), max_length=10, choices=FileJobStatus.choices, default=FileJobStatus.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("avancement (%)"), default=0)
+    step = models.CharField(_("étape en cours"), max_length=200, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    file = models.FileField(_("fichier préparé"), upload_to=file_job_path, blank=True, max_length=200)
+    filename = models.CharField(_("nom du fichier"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("préparation d'un fichier du dossier de conformité")
+        verbose_name_plural = _("préparations de fichiers du dossier de conformité")
+        indexes = [models.Index(fields=["use_case", "kind", "fmt", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.label} — {self.use_case}"
+
+    @property
+    def label(self) -> str:
+        from atlasia.qualification.documents import KINDS as QUALIFICATION_KINDS
+
+        from .documents import kinds
+
+        if self.kind == DOSSIER:
+            return str(_("Dossier de conformité (ZIP avec index)"))
+        title = kinds().get(self.kind) or gettext(QUALIFICATION_KINDS.get(self.kind, self.kind))
+        return f"{title} ({self.fmt.upper()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {FileJobStatus.DONE, FileJobStatus.FAILED}

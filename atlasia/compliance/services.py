@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from atlasia.accounts import perms
 from atlasia.accounts.models import Membership, User
@@ -29,9 +30,10 @@ from atlasia.qualification import selectors as qualification_selectors
 from atlasia.registry.models import UseCase
 from atlasia.registry.services import attachment_add
 
-from .enums import CLOSED_STATUSES, EvidenceKind, ObligationStatus, SignerRole
+from .enums import CLOSED_STATUSES, DOSSIER, EvidenceKind, ObligationStatus, SignerRole
 from .models import (
     Evidence,
+    FileJob,
     ObligationItem,
     Risk,
     Vendor,
@@ -757,3 +759,57 @@ def vendor_charter_check(
     if errors:
         raise ValidationError(errors)
     return saved
+
+
+# --- files prepared in the background ------------------------------------------------------------------
+
+
+def file_job_request(*, actor: Any, use_case: UseCase, kind: str, fmt: str) -> FileJob:
+    """Queue the preparation of a file of the compliance file of ``use_case`` once the transaction is
+    committed: the ZIP of the whole file, a document of the latest qualification or a provider's document
+    (PDF or DOCX). The audit row says who asked for what. Refused (``PermissionDenied``) to whom may not
+    read the file; ``ValidationError`` for an unknown file or format, a use case not qualified yet, or a
+    provider's document of a system that is not a provider's high-risk one."""
+    from atlasia.qualification import documents as qualification_documents
+
+    from . import documents
+    from .files import STEP_WAITING
+    from .selectors import usecases_with_file
+    from .tasks import build_file_job
+
+    if actor is not None and not usecases_with_file(actor).filter(pk=use_case.pk).exists():
+        raise PermissionDenied(f"Dossier de conformité non visible : {use_case}.")
+    documents_kinds = {**documents.KINDS, **qualification_documents.KINDS}
+    formats = ("zip",) if kind == DOSSIER else ("pdf", "docx") if kind in documents_kinds else ()
+    if fmt not in formats:
+        raise ValidationError({"kind": _("Ce fichier n'existe pas dans ce format.")})
+    if kind in qualification_documents.KINDS and qualification_selectors.latest_ref(use_case) is None:
+        raise ValidationError({"kind": _("Ce cas d'usage n'est pas encore qualifié.")})
+    if kind in documents.KINDS and not documents.applicable(use_case):
+        raise ValidationError(
+            {
+                "kind": _(
+                    "Ce document est celui du fournisseur d'un système à haut risque : la qualification "
+                    "de ce cas d'usage n'en fait pas un."
+                )
+            }
+        )
+    with transaction.atomic():
+        job = FileJob.objects.create(
+            use_case=use_case,
+            kind=kind,
+            fmt=fmt,
+            requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+            step=STEP_WAITING,
+        )
+        _audit(
+            actor,
+            AuditAction.CREATE,
+            job,
+            use_case,
+            {"kind": kind, "fmt": fmt},
+            "Préparation d'un fichier du dossier de conformité",
+        )
+        job_id = job.pk
+        transaction.on_commit(lambda: build_file_job.enqueue(job_id))
+    return job

@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from atlasia.campaigns import selectors as campaign_selectors
 from atlasia.registry import reference
@@ -260,21 +261,21 @@ def _progress(run: ReportRun, progress: int, step: str, **extra: Any) -> None:
 def run_report(run_id: int) -> str:
     """Build the report of ``run_id`` step by step; on failure the run says what went wrong."""
     run = ReportRun.objects.select_related("organisation", "requested_by").get(pk=run_id)
-    _progress(run, 5, "Lecture des cas d'usage du périmètre", status=RunStatus.RUNNING)
+    _progress(run, 5, gettext_noop("Lecture des cas d'usage du périmètre"), status=RunStatus.RUNNING)
     try:
         data = report_data(run)
         digest = input_hash(data)
-        _progress(run, 35, "Calcul des chiffres et des graphiques", input_hash=digest)
+        _progress(run, 35, gettext_noop("Calcul des chiffres et des graphiques"), input_hash=digest)
         html = render_html(data)
-        _progress(run, 55, "Mise en page HTML")
+        _progress(run, 55, gettext_noop("Mise en page HTML"))
         run.html_file.save(f"cartographie-{run.year}.html", ContentFile(html.encode("utf-8")), save=False)
-        _progress(run, 65, "Fabrication du PDF", html_file=run.html_file.name)
+        _progress(run, 65, gettext_noop("Fabrication du PDF"), html_file=run.html_file.name)
         pdf = render_pdf(render_html(data, for_pdf=True))
         run.pdf_file.save(f"cartographie-{run.year}.pdf", ContentFile(pdf), save=False)
         _progress(
             run,
             100,
-            "Rapport prêt",
+            gettext_noop("Rapport prêt"),
             status=RunStatus.DONE,
             pdf_file=run.pdf_file.name,
             finished_at=timezone.now(),
@@ -282,7 +283,12 @@ def run_report(run_id: int) -> str:
     except Exception as error:  # the page must say it failed rather than spin for ever
         logger.exception("report run %s failed", run_id)
         _progress(
-            run, 100, "Échec", status=RunStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+            run,
+            100,
+            gettext_noop("Échec"),
+            status=RunStatus.FAILED,
+            error=str(error)[:2000],
+            finished_at=timezone.now(),
         )
         raise
     return digest

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from atlasia.accounts.models import User
 from atlasia.audit.models import AuditAction
@@ -89,7 +90,7 @@ def reportrun_request(
             organisation=organisation if scope == ReportScope.ORGANISATION else None,
             public_only=public_only,
             requested_by=actor if getattr(actor, "is_authenticated", False) else None,
-            step="En attente du traitement en arrière-plan",
+            step=gettext_noop("En attente du traitement en arrière-plan"),
         )
         errors = {}
         if scope == ReportScope.REGION and not run.region:

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from atlasia.core.qualification import DISCLAIMER_FR
 
@@ -24,9 +25,9 @@ from .display import answer_text, basis_label, result_summary
 from .models import Qualification
 
 KINDS: dict[str, str] = {
-    "aipd": "Analyse d'impact relative à la protection des données (AIPD)",
-    "aidf": "Analyse d'impact sur les droits fondamentaux (AIDF, art. 27 AI Act)",
-    "enregistrement": "Fiche d'enregistrement dans la base de données de l'UE (annexe VIII)",
+    "aipd": gettext_noop("Analyse d'impact relative à la protection des données (AIPD)"),
+    "aidf": gettext_noop("Analyse d'impact sur les droits fondamentaux (AIDF, art. 27 AI Act)"),
+    "enregistrement": gettext_noop("Fiche d'enregistrement dans la base de données de l'UE (annexe VIII)"),
 }
 
 TODO = "À compléter"

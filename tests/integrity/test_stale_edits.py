@@ -205,3 +205,42 @@ def test_a_double_submitted_indicator_form_adds_one_indicator(world: dict[str, A
     data.update({"name": ["Attente médiane"], "unit": ["min"]})
     assert client.post(add, data).status_code == client.post(add, data).status_code == 302
     assert Kpi.objects.filter(experiment=experiment).count() == 1
+
+
+def test_a_stale_scorecard_keeps_what_was_not_touched(world: dict[str, Any]) -> None:
+    """The priority scorecard (scores stored as one structure): after a refused stale save, the criteria
+    the person did not touch show the values saved meanwhile; saving again keeps both people's work."""
+    from atlasia.core import prioritisation as prio
+    from atlasia.lifecycle import services as lifecycle
+    from atlasia.lifecycle.models import PriorityAssessment
+
+    record = world["records"]["a_internal"]
+    lifecycle.priority_assessment_save(
+        actor=world["users"]["referent"],
+        use_case=record,
+        scores={c.value: (3, "Estimation de l'équipe projet.") for c in prio.Criterion},
+        people_reached=8000,
+        version=None,
+    )
+    alice, bob = Client(), Client()
+    alice.force_login(world["users"]["referent"])
+    bob.force_login(world["users"]["org_admin"])
+    path = reverse("lifecycle_assess", args=[record.pk])
+    stale = _form(alice, path)
+    data = as_post_data(_form(bob, path))
+    field = next(name for name, _ in _form(bob, path).fields if name.endswith("_justification"))
+    data[field] = ["Plus de 2 000 dossiers par mois : gain mesuré sur le pilote."]
+    assert bob.post(path, data).status_code == 302
+    data = as_post_data(stale)
+    data["people_reached"] = ["12000"]
+    response = alice.post(path, data)
+    text = html.unescape(response.content.decode())
+    assert response.status_code == 400 and STALE in text
+    again = as_post_data(self_posting_forms(response.content.decode(), path)[0])
+    assert again[field] == ["Plus de 2 000 dossiers par mois : gain mesuré sur le pilote."]
+    assert again["people_reached"] == ["12000"]
+    assert alice.post(path, again).status_code == 302
+    assessment = PriorityAssessment.objects.get(use_case=record)
+    criterion = field.removesuffix("_justification")
+    assert assessment.people_reached == 12000
+    assert assessment.scores[criterion]["justification"].startswith("Plus de 2 000 dossiers")

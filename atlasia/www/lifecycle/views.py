@@ -5,6 +5,7 @@ A record the user may not see, or not act on, is a 404 (querysets scoped to the 
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib import messages
@@ -138,6 +139,23 @@ def compliance_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- prioritisation ----------------------------------------------------------------------------------
 
 
+def _scorecard_fields(error: StaleEdit) -> SimpleNamespace:
+    """The stale-save differences of a scorecard, by form field: the stored ``scores`` (one entry per
+    criterion, with its score and justification) become ``<criterion>_score``/``_justification``."""
+    raw: list[tuple[str, Any, Any]] = []
+    for key, old, new in error.raw:
+        if key != "scores":
+            raw.append((key, old, new))
+            continue
+        old, new = old or {}, new or {}
+        for criterion in dict.fromkeys([*old, *new]):
+            before, after = old.get(criterion) or {}, new.get(criterion) or {}
+            for part in ("score", "justification"):
+                was, now = before.get(part), after.get(part)
+                raw.append((f"{criterion}_{part}", "" if was is None else was, now))
+    return SimpleNamespace(raw=raw)
+
+
 @require_http_methods(["GET", "POST"])
 def assess(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = _usecase_for(request, pk, Action.USECASE_PRIORITISE)
@@ -166,6 +184,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except StaleEdit as error:
             attach_service_errors(form, error)
+            keep_untouched(form, _scorecard_fields(error))
             refresh_version(form, services.priority_assessment_version(use_case))
         except ValidationError as error:
             attach_service_errors(form, error)
