@@ -286,7 +286,7 @@ def _signer(use_case: UseCase, role: str, username: str, first: str, last: str) 
     return user
 
 
-def _close(actor: Any, item: ObligationItem, reason: str = "") -> ObligationItem:
+def _close(actor: User, item: ObligationItem, reason: str = "") -> ObligationItem:
     return services.obligation_update(
         actor=actor,
         item=item,

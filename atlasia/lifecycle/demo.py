@@ -22,7 +22,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from atlasia.accounts.models import Membership
+from atlasia.accounts.models import Membership, User
 from atlasia.core import lifecycle as lc
 from atlasia.core import prioritisation as prio
 from atlasia.registry.models import Organisation, UseCase
@@ -333,7 +333,7 @@ def _experiments(
     status: S,
     moves: list[tuple[str, S, S]],
     dates: list[date],
-    actor: Any,
+    actor: User,
     rng: random.Random,
     today: date,
 ) -> dict[str, int]:
