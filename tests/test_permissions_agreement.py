@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from atlasia.accounts.demo import DEMO_ACCOUNTS
+from atlasia.demo.accounts import DEMO_ACCOUNTS
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
