@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from atlasia.demo.accounts import DEMO_ACCOUNTS
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
@@ -22,6 +21,7 @@ from atlasia.accounts.actor import actor_for, forget_actor
 from atlasia.accounts.models import User
 from atlasia.core.permissions import ANONYMOUS, SHARED_LEVELS, Actor
 from atlasia.core.roles import Action
+from atlasia.demo.accounts import DEMO_ACCOUNTS
 from atlasia.registry.enums import PublicationLevel
 from atlasia.registry.models import Organisation, UseCase
 from atlasia.registry.selectors import organisations_for, usecases_for, usecases_to_do, usecases_visible_to
