@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "atlasia.exchange",
     "atlasia.compliance",
     "atlasia.campaigns",
+    "atlasia.demo",
     "atlasia.www",
 ]
 
