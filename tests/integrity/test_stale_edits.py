@@ -244,3 +244,34 @@ def test_a_stale_scorecard_keeps_what_was_not_touched(world: dict[str, Any]) -> 
     criterion = field.removesuffix("_justification")
     assert assessment.people_reached == 12000
     assert assessment.scores[criterion]["justification"].startswith("Plus de 2 000 dossiers")
+
+
+def test_a_stale_charter_self_assessment_keeps_the_principles_not_touched(world: dict[str, Any]) -> None:
+    from atlasia.lifecycle.models import Charter, CharterAssessment
+
+    charter = Charter.objects.order_by("pk").first()
+    assert charter is not None, "no charter in the reference data"
+    first, second = list(charter.principles.order_by("pk")[:2])
+    record = world["records"]["a_internal"]
+    alice, bob = Client(), Client()
+    alice.force_login(world["users"]["referent"])
+    bob.force_login(world["users"]["org_admin"])
+    path = reverse("lifecycle_charter", args=[record.pk, charter.pk])
+    stale = _form(alice, path)
+    data = as_post_data(_form(bob, path))
+    data[f"level_{first.pk}"] = ["met"]
+    data[f"evidence_{first.pk}"] = ["Comité d'éthique du 12 mars : avis favorable."]
+    assert bob.post(path, data).status_code == 302
+    data = as_post_data(stale)
+    data[f"level_{second.pk}"] = ["partial"]
+    data[f"evidence_{second.pk}"] = ["Notice d'information remise aux patients."]
+    response = alice.post(path, data)
+    assert response.status_code == 400 and STALE in html.unescape(response.content.decode())
+    again = as_post_data(self_posting_forms(response.content.decode(), path)[0])
+    assert again[f"evidence_{first.pk}"] == ["Comité d'éthique du 12 mars : avis favorable."]
+    assert again[f"level_{first.pk}"] == ["met"] and again[f"level_{second.pk}"] == ["partial"]
+    assert again[f"evidence_{second.pk}"] == ["Notice d'information remise aux patients."]
+    assert alice.post(path, again).status_code == 302
+    saved = {a.principle_id: a.evidence for a in CharterAssessment.objects.filter(use_case=record)}
+    assert saved.get(first.pk) == "Comité d'éthique du 12 mars : avis favorable."
+    assert saved.get(second.pk) == "Notice d'information remise aux patients."
