@@ -275,3 +275,22 @@ def test_a_stale_charter_self_assessment_keeps_the_principles_not_touched(world:
     saved = {a.principle_id: a.evidence for a in CharterAssessment.objects.filter(use_case=record)}
     assert saved.get(first.pk) == "Comité d'éthique du 12 mars : avis favorable."
     assert saved.get(second.pk) == "Notice d'information remise aux patients."
+
+
+def test_a_stale_weight_profile_keeps_the_name_set_meanwhile(world: dict[str, Any]) -> None:
+    alice, bob = Client(), Client()
+    alice.force_login(world["users"]["national"])
+    bob.force_login(world["users"]["admin"])
+    path = reverse("lifecycle_weights_national")
+    stale = _form(alice, path)
+    data = as_post_data(_form(bob, path))
+    data["name"] = ["Profil national 2026 (révisé en comité)"]
+    assert bob.post(path, data).status_code == 302
+    data = as_post_data(stale)
+    a, b = sorted(k for k in data if k.startswith("crit_"))[:2]
+    data[a], data[b] = data[b], data[a]  # two weights exchanged: the totals stay valid
+    response = alice.post(path, data)
+    assert response.status_code == 400 and STALE in html.unescape(response.content.decode())
+    again = as_post_data(self_posting_forms(response.content.decode(), path)[0])
+    assert again["name"] == ["Profil national 2026 (révisé en comité)"]
+    assert (again[a], again[b]) == (data[a], data[b])
