@@ -452,7 +452,9 @@ def export_zip(f: ComplianceFile) -> bytes:
                 continue
             kind = entry.path.removeprefix("documents/").removesuffix(".docx")
             if kind in qualification_documents.KINDS and qualification is not None:
-                doc = qualification_documents.build(kind, qualification)
+                doc = qualification_documents.build(
+                    kind, qualification, lifecycle_selectors.deployer_facts(f.use_case.pk)
+                )
             elif kind in documents.KINDS:
                 doc = documents.build(kind, f.use_case)
             else:

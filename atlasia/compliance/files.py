@@ -10,7 +10,7 @@ import logging
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone, translation
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from .enums import DOSSIER, FileJobStatus
 from .models import FileJob
@@ -33,6 +33,7 @@ def _progress(job: FileJob, progress: int, step: str, **extra: object) -> None:
 
 
 def _content(job: FileJob) -> tuple[str, bytes]:
+    from atlasia.lifecycle.selectors import deployer_facts
     from atlasia.qualification import documents as qualification_documents
     from atlasia.qualification import selectors as qualification_selectors
 
@@ -48,8 +49,8 @@ def _content(job: FileJob) -> tuple[str, bytes]:
     if job.kind in qualification_documents.KINDS:
         qualification = qualification_selectors.latest_qualification(job.use_case)
         if qualification is None:
-            raise ValueError("Ce cas d'usage n'est plus qualifié.")
-        doc = qualification_documents.build(job.kind, qualification)
+            raise ValueError(gettext("Ce cas d'usage n'est plus qualifié."))
+        doc = qualification_documents.build(job.kind, qualification, deployer_facts(job.use_case.pk))
     else:
         doc = documents.build(job.kind, job.use_case)
     _progress(job, 30, STEP_PDF if job.fmt == "pdf" else STEP_DOCX)

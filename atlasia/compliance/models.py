@@ -233,28 +233,32 @@ class Risk(models.Model):
         return person(self.owner)
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         today = timezone.localdate()
         self.title = " ".join((self.title or "").split())
         if not self.title:
-            errors["title"] = "Nommez le risque."
+            errors["title"] = _("Nommez le risque.")
         if not (self.description or "").strip():
-            errors["description"] = "Décrivez le risque : ce qui peut arriver, à qui, dans quelle situation."
+            errors["description"] = _(
+                "Décrivez le risque : ce qui peut arriver, à qui, dans quelle situation."
+            )
         if (self.residual_likelihood is None) != (self.residual_severity is None):
-            errors["residual_severity"] = (
+            errors["residual_severity"] = _(
                 "Le risque résiduel se note par sa vraisemblance et sa gravité : "
                 "renseignez les deux ou aucune."
             )
         if self.residual_acceptable is not None and self.residual_likelihood is None:
-            errors["residual_acceptable"] = "Évaluez le risque résiduel avant de le juger acceptable ou non."
-        if self.status != RiskStatus.OPEN and not (self.mitigations or "").strip():
-            errors["mitigations"] = "Un risque maîtrisé ou clos indique les mesures prises (art. 9(2)(d))."
-        if self.last_reviewed_on and self.last_reviewed_on > today:
-            errors["last_reviewed_on"] = (
-                f"La date de dernière revue ({self.last_reviewed_on:%d/%m/%Y}) est dans le futur."
+            errors["residual_acceptable"] = _(
+                "Évaluez le risque résiduel avant de le juger acceptable ou non."
             )
+        if self.status != RiskStatus.OPEN and not (self.mitigations or "").strip():
+            errors["mitigations"] = _("Un risque maîtrisé ou clos indique les mesures prises (art. 9(2)(d)).")
+        if self.last_reviewed_on and self.last_reviewed_on > today:
+            errors["last_reviewed_on"] = _(
+                "La date de dernière revue (%(last_reviewed_on)s) est dans le futur."
+            ) % {"last_reviewed_on": format(self.last_reviewed_on, "%d/%m/%Y")}
         if self.next_review_on and self.last_reviewed_on and self.next_review_on < self.last_reviewed_on:
-            errors["next_review_on"] = "La prochaine revue ne peut pas précéder la dernière."
+            errors["next_review_on"] = _("La prochaine revue ne peut pas précéder la dernière.")
         if errors:
             raise ValidationError(errors)
 
@@ -290,7 +294,7 @@ class Vendor(models.Model):
     def clean(self) -> None:
         self.name = " ".join((self.name or "").split())
         if not self.name:
-            raise ValidationError({"name": "Indiquez le nom du fournisseur."})
+            raise ValidationError({"name": _("Indiquez le nom du fournisseur.")})
         if self.siren:
             error = siren_error(self.siren)
             if error:
@@ -323,10 +327,10 @@ class VendorSystem(models.Model):
     def clean(self) -> None:
         self.name = " ".join((self.name or "").split())
         if not self.name:
-            raise ValidationError({"name": "Indiquez le nom du système."})
+            raise ValidationError({"name": _("Indiquez le nom du système.")})
         if self.contract_start and self.contract_end and self.contract_end < self.contract_start:
             raise ValidationError(
-                {"contract_end": "La fin du marché précède son début : vérifiez les deux dates."}
+                {"contract_end": _("La fin du marché précède son début : vérifiez les deux dates.")}
             )
 
 
@@ -356,11 +360,14 @@ class VendorDocument(models.Model):
     def clean(self) -> None:
         if self.received_on and self.received_on > timezone.localdate():
             raise ValidationError(
-                {"received_on": f"La date de réception ({self.received_on:%d/%m/%Y}) est dans le futur."}
+                {
+                    "received_on": _("La date de réception (%(received_on)s) est dans le futur.")
+                    % {"received_on": format(self.received_on, "%d/%m/%Y")}
+                }
             )
         if not self.attachment_id and not (self.reference or "").strip():
             raise ValidationError(
-                {"reference": "Joignez le fichier ou indiquez sa référence ou son adresse."}
+                {"reference": _("Joignez le fichier ou indiquez sa référence ou son adresse.")}
             )
 
 
@@ -387,7 +394,7 @@ class VendorCharterCheck(models.Model):
 
     def clean(self) -> None:
         if self.level in ("met", "partial") and not (self.evidence or "").strip():
-            raise ValidationError({"evidence": "Indiquez ce qui montre que le principe est respecté."})
+            raise ValidationError({"evidence": _("Indiquez ce qui montre que le principe est respecté.")})
 
 
 def file_job_path(instance: FileJob, filename: str) -> str:

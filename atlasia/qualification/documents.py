@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -424,7 +425,16 @@ def build_fria(q: Qualification) -> Document:
 # --- EU database registration (Annex VIII) -----------------------------------------------------------
 
 
-def build_registration(q: Qualification) -> Document:
+@dataclass(frozen=True)
+class DeployerFacts:
+    """What the deployer recorded after the qualification (owned by the lifecycle's compliance record,
+    read by the caller with ``atlasia.lifecycle.selectors.deployer_facts``): Annex VIII, section C."""
+
+    registration_reference: str = ""
+    fria_completed_at: dt.date | None = None
+
+
+def build_registration(q: Qualification, deployer: DeployerFacts | None = None) -> Document:
     r = _record(q)
     s = result_summary(q.result, q.law_version)
     doc = _new("enregistrement", q)
@@ -505,11 +515,8 @@ def build_registration(q: Qualification) -> Document:
             ]
         )
     if "C" in sections:
-        from atlasia.lifecycle.selectors import public_compliance
-
-        compliance = public_compliance([q.use_case_id]).get(q.use_case_id)
-        reference = compliance.registration_reference if compliance else ""
-        fria_done = compliance.fria_completed_at if compliance else None
+        reference = deployer.registration_reference if deployer else ""
+        fria_done = deployer.fria_completed_at if deployer else None
         if fria_done:
             fria = f"AIDF réalisée le {fria_done:%d/%m/%Y} : joindre le résumé de ses conclusions"
         elif s["fria_required"]:
@@ -535,10 +542,18 @@ def build_registration(q: Qualification) -> Document:
     return doc
 
 
-BUILDERS = {"aipd": build_dpia, "aidf": build_fria, "enregistrement": build_registration}
+BUILDERS: dict[str, Callable[[Qualification], Document]] = {
+    "aipd": build_dpia,
+    "aidf": build_fria,
+    "enregistrement": build_registration,
+}
 
 
-def build(kind: str, qualification: Qualification) -> Document:
+def build(kind: str, qualification: Qualification, deployer: DeployerFacts | None = None) -> Document:
+    """The document ``kind`` of ``qualification``; ``deployer`` fills the registration sheet's section C
+    (registration reference, FRIA date) — without it, those fields say they are still to be entered."""
+    if kind == "enregistrement":
+        return build_registration(qualification, deployer)
     return BUILDERS[kind](qualification)
 
 

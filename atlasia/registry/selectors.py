@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 
 from atlasia.accounts import perms
 from atlasia.accounts.actor import ActorLike
+from atlasia.accounts.models import ExternalIdentity
 from atlasia.core.roles import Action
 
 from .enums import PublicationLevel
@@ -112,7 +113,9 @@ def filter_usecases(
 
 def usecase_list(actor: ActorLike | None, filters: UseCaseFilters) -> QuerySet[UseCase]:
     """The filtered, sorted list of visible use cases, with what the list page shows fetched in a
-    constant number of queries whatever the page size."""
+    constant number of queries whatever the page size. The full-text query ``filters.q`` is the search
+    domain's: the list page and the dashboards call :func:`atlasia.search.selectors.usecase_list`,
+    which applies it on top of this list (search depends on the registry, not the other way round)."""
     qs = filter_usecases(
         usecases_visible_to(actor),
         theme=filters.theme,
@@ -126,12 +129,6 @@ def usecase_list(actor: ActorLike | None, filters: UseCaseFilters) -> QuerySet[U
     )
     order = SORTS.get(filters.sort, SORTS["-updated_at"])
     qs = qs.select_related("organisation", "theme", "ai_technique").order_by(*order)
-    if filters.q:
-        # French full-text search (stemming, accents, weights), best match first unless another sort
-        # was chosen. Imported here: search depends on the registry, not the other way round.
-        from atlasia.search.selectors import filter_and_rank
-
-        qs = filter_and_rank(qs, filters.q, by_relevance=filters.sort == "-updated_at")
     return qs
 
 
@@ -268,3 +265,40 @@ def organisations_with_siren(siren: str) -> list[OrganisationRef]:
         .order_by("name")
         .values_list("pk", "name", "slug")
     ]
+
+
+# --- ProConnect identities and the organisations their SIRET proposes --------------------------------
+
+
+@dataclass(frozen=True)
+class ProConnectIdentityView:
+    email: str
+    siret: str
+    idp_id: str
+    last_acr: str
+    last_login_at: Any
+    proposed_organisations: tuple[OrganisationRef, ...]
+
+
+def proconnect_identities(user: Any) -> list[ProConnectIdentityView]:
+    """The user's ProConnect identities, each with the organisations registered under its SIRET's SIREN."""
+    return [
+        ProConnectIdentityView(
+            email=identity.email,
+            siret=identity.siret,
+            idp_id=identity.idp_id,
+            last_acr=identity.last_acr,
+            last_login_at=identity.last_login_at,
+            proposed_organisations=tuple(organisations_with_siren(identity.siren)),
+        )
+        for identity in ExternalIdentity.objects.filter(user=user).order_by("-last_login_at")
+    ]
+
+
+def proposed_organisations(user: Any) -> list[OrganisationRef]:
+    """Organisations proposed by the SIRET of the user's ProConnect identities (no duplicates)."""
+    seen: dict[int, OrganisationRef] = {}
+    for identity in proconnect_identities(user):
+        for organisation in identity.proposed_organisations:
+            seen.setdefault(organisation.pk, organisation)
+    return list(seen.values())

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
 from atlasia.accounts import oidc, perms
+from atlasia.accounts.actor import actor_of
 from atlasia.core.roles import Action
 
 from . import extensions
@@ -32,13 +33,12 @@ class _SiteConfig:
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    user = getattr(request, "user", None)
-    can_create = bool(user and user.is_authenticated and perms.can_anywhere(user, Action.USECASE_CREATE))
+    actor = actor_of(request)  # built once for the request, reused by the view's own checks
     return {
         "SITE_CONFIG": _SiteConfig,
         "INSTANCE_NAME": settings.ATLASIA_INSTANCE_NAME,
-        "can_create_usecase": can_create,
-        "is_platform_admin": bool(user and perms.is_platform_admin(user)),
-        "nav_menu": extensions.nav_menu(request) if user and user.is_authenticated else [],
+        "can_create_usecase": perms.can_anywhere(actor, Action.USECASE_CREATE),
+        "is_platform_admin": actor.is_platform_admin,
+        "nav_menu": extensions.nav_menu(request) if actor.is_authenticated else [],
         "PROCONNECT_ENABLED": oidc.enabled(),
     }

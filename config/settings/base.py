@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "atlasia.exchange",
     "atlasia.compliance",
     "atlasia.campaigns",
+    "atlasia.demo",
     "atlasia.www",
 ]
 

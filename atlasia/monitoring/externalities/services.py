@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from atlasia.accounts.models import User
 from atlasia.audit.concurrency import check_version, version_token
@@ -59,7 +60,7 @@ def externality_receive_public(
     form) has checked that the record is public and applied the rate limit; no actor (the public is
     anonymous), the audit row records the category and whether a contact address was left."""
     if category not in ExternalityCategory.values:
-        raise ValidationError({"category": "Choisissez une catégorie dans la liste."})
+        raise ValidationError({"category": gettext("Choisissez une catégorie dans la liste.")})
     externality = Externality(
         use_case=use_case,
         source=ExternalitySource.PUBLIC,
@@ -113,7 +114,7 @@ def externality_triage(
         _refuse("Seuls le référent IA, le DPO ou l'administrateur de l'organisation trient les externalités.")
     check_version(version, {"status": externality.status}, model=Externality)
     if status not in ExternalityStatus.values:
-        raise ValidationError({"status": f"Suivi inconnu : « {status} »."})
+        raise ValidationError({"status": gettext("Suivi inconnu : « %(status)s ».") % {"status": status}})
     before = externality.status
     externality.status = status
     externality.full_clean()
@@ -146,5 +147,5 @@ def externality_note_add(*, actor: User, externality: Externality, text: str) ->
             "Seuls le référent IA, le DPO ou l'administrateur de l'organisation suivent les externalités."
         )
     if not text.strip():
-        raise ValidationError({"text": "La note est vide."})
+        raise ValidationError({"text": gettext("La note est vide.")})
     return _note_add(actor, externality, text)

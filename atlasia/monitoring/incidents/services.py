@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from atlasia.accounts.models import Membership, User
 from atlasia.audit.models import AuditAction
@@ -56,8 +57,12 @@ def incident_create(*, actor: User | None, use_case: UseCase, data: Mapping[str,
         _refuse("Votre rôle ne permet pas de déclarer un incident sur ce cas d'usage.")
     if use_case.status not in IN_SERVICE_STATUSES:
         raise ValidationError(
-            "Un incident se déclare sur un cas d'usage en service (expérimentation, évalué, déployé, "
-            f"généralisé ou suspendu) ; celui-ci est à l'étape « {use_case.get_status_display()} »."
+            gettext(
+                "Un incident se déclare sur un cas d'usage en service "
+                "(expérimentation, évalué, déployé, généralisé ou suspendu) ; celui-ci "
+                "est à l'étape « %(status)s »."
+            )
+            % {"status": use_case.get_status_display()}
         )
     incident = Incident(
         use_case=use_case, created_by=actor if actor is not None and actor.is_authenticated else None

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from atlasia.accounts.models import User
 from atlasia.audit.models import AuditAction
@@ -68,7 +69,12 @@ def training_completion_record(
         )
     if user is not None:
         if not user.memberships.filter(organisation=organisation).exists():
-            raise ValidationError({"user": f"{user} n'est pas membre de {organisation}."})
+            raise ValidationError(
+                {
+                    "user": gettext("%(user)s n'est pas membre de %(organisation)s.")
+                    % {"user": user, "organisation": organisation}
+                }
+            )
         person_name = person_name or user.get_full_name() or user.username
     completion = TrainingCompletion(
         module=module,
@@ -82,7 +88,12 @@ def training_completion_record(
     if TrainingCompletion.objects.filter(
         module=module, organisation=organisation, person_name=completion.person_name
     ).exists():
-        raise ValidationError({"person_name": f"{completion.person_name} a déjà suivi « {module} »."})
+        raise ValidationError(
+            {
+                "person_name": gettext("%(person_name)s a déjà suivi « %(module)s ».")
+                % {"person_name": completion.person_name, "module": module}
+            }
+        )
     completion.save()
     _audit(
         actor,
@@ -101,7 +112,7 @@ def literacy_declare(
     if not mperms.can_manage_literacy(actor, organisation):
         _refuse("Seuls le référent IA et l'administrateur de l'organisation déclarent l'effectif.")
     if agents_using_ai is None or agents_using_ai < 0:
-        raise ValidationError({"agents_using_ai": "Le nombre d'agents ne peut pas être négatif."})
+        raise ValidationError({"agents_using_ai": gettext("Le nombre d'agents ne peut pas être négatif.")})
     declaration, _created = LiteracyDeclaration.objects.select_for_update().get_or_create(
         organisation=organisation,
         defaults={

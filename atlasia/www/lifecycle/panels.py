@@ -87,7 +87,7 @@ def lifecycle_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | Non
             }
         )
     compliance = selectors.compliance_of(use_case)
-    qualification = selectors.qualification_summary(selectors.latest_qualification(use_case))
+    qualification = selectors.qualification_of(use_case)
     return {
         "stepper": _stepper(use_case, facts),
         "transitions": transitions,
@@ -96,7 +96,7 @@ def lifecycle_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | Non
         "compliance": compliance,
         "dpia_contradiction": bool(compliance.pk and selectors.dpia_contradiction(compliance)),
         "qualification": qualification,
-        "category_label": AI_ACT_LABELS_FR.get(qualification["category"] or "", qualification["category"]),
+        "category_label": AI_ACT_LABELS_FR.get(qualification.category or "", qualification.category),
         "can_compliance": perms.can(actor_of(request), Action.USECASE_QUALIFY, use_case.organisation),
     }
 

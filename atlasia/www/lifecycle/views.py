@@ -60,12 +60,11 @@ def _visible_usecase(request: HttpRequest, pk: int) -> UseCase:
 
 
 def _usecase_for(request: HttpRequest, pk: int, action: Action) -> UseCase:
-    """A use case the user may see *and* act on with ``action`` (404 otherwise). Uses ``perms.can``
-    so that the national team, which prioritises across organisations, reaches the scoring form."""
-    use_case = _visible_usecase(request, pk)
-    if not perms.can(actor_of(request), action, use_case.organisation):
-        raise Http404
-    return use_case
+    """A use case the user may act on with ``action`` (404 otherwise): ``usecases_for`` answers like
+    ``perms.can`` now, so the national team, which prioritises across organisations, reaches the
+    scoring form."""
+    scope = registry_selectors.usecases_for(actor_of(request), action).select_related("organisation")
+    return get_object_or_404(scope, pk=pk)
 
 
 # --- transitions and compliance ----------------------------------------------------------------------
@@ -120,7 +119,7 @@ def compliance_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Les éléments de conformité ont été enregistrés."))
             return redirect(reverse("usecase_detail", args=[pk]) + "#cycle-de-vie")
-    qualification = selectors.qualification_summary(selectors.latest_qualification(use_case))
+    qualification = selectors.qualification_of(use_case)
     return render(
         request,
         "lifecycle/compliance_form.html",
@@ -128,8 +127,8 @@ def compliance_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "use_case": use_case,
             "qualification": qualification,
-            "category_label": category_label(qualification["category"]),
-            "dpia_label": qualification_dpia_label(qualification["dpia"]),
+            "category_label": category_label(qualification.category),
+            "dpia_label": qualification_dpia_label(qualification.dpia),
             "record": record,
             "title": _("Conformité — %(title)s") % {"title": use_case.title},
         },
@@ -198,7 +197,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
                 initial[f"{key}_score"] = entry.get("score")
                 initial[f"{key}_justification"] = entry.get("justification", "")
     else:
-        category = selectors.qualification_summary(selectors.latest_qualification(use_case))["category"]
+        category = selectors.qualification_of(use_case).category
         if category in prio.SUGGESTED_REGULATORY_SCORE:
             initial["regulatory_category_score"] = prio.SUGGESTED_REGULATORY_SCORE[category]
     form = AssessmentForm(request.POST or None, initial=initial)

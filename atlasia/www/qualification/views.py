@@ -24,6 +24,7 @@ from atlasia.accounts.actor import ActorLike, actor_of, user_of
 from atlasia.audit.concurrency import StaleEdit
 from atlasia.core.qualification import QUESTIONS_BY_ID, SECTIONS, qualify
 from atlasia.core.roles import Action
+from atlasia.lifecycle import selectors as lifecycle_selectors
 from atlasia.qualification import documents, selectors, services
 from atlasia.qualification.display import answer_text, compare, result_summary
 from atlasia.qualification.enums import CATEGORY_BADGE, CATEGORY_COLOUR, Category
@@ -308,7 +309,7 @@ def qualification_document(request: HttpRequest, pk: int, kind: str, fmt: str) -
     )
     if qualification is None:
         raise Http404
-    doc = documents.build(kind, qualification)
+    doc = documents.build(kind, qualification, lifecycle_selectors.deployer_facts(use_case.pk))
     if fmt == "docx":
         content = documents.render_docx(doc)
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
