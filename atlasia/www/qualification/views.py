@@ -168,7 +168,7 @@ def qualification_section(request: HttpRequest, pk: int, section: str) -> HttpRe
             else:
                 form.non_field_errors.extend(error.messages)
         else:
-            after = SectionForm(current, form.cleaned_answers)
+            after = SectionForm(current, form.cleaned_answers or {})
             new_questions = [q for q in after.shown_ids if q not in before_shown]
             messages.success(
                 request,
