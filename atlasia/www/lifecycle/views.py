@@ -156,6 +156,35 @@ def _scorecard_fields(error: StaleEdit) -> SimpleNamespace:
     return SimpleNamespace(raw=raw)
 
 
+def _weights_fields(error: StaleEdit) -> SimpleNamespace:
+    """The stale-save differences of a weight profile, by form field (``crit_<criterion>``,
+    ``group_<group>``, ``name``)."""
+    prefixes = {"criterion_weights": "crit_", "group_weights": "group_"}
+    raw: list[tuple[str, Any, Any]] = []
+    for key, old, new in error.raw:
+        if key not in prefixes:
+            raw.append((key, old, new))
+            continue
+        old, new = old or {}, new or {}
+        raw.extend((prefixes[key] + k, old.get(k), new.get(k)) for k in dict.fromkeys([*old, *new]))
+    return SimpleNamespace(raw=raw)
+
+
+def _charter_fields(error: StaleEdit, principles: Any) -> SimpleNamespace:
+    """The stale-save differences of a charter self-assessment (one entry per principle, by its label),
+    by form field (``level_<principle>``, ``evidence_<principle>``)."""
+    by_label = {str(p.get_code_display()): p.pk for p in principles}
+    raw: list[tuple[str, Any, Any]] = []
+    for label, old, new in error.raw:
+        if label not in by_label:
+            continue
+        old, new = old or {}, new or {}
+        pk = by_label[label]
+        raw.append((f"level_{pk}", old.get("niveau") or "", new.get("niveau")))
+        raw.append((f"evidence_{pk}", old.get("justification") or "", new.get("justification")))
+    return SimpleNamespace(raw=raw)
+
+
 @require_http_methods(["GET", "POST"])
 def assess(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = _usecase_for(request, pk, Action.USECASE_PRIORITISE)
@@ -332,6 +361,7 @@ def _weights_form(request: HttpRequest, organisation: Organisation | None) -> Ht
             )
         except StaleEdit as error:
             attach_service_errors(form, error)
+            keep_untouched(form, _weights_fields(error))
             refresh_version(form, services.weight_profile_version(organisation))
         except ValidationError as error:
             attach_service_errors(form, error)
@@ -566,6 +596,7 @@ def charter_edit(request: HttpRequest, pk: int, charter_id: int) -> HttpResponse
             )
         except StaleEdit as error:
             attach_service_errors(form, error)
+            keep_untouched(form, _charter_fields(error, charter.principles.all()))
             refresh_version(form, services.charter_assessment_version(use_case, charter))
         except ValidationError as error:
             if hasattr(error, "error_dict"):
