@@ -131,7 +131,7 @@ def _rank(visible: QuerySet[UseCase], query: str, *, limit: int, mode: str) -> l
     return hits
 
 
-def usecase_list(user: Any, filters: registry_selectors.UseCaseFilters) -> QuerySet[UseCase]:
+def usecase_list(user: ActorLike | None, filters: registry_selectors.UseCaseFilters) -> QuerySet[UseCase]:
     """The use-case list page's records: the registry's filtered list, narrowed by the full-text query
     ``filters.q`` (French stemming, accents, weights), best match first unless another sort was chosen."""
     qs = registry_selectors.usecase_list(user, filters)
