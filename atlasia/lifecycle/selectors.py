@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -99,7 +100,35 @@ def suspended_from(use_case: UseCase) -> lc.Status | None:
         return None
 
 
-def usecase_facts(use_case: UseCase) -> lc.UseCaseFacts:
+@dataclass(frozen=True)
+class UseCaseGateData:
+    """The facts of the gates and the rows they were read from (the use-case page shows both: read
+    once per page)."""
+
+    facts: lc.UseCaseFacts
+    compliance: ComplianceRecord
+    assessment: PriorityAssessment | None
+    qualification: AiActSummary
+
+
+def usecase_gate_data(use_case: UseCase) -> UseCaseGateData:
+    qualification = qualification_of(use_case)
+    compliance = compliance_of(use_case)
+    assessment = assessment_of(use_case)
+    facts = usecase_facts(use_case, qualification=qualification, compliance=compliance, assessment=assessment)
+    return UseCaseGateData(facts, compliance, assessment, qualification)
+
+
+_UNSET: Any = object()
+
+
+def usecase_facts(
+    use_case: UseCase,
+    *,
+    qualification: AiActSummary | None = None,
+    compliance: ComplianceRecord | None = None,
+    assessment: Any = _UNSET,
+) -> lc.UseCaseFacts:
     """What the core's gates need, built from the database.
 
     * qualification: :func:`qualification_of` (not qualified when unknown);
@@ -108,9 +137,9 @@ def usecase_facts(use_case: UseCase) -> lc.UseCaseFacts:
     * evaluation and decision: the latest :class:`Experiment` (``results_summary`` filled = an
       evaluation is recorded).
     """
-    q = qualification_of(use_case)
-    compliance = compliance_of(use_case)
-    assessment = assessment_of(use_case)
+    q = qualification if qualification is not None else qualification_of(use_case)
+    compliance = compliance if compliance is not None else compliance_of(use_case)
+    assessment = assessment_of(use_case) if assessment is _UNSET else assessment
     experiment = latest_experiment(use_case)
     return lc.UseCaseFacts(
         has_completed_qualification=q.completed,
@@ -305,6 +334,25 @@ def portfolio_rows(user: ActorLike | None, organisation: Organisation | None = N
 
 def charters() -> QuerySet[Charter]:
     return Charter.objects.prefetch_related("principles").order_by("position", "id")
+
+
+CHARTERS_CACHE_KEY = "lifecycle:charters"
+
+
+def charters_cached() -> list[Charter]:
+    """:func:`charters` with their principles, from the cache (reference data shown on every use-case
+    page; dropped whenever a charter or a principle changes: apps.py)."""
+    cached = cache.get(CHARTERS_CACHE_KEY)
+    if cached is None:
+        cached = list(charters())
+        for charter in cached:
+            list(charter.principles.all())  # the prefetched principles travel with the charters
+        cache.set(CHARTERS_CACHE_KEY, cached, 3600)
+    return cached  # type: ignore[no-any-return]
+
+
+def charters_cache_clear(*args: Any, **kwargs: Any) -> None:
+    cache.delete(CHARTERS_CACHE_KEY)
 
 
 # --- inbox -------------------------------------------------------------------------------------------

@@ -275,6 +275,11 @@ class UseCase(models.Model):
             models.Index(fields=["status"]),
             models.Index(fields=["publication_level"]),
             models.Index(fields=["organisation", "publication_level"]),
+            # A reader's visible records (level shared, or her organisations) read from the index alone
+            # (index-only scan), not from the wide rows: the semantic search joins them at every query.
+            models.Index(
+                fields=["publication_level", "organisation"], include=["id"], name="registry_uc_visibility"
+            ),
             models.Index(fields=["-updated_at", "-id"]),
             # One index per sort of the list page (registry.selectors.SORTS), so that a page of 50 out of
             # 100,000 records is read in order instead of sorting them all (issue 18).

@@ -5,6 +5,7 @@ A record the user may not see is simply absent from these querysets, so views an
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,11 +112,33 @@ def filter_usecases(
     return qs
 
 
-def usecase_list(actor: ActorLike | None, filters: UseCaseFilters) -> QuerySet[UseCase]:
+# Long texts the list page does not show (read only when a search query asks for excerpts).
+LIST_DEFERRED = (
+    "summary",
+    "problem",
+    "expected_benefits",
+    "partners_other",
+    "sites",
+    "target_population",
+    "human_oversight",
+    "legal_basis_details",
+    "proportionality",
+    "risks_and_mitigations",
+    "data_sources",
+    "funding",
+    "organisation__description",
+)
+
+
+def usecase_list(
+    actor: ActorLike | None, filters: UseCaseFilters, *, page_columns: bool = False
+) -> QuerySet[UseCase]:
     """The filtered, sorted list of visible use cases, with what the list page shows fetched in a
-    constant number of queries whatever the page size. The full-text query ``filters.q`` is the search
-    domain's: the list page and the dashboards call :func:`atlasia.search.selectors.usecase_list`,
-    which applies it on top of this list (search depends on the registry, not the other way round)."""
+    constant number of queries whatever the page size (``page_columns``: without the long texts the
+    page does not show, unless a search query needs them for its excerpts). The full-text query
+    ``filters.q`` is the search domain's: the list page and the dashboards call
+    :func:`atlasia.search.selectors.usecase_list`, which applies it on top of this list (search depends
+    on the registry, not the other way round)."""
     qs = filter_usecases(
         usecases_visible_to(actor),
         theme=filters.theme,
@@ -129,6 +152,8 @@ def usecase_list(actor: ActorLike | None, filters: UseCaseFilters) -> QuerySet[U
     )
     order = SORTS.get(filters.sort, SORTS["-updated_at"])
     qs = qs.select_related("organisation", "theme", "ai_technique").order_by(*order)
+    if page_columns and not filters.q:
+        qs = qs.defer(*LIST_DEFERRED)
     return qs
 
 
@@ -208,9 +233,25 @@ def reference_choices(kind: str) -> list[tuple[str, str]]:
     ]
 
 
+REFERENCE_VERSION_KEY = "registry:reference:version"
+
+
+def reference_version() -> str:
+    """A token that changes whenever a reference item changes: part of the key of every cached page
+    fragment that shows reference labels or filter choices (the filter forms). A fresh token (not a
+    counter) when the cache lost it, so a fragment cached under an older token is never taken back."""
+    version = cache.get(REFERENCE_VERSION_KEY)
+    if version is None:
+        cache.add(REFERENCE_VERSION_KEY, f"{time.time_ns():x}", None)
+        version = cache.get(REFERENCE_VERSION_KEY) or "0"
+    return str(version)
+
+
 def reference_cache_clear(*args: Any, **kwargs: Any) -> None:
-    """Drop the cached reference lists (connected to the save/delete signals of the reference tables)."""
+    """Drop the cached reference lists and the fragments showing them (connected to the save/delete
+    signals of the reference tables)."""
     cache.delete_many([_reference_key(kind) for kind in REFERENCE_MODELS])
+    cache.set(REFERENCE_VERSION_KEY, f"{time.time_ns():x}", None)
 
 
 def organisation_suggestions(query: str, *, limit: int = 10) -> list[Organisation]:

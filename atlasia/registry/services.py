@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from atlasia.accounts import perms
 from atlasia.accounts.models import User
@@ -174,7 +174,7 @@ def _check_publication(actor: User, organisation: Organisation, level: str, prev
         )
 
 
-STATUS_REFUSAL = (
+STATUS_REFUSAL = gettext_noop(
     "L'étape ne se modifie pas avec la fiche : elle avance par les transitions du cycle de vie "
     "(encadré « Cycle de vie » de la fiche, ou POST /api/v1/usecases/{uid}/transitions), qui vérifient "
     "le rôle et les verrous (AIPD, qualification, évaluation…)."
@@ -185,7 +185,7 @@ def _refuse_status_change(data: Mapping[str, Any], current: str) -> None:
     """The lifecycle status changes only through ``lifecycle.services.usecase_transition`` (its gates,
     its transition log): a write that carries another status is refused, whatever the channel."""
     if "status" in data and (data["status"] or "") != current:
-        raise ValidationError({"status": STATUS_REFUSAL})
+        raise ValidationError({"status": gettext(STATUS_REFUSAL)})
 
 
 def usecase_state(use_case: UseCase) -> dict[str, Any]:

@@ -51,6 +51,16 @@ def _is_error_entry(node: ast.AST) -> bool:
     )
 
 
+def _is_refusal_helper(node: ast.AST) -> bool:
+    """``refuse("…")`` / ``_refuse("…")``: a helper that raises ``PermissionDenied(message)``."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("refuse", "_refuse")
+        and bool(node.args)
+    )
+
+
 def untranslated_raises() -> list[str]:
     found = []
     for path in sorted(ROOT.rglob("*.py")):
@@ -61,6 +71,11 @@ def untranslated_raises() -> list[str]:
             if _is_error_entry(node):
                 assert isinstance(node, ast.Assign)
                 for literal in _literals(node.value):
+                    found.append(f"{relative}:{literal.lineno}: {ast.unparse(literal)[:80]}")
+                continue
+            if _is_refusal_helper(node):
+                assert isinstance(node, ast.Call)
+                for literal in _literals(node.args[0]):
                     found.append(f"{relative}:{literal.lineno}: {ast.unparse(literal)[:80]}")
                 continue
             if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):

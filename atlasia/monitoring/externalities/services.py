@@ -35,7 +35,11 @@ logger = logging.getLogger(__name__)
 def externality_report(*, actor: User | None, use_case: UseCase, data: Mapping[str, Any]) -> Externality:
     """An agent reports a negative externality observed on a use case."""
     if not mperms.can_read(actor, use_case.organisation):
-        _refuse("Seuls les agents de l'organisation porteuse signalent une externalité sur ce cas d'usage.")
+        _refuse(
+            gettext(
+                "Seuls les agents de l'organisation porteuse signalent une externalité sur ce cas d'usage."
+            )
+        )
     externality = Externality(use_case=use_case, source=ExternalitySource.AGENT, reported_by=actor)
     _assign(externality, data, ("category", "description", "observed_on"))
     externality.full_clean()
@@ -111,7 +115,11 @@ def externality_triage(
         .get(pk=externality.pk)
     )
     if not can_triage(actor, externality.use_case.organisation):
-        _refuse("Seuls le référent IA, le DPO ou l'administrateur de l'organisation trient les externalités.")
+        _refuse(
+            gettext(
+                "Seuls le référent IA, le DPO ou l'administrateur de l'organisation trient les externalités."
+            )
+        )
     check_version(version, {"status": externality.status}, model=Externality)
     if status not in ExternalityStatus.values:
         raise ValidationError({"status": gettext("Suivi inconnu : « %(status)s ».") % {"status": status}})
@@ -144,7 +152,9 @@ def _note_add(actor: User, externality: Externality, text: str) -> ExternalityNo
 def externality_note_add(*, actor: User, externality: Externality, text: str) -> ExternalityNote:
     if not can_triage(actor, externality.use_case.organisation):
         _refuse(
-            "Seuls le référent IA, le DPO ou l'administrateur de l'organisation suivent les externalités."
+            gettext(
+                "Seuls le référent IA, le DPO ou l'administrateur de l'organisation suivent les externalités."
+            )
         )
     if not text.strip():
         raise ValidationError({"text": gettext("La note est vide.")})

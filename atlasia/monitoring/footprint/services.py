@@ -46,7 +46,7 @@ FOOTPRINT_DECLARED_FIELDS = (
 
 def _require_footprint(actor: User | None, use_case: UseCase) -> None:
     if not mperms.can_declare(actor, use_case.organisation):
-        _refuse("Votre rôle ne permet pas de renseigner l'empreinte de ce cas d'usage.")
+        _refuse(gettext("Votre rôle ne permet pas de renseigner l'empreinte de ce cas d'usage."))
 
 
 def _save_footprint(actor: User | None, footprint: Footprint, message: str) -> Footprint:

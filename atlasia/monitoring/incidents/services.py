@@ -54,7 +54,7 @@ INCIDENT_FIELDS = (
 def incident_create(*, actor: User | None, use_case: UseCase, data: Mapping[str, Any]) -> Incident:
     """Declare an incident on a use case in service. Impossible dates are refused (``clean``)."""
     if not mperms.can_declare(actor, use_case.organisation):
-        _refuse("Votre rôle ne permet pas de déclarer un incident sur ce cas d'usage.")
+        _refuse(gettext("Votre rôle ne permet pas de déclarer un incident sur ce cas d'usage."))
     if use_case.status not in IN_SERVICE_STATUSES:
         raise ValidationError(
             gettext(
@@ -87,7 +87,7 @@ def incident_update(*, actor: User, incident: Incident, data: Mapping[str, Any])
         Incident.objects.select_for_update().select_related("use_case__organisation").get(pk=incident.pk)
     )
     if not mperms.can_declare(actor, incident.use_case.organisation):
-        _refuse("Votre rôle ne permet pas de modifier cet incident.")
+        _refuse(gettext("Votre rôle ne permet pas de modifier cet incident."))
     before = snapshot(incident)
     _assign(incident, data, INCIDENT_FIELDS)
     incident.full_clean()
@@ -133,7 +133,9 @@ def incident_set_status(
     )
     if not mperms.can_manage(actor, incident.use_case.organisation):
         _refuse(
-            "Seuls le référent IA, le DPO ou l'administrateur de l'organisation font avancer un incident."
+            gettext(
+                "Seuls le référent IA, le DPO ou l'administrateur de l'organisation font avancer un incident."
+            )
         )
     typed = (corrective_actions or "").strip()
     facts = core.IncidentFacts(
@@ -173,7 +175,10 @@ def incident_record_report(
     )
     if not mperms.can_manage(actor, incident.use_case.organisation):
         _refuse(
-            "Seuls le référent IA, le DPO ou l'administrateur de l'organisation enregistrent le signalement."
+            gettext(
+                "Seuls le référent IA, le DPO ou l'administrateur de l'organisation "
+                "enregistrent le signalement."
+            )
         )
     before = snapshot(incident)
     incident.reported_on = reported_on
@@ -199,7 +204,10 @@ def incident_suspend_usecase(*, actor: User, incident: Incident, reason: str = "
     use_case = incident.use_case
     if not mperms.can_manage(actor, use_case.organisation):
         _refuse(
-            "Seuls le référent IA, le DPO ou l'administrateur de l'organisation suspendent un cas d'usage."
+            gettext(
+                "Seuls le référent IA, le DPO ou l'administrateur de l'organisation "
+                "suspendent un cas d'usage."
+            )
         )
     motive = (reason or "").strip() or f"Incident « {incident.title} » du {incident.occurred_on:%d/%m/%Y}"
     with transaction.atomic():

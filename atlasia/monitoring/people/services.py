@@ -42,7 +42,7 @@ MODULE_FIELDS = ("title", "provider", "kind", "duration_hours", "level", "url", 
 @transaction.atomic
 def training_module_create(*, actor: User, data: Mapping[str, Any]) -> TrainingModule:
     if not mperms.can_manage_network(actor):
-        _refuse("Le catalogue de formation est tenu par l'équipe nationale.")
+        _refuse(gettext("Le catalogue de formation est tenu par l'équipe nationale."))
     module = TrainingModule()
     _assign(module, data, MODULE_FIELDS)
     module.full_clean()
@@ -65,7 +65,10 @@ def training_completion_record(
     agent named by it)."""
     if not mperms.can_manage_literacy(actor, organisation):
         _refuse(
-            "Seuls le référent IA et l'administrateur de l'organisation enregistrent les formations suivies."
+            gettext(
+                "Seuls le référent IA et l'administrateur de l'organisation "
+                "enregistrent les formations suivies."
+            )
         )
     if user is not None:
         if not user.memberships.filter(organisation=organisation).exists():
@@ -110,7 +113,7 @@ def literacy_declare(
     *, actor: User | None, organisation: Organisation, agents_using_ai: int
 ) -> LiteracyDeclaration:
     if not mperms.can_manage_literacy(actor, organisation):
-        _refuse("Seuls le référent IA et l'administrateur de l'organisation déclarent l'effectif.")
+        _refuse(gettext("Seuls le référent IA et l'administrateur de l'organisation déclarent l'effectif."))
     if agents_using_ai is None or agents_using_ai < 0:
         raise ValidationError({"agents_using_ai": gettext("Le nombre d'agents ne peut pas être négatif.")})
     declaration, _created = LiteracyDeclaration.objects.select_for_update().get_or_create(
@@ -145,7 +148,7 @@ def literacy_declare(
 @transaction.atomic
 def network_event_create(*, actor: User, data: Mapping[str, Any]) -> NetworkEvent:
     if not mperms.can_manage_network(actor):
-        _refuse("Les événements du réseau sont tenus par l'équipe nationale.")
+        _refuse(gettext("Les événements du réseau sont tenus par l'équipe nationale."))
     event = NetworkEvent(created_by=actor)
     _assign(event, data, ("title", "date", "format", "place", "url", "description"))
     event.full_clean()
@@ -160,7 +163,7 @@ def network_resource_add(
 ) -> NetworkResource:
     """A shared resource: a link, or a file checked like any attachment (size, type by content)."""
     if not mperms.can_manage_network(actor):
-        _refuse("Les ressources du réseau sont tenues par l'équipe nationale.")
+        _refuse(gettext("Les ressources du réseau sont tenues par l'équipe nationale."))
     resource = NetworkResource(title=title, description=description, url=url, created_by=actor)
     stored = ""
     if uploaded is not None:
@@ -174,7 +177,7 @@ def network_resource_add(
         resource.full_clean(exclude=["file"] if stored else None)
         resource.save()
         _audit(actor, AuditAction.CREATE, resource, changes={"ressource": [None, resource.title]})
-    except Exception:
+    except Exception:  # not swallowed: the stored file is removed, then the error goes on unchanged
         if stored:
             resource.file.storage.delete(stored)
         raise
@@ -184,7 +187,7 @@ def network_resource_add(
 @transaction.atomic
 def network_resource_delete(*, actor: User, resource: NetworkResource) -> None:
     if not mperms.can_manage_network(actor):
-        _refuse("Les ressources du réseau sont tenues par l'équipe nationale.")
+        _refuse(gettext("Les ressources du réseau sont tenues par l'équipe nationale."))
     name = resource.file.name if resource.file else ""
     _audit(actor, AuditAction.DELETE, resource, changes={"ressource": [resource.title, None]})
     resource.delete()
