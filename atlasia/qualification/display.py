@@ -61,6 +61,7 @@ def role_label(code: str) -> str:
         return ROLE_EN.get(code, code or "not determined")
     return ROLE_FR.get(code, code or "non déterminé")
 
+
 DPIA_FR: dict[str, str] = {
     "required": "requise",
     "recommended": "recommandée",
