@@ -13,6 +13,15 @@ from atlasia.registry.loaders import load_reference
 from atlasia.registry.models import AITechnique, Organisation, Theme, UseCase
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: a fragment or a reference list cached by a test whose data
+    were rolled back must not show in the next one (the invalidation signals do not fire on rollback)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def reference(db: Any) -> None:
     load_reference()

@@ -18,10 +18,10 @@ from django.urls import reverse
 
 from atlasia.accounts import perms
 from atlasia.accounts.actor import actor_for, forget_actor
-from atlasia.accounts.demo import DEMO_ACCOUNTS
 from atlasia.accounts.models import User
 from atlasia.core.permissions import ANONYMOUS, SHARED_LEVELS, Actor
 from atlasia.core.roles import Action
+from atlasia.demo.accounts import DEMO_ACCOUNTS
 from atlasia.registry.enums import PublicationLevel
 from atlasia.registry.models import Organisation, UseCase
 from atlasia.registry.selectors import organisations_for, usecases_for, usecases_to_do, usecases_visible_to
@@ -105,26 +105,69 @@ def test_the_user_and_her_actor_get_the_same_answers(demo: dict[str, Any]) -> No
                 assert perms.can(user, action, uc) is perms.can(actor, action, uc)
 
 
-def test_hanging_objects_follow_their_organisation_not_the_publication_level(demo: dict[str, Any]) -> None:
-    """An incident (or any object hanging from a record) is read by the record's organisation and its
-    reviewers; a record shared with the network does not open what hangs from it."""
-    from atlasia.compliance.models import ObligationItem as Obligation
+def _hanging_selectors() -> list[tuple[str, Action, Any, Any]]:
+    """(name, action, model, domain selector) of what hangs from a record or an organisation."""
+    from atlasia.compliance import selectors as compliance
+    from atlasia.compliance.models import ObligationItem, Risk, Vendor
+    from atlasia.monitoring.externalities.models import Externality
+    from atlasia.monitoring.externalities.selectors import externalities_visible_to
+    from atlasia.monitoring.footprint.models import Footprint
+    from atlasia.monitoring.footprint.selectors import footprints_visible_to
+    from atlasia.monitoring.incidents.models import Incident
+    from atlasia.monitoring.incidents.selectors import incidents_visible_to
 
-    obligations = list(Obligation.objects.select_related("use_case__organisation").order_by("pk"))
-    assert obligations, "the demonstration holds compliance obligations"
-    for actor in _actors(demo).values():
-        for action in (Action.COMPLIANCE_VIEW, Action.OBLIGATION_EDIT, Action.USECASE_VIEW):
-            listed = set(
-                perms.scoped(
-                    Obligation.objects.all(), actor, action, organisation="use_case__organisation"
-                ).values_list("pk", flat=True)
-            )
-            for obligation in obligations:
-                assert perms.can(actor, action, obligation) == (obligation.pk in listed)
-                if obligation.use_case.organisation_id not in actor.organisation_ids and not (
-                    actor.is_platform_admin or actor.perimeter
-                ):
-                    assert not perms.can(actor, action, obligation)
+    return [
+        ("obligation", Action.COMPLIANCE_VIEW, ObligationItem, compliance.obligations_visible_to),
+        ("risk", Action.COMPLIANCE_VIEW, Risk, compliance.risks_visible_to),
+        ("vendor", Action.COMPLIANCE_VIEW, Vendor, compliance.vendors_visible_to),
+        ("use case's file", Action.COMPLIANCE_VIEW, UseCase, compliance.usecases_with_file),
+        ("organisation's files", Action.COMPLIANCE_VIEW, Organisation, compliance.organisations_with_files),
+        ("incident", Action.USECASE_VIEW, Incident, incidents_visible_to),
+        ("externality", Action.USECASE_VIEW, Externality, externalities_visible_to),
+        ("footprint", Action.USECASE_VIEW, Footprint, footprints_visible_to),
+    ]
+
+
+def test_domain_selectors_of_what_hangs_from_a_record_agree_with_can(demo: dict[str, Any]) -> None:
+    """Obligations, risks, vendors, incidents, externalities, footprints: each domain's scoped list is
+    exactly what ``can`` allows, for every demo actor; a record shared with the network does not open
+    what hangs from it (the organisation and its reviewers only)."""
+    disagreements: list[str] = []
+    checked = 0
+    counts: dict[str, int] = {}
+    for kind, action, model, visible_to in _hanging_selectors():
+        objects = list(model.objects.order_by("pk"))
+        counts[kind] = len(objects)
+        for name, actor in _actors(demo).items():
+            listed = set(visible_to(actor).values_list("pk", flat=True))
+            for obj in objects:
+                checked += 1
+                # A use case's compliance file is not the use case: ask about it as an organisation's object.
+                target = perms.target_of(obj)
+                if kind == "use case's file":
+                    target = perms.Target(target.organisation_id, target.region)
+                if perms.can(actor, action, target) != (obj.pk in listed):
+                    disagreements.append(f"{name} {kind} {obj.pk}")
+    assert all(counts[k] for k in ("obligation", "risk", "incident", "externality", "footprint")), counts
+    assert not disagreements, f"{len(disagreements)} disagreements, e.g. {disagreements[:10]}"
+    print(f"\nhanging objects: {counts}, {checked} checks")
+
+
+def test_hanging_objects_follow_their_organisation_not_the_publication_level(demo: dict[str, Any]) -> None:
+    from atlasia.compliance.models import ObligationItem
+
+    shared = [
+        o
+        for o in ObligationItem.objects.select_related("use_case__organisation")
+        if o.use_case.publication_level in SHARED_LEVELS
+    ]
+    outsider = actor_for(demo["users"]["agent-mdph"])
+    for obligation in shared:
+        if obligation.use_case.organisation_id in outsider.organisation_ids:
+            continue
+        assert perms.can(outsider, Action.USECASE_VIEW, obligation.use_case)
+        assert not perms.can(outsider, Action.COMPLIANCE_VIEW, obligation)
+        assert not perms.can(outsider, Action.USECASE_VIEW, obligation)
 
 
 def test_semantics_of_each_demo_role(demo: dict[str, Any]) -> None:

@@ -69,3 +69,30 @@ def test_demo_loading_is_refused_under_production_settings(db: Any, settings: An
     with pytest.raises(CommandError, match="La démonstration ne se charge pas en production"):
         call_command("load_demo")
     assert not User.objects.exists()
+
+
+def _cache_backend(**overrides: str) -> str:
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings.prod", **GOOD, **overrides}
+    code = (
+        "import django; django.setup(); from django.conf import settings; print(settings.CACHES['default'])"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_the_cache_is_redis_when_atlasia_cache_url_says_so() -> None:
+    """ATLASIA_CACHE_URL (docs/configuration.md): Redis shared by the web processes in production, the
+    memory of each process when it is empty; `check --deploy` warns about the latter in production."""
+    redis = _cache_backend(ATLASIA_CACHE_URL="redis://127.0.0.1:6379/1")
+    assert "django.core.cache.backends.redis.RedisCache" in redis and "redis://127.0.0.1:6379/1" in redis
+    assert "LocMemCache" in _cache_backend()
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings.prod", **GOOD}
+    checked = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--tag", "caches"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert "atlasia.W002" in checked.stdout + checked.stderr

@@ -84,9 +84,11 @@ def user_of(request: HttpRequest) -> User:
 
 def actor_of(request: HttpRequest) -> Actor:
     """The actor of the request (its signed-in user, or the anonymous actor)."""
+    user = getattr(request, "user", None)
     actor = request.__dict__.get("actor")
-    if isinstance(actor, Actor):
+    # Kept for the request, unless the user changed during it (a login or a logout in the view).
+    if isinstance(actor, Actor) and actor.user_id == getattr(user, "pk", None):
         return actor
-    built = actor_for(getattr(request, "user", None))
+    built = actor_for(user)
     request.actor = built  # type: ignore[attr-defined]
     return built

@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 from atlasia.audit.admin_base import ReadOnlyAdmin, ReadOnlyInline
 
-from . import selectors
 from .models import ExternalIdentity, Invitation, Membership, User
 
 
@@ -50,7 +49,11 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.display(description=_("organisation proposée (SIRET ProConnect)"))
     def proposed_organisation(self, obj: User) -> str:
-        identities = selectors.proconnect_identities(obj) if obj.pk else []
+        # The Django admin is a screen: it may show what the registry proposes (the only import of a
+        # domain above accounts, listed as an exception of the layers contract in .importlinter).
+        from atlasia.registry import selectors as registry_selectors
+
+        identities = registry_selectors.proconnect_identities(obj) if obj.pk else []
         parts = []
         for identity in identities:
             if not identity.siret:

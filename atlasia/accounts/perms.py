@@ -27,6 +27,7 @@ from .actor import ActorLike, actor_for, actor_of, as_actor
 __all__ = [
     "Actor",
     "ActorLike",
+    "Target",
     "actor_for",
     "actor_of",
     "as_actor",

@@ -1,47 +1,9 @@
-"""Reads about accounts: ProConnect identities with the organisation their SIRET proposes, second factors."""
+"""Reads about accounts: second factors, invitations. (The organisations a ProConnect SIRET proposes are
+read by the registry, which owns organisations: ``atlasia.registry.selectors.proconnect_identities``.)"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
-
-from atlasia.registry.selectors import OrganisationRef, organisations_with_siren
-
-from .models import ExternalIdentity
-
-
-@dataclass(frozen=True)
-class ProConnectIdentityView:
-    email: str
-    siret: str
-    idp_id: str
-    last_acr: str
-    last_login_at: Any
-    proposed_organisations: tuple[OrganisationRef, ...]
-
-
-def proconnect_identities(user: Any) -> list[ProConnectIdentityView]:
-    """The user's ProConnect identities, each with the organisations registered under its SIRET's SIREN."""
-    return [
-        ProConnectIdentityView(
-            email=identity.email,
-            siret=identity.siret,
-            idp_id=identity.idp_id,
-            last_acr=identity.last_acr,
-            last_login_at=identity.last_login_at,
-            proposed_organisations=tuple(organisations_with_siren(identity.siren)),
-        )
-        for identity in ExternalIdentity.objects.filter(user=user).order_by("-last_login_at")
-    ]
-
-
-def proposed_organisations(user: Any) -> list[OrganisationRef]:
-    """Organisations proposed by the SIRET of the user's ProConnect identities (no duplicates)."""
-    seen: dict[int, OrganisationRef] = {}
-    for identity in proconnect_identities(user):
-        for organisation in identity.proposed_organisations:
-            seen.setdefault(organisation.pk, organisation)
-    return list(seen.values())
 
 
 def backup_codes_left(user: Any) -> int:

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 def _require_manage(actor: User, organisation: Any) -> None:
     if not perms.can(actor, Action.MEMBERS_MANAGE, organisation):
-        raise PermissionDenied("Seuls les administrateurs de l'organisation gèrent ses membres.")
+        raise PermissionDenied(_("Seuls les administrateurs de l'organisation gèrent ses membres."))
 
 
 @transaction.atomic
@@ -45,7 +45,7 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
         .count()
     )
     if membership.role == Role.ORG_ADMIN and remaining_admins == 0 and not perms.is_platform_admin(actor):
-        raise ValidationError("L'organisation doit garder au moins un administrateur.")
+        raise ValidationError(_("L'organisation doit garder au moins un administrateur."))
     audit_record(
         actor=actor,
         action=AuditAction.DELETE,

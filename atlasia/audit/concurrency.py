@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext
 
 SALT = "atlasia.edit-state.v1"
 ModelT = TypeVar("ModelT", bound=models.Model)
@@ -162,8 +163,10 @@ def check_version(
         base = signing.Signer(salt=SALT).unsign_object(token)
     except signing.BadSignature:
         raise ValidationError(
-            "Le jeton de version du formulaire est illisible : rechargez la page, puis refaites vos "
-            "modifications.",
+            gettext(
+                "Le jeton de version du formulaire est illisible : rechargez la page, "
+                "puis refaites vos modifications."
+            ),
             code="bad_version",
         ) from None
     now = _plain(dict(current))
@@ -226,11 +229,15 @@ def claim_submission(*, key: str | None, actor: Any, model: type[ModelT]) -> Mod
         pass
     claimed = SubmissionKey.objects.filter(key=key).first()
     if claimed is None or claimed.scope != scope or claimed.actor_id != actor_id:
-        raise ValidationError("Ce formulaire a déjà servi : rechargez la page.", code="submission_reused")
+        raise ValidationError(
+            gettext("Ce formulaire a déjà servi : rechargez la page."), code="submission_reused"
+        )
     found = model._default_manager.filter(pk=claimed.object_id).first() if claimed.object_id else None
     if found is None:
         raise ValidationError(
-            "Ce formulaire a déjà été envoyé, mais ce qu'il a créé n'existe plus : rechargez la page.",
+            gettext(
+                "Ce formulaire a déjà été envoyé, mais ce qu'il a créé n'existe plus : rechargez la page."
+            ),
             code="submission_gone",
         )
     return found

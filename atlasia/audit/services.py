@@ -12,9 +12,13 @@ from django.db import models, transaction
 
 from .models import AuditAction, AuditEntry
 
+_PLAIN = frozenset({type(None), bool, int, float, str})
+
 
 def _json_value(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
+    if type(value) in _PLAIN:  # the common case first (a bulk import audits 5,000 records × 40 fields)
+        return value
+    if isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()

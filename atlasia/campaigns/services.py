@@ -60,8 +60,10 @@ def _require_open(campaign: Campaign, today: date) -> None:
         raise _closed_error(campaign)
     if today < campaign.opens_on:
         raise ValidationError(
-            f"La campagne « {campaign.title} » ouvre le {_fr(campaign.opens_on)} : "
-            "les réponses ne sont pas encore acceptées."
+            gettext(
+                "La campagne « %(title)s » ouvre le %(opens_on)s : les réponses ne sont pas encore acceptées."
+            )
+            % {"title": campaign.title, "opens_on": _fr(campaign.opens_on)}
         )
 
 
@@ -105,19 +107,21 @@ def campaign_launch(*, actor: User, data: Mapping[str, Any], today: date | None 
     errors: dict[str, str] = {}
     opens_on, closes_on = data.get("opens_on"), data.get("closes_on")
     if opens_on and closes_on and closes_on < opens_on:
-        errors["closes_on"] = f"La clôture ({_fr(closes_on)}) est antérieure à l'ouverture ({_fr(opens_on)})."
+        errors["closes_on"] = gettext(
+            "La clôture (%(closes_on)s) est antérieure à l'ouverture (%(opens_on)s)."
+        ) % {"closes_on": _fr(closes_on), "opens_on": _fr(opens_on)}
     elif closes_on and closes_on < today:
-        errors["closes_on"] = f"La clôture ({_fr(closes_on)}) est déjà passée."
+        errors["closes_on"] = gettext("La clôture (%(closes_on)s) est déjà passée.") % {
+            "closes_on": _fr(closes_on)
+        }
     explicit = list(data.get("organisations") or [])
     if scope[0] == CampaignScope.REGIONAL:
         outside = [o.name for o in explicit if o.region != scope[1]]
         if outside:
             name = region_names().get(scope[1], scope[1])
-            errors["organisations"] = (
-                f"Une équipe régionale ne cible que les organisations de sa région ({name}) : "
-                + ", ".join(outside)
-                + "."
-            )
+            errors["organisations"] = gettext(
+                "Une équipe régionale ne cible que les organisations de sa région (%(region)s) : %(outside)s."
+            ) % {"region": name, "outside": ", ".join(outside)}
     organisations = target_organisations(
         scope=scope[0],
         region=scope[1],
@@ -126,7 +130,7 @@ def campaign_launch(*, actor: User, data: Mapping[str, Any], today: date | None 
         organisations=explicit,
     )
     if not organisations and "organisations" not in errors:
-        errors["target_types"] = (
+        errors["target_types"] = gettext(
             "Aucune organisation ne correspond aux types, régions et organisations choisis."
         )
     if errors:
@@ -168,8 +172,10 @@ def campaign_extend(*, actor: User, campaign: Campaign, closes_on: date) -> Camp
     if closes_on <= campaign.closes_on:
         raise ValidationError(
             {
-                "closes_on": f"La nouvelle clôture doit être postérieure à la clôture actuelle "
-                f"({_fr(campaign.closes_on)})."
+                "closes_on": gettext(
+                    "La nouvelle clôture doit être postérieure à la clôture actuelle (%(closes_on)s)."
+                )
+                % {"closes_on": _fr(campaign.closes_on)}
             }
         )
     with transaction.atomic():
@@ -196,7 +202,12 @@ def target_delegate(*, actor: User, target: CampaignTarget, delegate: Any | None
     if not perms.can_delegate(actor, target):
         raise PermissionDenied
     if delegate is not None and not delegate.memberships.filter(organisation=target.organisation).exists():
-        raise ValidationError({"delegate": f"{delegate} n'est pas membre de {target.organisation.name}."})
+        raise ValidationError(
+            {
+                "delegate": gettext("%(delegate)s n'est pas membre de %(name)s.")
+                % {"delegate": delegate, "name": target.organisation.name}
+            }
+        )
     with transaction.atomic():
         before = str(target.delegate) if target.delegate_id else ""
         target.delegate = delegate
@@ -220,12 +231,12 @@ def _clean_question(data: Mapping[str, Any]) -> dict[str, Any]:
     choices = [c.strip() for c in data.get("choices") or [] if c and c.strip()]
     if kind == QuestionKind.CHOICE and len(choices) < 2:
         raise ValidationError(
-            {"choices": "Une question à choix propose au moins deux réponses (une par ligne)."}
+            {"choices": gettext("Une question à choix propose au moins deux réponses (une par ligne).")}
         )
     if kind != QuestionKind.CHOICE:
         choices = []
     if len(set(choices)) != len(choices):
-        raise ValidationError({"choices": "Chaque réponse proposée doit être différente."})
+        raise ValidationError({"choices": gettext("Chaque réponse proposée doit être différente.")})
     return {
         "kind": kind,
         "text": (data.get("text") or "").strip(),
@@ -240,7 +251,7 @@ def question_add(*, actor: User, campaign: Campaign, data: Mapping[str, Any]) ->
     if not perms.can_manage(actor, campaign):
         raise PermissionDenied
     if campaign.kind != CampaignKind.SURVEY:
-        raise ValidationError("Seule une enquête a des questions.")
+        raise ValidationError(gettext("Seule une enquête a des questions."))
     fields = _clean_question(data)
     with transaction.atomic():
         position = campaign.questions.count() + 1
@@ -257,7 +268,7 @@ def question_update(*, actor: User, question: Question, data: Mapping[str, Any])
     if not perms.can_manage(actor, question.campaign):
         raise PermissionDenied
     if question.retired_at is not None:
-        raise ValidationError("Cette version de la question a déjà été remplacée.")
+        raise ValidationError(gettext("Cette version de la question a déjà été remplacée."))
     fields = _clean_question(data)
     with transaction.atomic():
         question = Question.objects.select_for_update().get(pk=question.pk)
@@ -309,7 +320,7 @@ def census_confirm(
     _require_answer(actor, target)
     campaign = target.campaign
     if campaign.kind != CampaignKind.CENSUS:
-        raise ValidationError("Cette campagne n'est pas un recensement.")
+        raise ValidationError(gettext("Cette campagne n'est pas un recensement."))
     _require_open(campaign, today or timezone.localdate())
     if use_case.organisation_id != target.organisation_id:
         raise PermissionDenied
@@ -352,9 +363,10 @@ def census_submit(*, actor: User, target: CampaignTarget, today: date | None = N
     pending = [row.use_case.title for row in rows if row.action == ""]
     if pending:
         raise ValidationError(
-            "Confirmez ou mettez à jour chaque fiche avant d'envoyer la réponse ; restent : "
-            + ", ".join(f"« {t} »" for t in pending)
-            + "."
+            gettext(
+                "Confirmez ou mettez à jour chaque fiche avant d'envoyer la réponse ; restent : %(pending)s."
+            )
+            % {"pending": ", ".join(f"« {t} »" for t in pending)}
         )
     now = timezone.now()
     with transaction.atomic():
@@ -392,11 +404,14 @@ def _clean_value(question: Question, raw: Any, where: str) -> Any:
     """The stored value of one answer, or a French error naming the question."""
     if raw in (None, "", []):
         if question.required:
-            raise ValidationError(f"{where} : une réponse est obligatoire.")
+            raise ValidationError(gettext("%(where)s : une réponse est obligatoire.") % {"where": where})
         return None
     if question.kind == QuestionKind.CHOICE:
         if raw not in question.choices:
-            raise ValidationError(f"{where} : « {raw} » ne fait pas partie des réponses proposées.")
+            raise ValidationError(
+                gettext("%(where)s : « %(raw)s » ne fait pas partie des réponses proposées.")
+                % {"where": where, "raw": raw}
+            )
         return raw
     if question.kind == QuestionKind.SCALE:
         try:
@@ -404,19 +419,24 @@ def _clean_value(question: Question, raw: Any, where: str) -> Any:
         except (TypeError, ValueError):
             value = 0
         if value not in SCALE_RANGE:
-            raise ValidationError(f"{where} : choisissez une note de 1 à 5.")
+            raise ValidationError(gettext("%(where)s : choisissez une note de 1 à 5.") % {"where": where})
         return value
     if question.kind == QuestionKind.NUMBER:
         try:
             number = float(str(raw).replace(",", ".").replace("\u202f", "").replace(" ", ""))
         except ValueError:
-            raise ValidationError(f"{where} : « {raw} » n'est pas un nombre.") from None
+            raise ValidationError(
+                gettext("%(where)s : « %(raw)s » n'est pas un nombre.") % {"where": where, "raw": raw}
+            ) from None
         if number != number or number in (float("inf"), float("-inf")) or abs(number) > 1e12:
-            raise ValidationError(f"{where} : « {raw} » n'est pas un nombre utilisable.")
+            raise ValidationError(
+                gettext("%(where)s : « %(raw)s » n'est pas un nombre utilisable.")
+                % {"where": where, "raw": raw}
+            )
         return int(number) if number.is_integer() else number
     text = str(raw).strip()
     if len(text) > 5000:
-        raise ValidationError(f"{where} : 5 000 caractères au plus.")
+        raise ValidationError(gettext("%(where)s : 5 000 caractères au plus.") % {"where": where})
     return text or None
 
 
@@ -434,7 +454,7 @@ def survey_answer(
     _require_answer(actor, target)
     campaign = target.campaign
     if campaign.kind != CampaignKind.SURVEY:
-        raise ValidationError("Cette campagne n'est pas une enquête.")
+        raise ValidationError(gettext("Cette campagne n'est pas une enquête."))
     _require_open(campaign, today or timezone.localdate())
     questions = current_questions(campaign)
     use_cases = organisation_use_cases(target.organisation)
@@ -625,7 +645,7 @@ def committee_member_add(
 ) -> CommitteeMember:
     _require_committee_manager(actor)
     if CommitteeMember.objects.filter(user=user).exists():
-        raise ValidationError({"user": f"{user} siège déjà au comité."})
+        raise ValidationError({"user": gettext("%(user)s siège déjà au comité.") % {"user": user}})
     with transaction.atomic():
         member = CommitteeMember(
             user=user,
@@ -667,10 +687,13 @@ def agenda_add(*, actor: User, session: CommitteeSession, use_case: UseCase, que
     _require_committee_manager(actor)
     if session.agenda.filter(use_case=use_case).exists():
         raise ValidationError(
-            {"use_case": f"« {use_case.title} » est déjà à l'ordre du jour de cette séance."}
+            {
+                "use_case": gettext("« %(title)s » est déjà à l'ordre du jour de cette séance.")
+                % {"title": use_case.title}
+            }
         )
     if not question.strip():
-        raise ValidationError({"question": "Indiquez la question posée au comité."})
+        raise ValidationError({"question": gettext("Indiquez la question posée au comité.")})
     with transaction.atomic():
         item = AgendaItem(
             session=session, use_case=use_case, question=question.strip(), position=session.agenda.count() + 1
@@ -698,11 +721,15 @@ def opinion_record(
         raise PermissionDenied
     errors: dict[str, str] = {}
     if verdict not in Verdict.values:
-        errors["verdict"] = "Choisissez l'avis du comité : favorable, favorable avec réserves ou défavorable."
+        errors["verdict"] = gettext(
+            "Choisissez l'avis du comité : favorable, favorable avec réserves ou défavorable."
+        )
     if not reasons.strip():
-        errors["reasons"] = "Un avis du comité est toujours motivé : indiquez ses motifs."
+        errors["reasons"] = gettext("Un avis du comité est toujours motivé : indiquez ses motifs.")
     if promising and verdict != Verdict.FAVOURABLE:
-        errors["promising"] = "Seul un avis favorable peut porter le label « prometteur à diffuser »."
+        errors["promising"] = gettext(
+            "Seul un avis favorable peut porter le label « prometteur à diffuser »."
+        )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -7,7 +7,16 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Evidence, ObligationItem, Risk, Vendor, VendorCharterCheck, VendorDocument, VendorSystem
+from .models import (
+    Evidence,
+    FileJob,
+    ObligationItem,
+    Risk,
+    Vendor,
+    VendorCharterCheck,
+    VendorDocument,
+    VendorSystem,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -32,6 +41,21 @@ class ObligationItemAdmin(ReadOnlyAdmin):
 class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ("label", "kind", "obligation", "added_at")
     list_filter = ("kind",)
+
+
+@admin.register(FileJob)
+class FileJobAdmin(ReadOnlyAdmin):
+    list_display = (
+        "kind",
+        "fmt",
+        "use_case",
+        "status",
+        "progress",
+        "requested_by",
+        "created_at",
+        "finished_at",
+    )
+    list_filter = ("kind", "fmt", "status")
 
 
 @admin.register(Risk)

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from atlasia.accounts.models import Membership, User
 from atlasia.lifecycle import services as lifecycle_services
+from atlasia.lifecycle.selectors import deployer_facts
 from atlasia.qualification import documents as qualification_documents
 from atlasia.qualification import selectors as qualification_selectors
 from atlasia.registry.models import UseCase
@@ -257,7 +258,11 @@ def _generated(key: str, use_case: UseCase) -> Any:
     if kind in documents.KINDS:
         return documents.build(kind, use_case)
     qualification = qualification_selectors.latest_qualification(use_case)
-    return qualification_documents.build(kind, qualification) if qualification else None
+    return (
+        qualification_documents.build(kind, qualification, deployer_facts(use_case.pk))
+        if qualification
+        else None
+    )
 
 
 def _signer(use_case: UseCase, role: str, username: str, first: str, last: str) -> User:
@@ -281,7 +286,7 @@ def _signer(use_case: UseCase, role: str, username: str, first: str, last: str) 
     return user
 
 
-def _close(actor: Any, item: ObligationItem, reason: str = "") -> ObligationItem:
+def _close(actor: User, item: ObligationItem, reason: str = "") -> ObligationItem:
     return services.obligation_update(
         actor=actor,
         item=item,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from atlasia.core.evaluation.reading import fmt_int, fmt_number, fmt_pct, metric_label
 from atlasia.evaluation.refs import RunRef, finished_runs_of
@@ -30,11 +31,19 @@ from . import selectors
 from .enums import LEVEL_LABELS
 from .models import ObligationItem, Risk
 
+#: The documents (titles in French, as printed in them; :func:`kinds` gives them in the reader's language).
 KINDS: dict[str, str] = {
-    "annexe-iv": "Documentation technique (AI Act, art. 11 et annexe IV)",
-    "plan-surveillance": "Plan de surveillance après commercialisation (AI Act, art. 72)",
-    "declaration-ue": "Déclaration UE de conformité (AI Act, art. 47 et annexe V)",
+    "annexe-iv": gettext_noop("Documentation technique (AI Act, art. 11 et annexe IV)"),
+    "plan-surveillance": gettext_noop("Plan de surveillance après commercialisation (AI Act, art. 72)"),
+    "declaration-ue": gettext_noop("Déclaration UE de conformité (AI Act, art. 47 et annexe V)"),
 }
+
+
+def kinds() -> dict[str, str]:
+    """The titles of :data:`KINDS` in the reader's language (the documents themselves stay in French)."""
+    return {kind: gettext(title) for kind, title in KINDS.items()}
+
+
 CODES = {"annexe-iv": "DT", "plan-surveillance": "PSAC", "declaration-ue": "DUE"}
 
 #: Metrics shown as percentages in the documents.

@@ -19,6 +19,8 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from atlasia.audit.selectors import history_of_use_case
 from atlasia.evaluation.refs import finished_runs_of
@@ -117,48 +119,66 @@ def build_file(use_case: UseCase, today: date | None = None) -> ComplianceFile:
     return dossier
 
 
+def _category(summary: dict[str, Any] | None) -> str:
+    """The AI Act category: the long French wording, or the label in the reader's language."""
+    if not summary:
+        return ""
+    return summary["category_label"] if (get_language() or "").startswith("en") else summary["category_long"]
+
+
 def _entries(f: ComplianceFile) -> list[IndexEntry]:
     out: list[IndexEntry] = []
     if f.qualification is None:
-        out.append(IndexEntry("Qualification", "Qualification AI Act et RGPD", MISSING, "non réalisée"))
+        out.append(
+            IndexEntry(_("Qualification"), _("Qualification AI Act et RGPD"), MISSING, _("non réalisée"))
+        )
         return out
     ai_act = f.qualification.result.get("ai_act") or {}
     out.append(
         IndexEntry(
-            "Qualification",
-            f"Qualification v{f.qualification.version}",
+            _("Qualification"),
+            _("Qualification v%(version)s") % {"version": f.qualification.version},
             DONE if ai_act.get("category") != "undetermined" else MISSING,
-            f"{f.summary['category_long'] if f.summary else ''} — droit : {f.qualification.law_version}",
+            _("%(category)s — droit : %(law)s")
+            % {
+                "category": _category(f.summary),
+                "law": f.qualification.law_version,
+            },
             "01-qualification.json",
         )
     )
     dpia = (f.qualification.result.get("gdpr") or {}).get("dpia")
     decision = f.record.get_dpia_decision_display() if f.record.dpia_decision else ""
     if dpia in ("required", "recommended") and not f.record.dpia_decision:
-        out.append(IndexEntry("Décisions du DPO", "Décision sur l'AIPD", MISSING, "non enregistrée"))
+        out.append(IndexEntry(_("Décisions du DPO"), _("Décision sur l'AIPD"), MISSING, _("non enregistrée")))
     elif f.record.dpia_decision:
         detail = decision
         if f.dpia_contradiction:
-            detail += f" — contraire à la qualification ; justification : {f.record.dpia_justification}"
-        out.append(IndexEntry("Décisions du DPO", "Décision sur l'AIPD", DONE, detail, "00-index.html"))
+            detail += _(" — contraire à la qualification ; justification : %(reason)s") % {
+                "reason": f.record.dpia_justification
+            }
+        out.append(IndexEntry(_("Décisions du DPO"), _("Décision sur l'AIPD"), DONE, detail, "00-index.html"))
     if ai_act.get("fria_required") and not f.record.fria_completed_at:
-        out.append(IndexEntry("Décisions du DPO", "AIDF (art. 27)", MISSING, "requise, non réalisée"))
+        out.append(
+            IndexEntry(_("Décisions du DPO"), _("AIDF (art. 27)"), MISSING, _("requise, non réalisée"))
+        )
     today = f.today
     for item in f.obligations:
         path = "02-obligations.csv"
         if item.status not in CLOSED_STATUSES:
             late = item.due_date and item.due_date < today
             detail = (
-                f"{item.get_status_display()} — échéance {item.due_date:%d/%m/%Y}"
+                _("%(status)s — échéance %(date)s")
+                % {"status": item.get_status_display(), "date": f"{item.due_date:%d/%m/%Y}"}
                 if item.due_date
-                else f"{item.get_status_display()} — déjà applicable"
+                else _("%(status)s — déjà applicable") % {"status": item.get_status_display()}
             )
             out.append(
                 IndexEntry(
                     "Obligations",
-                    f"{item.title} ({item.article})",
+                    f"{item.shown_title} ({item.article})",
                     MISSING,
-                    detail + (" — dépassée" if late else ""),
+                    detail + (_(" — dépassée") if late else ""),
                     path,
                 )
             )
@@ -166,9 +186,10 @@ def _entries(f: ComplianceFile) -> list[IndexEntry]:
             out.append(
                 IndexEntry(
                     "Obligations",
-                    f"{item.title} ({item.article})",
+                    f"{item.shown_title} ({item.article})",
                     TO_SIGN,
-                    f"{item.get_status_display()} — à valider : {item.get_signer_role_display()}",
+                    _("%(status)s — à valider : %(role)s")
+                    % {"status": item.get_status_display(), "role": item.get_signer_role_display()},
                     path,
                 )
             )
@@ -176,43 +197,52 @@ def _entries(f: ComplianceFile) -> list[IndexEntry]:
             out.append(
                 IndexEntry(
                     "Obligations",
-                    f"{item.title} ({item.article})",
+                    f"{item.shown_title} ({item.article})",
                     DONE,
-                    f"{item.get_status_display()} — validée par {item.signed_off_name} "
-                    f"le {item.signed_off_at:%d/%m/%Y}",
+                    _("%(status)s — validée par %(name)s le %(date)s")
+                    % {
+                        "status": item.get_status_display(),
+                        "name": item.signed_off_name,
+                        "date": f"{item.signed_off_at:%d/%m/%Y}",
+                    },
                     path,
                 )
             )
     high_risk = ai_act.get("category") == "high_risk"
     if high_risk and not f.risks:
-        out.append(IndexEntry("Registre des risques", "Registre des risques (art. 9)", MISSING, "vide"))
+        out.append(
+            IndexEntry(_("Registre des risques"), _("Registre des risques (art. 9)"), MISSING, _("vide"))
+        )
     for risk in f.risks:
         problems = []
         if risk.status != "closed" and risk.next_review_on < today:
-            problems.append(f"revue dépassée ({risk.next_review_on:%d/%m/%Y})")
+            problems.append(_("revue dépassée (%(date)s)") % {"date": f"{risk.next_review_on:%d/%m/%Y}"})
         if not risk.residual_level:
-            problems.append("risque résiduel non évalué")
+            problems.append(_("risque résiduel non évalué"))
         out.append(
             IndexEntry(
-                "Registre des risques",
+                _("Registre des risques"),
                 risk.title,
                 MISSING if problems else DONE,
-                "; ".join(problems) or f"résiduel {LEVEL_LABELS.get(risk.residual_level, '')}",
+                "; ".join(problems)
+                or _("résiduel %(level)s") % {"level": LEVEL_LABELS.get(risk.residual_level, "")},
                 "03-registre-des-risques.csv",
             )
         )
     runs = finished_runs_of(f.use_case.pk)
     tested = next((i for i in f.obligations if i.key == "accuracy_robustness_security"), None)
     if runs:
-        out.append(IndexEntry("Évaluation", "Évaluation du modèle (exactitude, équité)", DONE, runs[0].label))
+        out.append(
+            IndexEntry(_("Évaluation"), _("Évaluation du modèle (exactitude, équité)"), DONE, runs[0].label)
+        )
     elif high_risk and not (tested and tested.status == "done" and tested.evidence.exists()):
         # Test results may come from outside the platform: a report attached to the Art. 15 obligation.
         out.append(
             IndexEntry(
-                "Évaluation",
-                "Évaluation du modèle (exactitude, équité)",
+                _("Évaluation"),
+                _("Évaluation du modèle (exactitude, équité)"),
                 MISSING,
-                "aucune évaluation terminée",
+                _("aucune évaluation terminée"),
             )
         )
     for status in f.systems:
@@ -220,10 +250,12 @@ def _entries(f: ComplianceFile) -> list[IndexEntry]:
             received = status.received.get(code)
             out.append(
                 IndexEntry(
-                    "Fournisseurs",
+                    _("Fournisseurs"),
                     f"{status.system.vendor.name} — {status.system.name} : {label}",
                     DONE if received else MISSING,
-                    f"reçu le {received[0].received_on:%d/%m/%Y}" if received else "non reçu",
+                    _("reçu le %(date)s") % {"date": f"{received[0].received_on:%d/%m/%Y}"}
+                    if received
+                    else _("non reçu"),
                     "04-fournisseurs.csv",
                 )
             )
@@ -236,14 +268,22 @@ def _entries(f: ComplianceFile) -> list[IndexEntry]:
             continue
         out.append(
             IndexEntry(
-                "Documents générés", title, DONE, "squelette prérempli à compléter", f"documents/{kind}.docx"
+                _("Documents générés"),
+                _(title),
+                DONE,
+                _("squelette prérempli à compléter"),
+                f"documents/{kind}.docx",
             )
         )
     if f.provider_documents:
         for kind, title in documents.KINDS.items():
             out.append(
                 IndexEntry(
-                    "Documents générés", title, DONE, "prérempli à compléter", f"documents/{kind}.docx"
+                    _("Documents générés"),
+                    _(title),
+                    DONE,
+                    _("prérempli à compléter"),
+                    f"documents/{kind}.docx",
                 )
             )
     return out
@@ -412,7 +452,9 @@ def export_zip(f: ComplianceFile) -> bytes:
                 continue
             kind = entry.path.removeprefix("documents/").removesuffix(".docx")
             if kind in qualification_documents.KINDS and qualification is not None:
-                doc = qualification_documents.build(kind, qualification)
+                doc = qualification_documents.build(
+                    kind, qualification, lifecycle_selectors.deployer_facts(f.use_case.pk)
+                )
             elif kind in documents.KINDS:
                 doc = documents.build(kind, f.use_case)
             else:

@@ -99,3 +99,14 @@ CHECK_LEVELS = [
     ("partial", _("Partiellement respecté")),
     ("not_met", _("Non respecté")),
 ]
+
+
+class FileJobStatus(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    RUNNING = "running", _("En cours")
+    DONE = "done", _("Terminé")
+    FAILED = "failed", _("Échec")
+
+
+#: What a file job prepares: the whole file as a ZIP, or one generated document (see documents.KINDS).
+DOSSIER = "dossier"

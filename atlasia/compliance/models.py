@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from atlasia.core.compliance import risk_level
@@ -20,8 +21,10 @@ from atlasia.core.identifiers import normalise_siren, siren_error
 
 from .enums import (
     CHECK_LEVELS,
+    DOSSIER,
     SCALE,
     EvidenceKind,
+    FileJobStatus,
     ObligationStatus,
     RiskArea,
     RiskOrigin,
@@ -102,6 +105,11 @@ class ObligationItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} — {self.use_case}"
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (English when the interface is in English)."""
+        return self.title_en if (get_language() or "").startswith("en") and self.title_en else self.title
 
     @property
     def owner_name(self) -> str:
@@ -225,28 +233,32 @@ class Risk(models.Model):
         return person(self.owner)
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         today = timezone.localdate()
         self.title = " ".join((self.title or "").split())
         if not self.title:
-            errors["title"] = "Nommez le risque."
+            errors["title"] = _("Nommez le risque.")
         if not (self.description or "").strip():
-            errors["description"] = "Décrivez le risque : ce qui peut arriver, à qui, dans quelle situation."
+            errors["description"] = _(
+                "Décrivez le risque : ce qui peut arriver, à qui, dans quelle situation."
+            )
         if (self.residual_likelihood is None) != (self.residual_severity is None):
-            errors["residual_severity"] = (
+            errors["residual_severity"] = _(
                 "Le risque résiduel se note par sa vraisemblance et sa gravité : "
                 "renseignez les deux ou aucune."
             )
         if self.residual_acceptable is not None and self.residual_likelihood is None:
-            errors["residual_acceptable"] = "Évaluez le risque résiduel avant de le juger acceptable ou non."
-        if self.status != RiskStatus.OPEN and not (self.mitigations or "").strip():
-            errors["mitigations"] = "Un risque maîtrisé ou clos indique les mesures prises (art. 9(2)(d))."
-        if self.last_reviewed_on and self.last_reviewed_on > today:
-            errors["last_reviewed_on"] = (
-                f"La date de dernière revue ({self.last_reviewed_on:%d/%m/%Y}) est dans le futur."
+            errors["residual_acceptable"] = _(
+                "Évaluez le risque résiduel avant de le juger acceptable ou non."
             )
+        if self.status != RiskStatus.OPEN and not (self.mitigations or "").strip():
+            errors["mitigations"] = _("Un risque maîtrisé ou clos indique les mesures prises (art. 9(2)(d)).")
+        if self.last_reviewed_on and self.last_reviewed_on > today:
+            errors["last_reviewed_on"] = _(
+                "La date de dernière revue (%(last_reviewed_on)s) est dans le futur."
+            ) % {"last_reviewed_on": format(self.last_reviewed_on, "%d/%m/%Y")}
         if self.next_review_on and self.last_reviewed_on and self.next_review_on < self.last_reviewed_on:
-            errors["next_review_on"] = "La prochaine revue ne peut pas précéder la dernière."
+            errors["next_review_on"] = _("La prochaine revue ne peut pas précéder la dernière.")
         if errors:
             raise ValidationError(errors)
 
@@ -282,7 +294,7 @@ class Vendor(models.Model):
     def clean(self) -> None:
         self.name = " ".join((self.name or "").split())
         if not self.name:
-            raise ValidationError({"name": "Indiquez le nom du fournisseur."})
+            raise ValidationError({"name": _("Indiquez le nom du fournisseur.")})
         if self.siren:
             error = siren_error(self.siren)
             if error:
@@ -315,10 +327,10 @@ class VendorSystem(models.Model):
     def clean(self) -> None:
         self.name = " ".join((self.name or "").split())
         if not self.name:
-            raise ValidationError({"name": "Indiquez le nom du système."})
+            raise ValidationError({"name": _("Indiquez le nom du système.")})
         if self.contract_start and self.contract_end and self.contract_end < self.contract_start:
             raise ValidationError(
-                {"contract_end": "La fin du marché précède son début : vérifiez les deux dates."}
+                {"contract_end": _("La fin du marché précède son début : vérifiez les deux dates.")}
             )
 
 
@@ -348,11 +360,14 @@ class VendorDocument(models.Model):
     def clean(self) -> None:
         if self.received_on and self.received_on > timezone.localdate():
             raise ValidationError(
-                {"received_on": f"La date de réception ({self.received_on:%d/%m/%Y}) est dans le futur."}
+                {
+                    "received_on": _("La date de réception (%(received_on)s) est dans le futur.")
+                    % {"received_on": format(self.received_on, "%d/%m/%Y")}
+                }
             )
         if not self.attachment_id and not (self.reference or "").strip():
             raise ValidationError(
-                {"reference": "Joignez le fichier ou indiquez sa référence ou son adresse."}
+                {"reference": _("Joignez le fichier ou indiquez sa référence ou son adresse.")}
             )
 
 
@@ -379,4 +394,59 @@ class VendorCharterCheck(models.Model):
 
     def clean(self) -> None:
         if self.level in ("met", "partial") and not (self.evidence or "").strip():
-            raise ValidationError({"evidence": "Indiquez ce qui montre que le principe est respecté."})
+            raise ValidationError({"evidence": _("Indiquez ce qui montre que le principe est respecté.")})
+
+
+def file_job_path(instance: FileJob, filename: str) -> str:
+    return f"compliance/files/{instance.pk or 'new'}/{filename}"
+
+
+class FileJob(models.Model):
+    """A file of the compliance file prepared in the background: the whole file as a ZIP, or one of the
+    provider's generated documents as PDF or DOCX. Generating one takes seconds (the Annex IV PDF about
+    16 s), so the request only queues the job; the page follows ``progress``/``step`` and offers the file
+    when it is ready (templates/www/_progress.html)."""
+
+    use_case = models.ForeignKey(
+        "registry.UseCase", verbose_name=_("cas d'usage"), on_delete=models.CASCADE, related_name="+"
+    )
+    #: ``dossier`` (the ZIP) or a key of :data:`atlasia.compliance.documents.KINDS`.
+    kind = models.CharField(_("fichier"), max_length=30)
+    fmt = models.CharField(_("format"), max_length=4)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("état"), max_length=10, choices=FileJobStatus.choices, default=FileJobStatus.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("avancement (%)"), default=0)
+    step = models.CharField(_("étape en cours"), max_length=200, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    file = models.FileField(_("fichier préparé"), upload_to=file_job_path, blank=True, max_length=200)
+    filename = models.CharField(_("nom du fichier"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("préparation d'un fichier du dossier de conformité")
+        verbose_name_plural = _("préparations de fichiers du dossier de conformité")
+        indexes = [models.Index(fields=["use_case", "kind", "fmt", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.label} — {self.use_case}"
+
+    @property
+    def label(self) -> str:
+        from atlasia.qualification.documents import KINDS as QUALIFICATION_KINDS
+
+        from .documents import kinds
+
+        if self.kind == DOSSIER:
+            return str(_("Dossier de conformité (ZIP avec index)"))
+        title = kinds().get(self.kind) or gettext(QUALIFICATION_KINDS.get(self.kind, self.kind))
+        return f"{title} ({self.fmt.upper()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {FileJobStatus.DONE, FileJobStatus.FAILED}

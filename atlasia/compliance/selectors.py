@@ -24,7 +24,16 @@ from atlasia.qualification import selectors as qualification_selectors
 from atlasia.registry.models import Organisation, UseCase
 
 from .enums import CLOSED_STATUSES, ObligationStatus, RiskArea, RiskOrigin, RiskStatus, SignerRole
-from .models import Evidence, ObligationItem, Risk, Vendor, VendorCharterCheck, VendorDocument, VendorSystem
+from .models import (
+    Evidence,
+    FileJob,
+    ObligationItem,
+    Risk,
+    Vendor,
+    VendorCharterCheck,
+    VendorDocument,
+    VendorSystem,
+)
 
 
 def usecases_with_file(actor: ActorLike | None) -> QuerySet[UseCase]:
@@ -35,6 +44,19 @@ def usecases_with_file(actor: ActorLike | None) -> QuerySet[UseCase]:
 
 def organisations_with_files(actor: ActorLike | None) -> QuerySet[Organisation]:
     return perms.scoped(Organisation.objects.all(), actor, Action.COMPLIANCE_VIEW, organisation="")
+
+
+def file_jobs_visible_to(actor: ActorLike | None) -> QuerySet[FileJob]:
+    """Files prepared in the background, of the compliance files the actor may read."""
+    return FileJob.objects.filter(use_case__in=usecases_with_file(actor)).select_related("use_case")
+
+
+def prepared_files(use_case: UseCase) -> dict[tuple[str, str], FileJob]:
+    """The latest file ready for download of each (kind, format) of the use case's compliance file."""
+    prepared: dict[tuple[str, str], FileJob] = {}
+    for job in FileJob.objects.filter(use_case=use_case, status="done").exclude(file="").order_by("pk"):
+        prepared[job.kind, job.fmt] = job
+    return prepared
 
 
 def obligations_visible_to(user: ActorLike | None) -> QuerySet[ObligationItem]:
@@ -117,7 +139,7 @@ def portfolio(
         items = items.filter(key=key)
     groups: dict[str, PortfolioGroup] = {}
     for item in items.order_by("due_date", "use_case__title", "id"):
-        group = groups.setdefault(item.key, PortfolioGroup(item.key, item.title, item.article))
+        group = groups.setdefault(item.key, PortfolioGroup(item.key, item.shown_title, item.article))
         group.items.append(item)
         group.counts[item.status] += 1
         if item.status not in CLOSED_STATUSES and item.due_date:

@@ -14,6 +14,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext as _
 
 from atlasia.accounts import perms
 from atlasia.accounts.models import Membership, User
@@ -29,9 +31,10 @@ from atlasia.qualification import selectors as qualification_selectors
 from atlasia.registry.models import UseCase
 from atlasia.registry.services import attachment_add
 
-from .enums import CLOSED_STATUSES, EvidenceKind, ObligationStatus, SignerRole
+from .enums import CLOSED_STATUSES, DOSSIER, EvidenceKind, ObligationStatus, SignerRole
 from .models import (
     Evidence,
+    FileJob,
     ObligationItem,
     Risk,
     Vendor,
@@ -41,15 +44,17 @@ from .models import (
     person,
 )
 
-STALE_MESSAGE = (
-    "Cette obligation a été modifiée entre-temps (par {who}, le {when}) : rechargez la page pour voir la "
-    "version actuelle, puis refaites votre modification."
+STALE_MESSAGE = gettext_noop(
+    "Cette obligation a été modifiée entre-temps (par %(who)s, le %(when)s) : rechargez la page pour voir "
+    "la version actuelle, puis refaites votre modification."
 )
 
 
 def _require(actor: User | None, action: Action, use_case: UseCase) -> None:
     if actor is not None and not perms.can(actor, action, use_case.organisation):
-        raise PermissionDenied(f"Action refusée pour {use_case.organisation}.")
+        raise PermissionDenied(
+            gettext("Action refusée pour %(organisation)s.") % {"organisation": use_case.organisation}
+        )
 
 
 def _audit(
@@ -146,9 +151,9 @@ def _locked(item: ObligationItem, expected_version: int | None) -> ObligationIte
         last = AuditEntry.objects.filter(
             object_type="compliance.obligationitem", object_id=str(locked.pk)
         ).first()
-        who = last.actor_label if last else "quelqu'un d'autre"
+        who = last.actor_label if last else gettext("quelqu'un d'autre")
         when = timezone.localtime(locked.updated_at).strftime("%d/%m/%Y à %H:%M")
-        raise ValidationError(STALE_MESSAGE.format(who=who, when=when), code="stale")
+        raise ValidationError(gettext(STALE_MESSAGE) % {"who": who, "when": when}, code="stale")
     return locked
 
 
@@ -172,22 +177,22 @@ def obligation_update(
     reason = (reason or "").strip()
     errors: dict[str, str] = {}
     if status not in ObligationStatus.values:
-        errors["status"] = f"Statut inconnu « {status} »."
+        errors["status"] = gettext("Statut inconnu « %(status)s ».") % {"status": status}
     if (
         owner is not None
         and not Membership.objects.filter(
             user=owner, organisation_id=locked.use_case.organisation_id
         ).exists()
     ):
-        errors["owner"] = (
-            f"{owner} n'est pas membre de {locked.use_case.organisation} : choisissez un membre."
-        )
+        errors["owner"] = gettext(
+            "%(owner)s n'est pas membre de %(organisation)s : choisissez un membre."
+        ) % {"owner": owner, "organisation": locked.use_case.organisation}
     if status == ObligationStatus.NOT_APPLICABLE and not reason:
-        errors["reason"] = "Indiquez pourquoi cette obligation est sans objet pour ce cas d'usage."
+        errors["reason"] = gettext("Indiquez pourquoi cette obligation est sans objet pour ce cas d'usage.")
     if status == ObligationStatus.DONE and not reason and not locked.evidence.exists():
-        errors["reason"] = (
-            "Aucune preuve n'est jointe : ajoutez une preuve (fichier, lien, document) ou expliquez pourquoi "
-            "l'obligation est faite sans preuve."
+        errors["reason"] = gettext(
+            "Aucune preuve n'est jointe : ajoutez une preuve (fichier, lien, "
+            "document) ou expliquez pourquoi l'obligation est faite sans preuve."
         )
     if errors:
         raise ValidationError(errors)
@@ -238,12 +243,17 @@ def obligation_sign_off(
         Action.OBLIGATION_SIGNOFF_DPO if item.signer_role == SignerRole.DPO else Action.OBLIGATION_SIGNOFF
     )
     if actor is not None and not perms.can(actor, action, item.use_case.organisation):
-        who = "le ou la DPO" if item.signer_role == SignerRole.DPO else "le référent IA"
-        raise PermissionDenied(f"Seul {who} de l'organisation peut valider cette obligation.")
+        raise PermissionDenied(
+            gettext("Seul le ou la DPO de l'organisation peut valider cette obligation.")
+            if item.signer_role == SignerRole.DPO
+            else gettext("Seul le référent IA de l'organisation peut valider cette obligation.")
+        )
     locked = _locked(item, expected_version)
     if locked.status not in CLOSED_STATUSES:
         raise ValidationError(
-            "Seule une obligation faite ou sans objet peut être validée : changez d'abord son statut."
+            gettext(
+                "Seule une obligation faite ou sans objet peut être validée : changez d'abord son statut."
+            )
         )
     if locked.signed_off_at:
         return locked
@@ -312,7 +322,10 @@ def evidence_add_link(*, actor: User, item: ObligationItem, url: str, note: str 
         URLValidator(schemes=["https", "http"])(url)
     except ValidationError:
         raise ValidationError(
-            {"url": f"« {url[:200]} » n'est pas une adresse web valide (elle commence par https://)."}
+            {
+                "url": gettext("« %(url)s » n'est pas une adresse web valide (elle commence par https://).")
+                % {"url": url[:200]}
+            }
         ) from None
     evidence = Evidence(
         obligation=locked,
@@ -356,13 +369,15 @@ def evidence_add_object(
         EvidenceKind.EVALUATION_RUN,
         EvidenceKind.TRAINING_RECORD,
     ):
-        raise ValidationError({"kind": f"Nature de preuve inconnue « {kind} »."})
+        raise ValidationError({"kind": gettext("Nature de preuve inconnue « %(kind)s ».") % {"kind": kind}})
     label = platform_object_label(locked, kind, object_id)
     if label is None:
         raise ValidationError(
             {
-                "object_id": "Cet objet n'existe pas pour ce cas d'usage ou son organisation : "
-                "choisissez-en un de la liste."
+                "object_id": gettext(
+                    "Cet objet n'existe pas pour ce cas d'usage ou son organisation : "
+                    "choisissez-en un de la liste."
+                )
             }
         )
     evidence = Evidence(
@@ -389,8 +404,10 @@ def evidence_remove(*, actor: User, evidence: Evidence) -> None:
         and locked.evidence.exclude(pk=evidence.pk).count() == 0
     ):
         raise ValidationError(
-            "C'est la dernière preuve d'une obligation marquée « Fait » : ajoutez une autre preuve ou un "
-            "motif avant de la retirer."
+            gettext(
+                "C'est la dernière preuve d'une obligation marquée « Fait » : ajoutez "
+                "une autre preuve ou un motif avant de la retirer."
+            )
         )
     _audit(
         actor,
@@ -476,7 +493,9 @@ def risk_save(
         risk = Risk.objects.select_for_update().get(pk=risk.pk, use_case=use_case)
         if expected_version is not None and risk.version != expected_version:
             raise ValidationError(
-                "Ce risque a été modifié entre-temps : rechargez la page pour voir la version actuelle.",
+                gettext(
+                    "Ce risque a été modifié entre-temps : rechargez la page pour voir la version actuelle."
+                ),
                 code="stale",
             )
         before = _risk_snapshot(risk)
@@ -486,21 +505,28 @@ def risk_save(
         owner is not None
         and not Membership.objects.filter(user=owner, organisation_id=use_case.organisation_id).exists()
     ):
-        raise ValidationError({"owner": f"{owner} n'est pas membre de {use_case.organisation}."})
+        raise ValidationError(
+            {
+                "owner": gettext("%(owner)s n'est pas membre de %(organisation)s.")
+                % {"owner": owner, "organisation": use_case.organisation}
+            }
+        )
     for name in RISK_FIELDS:
         if name in data:
             setattr(risk, name, data[name])
     if created and source is not None:
         label = risk_source_label(use_case, source[0], source[1])
         if label is None:
-            raise ValidationError("L'enregistrement d'origine n'appartient pas à ce cas d'usage.")
+            raise ValidationError(gettext("L'enregistrement d'origine n'appartient pas à ce cas d'usage."))
         risk.source_kind, risk.source_id, risk.source_label = source[0], source[1], label[:300]
     today = timezone.localdate()
     if risk.next_review_on and risk.next_review_on != previous_review and risk.next_review_on < today:
         raise ValidationError(
             {
-                "next_review_on": f"La prochaine revue ({risk.next_review_on:%d/%m/%Y}) est dans le passé : "
-                "choisissez une date à venir."
+                "next_review_on": gettext(
+                    "La prochaine revue (%(next_review_on)s) est dans le passé : choisissez une date à venir."
+                )
+                % {"next_review_on": format(risk.next_review_on, "%d/%m/%Y")}
             }
         )
     risk.full_clean()
@@ -528,7 +554,9 @@ def risk_review(*, actor: User, risk: Risk, next_review_on: Any) -> Risk:
     locked = Risk.objects.select_for_update().get(pk=risk.pk)
     today = timezone.localdate()
     if next_review_on is None or next_review_on <= today:
-        raise ValidationError({"next_review_on": "La prochaine revue doit être postérieure à aujourd'hui."})
+        raise ValidationError(
+            {"next_review_on": gettext("La prochaine revue doit être postérieure à aujourd'hui.")}
+        )
     before = {"dernière revue": locked.last_reviewed_on, "prochaine revue": locked.next_review_on}
     locked.last_reviewed_on, locked.next_review_on = today, next_review_on
     locked.version += 1
@@ -551,7 +579,9 @@ def risk_review(*, actor: User, risk: Risk, next_review_on: Any) -> Risk:
 
 def _require_org(actor: User, action: Action, organisation: Any) -> None:
     if actor is not None and not perms.can(actor, action, organisation):
-        raise PermissionDenied(f"Action refusée pour {organisation}.")
+        raise PermissionDenied(
+            gettext("Action refusée pour %(organisation)s.") % {"organisation": organisation}
+        )
 
 
 def _audit_org(
@@ -580,7 +610,7 @@ def vendor_save(
         vendor = Vendor.objects.select_for_update().get(pk=vendor.pk, organisation=organisation)
         if expected_version is not None and vendor.version != expected_version:
             raise ValidationError(
-                "Ce fournisseur a été modifié entre-temps : rechargez la page.", code="stale"
+                gettext("Ce fournisseur a été modifié entre-temps : rechargez la page."), code="stale"
             )
         before = {k: getattr(vendor, k) for k in ("name", "siren", "country", "contact", "website")}
     for key in ("name", "siren", "country", "contact", "website"):
@@ -593,7 +623,12 @@ def vendor_save(
         vendor.siren = normalise_siren(vendor.siren)
     vendor.full_clean(validate_unique=False, validate_constraints=False)
     if Vendor.objects.filter(organisation=organisation, name=vendor.name).exclude(pk=vendor.pk).exists():
-        raise ValidationError({"name": f"« {vendor.name} » figure déjà dans le registre de {organisation}."})
+        raise ValidationError(
+            {
+                "name": gettext("« %(name)s » figure déjà dans le registre de %(organisation)s.")
+                % {"name": vendor.name, "organisation": organisation}
+            }
+        )
     after = {k: getattr(vendor, k) for k in ("name", "siren", "country", "contact", "website")}
     changes = {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
     if not created and not changes:
@@ -625,7 +660,12 @@ def vendor_system_save(
     _require_org(actor, Action.VENDOR_EDIT, organisation)
     foreign = [uc.title for uc in use_cases if uc.organisation_id != organisation.pk]
     if foreign:
-        raise ValidationError({"use_cases": f"Cas d'usage d'une autre organisation : {', '.join(foreign)}."})
+        raise ValidationError(
+            {
+                "use_cases": gettext("Cas d'usage d'une autre organisation : %(foreign)s.")
+                % {"foreign": ", ".join(foreign)}
+            }
+        )
     created = system is None
     system = system or VendorSystem(vendor=vendor)
     before = {} if created else {"système": system.name, "marché": system.contract_reference}
@@ -675,8 +715,10 @@ def vendor_document_add(
         if use_case is None:
             raise ValidationError(
                 {
-                    "file": "Rattachez d'abord ce système à un cas d'usage : le fichier rejoint ses "
-                    "pièces jointes."
+                    "file": gettext(
+                        "Rattachez d'abord ce système à un cas d'usage : le fichier rejoint "
+                        "ses pièces jointes."
+                    )
                 }
             )
         attachment = attachment_add(
@@ -723,7 +765,7 @@ def vendor_charter_check(
     for principle_id, (level, evidence) in checks.items():
         principle = principles.get(principle_id)
         if principle is None:
-            raise ValidationError("Principe inconnu de la charte d'achat.")
+            raise ValidationError(gettext("Principe inconnu de la charte d'achat."))
         if not level:
             continue
         check = VendorCharterCheck.objects.filter(
@@ -757,3 +799,59 @@ def vendor_charter_check(
     if errors:
         raise ValidationError(errors)
     return saved
+
+
+# --- files prepared in the background ------------------------------------------------------------------
+
+
+def file_job_request(*, actor: User, use_case: UseCase, kind: str, fmt: str) -> FileJob:
+    """Queue the preparation of a file of the compliance file of ``use_case`` once the transaction is
+    committed: the ZIP of the whole file, a document of the latest qualification or a provider's document
+    (PDF or DOCX). The audit row says who asked for what. Refused (``PermissionDenied``) to whom may not
+    read the file; ``ValidationError`` for an unknown file or format, a use case not qualified yet, or a
+    provider's document of a system that is not a provider's high-risk one."""
+    from atlasia.qualification import documents as qualification_documents
+
+    from . import documents
+    from .files import STEP_WAITING
+    from .selectors import usecases_with_file
+    from .tasks import build_file_job
+
+    if actor is not None and not usecases_with_file(actor).filter(pk=use_case.pk).exists():
+        raise PermissionDenied(
+            gettext("Dossier de conformité non visible : %(use_case)s.") % {"use_case": use_case}
+        )
+    documents_kinds = {**documents.KINDS, **qualification_documents.KINDS}
+    formats = ("zip",) if kind == DOSSIER else ("pdf", "docx") if kind in documents_kinds else ()
+    if fmt not in formats:
+        raise ValidationError({"kind": _("Ce fichier n'existe pas dans ce format.")})
+    if kind in qualification_documents.KINDS and qualification_selectors.latest_ref(use_case) is None:
+        raise ValidationError({"kind": _("Ce cas d'usage n'est pas encore qualifié.")})
+    if kind in documents.KINDS and not documents.applicable(use_case):
+        raise ValidationError(
+            {
+                "kind": _(
+                    "Ce document est celui du fournisseur d'un système à haut risque : la qualification "
+                    "de ce cas d'usage n'en fait pas un."
+                )
+            }
+        )
+    with transaction.atomic():
+        job = FileJob.objects.create(
+            use_case=use_case,
+            kind=kind,
+            fmt=fmt,
+            requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+            step=STEP_WAITING,
+        )
+        _audit(
+            actor,
+            AuditAction.CREATE,
+            job,
+            use_case,
+            {"kind": kind, "fmt": fmt},
+            "Préparation d'un fichier du dossier de conformité",
+        )
+        job_id = job.pk
+        transaction.on_commit(lambda: build_file_job.enqueue(job_id))
+    return job

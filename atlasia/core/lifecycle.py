@@ -96,7 +96,7 @@ PRE_DEPLOYMENT_STATUSES: frozenset[Status] = frozenset(
 DPIA_DECISIONS: frozenset[str] = frozenset({"required", "not_required"})
 #: Decisions recorded at the end of an experiment (product brief §6).
 EXPERIMENT_DECISIONS: frozenset[str] = frozenset({"generalise", "iterate", "stop"})
-#: AI Act categories as the qualification engine writes them (qualification-spec.md §4).
+#: AI Act categories as the qualification engine writes them (docs/qualification.md, « Résultat »).
 HIGH_RISK = "high_risk"
 PROHIBITED = "prohibited"
 

@@ -21,6 +21,7 @@ from pathlib import Path, PurePath
 from typing import IO
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from atlasia.core.evaluation.io import EvaluationInputError
 from atlasia.registry.uploads import human_size
@@ -47,17 +48,20 @@ def check_predictions_file(name: str, size: int, handle: IO[bytes]) -> None:
     """Raise :class:`EvaluationInputError` (French message) for an empty, too large or unknown file."""
     limit = max_evaluation_bytes()
     if size == 0:
-        raise EvaluationInputError(f"Le fichier « {name} » est vide.")
+        raise EvaluationInputError(gettext("Le fichier « %(name)s » est vide.") % {"name": name})
     if size > limit:
         raise EvaluationInputError(
-            f"Le fichier « {name} » pèse {human_size(size)}, "
-            f"au-delà de la limite autorisée de {human_size(limit)}."
+            gettext("Le fichier « %(name)s » pèse %(size)s, au-delà de la limite autorisée de %(limit)s.")
+            % {"name": name, "size": human_size(size), "limit": human_size(limit)}
         )
     suffix = PurePath(name).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
         raise EvaluationInputError(
-            f"Le type du fichier « {name} » n'est pas accepté : "
-            "déposez un fichier CSV (.csv) ou Parquet (.parquet)."
+            gettext(
+                "Le type du fichier « %(name)s » n'est pas accepté : déposez un "
+                "fichier CSV (.csv) ou Parquet (.parquet)."
+            )
+            % {"name": name}
         )
     handle.seek(0)
     head = handle.read(4096)
@@ -65,11 +69,17 @@ def check_predictions_file(name: str, size: int, handle: IO[bytes]) -> None:
     if suffix in PARQUET_SUFFIXES:
         if not head.startswith(b"PAR1"):
             raise EvaluationInputError(
-                f"Le fichier « {name} » porte l'extension {suffix} mais n'est pas un fichier Parquet."
+                gettext(
+                    "Le fichier « %(name)s » porte l'extension %(suffix)s mais n'est pas un fichier Parquet."
+                )
+                % {"name": name, "suffix": suffix}
             )
     elif b"\x00" in head:
         raise EvaluationInputError(
-            f"Le fichier « {name} » n'est pas un fichier texte CSV (il contient des octets binaires)."
+            gettext(
+                "Le fichier « %(name)s » n'est pas un fichier texte CSV (il contient des octets binaires)."
+            )
+            % {"name": name}
         )
 
 
@@ -124,9 +134,10 @@ def read_header(path: Path, display_name: str) -> list[str]:
 
         try:
             return [str(c) for c in pl.read_parquet_schema(path)]
-        except Exception as exc:
+        except Exception as exc:  # polars raises many kinds on a damaged file: said to the user, chained
             raise EvaluationInputError(
-                f"Le fichier « {display_name} » n'est pas un fichier Parquet lisible ({type(exc).__name__})."
+                gettext("Le fichier « %(display_name)s » n'est pas un fichier Parquet lisible (%(error)s).")
+                % {"display_name": display_name, "error": type(exc).__name__}
             ) from exc
     with path.open("rb") as handle:
         raw = handle.read(65536)
@@ -140,24 +151,36 @@ def read_header(path: Path, display_name: str) -> list[str]:
             text = first.decode("cp1252")
         except UnicodeDecodeError as exc:
             raise EvaluationInputError(
-                f"Le fichier « {display_name} » n'est encodé ni en UTF-8 ni en Windows-1252 : "
-                "octet illisible à la ligne 1. Enregistrez-le en « CSV UTF-8 » puis déposez-le à nouveau.",
+                gettext(
+                    "Le fichier « %(display_name)s » n'est encodé ni en UTF-8 ni en "
+                    "Windows-1252 : octet illisible à la ligne 1. Enregistrez-le en « CSV "
+                    "UTF-8 » puis déposez-le à nouveau."
+                )
+                % {"display_name": display_name},
                 rows=[1],
             ) from exc
     if not text.strip():
-        raise EvaluationInputError(f"Le fichier « {display_name} » est vide.")
+        raise EvaluationInputError(
+            gettext("Le fichier « %(display_name)s » est vide.") % {"display_name": display_name}
+        )
     counts = {sep: text.count(sep) for sep in (",", ";", "\t", "|")}
     sep = max(counts, key=lambda s: counts[s]) if max(counts.values()) else ","
     columns = [c.strip() for c in next(csv.reader([text], delimiter=sep))]
     if any(not c for c in columns):
         raise EvaluationInputError(
-            f"La première ligne du fichier « {display_name} » doit contenir le nom de chaque colonne : "
-            "une colonne n'a pas de nom."
+            gettext(
+                "La première ligne du fichier « %(display_name)s » doit contenir le "
+                "nom de chaque colonne : une colonne n'a pas de nom."
+            )
+            % {"display_name": display_name}
         )
     if len(set(columns)) != len(columns):
         dup = next(c for c in columns if columns.count(c) > 1)
         raise EvaluationInputError(
-            f"La colonne « {dup} » apparaît deux fois dans l'en-tête du fichier « {display_name} ».",
+            gettext(
+                "La colonne « %(dup)s » apparaît deux fois dans l'en-tête du fichier « %(display_name)s »."
+            )
+            % {"dup": dup, "display_name": display_name},
             column=dup,
         )
     return columns

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from atlasia.accounts import perms
 from atlasia.accounts.models import User
@@ -44,7 +45,7 @@ logger = logging.getLogger(__name__)
 
 def _check(actor: User, use_case: UseCase) -> None:
     if not perms.can(actor, Action.EVALUATION_RUN, use_case.organisation):
-        raise PermissionDenied("Vous ne pouvez pas suivre le modèle de ce cas d'usage.")
+        raise PermissionDenied(gettext("Vous ne pouvez pas suivre le modèle de ce cas d'usage."))
 
 
 @contextmanager
@@ -84,7 +85,7 @@ def _thresholds(series: MonitoringSeries) -> core.Thresholds:
 def _validate_thresholds(values: dict[str, float]) -> None:
     for name, v in values.items():
         if not 0.0 <= v <= 1.0:
-            raise ValidationError({name: "Le seuil doit être compris entre 0 et 1."})
+            raise ValidationError({name: gettext("Le seuil doit être compris entre 0 et 1.")})
 
 
 def series_create(
@@ -101,7 +102,7 @@ def series_create(
     """Start the monitoring of a use case from a reference batch (nothing stored on bad input)."""
     _check(actor, use_case)
     if MonitoringSeries.objects.filter(use_case=use_case).exists():
-        raise ValidationError("Ce cas d'usage a déjà un suivi après déploiement.")
+        raise ValidationError(gettext("Ce cas d'usage a déjà un suivi après déploiement."))
     th = thresholds or core.Thresholds()
     _validate_thresholds(asdict(th))
     spec = {"target": target, "pred": pred or "", "score": score or "", "groups": list(groups)}
@@ -296,7 +297,7 @@ def batch_review_alert(*, actor: User, batch: MonitoringBatch) -> MonitoringBatc
     """Mark a batch's alert as examined: it leaves the "À faire" inbox."""
     _check(actor, batch.series.use_case)
     if not batch.alerts or batch.alert_reviewed_at is not None:
-        raise ValidationError("Ce lot n'a pas d'alerte à examiner.")
+        raise ValidationError(gettext("Ce lot n'a pas d'alerte à examiner."))
     with transaction.atomic():
         now = timezone.now()
         MonitoringBatch.objects.filter(pk=batch.pk).update(

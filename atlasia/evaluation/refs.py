@@ -20,13 +20,25 @@ class RunRef:
     file_name: str
     finished_at: dt.datetime | None
     result: dict[str, Any] | None
+    status: str = RunStatus.DONE
+    created_at: dt.datetime | None = None
 
 
 def _ref(run: EvaluationRun) -> RunRef:
     version = f"v{run.version}" if run.version else "brouillon"
     when = run.finished_at.strftime("%d/%m/%Y") if run.finished_at else ""
     label = f"Évaluation {version} — {run.file_name}" + (f" ({when})" if when else "")
-    return RunRef(run.pk, run.use_case_id, run.version, label, run.file_name, run.finished_at, run.result)
+    return RunRef(
+        run.pk,
+        run.use_case_id,
+        run.version,
+        label,
+        run.file_name,
+        run.finished_at,
+        run.result,
+        status=run.status,
+        created_at=run.created_at,
+    )
 
 
 def finished_runs_of(use_case_id: int) -> list[RunRef]:
@@ -41,3 +53,8 @@ def finished_run(use_case_id: int, run_id: int) -> RunRef | None:
     """One finished run of that use case, or ``None`` (another use case's run is not found)."""
     run = EvaluationRun.objects.filter(use_case_id=use_case_id, status=RunStatus.DONE, pk=run_id).first()
     return _ref(run) if run else None
+
+
+def runs_of(use_case_id: int) -> list[RunRef]:
+    """Every run of a use case (drafts and failures included), in the order they were created."""
+    return [_ref(run) for run in EvaluationRun.objects.filter(use_case_id=use_case_id).order_by("pk")]

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO, Any
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from atlasia.accounts import perms
 from atlasia.accounts.models import User
@@ -25,6 +25,7 @@ from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record
 from atlasia.core.evaluation.io import EvaluationInputError
 from atlasia.core.roles import Action
+from atlasia.lifecycle import selectors as lifecycle_selectors
 from atlasia.registry.models import UseCase
 
 from . import files
@@ -56,20 +57,17 @@ class Upload:
 
 def _check_can_run(actor: User, use_case: UseCase) -> None:
     if not perms.can(actor, Action.EVALUATION_RUN, use_case.organisation):
-        raise PermissionDenied("Vous ne pouvez pas lancer d'évaluation pour ce cas d'usage.")
+        raise PermissionDenied(gettext("Vous ne pouvez pas lancer d'évaluation pour ce cas d'usage."))
 
 
 def check_experiment(use_case: UseCase, experiment_id: int | None) -> int | None:
-    """``experiment_id`` must be an experiment of ``use_case`` when the lifecycle app is installed."""
+    """``experiment_id`` must be an experiment of ``use_case``."""
     if experiment_id is None:
         return None
-    if not apps.is_installed("atlasia.lifecycle"):
+    if not lifecycle_selectors.experiment_belongs_to(use_case, experiment_id):
         raise ValidationError(
-            {"experiment_id": "Les expérimentations ne sont pas disponibles sur cette instance."}
+            {"experiment_id": gettext("Cette expérimentation n'appartient pas à ce cas d'usage.")}
         )
-    experiment_model = apps.get_model("lifecycle", "Experiment")
-    if not experiment_model.objects.filter(pk=experiment_id, use_case=use_case).exists():
-        raise ValidationError({"experiment_id": "Cette expérimentation n'appartient pas à ce cas d'usage."})
     return experiment_id
 
 
@@ -235,13 +233,13 @@ def validate_input(run: EvaluationRun, parameters: dict[str, Any]) -> None:
     kwargs = _engine_kwargs(parameters)
     path = files.stored_path(run.upload_dir, "predictions")
     if path is None:
-        raise EvaluationInputError("Le fichier déposé n'est plus disponible : déposez-le à nouveau.")
+        raise EvaluationInputError(gettext("Le fichier déposé n'est plus disponible : déposez-le à nouveau."))
     if not (kwargs["pred"] or kwargs["score"]):
         raise EvaluationInputError(
-            "Indiquez au moins une colonne de prédiction (décision 0/1) ou de score (probabilité)."
+            gettext("Indiquez au moins une colonne de prédiction (décision 0/1) ou de score (probabilité).")
         )
     if len(set(kwargs["groups"])) != len(kwargs["groups"]):
-        raise EvaluationInputError("Une même colonne de groupe est indiquée deux fois.")
+        raise EvaluationInputError(gettext("Une même colonne de groupe est indiquée deux fois."))
     parquet = files.is_parquet(path.name)
     wanted = [
         c for c in (kwargs["target"], kwargs["pred"], kwargs["score"], kwargs["date"], *kwargs["groups"]) if c
@@ -273,7 +271,7 @@ def evaluationrun_launch(*, actor: User, run: EvaluationRun, parameters: dict[st
 
     _check_can_run(actor, run.use_case)
     if run.status not in {RunStatus.DRAFT, RunStatus.FAILED} or run.result is not None or run.version:
-        raise ValidationError("Cette évaluation est déjà lancée.")
+        raise ValidationError(gettext("Cette évaluation est déjà lancée."))
     try:
         validate_input(run, parameters)
     except EvaluationInputError as error:
@@ -376,7 +374,9 @@ def evaluationrun_execute(*, run_id: int) -> str:
     try:
         path = files.stored_path(run.upload_dir, "predictions")
         if path is None:
-            raise EvaluationInputError("Le fichier déposé n'est plus disponible : déposez-le à nouveau.")
+            raise EvaluationInputError(
+                gettext("Le fichier déposé n'est plus disponible : déposez-le à nouveau.")
+            )
         ref_path = files.stored_path(run.upload_dir, "reference") if run.reference_name else None
         result = evaluate_file(
             str(path),

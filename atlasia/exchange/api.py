@@ -29,7 +29,6 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -37,6 +36,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 from ninja import Field, File, Form, NinjaAPI, Query, Schema, Status, UploadedFile
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -48,9 +48,12 @@ from atlasia.accounts.actor import actor_for
 from atlasia.audit.concurrency import etag
 from atlasia.core.permissions import ANONYMOUS, Actor
 from atlasia.core.roles import Action
+from atlasia.evaluation import refs as evaluation_refs
+from atlasia.lifecycle import selectors as lifecycle_selectors
 from atlasia.lifecycle import services as lifecycle_services
 from atlasia.publication import public
 from atlasia.publication.public import PublicRecord
+from atlasia.qualification import selectors as qualification_selectors
 from atlasia.registry import selectors as registry_selectors
 from atlasia.registry import services as registry_services
 from atlasia.registry.models import AITechnique, Theme, UseCase
@@ -244,7 +247,7 @@ class CleanSchema(Schema):
     def _no_nul(cls, value: Any) -> Any:
         texts = value if isinstance(value, list) else [value]
         if any(isinstance(t, str) and "\x00" in t for t in texts):
-            raise ValueError("caractère NUL interdit")
+            raise ValueError(gettext("caractère NUL interdit"))
         return value
 
 
@@ -438,7 +441,7 @@ def _utc(value: dt.datetime, field_name: str) -> dt.datetime:
     try:
         return value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
     except (OverflowError, ValueError):
-        raise DjangoValidationError({field_name: "Date hors des limites acceptées."}) from None
+        raise DjangoValidationError({field_name: gettext("Date hors des limites acceptées.")}) from None
 
 
 def _user(request: HttpRequest) -> Any:
@@ -479,13 +482,17 @@ def _service_data(payload: dict[str, Any]) -> dict[str, Any]:
             model = Theme if name == "theme" else AITechnique
             obj = model.objects.filter(code=code).first() if code else None
             if obj is None:
-                errors[name] = f"« {value} » ne fait pas partie de la liste des valeurs possibles."
+                errors[name] = gettext(
+                    "« %(value)s » ne fait pas partie de la liste des valeurs possibles."
+                ) % {"value": value}
             else:
                 data[name] = obj
         elif name in CODED and value not in (None, ""):
             code = codes[name].get(_norm(value))
             if code is None:
-                errors[name] = f"« {value} » ne fait pas partie de la liste des valeurs possibles."
+                errors[name] = gettext(
+                    "« %(value)s » ne fait pas partie de la liste des valeurs possibles."
+                ) % {"value": value}
             else:
                 data[name] = code
         elif name in CODED:
@@ -512,11 +519,13 @@ def _refuse_nulls(sent: dict[str, Any]) -> None:
         if value is not None or name in NULLABLE:
             continue
         if name in CLEARABLE_TEXTS:
-            errors[name] = 'null n\'est pas accepté : envoyez "" (texte vide) pour effacer ce champ.'
+            errors[name] = gettext('null n\'est pas accepté : envoyez "" (texte vide) pour effacer ce champ.')
         elif name == "tags":
-            errors[name] = "null n'est pas accepté : envoyez [] (liste vide) pour retirer les mots-clés."
+            errors[name] = gettext(
+                "null n'est pas accepté : envoyez [] (liste vide) pour retirer les mots-clés."
+            )
         else:
-            errors[name] = "null n'est pas accepté : ce champ doit avoir une valeur."
+            errors[name] = gettext("null n'est pas accepté : ce champ doit avoir une valeur.")
     if errors:
         raise DjangoValidationError(errors)
 
@@ -585,8 +594,12 @@ def _check_if_match(request: HttpRequest, use_case: UseCase) -> None:
     if "*" not in wanted and current not in wanted:
         raise HttpError(
             412,
-            "La fiche a été modifiée depuis votre lecture (en-tête If-Match périmé) : rien n'a été "
-            f"enregistré. Relisez-la (GET, ETag actuel : {current}) puis renvoyez vos modifications.",
+            gettext(
+                "La fiche a été modifiée depuis votre lecture (en-tête If-Match "
+                "périmé) : rien n'a été enregistré. Relisez-la (GET, ETag actuel : "
+                "%(current)s) puis renvoyez vos modifications."
+            )
+            % {"current": current},
         )
 
 
@@ -608,7 +621,9 @@ def create_usecase(request: HttpRequest, payload: UseCaseIn) -> Status[dict[str,
     # key answers with the record the first one created, instead of a duplicate.
     key = request.headers.get("Idempotency-Key") or None
     if key is not None and not (1 <= len(key) <= 64):
-        raise DjangoValidationError({"Idempotency-Key": "La clé d'idempotence fait 1 à 64 caractères."})
+        raise DjangoValidationError(
+            {"Idempotency-Key": gettext("La clé d'idempotence fait 1 à 64 caractères.")}
+        )
     uc = registry_services.usecase_create(
         actor=token.service_user,
         organisation=token.organisation,
@@ -626,7 +641,7 @@ def _editable(request: HttpRequest, uid: uuid.UUID, action: Action) -> UseCase:
     uc = registry_selectors.usecases_for(actor, action).select_related("organisation").filter(uid=uid).first()
     if uc is None:
         if UseCase.objects.filter(uid=uid, organisation_id__in=actor.organisation_ids).exists():
-            raise PermissionDenied("Le rôle du jeton ne permet pas cette action sur cette fiche.")
+            raise PermissionDenied(gettext("Le rôle du jeton ne permet pas cette action sur cette fiche."))
         raise Http404
     return uc
 
@@ -749,10 +764,6 @@ class EvaluationOut(Schema):
     summary: dict[str, Any] = Field(default_factory=dict)
 
 
-def _not_installed() -> None:
-    raise Http404
-
-
 @api.get(
     "/usecases/{uid}/qualifications",
     response={200: list[QualificationOut], **ERRORS},
@@ -762,8 +773,6 @@ def _not_installed() -> None:
 def list_qualifications(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, Any]]:
     """Les qualifications (AI Act, RGPD) successives d'une fiche visible."""
     uc = _get_visible(request, uid)
-    if not apps.is_installed("atlasia.qualification"):
-        _not_installed()
     if _is_anonymous(request):
         # The public part only: the category, as on the public page (not the answers nor the result).
         rec = public.public_record(uc.uid)
@@ -779,17 +788,15 @@ def list_qualifications(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, 
                 "result": {},
             }
         ]
-    from atlasia.qualification.models import Qualification
-
     return [
         {
             "version": q.version,
             "law_version": q.law_version,
             "category": q.category,
             "completed_at": q.completed_at,
-            "result": q.result if isinstance(q.result, dict) else {},
+            "result": q.result,
         }
-        for q in Qualification.objects.filter(use_case=uc).order_by("version")
+        for q in qualification_selectors.refs_of(uc)
     ]
 
 
@@ -805,11 +812,7 @@ def list_experiments(request: HttpRequest, uid: uuid.UUID) -> list[Any]:
     if _is_anonymous(request):
         raise Http404
     uc = _get_visible(request, uid)
-    if not apps.is_installed("atlasia.lifecycle"):
-        _not_installed()
-    from atlasia.lifecycle.models import Experiment
-
-    return list(Experiment.objects.filter(use_case=uc).order_by("start_date", "pk"))
+    return list(lifecycle_selectors.experiments_of(uc))
 
 
 @api.get(
@@ -820,25 +823,17 @@ def list_experiments(request: HttpRequest, uid: uuid.UUID) -> list[Any]:
 )
 def list_evaluations(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, Any]]:
     """Les évaluations de modèle d'une fiche visible (avec un jeton : elles ne font pas partie des champs
-    publics d'une fiche)."""
+    publics d'une fiche) : version, état et fichier évalué de chacune."""
     if _is_anonymous(request):
         raise Http404
     uc = _get_visible(request, uid)
-    if not apps.is_installed("atlasia.evaluation"):
-        return []
-    model = next(
-        (
-            m
-            for m in apps.get_app_config("evaluation").get_models()
-            if "use_case" in {f.name for f in m._meta.get_fields()}
-        ),
-        None,
-    )
-    if model is None:
-        return []
     return [
-        {"id": e.pk, "created_at": getattr(e, "created_at", None), "summary": getattr(e, "summary", {}) or {}}
-        for e in model._default_manager.filter(use_case=uc).order_by("pk")
+        {
+            "id": run.id,
+            "created_at": run.created_at,
+            "summary": {"version": run.version, "status": run.status, "file_name": run.file_name},
+        }
+        for run in evaluation_refs.runs_of(uc.pk)
     ]
 
 

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from pydantic import ValidationError as PydanticValidationError
 
 from atlasia.accounts import perms
@@ -38,6 +39,7 @@ from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record, diff, snapshot
 from atlasia.core.spreadsheet import normalise_header
 from atlasia.registry import reference
+from atlasia.registry import services as registry_services
 from atlasia.registry.models import (
     AITechnique,
     Algorithm,
@@ -90,11 +92,15 @@ class ExchangeError(ValueError):
 @transaction.atomic
 def subscription_create(*, actor: User, data: dict[str, Any]) -> Subscription:
     if not perms.is_platform_admin(actor):
-        raise PermissionDenied("Seuls les administrateurs de la plateforme gèrent les abonnements.")
+        raise PermissionDenied(gettext("Seuls les administrateurs de la plateforme gèrent les abonnements."))
     own = (getattr(settings, "ATLASIA_PUBLIC_URL", "") or "").rstrip("/")
     if own and str(data.get("base_url", "")).rstrip("/") == own:
         raise ValidationError(
-            {"base_url": "Cette adresse est celle de cette instance : on ne s'abonne pas à soi-même."}
+            {
+                "base_url": gettext(
+                    "Cette adresse est celle de cette instance : on ne s'abonne pas à soi-même."
+                )
+            }
         )
     subscription = Subscription(**data)
     subscription.full_clean()
@@ -368,25 +374,18 @@ def _local_organisation(subscription: Subscription, record: ExRecord, actor: Use
         return organisation
     codes = code_lists()
     region = remote.region if remote.region in reference.region_names() else ""
-    organisation = Organisation(
-        name=remote.name,
-        slug=slug,
-        type=codes["organisation_type"].get(normalise_header(remote.type), "other"),
-        region=region,
-        country=remote.country.upper(),
-        description=f"Organisation de l'instance {subscription.name}.",
-    )
-    organisation.full_clean()
-    organisation.save()
-    audit_record(
+    return registry_services.organisation_create_received(
         actor=actor,
-        action=AuditAction.CREATE,
-        obj=organisation,
-        changes=diff({}, snapshot(organisation)),
-        organisation_id=organisation.pk,
-        message=f"Reçue de l'instance {subscription.name}",
+        data={
+            "name": remote.name,
+            "slug": slug,
+            "type": codes["organisation_type"].get(normalise_header(remote.type), "other"),
+            "region": region,
+            "country": remote.country.upper(),
+            "description": f"Organisation de l'instance {subscription.name}.",
+        },
+        source=subscription.name,
     )
-    return organisation
 
 
 def ingest(subscription: Subscription, records: list[ExRecord], *, actor: User | None = None) -> PullResult:
@@ -500,7 +499,9 @@ def ingest(subscription: Subscription, records: list[ExRecord], *, actor: User |
 def pull_subscription(*, subscription: Subscription, actor: User | None = None) -> PullResult:
     """Fetch every page from the remote instance, then apply them (all or nothing)."""
     if actor is not None and not perms.is_platform_admin(actor):
-        raise PermissionDenied("Seuls les administrateurs de la plateforme lancent une synchronisation.")
+        raise PermissionDenied(
+            gettext("Seuls les administrateurs de la plateforme lancent une synchronisation.")
+        )
     subscription.refresh_from_db(fields=["status"])
     if subscription.status == SubscriptionStatus.PAUSED:
         return PullResult(errors=["l'abonnement est en pause : reprenez-le avant de synchroniser"])
@@ -523,7 +524,7 @@ def pull_subscription(*, subscription: Subscription, actor: User | None = None) 
 
 def _require_admin(actor: User) -> None:
     if not perms.is_platform_admin(actor):
-        raise PermissionDenied("Seuls les administrateurs de la plateforme gèrent les abonnements.")
+        raise PermissionDenied(gettext("Seuls les administrateurs de la plateforme gèrent les abonnements."))
 
 
 @transaction.atomic

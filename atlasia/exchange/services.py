@@ -12,6 +12,7 @@ import time
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from atlasia.accounts import perms
 from atlasia.accounts.models import Membership, MembershipRole, User
@@ -44,13 +45,15 @@ def token_create(
 ) -> tuple[ApiToken, str]:
     """Create a token and its service account; return the token and its clear value (shown once)."""
     if not perms.can(actor, Action.MEMBERS_MANAGE, organisation):
-        raise PermissionDenied("Seuls les administrateurs de l'organisation créent des jetons d'API.")
+        raise PermissionDenied(
+            gettext("Seuls les administrateurs de l'organisation créent des jetons d'API.")
+        )
     if role not in MembershipRole.values:
-        raise ValidationError({"role": f"Rôle « {role} » inconnu."})
+        raise ValidationError({"role": gettext("Rôle « %(role)s » inconnu.") % {"role": role}})
     if not label.strip():
-        raise ValidationError({"label": "Donnez un libellé au jeton (à quoi sert-il ?)."})
+        raise ValidationError({"label": gettext("Donnez un libellé au jeton (à quoi sert-il ?).")})
     if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationError({"expires_at": "La date d'expiration doit être dans le futur."})
+        raise ValidationError({"expires_at": gettext("La date d'expiration doit être dans le futur.")})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     prefix = raw[:12]
     service_user = User(
@@ -87,7 +90,9 @@ def token_create(
 @transaction.atomic
 def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     if not perms.can(actor, Action.MEMBERS_MANAGE, token.organisation):
-        raise PermissionDenied("Seuls les administrateurs de l'organisation révoquent des jetons d'API.")
+        raise PermissionDenied(
+            gettext("Seuls les administrateurs de l'organisation révoquent des jetons d'API.")
+        )
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
@@ -141,27 +146,46 @@ def _check_upload(filename: str, content: bytes) -> None:
     name = filename.lower()
     if not name.endswith(IMPORT_EXTENSIONS):
         raise ValidationError(
-            {"file": f"« {filename} » n'est pas un tableur : déposez un fichier .xlsx ou .csv."}
+            {
+                "file": gettext("« %(filename)s » n'est pas un tableur : déposez un fichier .xlsx ou .csv.")
+                % {"filename": filename}
+            }
         )
     if not content:
-        raise ValidationError({"file": f"Le fichier « {filename} » est vide."})
+        raise ValidationError(
+            {"file": gettext("Le fichier « %(filename)s » est vide.") % {"filename": filename}}
+        )
     if len(content) > MAX_IMPORT_BYTES:
         raise ValidationError(
             {
-                "file": f"Le fichier « {filename} » pèse {human_size(len(content))} : "
-                f"{human_size(MAX_IMPORT_BYTES)} au plus. Découpez-le en plusieurs fichiers."
+                "file": gettext(
+                    "Le fichier « %(filename)s » pèse %(size)s : %(limit)s "
+                    "au plus. Découpez-le en plusieurs fichiers."
+                )
+                % {
+                    "filename": filename,
+                    "size": human_size(len(content)),
+                    "limit": human_size(MAX_IMPORT_BYTES),
+                }
             }
         )
     is_zip = content[:4] == b"PK\x03\x04"
     if name.endswith(".xlsx") and not is_zip:
         raise ValidationError(
-            {"file": f"« {filename} » porte l'extension .xlsx mais n'est pas un classeur XLSX."}
+            {
+                "file": gettext("« %(filename)s » porte l'extension .xlsx mais n'est pas un classeur XLSX.")
+                % {"filename": filename}
+            }
         )
     if not name.endswith(".xlsx") and (is_zip or content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         raise ValidationError(
             {
-                "file": f"« {filename} » est un classeur (XLSX ou XLS), pas un CSV : enregistrez-le au "
-                "format XLSX avec l'extension .xlsx, ou en « CSV UTF-8 »."
+                "file": gettext(
+                    "« %(filename)s » est un classeur (XLSX ou XLS), pas un CSV : "
+                    "enregistrez-le au format XLSX avec l'extension .xlsx, ou en « CSV "
+                    "UTF-8 »."
+                )
+                % {"filename": filename}
             }
         )
 
@@ -172,7 +196,10 @@ def import_job_create(*, actor: User, organisation: Organisation, filename: str,
     Nothing is parsed here: reading a spreadsheet is bounded work done by the background job
     (:func:`import_analyse`), and the page shows its progress. The upload writes an audit row."""
     if not perms.can(actor, Action.USECASE_CREATE, organisation):
-        raise PermissionDenied(f"Votre rôle ne permet pas de créer des cas d'usage pour {organisation}.")
+        raise PermissionDenied(
+            gettext("Votre rôle ne permet pas de créer des cas d'usage pour %(organisation)s.")
+            % {"organisation": organisation}
+        )
     filename = (filename or "fichier").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
     _check_upload(filename, content)
     with transaction.atomic():
@@ -289,11 +316,18 @@ def import_job_set_mapping(*, actor: User, job: ImportJob, mapping: dict[str, st
         targets = [v for v in mapping.values() if v]
         unknown = [v for v in targets if v not in fields]
         if unknown:
-            raise ValidationError({"mapping": f"Champ inconnu : {', '.join(unknown)}."})
+            raise ValidationError(
+                {"mapping": gettext("Champ inconnu : %(unknown)s.") % {"unknown": ", ".join(unknown)}}
+            )
         doubles = sorted({v for v in targets if targets.count(v) > 1})
         if doubles:
             labels = ", ".join(f"« {sp.COLUMNS_BY_FIELD[d].label_fr} »" for d in doubles)
-            raise ValidationError({"mapping": f"Un champ ne peut recevoir qu'une colonne : {labels}."})
+            raise ValidationError(
+                {
+                    "mapping": gettext("Un champ ne peut recevoir qu'une colonne : %(labels)s.")
+                    % {"labels": labels}
+                }
+            )
         before = dict(job.mapping)
         job.mapping = {k: v for k, v in mapping.items() if v}
         job.status = ImportStatus.UPLOADED
@@ -329,7 +363,7 @@ def import_job_set_header_line(*, actor: User, job: ImportJob, line: int | None)
     with transaction.atomic():
         job = _require_owner(actor, job)
         if line is not None and line < 1:
-            raise ValidationError({"header_line": "Le numéro de ligne commence à 1."})
+            raise ValidationError({"header_line": gettext("Le numéro de ligne commence à 1.")})
         before = job.header_line
         job.header_line = line
         job.status = ImportStatus.UPLOADED
@@ -348,12 +382,12 @@ def import_job_set_header_line(*, actor: User, job: ImportJob, line: int | None)
 def _require_owner(actor: User, job: ImportJob) -> ImportJob:
     """The job, locked, when ``actor`` may change it and it is not under way."""
     if job.created_by_id != actor.pk and not perms.is_platform_admin(actor):
-        raise PermissionDenied("Cet import a été lancé par quelqu'un d'autre.")
+        raise PermissionDenied(gettext("Cet import a été lancé par quelqu'un d'autre."))
     job = ImportJob.objects.select_for_update().select_related("organisation").get(pk=job.pk)
     if job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.DONE):
-        raise ValidationError("Cet import est déjà lancé.")
+        raise ValidationError(gettext("Cet import est déjà lancé."))
     if job.status in (ImportStatus.UPLOADED, ImportStatus.ANALYSING):
-        raise ValidationError("L'analyse du fichier est en cours : attendez qu'elle se termine.")
+        raise ValidationError(gettext("L'analyse du fichier est en cours : attendez qu'elle se termine."))
     return job
 
 
@@ -365,8 +399,10 @@ def import_job_start(*, actor: User, job: ImportJob, only_valid: bool = False) -
         job = _require_owner(actor, job)
         if not job.report.get("valid") and (only_valid is False or job.report.get("file_errors")):
             raise ValidationError(
-                "Le fichier contient des erreurs : corrigez-les, ou choisissez d'importer uniquement les "
-                "lignes valides."
+                gettext(
+                    "Le fichier contient des erreurs : corrigez-les, ou choisissez "
+                    "d'importer uniquement les lignes valides."
+                )
             )
         same_file = (
             ImportJob.objects.filter(
@@ -379,9 +415,15 @@ def import_job_start(*, actor: User, job: ImportJob, only_valid: bool = False) -
         )
         if same_file is not None:
             raise ValidationError(
-                f"Ce même fichier est déjà en cours d'import pour {job.organisation} (dépôt du "
-                f"{timezone.localtime(same_file.created_at):%d/%m/%Y à %H:%M}) : attendez la fin de cet "
-                "import, puis relancez l'analyse pour voir ce qui reste à faire."
+                gettext(
+                    "Ce même fichier est déjà en cours d'import pour %(organisation)s "
+                    "(dépôt du %(created_at)s) : attendez la fin de cet import, puis "
+                    "relancez l'analyse pour voir ce qui reste à faire."
+                )
+                % {
+                    "organisation": job.organisation,
+                    "created_at": format(timezone.localtime(same_file.created_at), "%d/%m/%Y à %H:%M"),
+                }
             )
         job.only_valid = only_valid
         job.status = ImportStatus.QUEUED

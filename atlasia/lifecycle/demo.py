@@ -22,7 +22,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from atlasia.accounts.models import Membership
+from atlasia.accounts.models import Membership, User
 from atlasia.core import lifecycle as lc
 from atlasia.core import prioritisation as prio
 from atlasia.registry.models import Organisation, UseCase
@@ -252,13 +252,13 @@ def load_lifecycle_demo(seed: int = SEED, today: date | None = None) -> dict[str
         started = S.EXPERIMENTATION in reached
         # Compliance: the DPO decided before any experiment; FRIA and registration as qualified.
         if started or status is S.PRIORITISED:
-            qualification = selectors.qualification_summary(selectors.latest_qualification(use_case))
+            qualification = selectors.qualification_of(use_case)
             health = use_case.personal_data and use_case.health_data
             # The DPO follows the questionnaire when it concludes that a DPIA is required (a contrary
             # decision would need written reasons, see compliance_update); otherwise she decides.
             if not started:
                 decision = ""
-            elif qualification["dpia"] == "required" or (health and rng.random() < 0.7):
+            elif qualification.dpia == "required" or (health and rng.random() < 0.7):
                 decision = "required"
             else:
                 decision = "not_required"
@@ -273,15 +273,15 @@ def load_lifecycle_demo(seed: int = SEED, today: date | None = None) -> dict[str
                 if decision == "required"
                 else None,
                 fria_completed_at=min(today, dates[-1] - timedelta(days=15))
-                if deployed and qualification["fria_required"]
+                if deployed and qualification.fria_required
                 else None,
                 registration_reference=f"EU-AI-{2025 + rng.randint(0, 1)}-{rng.randint(1000, 9999)}"
-                if deployed and qualification["registration_required"]
+                if deployed and qualification.registration_required
                 else "",
             )
         # Scorecard once qualified (some use cases still being framed get a partial one).
         if S.QUALIFIED in reached or status is S.FRAMING:
-            category = selectors.qualification_summary(selectors.latest_qualification(use_case))["category"]
+            category = selectors.qualification_of(use_case).category
             scores = _scores(rng, status, category)
             if status is S.FRAMING:
                 for key in ("cost", "maturity", "skills"):
@@ -333,7 +333,7 @@ def _experiments(
     status: S,
     moves: list[tuple[str, S, S]],
     dates: list[date],
-    actor: Any,
+    actor: User,
     rng: random.Random,
     today: date,
 ) -> dict[str, int]:

@@ -88,19 +88,26 @@ class ComplianceRecord(models.Model):
         return f"Conformité de {self.use_case}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.dpia_completed_at and self.dpia_decision != DpiaDecision.REQUIRED:
-            errors["dpia_completed_at"] = (
+            errors["dpia_completed_at"] = _(
                 "Une date de réalisation de l'AIPD n'a de sens que si l'AIPD est requise."
             )
         today = timezone.localdate()
-        for name, label in (("dpia_completed_at", "de l'AIPD"), ("fria_completed_at", "de l'AIDF")):
+        future = {
+            "dpia_completed_at": _(
+                "La date de réalisation de l'AIPD (%(when)s) est dans le futur : indiquez la date à laquelle "
+                "elle a été réalisée, au plus tard aujourd'hui."
+            ),
+            "fria_completed_at": _(
+                "La date de réalisation de l'AIDF (%(when)s) est dans le futur : indiquez la date à laquelle "
+                "elle a été réalisée, au plus tard aujourd'hui."
+            ),
+        }
+        for name, message in future.items():
             when = getattr(self, name)
             if when and when > today and name not in errors:
-                errors[name] = (
-                    f"La date de réalisation {label} ({when:%d/%m/%Y}) est dans le futur : indiquez la date "
-                    "à laquelle elle a été réalisée, au plus tard aujourd'hui."
-                )
+                errors[name] = message % {"when": format(when, "%d/%m/%Y")}
         if errors:
             raise ValidationError(errors)
 
@@ -148,9 +155,11 @@ class WeightProfile(models.Model):
         if problems:
             raise ValidationError({"criterion_weights": problems})
         if self.scope == ProfileScope.NATIONAL and self.organisation_id:
-            raise ValidationError({"organisation": "Le profil national n'appartient à aucune organisation."})
+            raise ValidationError(
+                {"organisation": _("Le profil national n'appartient à aucune organisation.")}
+            )
         if self.scope == ProfileScope.ORGANISATION and not self.organisation_id:
-            raise ValidationError({"organisation": "Choisissez l'organisation de ce profil."})
+            raise ValidationError({"organisation": _("Choisissez l'organisation de ce profil.")})
 
     def to_core(self) -> prio.WeightProfile:
         return prio.WeightProfile(
@@ -213,7 +222,7 @@ class PriorityAssessment(models.Model):
 
     def clean(self) -> None:
         if not isinstance(self.scores, dict):
-            raise ValidationError({"scores": "Les notes doivent être un dictionnaire par critère."})
+            raise ValidationError({"scores": _("Les notes doivent être un dictionnaire par critère.")})
         messages = []
         for key, entry in self.scores.items():
             if not isinstance(entry, dict):
@@ -315,20 +324,22 @@ class Experiment(models.Model):
     def clean(self) -> None:
         errors: dict[str, Any] = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = (
-                f"La date de fin ({self.end_date:%d/%m/%Y}) est antérieure à la date de début "
-                f"({self.start_date:%d/%m/%Y})."
-            )
+            errors["end_date"] = _(
+                "La date de fin (%(end_date)s) est antérieure à la date de début (%(start_date)s)."
+            ) % {
+                "end_date": format(self.end_date, "%d/%m/%Y"),
+                "start_date": format(self.start_date, "%d/%m/%Y"),
+            }
         if self.decision and not self.decision_rationale.strip():
-            errors["decision_rationale"] = "Justifiez la décision (généraliser, itérer ou arrêter)."
+            errors["decision_rationale"] = _("Justifiez la décision (généraliser, itérer ou arrêter).")
         filled = [f for f in self.ECONOMIC_FIELDS if getattr(self, f) is not None]
         if filled and len(filled) < len(self.ECONOMIC_FIELDS):
             for name in self.ECONOMIC_FIELDS:
                 if getattr(self, name) is None:
                     label = getattr(self._meta.get_field(name), "verbose_name", name)
-                    errors[name] = (
-                        f"« {label} » : renseignez toutes les données médico-économiques, ou aucune."
-                    )
+                    errors[name] = _(
+                        "« %(label)s » : renseignez toutes les données médico-économiques, ou aucune."
+                    ) % {"label": label}
         elif filled:
             inputs = self.economic_inputs()
             problems = economics.check_inputs(inputs) if inputs else []
@@ -449,8 +460,9 @@ class CharterAssessment(models.Model):
         if self.level in (AssessmentLevel.MET, AssessmentLevel.PARTIAL) and not self.evidence.strip():
             raise ValidationError(
                 {
-                    "evidence": "Indiquez les éléments qui montrent que le principe "
-                    "est (partiellement) respecté."
+                    "evidence": _(
+                        "Indiquez les éléments qui montrent que le principe est (partiellement) respecté."
+                    )
                 }
             )
 

@@ -1,19 +1,18 @@
 """Reads of the lifecycle app, scoped to what the user may see or do.
 
-The gates need facts that other modules own (qualification result, evaluation). They are read here,
-defensively, in one place (:func:`latest_qualification`, :func:`usecase_facts`), so that a module
-arriving later changes this file only.
+The gates need facts that other domains own (the qualification's result): they are read through the
+qualification's typed selector (:func:`qualification_of`, a frozen :class:`AiActSummary`) and gathered
+in one place, :func:`usecase_facts`.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.apps import apps
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,11 +24,14 @@ from atlasia.accounts.models import ReviewerScope
 from atlasia.core import lifecycle as lc
 from atlasia.core import prioritisation as prio
 from atlasia.core.roles import Action
+from atlasia.qualification import selectors as qualification_selectors
+from atlasia.qualification.documents import DeployerFacts
+from atlasia.qualification.selectors import AiActSummary
 from atlasia.registry import selectors as registry_selectors
 from atlasia.registry.enums import Status
 from atlasia.registry.models import Organisation, UseCase
 
-from .enums import DpiaDecision, ProfileScope
+from .enums import DpiaDecision, ExperimentDecision, ProfileScope
 from .models import (
     Charter,
     ComplianceRecord,
@@ -39,51 +41,13 @@ from .models import (
     WeightProfile,
 )
 
-# --- qualification (owned by atlasia.qualification, built in parallel) ------------------------------
+# --- qualification (owned by atlasia.qualification) -------------------------------------------------
 
 
-def latest_qualification(use_case: UseCase) -> dict[str, Any] | None:
-    """The qualification engine's latest output for ``use_case``, or None when it is not qualified.
-
-    The qualification app (``atlasia.qualification``) is written by another team. When it is
-    installed and exposes ``selectors.latest_result(use_case) -> dict | None`` (the engine's output,
-    ``qualification-spec.md`` §4), its answer is used; otherwise — app absent, function missing, or
-    an answer that is not a dict — the use case counts as *not qualified*, which keeps the
-    qualification gates closed rather than silently open.
-    """
-    if not apps.is_installed("atlasia.qualification"):
-        return None
-    try:
-        module = importlib.import_module("atlasia.qualification.selectors")
-    except ImportError:
-        return None
-    latest_result = getattr(module, "latest_result", None)
-    if not callable(latest_result):
-        return None
-    result = latest_result(use_case)
-    return result if isinstance(result, dict) else None
-
-
-def _dig(data: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
-
-
-def qualification_summary(result: dict[str, Any] | None) -> dict[str, Any]:
-    """The parts of the engine's output the lifecycle uses, with safe defaults."""
-    category = _dig(result, "ai_act", "category")
-    missing = _dig(result, "ai_act", "missing") or []
-    return {
-        # An "undetermined" category or unanswered questions mean the questionnaire is not finished.
-        "completed": result is not None and bool(category) and category != "undetermined" and not missing,
-        "category": category if isinstance(category, str) else None,
-        "fria_required": _dig(result, "ai_act", "fria_required") is True,
-        "registration_required": _dig(result, "ai_act", "registration", "required") is True,
-        "dpia": _dig(result, "gdpr", "dpia"),
-    }
+def qualification_of(use_case: UseCase) -> AiActSummary:
+    """What the gates read of the latest completed qualification (``NOT_QUALIFIED`` when there is none,
+    which keeps the qualification gates closed)."""
+    return qualification_selectors.ai_act_summary_of(use_case)
 
 
 def dpia_contradiction(record: ComplianceRecord) -> str:
@@ -94,8 +58,7 @@ def dpia_contradiction(record: ComplianceRecord) -> str:
     """
     if record.dpia_decision != DpiaDecision.NOT_REQUIRED:
         return ""
-    result = latest_qualification(record.use_case)
-    if qualification_summary(result)["dpia"] != "required":
+    if qualification_of(record.use_case).dpia != "required":
         return ""
     return (
         "La qualification conclut qu'une AIPD est requise (RGPD, art. 35) : justifiez par écrit la décision "
@@ -137,25 +100,53 @@ def suspended_from(use_case: UseCase) -> lc.Status | None:
         return None
 
 
-def usecase_facts(use_case: UseCase) -> lc.UseCaseFacts:
+@dataclass(frozen=True)
+class UseCaseGateData:
+    """The facts of the gates and the rows they were read from (the use-case page shows both: read
+    once per page)."""
+
+    facts: lc.UseCaseFacts
+    compliance: ComplianceRecord
+    assessment: PriorityAssessment | None
+    qualification: AiActSummary
+
+
+def usecase_gate_data(use_case: UseCase) -> UseCaseGateData:
+    qualification = qualification_of(use_case)
+    compliance = compliance_of(use_case)
+    assessment = assessment_of(use_case)
+    facts = usecase_facts(use_case, qualification=qualification, compliance=compliance, assessment=assessment)
+    return UseCaseGateData(facts, compliance, assessment, qualification)
+
+
+_UNSET: Any = object()
+
+
+def usecase_facts(
+    use_case: UseCase,
+    *,
+    qualification: AiActSummary | None = None,
+    compliance: ComplianceRecord | None = None,
+    assessment: Any = _UNSET,
+) -> lc.UseCaseFacts:
     """What the core's gates need, built from the database.
 
-    * qualification: :func:`latest_qualification` (not qualified when unknown);
+    * qualification: :func:`qualification_of` (not qualified when unknown);
     * DPIA decision and completion, FRIA completion, registration reference: :class:`ComplianceRecord`;
     * priority score: a complete :class:`PriorityAssessment`;
     * evaluation and decision: the latest :class:`Experiment` (``results_summary`` filled = an
-      evaluation is recorded; the evaluation app, when it exists, may add its runs here).
+      evaluation is recorded).
     """
-    q = qualification_summary(latest_qualification(use_case))
-    compliance = compliance_of(use_case)
-    assessment = assessment_of(use_case)
+    q = qualification if qualification is not None else qualification_of(use_case)
+    compliance = compliance if compliance is not None else compliance_of(use_case)
+    assessment = assessment_of(use_case) if assessment is _UNSET else assessment
     experiment = latest_experiment(use_case)
     return lc.UseCaseFacts(
-        has_completed_qualification=q["completed"],
-        ai_act_category=q["category"],
-        fria_required=q["fria_required"],
+        has_completed_qualification=q.completed,
+        ai_act_category=q.category,
+        fria_required=q.fria_required,
         fria_completed=compliance.fria_completed_at is not None,
-        registration_required=q["registration_required"],
+        registration_required=q.registration_required,
         registration_reference=compliance.registration_reference or None,
         processes_health_data=use_case.health_data,
         personal_data=use_case.personal_data,
@@ -187,6 +178,76 @@ def experiments_editable_by(user: ActorLike | None) -> QuerySet[Experiment]:
     return Experiment.objects.filter(
         use_case__in=registry_selectors.usecases_for(user, Action.EXPERIMENT_EDIT)
     ).select_related("use_case", "use_case__organisation")
+
+
+def experiments_of(use_case: UseCase) -> QuerySet[Experiment]:
+    """The experiments of ``use_case`` in chronological order (the API serialises them)."""
+    return Experiment.objects.filter(use_case=use_case).order_by("start_date", "pk")
+
+
+def experiment_choices(use_case: UseCase) -> list[tuple[int, str]]:
+    """(id, title) of the experiments of ``use_case``, the latest first (to attach an evaluation to)."""
+    return list(
+        Experiment.objects.filter(use_case=use_case).order_by("-start_date").values_list("pk", "title")
+    )
+
+
+def experiment_title(experiment_id: int | None) -> str:
+    """The title of an experiment (``""`` when there is none)."""
+    if experiment_id is None:
+        return ""
+    return str(Experiment.objects.filter(pk=experiment_id).values_list("title", flat=True).first() or "")
+
+
+def experiment_belongs_to(use_case: UseCase, experiment_id: int) -> bool:
+    return Experiment.objects.filter(pk=experiment_id, use_case=use_case).exists()
+
+
+@dataclass(frozen=True)
+class ExperimentSummary:
+    """An experiment as the publication's reports show it (descriptive fields only)."""
+
+    use_case_id: int
+    title: str
+    objective: str
+    start_date: date
+    end_date: date | None
+    decision: str
+    decision_label: str
+    results_summary: str
+    what_worked: str
+    what_did_not: str
+
+
+def experiments_for(use_case_ids: Iterable[int]) -> list[ExperimentSummary]:
+    """The experiments of these use cases, by use case then in the order they were recorded."""
+    labels = dict(ExperimentDecision.choices)
+    return [
+        ExperimentSummary(
+            use_case_id=e.use_case_id,
+            title=e.title,
+            objective=e.objective,
+            start_date=e.start_date,
+            end_date=e.end_date,
+            decision=e.decision,
+            decision_label=str(labels.get(e.decision, e.decision)) if e.decision else "",
+            results_summary=e.results_summary,
+            what_worked=e.what_worked,
+            what_did_not=e.what_did_not,
+        )
+        for e in Experiment.objects.filter(use_case_id__in=list(use_case_ids)).order_by("use_case_id", "pk")
+    ]
+
+
+def experiment_decisions_for(use_case_ids: Iterable[int]) -> dict[int, str]:
+    """``{use_case_id: decision code}`` of the latest experiment that records a decision, per use case."""
+    rows = (
+        Experiment.objects.filter(use_case_id__in=list(use_case_ids))
+        .exclude(decision="")
+        .order_by("pk")
+        .values_list("use_case_id", "decision")
+    )
+    return dict(rows)  # later rows win: the latest decision
 
 
 # --- prioritisation ----------------------------------------------------------------------------------
@@ -252,9 +313,11 @@ def portfolio_rows(user: ActorLike | None, organisation: Organisation | None = N
     if organisation is not None:
         qs = qs.filter(organisation=organisation)
     rows = []
-    for use_case in qs.select_related("organisation", "priority_assessment").order_by("pk"):
+    use_cases = list(qs.select_related("organisation", "priority_assessment").order_by("pk"))
+    qualified = qualification_selectors.ai_act_summaries_for(u.pk for u in use_cases)
+    for use_case in use_cases:
         assessment = use_case.priority_assessment
-        category = qualification_summary(latest_qualification(use_case))["category"]
+        category = qualified.get(use_case.pk, qualification_selectors.NOT_QUALIFIED).category
         item = prio.PriorityItem(
             id=item_id(use_case.pk),
             scores=assessment.criterion_scores(),
@@ -271,6 +334,25 @@ def portfolio_rows(user: ActorLike | None, organisation: Organisation | None = N
 
 def charters() -> QuerySet[Charter]:
     return Charter.objects.prefetch_related("principles").order_by("position", "id")
+
+
+CHARTERS_CACHE_KEY = "lifecycle:charters"
+
+
+def charters_cached() -> list[Charter]:
+    """:func:`charters` with their principles, from the cache (reference data shown on every use-case
+    page; dropped whenever a charter or a principle changes: apps.py)."""
+    cached = cache.get(CHARTERS_CACHE_KEY)
+    if cached is None:
+        cached = list(charters())
+        for charter in cached:
+            list(charter.principles.all())  # the prefetched principles travel with the charters
+        cache.set(CHARTERS_CACHE_KEY, cached, 3600)
+    return cached  # type: ignore[no-any-return]
+
+
+def charters_cache_clear(*args: Any, **kwargs: Any) -> None:
+    cache.delete(CHARTERS_CACHE_KEY)
 
 
 # --- inbox -------------------------------------------------------------------------------------------
@@ -506,3 +588,15 @@ def public_compliance(use_case_ids: list[int]) -> dict[int, PublicCompliance]:
             "use_case_id", "dpia_decision", "dpia_completed_at", "fria_completed_at", "registration_reference"
         )
     }
+
+
+def deployer_facts(use_case_id: int) -> DeployerFacts:
+    """The compliance facts the EU-database registration sheet (section C) reports, for the
+    qualification's documents (``qualification.documents.build(kind, q, deployer_facts(id))``)."""
+    compliance = public_compliance([use_case_id]).get(use_case_id)
+    if compliance is None:
+        return DeployerFacts()
+    return DeployerFacts(
+        registration_reference=compliance.registration_reference,
+        fria_completed_at=compliance.fria_completed_at,
+    )

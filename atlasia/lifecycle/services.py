@@ -57,7 +57,10 @@ class TransitionRefused(ValidationError):
 
 def _require(user: User, action: Action, organisation: Organisation) -> None:
     if not perms.can(user, action, organisation):
-        raise PermissionDenied(f"Action « {action.value} » refusée pour {organisation}.")
+        raise PermissionDenied(
+            _("Action « %(value)s » refusée pour %(organisation)s.")
+            % {"value": action.value, "organisation": organisation}
+        )
 
 
 def _audit(
@@ -282,13 +285,13 @@ def weight_profile_save(
     (WEIGHTS_EDIT through a membership) or platform administrators."""
     if organisation is None:
         if not selectors.can_edit_national_weights(actor):
-            raise PermissionDenied("Seule l'équipe nationale modifie le profil national.")
+            raise PermissionDenied(_("Seule l'équipe nationale modifie le profil national."))
         profile = WeightProfile.objects.select_for_update().filter(scope=ProfileScope.NATIONAL).first()
         profile = profile or WeightProfile(scope=ProfileScope.NATIONAL)
     else:
         if not selectors.organisations_weights_editable_by(actor).filter(pk=organisation.pk).exists():
             raise PermissionDenied(
-                "Votre rôle ne permet pas de modifier les pondérations de cette organisation."
+                _("Votre rôle ne permet pas de modifier les pondérations de cette organisation.")
             )
         profile = WeightProfile.objects.select_for_update().filter(organisation=organisation).first()
         profile = profile or WeightProfile(scope=ProfileScope.ORGANISATION, organisation=organisation)
@@ -490,7 +493,7 @@ def charter_assessment_save(
     for row in rows:
         principle = row["principle"]
         if principle.pk not in principles:
-            raise ValidationError("Ce principe n'appartient pas à cette charte.")
+            raise ValidationError(_("Ce principe n'appartient pas à cette charte."))
         if not row.get("level"):
             if principle.pk in existing:
                 existing[principle.pk].delete()

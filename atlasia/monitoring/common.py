@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext
 
 from atlasia.accounts.models import User
 from atlasia.audit.services import audit_record
@@ -46,5 +47,5 @@ def audit(
 def assign(obj: Any, data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
     for key, value in data.items():
         if key not in allowed:
-            raise ValidationError(f"Champ inattendu : « {key} ».")
+            raise ValidationError(gettext("Champ inattendu : « %(key)s ».") % {"key": key})
         setattr(obj, key, value)

@@ -5,7 +5,7 @@ declared), training modules and completions, network events and resources.
 
 Deterministic (fixed content; dates relative to the day of loading so that the countdown means
 something) and idempotent (a second call changes nothing). Writes go through the services, with the
-demo accounts of ``atlasia.accounts.demo`` as actors, so that the audit log tells the story too."""
+demo accounts of ``atlasia.demo.accounts`` as actors, so that the audit log tells the story too."""
 
 from __future__ import annotations
 

@@ -58,6 +58,11 @@ class ReportRun(models.Model):
         return f"Cartographie {self.year} — {self.scope_label}"
 
     @property
+    def title(self) -> str:
+        """The report's name in the reader's language."""
+        return str(_("Cartographie %(year)s — %(scope)s")) % {"year": self.year, "scope": self.scope_label}
+
+    @property
     def scope_label(self) -> str:
         if self.scope == ReportScope.REGION:
             label = reference.region_names().get(self.region, self.region)

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+from dataclasses import asdict
 from typing import Any
 
 from django.contrib.staticfiles import finders
@@ -20,17 +21,22 @@ from django.core.files.base import ContentFile
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from atlasia.campaigns import selectors as campaign_selectors
+from atlasia.lifecycle import selectors as lifecycle_selectors
+from atlasia.monitoring.footprint.selectors import footprint_by_usecase
+from atlasia.qualification import selectors as qualification_selectors
+from atlasia.qualification.enums import Category
 from atlasia.registry import reference
 from atlasia.registry.enums import PublicationLevel
 from atlasia.registry.models import UseCase
 from atlasia.registry.selectors import public_usecases, usecases_visible_to
 
-from . import aggregation, optional
+from . import aggregation
 from .enums import ReportScope, RunStatus
 from .models import ReportRun
-from .selectors import _reference_labels
+from .selectors import _reference_labels, choice_labels
 
 logger = logging.getLogger(__name__)
 
@@ -125,24 +131,28 @@ def report_data(run: ReportRun) -> dict[str, Any]:
         if run.scope == ReportScope.ORGANISATION or r["publication_level"] != PublicationLevel.INTERNAL
     }
     titles = {r["id"]: r["title"] for r in rows}
-    if (found := optional.ai_act_categories(ids)) is not None:
-        values, names = found
-        data["ai_act"] = {
-            "qualified": len(values),
-            "not_qualified": len(ids) - len(values),
-            "by_category": _buckets(aggregation.count_by(list(values.values()), names, keep_zero=False)),
+    qualified = {
+        pk: s.category for pk, s in qualification_selectors.ai_act_summaries_for(ids).items() if s.category
+    }
+    data["ai_act"] = {
+        "qualified": len(qualified),
+        "not_qualified": len(ids) - len(qualified),
+        "by_category": _buckets(
+            aggregation.count_by(list(qualified.values()), choice_labels(Category), keep_zero=False)
+        ),
+    }
+    data["experiments"] = [
+        {
+            **{k: v.isoformat() if isinstance(v, dt.date) else v for k, v in asdict(e).items()},
+            "use_case": titles.get(e.use_case_id, ""),
         }
-    if (experiments := optional.experiments(ids)) is not None:
-        data["experiments"] = [
-            {
-                **{k: v for k, v in e.items() if k != "use_case_id"},
-                "use_case": titles.get(e["use_case_id"], ""),
-            }
-            for e in experiments
-            if e["use_case_id"] in nameable
-            and (e.get("decision") or e.get("what_worked") or e.get("what_did_not"))
-        ][:12]
-    if (footprint := optional.footprint_co2e_kg(ids)) is not None and footprint:
+        for e in lifecycle_selectors.experiments_for(ids)
+        if e.use_case_id in nameable and (e.decision or e.what_worked or e.what_did_not)
+    ][:12]
+    for row in data["experiments"]:
+        del row["use_case_id"]
+    footprint = {pk: float(row["co2e_kg"]) for pk, row in footprint_by_usecase(ids).items()}
+    if footprint:
         data["footprint"] = {"known": len(footprint), "co2e_kg": round(sum(footprint.values()), 1)}
     # post-market monitoring of the models (AI Act Art. 72): counts only
     from atlasia.evaluation.selectors import monitoring_counts
@@ -260,21 +270,21 @@ def _progress(run: ReportRun, progress: int, step: str, **extra: Any) -> None:
 def run_report(run_id: int) -> str:
     """Build the report of ``run_id`` step by step; on failure the run says what went wrong."""
     run = ReportRun.objects.select_related("organisation", "requested_by").get(pk=run_id)
-    _progress(run, 5, "Lecture des cas d'usage du périmètre", status=RunStatus.RUNNING)
+    _progress(run, 5, gettext_noop("Lecture des cas d'usage du périmètre"), status=RunStatus.RUNNING)
     try:
         data = report_data(run)
         digest = input_hash(data)
-        _progress(run, 35, "Calcul des chiffres et des graphiques", input_hash=digest)
+        _progress(run, 35, gettext_noop("Calcul des chiffres et des graphiques"), input_hash=digest)
         html = render_html(data)
-        _progress(run, 55, "Mise en page HTML")
+        _progress(run, 55, gettext_noop("Mise en page HTML"))
         run.html_file.save(f"cartographie-{run.year}.html", ContentFile(html.encode("utf-8")), save=False)
-        _progress(run, 65, "Fabrication du PDF", html_file=run.html_file.name)
+        _progress(run, 65, gettext_noop("Fabrication du PDF"), html_file=run.html_file.name)
         pdf = render_pdf(render_html(data, for_pdf=True))
         run.pdf_file.save(f"cartographie-{run.year}.pdf", ContentFile(pdf), save=False)
         _progress(
             run,
             100,
-            "Rapport prêt",
+            gettext_noop("Rapport prêt"),
             status=RunStatus.DONE,
             pdf_file=run.pdf_file.name,
             finished_at=timezone.now(),
@@ -282,7 +292,12 @@ def run_report(run_id: int) -> str:
     except Exception as error:  # the page must say it failed rather than spin for ever
         logger.exception("report run %s failed", run_id)
         _progress(
-            run, 100, "Échec", status=RunStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+            run,
+            100,
+            gettext_noop("Échec"),
+            status=RunStatus.FAILED,
+            error=str(error)[:2000],
+            finished_at=timezone.now(),
         )
         raise
     return digest

@@ -11,15 +11,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, TextChoices
 
 from atlasia.accounts.actor import ActorLike, as_actor
+from atlasia.lifecycle import selectors as lifecycle_selectors
+from atlasia.lifecycle.enums import ExperimentDecision
+from atlasia.qualification import selectors as qualification_selectors
+from atlasia.qualification.enums import Category
 from atlasia.registry import reference
 from atlasia.registry import selectors as registry_selectors
 from atlasia.registry.enums import OrganisationType, PublicationLevel, Status
 from atlasia.registry.models import AITechnique, Algorithm, Organisation, Theme, UseCase
+from atlasia.search import selectors as search_selectors
 
-from . import aggregation, optional
+from . import aggregation
 
 DIMENSIONS = ("theme", "status", "organisation_type", "region", "technique", "publication_level")
 
@@ -28,7 +33,12 @@ def dashboard_usecases(
     user: ActorLike | None, filters: registry_selectors.UseCaseFilters
 ) -> QuerySet[UseCase]:
     """The use cases a dashboard counts: exactly those of the use-case list with the same filters."""
-    return registry_selectors.usecase_list(user, filters).order_by()
+    return search_selectors.usecase_list(user, filters).order_by()
+
+
+def choice_labels(choices: type[TextChoices]) -> dict[str, str]:
+    """``{code: label}`` of a domain's choices, in the active language and in their reference order."""
+    return {str(k): str(v) for k, v in choices.choices}
 
 
 def _reference_labels() -> dict[str, dict[str, str]]:
@@ -74,12 +84,16 @@ def figures(qs: QuerySet[UseCase], *, region_link: Callable[[str], str] | None =
         "ai_act": None,
         "outcomes": None,
     }
-    if (ai_act := optional.ai_act_categories(ids)) is not None:
-        values, names = ai_act
-        result["ai_act"] = aggregation.count_by([values.get(i, "") for i in ids], names, keep_zero=False)
-    if (outcomes := optional.experiment_outcomes(ids)) is not None:
-        values, names = outcomes
-        result["outcomes"] = aggregation.count_by([v for v in values.values()], names, keep_zero=False)
+    qualified = qualification_selectors.ai_act_summaries_for(ids)
+    result["ai_act"] = aggregation.count_by(
+        [(s.category or "") if (s := qualified.get(i)) else "" for i in ids],
+        choice_labels(Category),
+        keep_zero=False,
+    )
+    decisions = lifecycle_selectors.experiment_decisions_for(ids)
+    result["outcomes"] = aggregation.count_by(
+        list(decisions.values()), choice_labels(ExperimentDecision), keep_zero=False
+    )
     return result
 
 

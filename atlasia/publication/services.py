@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext, gettext_noop
 
 from atlasia.accounts.models import User
 from atlasia.audit.models import AuditAction
@@ -34,8 +35,11 @@ def rate_limit_check(*, client_ip: str, limit: int = PROBLEM_REPORTS_PER_HOUR) -
     """Raise :class:`RateLimited` when ``client_ip`` has already sent ``limit`` reports this hour."""
     if (cache.get(_rate_key(client_ip)) or 0) >= limit:
         raise RateLimited(
-            f"Vous avez déjà envoyé {limit} signalements depuis moins d'une heure. "
-            "Pour éviter les abus, merci de réessayer plus tard."
+            gettext(
+                "Vous avez déjà envoyé %(limit)s signalements depuis moins d'une "
+                "heure. Pour éviter les abus, merci de réessayer plus tard."
+            )
+            % {"limit": limit}
         )
 
 
@@ -57,9 +61,9 @@ def problem_report_create(
     ``atlasia.monitoring.externalities``), for the owner organisation — or its regional, then national
     team — to triage."""
     if use_case.publication_level != PublicationLevel.PUBLIC:
-        raise PermissionDenied("Ce cas d'usage n'est pas publié dans le registre public.")
+        raise PermissionDenied(gettext("Ce cas d'usage n'est pas publié dans le registre public."))
     if category not in ProblemCategory.values:
-        raise ValidationError({"category": "Choisissez une catégorie dans la liste."})
+        raise ValidationError({"category": gettext("Choisissez une catégorie dans la liste.")})
     rate_limit_check(client_ip=client_ip)
     report = externality_receive_public(
         use_case=use_case, category=category, description=description, contact_email=contact_email
@@ -89,15 +93,15 @@ def reportrun_request(
             organisation=organisation if scope == ReportScope.ORGANISATION else None,
             public_only=public_only,
             requested_by=actor if getattr(actor, "is_authenticated", False) else None,
-            step="En attente du traitement en arrière-plan",
+            step=gettext_noop("En attente du traitement en arrière-plan"),
         )
         errors = {}
         if scope == ReportScope.REGION and not run.region:
-            errors["region"] = "Choisissez la région du rapport."
+            errors["region"] = gettext("Choisissez la région du rapport.")
         if scope == ReportScope.ORGANISATION and run.organisation is None:
-            errors["organisation"] = "Choisissez l'organisation du rapport."
+            errors["organisation"] = gettext("Choisissez l'organisation du rapport.")
         if not 2000 <= year <= 2100:
-            errors["year"] = "L'année doit être comprise entre 2000 et 2100."
+            errors["year"] = gettext("L'année doit être comprise entre 2000 et 2100.")
         if errors:
             raise ValidationError(errors)
         run.full_clean()

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from atlasia.core.qualification import DISCLAIMER_FR
 
@@ -24,9 +26,9 @@ from .display import answer_text, basis_label, result_summary
 from .models import Qualification
 
 KINDS: dict[str, str] = {
-    "aipd": "Analyse d'impact relative à la protection des données (AIPD)",
-    "aidf": "Analyse d'impact sur les droits fondamentaux (AIDF, art. 27 AI Act)",
-    "enregistrement": "Fiche d'enregistrement dans la base de données de l'UE (annexe VIII)",
+    "aipd": gettext_noop("Analyse d'impact relative à la protection des données (AIPD)"),
+    "aidf": gettext_noop("Analyse d'impact sur les droits fondamentaux (AIDF, art. 27 AI Act)"),
+    "enregistrement": gettext_noop("Fiche d'enregistrement dans la base de données de l'UE (annexe VIII)"),
 }
 
 TODO = "À compléter"
@@ -423,7 +425,16 @@ def build_fria(q: Qualification) -> Document:
 # --- EU database registration (Annex VIII) -----------------------------------------------------------
 
 
-def build_registration(q: Qualification) -> Document:
+@dataclass(frozen=True)
+class DeployerFacts:
+    """What the deployer recorded after the qualification (owned by the lifecycle's compliance record,
+    read by the caller with ``atlasia.lifecycle.selectors.deployer_facts``): Annex VIII, section C."""
+
+    registration_reference: str = ""
+    fria_completed_at: dt.date | None = None
+
+
+def build_registration(q: Qualification, deployer: DeployerFacts | None = None) -> Document:
     r = _record(q)
     s = result_summary(q.result, q.law_version)
     doc = _new("enregistrement", q)
@@ -504,11 +515,8 @@ def build_registration(q: Qualification) -> Document:
             ]
         )
     if "C" in sections:
-        from atlasia.lifecycle.selectors import public_compliance
-
-        compliance = public_compliance([q.use_case_id]).get(q.use_case_id)
-        reference = compliance.registration_reference if compliance else ""
-        fria_done = compliance.fria_completed_at if compliance else None
+        reference = deployer.registration_reference if deployer else ""
+        fria_done = deployer.fria_completed_at if deployer else None
         if fria_done:
             fria = f"AIDF réalisée le {fria_done:%d/%m/%Y} : joindre le résumé de ses conclusions"
         elif s["fria_required"]:
@@ -534,10 +542,18 @@ def build_registration(q: Qualification) -> Document:
     return doc
 
 
-BUILDERS = {"aipd": build_dpia, "aidf": build_fria, "enregistrement": build_registration}
+BUILDERS: dict[str, Callable[[Qualification], Document]] = {
+    "aipd": build_dpia,
+    "aidf": build_fria,
+    "enregistrement": build_registration,
+}
 
 
-def build(kind: str, qualification: Qualification) -> Document:
+def build(kind: str, qualification: Qualification, deployer: DeployerFacts | None = None) -> Document:
+    """The document ``kind`` of ``qualification``; ``deployer`` fills the registration sheet's section C
+    (registration reference, FRIA date) — without it, those fields say they are still to be entered."""
+    if kind == "enregistrement":
+        return build_registration(qualification, deployer)
     return BUILDERS[kind](qualification)
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 
 class Category(models.TextChoices):
-    """AI Act category (``result["ai_act"]["category"]``, qualification-spec §4)."""
+    """AI Act category (``result["ai_act"]["category"]``, docs/qualification.md, « Résultat »)."""
 
     PROHIBITED = "prohibited", gettext_lazy("Pratique interdite")
     HIGH_RISK = "high_risk", gettext_lazy("Haut risque")

@@ -7,6 +7,7 @@ output of the latest completed version, or ``None`` when the use case has never 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,8 +61,88 @@ def latest_ref(use_case: UseCase) -> QualificationRef | None:
     )
 
 
+def refs_of(use_case: UseCase) -> list[QualificationRef]:
+    """Every completed version of ``use_case``, the first first."""
+    return [
+        QualificationRef(
+            use_case_id=use_case.pk,
+            version=q.version,
+            law_version=q.law_version,
+            category=q.category,
+            result=dict(q.result) if isinstance(q.result, dict) else {},
+            completed_at=q.completed_at,
+            completed_by=str(q.completed_by) if q.completed_by else "système",
+        )
+        for q in versions_of(use_case).order_by("version")
+    ]
+
+
+@dataclass(frozen=True)
+class AiActSummary:
+    """What other domains read of a use case's latest completed qualification (the lifecycle's gates,
+    the portfolio, the publication dashboards and reports). ``NOT_QUALIFIED`` when it never was."""
+
+    completed: bool  # a category other than « undetermined » and no unanswered question
+    category: str | None  # a :class:`~atlasia.qualification.enums.Category` code
+    fria_required: bool
+    registration_required: bool
+    dpia: str | None  # the engine's GDPR conclusion: "required", "recommended", "not_required"…
+
+    @property
+    def category_label(self) -> str:
+        return str(Category(self.category).label) if self.category in Category.values else ""
+
+
+NOT_QUALIFIED = AiActSummary(
+    completed=False, category=None, fria_required=False, registration_required=False, dpia=None
+)
+
+
+def _dig(data: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def summary_of_result(result: dict[str, Any] | None) -> AiActSummary:
+    """The summary of one engine output (docs/qualification.md, « Résultat »); ``NOT_QUALIFIED`` for
+    ``None``."""
+    if result is None:
+        return NOT_QUALIFIED
+    category = _dig(result, "ai_act", "category")
+    missing = _dig(result, "ai_act", "missing") or []
+    dpia = _dig(result, "gdpr", "dpia")
+    return AiActSummary(
+        # An "undetermined" category or unanswered questions mean the questionnaire is not finished.
+        completed=bool(category) and category != "undetermined" and not missing,
+        category=category if isinstance(category, str) else None,
+        fria_required=_dig(result, "ai_act", "fria_required") is True,
+        registration_required=_dig(result, "ai_act", "registration", "required") is True,
+        dpia=dpia if isinstance(dpia, str) else None,
+    )
+
+
+def ai_act_summary_of(use_case: UseCase) -> AiActSummary:
+    """The summary of ``use_case``'s latest completed qualification (``NOT_QUALIFIED`` when none)."""
+    return summary_of_result(latest_result(use_case))
+
+
+def ai_act_summaries_for(use_case_ids: Iterable[int]) -> dict[int, AiActSummary]:
+    """``{use_case_id: summary}`` of the latest completed qualification of each use case that has one
+    (one query; a use case never qualified is absent)."""
+    rows = (
+        Qualification.objects.filter(use_case_id__in=list(use_case_ids))
+        .order_by("use_case_id", "version")
+        .values_list("use_case_id", "result")
+    )
+    return {use_case_id: summary_of_result(result) for use_case_id, result in rows}  # the latest wins
+
+
 def latest_result(use_case: UseCase) -> dict[str, Any] | None:
-    """The engine's output (qualification-spec §4) of the latest completed version, or ``None``."""
+    """The engine's output (docs/qualification.md, « Résultat ») of the latest completed version, or
+    ``None``."""
     latest = (
         Qualification.objects.filter(use_case=use_case).order_by("-version").values_list("result", flat=True)
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from atlasia.accounts import perms
 from atlasia.accounts.models import User
@@ -68,7 +69,9 @@ def _validate(answers: Mapping[str, Any]) -> dict[str, Any]:
 
 def _require(actor: User | None, use_case: UseCase) -> None:
     if actor is not None and not perms.can(actor, Action.USECASE_QUALIFY, use_case.organisation):
-        raise PermissionDenied(f"Qualification refusée pour {use_case.organisation}.")
+        raise PermissionDenied(
+            gettext("Qualification refusée pour %(organisation)s.") % {"organisation": use_case.organisation}
+        )
 
 
 def _same_answer(a: Any, b: Any) -> bool:

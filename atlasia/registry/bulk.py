@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from atlasia.accounts import perms
 from atlasia.accounts.models import User
@@ -77,9 +78,15 @@ def usecases_write_many(
     if not rows:
         return result
     if any(r.target_id is None for r in rows) and not perms.can(actor, Action.USECASE_CREATE, organisation):
-        raise PermissionDenied(f"Votre rôle ne permet pas de créer des cas d'usage pour {organisation}.")
+        raise PermissionDenied(
+            gettext("Votre rôle ne permet pas de créer des cas d'usage pour %(organisation)s.")
+            % {"organisation": organisation}
+        )
     if any(r.target_id is not None for r in rows) and not perms.can(actor, Action.USECASE_EDIT, organisation):
-        raise PermissionDenied(f"Votre rôle ne permet pas de modifier les cas d'usage de {organisation}.")
+        raise PermissionDenied(
+            gettext("Votre rôle ne permet pas de modifier les cas d'usage de %(organisation)s.")
+            % {"organisation": organisation}
+        )
     can_publish = perms.can(actor, Action.USECASE_PUBLISH, organisation)
     targets = {
         uc.pk: uc

@@ -62,7 +62,7 @@ class Organisation(models.Model):
         return self.name
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.siren:
             self.siren = normalise_siren(self.siren)
             if message := siren_error(self.siren):
@@ -74,17 +74,19 @@ class Organisation(models.Model):
         if self.department:
             expected_region = reference.department_region().get(self.department)
             if expected_region is None:
-                errors["department"] = f"Le département « {self.department} » n'existe pas."
+                errors["department"] = _("Le département « %(department)s » n'existe pas.") % {
+                    "department": self.department
+                }
             elif self.region and self.region != expected_region:
                 region_name = reference.region_names().get(expected_region, expected_region)
-                errors["department"] = (
-                    f"Le département {self.department} appartient à la région {region_name}, "
+                errors["department"] = _(
+                    "Le département %(department)s appartient à la région %(region_name)s, "
                     "pas à la région choisie."
-                )
+                ) % {"department": self.department, "region_name": region_name}
             elif not self.region:
                 self.region = expected_region
         if self.parent_id and self.pk and self.parent_id == self.pk:
-            errors["parent"] = "Une organisation ne peut pas être rattachée à elle-même."
+            errors["parent"] = _("Une organisation ne peut pas être rattachée à elle-même.")
         if errors:
             raise ValidationError(errors)
 
@@ -273,6 +275,11 @@ class UseCase(models.Model):
             models.Index(fields=["status"]),
             models.Index(fields=["publication_level"]),
             models.Index(fields=["organisation", "publication_level"]),
+            # A reader's visible records (level shared, or her organisations) read from the index alone
+            # (index-only scan), not from the wide rows: the semantic search joins them at every query.
+            models.Index(
+                fields=["publication_level", "organisation"], include=["id"], name="registry_uc_visibility"
+            ),
             models.Index(fields=["-updated_at", "-id"]),
             # One index per sort of the list page (registry.selectors.SORTS), so that a page of 50 out of
             # 100,000 records is read in order instead of sorting them all (issue 18).
@@ -288,19 +295,21 @@ class UseCase(models.Model):
     def clean(self) -> None:
         errors: dict[str, Any] = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = (
-                f"La date de fin ({self.end_date:%d/%m/%Y}) est antérieure à la date de début "
-                f"({self.start_date:%d/%m/%Y})."
-            )
+            errors["end_date"] = _(
+                "La date de fin (%(end_date)s) est antérieure à la date de début (%(start_date)s)."
+            ) % {
+                "end_date": format(self.end_date, "%d/%m/%Y"),
+                "start_date": format(self.start_date, "%d/%m/%Y"),
+            }
         if self.health_data and not self.personal_data:
-            errors["health_data"] = (
-                "Des données de santé relatives à des personnes sont des données personnelles : "
-                "cochez aussi « données personnelles »."
+            errors["health_data"] = _(
+                "Des données de santé relatives à des personnes sont des données "
+                "personnelles : cochez aussi « données personnelles »."
             )
         if self.cost_eur is not None and self.cost_eur < 0:
-            errors["cost_eur"] = "Le coût ne peut pas être négatif."
+            errors["cost_eur"] = _("Le coût ne peut pas être négatif.")
         if not isinstance(self.tags, list) or not all(isinstance(t, str) for t in self.tags):
-            errors["tags"] = "Les mots-clés doivent être une liste de textes."
+            errors["tags"] = _("Les mots-clés doivent être une liste de textes.")
         if errors:
             raise ValidationError(errors)
 

@@ -5,6 +5,7 @@ A record the user may not see is simply absent from these querysets, so views an
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.utils.translation import get_language
 
 from atlasia.accounts import perms
 from atlasia.accounts.actor import ActorLike
+from atlasia.accounts.models import ExternalIdentity
 from atlasia.core.roles import Action
 
 from .enums import PublicationLevel
@@ -110,9 +112,33 @@ def filter_usecases(
     return qs
 
 
-def usecase_list(actor: ActorLike | None, filters: UseCaseFilters) -> QuerySet[UseCase]:
+# Long texts the list page does not show (read only when a search query asks for excerpts).
+LIST_DEFERRED = (
+    "summary",
+    "problem",
+    "expected_benefits",
+    "partners_other",
+    "sites",
+    "target_population",
+    "human_oversight",
+    "legal_basis_details",
+    "proportionality",
+    "risks_and_mitigations",
+    "data_sources",
+    "funding",
+    "organisation__description",
+)
+
+
+def usecase_list(
+    actor: ActorLike | None, filters: UseCaseFilters, *, page_columns: bool = False
+) -> QuerySet[UseCase]:
     """The filtered, sorted list of visible use cases, with what the list page shows fetched in a
-    constant number of queries whatever the page size."""
+    constant number of queries whatever the page size (``page_columns``: without the long texts the
+    page does not show, unless a search query needs them for its excerpts). The full-text query
+    ``filters.q`` is the search domain's: the list page and the dashboards call
+    :func:`atlasia.search.selectors.usecase_list`, which applies it on top of this list (search depends
+    on the registry, not the other way round)."""
     qs = filter_usecases(
         usecases_visible_to(actor),
         theme=filters.theme,
@@ -126,12 +152,8 @@ def usecase_list(actor: ActorLike | None, filters: UseCaseFilters) -> QuerySet[U
     )
     order = SORTS.get(filters.sort, SORTS["-updated_at"])
     qs = qs.select_related("organisation", "theme", "ai_technique").order_by(*order)
-    if filters.q:
-        # French full-text search (stemming, accents, weights), best match first unless another sort
-        # was chosen. Imported here: search depends on the registry, not the other way round.
-        from atlasia.search.selectors import filter_and_rank
-
-        qs = filter_and_rank(qs, filters.q, by_relevance=filters.sort == "-updated_at")
+    if page_columns and not filters.q:
+        qs = qs.defer(*LIST_DEFERRED)
     return qs
 
 
@@ -211,9 +233,25 @@ def reference_choices(kind: str) -> list[tuple[str, str]]:
     ]
 
 
+REFERENCE_VERSION_KEY = "registry:reference:version"
+
+
+def reference_version() -> str:
+    """A token that changes whenever a reference item changes: part of the key of every cached page
+    fragment that shows reference labels or filter choices (the filter forms). A fresh token (not a
+    counter) when the cache lost it, so a fragment cached under an older token is never taken back."""
+    version = cache.get(REFERENCE_VERSION_KEY)
+    if version is None:
+        cache.add(REFERENCE_VERSION_KEY, f"{time.time_ns():x}", None)
+        version = cache.get(REFERENCE_VERSION_KEY) or "0"
+    return str(version)
+
+
 def reference_cache_clear(*args: Any, **kwargs: Any) -> None:
-    """Drop the cached reference lists (connected to the save/delete signals of the reference tables)."""
+    """Drop the cached reference lists and the fragments showing them (connected to the save/delete
+    signals of the reference tables)."""
     cache.delete_many([_reference_key(kind) for kind in REFERENCE_MODELS])
+    cache.set(REFERENCE_VERSION_KEY, f"{time.time_ns():x}", None)
 
 
 def organisation_suggestions(query: str, *, limit: int = 10) -> list[Organisation]:
@@ -268,3 +306,40 @@ def organisations_with_siren(siren: str) -> list[OrganisationRef]:
         .order_by("name")
         .values_list("pk", "name", "slug")
     ]
+
+
+# --- ProConnect identities and the organisations their SIRET proposes --------------------------------
+
+
+@dataclass(frozen=True)
+class ProConnectIdentityView:
+    email: str
+    siret: str
+    idp_id: str
+    last_acr: str
+    last_login_at: Any
+    proposed_organisations: tuple[OrganisationRef, ...]
+
+
+def proconnect_identities(user: Any) -> list[ProConnectIdentityView]:
+    """The user's ProConnect identities, each with the organisations registered under its SIRET's SIREN."""
+    return [
+        ProConnectIdentityView(
+            email=identity.email,
+            siret=identity.siret,
+            idp_id=identity.idp_id,
+            last_acr=identity.last_acr,
+            last_login_at=identity.last_login_at,
+            proposed_organisations=tuple(organisations_with_siren(identity.siren)),
+        )
+        for identity in ExternalIdentity.objects.filter(user=user).order_by("-last_login_at")
+    ]
+
+
+def proposed_organisations(user: Any) -> list[OrganisationRef]:
+    """Organisations proposed by the SIRET of the user's ProConnect identities (no duplicates)."""
+    seen: dict[int, OrganisationRef] = {}
+    for identity in proconnect_identities(user):
+        for organisation in identity.proposed_organisations:
+            seen.setdefault(organisation.pk, organisation)
+    return list(seen.values())

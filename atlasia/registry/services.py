@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext, gettext_noop
 
 from atlasia.accounts import perms
 from atlasia.accounts.models import User
@@ -32,7 +33,10 @@ USECASE_M2M = ("data_categories", "partner_organisations")
 
 def _require(user: User, action: Action, organisation: Organisation) -> None:
     if not perms.can(user, action, organisation):
-        raise PermissionDenied(f"Action « {action.value} » refusée pour {organisation}.")
+        raise PermissionDenied(
+            gettext("Action « %(value)s » refusée pour %(organisation)s.")
+            % {"value": action.value, "organisation": organisation}
+        )
 
 
 def _assign(obj: Any, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -45,10 +49,7 @@ def _assign(obj: Any, data: Mapping[str, Any]) -> dict[str, Any]:
     return m2m
 
 
-@transaction.atomic
-def organisation_create(*, actor: User, data: Mapping[str, Any]) -> Organisation:
-    if not perms.is_platform_admin(actor):
-        raise PermissionDenied("Seuls les administrateurs de la plateforme créent des organisations.")
+def _organisation_insert(*, actor: User | None, data: Mapping[str, Any], message: str = "") -> Organisation:
     organisation = Organisation()
     _assign(organisation, data)
     organisation.full_clean()
@@ -59,8 +60,27 @@ def organisation_create(*, actor: User, data: Mapping[str, Any]) -> Organisation
         obj=organisation,
         changes=diff({}, snapshot(organisation)),
         organisation_id=organisation.pk,
+        message=message,
     )
     return organisation
+
+
+@transaction.atomic
+def organisation_create(*, actor: User, data: Mapping[str, Any]) -> Organisation:
+    if not perms.is_platform_admin(actor):
+        raise PermissionDenied(
+            gettext("Seuls les administrateurs de la plateforme créent des organisations.")
+        )
+    return _organisation_insert(actor=actor, data=data)
+
+
+@transaction.atomic
+def organisation_create_received(*, actor: User | None, data: Mapping[str, Any], source: str) -> Organisation:
+    """The local copy of an organisation received from another instance (``source``, its name), by the
+    pull of a subscription that a platform administrator created: the same validation and audit row as
+    :func:`organisation_create`, the source named in the row, the actor being the pull's (or none for
+    the scheduled job)."""
+    return _organisation_insert(actor=actor, data=data, message=f"Reçue de l'instance {source}")
 
 
 def organisation_version(organisation: Organisation) -> str:
@@ -92,15 +112,18 @@ def organisation_update(
     return organisation
 
 
-def _require_platform_admin(actor: User, what: str) -> None:
+def _require_platform_admin(actor: User, refusal: str) -> None:
+    """``refusal``: the whole sentence, already translated (a sentence is never assembled from parts)."""
     if not perms.is_platform_admin(actor):
-        raise PermissionDenied(f"Seuls les administrateurs de la plateforme {what}.")
+        raise PermissionDenied(refusal)
 
 
 @transaction.atomic
 def algorithm_create(*, actor: User, data: Mapping[str, Any]) -> Algorithm:
     """Add an entry to the algorithm library (platform administrators, from the admin)."""
-    _require_platform_admin(actor, "ajoutent un algorithme à la bibliothèque")
+    _require_platform_admin(
+        actor, gettext("Seuls les administrateurs de la plateforme ajoutent un algorithme à la bibliothèque.")
+    )
     algorithm = Algorithm()
     _assign(algorithm, data)
     algorithm.full_clean()
@@ -117,7 +140,9 @@ def algorithm_create(*, actor: User, data: Mapping[str, Any]) -> Algorithm:
 
 @transaction.atomic
 def algorithm_update(*, actor: User, algorithm: Algorithm, data: Mapping[str, Any]) -> Algorithm:
-    _require_platform_admin(actor, "modifient la bibliothèque d'algorithmes")
+    _require_platform_admin(
+        actor, gettext("Seuls les administrateurs de la plateforme modifient la bibliothèque d'algorithmes.")
+    )
     algorithm = Algorithm.objects.select_for_update().get(pk=algorithm.pk)
     before = snapshot(algorithm)
     _assign(algorithm, data)
@@ -141,13 +166,15 @@ def _check_publication(actor: User, organisation: Organisation, level: str, prev
     ):
         raise ValidationError(
             {
-                "publication_level": "Votre rôle ne permet pas de changer le niveau de publication : "
-                "demandez au référent IA de votre organisation."
+                "publication_level": gettext(
+                    "Votre rôle ne permet pas de changer le niveau de publication : "
+                    "demandez au référent IA de votre organisation."
+                )
             }
         )
 
 
-STATUS_REFUSAL = (
+STATUS_REFUSAL = gettext_noop(
     "L'étape ne se modifie pas avec la fiche : elle avance par les transitions du cycle de vie "
     "(encadré « Cycle de vie » de la fiche, ou POST /api/v1/usecases/{uid}/transitions), qui vérifient "
     "le rôle et les verrous (AIPD, qualification, évaluation…)."
@@ -158,7 +185,7 @@ def _refuse_status_change(data: Mapping[str, Any], current: str) -> None:
     """The lifecycle status changes only through ``lifecycle.services.usecase_transition`` (its gates,
     its transition log): a write that carries another status is refused, whatever the channel."""
     if "status" in data and (data["status"] or "") != current:
-        raise ValidationError({"status": STATUS_REFUSAL})
+        raise ValidationError({"status": gettext(STATUS_REFUSAL)})
 
 
 def usecase_state(use_case: UseCase) -> dict[str, Any]:
@@ -289,7 +316,7 @@ def attachment_add(*, actor: User, use_case: UseCase, uploaded: UploadedFile, ti
             use_case_id=use_case.pk,
             organisation_id=use_case.organisation_id,
         )
-    except Exception:
+    except Exception:  # not swallowed: the stored file is removed, then the error goes on unchanged
         _delete_files([stored_name])
         raise
     return attachment

@@ -9,6 +9,7 @@ from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 ALLOWED = {
     ".pdf": "application/pdf",
@@ -81,21 +82,26 @@ def check_upload(name: str, size: int, handle: IO[bytes]) -> CheckedUpload:
     limit = settings.ATLASIA_MAX_UPLOAD_BYTES
     if size > limit:
         raise ValidationError(
-            f"Le fichier « {name} » pèse {human_size(size)} : la taille maximale est de {human_size(limit)}."
+            gettext("Le fichier « %(name)s » pèse %(size)s : la taille maximale est de %(limit)s.")
+            % {"name": name, "size": human_size(size), "limit": human_size(limit)}
         )
     if size == 0:
-        raise ValidationError(f"Le fichier « {name} » est vide.")
+        raise ValidationError(gettext("Le fichier « %(name)s » est vide.") % {"name": name})
     extension = PurePath(name).suffix.lower()
     if extension not in ALLOWED:
         raise ValidationError(
-            f"Le type du fichier « {name} » n'est pas accepté. Types acceptés : {ALLOWED_LABEL}."
+            gettext("Le type du fichier « %(name)s » n'est pas accepté. Types acceptés : %(types)s.")
+            % {"name": name, "types": ALLOWED_LABEL}
         )
     handle.seek(0)
     head = handle.read(2048)
     if not _content_matches(extension, head, handle):
         raise ValidationError(
-            f"Le contenu du fichier « {name} » ne correspond pas à son extension {extension} : "
-            "le fichier est peut-être endommagé ou renommé."
+            gettext(
+                "Le contenu du fichier « %(name)s » ne correspond pas à son extension "
+                "%(extension)s : le fichier est peut-être endommagé ou renommé."
+            )
+            % {"name": name, "extension": extension}
         )
     handle.seek(0)
     return CheckedUpload(extension=extension, content_type=ALLOWED[extension], size=size)

@@ -54,22 +54,59 @@ def search(
     return _search_sqlite(visible, query, limit=limit, excerpts=excerpts, prefix_last=prefix_last)
 
 
+# Full-text ranking runs on a bounded candidate set: at national scale a query's words (ORed) can
+# match half of 100,000 documents, and ``ts_rank`` on every match cost ~1 s. When more than
+# ``RANK_CANDIDATES`` visible documents match, the candidates are, in this order, the documents whose
+# *title* holds every query word, those holding every word anywhere, then other matches, up to
+# ``RANK_CANDIDATES``; only they are ranked (at most three index scans reading at most that many rows
+# in all). Under the bound (every record set but the largest), every match is ranked as before.
+RANK_CANDIDATES = 1000
+
+
+def _matching_ids(
+    sub_sql: str, sub_params: tuple[Any, ...], tsquery: str, limit: int, skip: list[int]
+) -> list[int]:
+    sql = f"""
+        SELECT d.use_case_id FROM search_usecasedocument d
+        WHERE d.search_vector @@ to_tsquery('french_unaccent', %s) AND d.use_case_id IN ({sub_sql})
+          AND NOT (d.use_case_id = ANY(%s::bigint[]))
+        LIMIT %s
+    """  # noqa: S608 - the interpolated parts are our own SQL; values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (tsquery, *sub_params, skip, limit))
+        return [int(r[0]) for r in cursor.fetchall()]
+
+
+def _candidates_postgresql(visible: QuerySet[Any], qwords: list[str], tsquery: str) -> list[int]:
+    """The visible documents to rank (see ``RANK_CANDIDATES``): at most that many rows are read."""
+    sub_sql, sub_params = _subquery(visible)
+    tiers = list(dict.fromkeys([" & ".join(f"{w}:A" for w in qwords), " & ".join(qwords), tsquery]))
+    chosen: list[int] = []
+    for tier in tiers:
+        chosen += _matching_ids(sub_sql, sub_params, tier, RANK_CANDIDATES - len(chosen), chosen)
+        if len(chosen) >= RANK_CANDIDATES:
+            break
+    return chosen
+
+
 def _search_postgresql(visible: QuerySet[Any], query: str, *, limit: int, excerpts: bool) -> list[TextHit]:
     tsquery = text.tsquery_text(query)
     if not tsquery:
         return []
-    sub_sql, sub_params = _subquery(visible)
+    qwords = text.query_words(query)
+    candidates = _candidates_postgresql(visible, qwords, tsquery)
+    if not candidates:
+        return []
     headline = "ts_headline('french_unaccent', h.summary || E'\\n' || h.body, q.q, %s)" if excerpts else "''"
     # Coverage: how many of the query's words the record holds, one cheap @@ per word on the kept rows.
-    qwords = text.query_words(query)
     held = " + ".join(["(h.search_vector @@ plainto_tsquery('french_unaccent', %s))::int"] * len(qwords))
     sql = f"""
         WITH q AS (SELECT to_tsquery('french_unaccent', %s) AS q)
         SELECT h.use_case_id, h.score, {headline}, {held}
         FROM (
             SELECT d.use_case_id, d.summary, d.body, d.search_vector, ts_rank(d.search_vector, q.q) AS score
-            FROM search_usecasedocument d, q
-            WHERE d.search_vector @@ q.q AND d.use_case_id IN ({sub_sql})
+            FROM unnest(%s::bigint[]) AS c(id)
+            JOIN search_usecasedocument d ON d.use_case_id = c.id, q
             ORDER BY score DESC, d.use_case_id
             LIMIT %s
         ) h, q
@@ -78,7 +115,7 @@ def _search_postgresql(visible: QuerySet[Any], query: str, *, limit: int, excerp
     params: tuple[Any, ...] = (tsquery,)
     if excerpts:
         params += (HEADLINE_OPTIONS,)
-    params += (*qwords, *sub_params, limit)
+    params += (*qwords, candidates, limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

@@ -131,6 +131,17 @@ def _rank(visible: QuerySet[UseCase], query: str, *, limit: int, mode: str) -> l
     return hits
 
 
+def usecase_list(
+    user: ActorLike | None, filters: registry_selectors.UseCaseFilters, *, page_columns: bool = False
+) -> QuerySet[UseCase]:
+    """The use-case list page's records: the registry's filtered list, narrowed by the full-text query
+    ``filters.q`` (French stemming, accents, weights), best match first unless another sort was chosen."""
+    qs = registry_selectors.usecase_list(user, filters, page_columns=page_columns)
+    if filters.q:
+        qs = filter_and_rank(qs, filters.q, by_relevance=filters.sort == "-updated_at")
+    return qs
+
+
 def search_usecases(
     user: ActorLike | None,
     query: str,

@@ -13,6 +13,7 @@ import numpy as np
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from atlasia.accounts.models import User
 from atlasia.core.search import vectors
@@ -299,7 +300,7 @@ def reembedding_start(*, actor: User) -> EmbeddingJob:
 
     if not perms.is_platform_admin(actor):
         raise PermissionDenied(
-            "Seul un administrateur de la plateforme peut relancer le calcul des plongements."
+            gettext("Seul un administrateur de la plateforme peut relancer le calcul des plongements.")
         )
     with transaction.atomic():
         job = (

@@ -70,22 +70,86 @@ def nearest(
     return _nearest_in_process(visible, query, limit=limit)
 
 
+def _sees_everything(visible: QuerySet[Any]) -> bool:
+    """True for the unfiltered queryset of every record (``usecases_visible_to`` of a national reader)."""
+    query = visible.query
+    return (
+        not query.where
+        and query.low_mark == 0
+        and query.high_mark is None
+        and not query.combinator
+        and not query.distinct
+        and visible.model._meta.label == "registry.UseCase"
+    )
+
+
+OVERFETCH = 4
+
+
+def _candidate_ids(visible: QuerySet[Any], bits: str, candidates: int) -> list[int]:
+    """The ``candidates`` visible records at the smallest Hamming distance.
+
+    The scan reads the narrow covering index (model, record, signature: 13 MB at 100,000 records) with
+    an index-only scan, never the 200 MB heap of float vectors (a 1.5 kB vector stays inline: PostgreSQL
+    moves values out of line only from 2 kB rows), and keeps the best ``OVERFETCH × candidates`` with a
+    top-N heapsort; the reader's visibility is then checked on those only. When fewer than
+    ``candidates`` of them are visible (a reader who sees a small share of the registry), the scan is
+    made again with the visibility join inside it. Either way the result is exactly the ``candidates``
+    closest visible records (ties broken by id)."""
+    model = embeddings.MODEL_NAME
+    distance = f"bit_count(c.signature # %s::bit({SIGNATURE_BITS}))"
+    if _sees_everything(visible):  # a national reader: no visibility join at all
+        sql = f"""
+            SELECT c.use_case_id FROM search_usecaseembedding c
+            WHERE c.model_name = %s AND c.signature IS NOT NULL
+            ORDER BY {distance}, c.use_case_id LIMIT %s
+        """  # noqa: S608 - the interpolated parts are our own SQL; values are parameters
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [model, bits, candidates])
+            return [int(r[0]) for r in cursor.fetchall()]
+    sub_sql, sub_params = visible.order_by().values("pk").query.sql_with_params()
+    sql = f"""
+        WITH best AS (
+            SELECT c.use_case_id, {distance} AS distance FROM search_usecaseembedding c
+            WHERE c.model_name = %s AND c.signature IS NOT NULL
+            ORDER BY distance, c.use_case_id LIMIT %s
+        )
+        SELECT b.use_case_id, (SELECT count(*) FROM best) FROM best b
+        WHERE b.use_case_id IN ({sub_sql})
+        ORDER BY b.distance, b.use_case_id LIMIT %s
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [bits, model, OVERFETCH * candidates, *sub_params, candidates])
+        rows = cursor.fetchall()
+    # Enough visible ones, or ``best`` held every signed record (so every visible one is there).
+    if rows and (len(rows) >= candidates or rows[0][1] < OVERFETCH * candidates):
+        return [int(r[0]) for r in rows]
+    sql = f"""
+        SELECT x.use_case_id FROM (
+            SELECT c.use_case_id, {distance} AS distance FROM search_usecaseembedding c
+            WHERE c.model_name = %s AND c.signature IS NOT NULL AND c.use_case_id IN ({sub_sql})
+            OFFSET 0
+        ) x
+        ORDER BY x.distance, x.use_case_id LIMIT %s
+    """  # noqa: S608 - OFFSET 0 keeps the join under the sort: a top-N heapsort in memory
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [bits, model, *sub_params, candidates])
+        return [int(r[0]) for r in cursor.fetchall()]
+
+
 def _nearest_postgresql(
     visible: QuerySet[Any], query: Any, *, limit: int, candidates: int
 ) -> list[tuple[int, float]]:
-    sub_sql, sub_params = visible.order_by().values("pk").query.sql_with_params()
     bits = "".join(f"{b:08b}" for b in signature_of(query))
-    sql = f"""
-        SELECT e.use_case_id, e.vector FROM search_usecaseembedding e
-        WHERE e.id IN (
-            SELECT c.id FROM search_usecaseembedding c
-            WHERE c.model_name = %s AND c.signature IS NOT NULL AND c.use_case_id IN ({sub_sql})
-            ORDER BY bit_count(c.signature # %s::bit({SIGNATURE_BITS})), c.id
-            LIMIT %s
-        )
-    """  # noqa: S608 - the interpolated parts are our own SQL; values are parameters
+    ids_kept = _candidate_ids(visible, bits, candidates)
+    if not ids_kept:
+        return []
     with connection.cursor() as cursor:
-        cursor.execute(sql, [embeddings.MODEL_NAME, *sub_params, bits, candidates])
+        cursor.execute(
+            "SELECT e.use_case_id, e.vector FROM search_usecaseembedding e "
+            "WHERE e.model_name = %s AND e.use_case_id = ANY(%s::bigint[])",
+            [embeddings.MODEL_NAME, ids_kept],
+        )
         rows = cursor.fetchall()
     if not rows:
         return []

@@ -30,3 +30,22 @@ def legal_pages_are_filled(app_configs: Any = None, **kwargs: Any) -> list[Warni
             id="atlasia.W001",
         )
     ]
+
+
+@register(Tags.caches, deploy=True)
+def shared_cache_in_production(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
+    """Several web processes with a per-process cache each keep their own copy of the cached fragments
+    and reference lists: a change drops the copy of the process that made it only (until the backstop
+    expiry). Production wants a shared cache (Redis)."""
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if not getattr(settings, "ATLASIA_PRODUCTION", False) or "locmem" not in backend.lower():
+        return []
+    return [
+        Warning(
+            "Le cache est la mémoire de chaque processus (ATLASIA_CACHE_URL vide) : avec plusieurs "
+            "processus web, un changement des thèmes, techniques ou organisations n'est vu par les autres "
+            "processus qu'à l'expiration de leur copie.",
+            hint="ATLASIA_CACHE_URL=redis://127.0.0.1:6379/1 (docs/configuration.md).",
+            id="atlasia.W002",
+        )
+    ]

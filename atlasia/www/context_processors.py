@@ -1,4 +1,4 @@
-"""Template context shared by every page (no database query)."""
+"""Template context shared by every page (no database query; one cache read)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
 from atlasia.accounts import oidc, perms
+from atlasia.accounts.actor import actor_of
 from atlasia.core.roles import Action
 
-from . import extensions
+from . import extensions, fragments
 
 
 class _SiteConfig:
@@ -32,13 +33,16 @@ class _SiteConfig:
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    user = getattr(request, "user", None)
-    can_create = bool(user and user.is_authenticated and perms.can_anywhere(user, Action.USECASE_CREATE))
+    actor = actor_of(request)  # built once for the request, reused by the view's own checks
+    menu = extensions.nav_menu(request) if actor.is_authenticated else []
     return {
         "SITE_CONFIG": _SiteConfig,
         "INSTANCE_NAME": settings.ATLASIA_INSTANCE_NAME,
-        "can_create_usecase": can_create,
-        "is_platform_admin": bool(user and perms.is_platform_admin(user)),
-        "nav_menu": extensions.nav_menu(request) if user and user.is_authenticated else [],
+        "can_create_usecase": perms.can_anywhere(actor, Action.USECASE_CREATE),
+        "is_platform_admin": actor.is_platform_admin,
+        "nav_menu": menu,
+        # Keys of the cached fragments ({% cache %} in base.html and the list pages: www/fragments.py).
+        "FRAGMENT_STAMP": fragments.stamp(),
+        "NAV_KEY": fragments.menu_key(menu),
         "PROCONNECT_ENABLED": oidc.enabled(),
     }

@@ -77,6 +77,15 @@ def register_tab(key: str, label: Any, template: str, context: ContextFn, order:
     TABS[key] = Tab(key, label, template, context, order)
 
 
+def request_memo(request: HttpRequest, key: Any, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per request for ``key``: panels that show the same rows (the lifecycle
+    panel, the priority panel) read them once per page."""
+    memo: dict[Any, Any] = request.__dict__.setdefault("_atlasia_memo", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def panels_for(request: HttpRequest, use_case: Any) -> dict[str, list[dict[str, Any]]]:
     """Rendered-panel descriptors for the use-case page, grouped by column."""
     columns: dict[str, list[dict[str, Any]]] = {"main": [], "side": []}

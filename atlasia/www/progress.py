@@ -15,7 +15,7 @@ def progress_response(run: Any, *, finished: bool) -> JsonResponse:
             "finished": finished,
             "status": run.status,
             "status_label": str(run.get_status_display()),
-            "step": run.step,
+            "step": _(run.step) if run.step else "",
             "progress": run.progress,
             "progress_text": _("Avancement : %(progress)s %%") % {"progress": run.progress},
         }

@@ -29,8 +29,9 @@ from atlasia.audit.selectors import history_of_use_case
 from atlasia.core.roles import Action
 from atlasia.registry import reference, selectors, services
 from atlasia.registry.models import Attachment, Organisation, UseCase
+from atlasia.search import selectors as search_selectors
 
-from . import extensions
+from . import extensions, fragments
 from .forms import (
     AttachmentForm,
     ContactFormSet,
@@ -65,7 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
     recent = selectors.usecases_visible_to(actor_of(request)).select_related("organisation", "theme")[:6]
     memberships = request.user.memberships.select_related("organisation").order_by("organisation__name")  # type: ignore[union-attr]
     # A new account (ProConnect's first login) has no role: say so, with the organisation its SIRET proposes.
-    proposed = account_selectors.proposed_organisations(request.user) if not memberships else []
+    proposed = selectors.proposed_organisations(request.user) if not memberships else []
     return render(
         request,
         "www/home.html",
@@ -99,7 +100,7 @@ def _filters_from(request: HttpRequest) -> selectors.UseCaseFilters:
 def usecase_list(request: HttpRequest) -> HttpResponse:
     filters = _filters_from(request)
     form = UseCaseFilterForm(request.GET or None)
-    qs = selectors.usecase_list(actor_of(request), filters)
+    qs = search_selectors.usecase_list(actor_of(request), filters, page_columns=True)
     page = selectors.CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -110,6 +111,8 @@ def usecase_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "query_string": query.urlencode(),
+            # The filter form is a cached fragment: its key is the values it shows (www/fragments.py).
+            "filters_key": fragments.values_key(request.GET, list(form.fields)),
             "active_filters": any(
                 getattr(filters, f)
                 for f in (

@@ -45,6 +45,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 
+# Shared cache (rendered page fragments, reference lists, filter choices, query embeddings): a Redis URL
+# in production so that every web process shares one cache and one invalidation, e.g.
+# ATLASIA_CACHE_URL=redis://127.0.0.1:6379/1 (Django's own Redis backend, redis-py); by default the
+# memory of each process (locmem), enough for the demo and the tests. docs/configuration.md.
+_CACHE_URL = env.str("ATLASIA_CACHE_URL", default="locmem://atlasia")
+if _CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _CACHE_URL,
+            "KEY_PREFIX": env.str("ATLASIA_CACHE_PREFIX", default="atlasia"),
+        }
+    }
+elif _CACHE_URL.startswith("locmem://"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": _CACHE_URL.removeprefix("locmem://") or "atlasia",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+else:
+    CACHES = {"default": env.cache_url_config(_CACHE_URL)}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -76,6 +100,7 @@ INSTALLED_APPS = [
     "atlasia.exchange",
     "atlasia.compliance",
     "atlasia.campaigns",
+    "atlasia.demo",
     "atlasia.www",
 ]
 

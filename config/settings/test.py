@@ -16,3 +16,8 @@ TASKS = {
 # Tests of the two-factor policy turn it on themselves (tests/accounts); other tests log administrators in
 # with force_login.
 ATLASIA_2FA_REQUIRED = False
+# Each test process keeps its own cache, whatever ATLASIA_CACHE_URL says (no test reads or clears a shared
+# Redis).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "atlasia-tests"}
+}

@@ -466,8 +466,8 @@ def test_public_register_shows_the_last_confirmation(
 
 
 def test_demo_has_a_closed_census_at_70_percent_and_an_open_survey(db: Any) -> None:
-    from atlasia.accounts.demo import create_demo_accounts
     from atlasia.campaigns.demo import CENSUS_TITLE, SURVEY_TITLE, load_campaigns_demo
+    from atlasia.demo.accounts import create_demo_accounts
 
     call_command("load_catalogue", stdout=io.StringIO())
     create_demo_accounts()

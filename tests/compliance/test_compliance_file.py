@@ -3,6 +3,7 @@ reasons, the data, the generated documents and the evidence files; only for who 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import zipfile
@@ -14,6 +15,8 @@ from django.urls import reverse
 from atlasia.compliance.models import ObligationItem
 from atlasia.compliance.services import evidence_add_file, obligation_sign_off, obligation_update
 from atlasia.lifecycle.models import ComplianceRecord
+
+from .conftest import prepare
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -52,9 +55,8 @@ def test_the_dpo_contrary_decision_and_its_reasons_are_in_the_file(
     client = login(world["users"]["dpo"])
     html = client.get(reverse("compliance_file", args=[qualified.pk])).content.decode()
     assert "contraire à la qualification" in html and "Données agrégées à la maille communale." in html
-    archive = zipfile.ZipFile(
-        io.BytesIO(client.get(reverse("compliance_file_zip", args=[qualified.pk])).content)
-    )
+    zip_url = reverse("compliance_file_zip", args=[qualified.pk])
+    archive = zipfile.ZipFile(io.BytesIO(prepare(client, zip_url)))
     index = archive.read("00-index.html").decode()
     assert "Décision du DPO contraire à la qualification" in index
     assert "Données agrégées à la maille communale." in index
@@ -82,9 +84,9 @@ def test_the_zip_holds_the_index_the_data_the_documents_and_the_evidence(
         owner=referent,
         reason='=HYPERLINK("x")',
     )
-    response = login(referent).get(reverse("compliance_file_zip", args=[qualified.pk]))
-    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = zipfile.ZipFile(
+        io.BytesIO(prepare(login(referent), reverse("compliance_file_zip", args=[qualified.pk])))
+    )
     names = set(archive.namelist())
     assert {
         "00-index.html",
@@ -124,4 +126,87 @@ def test_the_file_follows_its_visibility(qualified: Any, world: Any, login: Any)
     for who in ("other_referent", "regional_other", "nobody"):
         client = login(world["users"][who])
         assert client.get(reverse("compliance_file", args=[qualified.pk])).status_code == 404
-        assert client.get(reverse("compliance_file_zip", args=[qualified.pk])).status_code == 404
+        assert client.post(reverse("compliance_file_zip", args=[qualified.pk])).status_code == 404
+
+
+def test_the_zip_is_prepared_in_the_background_and_its_page_follows_it(
+    qualified: Any, world: Any, login: Any
+) -> None:
+    """Generating the file takes seconds: the request only queues it; the page shows its progress (no
+    reload), then the download, and the file page offers the latest file prepared."""
+    from django.test import TestCase
+
+    from atlasia.audit.models import AuditEntry
+    from atlasia.compliance.models import FileJob
+
+    client = login(world["users"]["referent"])
+    zip_url = reverse("compliance_file_zip", args=[qualified.pk])
+    assert client.get(zip_url).status_code == 405  # a GET never starts a generation
+    response = client.post(zip_url)  # the job is queued at commit: not run here
+    job = FileJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("compliance_job", args=[job.pk])
+    assert AuditEntry.objects.filter(object_type="compliance.filejob", object_id=str(job.pk)).count() == 1
+    page = client.get(response["Location"]).content.decode()
+    assert "Dossier de conformité (ZIP avec index)" in page and "En attente" in page
+    assert 'http-equiv="refresh"' not in page and "data-progress-url" in page
+    assert client.get(reverse("compliance_job_file", args=[job.pk])).status_code == 404  # not ready
+    state = client.get(reverse("compliance_job_progress", args=[job.pk])).json()
+    assert state["finished"] is False and state["status_label"] == "En attente"
+    assert state["step"] == "En attente du traitement en arrière-plan"
+    # The job runs: the page offers the file, the compliance file page too.
+    from atlasia.compliance.files import run_file_job
+
+    run_file_job(job.pk)
+    job.refresh_from_db()
+    state = client.get(reverse("compliance_job_progress", args=[job.pk])).json()
+    assert state["finished"] is True and state["progress"] == 100 and state["step"] == "Fichier prêt"
+    page = client.get(reverse("compliance_job", args=[job.pk])).content.decode()
+    assert f"Télécharger {job.filename}" in page
+    file_page = client.get(reverse("compliance_file", args=[qualified.pk])).content.decode()
+    assert "Dernier dossier préparé le" in file_page and job.filename in file_page
+    # In English, the steps and labels are translated.
+    english = client.get(reverse("compliance_job_progress", args=[job.pk]), headers={"accept-language": "en"})
+    assert english.json()["step"] == "File ready" and english.json()["status_label"] == "Completed"
+    # A second preparation replaces the first file on disk.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(zip_url)
+    newer = FileJob.objects.latest("pk")
+    job.refresh_from_db()
+    assert newer.status == "done" and newer.file and not job.file
+    assert client.get(reverse("compliance_job_file", args=[job.pk])).status_code == 404
+    # Another organisation sees neither the page nor the file.
+    other = login(world["users"]["other_referent"])
+    for name in ("compliance_job", "compliance_job_progress", "compliance_job_file"):
+        assert other.get(reverse(name, args=[newer.pk])).status_code == 404
+
+
+def test_a_failed_preparation_says_so(qualified: Any, world: Any, login: Any, monkeypatch: Any) -> None:
+    from atlasia.compliance import files
+    from atlasia.compliance.models import FileJob
+
+    client = login(world["users"]["referent"])
+    client.post(reverse("compliance_file_zip", args=[qualified.pk]))
+    job = FileJob.objects.get()
+
+    def broken(f: Any) -> bytes:
+        raise OSError("disque plein")
+
+    monkeypatch.setattr("atlasia.compliance.dossier.export_zip", broken)
+    with contextlib.suppress(OSError):
+        files.run_file_job(job.pk)
+    page = client.get(reverse("compliance_job", args=[job.pk])).content.decode()
+    assert "La préparation a échoué" in page and "disque plein" in page
+    assert client.get(reverse("compliance_job_progress", args=[job.pk])).json()["finished"] is True
+
+
+def test_a_qualification_document_pdf_is_prepared_in_the_background(
+    qualified: Any, world: Any, login: Any
+) -> None:
+    client = login(world["users"]["dpo"])
+    page = client.get(reverse("compliance_file", args=[qualified.pk])).content.decode()
+    url = reverse("compliance_document", kwargs={"pk": qualified.pk, "kind": "aipd", "fmt": "pdf"})
+    assert f'action="{url}"' in page  # the PDF is asked for, not generated by the link
+    assert prepare(client, url).startswith(b"%PDF")
+    # Not qualified: nothing to prepare.
+    other = world["records"]["a_network"]
+    assert client.post(reverse("compliance_document", args=[other.pk, "aipd", "pdf"])).status_code == 404

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from atlasia.accounts.demo import create_demo_accounts
 from atlasia.compliance.demo import COMPLETE_SLUG, GAPS_SLUG, load_compliance_demo
 from atlasia.compliance.dossier import build_file
 from atlasia.compliance.models import ObligationItem, Risk, VendorDocument
+from atlasia.demo.accounts import create_demo_accounts
 from atlasia.registry.models import UseCase
 
 

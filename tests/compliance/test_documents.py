@@ -20,6 +20,8 @@ from atlasia.compliance.models import Risk
 from atlasia.evaluation.models import EvaluationRun
 from atlasia.qualification.services import qualification_complete
 
+from .conftest import prepared_response
+
 LEGAL = "tests/qualification/legal/ai_act_consolidated_2026-07-27.md"
 
 RESULT = {
@@ -97,7 +99,9 @@ def sourced(qualified: Any, world: Any) -> Any:
 
 
 def get(client: Any, use_case: Any, kind: str, fmt: str) -> Any:
-    return client.get(reverse("compliance_document", kwargs={"pk": use_case.pk, "kind": kind, "fmt": fmt}))
+    """Ask for the document (prepared in the background) and download it from its page."""
+    url = reverse("compliance_document", kwargs={"pk": use_case.pk, "kind": kind, "fmt": fmt})
+    return prepared_response(client, url)
 
 
 def annex_points(annex: str) -> int:
@@ -113,6 +117,7 @@ def test_annex_iv_docx_and_pdf_are_prefilled_and_numbered_as_the_annex(
     client = login(world["users"]["referent"])
     response = get(client, sourced, "annexe-iv", "docx")
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    assert response["Content-Disposition"].endswith('.docx"')
     text = docx_text(response.content)
     assert "Documentation technique (AI Act, art. 11 et annexe IV)" in text
     # the nine points of Annex IV, in order

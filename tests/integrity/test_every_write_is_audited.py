@@ -229,6 +229,21 @@ def _calls(w: dict[str, Any], tmp: Path) -> dict[str, Callable[[], Any]]:
         ),
     )
     lazy(
+        "registry.organisation_create_received",
+        lambda: (
+            lambda: registry.organisation_create_received(
+                actor=None,
+                data={
+                    "name": "CHU distant",
+                    "slug": "autre-instance--chu-distant",
+                    "type": "hospital",
+                    "region": "53",
+                },
+                source="Autre instance",
+            )
+        ),
+    )
+    lazy(
         "registry.organisation_update",
         lambda: (
             lambda: registry.organisation_update(

@@ -205,3 +205,141 @@ def test_a_double_submitted_indicator_form_adds_one_indicator(world: dict[str, A
     data.update({"name": ["Attente médiane"], "unit": ["min"]})
     assert client.post(add, data).status_code == client.post(add, data).status_code == 302
     assert Kpi.objects.filter(experiment=experiment).count() == 1
+
+
+def test_a_stale_scorecard_keeps_what_was_not_touched(world: dict[str, Any]) -> None:
+    """The priority scorecard (scores stored as one structure): after a refused stale save, the criteria
+    the person did not touch show the values saved meanwhile; saving again keeps both people's work."""
+    from atlasia.core import prioritisation as prio
+    from atlasia.lifecycle import services as lifecycle
+    from atlasia.lifecycle.models import PriorityAssessment
+
+    record = world["records"]["a_internal"]
+    lifecycle.priority_assessment_save(
+        actor=world["users"]["referent"],
+        use_case=record,
+        scores={c.value: (3, "Estimation de l'équipe projet.") for c in prio.Criterion},
+        people_reached=8000,
+        version=None,
+    )
+    alice, bob = Client(), Client()
+    alice.force_login(world["users"]["referent"])
+    bob.force_login(world["users"]["org_admin"])
+    path = reverse("lifecycle_assess", args=[record.pk])
+    stale = _form(alice, path)
+    data = as_post_data(_form(bob, path))
+    field = next(name for name, _ in _form(bob, path).fields if name.endswith("_justification"))
+    data[field] = ["Plus de 2 000 dossiers par mois : gain mesuré sur le pilote."]
+    assert bob.post(path, data).status_code == 302
+    data = as_post_data(stale)
+    data["people_reached"] = ["12000"]
+    response = alice.post(path, data)
+    text = html.unescape(response.content.decode())
+    assert response.status_code == 400 and STALE in text
+    again = as_post_data(self_posting_forms(response.content.decode(), path)[0])
+    assert again[field] == ["Plus de 2 000 dossiers par mois : gain mesuré sur le pilote."]
+    assert again["people_reached"] == ["12000"]
+    assert alice.post(path, again).status_code == 302
+    assessment = PriorityAssessment.objects.get(use_case=record)
+    criterion = field.removesuffix("_justification")
+    assert assessment.people_reached == 12000
+    assert assessment.scores[criterion]["justification"].startswith("Plus de 2 000 dossiers")
+
+
+def test_a_stale_charter_self_assessment_keeps_the_principles_not_touched(world: dict[str, Any]) -> None:
+    from atlasia.lifecycle.models import Charter, CharterAssessment
+
+    charter = Charter.objects.order_by("pk").first()
+    assert charter is not None, "no charter in the reference data"
+    first, second = list(charter.principles.order_by("pk")[:2])
+    record = world["records"]["a_internal"]
+    alice, bob = Client(), Client()
+    alice.force_login(world["users"]["referent"])
+    bob.force_login(world["users"]["org_admin"])
+    path = reverse("lifecycle_charter", args=[record.pk, charter.pk])
+    stale = _form(alice, path)
+    data = as_post_data(_form(bob, path))
+    data[f"level_{first.pk}"] = ["met"]
+    data[f"evidence_{first.pk}"] = ["Comité d'éthique du 12 mars : avis favorable."]
+    assert bob.post(path, data).status_code == 302
+    data = as_post_data(stale)
+    data[f"level_{second.pk}"] = ["partial"]
+    data[f"evidence_{second.pk}"] = ["Notice d'information remise aux patients."]
+    response = alice.post(path, data)
+    assert response.status_code == 400 and STALE in html.unescape(response.content.decode())
+    again = as_post_data(self_posting_forms(response.content.decode(), path)[0])
+    assert again[f"evidence_{first.pk}"] == ["Comité d'éthique du 12 mars : avis favorable."]
+    assert again[f"level_{first.pk}"] == ["met"] and again[f"level_{second.pk}"] == ["partial"]
+    assert again[f"evidence_{second.pk}"] == ["Notice d'information remise aux patients."]
+    assert alice.post(path, again).status_code == 302
+    saved = {a.principle_id: a.evidence for a in CharterAssessment.objects.filter(use_case=record)}
+    assert saved.get(first.pk) == "Comité d'éthique du 12 mars : avis favorable."
+    assert saved.get(second.pk) == "Notice d'information remise aux patients."
+
+
+def test_a_stale_weight_profile_keeps_the_name_set_meanwhile(world: dict[str, Any]) -> None:
+    alice, bob = Client(), Client()
+    alice.force_login(world["users"]["national"])
+    bob.force_login(world["users"]["admin"])
+    path = reverse("lifecycle_weights_national")
+    stale = _form(alice, path)
+    data = as_post_data(_form(bob, path))
+    data["name"] = ["Profil national 2026 (révisé en comité)"]
+    assert bob.post(path, data).status_code == 302
+    data = as_post_data(stale)
+    a, b = sorted(k for k in data if k.startswith("crit_"))[:2]
+    data[a], data[b] = data[b], data[a]  # two weights exchanged: the totals stay valid
+    response = alice.post(path, data)
+    assert response.status_code == 400 and STALE in html.unescape(response.content.decode())
+    again = as_post_data(self_posting_forms(response.content.decode(), path)[0])
+    assert again["name"] == ["Profil national 2026 (révisé en comité)"]
+    assert (again[a], again[b]) == (data[a], data[b])
+
+
+def test_a_stale_questionnaire_page_keeps_the_answers_saved_meanwhile(world: dict[str, Any]) -> None:
+    """Two people on the same section: after the refusal, the question she did not touch shows the other
+    person's answer, hers keeps her input; saving again keeps both."""
+    record = world["records"]["a_internal"]
+    referent, dpo = world["users"]["referent"], world["users"]["dpo"]
+    qualification_services.qualification_draft_save(
+        actor=dpo, use_case=record, answers={"ai_technique": "machine_learning", "personal_data": "yes"}
+    )
+    client = Client()
+    client.force_login(referent)
+    from atlasia.core.qualification import SECTIONS
+
+    for section in SECTIONS:  # the first section that asks two questions at once
+        path = reverse("qualification_section", args=[record.pk, section.id])
+        stale = _form(client, path)
+        answered = set(record.qualification_draft.answers)
+        shown = [q for q in as_post_data(stale).get("shown", []) if q not in answered]
+        if len(shown) >= 2:
+            break
+    theirs, mine = shown[0], shown[1]
+    value_theirs = stale_option(stale, theirs)
+    value_mine = stale_option(stale, mine)
+    qualification_services.qualification_draft_save(
+        actor=dpo, use_case=record, answers={**record.qualification_draft.answers, theirs: value_theirs}
+    )
+    data = as_post_data(stale)
+    data[mine] = value_mine if isinstance(value_mine, list) else [value_mine]
+    response = client.post(path, data)
+    text = html.unescape(response.content.decode())
+    assert response.status_code == 400 and STALE in text
+    assert "Les champs que vous n'aviez pas modifiés affichent déjà la nouvelle valeur." in text
+    again = as_post_data(self_posting_forms(response.content.decode(), path)[0])
+    listed = lambda v: v if isinstance(v, list) else [v]  # noqa: E731
+    assert again[theirs] == listed(value_theirs) and again[mine] == listed(value_mine)
+    assert client.post(path, again).status_code == 302
+    record.qualification_draft.refresh_from_db()
+    answers = record.qualification_draft.answers
+    assert answers[theirs] == value_theirs and answers[mine] == value_mine
+
+
+def stale_option(form: Any, qid: str) -> Any:
+    """The first option of question ``qid`` as its stored answer (a list for a multiple choice)."""
+    from atlasia.core.qualification import QUESTIONS_BY_ID
+
+    question = QUESTIONS_BY_ID[qid]
+    value = question.options[0].id
+    return [value] if question.type == "multi" else value

@@ -4,13 +4,12 @@ switch to fake the qualification module's answer."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
 
 from atlasia.accounts.models import Membership, User
-from atlasia.lifecycle import selectors
 from atlasia.registry.loaders import load_reference
 from atlasia.registry.models import AITechnique, Organisation, Theme, UseCase
 
@@ -73,14 +72,24 @@ def make_uc(lc_world: dict[str, Any]) -> Callable[..., UseCase]:
 
 @pytest.fixture
 def qualification(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
-    """Make the (absent) qualification module answer ``result`` for every use case, or per id."""
+    """Make the qualification's typed selectors answer the engine output ``result`` for every use case,
+    or per id (``None``: not qualified), without running the questionnaire."""
+    from atlasia.qualification import selectors as qualification_selectors
 
     def _set(result: dict[str, Any] | None = None, by_id: dict[int, dict[str, Any]] | None = None) -> None:
-        def fake(use_case: UseCase) -> dict[str, Any] | None:
-            if by_id is not None:
-                return by_id.get(use_case.pk)
-            return result
+        def result_of(use_case_id: int) -> dict[str, Any] | None:
+            return by_id.get(use_case_id) if by_id is not None else result
 
-        monkeypatch.setattr(selectors, "latest_qualification", fake)
+        def one(use_case: UseCase) -> qualification_selectors.AiActSummary:
+            return qualification_selectors.summary_of_result(result_of(use_case.pk))
+
+        def many(use_case_ids: Iterable[int]) -> dict[int, qualification_selectors.AiActSummary]:
+            found = {pk: result_of(pk) for pk in use_case_ids}
+            return {
+                pk: qualification_selectors.summary_of_result(r) for pk, r in found.items() if r is not None
+            }
+
+        monkeypatch.setattr(qualification_selectors, "ai_act_summary_of", one)
+        monkeypatch.setattr(qualification_selectors, "ai_act_summaries_for", many)
 
     return _set

@@ -266,7 +266,7 @@ def test_network_events_and_resources_editable_by_national_team(client: Any, mwo
 
 
 def test_demo_loads_once_with_a_serious_incident_and_a_codecarbon_footprint(reference: None) -> None:
-    from atlasia.accounts.demo import create_demo_accounts
+    from atlasia.demo.accounts import create_demo_accounts
     from atlasia.monitoring.demo import MARKER, load_monitoring_demo
     from atlasia.monitoring.models import Footprint, Incident
     from atlasia.registry.models import AITechnique, Theme

@@ -88,15 +88,24 @@ def test_section_c_carries_the_provider_entry_and_the_fria_once_recorded(qualifi
     import datetime as dt
 
     from atlasia.lifecycle.models import ComplianceRecord
+    from atlasia.lifecycle.selectors import deployer_facts
 
-    text = _text(documents.render_docx(documents.build("enregistrement", qualified)))
+    text = _text(
+        documents.render_docx(
+            documents.build("enregistrement", qualified, deployer_facts(qualified.use_case_id))
+        )
+    )
     assert "AIDF requise, pas encore réalisée" in text
     ComplianceRecord.objects.create(
         use_case=qualified.use_case,
         registration_reference="https://ai-act-database.example.eu/systems/EU-HR-000123",
         fria_completed_at=dt.date(2026, 3, 2),
     )
-    text = _text(documents.render_docx(documents.build("enregistrement", qualified)))
+    text = _text(
+        documents.render_docx(
+            documents.build("enregistrement", qualified, deployer_facts(qualified.use_case_id))
+        )
+    )
     assert "://ai-act-database.example.eu/systems/EU-HR-000123" in text
     assert "AIDF réalisée le 02/03/2026" in text
 

@@ -139,3 +139,36 @@ def test_pages_that_do_not_search_never_load_the_vector_index(
     ):
         assert client.get(url).status_code == 200
     assert vectorsearch.loaded_index() is None
+
+
+def test_cached_fragments_follow_the_language_the_values_and_the_current_page(
+    client: Any, world: dict[str, Any]
+) -> None:
+    """The menu, the footer and the filter form are cached fragments: a second request reads them
+    from the cache, yet each shows what that request asks (language, chosen values, current link)."""
+    client.force_login(world["users"]["national"])
+    url = reverse("usecase_list")
+    first = client.get(url).content.decode()
+    assert 'aria-current="page">Cas d' in first
+    chosen = client.get(url, {"status": "deployed"}).content.decode()
+    assert '<option value="deployed" selected>' in chosen
+    assert '<option value="deployed" selected>' not in client.get(url).content.decode()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Plan du site" in first and "Site map" in english and "Plan du site" not in english
+    organisations = client.get(reverse("organisation_list")).content.decode()
+    assert 'aria-current="page">Cas d' not in organisations
+
+
+def test_the_list_page_renders_without_the_long_texts(client: Any, world: dict[str, Any]) -> None:
+    """Without a search query the list page does not read the long texts (deferred columns), with
+    one it does (its excerpts)."""
+    client.force_login(world["users"]["national"])
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("usecase_list"))
+    page_query = next(
+        q["sql"]
+        for q in captured.captured_queries
+        if '"registry_usecase"."title"' in q["sql"] and "ORDER BY" in q["sql"] and "COUNT" not in q["sql"]
+    )
+    assert '"expected_benefits"' not in page_query
+    assert client.get(reverse("usecase_list"), {"q": "fraude"}).status_code == 200

@@ -57,9 +57,14 @@ class Externality(models.Model):
 
     def clean(self) -> None:
         if self.observed_on and self.observed_on > timezone.localdate():
-            raise ValidationError({"observed_on": f"La date ({_fmt(self.observed_on)}) est dans le futur."})
+            raise ValidationError(
+                {
+                    "observed_on": _("La date (%(observed_on)s) est dans le futur.")
+                    % {"observed_on": _fmt(self.observed_on)}
+                }
+            )
         if not self.description.strip():
-            raise ValidationError({"description": "Décrivez ce qui a été constaté."})
+            raise ValidationError({"description": _("Décrivez ce qui a été constaté.")})
 
 
 class ExternalityNote(models.Model):

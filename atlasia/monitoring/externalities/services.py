@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from atlasia.accounts.models import User
 from atlasia.audit.concurrency import check_version, version_token
@@ -34,7 +35,11 @@ logger = logging.getLogger(__name__)
 def externality_report(*, actor: User | None, use_case: UseCase, data: Mapping[str, Any]) -> Externality:
     """An agent reports a negative externality observed on a use case."""
     if not mperms.can_read(actor, use_case.organisation):
-        _refuse("Seuls les agents de l'organisation porteuse signalent une externalité sur ce cas d'usage.")
+        _refuse(
+            gettext(
+                "Seuls les agents de l'organisation porteuse signalent une externalité sur ce cas d'usage."
+            )
+        )
     externality = Externality(use_case=use_case, source=ExternalitySource.AGENT, reported_by=actor)
     _assign(externality, data, ("category", "description", "observed_on"))
     externality.full_clean()
@@ -59,7 +64,7 @@ def externality_receive_public(
     form) has checked that the record is public and applied the rate limit; no actor (the public is
     anonymous), the audit row records the category and whether a contact address was left."""
     if category not in ExternalityCategory.values:
-        raise ValidationError({"category": "Choisissez une catégorie dans la liste."})
+        raise ValidationError({"category": gettext("Choisissez une catégorie dans la liste.")})
     externality = Externality(
         use_case=use_case,
         source=ExternalitySource.PUBLIC,
@@ -110,10 +115,14 @@ def externality_triage(
         .get(pk=externality.pk)
     )
     if not can_triage(actor, externality.use_case.organisation):
-        _refuse("Seuls le référent IA, le DPO ou l'administrateur de l'organisation trient les externalités.")
+        _refuse(
+            gettext(
+                "Seuls le référent IA, le DPO ou l'administrateur de l'organisation trient les externalités."
+            )
+        )
     check_version(version, {"status": externality.status}, model=Externality)
     if status not in ExternalityStatus.values:
-        raise ValidationError({"status": f"Suivi inconnu : « {status} »."})
+        raise ValidationError({"status": gettext("Suivi inconnu : « %(status)s ».") % {"status": status}})
     before = externality.status
     externality.status = status
     externality.full_clean()
@@ -143,8 +152,10 @@ def _note_add(actor: User, externality: Externality, text: str) -> ExternalityNo
 def externality_note_add(*, actor: User, externality: Externality, text: str) -> ExternalityNote:
     if not can_triage(actor, externality.use_case.organisation):
         _refuse(
-            "Seuls le référent IA, le DPO ou l'administrateur de l'organisation suivent les externalités."
+            gettext(
+                "Seuls le référent IA, le DPO ou l'administrateur de l'organisation suivent les externalités."
+            )
         )
     if not text.strip():
-        raise ValidationError({"text": "La note est vide."})
+        raise ValidationError({"text": gettext("La note est vide.")})
     return _note_add(actor, externality, text)

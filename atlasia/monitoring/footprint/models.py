@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -70,22 +72,24 @@ class Footprint(models.Model):
         return f"{self.get_phase_display()} — {self.get_method_display()} — {self.use_case}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         for name, label in (("energy_kwh", "L'énergie"), ("co2e_kg", "Les émissions"), ("water_l", "L'eau")):
             value = getattr(self, name)
             if value is not None and value < 0:
-                errors[name] = f"{label} ne peut pas être négative ({value})."
+                errors[name] = _("%(label)s ne peut pas être négative (%(value)s).") % {
+                    "label": label,
+                    "value": value,
+                }
         if self.energy_kwh is None and self.co2e_kg is None:
-            errors["energy_kwh"] = "Indiquez au moins l'énergie consommée ou les émissions."
+            errors["energy_kwh"] = _("Indiquez au moins l'énergie consommée ou les émissions.")
         today = timezone.localdate()
         for name in ("period_start", "period_end"):
             value = getattr(self, name)
             if value and value > today:
-                errors[name] = f"La date {_fmt(value)} est dans le futur."
+                errors[name] = _("La date %(value)s est dans le futur.") % {"value": _fmt(value)}
         if self.period_start and self.period_end and self.period_end < self.period_start:
-            errors["period_end"] = (
-                f"La fin de la période ({_fmt(self.period_end)}) précède son début "
-                f"({_fmt(self.period_start)})."
-            )
+            errors["period_end"] = _(
+                "La fin de la période (%(period_end)s) précède son début (%(period_start)s)."
+            ) % {"period_end": _fmt(self.period_end), "period_start": _fmt(self.period_start)}
         if errors:
             raise ValidationError(errors)

@@ -12,6 +12,7 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from atlasia.accounts.models import User
 from atlasia.audit.models import AuditAction
@@ -45,7 +46,7 @@ FOOTPRINT_DECLARED_FIELDS = (
 
 def _require_footprint(actor: User | None, use_case: UseCase) -> None:
     if not mperms.can_declare(actor, use_case.organisation):
-        _refuse("Votre rôle ne permet pas de renseigner l'empreinte de ce cas d'usage.")
+        _refuse(gettext("Votre rôle ne permet pas de renseigner l'empreinte de ce cas d'usage."))
 
 
 def _save_footprint(actor: User | None, footprint: Footprint, message: str) -> Footprint:
@@ -98,7 +99,10 @@ def footprint_import_codecarbon(
     check_upload(name, size, handle)
     if not name.lower().endswith(".csv"):
         raise ValidationError(
-            f"Le fichier « {name} » n'est pas un CSV : importez le fichier emissions.csv de CodeCarbon."
+            gettext(
+                "Le fichier « %(name)s » n'est pas un CSV : importez le fichier emissions.csv de CodeCarbon."
+            )
+            % {"name": name}
         )
     handle.seek(0)
     content = handle.read()
@@ -106,15 +110,23 @@ def footprint_import_codecarbon(
     try:
         summary = fp.parse_codecarbon_csv(content, today=timezone.localdate())
     except fp.FootprintError as error:
-        raise ValidationError(f"« {name} » : {error}") from None
+        raise ValidationError(gettext("« %(name)s » : %(error)s") % {"name": name, "error": error}) from None
     # The use case row is locked so two submissions of the same file are checked one after the other.
     UseCase.objects.select_for_update().filter(pk=use_case.pk).first()
     previous = Footprint.objects.filter(use_case=use_case, source_file_hash=file_hash).first()
     if previous is not None:
         raise ValidationError(
-            f"Ce fichier (« {name} », contenu identique à « {previous.source_file_name} ») a déjà été "
-            f"importé pour ce cas d'usage le {timezone.localtime(previous.created_at):%d/%m/%Y} : "
-            "l'importer de nouveau compterait deux fois les mêmes mesures. Rien n'a été ajouté."
+            gettext(
+                "Ce fichier (« %(name)s », contenu identique à « %(source_file_name)s "
+                "») a déjà été importé pour ce cas d'usage le %(created_at)s : "
+                "l'importer de nouveau compterait deux fois les mêmes mesures. Rien "
+                "n'a été ajouté."
+            )
+            % {
+                "name": name,
+                "source_file_name": previous.source_file_name,
+                "created_at": format(timezone.localtime(previous.created_at), "%d/%m/%Y"),
+            }
         )
     already = ValidationError(
         f"Ce fichier (« {name} ») vient d'être importé pour ce cas d'usage : l'importer de nouveau "

@@ -92,43 +92,45 @@ class Incident(models.Model):
         today = timezone.localdate()
         errors: dict[str, Any] = {}
         if self.occurred_on and self.occurred_on > today:
-            errors["occurred_on"] = f"La date de l'incident ({_fmt(self.occurred_on)}) est dans le futur."
+            errors["occurred_on"] = _("La date de l'incident (%(occurred_on)s) est dans le futur.") % {
+                "occurred_on": _fmt(self.occurred_on)
+            }
         if self.aware_on:
             if self.aware_on > today:
-                errors["aware_on"] = (
-                    f"La date de prise de connaissance ({_fmt(self.aware_on)}) est dans le futur."
-                )
+                errors["aware_on"] = _(
+                    "La date de prise de connaissance (%(aware_on)s) est dans le futur."
+                ) % {"aware_on": _fmt(self.aware_on)}
             elif self.occurred_on and self.aware_on < self.occurred_on:
-                errors["aware_on"] = (
-                    f"La prise de connaissance ({_fmt(self.aware_on)}) ne peut pas précéder l'incident "
-                    f"({_fmt(self.occurred_on)})."
-                )
+                errors["aware_on"] = _(
+                    "La prise de connaissance (%(aware_on)s) ne peut pas précéder "
+                    "l'incident (%(occurred_on)s)."
+                ) % {"aware_on": _fmt(self.aware_on), "occurred_on": _fmt(self.occurred_on)}
         if self.severity == Severity.SERIOUS:
             if not self.serious_kind:
-                errors["serious_kind"] = (
+                errors["serious_kind"] = _(
                     "Précisez la nature de l'incident grave : elle fixe le délai de signalement."
                 )
             if not self.aware_on:
-                errors["aware_on"] = (
+                errors["aware_on"] = _(
                     "Indiquez la date de prise de connaissance : le délai de signalement en dépend."
                 )
         else:
             self.serious_kind = ""
         if self.reported_on:
             if self.reported_on > today:
-                errors["reported_on"] = (
-                    f"La date de signalement ({_fmt(self.reported_on)}) est dans le futur."
-                )
+                errors["reported_on"] = _("La date de signalement (%(reported_on)s) est dans le futur.") % {
+                    "reported_on": _fmt(self.reported_on)
+                }
             elif self.occurred_on and self.reported_on < self.occurred_on:
-                errors["reported_on"] = "Le signalement ne peut pas précéder l'incident."
+                errors["reported_on"] = _("Le signalement ne peut pas précéder l'incident.")
             if not self.reported_to:
-                errors["reported_to"] = "Indiquez à quelle autorité l'incident a été signalé."
+                errors["reported_to"] = _("Indiquez à quelle autorité l'incident a été signalé.")
             elif self.is_medical_device and self.reported_to != Authority.ANSM:
-                errors["reported_to"] = "Pour un dispositif médical, l'incident se signale à l'ANSM."
+                errors["reported_to"] = _("Pour un dispositif médical, l'incident se signale à l'ANSM.")
         if self.people_affected is not None and self.people_affected < 0:
-            errors["people_affected"] = "Le nombre de personnes concernées ne peut pas être négatif."
+            errors["people_affected"] = _("Le nombre de personnes concernées ne peut pas être négatif.")
         if self.status == IncidentStatus.CLOSED and not self.corrective_actions.strip():
-            errors["corrective_actions"] = (
+            errors["corrective_actions"] = _(
                 "Un incident ne peut être clos qu'une fois les actions correctives décrites."
             )
         if errors:

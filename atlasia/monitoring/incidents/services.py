@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from atlasia.accounts.models import Membership, User
 from atlasia.audit.models import AuditAction
@@ -53,11 +54,15 @@ INCIDENT_FIELDS = (
 def incident_create(*, actor: User | None, use_case: UseCase, data: Mapping[str, Any]) -> Incident:
     """Declare an incident on a use case in service. Impossible dates are refused (``clean``)."""
     if not mperms.can_declare(actor, use_case.organisation):
-        _refuse("Votre rôle ne permet pas de déclarer un incident sur ce cas d'usage.")
+        _refuse(gettext("Votre rôle ne permet pas de déclarer un incident sur ce cas d'usage."))
     if use_case.status not in IN_SERVICE_STATUSES:
         raise ValidationError(
-            "Un incident se déclare sur un cas d'usage en service (expérimentation, évalué, déployé, "
-            f"généralisé ou suspendu) ; celui-ci est à l'étape « {use_case.get_status_display()} »."
+            gettext(
+                "Un incident se déclare sur un cas d'usage en service "
+                "(expérimentation, évalué, déployé, généralisé ou suspendu) ; celui-ci "
+                "est à l'étape « %(status)s »."
+            )
+            % {"status": use_case.get_status_display()}
         )
     incident = Incident(
         use_case=use_case, created_by=actor if actor is not None and actor.is_authenticated else None
@@ -82,7 +87,7 @@ def incident_update(*, actor: User, incident: Incident, data: Mapping[str, Any])
         Incident.objects.select_for_update().select_related("use_case__organisation").get(pk=incident.pk)
     )
     if not mperms.can_declare(actor, incident.use_case.organisation):
-        _refuse("Votre rôle ne permet pas de modifier cet incident.")
+        _refuse(gettext("Votre rôle ne permet pas de modifier cet incident."))
     before = snapshot(incident)
     _assign(incident, data, INCIDENT_FIELDS)
     incident.full_clean()
@@ -128,7 +133,9 @@ def incident_set_status(
     )
     if not mperms.can_manage(actor, incident.use_case.organisation):
         _refuse(
-            "Seuls le référent IA, le DPO ou l'administrateur de l'organisation font avancer un incident."
+            gettext(
+                "Seuls le référent IA, le DPO ou l'administrateur de l'organisation font avancer un incident."
+            )
         )
     typed = (corrective_actions or "").strip()
     facts = core.IncidentFacts(
@@ -168,7 +175,10 @@ def incident_record_report(
     )
     if not mperms.can_manage(actor, incident.use_case.organisation):
         _refuse(
-            "Seuls le référent IA, le DPO ou l'administrateur de l'organisation enregistrent le signalement."
+            gettext(
+                "Seuls le référent IA, le DPO ou l'administrateur de l'organisation "
+                "enregistrent le signalement."
+            )
         )
     before = snapshot(incident)
     incident.reported_on = reported_on
@@ -194,7 +204,10 @@ def incident_suspend_usecase(*, actor: User, incident: Incident, reason: str = "
     use_case = incident.use_case
     if not mperms.can_manage(actor, use_case.organisation):
         _refuse(
-            "Seuls le référent IA, le DPO ou l'administrateur de l'organisation suspendent un cas d'usage."
+            gettext(
+                "Seuls le référent IA, le DPO ou l'administrateur de l'organisation "
+                "suspendent un cas d'usage."
+            )
         )
     motive = (reason or "").strip() or f"Incident « {incident.title} » du {incident.occurred_on:%d/%m/%Y}"
     with transaction.atomic():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -38,7 +39,7 @@ class TrainingModule(models.Model):
 
     def clean(self) -> None:
         if self.duration_hours is not None and self.duration_hours <= 0:
-            raise ValidationError({"duration_hours": "La durée doit être positive."})
+            raise ValidationError({"duration_hours": _("La durée doit être positive.")})
 
 
 class TrainingCompletion(models.Model):
@@ -73,11 +74,13 @@ class TrainingCompletion(models.Model):
 
     def clean(self) -> None:
         self.person_name = " ".join((self.person_name or "").split())
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if not self.person_name:
-            errors["person_name"] = "Indiquez la personne formée."
+            errors["person_name"] = _("Indiquez la personne formée.")
         if self.completed_on and self.completed_on > timezone.localdate():
-            errors["completed_on"] = f"La date ({_fmt(self.completed_on)}) est dans le futur."
+            errors["completed_on"] = _("La date (%(completed_on)s) est dans le futur.") % {
+                "completed_on": _fmt(self.completed_on)
+            }
         if errors:
             raise ValidationError(errors)
 
@@ -129,7 +132,7 @@ class NetworkEvent(models.Model):
 
     def clean(self) -> None:
         if self.format in {EventFormat.ONSITE, EventFormat.HYBRID} and not self.place.strip():
-            raise ValidationError({"place": "Indiquez le lieu d'un événement sur place."})
+            raise ValidationError({"place": _("Indiquez le lieu d'un événement sur place.")})
 
 
 def resource_path(instance: NetworkResource, filename: str) -> str:
@@ -160,4 +163,4 @@ class NetworkResource(models.Model):
 
     def clean(self) -> None:
         if not self.url and not self.file:
-            raise ValidationError({"url": "Indiquez une adresse ou déposez un fichier."})
+            raise ValidationError({"url": _("Indiquez une adresse ou déposez un fichier.")})

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from atlasia.accounts.models import User
 from atlasia.audit.models import AuditAction
@@ -41,7 +42,7 @@ MODULE_FIELDS = ("title", "provider", "kind", "duration_hours", "level", "url", 
 @transaction.atomic
 def training_module_create(*, actor: User, data: Mapping[str, Any]) -> TrainingModule:
     if not mperms.can_manage_network(actor):
-        _refuse("Le catalogue de formation est tenu par l'équipe nationale.")
+        _refuse(gettext("Le catalogue de formation est tenu par l'équipe nationale."))
     module = TrainingModule()
     _assign(module, data, MODULE_FIELDS)
     module.full_clean()
@@ -64,11 +65,19 @@ def training_completion_record(
     agent named by it)."""
     if not mperms.can_manage_literacy(actor, organisation):
         _refuse(
-            "Seuls le référent IA et l'administrateur de l'organisation enregistrent les formations suivies."
+            gettext(
+                "Seuls le référent IA et l'administrateur de l'organisation "
+                "enregistrent les formations suivies."
+            )
         )
     if user is not None:
         if not user.memberships.filter(organisation=organisation).exists():
-            raise ValidationError({"user": f"{user} n'est pas membre de {organisation}."})
+            raise ValidationError(
+                {
+                    "user": gettext("%(user)s n'est pas membre de %(organisation)s.")
+                    % {"user": user, "organisation": organisation}
+                }
+            )
         person_name = person_name or user.get_full_name() or user.username
     completion = TrainingCompletion(
         module=module,
@@ -82,7 +91,12 @@ def training_completion_record(
     if TrainingCompletion.objects.filter(
         module=module, organisation=organisation, person_name=completion.person_name
     ).exists():
-        raise ValidationError({"person_name": f"{completion.person_name} a déjà suivi « {module} »."})
+        raise ValidationError(
+            {
+                "person_name": gettext("%(person_name)s a déjà suivi « %(module)s ».")
+                % {"person_name": completion.person_name, "module": module}
+            }
+        )
     completion.save()
     _audit(
         actor,
@@ -99,9 +113,9 @@ def literacy_declare(
     *, actor: User | None, organisation: Organisation, agents_using_ai: int
 ) -> LiteracyDeclaration:
     if not mperms.can_manage_literacy(actor, organisation):
-        _refuse("Seuls le référent IA et l'administrateur de l'organisation déclarent l'effectif.")
+        _refuse(gettext("Seuls le référent IA et l'administrateur de l'organisation déclarent l'effectif."))
     if agents_using_ai is None or agents_using_ai < 0:
-        raise ValidationError({"agents_using_ai": "Le nombre d'agents ne peut pas être négatif."})
+        raise ValidationError({"agents_using_ai": gettext("Le nombre d'agents ne peut pas être négatif.")})
     declaration, _created = LiteracyDeclaration.objects.select_for_update().get_or_create(
         organisation=organisation,
         defaults={
@@ -134,7 +148,7 @@ def literacy_declare(
 @transaction.atomic
 def network_event_create(*, actor: User, data: Mapping[str, Any]) -> NetworkEvent:
     if not mperms.can_manage_network(actor):
-        _refuse("Les événements du réseau sont tenus par l'équipe nationale.")
+        _refuse(gettext("Les événements du réseau sont tenus par l'équipe nationale."))
     event = NetworkEvent(created_by=actor)
     _assign(event, data, ("title", "date", "format", "place", "url", "description"))
     event.full_clean()
@@ -149,7 +163,7 @@ def network_resource_add(
 ) -> NetworkResource:
     """A shared resource: a link, or a file checked like any attachment (size, type by content)."""
     if not mperms.can_manage_network(actor):
-        _refuse("Les ressources du réseau sont tenues par l'équipe nationale.")
+        _refuse(gettext("Les ressources du réseau sont tenues par l'équipe nationale."))
     resource = NetworkResource(title=title, description=description, url=url, created_by=actor)
     stored = ""
     if uploaded is not None:
@@ -163,7 +177,7 @@ def network_resource_add(
         resource.full_clean(exclude=["file"] if stored else None)
         resource.save()
         _audit(actor, AuditAction.CREATE, resource, changes={"ressource": [None, resource.title]})
-    except Exception:
+    except Exception:  # not swallowed: the stored file is removed, then the error goes on unchanged
         if stored:
             resource.file.storage.delete(stored)
         raise
@@ -173,7 +187,7 @@ def network_resource_add(
 @transaction.atomic
 def network_resource_delete(*, actor: User, resource: NetworkResource) -> None:
     if not mperms.can_manage_network(actor):
-        _refuse("Les ressources du réseau sont tenues par l'équipe nationale.")
+        _refuse(gettext("Les ressources du réseau sont tenues par l'équipe nationale."))
     name = resource.file.name if resource.file else ""
     _audit(actor, AuditAction.DELETE, resource, changes={"ressource": [resource.title, None]})
     resource.delete()

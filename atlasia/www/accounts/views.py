@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasia.accounts import selectors, services, twofactor
+from atlasia.registry import selectors as registry_selectors
 
 SESSION_NEW_CODES = "atlasia_new_backup_codes"
 
@@ -51,7 +52,7 @@ def account(request: HttpRequest) -> HttpResponse:
             "backup_codes_left": selectors.backup_codes_left(user),
             "required_2fa": twofactor.is_required_for(user),
             "verified_by_proconnect": twofactor.verified_by_proconnect(request),
-            "identities": selectors.proconnect_identities(user),
+            "identities": registry_selectors.proconnect_identities(user),
         },
     )
 

@@ -7,6 +7,9 @@ urlpatterns = [
     path(
         "cas-d-usage/<int:pk>/dossier-conformite.zip", views.compliance_file_zip, name="compliance_file_zip"
     ),
+    path("fichiers-conformite/<int:pk>/", views.file_job, name="compliance_job"),
+    path("fichiers-conformite/<int:pk>/avancement/", views.file_job_progress, name="compliance_job_progress"),
+    path("fichiers-conformite/<int:pk>/fichier/", views.file_job_file, name="compliance_job_file"),
     path(
         "cas-d-usage/<int:pk>/obligations/", views.usecase_obligations, name="compliance_usecase_obligations"
     ),

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,8 +22,16 @@ from atlasia.accounts.actor import actor_of, user_of
 from atlasia.audit.models import AuditEntry
 from atlasia.compliance import documents as compliance_documents
 from atlasia.compliance import selectors, services
-from atlasia.compliance.dossier import build_file, export_zip
-from atlasia.compliance.enums import LEVEL_BADGE, LEVEL_LABELS, STATUS_BADGE, EvidenceKind, ObligationStatus
+from atlasia.compliance.dossier import build_file
+from atlasia.compliance.enums import (
+    DOSSIER,
+    LEVEL_BADGE,
+    LEVEL_LABELS,
+    STATUS_BADGE,
+    EvidenceKind,
+    FileJobStatus,
+    ObligationStatus,
+)
 from atlasia.compliance.models import Evidence, ObligationItem, Risk, Vendor, VendorSystem
 from atlasia.core.roles import Action
 from atlasia.evaluation import refs as evaluation_refs
@@ -32,6 +40,7 @@ from atlasia.qualification import documents as qualification_documents
 from atlasia.qualification import selectors as qualification_selectors
 from atlasia.registry.models import Organisation, UseCase
 from atlasia.www.forms import attach_service_errors
+from atlasia.www.progress import progress_response
 
 from .forms import (
     CharterCheckForm,
@@ -181,7 +190,7 @@ def _page(
         "can_sign": selectors.can_sign(actor_of(request), item),
         "history": _history(item),
         "today": timezone.localdate(),
-        "title": item.title,
+        "title": item.shown_title,
     }
     return render(request, "compliance/obligation.html", context, status=status)
 
@@ -680,30 +689,69 @@ def vendor_charter(request: HttpRequest, pk: int, system_id: int) -> HttpRespons
     return _vendor_page(request, found, charter_forms={system.pk: form}, status=400)
 
 
-# --- generated documents -------------------------------------------------------------------------------
+# --- generated documents and the ZIP: prepared in the background -------------------------------------
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+CONTENT_TYPES = {"zip": "application/zip", "pdf": "application/pdf", "docx": DOCX}
 
 
-def render_document(kind: str, use_case: UseCase, fmt: str) -> tuple[str, bytes]:
-    """(file name, content) of a generated document, rendered as ``docx`` or ``pdf``."""
-    doc = compliance_documents.build(kind, use_case)
-    if fmt == "docx":
-        return f"{doc.filename}.docx", qualification_documents.render_docx(doc)
-    return f"{doc.filename}.pdf", qualification_documents.render_pdf(doc)
+def _request_file(request: HttpRequest, use_case: UseCase, kind: str, fmt: str) -> HttpResponse:
+    """Queue the preparation of a file and show the page that follows it: generating a PDF or the ZIP
+    takes seconds, which never block a request."""
+    try:
+        job = services.file_job_request(actor=user_of(request), use_case=use_case, kind=kind, fmt=fmt)
+    except ValidationError:
+        raise Http404 from None
+    return redirect("compliance_job", pk=job.pk)
+
+
+@require_POST
+def document(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
+    use_case = _usecase(request, pk)
+    if kind not in {**compliance_documents.KINDS, **qualification_documents.KINDS} or fmt not in (
+        "docx",
+        "pdf",
+    ):
+        raise Http404
+    return _request_file(request, use_case, kind, fmt)
+
+
+@require_POST
+def compliance_file_zip(request: HttpRequest, pk: int) -> HttpResponse:
+    return _request_file(request, _usecase(request, pk), DOSSIER, "zip")
 
 
 @require_GET
-def document(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
-    use_case = _usecase(request, pk)
-    if kind not in compliance_documents.KINDS or fmt not in ("docx", "pdf"):
+def file_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(selectors.file_jobs_visible_to(actor_of(request)), pk=pk)
+    return render(
+        request,
+        "compliance/file_job.html",
+        {
+            "title": _("Préparation : %(file)s") % {"file": job.label},
+            "job": job,
+            "use_case": job.use_case,
+            "step": _(job.step) if job.step else "",
+        },
+    )
+
+
+@require_GET
+def file_job_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    """The job's progress as JSON, for the progress bar of its page."""
+    job = get_object_or_404(selectors.file_jobs_visible_to(actor_of(request)), pk=pk)
+    return progress_response(job, finished=job.is_finished)
+
+
+@require_GET
+def file_job_file(request: HttpRequest, pk: int) -> FileResponse:
+    job = get_object_or_404(selectors.file_jobs_visible_to(actor_of(request)), pk=pk)
+    if job.status != FileJobStatus.DONE or not job.file:
         raise Http404
-    try:
-        name, content = render_document(kind, use_case, fmt)
-    except compliance_documents.NotApplicable:
-        raise Http404 from None
-    response = HttpResponse(content, content_type=DOCX if fmt == "docx" else "application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = FileResponse(
+        job.file.open("rb"), content_type=CONTENT_TYPES[job.fmt], as_attachment=True, filename=job.filename
+    )
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -714,6 +762,7 @@ def document(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse
 def compliance_file(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = _usecase(request, pk)
     dossier = build_file(use_case)
+    prepared = selectors.prepared_files(use_case)
     return render(
         request,
         "compliance/file.html",
@@ -724,21 +773,17 @@ def compliance_file(request: HttpRequest, pk: int) -> HttpResponse:
             "risks": [_decorate_risk(r) for r in dossier.risks],
             "today": dossier.today,
             "qualification_kinds": [
-                (kind, title)
+                (kind, _(title))
                 for kind, title in qualification_documents.KINDS.items()
                 if any(e.path == f"documents/{kind}.docx" for e in dossier.entries)
             ],
-            "provider_kinds": list(compliance_documents.KINDS.items()) if dossier.provider_documents else [],
+            "provider_kinds": [
+                (kind, title, [prepared[kind, fmt] for fmt in ("pdf", "docx") if (kind, fmt) in prepared])
+                for kind, title in compliance_documents.kinds().items()
+            ]
+            if dossier.provider_documents
+            else [],
+            "prepared": {"dossier_zip": prepared.get((DOSSIER, "zip"))},
             "title": _("Dossier de conformité — %(title)s") % {"title": use_case.title},
         },
     )
-
-
-@require_GET
-def compliance_file_zip(request: HttpRequest, pk: int) -> HttpResponse:
-    use_case = _usecase(request, pk)
-    content = export_zip(build_file(use_case))
-    response = HttpResponse(content, content_type="application/zip")
-    name = f"dossier-conformite-{use_case.uid.hex[:8]}-{timezone.localdate():%Y%m%d}.zip"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response

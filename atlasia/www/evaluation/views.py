@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +24,7 @@ from atlasia.evaluation import selectors, services
 from atlasia.evaluation.enums import RunStatus
 from atlasia.evaluation.files import max_evaluation_bytes
 from atlasia.evaluation.models import EvaluationRun
+from atlasia.lifecycle import selectors as lifecycle_selectors
 from atlasia.registry.models import UseCase
 from atlasia.registry.selectors import usecases_visible_to
 from atlasia.www.forms import attach_service_errors
@@ -39,17 +39,11 @@ def can_run(user: ActorLike | None, use_case: Any) -> bool:
 
 
 def _experiments(use_case: Any) -> list[tuple[int, str]]:
-    if not apps.is_installed("atlasia.lifecycle"):
-        return []
-    model = apps.get_model("lifecycle", "Experiment")
-    return list(model.objects.filter(use_case=use_case).order_by("-start_date").values_list("pk", "title"))
+    return lifecycle_selectors.experiment_choices(use_case)
 
 
 def experiment_title(run: EvaluationRun) -> str:
-    if run.experiment_id is None or not apps.is_installed("atlasia.lifecycle"):
-        return ""
-    model = apps.get_model("lifecycle", "Experiment")
-    return str(model.objects.filter(pk=run.experiment_id).values_list("title", flat=True).first() or "")
+    return lifecycle_selectors.experiment_title(run.experiment_id)
 
 
 def tab_context(request: HttpRequest, use_case: Any) -> dict[str, Any]:

@@ -67,9 +67,16 @@ def _stepper(use_case: Any, facts: lc.UseCaseFacts) -> dict[str, Any]:
     }
 
 
+def _gate_data(request: HttpRequest, use_case: Any) -> selectors.UseCaseGateData:
+    return extensions.request_memo(  # type: ignore[no-any-return]
+        request, ("lifecycle-gates", use_case.pk), lambda: selectors.usecase_gate_data(use_case)
+    )
+
+
 def lifecycle_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
     roles = perms.roles_for(actor_of(request), use_case.organisation)
-    facts = selectors.usecase_facts(use_case)
+    data = _gate_data(request, use_case)
+    facts = data.facts
     transitions = []
     for t in lc.available_transitions(use_case.status, roles):
         # A placeholder reason: the gates are what the panel must show before anything is typed.
@@ -86,8 +93,8 @@ def lifecycle_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | Non
                 "target": status_label(target) if target else gettext_lazy("statut d'avant la suspension"),
             }
         )
-    compliance = selectors.compliance_of(use_case)
-    qualification = selectors.qualification_summary(selectors.latest_qualification(use_case))
+    compliance = data.compliance
+    qualification = data.qualification
     return {
         "stepper": _stepper(use_case, facts),
         "transitions": transitions,
@@ -96,13 +103,13 @@ def lifecycle_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | Non
         "compliance": compliance,
         "dpia_contradiction": bool(compliance.pk and selectors.dpia_contradiction(compliance)),
         "qualification": qualification,
-        "category_label": AI_ACT_LABELS_FR.get(qualification["category"] or "", qualification["category"]),
+        "category_label": AI_ACT_LABELS_FR.get(qualification.category or "", qualification.category),
         "can_compliance": perms.can(actor_of(request), Action.USECASE_QUALIFY, use_case.organisation),
     }
 
 
 def priority_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
-    assessment = selectors.assessment_of(use_case)
+    assessment = _gate_data(request, use_case).assessment
     can_assess = perms.can(actor_of(request), Action.USECASE_PRIORITISE, use_case.organisation)
     if assessment is None and not can_assess:
         return None
@@ -122,7 +129,7 @@ def priority_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None
 def charters_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
     assessments = {a.principle_id: a for a in CharterAssessment.objects.filter(use_case=use_case)}
     charters = []
-    for charter in selectors.charters():
+    for charter in selectors.charters_cached():
         principles = list(charter.principles.all())
         rows: list[dict[str, Any]] = [
             {"principle": p, "assessment": assessments.get(p.pk)} for p in principles

@@ -5,6 +5,7 @@ A record the user may not see, or not act on, is a 404 (querysets scoped to the 
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib import messages
@@ -59,12 +60,11 @@ def _visible_usecase(request: HttpRequest, pk: int) -> UseCase:
 
 
 def _usecase_for(request: HttpRequest, pk: int, action: Action) -> UseCase:
-    """A use case the user may see *and* act on with ``action`` (404 otherwise). Uses ``perms.can``
-    so that the national team, which prioritises across organisations, reaches the scoring form."""
-    use_case = _visible_usecase(request, pk)
-    if not perms.can(actor_of(request), action, use_case.organisation):
-        raise Http404
-    return use_case
+    """A use case the user may act on with ``action`` (404 otherwise): ``usecases_for`` answers like
+    ``perms.can`` now, so the national team, which prioritises across organisations, reaches the
+    scoring form."""
+    scope = registry_selectors.usecases_for(actor_of(request), action).select_related("organisation")
+    return get_object_or_404(scope, pk=pk)
 
 
 # --- transitions and compliance ----------------------------------------------------------------------
@@ -119,7 +119,7 @@ def compliance_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Les éléments de conformité ont été enregistrés."))
             return redirect(reverse("usecase_detail", args=[pk]) + "#cycle-de-vie")
-    qualification = selectors.qualification_summary(selectors.latest_qualification(use_case))
+    qualification = selectors.qualification_of(use_case)
     return render(
         request,
         "lifecycle/compliance_form.html",
@@ -127,8 +127,8 @@ def compliance_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "use_case": use_case,
             "qualification": qualification,
-            "category_label": category_label(qualification["category"]),
-            "dpia_label": qualification_dpia_label(qualification["dpia"]),
+            "category_label": category_label(qualification.category),
+            "dpia_label": qualification_dpia_label(qualification.dpia),
             "record": record,
             "title": _("Conformité — %(title)s") % {"title": use_case.title},
         },
@@ -137,6 +137,52 @@ def compliance_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- prioritisation ----------------------------------------------------------------------------------
+
+
+def _scorecard_fields(error: StaleEdit) -> SimpleNamespace:
+    """The stale-save differences of a scorecard, by form field: the stored ``scores`` (one entry per
+    criterion, with its score and justification) become ``<criterion>_score``/``_justification``."""
+    raw: list[tuple[str, Any, Any]] = []
+    for key, old, new in error.raw:
+        if key != "scores":
+            raw.append((key, old, new))
+            continue
+        old, new = old or {}, new or {}
+        for criterion in dict.fromkeys([*old, *new]):
+            before, after = old.get(criterion) or {}, new.get(criterion) or {}
+            for part in ("score", "justification"):
+                was, now = before.get(part), after.get(part)
+                raw.append((f"{criterion}_{part}", "" if was is None else was, now))
+    return SimpleNamespace(raw=raw)
+
+
+def _weights_fields(error: StaleEdit) -> SimpleNamespace:
+    """The stale-save differences of a weight profile, by form field (``crit_<criterion>``,
+    ``group_<group>``, ``name``)."""
+    prefixes = {"criterion_weights": "crit_", "group_weights": "group_"}
+    raw: list[tuple[str, Any, Any]] = []
+    for key, old, new in error.raw:
+        if key not in prefixes:
+            raw.append((key, old, new))
+            continue
+        old, new = old or {}, new or {}
+        raw.extend((prefixes[key] + k, old.get(k), new.get(k)) for k in dict.fromkeys([*old, *new]))
+    return SimpleNamespace(raw=raw)
+
+
+def _charter_fields(error: StaleEdit, principles: Any) -> SimpleNamespace:
+    """The stale-save differences of a charter self-assessment (one entry per principle, by its label),
+    by form field (``level_<principle>``, ``evidence_<principle>``)."""
+    by_label = {str(p.get_code_display()): p.pk for p in principles}
+    raw: list[tuple[str, Any, Any]] = []
+    for label, old, new in error.raw:
+        if label not in by_label:
+            continue
+        old, new = old or {}, new or {}
+        pk = by_label[label]
+        raw.append((f"level_{pk}", old.get("niveau") or "", new.get("niveau")))
+        raw.append((f"evidence_{pk}", old.get("justification") or "", new.get("justification")))
+    return SimpleNamespace(raw=raw)
 
 
 @require_http_methods(["GET", "POST"])
@@ -151,7 +197,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
                 initial[f"{key}_score"] = entry.get("score")
                 initial[f"{key}_justification"] = entry.get("justification", "")
     else:
-        category = selectors.qualification_summary(selectors.latest_qualification(use_case))["category"]
+        category = selectors.qualification_of(use_case).category
         if category in prio.SUGGESTED_REGULATORY_SCORE:
             initial["regulatory_category_score"] = prio.SUGGESTED_REGULATORY_SCORE[category]
     form = AssessmentForm(request.POST or None, initial=initial)
@@ -167,6 +213,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except StaleEdit as error:
             attach_service_errors(form, error)
+            keep_untouched(form, _scorecard_fields(error))
             refresh_version(form, services.priority_assessment_version(use_case))
         except ValidationError as error:
             attach_service_errors(form, error)
@@ -314,6 +361,7 @@ def _weights_form(request: HttpRequest, organisation: Organisation | None) -> Ht
             )
         except StaleEdit as error:
             attach_service_errors(form, error)
+            keep_untouched(form, _weights_fields(error))
             refresh_version(form, services.weight_profile_version(organisation))
         except ValidationError as error:
             attach_service_errors(form, error)
@@ -548,6 +596,7 @@ def charter_edit(request: HttpRequest, pk: int, charter_id: int) -> HttpResponse
             )
         except StaleEdit as error:
             attach_service_errors(form, error)
+            keep_untouched(form, _charter_fields(error, charter.principles.all()))
             refresh_version(form, services.charter_assessment_version(use_case, charter))
         except ValidationError as error:
             if hasattr(error, "error_dict"):

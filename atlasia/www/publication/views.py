@@ -413,7 +413,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "publication/report_detail.html",
-        {"title": str(run), "run": run},
+        {"title": run.title, "run": run},
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from atlasia.accounts.actor import ActorLike, actor_of, user_of
 from atlasia.audit.concurrency import StaleEdit
 from atlasia.core.qualification import QUESTIONS_BY_ID, SECTIONS, qualify
 from atlasia.core.roles import Action
+from atlasia.lifecycle import selectors as lifecycle_selectors
 from atlasia.qualification import documents, selectors, services
 from atlasia.qualification.display import answer_text, compare, result_summary
 from atlasia.qualification.enums import CATEGORY_BADGE, CATEGORY_COLOUR, Category
@@ -99,6 +100,35 @@ def qualification_overview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "qualification/overview.html", context)
 
 
+def _keep_untouched_answers(posted: QueryDict, error: StaleEdit) -> tuple[QueryDict, int]:
+    """After a refused stale save: each question of the page the person left as it was takes the answer
+    saved meanwhile (so saving again does not undo it); an answer she changed keeps her input. Returns
+    the data to show and how many answers were refreshed."""
+    data = posted.copy()
+    shown = set(posted.getlist("shown"))
+    refreshed = 0
+    for key, old, new in error.raw:
+        if key != "answers":
+            continue
+        old, new = old or {}, new or {}
+        for qid in dict.fromkeys([*old, *new]):
+            if qid not in shown or old.get(qid) == new.get(qid):
+                continue
+            before = old.get(qid)
+            typed: Any = posted.getlist(qid) if isinstance(before, list) else posted.get(qid)
+            if (typed or None) != (before or None):
+                continue  # she changed it: her answer stays
+            value = new.get(qid)
+            if value is None:
+                data.pop(qid, None)
+            elif isinstance(value, list):
+                data.setlist(qid, [str(v) for v in value])
+            else:
+                data[qid] = str(value)
+            refreshed += 1
+    return data, refreshed
+
+
 @require_http_methods(["GET", "POST"])
 def qualification_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     use_case = _qualifiable(request, pk)
@@ -122,7 +152,15 @@ def qualification_section(request: HttpRequest, pk: int, section: str) -> HttpRe
                 version=request.POST.get("version") or None,
             )
         except StaleEdit as error:
+            merged, refreshed = _keep_untouched_answers(request.POST, error)
+            if refreshed:
+                form = SectionForm(current, selectors.draft_answers(use_case), merged)
+                form.is_valid()
             form.non_field_errors.extend(error.messages)
+            if refreshed:
+                form.non_field_errors.append(
+                    _("Les champs que vous n'aviez pas modifiés affichent déjà la nouvelle valeur.")
+                )
             version = services.qualification_draft_version(use_case)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
@@ -130,7 +168,7 @@ def qualification_section(request: HttpRequest, pk: int, section: str) -> HttpRe
             else:
                 form.non_field_errors.extend(error.messages)
         else:
-            after = SectionForm(current, form.cleaned_answers)
+            after = SectionForm(current, form.cleaned_answers or {})
             new_questions = [q for q in after.shown_ids if q not in before_shown]
             messages.success(
                 request,
@@ -271,7 +309,7 @@ def qualification_document(request: HttpRequest, pk: int, kind: str, fmt: str) -
     )
     if qualification is None:
         raise Http404
-    doc = documents.build(kind, qualification)
+    doc = documents.build(kind, qualification, lifecycle_selectors.deployer_facts(use_case.pk))
     if fmt == "docx":
         content = documents.render_docx(doc)
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

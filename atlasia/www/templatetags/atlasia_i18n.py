@@ -8,10 +8,13 @@ active language is English and one is filled in, the French label otherwise. For
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
+
+from atlasia.registry.enums import Status
 
 register = template.Library()
 
@@ -49,3 +52,17 @@ def localised_choice(labels_fr: Mapping[Any, str], labels_en: Mapping[Any, str],
     if (get_language() or "fr").startswith("en") and labels_en.get(key):
         return labels_en[key]
     return labels_fr[key]
+
+
+@lru_cache(maxsize=8)
+def _status_labels(language: str) -> dict[str, str]:
+    with override(language):
+        return {str(value): str(label) for value, label in Status.choices}
+
+
+@register.filter(name="status_label")
+def status_label(value: Any) -> str:
+    """``{{ uc.status|status_label }}``: the label of a use case's status in the active language, from a
+    table built once per language (``get_status_display`` rebuilds and hashes the lazy choices on every
+    call: 50 calls per list page)."""
+    return _status_labels(get_language() or "fr").get(str(value), str(value))

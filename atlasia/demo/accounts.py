@@ -6,9 +6,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from atlasia.accounts.models import Membership, ReviewerScope, User
 from atlasia.registry.models import Organisation
-
-from .models import Membership, ReviewerScope, User
 
 DEMO_PASSWORD = "atlasia-demo-2026"  # noqa: S105 - printed on purpose, demo instance only
 

@@ -1,5 +1,7 @@
 """Applies the retention periods announced on the personal-data notice (/donnees-personnelles/).
-Run it once a day (docs/deployment.md gives the cron line and the systemd timer)."""
+Run it once a day (docs/deployment.md gives the cron line and the systemd timer). It lives with the
+publication (problem reports) because that domain sits above the audit log it also purges: accounts,
+below both, may not import them."""
 
 from datetime import timedelta
 from typing import Any

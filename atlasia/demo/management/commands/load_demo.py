@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from atlasia.accounts.demo import DEMO_PASSWORD, create_demo_accounts
+from atlasia.demo.accounts import DEMO_PASSWORD, create_demo_accounts
 from atlasia.lifecycle.demo import load_lifecycle_demo
 
 
