@@ -22,6 +22,26 @@ def _empty_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _rows_seeded_by_migrations(request: Any) -> None:
+    """A transactional test ends by emptying every table, the rows that data migrations seeded included
+    (the charters and the national weight profile). pytest-django runs the transactional tests after the
+    others, so each transactional test seeds them again first (the migration's own function, idempotent):
+    the result of a test never depends on which transactional test ran before it."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    if not transactional and not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("atlasia.lifecycle.migrations.0002_seed_charters_and_national_profile").seed(
+        apps, None
+    )
+
+
 @pytest.fixture
 def reference(db: Any) -> None:
     load_reference()

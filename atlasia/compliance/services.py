@@ -804,7 +804,7 @@ def vendor_charter_check(
 # --- files prepared in the background ------------------------------------------------------------------
 
 
-def file_job_request(*, actor: Any, use_case: UseCase, kind: str, fmt: str) -> FileJob:
+def file_job_request(*, actor: User, use_case: UseCase, kind: str, fmt: str) -> FileJob:
     """Queue the preparation of a file of the compliance file of ``use_case`` once the transaction is
     committed: the ZIP of the whole file, a document of the latest qualification or a provider's document
     (PDF or DOCX). The audit row says who asked for what. Refused (``PermissionDenied``) to whom may not

@@ -134,7 +134,7 @@ def read_header(path: Path, display_name: str) -> list[str]:
 
         try:
             return [str(c) for c in pl.read_parquet_schema(path)]
-        except Exception as exc:
+        except Exception as exc:  # polars raises many kinds on a damaged file: said to the user, chained
             raise EvaluationInputError(
                 gettext("Le fichier « %(display_name)s » n'est pas un fichier Parquet lisible (%(error)s).")
                 % {"display_name": display_name, "error": type(exc).__name__}

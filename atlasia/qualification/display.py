@@ -42,6 +42,25 @@ ROLE_FR: dict[str, str] = {
     "gpai_provider": "fournisseur du modèle d'IA à usage général",
     "all": "tous les opérateurs",
 }
+ROLE_EN: dict[str, str] = {
+    "provider_and_deployer": "provider and deployer",
+    "deployer": "deployer",
+    "provider": "provider",
+    "importer": "importer",
+    "distributor": "distributor",
+    "gpai_provider": "provider of the general-purpose AI model",
+    "all": "all operators",
+}
+
+
+def role_label(code: str) -> str:
+    """The organisation's AI Act role in the reader's language (the documents keep ``ROLE_FR``)."""
+    from django.utils.translation import get_language
+
+    if (get_language() or "fr").startswith("en"):
+        return ROLE_EN.get(code, code or "not determined")
+    return ROLE_FR.get(code, code or "non déterminé")
+
 
 DPIA_FR: dict[str, str] = {
     "required": "requise",
@@ -233,6 +252,7 @@ def result_summary(result: Mapping[str, Any], law_version: str | None = None) ->
         "bases": [basis_label(b) for b in ai.get("bases") or []],
         "transparency": [transparency_label(t) for t in ai.get("transparency") or []],
         "role": ROLE_FR.get(ai.get("role") or "", ai.get("role") or "non déterminé"),
+        "role_label": role_label(ai.get("role") or ""),
         "became_provider": ai.get("became_provider_art25"),
         "gpai": ai.get("gpai") or {},
         "confidence": result.get("confidence"),

@@ -132,7 +132,7 @@ def _rank(visible: QuerySet[UseCase], query: str, *, limit: int, mode: str) -> l
 
 
 def usecase_list(
-    user: Any, filters: registry_selectors.UseCaseFilters, *, page_columns: bool = False
+    user: ActorLike | None, filters: registry_selectors.UseCaseFilters, *, page_columns: bool = False
 ) -> QuerySet[UseCase]:
     """The use-case list page's records: the registry's filtered list, narrowed by the full-text query
     ``filters.q`` (French stemming, accents, weights), best match first unless another sort was chosen."""

@@ -112,19 +112,6 @@ def _log_in(browser: Any, base: str, username: str, language: str = "fr-FR") -> 
     return page
 
 
-def _seed_from_migrations() -> None:
-    """The charters and the national weights come from a data migration: a transactional test that ran
-    before emptied the tables, so they are seeded again (the same function, idempotent)."""
-    import importlib
-
-    from django.apps import apps
-
-    seed = importlib.import_module(
-        "atlasia.lifecycle.migrations.0002_seed_charters_and_national_profile"
-    ).seed
-    seed(apps, None)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_axe_finds_no_violation_on_any_page_type(live_server: Any, tmp_path: Any) -> None:
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -132,7 +119,6 @@ def test_axe_finds_no_violation_on_any_page_type(live_server: Any, tmp_path: Any
     from playwright.sync_api import sync_playwright
 
     started = time.monotonic()
-    _seed_from_migrations()
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     extra = _extra_objects(tmp_path)
     pages = page_paths(extra)

@@ -271,6 +271,7 @@ def test_compliance_file_prepared_in_the_background_in_english(
     main = page.inner_text("main")
     assert "Compliance file" in main and "What is missing" in main
     assert "High-risk" in main or "high-risk" in main
+    assert "Role of the organisation: provider and deployer" in main
     for french in ("échéance", "validée par", "Registre des risques", "non reçu", "prérempli"):
         assert french not in main, french
     assert _codes_in(page) == []

@@ -177,7 +177,7 @@ def network_resource_add(
         resource.full_clean(exclude=["file"] if stored else None)
         resource.save()
         _audit(actor, AuditAction.CREATE, resource, changes={"ressource": [None, resource.title]})
-    except Exception:
+    except Exception:  # not swallowed: the stored file is removed, then the error goes on unchanged
         if stored:
             resource.file.storage.delete(stored)
         raise

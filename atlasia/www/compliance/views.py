@@ -699,7 +699,7 @@ def _request_file(request: HttpRequest, use_case: UseCase, kind: str, fmt: str) 
     """Queue the preparation of a file and show the page that follows it: generating a PDF or the ZIP
     takes seconds, which never block a request."""
     try:
-        job = services.file_job_request(actor=request.user, use_case=use_case, kind=kind, fmt=fmt)
+        job = services.file_job_request(actor=user_of(request), use_case=use_case, kind=kind, fmt=fmt)
     except ValidationError:
         raise Http404 from None
     return redirect("compliance_job", pk=job.pk)
@@ -723,7 +723,7 @@ def compliance_file_zip(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def file_job(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(selectors.file_jobs_visible_to(request.user), pk=pk)
+    job = get_object_or_404(selectors.file_jobs_visible_to(actor_of(request)), pk=pk)
     return render(
         request,
         "compliance/file_job.html",
@@ -739,13 +739,13 @@ def file_job(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def file_job_progress(request: HttpRequest, pk: int) -> JsonResponse:
     """The job's progress as JSON, for the progress bar of its page."""
-    job = get_object_or_404(selectors.file_jobs_visible_to(request.user), pk=pk)
+    job = get_object_or_404(selectors.file_jobs_visible_to(actor_of(request)), pk=pk)
     return progress_response(job, finished=job.is_finished)
 
 
 @require_GET
 def file_job_file(request: HttpRequest, pk: int) -> FileResponse:
-    job = get_object_or_404(selectors.file_jobs_visible_to(request.user), pk=pk)
+    job = get_object_or_404(selectors.file_jobs_visible_to(actor_of(request)), pk=pk)
     if job.status != FileJobStatus.DONE or not job.file:
         raise Http404
     response = FileResponse(
