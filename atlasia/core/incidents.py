@@ -22,6 +22,7 @@ from datetime import date
 from enum import StrEnum
 
 from atlasia.core.qualification import serious_incident_deadline
+from atlasia.core.refusal import Refusal
 
 
 class Status(StrEnum):
@@ -70,15 +71,6 @@ class Transition:
     label_en: str
     #: A move back in the workflow.
     backward: bool = False
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why a transition may not fire: a stable code for programs, a message for people."""
-
-    code: str
-    message_fr: str
-    message_en: str
 
 
 S = Status

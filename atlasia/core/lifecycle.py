@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from atlasia.core.refusal import Refusal
 from atlasia.core.roles import Role
 
 
@@ -153,15 +154,6 @@ class Transition:
     label_en: str
     #: A move back in the lifecycle (always requires a reason).
     backward: bool = False
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why a transition may not fire: a stable code for programs, a message for people."""
-
-    code: str
-    message_fr: str
-    message_en: str
 
 
 R = Role

@@ -2,7 +2,6 @@
 Hauts-de-France and watches the answers arrive as the MDPH referents confirm their records."""
 
 import datetime as dt
-import os
 import pathlib
 from typing import Any
 
@@ -13,23 +12,8 @@ from atlasia.accounts.models import Membership, User
 from atlasia.registry.loaders import load_reference
 from atlasia.registry.models import AITechnique, Organisation, Theme, UseCase
 
-CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "Mot-de-passe-2026"
 pytestmark = [pytest.mark.browser]
-
-
-@pytest.fixture
-def browser() -> Any:
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-        )
-        yield chromium
-        chromium.close()
 
 
 def _log_in(browser: Any, base: str, username: str) -> Any:

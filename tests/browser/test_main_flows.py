@@ -5,7 +5,6 @@ for the annual report and the compliance file), never the codes stored behind th
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
@@ -15,7 +14,6 @@ from atlasia.compliance.models import FileJob
 from atlasia.monitoring.models import Externality
 from atlasia.registry.models import UseCase
 
-CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "Mot-de-passe-2026"
 pytestmark = [pytest.mark.browser]
 
@@ -34,20 +32,6 @@ def _codes_in(page: Any) -> list[str]:
     if (page.get_attribute("html", "lang") or "fr").startswith("fr"):
         found |= set(CODES_FR.findall(text))
     return sorted(found)
-
-
-@pytest.fixture
-def browser() -> Any:
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"],
-        )
-        yield chromium
-        chromium.close()
 
 
 def _log_in(browser: Any, base: str, user: Any, language: str = "fr-FR") -> Any:
