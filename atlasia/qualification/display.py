@@ -35,7 +35,7 @@ def _english() -> bool:
     return (get_language() or "fr").startswith("en")
 
 
-CATEGORY_LONG_FR: dict[str, str] = {
+CATEGORY_LONG_FR: dict[str, Any] = {
     "prohibited": _l("Pratique interdite (art. 5)"),
     "high_risk": _l("Système à haut risque"),
     "limited": _l("Risque limité : obligations de transparence (art. 50)"),
@@ -72,14 +72,14 @@ def role_label(code: str) -> str:
     return ROLE_FR.get(code, code or "non déterminé")
 
 
-DPIA_FR: dict[str, str] = {
+DPIA_FR: dict[str, Any] = {
     "required": _l("requise"),
     "recommended": _l("recommandée"),
     "not_required": _l("non requise"),
     "undetermined": _l("indéterminée (réponses manquantes)"),
 }
 
-_ANNEX3: dict[str, str] = {
+_ANNEX3: dict[str, Any] = {
     "1": _l("biométrie"),
     "2": _l("infrastructures critiques"),
     "3": _l("éducation et formation"),
@@ -94,7 +94,7 @@ _ANNEX3: dict[str, str] = {
     "8": _l("justice et processus démocratiques"),
 }
 
-_ART5: dict[str, str] = {
+_ART5: dict[str, Any] = {
     "a": _l("manipulation subliminale"),
     "b": _l("exploitation des vulnérabilités"),
     "c": _l("notation sociale"),
@@ -105,7 +105,7 @@ _ART5: dict[str, str] = {
     "h": _l("identification biométrique à distance en temps réel"),
 }
 
-_ART6_3: dict[str, str] = {
+_ART6_3: dict[str, Any] = {
     "a": _l("tâche procédurale étroite"),
     "b": _l("amélioration d'une activité humaine déjà réalisée"),
     "c": _l("détection de schémas sans remplacer l'évaluation humaine"),
