@@ -258,6 +258,28 @@ _CITATION_EN: tuple[tuple[str, str], ...] = (
         "Commission guidelines on the definition of AI systems (February 2025)",
     ),
     ("lignes directrices WP248 rév.01 (CEPD)", "WP248 rev.01 guidelines (EDPB)"),
+    (
+        "(contenus intimes réalistes d'une personne identifiable sans son consentement explicite)",
+        "(realistic intimate content of an identifiable person without their explicit consent)",
+    ),
+    (
+        "(matériel pédopornographique au sens de la directive 2011/93/UE, art. 2, points c) et e))",
+        "(child sexual abuse material within the meaning of Directive 2011/93/EU, Art. 2, "
+        "points (c) and (e))",
+    ),
+    (
+        "(seules certaines dispositions s'appliquent, les exigences passant par la législation sectorielle)",
+        "(only certain provisions apply, the requirements being met through the sectoral legislation)",
+    ),
+    (
+        "marquage de l'art. 50(2) au plus tard le 2 décembre 2026 pour les systèmes mis sur le marché "
+        "avant le 2 août 2026",
+        "marking under Art. 50(2) by 2 December 2026 at the latest for systems placed on the market before "
+        "2 August 2026",
+    ),
+    ("insérés par le règlement (UE)", "inserted by Regulation (EU)"),
+    ("section A", "Section A"),
+    ("section B", "Section B"),
     ("section non publique de la base de données", "non-public section of the database"),
     ("enregistrement au niveau national", "registration at national level"),
     ("obligations des importateurs", "obligations of importers"),
@@ -273,7 +295,6 @@ _CITATION_EN: tuple[tuple[str, str], ...] = (
     ("notation sociale", "social scoring"),
     ("premier alinéa", "first subparagraph"),
     ("dernier alinéa", "last subparagraph"),
-    ("insérés par le règlement", "inserted by Regulation"),
     ("Règlement (UE)", "Regulation (EU)"),
     ("règlement (UE)", "Regulation (EU)"),
     ("règle 11", "rule 11"),

@@ -143,6 +143,7 @@ def test_the_card_reads_in_english_for_an_english_reader(world: Any, login: Any,
     assert re.search(r"DPIA \(GDPR, art\. 35\)</dt><dd>Required", card)
     assert "CNIL list (deliberation No. 2018-327)" in card
     assert "Confidence: " in card
+    assert "Regulation (EU) 2024/1689 (AI Act), Art. 49 and Annex VIII" in card  # the references too
     assert "An aid, not legal advice." in card and "is guidance based on your answers" in card
     for french in (
         "et annexe III",
@@ -155,6 +156,8 @@ def test_the_card_reads_in_english_for_an_english_reader(world: Any, login: Any,
         "droit français",
         "annexe VIII C",
         "ne constitue pas un avis juridique",
+        "Règlement (UE)",
+        "délibération",
     ):
         assert french not in card, french
     # the qualification tab of the record says the same
