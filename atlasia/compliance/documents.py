@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
 from atlasia.core.evaluation.reading import fmt_int, fmt_number, fmt_pct, metric_label
@@ -597,5 +597,6 @@ BUILDERS = {
 
 def build(kind: str, use_case: UseCase) -> Document:
     """The document ``kind`` of ``use_case`` (raises :class:`NotApplicable` when it is not a provider's
-    high-risk system, ``KeyError`` for an unknown kind)."""
-    return BUILDERS[kind](sources(use_case))
+    high-risk system, ``KeyError`` for an unknown kind). French whatever the reader's language."""
+    with translation.override("fr"):
+        return BUILDERS[kind](sources(use_case))

@@ -1,7 +1,9 @@
-"""French wording of a stored result: category labels and colours, bases with their article, answers,
-the card's content and the field-by-field comparison of two versions.
+"""Wording of a stored result in the active language (French source through gettext): category labels and
+colours, bases with their article, answers, the card's content and the field-by-field comparison of two
+versions.
 
-Shared by the screens and the generated documents, so that both say the same thing.
+Shared by the screens and the generated documents, so that both say the same thing; the documents are
+built under ``translation.override("fr")`` and stay French.
 """
 
 from __future__ import annotations
@@ -10,8 +12,13 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
 from atlasia.core.qualification import (
     CURRENT_LAW_VERSION,
+    DISCLAIMER_EN,
     DISCLAIMER_FR,
     FLAG_LABELS_FR,
     LAW_TABLES,
@@ -23,14 +30,19 @@ from .enums import CATEGORY_BADGE, Category
 
 UNKNOWN_FR = "Je ne sais pas"
 
-CATEGORY_LONG_FR: dict[str, str] = {
-    "prohibited": "Pratique interdite (art. 5)",
-    "high_risk": "Système à haut risque",
-    "limited": "Risque limité : obligations de transparence (art. 50)",
-    "minimal": "Risque minimal",
-    "undetermined": "Indéterminé : des réponses manquent",
-    "not_ai_system": "Pas un système d'IA au sens de l'art. 3(1)",
-    "excluded": "Exclu du champ de l'AI Act (art. 2)",
+
+def _english() -> bool:
+    return (get_language() or "fr").startswith("en")
+
+
+CATEGORY_LONG_FR: dict[str, Any] = {
+    "prohibited": _l("Pratique interdite (art. 5)"),
+    "high_risk": _l("Système à haut risque"),
+    "limited": _l("Risque limité : obligations de transparence (art. 50)"),
+    "minimal": _l("Risque minimal"),
+    "undetermined": _l("Indéterminé : des réponses manquent"),
+    "not_ai_system": _l("Pas un système d'IA au sens de l'art. 3(1)"),
+    "excluded": _l("Exclu du champ de l'AI Act (art. 2)"),
 }
 
 ROLE_FR: dict[str, str] = {
@@ -54,127 +66,145 @@ ROLE_EN: dict[str, str] = {
 
 
 def role_label(code: str) -> str:
-    """The organisation's AI Act role in the reader's language (the documents keep ``ROLE_FR``)."""
-    from django.utils.translation import get_language
-
+    """The organisation's AI Act role in the active language."""
     if (get_language() or "fr").startswith("en"):
         return ROLE_EN.get(code, code or "not determined")
     return ROLE_FR.get(code, code or "non déterminé")
 
 
-DPIA_FR: dict[str, str] = {
-    "required": "requise",
-    "recommended": "recommandée",
-    "not_required": "non requise",
-    "undetermined": "indéterminée (réponses manquantes)",
+DPIA_FR: dict[str, Any] = {
+    "required": _l("requise"),
+    "recommended": _l("recommandée"),
+    "not_required": _l("non requise"),
+    "undetermined": _l("indéterminée (réponses manquantes)"),
 }
 
-_ANNEX3: dict[str, str] = {
-    "1": "biométrie",
-    "2": "infrastructures critiques",
-    "3": "éducation et formation",
-    "4a": "recrutement",
-    "4b": "décisions relatives au travail",
-    "5a": "prestations et services publics essentiels, y compris les soins",
-    "5b": "solvabilité",
-    "5c": "assurance vie et santé",
-    "5d": "appels d'urgence et triage des patients",
-    "6": "répression",
-    "7": "migration, asile, contrôle aux frontières",
-    "8": "justice et processus démocratiques",
+_ANNEX3: dict[str, Any] = {
+    "1": _l("biométrie"),
+    "2": _l("infrastructures critiques"),
+    "3": _l("éducation et formation"),
+    "4a": _l("recrutement"),
+    "4b": _l("décisions relatives au travail"),
+    "5a": _l("prestations et services publics essentiels, y compris les soins"),
+    "5b": _l("solvabilité"),
+    "5c": _l("assurance vie et santé"),
+    "5d": _l("appels d'urgence et triage des patients"),
+    "6": _l("répression"),
+    "7": _l("migration, asile, contrôle aux frontières"),
+    "8": _l("justice et processus démocratiques"),
 }
 
-_ART5: dict[str, str] = {
-    "a": "manipulation subliminale",
-    "b": "exploitation des vulnérabilités",
-    "c": "notation sociale",
-    "d": "profilage prédictif d'infractions",
-    "e": "moissonnage d'images faciales",
-    "f": "reconnaissance des émotions au travail ou à l'école",
-    "g": "catégorisation biométrique sensible",
-    "h": "identification biométrique à distance en temps réel",
+_ART5: dict[str, Any] = {
+    "a": _l("manipulation subliminale"),
+    "b": _l("exploitation des vulnérabilités"),
+    "c": _l("notation sociale"),
+    "d": _l("profilage prédictif d'infractions"),
+    "e": _l("moissonnage d'images faciales"),
+    "f": _l("reconnaissance des émotions au travail ou à l'école"),
+    "g": _l("catégorisation biométrique sensible"),
+    "h": _l("identification biométrique à distance en temps réel"),
 }
 
-_ART6_3: dict[str, str] = {
-    "a": "tâche procédurale étroite",
-    "b": "amélioration d'une activité humaine déjà réalisée",
-    "c": "détection de schémas sans remplacer l'évaluation humaine",
-    "d": "tâche préparatoire",
+_ART6_3: dict[str, Any] = {
+    "a": _l("tâche procédurale étroite"),
+    "b": _l("amélioration d'une activité humaine déjà réalisée"),
+    "c": _l("détection de schémas sans remplacer l'évaluation humaine"),
+    "d": _l("tâche préparatoire"),
 }
 
-_ART50: dict[str, str] = {
-    "art50_1": "Art. 50(1) — informer les personnes qu'elles interagissent avec un système d'IA",
-    "art50_2": "Art. 50(2) — marquer les contenus synthétiques (audio, image, vidéo, texte)",
-    "art50_3": "Art. 50(3) — informer les personnes exposées à la reconnaissance des émotions "
-    "ou à la catégorisation biométrique",
-    "art50_4": "Art. 50(4) — signaler les hypertrucages et les textes publiés pour informer le public",
+_ART50: dict[str, Any] = {
+    "art50_1": _l("Art. 50(1) — informer les personnes qu'elles interagissent avec un système d'IA"),
+    "art50_2": _l("Art. 50(2) — marquer les contenus synthétiques (audio, image, vidéo, texte)"),
+    "art50_3": _l(
+        "Art. 50(3) — informer les personnes exposées à la reconnaissance des émotions "
+        "ou à la catégorisation biométrique"
+    ),
+    "art50_4": _l("Art. 50(4) — signaler les hypertrucages et les textes publiés pour informer le public"),
 }
 
-_FIXED_BASES: dict[str, str] = {
-    "art3_1": "Art. 3(1) — pas un système d'IA (système à règles fixes ou optimisation de base)",
-    "art2_3": "Art. 2(3) — fins militaires, de défense ou de sécurité nationale",
-    "art2_6": "Art. 2(6) — recherche et développement scientifiques uniquement",
-    "art2_8": "Art. 2(8) — essais avant mise sur le marché",
-    "art2_10": "Art. 2(10) — usage personnel non professionnel",
-    "art2_12": "Art. 2(12) — licence libre et ouverte",
-    "art5_1_ba": "Art. 5(1)(ba) — contenus intimes réalistes d'une personne identifiable sans son "
-    "consentement explicite (règlement (UE) 2026/1744)",
-    "art5_1_bb": "Art. 5(1)(bb) — matériel pédopornographique (règlement (UE) 2026/1744)",
-    "art6_1_annex1": "Art. 6(1) et annexe I, section A — produit soumis à une évaluation par un tiers",
-    "art6_1_annex1_section_b": "Art. 6(1) et annexe I, section B — produit soumis à une évaluation par un "
-    "tiers ; l'art. 2(2) limite les dispositions applicables",
+_FIXED_BASES: dict[str, Any] = {
+    "art3_1": _l("Art. 3(1) — pas un système d'IA (système à règles fixes ou optimisation de base)"),
+    "art2_3": _l("Art. 2(3) — fins militaires, de défense ou de sécurité nationale"),
+    "art2_6": _l("Art. 2(6) — recherche et développement scientifiques uniquement"),
+    "art2_8": _l("Art. 2(8) — essais avant mise sur le marché"),
+    "art2_10": _l("Art. 2(10) — usage personnel non professionnel"),
+    "art2_12": _l("Art. 2(12) — licence libre et ouverte"),
+    "art5_1_ba": _l(
+        "Art. 5(1)(ba) — contenus intimes réalistes d'une personne identifiable sans son "
+        "consentement explicite (règlement (UE) 2026/1744)"
+    ),
+    "art5_1_bb": _l("Art. 5(1)(bb) — matériel pédopornographique (règlement (UE) 2026/1744)"),
+    "art6_1_annex1": _l("Art. 6(1) et annexe I, section A — produit soumis à une évaluation par un tiers"),
+    "art6_1_annex1_section_b": _l(
+        "Art. 6(1) et annexe I, section B — produit soumis à une évaluation par un "
+        "tiers ; l'art. 2(2) limite les dispositions applicables"
+    ),
 }
 
 
 def basis_label(basis: str) -> str:
-    """« Annexe III, point 5(a) — … » for a machine-readable basis ID of the engine."""
+    """« Art. 6(2) et annexe III, point 5(a) — … » for a machine-readable basis ID of the engine, in the
+    active language."""
     if basis in _FIXED_BASES:
-        return _FIXED_BASES[basis]
+        return str(_FIXED_BASES[basis])
     if basis.startswith("annex3_"):
         point = basis.removeprefix("annex3_")
         shown = point if len(point) == 1 else f"{point[0]}({point[1:]})"
-        return f"Art. 6(2) et annexe III, point {shown} — {_ANNEX3.get(point, '')}".rstrip(" —")
+        area = _ANNEX3.get(point)
+        if area is None:
+            return _("Art. 6(2) et annexe III, point %(point)s") % {"point": shown}
+        return _("Art. 6(2) et annexe III, point %(point)s — %(area)s") % {"point": shown, "area": area}
     if basis.startswith("art5_1_"):
         letter = basis[-1]
-        return f"Art. 5(1)({letter}) — {_ART5.get(letter, '')}"
+        return _("Art. 5(1)(%(letter)s) — %(practice)s") % {
+            "letter": letter,
+            "practice": _ART5.get(letter, ""),
+        }
     if basis.startswith("art6_3_"):
         letter = basis[-1]
-        return f"Art. 6(3)({letter}) — {_ART6_3.get(letter, '')} : pas de haut risque sur ce fondement"
+        return _("Art. 6(3)(%(letter)s) — %(condition)s : pas de haut risque sur ce fondement") % {
+            "letter": letter,
+            "condition": _ART6_3.get(letter, ""),
+        }
     if basis.startswith("art6_1_mdr_class_"):
-        cls = basis.removeprefix("art6_1_mdr_class_").replace("Is_Im", "I stérile ou mesurage")
-        return f"Art. 6(1) et annexe I — dispositif médical de classe {cls} (règlement (UE) 2017/745)"
+        cls = basis.removeprefix("art6_1_mdr_class_").replace("Is_Im", _("I stérile ou mesurage"))
+        return _("Art. 6(1) et annexe I — dispositif médical de classe %(cls)s (règlement (UE) 2017/745)") % {
+            "cls": cls
+        }
     if basis.startswith("art6_1_ivdr_class_"):
-        cls = basis.removeprefix("art6_1_ivdr_class_").replace("A_sterile", "A stérile")
-        return (
-            f"Art. 6(1) et annexe I — dispositif de diagnostic in vitro de classe {cls} "
+        cls = basis.removeprefix("art6_1_ivdr_class_").replace("A_sterile", _("A stérile"))
+        return _(
+            "Art. 6(1) et annexe I — dispositif de diagnostic in vitro de classe %(cls)s "
             "(règlement (UE) 2017/746)"
-        )
+        ) % {"cls": cls}
     return basis
 
 
 def transparency_label(duty: str) -> str:
-    return _ART50.get(duty, duty)
+    return str(_ART50.get(duty, duty))
 
 
 def article_fr(article: str) -> str:
-    """The engine's article reference in French (« 49(1), Annex VIII A » → « 49(1), annexe VIII A »)."""
-    return article.replace("Annex", "annexe")
+    """The engine's article reference in the active language (« 49(1), Annex VIII A » → « 49(1), annexe
+    VIII A » in French)."""
+    return article if _english() else article.replace("Annex", "annexe")
 
 
 def option_label(qid: str, option: str) -> str:
+    english = _english()
     if option == "unknown":
-        return UNKNOWN_FR
+        return _("Je ne sais pas")
     question = QUESTIONS_BY_ID.get(qid)
     if question is not None and question.type == "bool":
-        return {"yes": "Oui", "no": "Non"}.get(option, option)
+        return {"yes": _("Oui"), "no": _("Non")}.get(option, option)
     for o in question.options if question else ():
         if o.id == option:
-            return o.label_fr
+            return o.label_en if english else o.label_fr
     return option
 
 
 def answer_text(qid: str, value: Any) -> str:
-    """An answer as a French sentence fragment (« — » when not answered)."""
+    """An answer as a sentence fragment in the active language (« — » when not answered)."""
     if value is None:
         return "—"
     if isinstance(value, list | tuple):
@@ -184,20 +214,22 @@ def answer_text(qid: str, value: Any) -> str:
 
 def dpia_reason_label(reason: str) -> str:
     """« cnil:health_care_establishment » → « Liste CNIL (délibération 2018-327) : … »."""
-    source, _, option = reason.partition(":")
+    source, _sep, option = reason.partition(":")
     if source == "cnil":
-        return f"Liste CNIL (délibération n° 2018-327) : {option_label('cnil_list', option)}"
+        return _("Liste CNIL (délibération n° 2018-327) : %(item)s") % {
+            "item": option_label("cnil_list", option)
+        }
     if source == "art35_3":
-        return f"RGPD, art. 35(3) : {option_label('art35_3', option)}"
+        return _("RGPD, art. 35(3) : %(item)s") % {"item": option_label("art35_3", option)}
     if source == "edpb":
-        return f"Critère du CEPD (WP248) : {option_label('edpb_criteria', option)}"
+        return _("Critère du CEPD (WP248) : %(item)s") % {"item": option_label("edpb_criteria", option)}
     return reason
 
 
 def yes_no(value: Any) -> str:
     if value is None:
-        return "indéterminé"
-    return "oui" if value else "non"
+        return _("indéterminé")
+    return _("oui") if value else _("non")
 
 
 def category_label(code: str) -> str:
@@ -209,7 +241,85 @@ def category_label(code: str) -> str:
 
 def law_label(version: str) -> str:
     law = LAW_TABLES.get(version)
-    return f"{version} ({law.label_fr})" if law else version
+    if not law:
+        return version
+    return f"{version} ({law.label_en if _english() else law.label_fr})"
+
+
+#: The engine stores its legal references as French text: their English wording, phrase by phrase
+#: (references are names and numbers, so a phrase table reads correctly; longest phrases first).
+_CITATION_EN: tuple[tuple[str, str], ...] = (
+    (
+        "Lignes directrices de la Commission sur les modèles d'IA à usage général (juillet 2025)",
+        "Commission guidelines on general-purpose AI models (July 2025)",
+    ),
+    (
+        "lignes directrices de la Commission sur la définition des systèmes d'IA (février 2025)",
+        "Commission guidelines on the definition of AI systems (February 2025)",
+    ),
+    ("lignes directrices WP248 rév.01 (CEPD)", "WP248 rev.01 guidelines (EDPB)"),
+    (
+        "(contenus intimes réalistes d'une personne identifiable sans son consentement explicite)",
+        "(realistic intimate content of an identifiable person without their explicit consent)",
+    ),
+    (
+        "(matériel pédopornographique au sens de la directive 2011/93/UE, art. 2, points c) et e))",
+        "(child sexual abuse material within the meaning of Directive 2011/93/EU, Art. 2, "
+        "points (c) and (e))",
+    ),
+    (
+        "(seules certaines dispositions s'appliquent, les exigences passant par la législation sectorielle)",
+        "(only certain provisions apply, the requirements being met through the sectoral legislation)",
+    ),
+    (
+        "marquage de l'art. 50(2) au plus tard le 2 décembre 2026 pour les systèmes mis sur le marché "
+        "avant le 2 août 2026",
+        "marking under Art. 50(2) by 2 December 2026 at the latest for systems placed on the market before "
+        "2 August 2026",
+    ),
+    ("insérés par le règlement (UE)", "inserted by Regulation (EU)"),
+    ("section A", "Section A"),
+    ("section B", "Section B"),
+    ("section non publique de la base de données", "non-public section of the database"),
+    ("enregistrement au niveau national", "registration at national level"),
+    ("obligations des importateurs", "obligations of importers"),
+    ("obligations des distributeurs", "obligations of distributors"),
+    ("absents de la version du droit appliquée", "absent from the version of the law applied"),
+    ("décret n° 2019-341 du 19 avril 2019", "Decree No. 2019-341 of 19 April 2019"),
+    ("Code de la santé publique", "Public Health Code"),
+    ("Code de la sécurité sociale", "Social Security Code"),
+    ("évaluation par la HAS", "assessment by the HAS"),
+    ("délibération CNIL n°", "CNIL deliberation No."),
+    ("loi n° 78-17", "Act No. 78-17"),
+    ("Loi n° 78-17", "Act No. 78-17"),
+    ("notation sociale", "social scoring"),
+    ("premier alinéa", "first subparagraph"),
+    ("dernier alinéa", "last subparagraph"),
+    ("Règlement (UE)", "Regulation (EU)"),
+    ("règlement (UE)", "Regulation (EU)"),
+    ("règle 11", "rule 11"),
+    ("et suivants", "ff."),
+    ("annexe ", "Annex "),
+    ("art. ", "Art. "),
+    (" ; ", "; "),
+    (" : ", ": "),
+    (" et ", " and "),
+    ("RGPD", "GDPR"),
+)
+
+
+def citation_label(text: str) -> str:
+    """A legal reference stored by the engine (French), in the active language."""
+    if not _english():
+        return text
+    for french, english in _CITATION_EN:
+        text = text.replace(french, english)
+    return text
+
+
+def _engine_text(text: str) -> str:
+    """A French sentence stored by the engine in a result (a debatable reason), in the active language."""
+    return _(text) if text else text
 
 
 def obligations_timeline(result: Mapping[str, Any], today: dt.date | None = None) -> list[dict[str, Any]]:
@@ -222,8 +332,8 @@ def obligations_timeline(result: Mapping[str, Any], today: dt.date | None = None
             {
                 "date": when,
                 "article": article_fr(item.get("article", "")),
-                "title": item.get("title_fr", ""),
-                "role": ROLE_FR.get(item.get("role", ""), item.get("role", "")),
+                "title": item.get("title_en" if _english() else "title_fr", "") or item.get("title_fr", ""),
+                "role": role_label(item.get("role", "")),
                 "applicable": when is not None and when <= today,
             }
         )
@@ -233,11 +343,13 @@ def obligations_timeline(result: Mapping[str, Any], today: dt.date | None = None
 
 def question_text(qid: str) -> str:
     question = QUESTIONS_BY_ID.get(qid)
-    return question.text_fr if question else qid
+    if question is None:
+        return qid
+    return question.text_en if _english() else question.text_fr
 
 
 def result_summary(result: Mapping[str, Any], law_version: str | None = None) -> dict[str, Any]:
-    """Everything the card (and the documents) show, already in French."""
+    """Everything the card (and the documents) show, in the active language."""
     ai = result.get("ai_act") or {}
     gdpr = result.get("gdpr") or {}
     mdr = result.get("mdr") or {}
@@ -247,17 +359,17 @@ def result_summary(result: Mapping[str, Any], law_version: str | None = None) ->
     return {
         "category": category,
         "category_label": category_label(category),
-        "category_long": CATEGORY_LONG_FR.get(category, category),
+        "category_long": str(CATEGORY_LONG_FR.get(category, category)),
         "badge_class": CATEGORY_BADGE.get(category, ""),
         "bases": [basis_label(b) for b in ai.get("bases") or []],
         "transparency": [transparency_label(t) for t in ai.get("transparency") or []],
-        "role": ROLE_FR.get(ai.get("role") or "", ai.get("role") or "non déterminé"),
+        "role": role_label(ai.get("role") or ""),
         "role_label": role_label(ai.get("role") or ""),
         "became_provider": ai.get("became_provider_art25"),
         "gpai": ai.get("gpai") or {},
         "confidence": result.get("confidence"),
-        "confidence_label": "discutable" if result.get("confidence") == "debatable" else "certaine",
-        "debatable_reasons": result.get("debatable_reasons") or [],
+        "confidence_label": _("discutable") if result.get("confidence") == "debatable" else _("certaine"),
+        "debatable_reasons": [_engine_text(r) for r in result.get("debatable_reasons") or []],
         "fria_required": ai.get("fria_required"),
         "fria_label": yes_no(ai.get("fria_required")),
         "registration_required": registration.get("required"),
@@ -272,61 +384,62 @@ def result_summary(result: Mapping[str, Any], law_version: str | None = None) ->
             option_label("special_categories", c) for c in gdpr.get("special_categories") or []
         ],
         "dpia": gdpr.get("dpia"),
-        "dpia_label": DPIA_FR.get(gdpr.get("dpia") or "", gdpr.get("dpia") or ""),
+        "dpia_label": str(DPIA_FR.get(gdpr.get("dpia") or "", gdpr.get("dpia") or "")),
         "dpia_reasons": [dpia_reason_label(r) for r in gdpr.get("dpia_reasons") or []],
         "prior_consultation": yes_no(gdpr.get("prior_consultation_possible")),
+        "prior_consultation_possible": gdpr.get("prior_consultation_possible") is True,
         "art22": gdpr.get("art22"),
         "art22_label": yes_no(gdpr.get("art22")),
         "crpa": gdpr.get("crpa_mention_required"),
         "crpa_label": yes_no(gdpr.get("crpa_mention_required")),
         "hds": gdpr.get("hds_required"),
         "hds_label": yes_no(gdpr.get("hds_required")),
-        "gdpr_flags": [FLAG_LABELS_FR.get(f, f) for f in gdpr.get("flags") or []],
+        "gdpr_flags": [_engine_text(FLAG_LABELS_FR.get(f, f)) for f in gdpr.get("flags") or []],
         "gdpr_missing": [(q, question_text(q)) for q in gdpr.get("missing") or []],
         "mdr_class": mdr.get("class"),
         "mdr_rule_11": mdr.get("derived_by") == "rule_11",
         "mdr_ce": mdr.get("ce_marking_required"),
         "mdr_has": mdr.get("has_evaluation_flag"),
-        "citations": result.get("citations") or [],
+        "citations": [citation_label(c) for c in result.get("citations") or []],
         "law_version": law_version,
         "law_label": law_label(law_version),
         "outdated": bool(law_version) and law_version != CURRENT_LAW_VERSION,
         "current_law_label": law_label(CURRENT_LAW_VERSION),
-        "disclaimer": DISCLAIMER_FR,
+        "disclaimer": DISCLAIMER_EN if _english() else DISCLAIMER_FR,
     }
 
 
 # --- comparison of two versions ---------------------------------------------------------------------
 
-_RESULT_FIELDS: tuple[tuple[str, str], ...] = (
-    ("category_label", "Catégorie AI Act"),
-    ("bases", "Fondements"),
-    ("transparency", "Obligations de transparence (art. 50)"),
-    ("role", "Rôle de l'organisation"),
-    ("fria_label", "Analyse d'impact sur les droits fondamentaux (art. 27)"),
-    ("registration_label", "Enregistrement dans la base de l'UE (art. 49)"),
-    ("registration_sections", "Sections de l'annexe VIII"),
-    ("obligations", "Obligations"),
-    ("ai_missing", "Réponses manquantes (AI Act)"),
-    ("confidence_label", "Confiance"),
-    ("debatable_reasons", "Points discutables"),
-    ("dpia_label", "AIPD (RGPD, art. 35)"),
-    ("dpia_reasons", "Déclencheurs de l'AIPD"),
-    ("prior_consultation", "Consultation préalable de la CNIL possible (art. 36)"),
-    ("art22_label", "Décision entièrement automatisée (RGPD, art. 22)"),
-    ("crpa_label", "Mention CRPA (L.311-3-1)"),
-    ("hds_label", "Hébergeur certifié HDS requis"),
-    ("gdpr_flags", "Alertes RGPD et droit français"),
-    ("gdpr_missing", "Réponses manquantes (RGPD)"),
-    ("mdr_class", "Classe du dispositif médical"),
-    ("law_label", "Version du droit"),
+_RESULT_FIELDS: tuple[tuple[str, Any], ...] = (
+    ("category_label", _l("Catégorie AI Act")),
+    ("bases", _l("Fondements")),
+    ("transparency", _l("Obligations de transparence (art. 50)")),
+    ("role", _l("Rôle de l'organisation")),
+    ("fria_label", _l("Analyse d'impact sur les droits fondamentaux (art. 27)")),
+    ("registration_label", _l("Enregistrement dans la base de l'UE (art. 49)")),
+    ("registration_sections", _l("Sections de l'annexe VIII")),
+    ("obligations", _l("Obligations")),
+    ("ai_missing", _l("Réponses manquantes (AI Act)")),
+    ("confidence_label", _l("Confiance")),
+    ("debatable_reasons", _l("Points discutables")),
+    ("dpia_label", _l("AIPD (RGPD, art. 35)")),
+    ("dpia_reasons", _l("Déclencheurs de l'AIPD")),
+    ("prior_consultation", _l("Consultation préalable de la CNIL possible (art. 36)")),
+    ("art22_label", _l("Décision entièrement automatisée (RGPD, art. 22)")),
+    ("crpa_label", _l("Mention CRPA (L.311-3-1)")),
+    ("hds_label", _l("Hébergeur certifié HDS requis")),
+    ("gdpr_flags", _l("Alertes RGPD et droit français")),
+    ("gdpr_missing", _l("Réponses manquantes (RGPD)")),
+    ("mdr_class", _l("Classe du dispositif médical")),
+    ("law_label", _l("Version du droit")),
 )
 
 
 def _flat(key: str, value: Any) -> list[str]:
     if key == "obligations":
         return [
-            f"{o['date'].strftime('%d/%m/%Y') if o['date'] else 'date non définie'} — "
+            f"{o['date'].strftime('%d/%m/%Y') if o['date'] else _('date non définie')} — "
             f"art. {o['article']} — {o['title']}"
             for o in value
         ]
@@ -341,8 +454,8 @@ def compare(old: Any, new: Any) -> dict[str, list[dict[str, Any]]]:
     """Field-by-field comparison of two :class:`~atlasia.qualification.models.Qualification`.
 
     ``answers``: every question answered in either version, in questionnaire order; ``results``: every
-    field of the card. Each row: ``label``, ``old``, ``new`` (lists of French strings), ``changed``,
-    and for lists ``added``/``removed``.
+    field of the card. Each row: ``label``, ``old``, ``new`` (lists of strings in the active language),
+    ``changed``, and for lists ``added``/``removed``.
     """
     answers = []
     for question in QUESTIONS:
@@ -352,7 +465,7 @@ def compare(old: Any, new: Any) -> dict[str, list[dict[str, Any]]]:
         answers.append(
             {
                 "qid": question.id,
-                "label": question.text_fr,
+                "label": question.text_en if _english() else question.text_fr,
                 "old": [answer_text(question.id, a)],
                 "new": [answer_text(question.id, b)],
                 "changed": a != b,
@@ -365,7 +478,7 @@ def compare(old: Any, new: Any) -> dict[str, list[dict[str, Any]]]:
         results.append(
             {
                 "key": key,
-                "label": label,
+                "label": str(label),
                 "old": a_list or ["—"],
                 "new": b_list or ["—"],
                 "changed": a_list != b_list,
@@ -379,8 +492,6 @@ def compare(old: Any, new: Any) -> dict[str, list[dict[str, Any]]]:
 def audit_answer(key: str, value: Any) -> tuple[str, str] | None:
     """An « answers.<question> » key of a qualification's audit row as (question, answer) in the active
     language, for the history tab (registered with atlasia.audit.display)."""
-    from django.utils.translation import get_language
-
     question = QUESTIONS_BY_ID.get(key.removeprefix("answers."))
     if question is None:
         return None

@@ -17,8 +17,8 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from atlasia.core.qualification import DISCLAIMER_FR
 
@@ -30,6 +30,12 @@ KINDS: dict[str, str] = {
     "aidf": gettext_noop("Analyse d'impact sur les droits fondamentaux (AIDF, art. 27 AI Act)"),
     "enregistrement": gettext_noop("Fiche d'enregistrement dans la base de données de l'UE (annexe VIII)"),
 }
+
+
+def kinds() -> dict[str, str]:
+    """The titles of :data:`KINDS` in the reader's language (the documents themselves stay in French)."""
+    return {kind: gettext(title) for kind, title in KINDS.items()}
+
 
 TODO = "À compléter"
 
@@ -205,7 +211,7 @@ def build_dpia(q: Qualification) -> Document:
     why = doc.section("0.1", "Pourquoi une AIPD", level=2)
     why.p(f"Résultat de la qualification : AIPD {s['dpia_label']}.")
     why.items(s["dpia_reasons"])
-    if s["prior_consultation"] == "oui":
+    if s["prior_consultation_possible"]:
         why.note("Un risque résiduel élevé subsiste : consultation préalable de la CNIL (RGPD, art. 36).")
 
     doc.section("1", "Contexte")
@@ -306,7 +312,7 @@ def build_dpia(q: Qualification) -> Document:
         )
     plan = doc.section("4", "Plan d'action")
     rows = [[flag, "", "", "À traiter"] for flag in s["gdpr_flags"]]
-    if s["prior_consultation"] == "oui":
+    if s["prior_consultation_possible"]:
         rows.append(["Consultation préalable de la CNIL (art. 36)", "", "", "À traiter"])
     rows.append([f"[{TODO}]", "", "", ""])
     plan.table(["Mesure", "Responsable", "Échéance", "État"], rows)
@@ -551,10 +557,14 @@ BUILDERS: dict[str, Callable[[Qualification], Document]] = {
 
 def build(kind: str, qualification: Qualification, deployer: DeployerFacts | None = None) -> Document:
     """The document ``kind`` of ``qualification``; ``deployer`` fills the registration sheet's section C
-    (registration reference, FRIA date) — without it, those fields say they are still to be entered."""
-    if kind == "enregistrement":
-        return build_registration(qualification, deployer)
-    return BUILDERS[kind](qualification)
+    (registration reference, FRIA date) — without it, those fields say they are still to be entered.
+
+    The documents are French whatever the reader's language: built under ``translation.override("fr")``
+    (the wording of :mod:`.display` follows the active language)."""
+    with translation.override("fr"):
+        if kind == "enregistrement":
+            return build_registration(qualification, deployer)
+        return BUILDERS[kind](qualification)
 
 
 # --- renderers ----------------------------------------------------------------------------------------
@@ -563,7 +573,8 @@ def build(kind: str, qualification: Qualification, deployer: DeployerFacts | Non
 def render_pdf(doc: Document) -> bytes:
     from atlasia.core.pdf import html_to_pdf
 
-    html = render_to_string("qualification/document_pdf.html", {"doc": doc})
+    with translation.override("fr"):
+        html = render_to_string("qualification/document_pdf.html", {"doc": doc})
     return html_to_pdf(html, base_url=str(settings.BASE_DIR))
 
 

@@ -184,3 +184,69 @@ def test_algorithm_model_card_is_filled_from_the_latest_public_evaluation(
     page = client.get(url).content.decode()
     assert "Sensibilité 92 %" in page and "Évaluation v1, intervalles" not in page
     assert EvaluationRun.objects.filter(use_case=internal).exists()
+
+
+def test_exports_read_in_the_language_of_the_requester(
+    client: Any, world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    import shutil
+    import subprocess
+
+    use_case = world["records"]["a_internal"]
+    client.force_login(world["users"]["referent"])
+    run, _ = run_through(client, use_case, django_capture_on_commit_callbacks)
+    html = client.get(
+        reverse("evaluation_export", args=[run.pk, "html"]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert '<html lang="en">' in html
+    assert "<h1>Model evaluation report</h1>" in html
+    assert "<strong>Use case:</strong>" in html and "<strong>File:</strong>" in html
+    assert "<h2>Reading</h2>" in html and "<h2>Fairness measures</h2>" in html
+    assert "Demographic parity: difference" in html and "By group: sex" in html
+    assert "AUC: DeLong method" in html
+    for french in (
+        "Rapport d'évaluation",
+        "Cas d'usage",
+        "Lecture",
+        "Mesures d'équité",
+        "Parité démographique",
+        "Par groupe",
+        "lignes",
+        "rééchantillonnages",
+        "Intervalle de confiance",
+        " à ",
+    ):
+        assert french not in html, french
+
+    assert shutil.which("pdftotext"), "pdftotext absent (poppler-utils): lancez `make system`"
+    pdf = client.get(reverse("evaluation_export", args=[run.pk, "pdf"]), HTTP_ACCEPT_LANGUAGE="en").content
+    assert pdf.startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    text = " ".join(text.split())
+    for english in (
+        "Model evaluation report",
+        "Use case:",
+        "Reading",
+        "Fairness measures",
+        "Atlas IA — evaluation report",
+    ):
+        assert english in text, english
+    for french in (
+        "Rapport d'évaluation",
+        "Lecture",
+        "Mesures d'équité",
+        "Parité démographique",
+        "rapport d'évaluation",
+    ):
+        assert french not in text, french
+    # in French, unchanged
+    french_html = client.get(
+        reverse("evaluation_export", args=[run.pk, "html"]), HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    assert (
+        "<h1>Rapport d'évaluation du modèle</h1>" in french_html
+        and "<strong>Cas d&#x27;usage :</strong>" in french_html
+    )
+    assert "Model evaluation report" not in french_html

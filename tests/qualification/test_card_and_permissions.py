@@ -128,3 +128,64 @@ def test_a_reviewer_reads_the_card_and_the_versions(world: Any, login: Any, hr_a
         .status_code
         == 404
     )
+
+
+def test_the_card_reads_in_english_for_an_english_reader(world: Any, login: Any, hr_answers: dict) -> None:
+    uc = world["records"]["a_internal"]
+    services.qualification_complete(actor=world["users"]["referent"], use_case=uc, answers=hr_answers)
+    client = login(world["users"]["referent"])
+    response = client.get(reverse("usecase_detail", kwargs={"pk": uc.pk}), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    card = _card(response.content.decode())
+    # the legal bases, the law version, the DPIA and the obligations in English
+    assert "Art. 6(2) and Annex III, point 5(a) — essential public benefits and services" in card
+    assert "Law version: 2026-07-omnibus (AI Act as amended by the Digital Omnibus on AI (2026))" in card
+    assert re.search(r"DPIA \(GDPR, art\. 35\)</dt><dd>Required", card)
+    assert "CNIL list (deliberation No. 2018-327)" in card
+    assert "Confidence: " in card
+    assert "Regulation (EU) 2024/1689 (AI Act), Art. 49 and Annex VIII" in card  # the references too
+    assert "An aid, not legal advice." in card and "is guidance based on your answers" in card
+    for french in (
+        "et annexe III",
+        "prestations et services publics",
+        "Version du droit",
+        "AIPD",
+        "Requise",
+        "Liste CNIL",
+        "déployeur",
+        "droit français",
+        "annexe VIII C",
+        "ne constitue pas un avis juridique",
+        "Règlement (UE)",
+        "délibération",
+    ):
+        assert french not in card, french
+    # the qualification tab of the record says the same
+    tab = client.get(
+        reverse("usecase_detail", kwargs={"pk": uc.pk}) + "?onglet=qualification", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Art. 6(2) and Annex III, point 5(a) — essential public benefits and services" in tab
+    assert "Law version: 2026-07-omnibus (AI Act as amended by the Digital Omnibus on AI (2026))" in tab
+    for french in ("et annexe III", "Version du droit", "AIPD", "Liste CNIL", "indéterminé"):
+        assert french not in tab, french
+
+
+def test_the_comparison_of_two_versions_reads_in_english(
+    world: Any, login: Any, hr_answers: dict, minimal_answers: dict
+) -> None:
+    uc = world["records"]["a_internal"]
+    referent = world["users"]["referent"]
+    services.qualification_complete(actor=referent, use_case=uc, answers=minimal_answers)
+    services.qualification_complete(actor=referent, use_case=uc, answers=hr_answers)
+    from django.utils import translation
+
+    from atlasia.qualification.display import compare
+    from atlasia.qualification.models import Qualification
+
+    old, new = Qualification.objects.filter(use_case=uc).order_by("version")[:2]
+    with translation.override("en"):
+        rows = {r["key"]: r for r in compare(old, new)["results"]}
+    assert rows["law_label"]["label"] == "Law version"
+    assert rows["dpia_label"]["label"] == "DPIA (GDPR, art. 35)"
+    assert any("Annex III, point 5(a)" in b for b in rows["bases"]["new"])
+    assert not any("annexe" in b for b in rows["bases"]["new"])

@@ -166,3 +166,24 @@ def test_downloads_follow_the_use_case_visibility(world: Any, login: Any, qualif
         kwargs={"pk": world["records"]["a_network"].pk, "kind": "aipd", "fmt": "pdf"},
     )
     assert login(world["users"]["referent"]).get(never).status_code == 404  # not qualified yet
+
+
+def test_documents_stay_french_for_an_english_reader(world: Any, login: Any, qualified: Any) -> None:
+    client = login(world["users"]["referent"])
+    url = reverse(
+        "qualification_document", kwargs={"pk": qualified.use_case.pk, "kind": "aipd", "fmt": "docx"}
+    )
+    text = _text(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content)
+    assert "Art. 6(2) et annexe III, point 5(a)" in text
+    assert "Annex III" not in text and "DPIA" not in text and "Law version" not in text
+    pdf = client.get(
+        reverse("qualification_document", kwargs={"pk": qualified.use_case.pk, "kind": "aipd", "fmt": "pdf"}),
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content
+    assert shutil.which("pdftotext"), "pdftotext est absent : lancez `make system` (poppler-utils)"
+    pdf_text = " ".join(
+        subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+        .stdout.decode()
+        .split()
+    )
+    assert "Droit applicable" in pdf_text and "Annex III" not in pdf_text and "Applicable law" not in pdf_text

@@ -12,7 +12,7 @@ from html import escape
 from typing import Any
 
 from .lang import FR, Lang
-from .reading import fmt_number, fmt_pct, metric_label, reading_fr
+from .reading import fmt_number, fmt_pct, metric_label, reading
 
 __all__ = ["render_html"]
 
@@ -354,38 +354,53 @@ def _roc(
     return f'<figure><figcaption id="{cid}-c">{escape(title)}</figcaption>{svg}{table}</figure>'
 
 
-def render_html(result: dict[str, Any]) -> str:
-    """A self-contained HTML page (inline CSS and SVG) presenting ``result``."""
+def render_html(result: dict[str, Any], lang: Lang = FR) -> str:
+    """A self-contained HTML page (inline CSS and SVG) presenting ``result``, in French unless ``lang``
+    translates it (the web exports pass the reader's language)."""
+    t = lang.t
     ids = _Ids()
     params = result.get("parameters", {})
+    boot = params.get("bootstrap", {})
+    code = "fr" if lang.decimal == "," else "en"
+    title = t("Rapport d'évaluation du modèle")
     out = [
-        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">',
+        f'<!DOCTYPE html><html lang="{code}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>Rapport d'évaluation du modèle — Atlas IA</title>",
+        f"<title>{_text(title)} — Atlas IA</title>",
         f"<style>{CSS}</style></head><body><main>",
-        "<h1>Rapport d'évaluation du modèle</h1>",
-        f'<p class="muted">Schéma {escape(str(result.get("schema_version")))} — '
-        f"{fmt_int(result.get('data', {}).get('n_rows', 0))} lignes — "
-        f"intervalles de confiance à {fmt_number(100 * params.get('bootstrap', {}).get('level', 0.95), 0)} % "
-        f"par bootstrap ({params.get('bootstrap', {}).get('n_resamples', 0)} rééchantillonnages, graine "
-        f"{params.get('bootstrap', {}).get('seed')}){_auc_method_fr(params)}.</p>",
-        "<h2>Lecture</h2><ul class='reading'>",
-        *(f"<li>{escape(s)}</li>" for s in reading_fr(result)),
+        f"<h1>{_text(title)}</h1>",
+        '<p class="muted">'
+        + _text(
+            t(
+                "Schéma %(schema)s — %(rows)s lignes — intervalles de confiance à %(level)s "
+                "par bootstrap (%(resamples)s rééchantillonnages, graine %(seed)s)"
+            )
+            % {
+                "schema": result.get("schema_version"),
+                "rows": _int(result.get("data", {}).get("n_rows", 0), lang),
+                "level": lang.pct(boot.get("level", 0.95), 0),
+                "resamples": boot.get("n_resamples", 0),
+                "seed": boot.get("seed"),
+            }
+        )
+        + f"{_text(_auc_method_fr(params, lang))}.</p>",
+        f"<h2>{_text(t('Lecture'))}</h2><ul class='reading'>",
+        *(f"<li>{escape(s)}</li>" for s in reading(result, lang)),
         "</ul>",
     ]
     om = result.get("overall", {}).get("metrics", {})
-    out.append("<h2>Ensemble des données</h2>")
+    out.append(f"<h2>{_text(t('Ensemble des données'))}</h2>")
     out.append(
         _data_table(
-            "Indicateurs sur l'ensemble des données",
-            ["Indicateur", "Valeur", "Intervalle de confiance"],
+            t("Indicateurs sur l'ensemble des données"),
+            [t("Indicateur"), t("Valeur"), t("Intervalle de confiance")],
             [
                 [
-                    _cap(metric_label(m)),
-                    fmt_int(int(v["value"]))
+                    _metric_title(m, lang),
+                    _int(int(v["value"]), lang)
                     if m == "count" and v["value"] is not None
-                    else _v(v["value"], m),
-                    "—" if not v["ci"] else f"{_v(v['ci'][0], m)} à {_v(v['ci'][1], m)}",
+                    else _v(v["value"], m, lang),
+                    _ci_cell(v["ci"], m, lang),
                 ]
                 for m, v in om.items()
             ],
@@ -393,22 +408,38 @@ def render_html(result: dict[str, Any]) -> str:
     )
     overall = result.get("overall", {})
     marg = [g for g in result.get("groupings", []) if g["kind"] == "marginal"]
+    everyone = t("ensemble")
     if overall.get("reliability"):
         out.append('<div class="grid">')
-        out.append(_reliability(ids, "ensemble", [("ensemble", overall["reliability"])]))
+        out.append(_reliability(ids, everyone, [(everyone, overall["reliability"])], lang))
         if overall.get("roc"):
             out.append(
-                _roc(ids, "ensemble", [("ensemble", overall["roc"], om.get("roc_auc", {}).get("value"))])
+                _roc(
+                    ids,
+                    everyone,
+                    [(everyone, overall["roc"], om.get("roc_auc", {}).get("value"))],
+                    lang,
+                )
             )
         out.append("</div>")
     for g in result.get("groupings", []):
         gname = g["name"]
-        out.append(f"<h2>Par groupe : {escape(gname)}</h2>")
+        out.append(f"<h2>{_text(t('Par groupe : %(grouping)s') % {'grouping': gname})}</h2>")
         if g.get("n_small") or g.get("n_empty"):
             out.append(
-                f'<p class="small">{g.get("n_small", 0)} groupe(s) d\'effectif inférieur à '
-                f"{params.get('min_group_size', 30)} (chiffres peu fiables, signalés) ; "
-                f"{g.get('n_empty', 0)} combinaison(s) absente(s).</p>"
+                '<p class="small">'
+                + _text(
+                    t(
+                        "%(small)s groupe(s) d'effectif inférieur à %(min)s (chiffres peu fiables, "
+                        "signalés) ; %(empty)s combinaison(s) absente(s)."
+                    )
+                    % {
+                        "small": g.get("n_small", 0),
+                        "min": params.get("min_group_size", 30),
+                        "empty": g.get("n_empty", 0),
+                    }
+                )
+                + "</p>"
             )
         metrics = [m for m in BAR_METRICS if any(m in e["metrics"] for e in g["groups"])]
         if result.get("task") == "regression":
@@ -417,27 +448,28 @@ def render_html(result: dict[str, Any]) -> str:
             for m in metrics:
                 if m in ("mae", "rmse"):
                     continue
-                out.append(_bar_chart(ids, gname, m, g["groups"], om.get(m, {}).get("value")))
+                out.append(_bar_chart(ids, gname, m, g["groups"], om.get(m, {}).get("value"), lang))
         disp_rows = []
         for m, d in g.get("disparities", {}).items():
             disp_rows.append(
                 [
-                    _cap(metric_label(m)),
-                    _v(d["difference_between_groups"]["value"], "x"),
-                    _v(d["difference_to_overall"]["value"], "x"),
-                    _v(d["ratio_between_groups"]["value"], "x"),
-                    _v(d["ratio_to_overall"]["value"], "x"),
+                    _metric_title(m, lang),
+                    _v(d["difference_between_groups"]["value"], "x", lang),
+                    _v(d["difference_to_overall"]["value"], "x", lang),
+                    _v(d["ratio_between_groups"]["value"], "x", lang),
+                    _v(d["ratio_to_overall"]["value"], "x", lang),
                 ]
             )
         out.append(
             _data_table(
-                f"Écarts et rapports entre groupes ({gname}), définitions de fairlearn",
+                t("Écarts et rapports entre groupes (%(grouping)s), définitions de fairlearn")
+                % {"grouping": gname},
                 [
-                    "Indicateur",
-                    "Écart max. entre groupes",
-                    "Écart max. à l'ensemble",
-                    "Rapport min./max.",
-                    "Rapport min. à l'ensemble",
+                    t("Indicateur"),
+                    t("Écart max. entre groupes"),
+                    t("Écart max. à l'ensemble"),
+                    t("Rapport min./max."),
+                    t("Rapport min. à l'ensemble"),
                 ],
                 disp_rows,
             )
@@ -445,7 +477,9 @@ def render_html(result: dict[str, Any]) -> str:
         if g in marg and any(e.get("reliability") for e in g["groups"]):
             out.append('<div class="grid">')
             out.append(
-                _reliability(ids, gname, [(e["label"], e.get("reliability") or []) for e in g["groups"]])
+                _reliability(
+                    ids, gname, [(e["label"], e.get("reliability") or []) for e in g["groups"]], lang
+                )
             )
             out.append(
                 _roc(
@@ -455,6 +489,7 @@ def render_html(result: dict[str, Any]) -> str:
                         (e["label"], e.get("roc"), e["metrics"].get("roc_auc", {}).get("value"))
                         for e in g["groups"]
                     ],
+                    lang,
                 )
             )
             out.append("</div>")
@@ -463,18 +498,21 @@ def render_html(result: dict[str, Any]) -> str:
         # one table for every grouping (a row each), rather than the same eight measure names repeated
         # under each grouping
         keys = [k for k in FAIRNESS_COLUMNS if any(k in g["fairness"] for g in fair)]
-        out.append("<h2>Mesures d'équité</h2>")
+        fairness_title = t("Mesures d'équité")
+        out.append(f"<h2>{_text(fairness_title)}</h2>")
         out.append(
             _data_table(
-                "Mesures d'équité de fairlearn par regroupement (écart et rapport entre groupes ; "
-                "entre crochets, l'intervalle de confiance)",
-                ["Regroupement", *(FAIRNESS_COLUMNS[k] for k in keys)],
-                [[g["name"], *(_fair_cell(g["fairness"].get(k)) for k in keys)] for g in fair],
+                t(
+                    "Mesures d'équité de fairlearn par regroupement (écart et rapport entre groupes ; "
+                    "entre crochets, l'intervalle de confiance)"
+                ),
+                [t("Regroupement"), *(t(FAIRNESS_COLUMNS[k]) for k in keys)],
+                [[g["name"], *(_fair_cell(g["fairness"].get(k), lang) for k in keys)] for g in fair],
             )
         )
     time = result.get("time")
     if time:
-        out.append("<h2>Évolution par mois</h2>")
+        out.append(f"<h2>{_text(t('Évolution par mois'))}</h2>")
         keys = [
             k
             for k in (
@@ -492,51 +530,55 @@ def render_html(result: dict[str, Any]) -> str:
         ]
         out.append(
             _data_table(
-                "Indicateurs par mois",
+                t("Indicateurs par mois"),
                 [
-                    "Mois",
+                    t("Mois"),
                     *[
                         (
-                            "Effectif"
+                            t("Effectif")
                             if k == "n"
-                            else ("PSI du score" if k == "psi_score" else _cap(metric_label(k)))
+                            else (t("PSI du score") if k == "psi_score" else _metric_title(k, lang))
                         )
                         for k in keys
                     ],
                 ],
                 [
-                    [p["period"], *[(fmt_int(p[k]) if k == "n" else _v(p.get(k), k)) for k in keys]]
+                    [
+                        p["period"],
+                        *[(_int(p[k], lang) if k == "n" else _v(p.get(k), k, lang)) for k in keys],
+                    ]
                     for p in time["periods"]
                 ],
             )
         )
     drift = result.get("drift")
     if drift:
-        out.append("<h2>Dérive par rapport aux données de référence</h2>")
-        level_fr = {"stable": "stable", "moderate": "modérée", "major": "majeure", None: "—"}
+        out.append(f"<h2>{_text(t('Dérive par rapport aux données de référence'))}</h2>")
+        levels = {"stable": t("stable"), "moderate": t("modérée"), "major": t("majeure")}
+        kinds = {"numeric": t("numérique"), "categorical": t("catégorielle")}
         out.append(
             _data_table(
-                "Dérive par colonne (PSI : < 0,10 stable ; 0,10–0,25 modérée ; > 0,25 majeure)",
+                t("Dérive par colonne (PSI : < 0,10 stable ; 0,10–0,25 modérée ; > 0,25 majeure)"),
                 [
-                    "Colonne",
-                    "Rôle",
-                    "Type",
+                    t("Colonne"),
+                    t("Rôle"),
+                    t("Type"),
                     "PSI",
-                    "Niveau",
+                    t("Niveau"),
                     "KS (D)",
-                    "p-valeur KS",
-                    "Distance de variation totale",
+                    t("p-valeur KS"),
+                    t("Distance de variation totale"),
                 ],
                 [
                     [
                         f["feature"],
                         f.get("role", ""),
-                        {"numeric": "numérique", "categorical": "catégorielle"}.get(f.get("kind", ""), "—"),
-                        _v(f.get("psi"), "x"),
-                        level_fr.get(f.get("psi_level"), "—"),
-                        _v(f.get("ks_statistic"), "x"),
-                        _v(f.get("ks_pvalue"), "x"),
-                        _v(f.get("tvd"), "x"),
+                        kinds.get(f.get("kind", ""), "—"),
+                        _v(f.get("psi"), "x", lang),
+                        levels.get(f.get("psi_level"), "—"),
+                        _v(f.get("ks_statistic"), "x", lang),
+                        _v(f.get("ks_pvalue"), "x", lang),
+                        _v(f.get("tvd"), "x", lang),
                     ]
                     for f in drift["features"]
                 ],
@@ -546,13 +588,18 @@ def render_html(result: dict[str, Any]) -> str:
     return "\n".join(x for x in out if x)
 
 
-def _auc_method_fr(params: dict[str, Any]) -> str:
+def _text(value: Any) -> str:
+    """Text for an HTML element (``<`` and ``&`` escaped, apostrophes kept as typed)."""
+    return escape(str(value), quote=False)
+
+
+def _auc_method_fr(params: dict[str, Any], lang: Lang = FR) -> str:
     """How the AUC intervals were computed, when they were (DeLong by default, as pROC)."""
     method = params.get("auc_interval_method")
     if method == "delong":
-        return " ; AUC : méthode de DeLong (variance analytique, comme le paquet R pROC)"
+        return lang.t(" ; AUC : méthode de DeLong (variance analytique, comme le paquet R pROC)")
     if method == "bootstrap":
-        return " ; AUC : rééchantillonnage des lignes"
+        return lang.t(" ; AUC : rééchantillonnage des lignes")
     return ""
 
 
@@ -565,11 +612,11 @@ FAIRNESS_COLUMNS = {
 }
 
 
-def _fair_cell(entry: dict[str, Any] | None) -> str:
+def _fair_cell(entry: dict[str, Any] | None, lang: Lang = FR) -> str:
     if not entry:
         return "—"
-    text = _v(entry.get("value"), "x")
+    text = _v(entry.get("value"), "x", lang)
     ci = entry.get("ci")
     if ci and ci[0] is not None:
-        text += f" [{_v(ci[0], 'x')} ; {_v(ci[1], 'x')}]"
+        text += f" [{_v(ci[0], 'x', lang)} ; {_v(ci[1], 'x', lang)}]"
     return text

@@ -314,8 +314,8 @@ def _param(value: Any) -> str:
 
 PRINT_CSS = """
 @page { size: A4; margin: 14mm 12mm 16mm;
-  @bottom-left { content: "Atlas IA — rapport d'évaluation"; font-size: 7.5pt; color: #666; }
-  @bottom-right { content: "Page " counter(page) " / " counter(pages); font-size: 7.5pt; color: #666; } }
+  @bottom-left { content: "__FOOTER__"; font-size: 7.5pt; color: #666; }
+  @bottom-right { content: "__PAGE__ " counter(page) " / " counter(pages); font-size: 7.5pt; color: #666; } }
 body { margin: 0; max-width: none; font-size: 9pt; line-height: 1.35; }
 h1 { font-size: 16pt; margin: 0 0 4pt; } h2 { font-size: 12.5pt; margin-top: 14pt; break-after: avoid; }
 h3 { break-after: avoid; }
@@ -334,17 +334,20 @@ details > summary { display: none; }
 
 
 def export_html(result: dict[str, Any], *, header: dict[str, str], for_pdf: bool = False) -> str:
-    """The engine's self-contained report, with the use case and the run written at the top (and the
-    print stylesheet for the PDF)."""
-    html = render_html(result)
-    meta = "".join(f"<li><strong>{escape(k)} :</strong> {escape(v)}</li>" for k, v in header.items())
-    html = html.replace(
-        "<h1>Rapport d'évaluation du modèle</h1>",
-        f'<h1>Rapport d\'évaluation du modèle</h1><ul class="atlasia-meta">{meta}</ul>',
-        1,
+    """The engine's self-contained report in the interface language, with the use case and the run
+    written at the top (and the print stylesheet for the PDF)."""
+    html = render_html(result, lang())
+    meta = "".join(
+        "<li><strong>" + escape(_("%(label)s :") % {"label": k}) + f"</strong> {escape(v)}</li>"
+        for k, v in header.items()
     )
+    title = escape(_("Rapport d'évaluation du modèle"), quote=False)
+    html = html.replace(f"<h1>{title}</h1>", f'<h1>{title}</h1><ul class="atlasia-meta">{meta}</ul>', 1)
     if for_pdf:
-        html = html.replace("</style>", PRINT_CSS + "</style>", 1)
+        css = PRINT_CSS.replace("__FOOTER__", _css_string(_("Atlas IA — rapport d'évaluation"))).replace(
+            "__PAGE__", _css_string(_("Page"))
+        )
+        html = html.replace("</style>", css + "</style>", 1)
         # A PDF cannot unfold <details>: show the data tables open.
         html = html.replace("<details>", '<details open="">')
         # The figures are drawn for a screen; at 70 % they sit beside 9 pt text on A4 (viewBox kept).
@@ -352,6 +355,11 @@ def export_html(result: dict[str, Any], *, header: dict[str, str], for_pdf: bool
         # Keep each chart with its caption: an inline block is never split across pages.
         html = _CAPTION_AND_SVG.sub(r'<div class="atlasia-keep">\1\2</div>', html)
     return html
+
+
+def _css_string(text: str) -> str:
+    """``text`` inside a CSS double-quoted string."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 _CAPTION_AND_SVG = re.compile(r"(<figcaption[^>]*>.*?</figcaption>)(<svg .*?</svg>)", re.S)

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from atlasia.accounts import perms
@@ -196,15 +197,15 @@ def _done_run(request: HttpRequest, run_id: int) -> EvaluationRun:
 
 def _header(run: EvaluationRun) -> dict[str, str]:
     header = {
-        "Cas d'usage": run.use_case.title,
-        "Organisation": str(run.use_case.organisation),
-        "Version": run.label,
-        "Fichier": f"{run.file_name} (SHA-256 {run.sha256[:16]}…)",
+        pgettext("export header", "Cas d'usage"): run.use_case.title,
+        _("Organisation"): str(run.use_case.organisation),
+        _("Version"): run.label,
+        _("Fichier"): f"{run.file_name} (SHA-256 {run.sha256[:16]}…)",
     }
     if run.reference_name:
-        header["Référence"] = run.reference_name
+        header[_("Référence")] = run.reference_name
     if run.finished_at:
-        header["Terminée le"] = run.finished_at.strftime("%d/%m/%Y %H:%M")
+        header[_("Terminée le")] = run.finished_at.strftime(_("%d/%m/%Y %H:%M"))
     return header
 
 

@@ -79,7 +79,7 @@ def overview_context(request: HttpRequest, use_case: UseCase) -> dict[str, Any]:
         "summary": result_summary(latest.result, latest.law_version) if latest else None,
         "versions": list(selectors.versions_of(use_case)),
         "can_qualify": allowed,
-        "documents": documents.KINDS,
+        "documents": documents.kinds(),
     }
     if allowed:
         draft = selectors.draft_of(use_case)
@@ -262,7 +262,7 @@ def qualification_version(request: HttpRequest, pk: int, version: int) -> HttpRe
         "summary": result_summary(qualification.result, qualification.law_version),
         "answers": [a for a in answers if a["rows"]],
         "versions": list(selectors.versions_of(use_case)),
-        "documents": documents.KINDS,
+        "documents": documents.kinds(),
         "can_qualify": can_qualify(actor_of(request), use_case),
     }
     return render(request, "qualification/version.html", context)
