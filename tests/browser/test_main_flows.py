@@ -56,44 +56,16 @@ def _wait_text(page: Any, selector: str, text: str, timeout_s: float = 30) -> No
     raise AssertionError(f"« {text} » jamais affiché dans {selector} : {page.inner_text(selector)[:500]}")
 
 
-IN_HOUSE = {
-    "ai_technique": "machine_learning",
-    "exclusion": "none",
-    "prohibited_practices": "none",
-    "annex1_product": "none",
-    "annex3_areas": "public_benefits",
-    "benefits_purpose": "eligibility_decision",
-    "art6_3_conditions": "none",
-    "profiling": "yes",
-    "transparency": "none",
-    "gpai": "none",
-    "role": "provider_and_deployer",
-    "art25_triggers": "none",
-    "organisation_kind": "public_law_body",
-    "in_service_before_application": "no",
-    "personal_data": "yes",
-    "special_categories": "health",
-    "nir": "no",
-    "legal_basis": "public_task",
-    "art9_exception": "social_protection",
-    "automated_decision": "human_decides",
-    "individual_administrative_decision": "yes",
-    "art35_3": "systematic_evaluation_legal_effect",
-    "cnil_list": "profiling_exclusion_contract",
-    "edpb_criteria": "vulnerable_subjects",
-    "residual_high_risk": "no",
-    "hosting": "internal",
-}
-
-
-def _answer_questionnaire(page: Any) -> None:
+def _answer_questionnaire(page: Any, answers: dict[str, Any]) -> None:
     """Answers each question shown, section after section, as a referent would, until the last one."""
     for _ in range(20):
         if "/terminer/" in page.url:
             return
         for fieldset in page.locator("main form fieldset[id^=q-]").all():
             question = (fieldset.get_attribute("id") or "")[2:]
-            value = IN_HOUSE.get(question)
+            value = answers.get(question)
+            if isinstance(value, list):  # one box of a multiple choice is enough to go on
+                value = value[0]
             choice = fieldset.locator(f"input[value='{value}']") if value else fieldset.locator("input")
             if choice.count() == 0:
                 choice = fieldset.locator("input")
@@ -109,12 +81,12 @@ def _answer_questionnaire(page: Any) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_qualify_a_use_case_and_read_the_result(
-    live_server: Any, browser: Any, world: dict[str, Any]
+    live_server: Any, browser: Any, world: dict[str, Any], in_house_answers: dict[str, Any]
 ) -> None:
     record = world["records"]["a_internal"]
     page = _log_in(browser, live_server.url, world["users"]["referent"])
     page.goto(f"{live_server.url}/cas-d-usage/{record.pk}/qualification/questionnaire/ai_system/")
-    _answer_questionnaire(page)
+    _answer_questionnaire(page, in_house_answers)
     page.get_by_role("button", name="Terminer la qualification").click()
     page.wait_for_load_state()
     main = page.inner_text("main")
@@ -242,14 +214,12 @@ def test_annual_report_in_english(live_server: Any, browser: Any, world: dict[st
 
 @pytest.mark.django_db(transaction=True)
 def test_compliance_file_prepared_in_the_background_in_english(
-    live_server: Any, browser: Any, world: dict[str, Any]
+    live_server: Any, browser: Any, world: dict[str, Any], in_house_answers: dict[str, Any]
 ) -> None:
     from atlasia.qualification.services import qualification_complete
 
     record = world["records"]["a_internal"]
-    answers = {k: ([v] if k in MULTI else v) for k, v in IN_HOUSE.items()}
-    answers["edpb_criteria"] = ["vulnerable_subjects", "large_scale"]
-    qualification_complete(actor=world["users"]["referent"], use_case=record, answers=answers)
+    qualification_complete(actor=world["users"]["referent"], use_case=record, answers=in_house_answers)
     page = _log_in(browser, live_server.url, world["users"]["referent"], language="en-GB")
     page.goto(f"{live_server.url}/cas-d-usage/{record.pk}/dossier-conformite/")
     main = page.inner_text("main")
@@ -269,20 +239,6 @@ def test_compliance_file_prepared_in_the_background_in_english(
         page.get_by_role("link", name=f"Download {job.filename}").click()
     assert download.value.suggested_filename == job.filename
     assert _codes_in(page) == []
-
-
-MULTI = {
-    "exclusion",
-    "prohibited_practices",
-    "annex3_areas",
-    "art6_3_conditions",
-    "transparency",
-    "art25_triggers",
-    "special_categories",
-    "art35_3",
-    "cnil_list",
-    "edpb_criteria",
-}
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,40 +10,6 @@ from django.test import Client
 
 from atlasia.qualification.services import qualification_complete
 
-IN_HOUSE = {
-    "ai_technique": "machine_learning",
-    "exclusion": ["none"],
-    "prohibited_practices": ["none"],
-    "annex1_product": "none",
-    "annex3_areas": ["public_benefits"],
-    "benefits_purpose": "eligibility_decision",
-    "art6_3_conditions": ["none"],
-    "profiling": "yes",
-    "transparency": ["none"],
-    "gpai": "none",
-    "role": "provider_and_deployer",
-    "art25_triggers": ["none"],
-    "organisation_kind": "public_law_body",
-    "in_service_before_application": "no",
-    "personal_data": "yes",
-    "special_categories": ["health"],
-    "nir": "no",
-    "legal_basis": "public_task",
-    "art9_exception": "social_protection",
-    "automated_decision": "human_decides",
-    "individual_administrative_decision": "yes",
-    "art35_3": ["systematic_evaluation_legal_effect"],
-    "cnil_list": ["profiling_exclusion_contract"],
-    "edpb_criteria": ["vulnerable_subjects", "large_scale"],
-    "residual_high_risk": "no",
-    "hosting": "internal",
-}
-
-
-@pytest.fixture
-def in_house_answers() -> dict[str, Any]:
-    return dict(IN_HOUSE)
-
 
 @pytest.fixture
 def qualified(world: dict[str, Any], in_house_answers: dict[str, Any]) -> Any:

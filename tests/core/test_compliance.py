@@ -3,42 +3,30 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
+
+import pytest
 
 from atlasia.core import compliance as core
 from atlasia.core.qualification import qualify
 
-IN_HOUSE_BENEFITS = {
-    "ai_technique": "machine_learning",
-    "exclusion": ["none"],
-    "prohibited_practices": ["none"],
-    "annex1_product": "none",
-    "annex3_areas": ["public_benefits"],
-    "benefits_purpose": "eligibility_decision",
-    "art6_3_conditions": ["none"],
-    "profiling": "yes",
-    "transparency": ["none"],
-    "gpai": "none",
-    "role": "provider_and_deployer",
-    "art25_triggers": ["none"],
-    "organisation_kind": "public_law_body",
-    "in_service_before_application": "no",
-    "personal_data": "yes",
-    "special_categories": ["health"],
-    "nir": "no",
-    "legal_basis": "public_task",
-    "art9_exception": "social_protection",
-    "automated_decision": "human_decides",
-    "individual_administrative_decision": "yes",
-    "art35_3": ["systematic_evaluation_legal_effect"],
-    "cnil_list": ["none"],
-    "edpb_criteria": ["vulnerable_subjects"],
-    "residual_high_risk": "yes",
-    "hosting": "third_party_hds",
-}
+
+@pytest.fixture
+def in_house_benefits(in_house_answers: dict[str, Any]) -> dict[str, Any]:
+    """Built in house, hosted by a certified health-data host, with a residual high risk after the DPIA."""
+    return {
+        **in_house_answers,
+        "cnil_list": ["none"],
+        "edpb_criteria": ["vulnerable_subjects"],
+        "residual_high_risk": "yes",
+        "hosting": "third_party_hds",
+    }
 
 
-def test_work_items_follow_the_obligations_and_the_gdpr_conclusions() -> None:
-    result = qualify(IN_HOUSE_BENEFITS)
+def test_work_items_follow_the_obligations_and_the_gdpr_conclusions(
+    in_house_benefits: dict[str, Any],
+) -> None:
+    result = qualify(in_house_benefits)
     specs = core.work_items(result)
     keys = [s.key for s in specs]
     engine_ids = [o["id"] for o in result["ai_act"]["obligations"]]
@@ -53,8 +41,8 @@ def test_work_items_follow_the_obligations_and_the_gdpr_conclusions() -> None:
     assert next(s for s in specs if s.key == "crpa_mention").signer is core.Signer.REFERENT
 
 
-def test_no_gdpr_item_without_personal_data() -> None:
-    result = qualify({**IN_HOUSE_BENEFITS, "personal_data": "no"})
+def test_no_gdpr_item_without_personal_data(in_house_benefits: dict[str, Any]) -> None:
+    result = qualify({**in_house_benefits, "personal_data": "no"})
     assert not [s for s in core.work_items(result) if s.source is core.Source.GDPR]
 
 
@@ -62,21 +50,23 @@ def _existing(specs: list[core.WorkItemSpec]) -> list[core.ExistingItem]:
     return [core.ExistingItem(s.key, s.article, s.title_fr, s.due, False) for s in specs]
 
 
-def test_a_first_qualification_creates_every_item() -> None:
-    specs = core.work_items(qualify(IN_HOUSE_BENEFITS))
+def test_a_first_qualification_creates_every_item(in_house_benefits: dict[str, Any]) -> None:
+    specs = core.work_items(qualify(in_house_benefits))
     changes = core.reconcile([], specs, 1)
     assert [c.kind for c in changes] == ["create"] * len(specs)
     assert changes[0].note_fr == "Ajoutée par la qualification v1."
 
 
-def test_the_same_result_again_changes_nothing() -> None:
-    specs = core.work_items(qualify(IN_HOUSE_BENEFITS))
+def test_the_same_result_again_changes_nothing(in_house_benefits: dict[str, Any]) -> None:
+    specs = core.work_items(qualify(in_house_benefits))
     assert core.reconcile(_existing(specs), specs, 2) == []
 
 
-def test_a_requalification_flags_a_new_due_date_and_drops_what_is_no_longer_required() -> None:
-    before = core.work_items(qualify(IN_HOUSE_BENEFITS, law_version="2024-07-original"))
-    after = core.work_items(qualify({**IN_HOUSE_BENEFITS, "role": "deployer"}))
+def test_a_requalification_flags_a_new_due_date_and_drops_what_is_no_longer_required(
+    in_house_benefits: dict[str, Any],
+) -> None:
+    before = core.work_items(qualify(in_house_benefits, law_version="2024-07-original"))
+    after = core.work_items(qualify({**in_house_benefits, "role": "deployer"}))
     changes = {c.key: c for c in core.reconcile(_existing(before), after, 3)}
     # the date of Chapter III moved with the Omnibus: kept, flagged with the change
     assert changes["deployer_human_oversight"].kind == "update"
@@ -89,8 +79,8 @@ def test_a_requalification_flags_a_new_due_date_and_drops_what_is_no_longer_requ
     assert "gdpr_dpia" not in changes  # unchanged
 
 
-def test_an_item_required_again_is_restored() -> None:
-    specs = core.work_items(qualify(IN_HOUSE_BENEFITS))
+def test_an_item_required_again_is_restored(in_house_benefits: dict[str, Any]) -> None:
+    specs = core.work_items(qualify(in_house_benefits))
     dropped = [core.ExistingItem(s.key, s.article, s.title_fr, s.due, s.key == "fria") for s in specs]
     changes = core.reconcile(dropped, specs, 4)
     assert [(c.kind, c.key) for c in changes] == [("restore", "fria")]
