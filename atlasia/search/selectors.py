@@ -102,12 +102,16 @@ def semantic_ranking(
     limit: int,
     floor: float = SEMANTIC_FLOOR,
     scope: Scope | None = None,
+    vector: Any = None,
 ) -> list[tuple[int, float]]:
     """Visible records closest in meaning to ``query``, none under the relevance ``floor`` (cosine of
-    the query to the record): a query about nothing in the registry finds nothing."""
+    the query to the record): a query about nothing in the registry finds nothing. ``vector``: the
+    query's embedding when the caller already has it."""
     if not query.strip() or not embeddings.available():
         return []
-    hits = vectorsearch.nearest(visible, embeddings.embed_query(query), limit=limit, scope=scope)
+    if vector is None:
+        vector = embeddings.embed_query(query)
+    hits = vectorsearch.nearest(visible, vector, limit=limit, scope=scope)
     return [(pk, score) for pk, score in hits if score >= floor]
 
 
