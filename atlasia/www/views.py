@@ -133,7 +133,10 @@ def usecase_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    use_case = get_object_or_404(selectors.usecase_detail_queryset(actor_of(request)), pk=pk)
+    use_case = get_object_or_404(
+        selectors.usecase_detail_queryset(actor_of(request), extensions.row_flag_annotations()), pk=pk
+    )
+    selectors.load_detail_relations(use_case)
     organisation = use_case.organisation
     tab = request.GET.get("onglet", "fiche")
     can_audit = perms.can(actor_of(request), Action.AUDIT_VIEW, organisation)
