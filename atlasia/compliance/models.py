@@ -414,7 +414,9 @@ class FileJob(models.Model):
     kind = models.CharField(_("fichier"), max_length=30)
     fmt = models.CharField(_("format"), max_length=4)
     #: For a document of the qualification: the version asked for (``None``: the latest one).
-    qualification_version = models.PositiveIntegerField(_("version de la qualification"), null=True, blank=True)
+    qualification_version = models.PositiveIntegerField(
+        _("version de la qualification"), null=True, blank=True
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -818,7 +818,7 @@ def file_job_request(
 
     from . import documents
     from .files import STEP_WAITING
-    from .selectors import usecases_with_file, usecases_visible_to
+    from .selectors import usecases_visible_to, usecases_with_file
     from .tasks import build_file_job
 
     readable = usecases_visible_to if kind in qualification_documents.KINDS else usecases_with_file

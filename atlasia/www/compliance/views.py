@@ -728,8 +728,10 @@ def file_job(request: HttpRequest, pk: int) -> HttpResponse:
     # which whoever reads the use case sees; the rest from the compliance file.
     if job.kind in qualification_documents.KINDS:
         back = (
-            (reverse("qualification_version", args=[job.use_case_id, job.qualification_version]),
-             _("Version %(version)s de la qualification") % {"version": job.qualification_version})
+            (
+                reverse("qualification_version", args=[job.use_case_id, job.qualification_version]),
+                _("Version %(version)s de la qualification") % {"version": job.qualification_version},
+            )
             if job.qualification_version
             else (reverse("qualification_overview", args=[job.use_case_id]), _("Qualification"))
         )
