@@ -228,8 +228,12 @@ def similar_usecases(
         .order_by("-score", "target_id")
         .values_list("target_id", "score")
     )
+    # Only what the panel shows and the reasons read (the whole record is 40 columns).
+    shown = ("title", "summary", "tags", "organisation__name", "theme", "ai_technique")
     found: dict[int, UseCase] = (
-        visible.select_related("organisation", "theme", "ai_technique").in_bulk([pk for pk, _ in stored])
+        visible.select_related("organisation", "theme", "ai_technique")
+        .only(*shown)
+        .in_bulk([pk for pk, _ in stored])
         if stored
         else {}
     )
