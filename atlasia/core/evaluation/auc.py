@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 #: Rows per block (about): the per-block arrays stay a few MiB.
-BLOCK_ROWS = 1 << 17
+BLOCK_ROWS = 1 << 18
 #: Rows of the sample from which the bucket edges are taken.
 SAMPLE_ROWS = 1 << 16
 ROC_STEPS = 100
