@@ -105,8 +105,10 @@ def score_blocks(
         s = score[rows]
         o = _sort_index(s)
         rows = rows[o]
-        yield (s[o], *_gather(others, rows))
-        del rows, s, o
+        block = (s[o], *_gather(others, rows))
+        del rows, s, o  # not held by the generator while the block is processed
+        yield block
+        del block
 
 
 def _gather(
