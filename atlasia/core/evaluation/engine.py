@@ -1056,7 +1056,8 @@ def evaluate_file(
 ) -> dict[str, Any]:
     """Read a CSV or Parquet file (and optionally a reference file), then :func:`evaluate` it.
 
-    Parquet files are read column by column: only the columns needed are loaded (all columns when a
+    Parquet files are read into contiguous arrays a slice of rows at a time (see
+    :func:`~.io.read_table_with_notes`): only the columns needed are loaded (all columns when a
     reference is given, for drift).
     """
     from pathlib import Path
@@ -1080,7 +1081,16 @@ def evaluate_file(
             if all(c in available for c in wanted_present):
                 columns = list(dict.fromkeys(wanted_present))
     # without a reference the frame only feeds the engine: text group columns may be read as codes
-    group_columns = list(kwargs.get("groups", ())) if reference_path is None else []
+    # (``Enum``), unless a column also has another role (read as the file has it)
+    other_roles = {
+        kwargs.get("target", "y_true"),
+        kwargs.get("pred"),
+        kwargs.get("score"),
+        kwargs.get("date"),
+    }
+    group_columns = (
+        [g for g in kwargs.get("groups", ()) if g not in other_roles] if reference_path is None else []
+    )
     df, notes = read_table_with_notes(path, max_bytes=limit, columns=columns, group_columns=group_columns)
     ref = None
     if reference_path is not None:

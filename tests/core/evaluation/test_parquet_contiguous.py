@@ -10,9 +10,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from atlasia.core.evaluation import EvaluationInputError, evaluate, evaluate_file, read_table
+from atlasia.core.evaluation import EvaluationInputError, evaluate, evaluate_file, memory, read_table
 from atlasia.core.evaluation import io as eval_io
-from atlasia.core.evaluation import memory
 
 N = 500
 ROW_GROUP = 37  # rows per row group: 14 row groups, the last one short
