@@ -102,6 +102,7 @@ def usecase_list(request: HttpRequest) -> HttpResponse:
     form = UseCaseFilterForm(request.GET or None)
     qs = search_selectors.usecase_list(actor_of(request), filters, page_columns=True)
     page = selectors.CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.usecase_rows(page.object_list, texts=bool(filters.q))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
