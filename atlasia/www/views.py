@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -102,7 +102,10 @@ def usecase_list(request: HttpRequest) -> HttpResponse:
     form = UseCaseFilterForm(request.GET or None)
     qs = search_selectors.usecase_list(actor_of(request), filters, page_columns=True)
     page = selectors.CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.usecase_rows(page.object_list, texts=bool(filters.q))
+    # The page's records as rows of plain values (registry.selectors.usecase_rows), read in one query.
+    page.object_list = selectors.usecase_rows(
+        cast("QuerySet[UseCase]", page.object_list), texts=bool(filters.q)
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
