@@ -15,6 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -99,7 +100,8 @@ def _filters_from(request: HttpRequest) -> selectors.UseCaseFilters:
 @require_GET
 def usecase_list(request: HttpRequest) -> HttpResponse:
     filters = _filters_from(request)
-    form = UseCaseFilterForm(request.GET or None)
+    # Built only when the cached filter fragment is rendered afresh (its key is the submitted values).
+    form = SimpleLazyObject(lambda: UseCaseFilterForm(request.GET or None))
     qs = search_selectors.usecase_list(actor_of(request), filters, page_columns=True)
     page = selectors.CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     # The page's records as rows of plain values (registry.selectors.usecase_rows), read in one query.
@@ -116,7 +118,7 @@ def usecase_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "query_string": query.urlencode(),
             # The filter form is a cached fragment: its key is the values it shows (www/fragments.py).
-            "filters_key": fragments.values_key(request.GET, list(form.fields)),
+            "filters_key": fragments.values_key(request.GET, list(UseCaseFilterForm.base_fields)),
             "active_filters": any(
                 getattr(filters, f)
                 for f in (
