@@ -15,7 +15,8 @@ one, formatted per language:
 
 - ``{"$n": 1000000}``: a number with thousands separators (« 1 000 000 », "1,000,000");
 - ``{"$date": "2026-03-12"}``: a date (« 12/03/2026 », "2026-03-12");
-- ``{"$size": 1536}``: a size in bytes (« 1,5 ko », "1.5 KB");
+- ``{"$size": 1536}``: a size in bytes (« 2 ko », "2 KB"; « 1,5 Mo », "1.5 MB" from one megabyte);
+- ``{"$mb": 1536}``: a size in bytes, always in megabytes with one decimal (« 0,0 Mo », "0.0 MB");
 - ``{"$t": "Titre"}``: a French word or phrase of the catalogue (a column's label, a status), translated;
 - ``{"$quoted": [...]}``: values, each quoted, separated by commas (« « Titre », « Thème » »);
 - ``{"$msg": {"code": …, "params": …}}``: a message within a message.
@@ -62,6 +63,9 @@ class Locale:
         if n >= 1024 * 1024:
             return f"{n / (1024 * 1024):.1f}".replace(".", self.decimal) + f" {self.megabyte}"
         return f"{max(1, n // 1024)} {self.kilobyte}"
+
+    def megabytes(self, n: int) -> str:
+        return f"{n / (1024 * 1024):.1f}".replace(".", self.decimal) + f" {self.megabyte}"
 
     def quote(self, text: str) -> str:
         return f"{self.quotes[0]}{text}{self.quotes[1]}"
@@ -148,6 +152,8 @@ def render_value(value: Any, locale: Locale = FR) -> str:
             return locale.date(inner)
         if tag == "$size":
             return locale.size(inner)
+        if tag == "$mb":
+            return locale.megabytes(inner)
         if tag == "$t":
             return locale.t(str(inner))
         if tag == "$quoted":
@@ -170,6 +176,10 @@ def date(value: dt.date) -> dict[str, str]:
 
 def size(value: int) -> dict[str, int]:
     return {"$size": int(value)}
+
+
+def mb(value: float) -> dict[str, int]:
+    return {"$mb": int(value)}
 
 
 def word(french: str) -> dict[str, str]:

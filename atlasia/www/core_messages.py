@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import get_language, gettext
 
-from atlasia.core.messages import FR, Locale, english, localise
+from atlasia.core.messages import FR, Locale, Message, english, localise
 
 
 def locale() -> Locale:
@@ -32,3 +32,12 @@ def shown_all(texts: Sequence[str], data: Sequence[Mapping[str, Any] | None] | N
     if not data or len(data) != len(texts):
         return list(texts)
     return [localise(text, item, where) for text, item in zip(texts, data, strict=True)]
+
+
+def shown_error(error: Exception) -> str:
+    """An engine's refusal (an exception whose ``text`` is a :class:`Message`) in the reader's language;
+    any other error: its message as it is."""
+    text = getattr(error, "text", None)
+    if isinstance(text, Message):
+        return text.render(locale())
+    return str(getattr(error, "message", None) or error)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from atlasia.core import messages as m
 
 ROOT = Path(settings.BASE_DIR)
+SAME_IN_ENGLISH = {"score", "date"}
 
 
 def _registering_modules() -> list[str]:
@@ -37,8 +38,12 @@ def _codes() -> list[str]:
 
 def test_the_registering_modules_are_found() -> None:
     modules = _registering_modules()
-    assert "atlasia.core.spreadsheet" in modules and "atlasia.exchange.importers" in modules
-    assert len(_codes()) > 40
+    assert {
+        "atlasia.core.spreadsheet",
+        "atlasia.exchange.importers",
+        "atlasia.core.evaluation.messages",
+    } <= set(modules)
+    assert len(_codes()) > 80
 
 
 @pytest.mark.parametrize("code", _codes())
@@ -80,11 +85,13 @@ def test_a_stored_message_without_a_known_code_shows_its_french_text() -> None:
 
 
 def test_the_words_the_messages_name_have_their_english() -> None:
-    """Column labels (a column missing from the file) and stages (the « Étape » column's refusals)."""
+    """Column labels (a column missing from the file), stages (the « Étape » column's refusals) and the
+    roles of an evaluation file's columns."""
     from atlasia.core import spreadsheet as sp
+    from atlasia.core.evaluation.messages import ROLES
     from atlasia.core.lifecycle import STATUS_LABELS_FR
 
-    words = [c.label_fr for c in sp.COLUMNS] + list(STATUS_LABELS_FR.values())
+    words = [c.label_fr for c in sp.COLUMNS] + list(STATUS_LABELS_FR.values()) + list(ROLES)
     with translation.override("en"):
-        untranslated = [w for w in words if gettext(w) == w]
+        untranslated = [w for w in words if gettext(w) == w and w not in SAME_IN_ENGLISH]
     assert untranslated == []
