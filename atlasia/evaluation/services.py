@@ -24,6 +24,7 @@ from atlasia.accounts.models import User
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record
 from atlasia.core.evaluation.io import EvaluationInputError
+from atlasia.core.messages import Message
 from atlasia.core.roles import Action
 from atlasia.lifecycle import selectors as lifecycle_selectors
 from atlasia.registry.models import UseCase
@@ -287,6 +288,7 @@ def evaluationrun_launch(*, actor: User, run: EvaluationRun, parameters: dict[st
                 parameters=parameters,
                 error=error.message,
                 error_column=error.column or "",
+                error_message=error_data(error),
                 step="Fichier refusé",
                 result=None,
                 finished_at=timezone.now(),
@@ -313,6 +315,7 @@ def evaluationrun_launch(*, actor: User, run: EvaluationRun, parameters: dict[st
         run.step = "En attente du traitement en arrière-plan"
         run.error = ""
         run.error_column = ""
+        run.error_message = None
         run.finished_at = None
         run.full_clean()
         run.save()
@@ -347,12 +350,21 @@ class _ProgressWriter:
         EvaluationRun.objects.filter(pk=self.run_id).update(progress=pct, step=label[:200])
 
 
-def _finish_failed(run: EvaluationRun, message: str, column: str = "") -> None:
+def error_data(error: EvaluationInputError) -> dict[str, Any] | None:
+    """The code and parameters of an engine's refusal (None: a message with its French text only)."""
+    text = getattr(error, "text", None)
+    return text.data() if isinstance(text, Message) else None
+
+
+def _finish_failed(
+    run: EvaluationRun, message: str, column: str = "", data: dict[str, Any] | None = None
+) -> None:
     with transaction.atomic():
         EvaluationRun.objects.filter(pk=run.pk).update(
             status=RunStatus.FAILED,
             error=message,
             error_column=column,
+            error_message=data,
             result=None,
             progress=100,
             step="Échec",
@@ -392,7 +404,7 @@ def evaluationrun_execute(*, run_id: int) -> str:
             **_engine_kwargs(run.parameters),
         )
     except EvaluationInputError as error:
-        _finish_failed(run, error.message, error.column or "")
+        _finish_failed(run, error.message, error.column or "", error_data(error))
         files.remove(run.upload_dir)
         return RunStatus.FAILED
     except Exception:  # the page must say it failed rather than spin for ever

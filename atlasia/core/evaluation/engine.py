@@ -27,13 +27,13 @@ from . import metrics as mt
 from . import ranking as rk
 from . import regression as rg
 from .io import (
-    EvaluationInputError,
     PreparedTable,
     RawGroup,
     _check_group_cardinality,
     prepare_table,
     present_order,
 )
+from .messages import input_error, n
 
 __all__ = ["SCHEMA_VERSION", "evaluate", "evaluate_file"]
 
@@ -84,9 +84,7 @@ def _as_frame(data: pl.DataFrame | Mapping[str, Any]) -> pl.DataFrame:
         return pl.DataFrame(
             {k: (np.asarray(v) if not isinstance(v, pl.Series) else v) for k, v in data.items()}
         )
-    raise EvaluationInputError(
-        "Les données doivent être un tableau (DataFrame Polars ou dictionnaire de colonnes)."
-    )
+    raise input_error("eval.not_a_table")
 
 
 class _Grouping:
@@ -305,10 +303,7 @@ def _exact(g: RawGroup) -> RawGroup:
 
 def _check_cells(n_cells: int) -> int:
     if n_cells > MAX_CELLS:
-        raise EvaluationInputError(
-            f"Les colonnes de groupe forment {n_cells:,} combinaisons possibles, c'est trop : "
-            "retirez une colonne ou regroupez des valeurs.".replace(",", " ")
-        )
+        raise input_error("eval.too_many_cells", count=n(n_cells))
     return n_cells
 
 
@@ -370,26 +365,21 @@ def evaluate(
     t0 = time.perf_counter()
     report = progress or _noop
     if task not in {"classification", "regression"}:
-        raise EvaluationInputError(
-            f"Type de tâche inconnu « {task} » : « classification » ou « regression »."
-        )
+        raise input_error("eval.task_unknown", task=task)
     if min_group_size < 1:
-        raise EvaluationInputError("L'effectif minimal d'un groupe doit être au moins 1.")
+        raise input_error("eval.min_group_size")
     cfg = bs.BootstrapConfig(n_bootstrap, seed, level)
     if auc_intervals == "marginal":  # name used before DeLong became the default
         auc_intervals = "bootstrap"
     if auc_intervals not in AUC_INTERVAL_METHODS:
-        raise EvaluationInputError(
-            f"Méthode d'intervalle des AUC inconnue « {auc_intervals} » : "
-            "« delong », « bootstrap » ou « none »."
-        )
+        raise input_error("eval.auc_method_unknown", method=auc_intervals)
     if n_jobs < 1:
-        raise EvaluationInputError("Le nombre de processus doit être au moins 1.")
+        raise input_error("eval.jobs")
     report(0.0, "Lecture et vérification des colonnes")
     df = _as_frame(data)
     groups = list(groups)
     if len(set(groups)) != len(groups):
-        raise EvaluationInputError("Une même colonne de groupe est indiquée deux fois.")
+        raise input_error("eval.group_twice")
     table = prepare_table(
         df,
         target=target,
@@ -1016,18 +1006,15 @@ def _drift_section(
     from . import drift as dr
 
     if ref.height == 0:
-        raise EvaluationInputError("Le tableau de référence ne contient aucune ligne de données.")
+        raise input_error("eval.reference_empty")
     if features is None:
         feats = [c for c in cur.columns if c in ref.columns and c != date]
     else:
         feats = list(features)
         for f in feats:
-            for frame, which in ((cur, "courant"), (ref, "de référence")):
+            for frame, which in ((cur, "eval.drift_missing_current"), (ref, "eval.drift_missing_reference")):
                 if f not in frame.columns:
-                    raise EvaluationInputError(
-                        f"La colonne « {f} » demandée pour la dérive est absente du tableau {which}.",
-                        column=f,
-                    )
+                    raise input_error(which, column=f, name=f)
     roles = {
         target: "target",
         **({pred: "prediction"} if pred else {}),
