@@ -68,8 +68,8 @@ MESSAGES: dict[str, str] = {
         "d'une variable de groupe (sexe, tranche d'âge, région…) et non d'un identifiant ?"
     ),
     "eval.date_unreadable": (
-        "La colonne « %(name)s » (date) contient des dates illisibles, dont « %(value)s » (%(lines)s). Format "
-        "attendu : AAAA-MM-JJ."
+        "La colonne « %(name)s » (date) contient des dates illisibles, dont « %(value)s » (%(lines)s). "
+        "Format attendu : AAAA-MM-JJ."
     ),
     "eval.date_type": "La colonne « %(name)s » (date) doit contenir des dates (type trouvé : %(dtype)s).",
     # the table and the parameters
