@@ -160,6 +160,62 @@ def usecase_list(
     return qs
 
 
+# What a row of the list page shows, read as plain values: 50 model instances, each with its
+# organisation, theme and technique (200 objects, 60 columns decoded), cost more than the rest of the page.
+LIST_ROW_COLUMNS = (
+    "pk",
+    "title",
+    "status",
+    "publication_level",
+    "organisation__name",
+    "theme__label_fr",
+    "theme__label_en",
+    "ai_technique__label_fr",
+    "ai_technique__label_en",
+)
+# The texts a search query's excerpts are taken from (read only when the list is searched).
+LIST_ROW_TEXTS = ("summary", "problem", "expected_benefits")
+
+
+@dataclass(frozen=True, slots=True)
+class UseCaseRow:
+    """A use case as a row of the list page: its labels in the active language."""
+
+    pk: int
+    title: str
+    status: str
+    publication_level: str
+    organisation_name: str
+    theme_label: str
+    technique_label: str
+    summary: str = ""
+    problem: str = ""
+    expected_benefits: str = ""
+
+
+def usecase_rows(qs: QuerySet[UseCase], *, texts: bool = False) -> list[UseCaseRow]:
+    """The rows of ``qs`` (a page of :func:`usecase_list`, already sliced) in one query: the shown
+    columns only, and the texts of the search excerpts when ``texts``."""
+    english = (get_language() or "fr").startswith("en")
+    columns = LIST_ROW_COLUMNS + (LIST_ROW_TEXTS if texts else ())
+    rows = []
+    for values in qs.values_list(*columns):
+        pk, title, status, level, organisation, theme_fr, theme_en, technique_fr, technique_en = values[:9]
+        rows.append(
+            UseCaseRow(
+                pk,
+                title,
+                status,
+                level,
+                organisation,
+                (theme_en if english and theme_en else theme_fr) or "",
+                (technique_en if english and technique_en else technique_fr) or "",
+                *values[9:],
+            )
+        )
+    return rows
+
+
 #: The relations the record page lists (categories, partners, contacts, sources, attachments).
 DETAIL_RELATIONS = ("data_categories", "partner_organisations", "contacts", "sources", "attachments")
 
@@ -322,7 +378,10 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
 
     @cached_property
     def count(self) -> int:
-        return int(self.object_list[: self.cap + 1].count())  # type: ignore[attr-defined]
+        # Counted without the page's ordering: the order does not change how many rows there are, and
+        # ``ORDER BY … LIMIT`` in the counting subquery made PostgreSQL sort every matching row (or walk
+        # the sort's index row by row) instead of reading the filter's index alone (issue 18).
+        return int(self.object_list.order_by()[: self.cap + 1].count())  # type: ignore[attr-defined]
 
     @property
     def capped(self) -> bool:
