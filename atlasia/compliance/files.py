@@ -47,7 +47,11 @@ def _content(job: FileJob) -> tuple[str, bytes]:
         _progress(job, 90, STEP_ARCHIVE)
         return f"dossier-conformite-{job.use_case.uid.hex[:8]}-{timezone.localdate():%Y%m%d}.zip", content
     if job.kind in qualification_documents.KINDS:
-        qualification = qualification_selectors.latest_qualification(job.use_case)
+        qualification = (
+            qualification_selectors.version_of(job.use_case, job.qualification_version)
+            if job.qualification_version
+            else qualification_selectors.latest_qualification(job.use_case)
+        )
         if qualification is None:
             raise ValueError(gettext("Ce cas d'usage n'est plus qualifié."))
         doc = qualification_documents.build(job.kind, qualification, deployer_facts(job.use_case.pk))
@@ -89,7 +93,11 @@ def run_file_job(job_id: int) -> str:
         raise
     # Only the latest prepared file of the same kind stays on disk.
     for older in FileJob.objects.filter(
-        use_case_id=job.use_case_id, kind=job.kind, fmt=job.fmt, pk__lt=job.pk
+        use_case_id=job.use_case_id,
+        kind=job.kind,
+        fmt=job.fmt,
+        qualification_version=job.qualification_version,
+        pk__lt=job.pk,
     ).exclude(file=""):
         older.file.delete(save=False)
         FileJob.objects.filter(pk=older.pk).update(file="")

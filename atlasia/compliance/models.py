@@ -413,6 +413,10 @@ class FileJob(models.Model):
     #: ``dossier`` (the ZIP) or a key of :data:`atlasia.compliance.documents.KINDS`.
     kind = models.CharField(_("fichier"), max_length=30)
     fmt = models.CharField(_("format"), max_length=4)
+    #: For a document of the qualification: the version asked for (``None``: the latest one).
+    qualification_version = models.PositiveIntegerField(
+        _("version de la qualification"), null=True, blank=True
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -445,6 +449,12 @@ class FileJob(models.Model):
         if self.kind == DOSSIER:
             return str(_("Dossier de conformité (ZIP avec index)"))
         title = kinds().get(self.kind) or gettext(QUALIFICATION_KINDS.get(self.kind, self.kind))
+        if self.qualification_version:
+            return gettext("%(title)s, qualification v%(version)s (%(fmt)s)") % {
+                "title": title,
+                "version": self.qualification_version,
+                "fmt": self.fmt.upper(),
+            }
         return f"{title} ({self.fmt.upper()})"
 
     @property

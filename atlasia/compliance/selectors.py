@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from atlasia.accounts import perms
 from atlasia.accounts.actor import ActorLike, as_actor
@@ -22,6 +22,7 @@ from atlasia.lifecycle.selectors import InboxItem
 from atlasia.monitoring import refs as monitoring_refs
 from atlasia.qualification import selectors as qualification_selectors
 from atlasia.registry.models import Organisation, UseCase
+from atlasia.registry.selectors import usecases_visible_to
 
 from .enums import CLOSED_STATUSES, ObligationStatus, RiskArea, RiskOrigin, RiskStatus, SignerRole
 from .models import (
@@ -47,8 +48,14 @@ def organisations_with_files(actor: ActorLike | None) -> QuerySet[Organisation]:
 
 
 def file_jobs_visible_to(actor: ActorLike | None) -> QuerySet[FileJob]:
-    """Files prepared in the background, of the compliance files the actor may read."""
-    return FileJob.objects.filter(use_case__in=usecases_with_file(actor)).select_related("use_case")
+    """Files prepared in the background, of the compliance files the actor may read; and the documents of
+    a qualification, which whoever reads the use case may download (as from its qualification tab)."""
+    from atlasia.qualification.documents import KINDS as QUALIFICATION_KINDS
+
+    return FileJob.objects.filter(
+        Q(use_case__in=usecases_with_file(actor))
+        | Q(kind__in=list(QUALIFICATION_KINDS), use_case__in=usecases_visible_to(actor))
+    ).select_related("use_case")
 
 
 def prepared_files(use_case: UseCase) -> dict[tuple[str, str], FileJob]:

@@ -804,29 +804,40 @@ def vendor_charter_check(
 # --- files prepared in the background ------------------------------------------------------------------
 
 
-def file_job_request(*, actor: User, use_case: UseCase, kind: str, fmt: str) -> FileJob:
+def file_job_request(
+    *, actor: User, use_case: UseCase, kind: str, fmt: str, version: int | None = None
+) -> FileJob:
     """Queue the preparation of a file of the compliance file of ``use_case`` once the transaction is
     committed: the ZIP of the whole file, a document of the latest qualification or a provider's document
-    (PDF or DOCX). The audit row says who asked for what. Refused (``PermissionDenied``) to whom may not
-    read the file; ``ValidationError`` for an unknown file or format, a use case not qualified yet, or a
-    provider's document of a system that is not a provider's high-risk one."""
+    (PDF or DOCX). A document of the qualification may name its ``version`` (an earlier one), and is
+    prepared for whoever may read the use case, as its qualification tab shows it. The audit row says who
+    asked for what. Refused (``PermissionDenied``) to whom may not read the file; ``ValidationError`` for
+    an unknown file or format, a use case not qualified yet (or without that version), or a provider's
+    document of a system that is not a provider's high-risk one."""
     from atlasia.qualification import documents as qualification_documents
 
     from . import documents
     from .files import STEP_WAITING
-    from .selectors import usecases_with_file
+    from .selectors import usecases_visible_to, usecases_with_file
     from .tasks import build_file_job
 
-    if actor is not None and not usecases_with_file(actor).filter(pk=use_case.pk).exists():
+    readable = usecases_visible_to if kind in qualification_documents.KINDS else usecases_with_file
+    if actor is not None and not readable(actor).filter(pk=use_case.pk).exists():
         raise PermissionDenied(
             gettext("Dossier de conformité non visible : %(use_case)s.") % {"use_case": use_case}
         )
+    if version is not None and kind not in qualification_documents.KINDS:
+        raise ValidationError({"kind": _("Seuls les documents de la qualification ont des versions.")})
     documents_kinds = {**documents.KINDS, **qualification_documents.KINDS}
     formats = ("zip",) if kind == DOSSIER else ("pdf", "docx") if kind in documents_kinds else ()
     if fmt not in formats:
         raise ValidationError({"kind": _("Ce fichier n'existe pas dans ce format.")})
     if kind in qualification_documents.KINDS and qualification_selectors.latest_ref(use_case) is None:
         raise ValidationError({"kind": _("Ce cas d'usage n'est pas encore qualifié.")})
+    if version is not None and qualification_selectors.version_of(use_case, version) is None:
+        raise ValidationError(
+            {"kind": _("La qualification n'a pas de version %(version)s.") % {"version": version}}
+        )
     if kind in documents.KINDS and not documents.applicable(use_case):
         raise ValidationError(
             {
@@ -841,6 +852,7 @@ def file_job_request(*, actor: User, use_case: UseCase, kind: str, fmt: str) -> 
             use_case=use_case,
             kind=kind,
             fmt=fmt,
+            qualification_version=version,
             requested_by=actor if getattr(actor, "is_authenticated", False) else None,
             step=STEP_WAITING,
         )
@@ -849,7 +861,7 @@ def file_job_request(*, actor: User, use_case: UseCase, kind: str, fmt: str) -> 
             AuditAction.CREATE,
             job,
             use_case,
-            {"kind": kind, "fmt": fmt},
+            {"kind": kind, "fmt": fmt, **({"version": version} if version is not None else {})},
             "Préparation d'un fichier du dossier de conformité",
         )
         job_id = job.pk

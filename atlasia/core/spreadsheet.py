@@ -6,8 +6,12 @@
   merged cells (their value is repeated over the merged area, with a note), empty lines (skipped,
   with a note);
 - parsing of dates (JJ/MM/AAAA, AAAA-MM-JJ, Excel serial numbers), booleans and amounts;
-- validation of one row, returning the cleaned values and every error as a French sentence naming the
-  line and the column.
+- validation of one row, returning the cleaned values and every error as a sentence naming the line and
+  the column.
+
+Every message is a :class:`atlasia.core.messages.Message` (a stable code of ``MESSAGES`` and parameters):
+its French text is what ``str()`` gives and what the reports store, and the screens render the code again
+in the reader's language.
 
 The Django side (``atlasia.exchange.importers``) supplies the code lists (themes, techniques…) and
 writes through the registry services.
@@ -25,6 +29,107 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from atlasia.core.messages import Message, date, n, nested, register, size, word
+
+# --- messages --------------------------------------------------------------------------------------
+# French templates, one whole sentence each with named placeholders; the English is in the catalogue
+# (locale/en/LC_MESSAGES/django.po, msgid = the French template).
+
+_KEEP_CSV_UTF8 = "Ouvrez-le dans votre tableur et enregistrez-le au format « CSV UTF-8 »."
+MESSAGES: dict[str, str] = {
+    # where: a line and a column, or a whole line
+    "sheet.at_line_column": "Ligne %(line)s, colonne « %(column)s » : %(message)s",
+    "sheet.at_line": "Ligne %(line)s : %(message)s",
+    "sheet.column_number": "n° %(number)s",
+    # one cell
+    "sheet.date_invalid": "« %(value)s » n'est pas une date valide",
+    "sheet.date_invalid_format": (
+        "« %(value)s » n'est pas une date valide (formats acceptés : JJ/MM/AAAA, AAAA-MM-JJ ou date Excel)"
+    ),
+    "sheet.bool_invalid": "« %(value)s » n'est pas une réponse oui/non (attendu : oui, non, yes, no)",
+    "sheet.amount_invalid": "« %(value)s » n'est pas un montant valide",
+    "sheet.code_unknown": "« %(value)s » ne fait pas partie de la liste des valeurs possibles",
+    "sheet.required_missing": "valeur obligatoire manquante",
+    "sheet.too_long": "texte trop long (%(length)s caractères, %(max)s au plus)",
+    "sheet.required_column_absent": "colonne obligatoire absente du fichier",
+    "sheet.end_before_start": "la date de fin (%(end)s) est antérieure à la date de début (%(start)s)",
+    "sheet.negative_cost": "le coût ne peut pas être négatif",
+    "sheet.health_not_personal": (
+        "des données de santé sont des données personnelles : répondez « oui » aux deux"
+    ),
+    "sheet.formula_uncomputed": (
+        "la formule « %(formula)s » n'a pas de valeur calculée enregistrée : ouvrez le fichier dans un "
+        "tableur et enregistrez-le, ou remplacez la formule par sa valeur"
+    ),
+    # notes and errors about lines of the file
+    "sheet.header_found_one": (
+        "ligne d'en-tête trouvée ligne %(header)s : la ligne %(above)s, au-dessus, est ignorée"
+    ),
+    "sheet.header_found_many": (
+        "ligne d'en-tête trouvée ligne %(header)s : les lignes %(first)s à %(last)s, au-dessus, sont ignorées"
+    ),
+    "sheet.blank_line": "ligne vide ignorée",
+    "sheet.blank_lines": "%(count)s lignes vides ignorées (%(shown)s…)",
+    "sheet.merged_header": "l'en-tête contient des cellules fusionnées : une colonne par champ est attendue",
+    "sheet.merged_cells": (
+        "cellules fusionnées %(area)s : la valeur « %(value)s » est reprise dans chaque cellule de la zone"
+    ),
+    # the whole file
+    "sheet.empty": "Le fichier est vide.",
+    "sheet.no_filled_line": "Le fichier ne contient aucune ligne remplie.",
+    "sheet.format_unsupported": "Format non pris en charge : déposez un fichier .xlsx ou .csv.",
+    "sheet.utf16_false": (
+        "Le fichier annonce un encodage UTF-16 mais n'en est pas : enregistrez-le en « CSV UTF-8 »."
+    ),
+    "sheet.csv_unreadable": (
+        "Ligne %(line)s : le CSV ne peut pas être lu (guillemet non refermé ou caractère inattendu). "
+        + _KEEP_CSV_UTF8
+    ),
+    "sheet.csv_cell_too_long": (
+        "Ligne %(line)s : le CSV ne peut pas être lu (une cellule dépasse la longueur maximale d'une "
+        "cellule de CSV). " + _KEEP_CSV_UTF8
+    ),
+    "sheet.null_byte": (
+        "Ligne %(line)s, colonne « %(column)s » : le fichier contient un caractère nul (octet 0), qui n'a "
+        "pas sa place dans un tableur : il est abîmé ou ce n'est pas un vrai CSV. Ouvrez-le dans votre "
+        "tableur et enregistrez-le au format « CSV UTF-8 » ou XLSX."
+    ),
+    "sheet.too_many_columns": (
+        "Ligne %(line)s : %(count)s colonnes remplies, %(max)s au plus sont lues. Supprimez les colonnes "
+        "inutiles (un champ par colonne)."
+    ),
+    "sheet.too_many_cells": (
+        "Ligne %(line)s : le fichier dépasse %(max)s cellules, la limite d'un import. Découpez-le en "
+        "plusieurs fichiers."
+    ),
+    "sheet.too_many_rows": (
+        "Le fichier compte plus de %(max)s lignes de données, la limite d'un import (la ligne %(line)s la "
+        "dépasse) : découpez-le en plusieurs fichiers."
+    ),
+    "sheet.header_line_absent": (
+        "La ligne %(line)s, choisie comme ligne d'en-tête, est vide ou absente du fichier."
+    ),
+    "sheet.xlsx_unreadable": "Le fichier n'est pas un classeur XLSX lisible.",
+    "sheet.zip_ratio": (
+        "Le classeur est refusé par sécurité : sa partie « %(part)s » se décompresse %(ratio)s fois "
+        "(%(packed)s → %(unpacked)s), au-delà de %(max)s fois. Enregistrez-le de nouveau depuis votre "
+        "tableur, sans mise en forme superflue, ou déposez-le en CSV."
+    ),
+    "sheet.zip_total": (
+        "Le classeur se décompresse en %(size)s, au-delà de %(max)s : déposez-le en CSV ou découpez-le en "
+        "plusieurs fichiers."
+    ),
+}
+register(MESSAGES)
+
+
+def message(code: str, **params: Any) -> Message:
+    """A message of this module (its code checked at once)."""
+    if code not in MESSAGES:
+        raise KeyError(code)
+    return Message(code, params)
+
 
 # --- columns ---------------------------------------------------------------------------------------
 
@@ -321,11 +426,14 @@ def auto_mapping(headers: Sequence[Any]) -> dict[int, str]:
 # --- values ----------------------------------------------------------------------------------------
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-DATE_FORMATS_FR = "JJ/MM/AAAA, AAAA-MM-JJ ou date Excel"
 
 
 class CellError(ValueError):
-    """A value that cannot be read; the message is a French sentence about the value only."""
+    """A value that cannot be read; the message is about the value only (``str()``: its French)."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.message = message(code, **params)
+        super().__init__(str(self.message))
 
 
 def _is_blank(value: Any) -> bool:
@@ -343,7 +451,7 @@ def parse_date(value: Any) -> dt.date | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 1 <= value < 2958466:
             return EXCEL_EPOCH + dt.timedelta(days=int(value))
-        raise CellError(f"« {value} » n'est pas une date valide")
+        raise CellError("sheet.date_invalid", value=str(value))
     text = str(value).strip()
     match = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", text)
     if match:
@@ -355,11 +463,11 @@ def parse_date(value: Any) -> dt.date | None:
         elif re.fullmatch(r"\d{4,5}", text):
             return EXCEL_EPOCH + dt.timedelta(days=int(text))
         else:
-            raise CellError(f"« {text} » n'est pas une date valide (formats acceptés : {DATE_FORMATS_FR})")
+            raise CellError("sheet.date_invalid_format", value=text)
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise CellError(f"« {text} » n'est pas une date valide") from None
+        raise CellError("sheet.date_invalid", value=text) from None
 
 
 TRUE_WORDS = {"oui", "o", "yes", "y", "vrai", "true", "1", "x"}
@@ -376,7 +484,7 @@ def parse_bool(value: Any) -> bool | None:
         return True
     if word in FALSE_WORDS:
         return False
-    raise CellError(f"« {value} » n'est pas une réponse oui/non (attendu : oui, non, yes, no)")
+    raise CellError("sheet.bool_invalid", value=str(value))
 
 
 def parse_decimal(value: Any) -> Decimal | None:
@@ -396,9 +504,9 @@ def parse_decimal(value: Any) -> Decimal | None:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise CellError(f"« {value} » n'est pas un montant valide") from None
+        raise CellError("sheet.amount_invalid", value=str(value)) from None
     if not number.is_finite():
-        raise CellError(f"« {value} » n'est pas un montant valide")
+        raise CellError("sheet.amount_invalid", value=str(value))
     return number
 
 
@@ -417,7 +525,7 @@ def parse_code(value: Any, index: Mapping[str, str]) -> str | None:
         return None
     code = index.get(normalise_header(value))
     if code is None:
-        raise CellError(f"« {value} » ne fait pas partie de la liste des valeurs possibles")
+        raise CellError("sheet.code_unknown", value=str(value))
     return code
 
 
@@ -432,17 +540,38 @@ def parse_tags(value: Any) -> list[str]:
 
 @dataclass
 class Issue:
+    """An error or a note about a line (and a column) of the file.
+
+    ``column``: the header as the file writes it, or a message parameter (``word(label_fr)`` for a column
+    absent from the file, ``nested(column_number)`` for a column without header), "" for the whole line.
+    ``message``: a :class:`Message`; plain text (an issue stored before codes existed, a message from
+    outside the core) is kept as it is in every language."""
+
     line: int
-    column: str  # label of the column, "" for the whole line
+    column: Any
     value: str
-    message: str
+    message: Message | str
     level: str = "error"  # "error" or "note"
 
-    def sentence(self) -> str:
-        where = f"Ligne {self.line}"
+    def __post_init__(self) -> None:
+        if isinstance(self.message, str):
+            self.message = Message.verbatim(self.message)
+
+    @property
+    def text(self) -> Message:
+        assert isinstance(self.message, Message)
+        return self.message
+
+    def located(self) -> Message:
+        """The whole sentence: « Ligne 12, colonne « Titre » : … »."""
         if self.column:
-            where += f", colonne « {self.column} »"
-        return f"{where} : {self.message}"
+            return message(
+                "sheet.at_line_column", line=self.line, column=self.column, message=nested(self.text)
+            )
+        return message("sheet.at_line", line=self.line, message=nested(self.text))
+
+    def sentence(self) -> str:
+        return str(self.located())
 
 
 @dataclass
@@ -480,10 +609,10 @@ def validate_row(
         try:
             value = _parse(column, raw, codes)
         except CellError as exc:
-            issues.append(Issue(row.line, label, _show(raw), str(exc)))
+            issues.append(Issue(row.line, label, _show(raw), exc.message))
             continue
         if column.required and (value is None or value == ""):
-            issues.append(Issue(row.line, label, "", "valeur obligatoire manquante"))
+            issues.append(Issue(row.line, label, "", message("sheet.required_missing")))
             continue
         if column.max_length and isinstance(value, str) and len(value) > column.max_length:
             issues.append(
@@ -491,7 +620,7 @@ def validate_row(
                     row.line,
                     label,
                     _show(raw),
-                    f"texte trop long ({len(value)} caractères, {column.max_length} au plus)",
+                    message("sheet.too_long", length=n(len(value)), max=n(column.max_length)),
                 )
             )
             continue
@@ -499,7 +628,7 @@ def validate_row(
             data[field_name] = value
     for column in COLUMNS:
         if column.required and column.field not in seen:
-            issues.append(Issue(row.line, column.label_fr, "", "colonne obligatoire absente du fichier"))
+            issues.append(Issue(row.line, word(column.label_fr), "", message("sheet.required_column_absent")))
     start, end = data.get("start_date"), data.get("end_date")
     if start and end and end < start:
         label = _label_of("end_date", mapping, headers)
@@ -508,7 +637,7 @@ def validate_row(
                 row.line,
                 label,
                 end.strftime("%d/%m/%Y"),
-                f"la date de fin ({end:%d/%m/%Y}) est antérieure à la date de début ({start:%d/%m/%Y})",
+                message("sheet.end_before_start", end=date(end), start=date(start)),
             )
         )
     if data.get("cost_eur") is not None and data["cost_eur"] < 0:
@@ -517,7 +646,7 @@ def validate_row(
                 row.line,
                 _label_of("cost_eur", mapping, headers),
                 str(data["cost_eur"]),
-                "le coût ne peut pas être négatif",
+                message("sheet.negative_cost"),
             )
         )
         del data["cost_eur"]
@@ -527,23 +656,40 @@ def validate_row(
                 row.line,
                 _label_of("health_data", mapping, headers),
                 "oui",
-                "des données de santé sont des données personnelles : répondez « oui » aux deux",
+                message("sheet.health_not_personal"),
             )
         )
     return data, issues
 
 
-def _label_of(field_name: str, mapping: Mapping[int, str], headers: Sequence[str]) -> str:
+def _label_of(field_name: str, mapping: Mapping[int, str], headers: Sequence[str]) -> Any:
+    """The column of ``field_name`` as an issue names it: its header, else its label (translated)."""
     for index, target in mapping.items():
         if target == field_name and index < len(headers):
             return str(headers[index])
-    return COLUMNS_BY_FIELD[field_name].label_fr
+    return word(COLUMNS_BY_FIELD[field_name].label_fr)
+
+
+def _column_name(headers: Sequence[str], index: int) -> Any:
+    """The header of column ``index`` (0-based), else « n° 3 »."""
+    if index < len(headers) and headers[index]:
+        return headers[index]
+    return nested(message("sheet.column_number", number=index + 1))
 
 
 def _show(raw: Any) -> str:
     if isinstance(raw, dt.datetime | dt.date):
         return raw.strftime("%d/%m/%Y")
     return "" if raw is None else str(raw)
+
+
+def _shown(raw: Any) -> Any:
+    """A value as a message parameter: a date in the reader's format, anything else as it is."""
+    if isinstance(raw, dt.datetime):
+        raw = raw.date()
+    if isinstance(raw, dt.date):
+        return date(raw)
+    return _show(raw)
 
 
 def _parse(column: Column, raw: Any, codes: Mapping[str, Mapping[str, str]]) -> Any:
@@ -581,17 +727,11 @@ XLSX_RATIO_FLOOR = 1024 * 1024  # parts smaller than this are not checked for th
 
 
 class FileError(ValueError):
-    """The file cannot be read at all (French message saying what and where)."""
+    """The file cannot be read at all (a message saying what and where; ``str()``: its French)."""
 
-
-def _size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.1f} Mo".replace(".", ",")
-    return f"{max(1, n // 1024)} ko"
-
-
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", "\u202f")
+    def __init__(self, code: str, **params: Any) -> None:
+        self.message = message(code, **params)
+        super().__init__(str(self.message))
 
 
 def decode_text(data: bytes) -> str:
@@ -601,9 +741,7 @@ def decode_text(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise FileError(
-                "Le fichier annonce un encodage UTF-16 mais n'en est pas : enregistrez-le en « CSV UTF-8 »."
-            ) from None
+            raise FileError("sheet.utf16_false") from None
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     sample = data[:4096]
@@ -665,16 +803,10 @@ class _Collector:
             self.blank.append(line_no)
             return
         if len(row) > MAX_COLUMNS:
-            raise FileError(
-                f"Ligne {line_no} : {len(row)} colonnes remplies, {MAX_COLUMNS} au plus sont lues. "
-                "Supprimez les colonnes inutiles (un champ par colonne)."
-            )
+            raise FileError("sheet.too_many_columns", line=line_no, count=n(len(row)), max=n(MAX_COLUMNS))
         self.cells += len(row)
         if self.cells > MAX_CELLS:
-            raise FileError(
-                f"Ligne {line_no} : le fichier dépasse {_thousands(MAX_CELLS)} cellules, la limite d'un "
-                "import. Découpez-le en plusieurs fichiers."
-            )
+            raise FileError("sheet.too_many_cells", line=line_no, max=n(MAX_CELLS))
         self.lines.append((line_no, row))
         self.full = len(self.lines) > MAX_ROWS + HEADER_SCAN_LINES
 
@@ -682,7 +814,7 @@ class _Collector:
 def read_csv(data: bytes, *, header_line: int | None = None) -> Sheet:
     text = decode_text(data)
     if not text.strip():
-        raise FileError("Le fichier est vide.")
+        raise FileError("sheet.empty")
     separator = detect_separator(text)
     # newline="": CRLF, LF and a bare CR (old Mac files) all end a line; a line break inside quotes stays.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
@@ -694,15 +826,8 @@ def read_csv(data: bytes, *, header_line: int | None = None) -> Sheet:
             if collector.full:
                 break
     except csv.Error as exc:
-        detail = (
-            "une cellule dépasse la longueur maximale d'une cellule de CSV"
-            if "field limit" in str(exc)
-            else "guillemet non refermé ou caractère inattendu"
-        )
-        raise FileError(
-            f"Ligne {record + 1} : le CSV ne peut pas être lu ({detail}). Ouvrez-le dans votre tableur et "
-            "enregistrez-le au format « CSV UTF-8 »."
-        ) from None
+        code = "sheet.csv_cell_too_long" if "field limit" in str(exc) else "sheet.csv_unreadable"
+        raise FileError(code, line=record + 1) from None
     return _build_sheet(collector, header_line=header_line, issues=[])
 
 
@@ -735,54 +860,47 @@ def _header_text(value: Any) -> str:
 def _build_sheet(collector: _Collector, *, header_line: int | None, issues: list[Issue]) -> Sheet:
     lines = collector.lines
     if not lines:
-        raise FileError("Le fichier ne contient aucune ligne remplie.")
+        raise FileError("sheet.no_filled_line")
     if header_line is None:
         index = find_header_index([values for _, values in lines])
     else:
         found = [i for i, (line_no, _) in enumerate(lines) if line_no == header_line]
         if not found:
-            raise FileError(
-                f"La ligne {header_line}, choisie comme ligne d'en-tête, est vide ou absente du fichier."
-            )
+            raise FileError("sheet.header_line_absent", line=header_line)
         index = found[0]
     header_no, header = lines[index]
     headers = [_header_text(h) for h in header]
     data = lines[index + 1 :]
     if len(data) > MAX_ROWS:
-        raise FileError(
-            f"Le fichier compte plus de {_thousands(MAX_ROWS)} lignes de données, la limite d'un import "
-            f"(la ligne {data[MAX_ROWS][0]} la dépasse) : découpez-le en plusieurs fichiers."
-        )
+        raise FileError("sheet.too_many_rows", max=n(MAX_ROWS), line=data[MAX_ROWS][0])
     for line_no, values in lines[index:]:
         for column, value in enumerate(values):
             if isinstance(value, str) and "\x00" in value:
-                label = headers[column] if column < len(headers) and headers[column] else f"n° {column + 1}"
-                raise FileError(
-                    f"Ligne {line_no}, colonne « {label} » : le fichier contient un caractère nul (octet 0), "
-                    "qui n'a pas sa place dans un tableur : il est abîmé ou ce n'est pas un vrai CSV. "
-                    "Ouvrez-le dans votre tableur et enregistrez-le au format « CSV UTF-8 » ou XLSX."
-                )
+                raise FileError("sheet.null_byte", line=line_no, column=_column_name(headers, column))
     if index > 0:
         above = [line_no for line_no, _ in lines[:index]]
-        what = (
-            f"la ligne {above[0]}, au-dessus, est ignorée"
+        note = (
+            message("sheet.header_found_one", header=header_no, above=above[0])
             if len(above) == 1
-            else f"les lignes {above[0]} à {above[-1]}, au-dessus, sont ignorées"
+            else message("sheet.header_found_many", header=header_no, first=above[0], last=above[-1])
         )
-        issues.insert(
-            0, Issue(header_no, "", "", f"ligne d'en-tête trouvée ligne {header_no} : {what}", level="note")
-        )
+        issues.insert(0, Issue(header_no, "", "", note, level="note"))
     last = data[-1][0] if data else header_no
-    inner_blank = [n for n in collector.blank if header_no < n < last]
+    inner_blank = [line for line in collector.blank if header_no < line < last]
     if len(inner_blank) > 20:
-        shown = ", ".join(str(n) for n in inner_blank[:10])
+        shown = ", ".join(str(line) for line in inner_blank[:10])
         issues.append(
             Issue(
-                inner_blank[0], "", "", f"{len(inner_blank)} lignes vides ignorées ({shown}…)", level="note"
+                inner_blank[0],
+                "",
+                "",
+                message("sheet.blank_lines", count=n(len(inner_blank)), shown=shown),
+                level="note",
             )
         )
     else:
-        issues.extend(Issue(n, "", "", "ligne vide ignorée", level="note") for n in inner_blank)
+        blank = message("sheet.blank_line")
+        issues.extend(Issue(line, "", "", blank, level="note") for line in inner_blank)
     issues.sort(key=lambda i: i.line)
     rows = [SheetRow(line_no, values) for line_no, values in data]
     return Sheet(headers, rows, issues, header_line=header_no)
@@ -799,23 +917,22 @@ def _check_archive(data: bytes) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise FileError("Le fichier n'est pas un classeur XLSX lisible.") from None
+        raise FileError("sheet.xlsx_unreadable") from None
     total = 0
     for info in infos:
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > XLSX_RATIO_FLOOR and ratio > XLSX_MAX_RATIO:
             raise FileError(
-                f"Le classeur est refusé par sécurité : sa partie « {info.filename} » se décompresse "
-                f"{int(ratio)} fois ({_size(info.compress_size)} → {_size(info.file_size)}), au-delà de "
-                f"{XLSX_MAX_RATIO} fois. Enregistrez-le de nouveau depuis votre tableur, sans mise en forme "
-                "superflue, ou déposez-le en CSV."
+                "sheet.zip_ratio",
+                part=info.filename,
+                ratio=n(int(ratio)),
+                packed=size(info.compress_size),
+                unpacked=size(info.file_size),
+                max=n(XLSX_MAX_RATIO),
             )
     if total > XLSX_MAX_UNCOMPRESSED:
-        raise FileError(
-            f"Le classeur se décompresse en {_size(total)}, au-delà de {_size(XLSX_MAX_UNCOMPRESSED)} : "
-            "déposez-le en CSV ou découpez-le en plusieurs fichiers."
-        )
+        raise FileError("sheet.zip_total", size=size(total), max=size(XLSX_MAX_UNCOMPRESSED))
     return archive
 
 
@@ -833,7 +950,7 @@ def _scan_sheet_xml(archive: zipfile.ZipFile, path: str) -> tuple[bool, list[str
                 merged.extend(m.group(1).decode() for m in _MERGE_RE.finditer(buffer) if m.end() > len(tail))
                 tail = buffer[-256:]
     except (KeyError, zipfile.BadZipFile, OSError):
-        raise FileError("Le fichier n'est pas un classeur XLSX lisible.") from None
+        raise FileError("sheet.xlsx_unreadable") from None
     return has_formula, merged
 
 
@@ -846,7 +963,7 @@ def read_xlsx(data: bytes, *, header_line: int | None = None) -> Sheet:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors on a damaged archive
-        raise FileError("Le fichier n'est pas un classeur XLSX lisible.") from None
+        raise FileError("sheet.xlsx_unreadable") from None
     try:
         name = "Cas d'usage" if "Cas d'usage" in book.sheetnames else book.sheetnames[0]
         ws = book[name]
@@ -860,7 +977,7 @@ def read_xlsx(data: bytes, *, header_line: int | None = None) -> Sheet:
     except FileError:
         raise
     except Exception:
-        raise FileError("Le fichier n'est pas un classeur XLSX lisible.") from None
+        raise FileError("sheet.xlsx_unreadable") from None
     finally:
         book.close()
     last_line = collector.lines[-1][0] if collector.lines else 0
@@ -919,7 +1036,7 @@ def read_xlsx(data: bytes, *, header_line: int | None = None) -> Sheet:
                         sheet.header_line,
                         "",
                         "",
-                        "l'en-tête contient des cellules fusionnées : une colonne par champ est attendue",
+                        message("sheet.merged_header"),
                     )
                 )
             continue
@@ -932,8 +1049,7 @@ def read_xlsx(data: bytes, *, header_line: int | None = None) -> Sheet:
                     r,
                     "",
                     "",
-                    f"cellules fusionnées {ref} : la valeur « {_show(top)} » est reprise dans chaque cellule "
-                    "de la zone",
+                    message("sheet.merged_cells", area=ref, value=_shown(top)),
                     level="note",
                 )
             )
@@ -942,14 +1058,12 @@ def read_xlsx(data: bytes, *, header_line: int | None = None) -> Sheet:
         target = by_line.get(line_no)
         if target is None:
             continue
-        label = sheet.headers[c] if c < len(sheet.headers) and sheet.headers[c] else f"n° {c + 1}"
         target.notes.append(
             Issue(
                 line_no,
-                label,
+                _column_name(sheet.headers, c),
                 formula,
-                f"la formule « {formula} » n'a pas de valeur calculée enregistrée : ouvrez le fichier dans "
-                "un tableur et enregistrez-le, ou remplacez la formule par sa valeur",
+                message("sheet.formula_uncomputed", formula=formula),
             )
         )
     sheet.issues.sort(key=lambda i: i.line)
@@ -962,7 +1076,7 @@ def read_file(filename: str, data: bytes, *, header_line: int | None = None) -> 
         return read_xlsx(data, header_line=header_line)
     if name.endswith((".csv", ".txt", ".tsv")):
         return read_csv(data, header_line=header_line)
-    raise FileError("Format non pris en charge : déposez un fichier .xlsx ou .csv.")
+    raise FileError("sheet.format_unsupported")
 
 
 # --- a read sheet kept between the analysis and the import ----------------------------------------------
@@ -992,7 +1106,13 @@ def _decode(value: Any) -> Any:
 
 
 def _issue_data(issue: Issue) -> list[Any]:
-    return [issue.line, issue.column, issue.value, issue.message, issue.level]
+    return [issue.line, issue.column, issue.value, str(issue.text), issue.level, issue.text.data()]
+
+
+def _issue(data: Sequence[Any]) -> Issue:
+    """An issue read back; one stored before codes existed has five items (its French message only)."""
+    line, column, value, text, level = data[:5]
+    return Issue(line, column, value, Message.from_data(data[5]) if len(data) > 5 else text, level)
 
 
 def sheet_to_data(sheet: Sheet) -> dict[str, Any]:
@@ -1012,9 +1132,9 @@ def sheet_from_data(data: Mapping[str, Any]) -> Sheet:
     return Sheet(
         headers=list(data["headers"]),
         rows=[
-            SheetRow(line, [_decode(v) for v in values], [Issue(*n) for n in notes])
+            SheetRow(line, [_decode(v) for v in values], [_issue(note) for note in notes])
             for line, values, notes in data["rows"]
         ],
-        issues=[Issue(*i) for i in data["issues"]],
+        issues=[_issue(i) for i in data["issues"]],
         header_line=data["header_line"],
     )

@@ -51,6 +51,9 @@ class EvaluationRun(models.Model):
     result = models.JSONField(_("résultat"), null=True, blank=True)
     error = models.TextField(_("message d'erreur"), blank=True)
     error_column = models.CharField(_("colonne en cause"), max_length=255, blank=True)
+    # The engine's message as a code and parameters (atlasia.core.messages), shown in the reader's
+    # language; ``error`` keeps its French (and is all a run failed before the codes has).
+    error_message = models.JSONField(_("message d'erreur (code et paramètres)"), null=True, blank=True)
     upload_dir = models.CharField(_("dossier privé du fichier"), max_length=255, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

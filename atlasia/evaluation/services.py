@@ -24,6 +24,8 @@ from atlasia.accounts.models import User
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record
 from atlasia.core.evaluation.io import EvaluationInputError
+from atlasia.core.evaluation.messages import input_error
+from atlasia.core.messages import Message, register
 from atlasia.core.roles import Action
 from atlasia.lifecycle import selectors as lifecycle_selectors
 from atlasia.registry.models import UseCase
@@ -33,6 +35,16 @@ from .enums import RunStatus
 from .models import EvaluationRun
 
 logger = logging.getLogger(__name__)
+
+# The refusals a run stores (``error``, French, and ``error_message``, its code): shown in the reader's
+# language whoever launched the run and whatever language the background job ran in.
+MESSAGES = {
+    "eval.upload_gone": "Le fichier déposé n'est plus disponible : déposez-le à nouveau.",
+    "eval.unexpected": (
+        "L'évaluation a échoué à cause d'une erreur inattendue ; l'équipe technique a été prévenue."
+    ),
+}
+register(MESSAGES)
 
 #: Minimum delay between two progress writes of a running job (the engine reports often).
 PROGRESS_WRITE_INTERVAL = 0.5
@@ -233,19 +245,23 @@ def validate_input(run: EvaluationRun, parameters: dict[str, Any]) -> None:
     kwargs = _engine_kwargs(parameters)
     path = files.stored_path(run.upload_dir, "predictions")
     if path is None:
-        raise EvaluationInputError(gettext("Le fichier déposé n'est plus disponible : déposez-le à nouveau."))
+        raise input_error("eval.upload_gone")
     if not (kwargs["pred"] or kwargs["score"]):
-        raise EvaluationInputError(
-            gettext("Indiquez au moins une colonne de prédiction (décision 0/1) ou de score (probabilité).")
-        )
+        raise input_error("eval.pred_or_score")
     if len(set(kwargs["groups"])) != len(kwargs["groups"]):
-        raise EvaluationInputError(gettext("Une même colonne de groupe est indiquée deux fois."))
+        raise input_error("eval.group_twice")
     parquet = files.is_parquet(path.name)
     wanted = [
         c for c in (kwargs["target"], kwargs["pred"], kwargs["score"], kwargs["date"], *kwargs["groups"]) if c
     ]
     columns = list(dict.fromkeys(wanted)) if parquet and all(c in run.columns for c in wanted) else None
-    df, _notes = read_table_with_notes(path, max_bytes=files.max_evaluation_bytes(), columns=columns)
+    other_roles = {kwargs["target"], kwargs["pred"], kwargs["score"], kwargs["date"]}
+    df, _notes = read_table_with_notes(
+        path,
+        max_bytes=files.max_evaluation_bytes(),
+        columns=columns,
+        group_columns=[g for g in kwargs["groups"] if g not in other_roles],  # as the engine reads them
+    )
     prepare_table(
         df,
         target=kwargs["target"],
@@ -281,6 +297,7 @@ def evaluationrun_launch(*, actor: User, run: EvaluationRun, parameters: dict[st
                 parameters=parameters,
                 error=error.message,
                 error_column=error.column or "",
+                error_message=error_data(error),
                 step="Fichier refusé",
                 result=None,
                 finished_at=timezone.now(),
@@ -307,6 +324,7 @@ def evaluationrun_launch(*, actor: User, run: EvaluationRun, parameters: dict[st
         run.step = "En attente du traitement en arrière-plan"
         run.error = ""
         run.error_column = ""
+        run.error_message = None
         run.finished_at = None
         run.full_clean()
         run.save()
@@ -341,12 +359,21 @@ class _ProgressWriter:
         EvaluationRun.objects.filter(pk=self.run_id).update(progress=pct, step=label[:200])
 
 
-def _finish_failed(run: EvaluationRun, message: str, column: str = "") -> None:
+def error_data(error: EvaluationInputError) -> dict[str, Any] | None:
+    """The code and parameters of an engine's refusal (None: a message with its French text only)."""
+    text = getattr(error, "text", None)
+    return text.data() if isinstance(text, Message) else None
+
+
+def _finish_failed(
+    run: EvaluationRun, message: str, column: str = "", data: dict[str, Any] | None = None
+) -> None:
     with transaction.atomic():
         EvaluationRun.objects.filter(pk=run.pk).update(
             status=RunStatus.FAILED,
             error=message,
             error_column=column,
+            error_message=data,
             result=None,
             progress=100,
             step="Échec",
@@ -374,9 +401,7 @@ def evaluationrun_execute(*, run_id: int) -> str:
     try:
         path = files.stored_path(run.upload_dir, "predictions")
         if path is None:
-            raise EvaluationInputError(
-                gettext("Le fichier déposé n'est plus disponible : déposez-le à nouveau.")
-            )
+            raise input_error("eval.upload_gone")
         ref_path = files.stored_path(run.upload_dir, "reference") if run.reference_name else None
         result = evaluate_file(
             str(path),
@@ -386,14 +411,13 @@ def evaluationrun_execute(*, run_id: int) -> str:
             **_engine_kwargs(run.parameters),
         )
     except EvaluationInputError as error:
-        _finish_failed(run, error.message, error.column or "")
+        _finish_failed(run, error.message, error.column or "", error_data(error))
         files.remove(run.upload_dir)
         return RunStatus.FAILED
     except Exception:  # the page must say it failed rather than spin for ever
         logger.exception("evaluation run %s failed", run_id)
-        _finish_failed(
-            run, "L'évaluation a échoué à cause d'une erreur inattendue ; l'équipe technique a été prévenue."
-        )
+        unexpected = Message("eval.unexpected")
+        _finish_failed(run, str(unexpected), data=unexpected.data())
         files.remove(run.upload_dir)
         return RunStatus.FAILED
     with transaction.atomic():

@@ -8,6 +8,12 @@ Matching rule (no duplicate on re-import), within the organisation chosen for th
 3. otherwise the row creates a record (and its external reference is remembered).
 A blank cell never erases a value of an existing record; an update that changes nothing is reported
 as « inchangé » and writes nothing.
+
+Every message of the report is stored twice: its French text (``errors``, ``file_errors``, ``notes``…, what
+reports stored before message codes hold) and, in the parallel list ``messages``, ``file_messages``,
+``note_messages``…, its code and parameters (:mod:`atlasia.core.messages`), which the screens render in
+the reader's language. The analysis runs in a background job, whatever language its request had: the
+French is always written in French.
 """
 
 from __future__ import annotations
@@ -24,6 +30,9 @@ from django.db.models.functions import Lower
 from atlasia.accounts import perms
 from atlasia.accounts.models import User
 from atlasia.core import spreadsheet as sp
+from atlasia.core.lifecycle import STATUS_LABELS_FR
+from atlasia.core.lifecycle import Status as CoreStatus
+from atlasia.core.messages import VERBATIM, Message, n, quoted, register, word
 from atlasia.core.roles import Action
 from atlasia.registry import bulk
 from atlasia.registry.enums import Status
@@ -33,6 +42,51 @@ from .codes import code_labels, code_lists, labels_for
 from .models import ImportedRef, ImportJob, ImportMappingMemory
 
 COMPARED_FIELDS = [c.field for c in sp.COLUMNS if c.field != "external_ref"]
+
+_STATUS_REFUSAL = (
+    "elle passe par les verrous du cycle de vie (AIPD, qualification, évaluation…) : faites avancer le "
+    "cas d'usage depuis sa fiche, ou videz cette colonne"
+)
+MESSAGES: dict[str, str] = {
+    "import.status_not_idea": (
+        "un cas d'usage importé commence à l'étape « %(idea)s », pas « %(new)s » : " + _STATUS_REFUSAL
+    ),
+    "import.status_change": (
+        "l'étape ne change pas par un import (« %(current)s » → « %(new)s ») : " + _STATUS_REFUSAL
+    ),
+    "import.same_ref": "même référence externe « %(ref)s » que la ligne %(line)s",
+    "import.same_title": "même titre que la ligne %(line)s (doublon dans le fichier)",
+    "import.required_unmapped": "Colonnes obligatoires non associées : %(columns)s.",
+    "import.created_since": "un cas d'usage de même titre ou de même référence a été créé depuis l'analyse",
+    "import.role_refused": "Votre rôle ne permet pas d'importer des cas d'usage pour %(organisation)s.",
+    "import.interrupted": (
+        "Import interrompu à la ligne %(line)s : %(written)s ligne(s) écrite(s) avant le lot de %(chunk)s "
+        "lignes qui la contient, rien de ce lot."
+    ),
+    "import.already_imported": (
+        "Ce même fichier (contenu identique) a déjà été importé pour %(organisation)s le %(date)s à "
+        "%(time)s : l'importer de nouveau ne crée aucun doublon, l'analyse ci-dessous montre ce qui "
+        "changerait encore."
+    ),
+    "import.internal_error": (
+        "Le fichier n'a pas pu être analysé à cause d'une erreur interne ; l'équipe technique en est "
+        "avertie. Réessayez, ou déposez-le dans l'autre format (XLSX ou CSV)."
+    ),
+}
+register(MESSAGES)
+
+
+def message(code: str, **params: Any) -> Message:
+    if code not in MESSAGES:
+        raise KeyError(code)
+    return Message(code, params)
+
+
+def texts(messages: list[Message]) -> tuple[list[str], list[dict[str, Any]]]:
+    """The French texts of ``messages`` and, in the same order, their codes and parameters."""
+    return [str(m) for m in messages], [m.data() for m in messages]
+
+
 FK_FIELDS: dict[str, Any] = {"theme": Theme, "ai_technique": AITechnique}
 
 
@@ -184,30 +238,28 @@ def initial_mapping(organisation: Organisation, headers: list[str]) -> dict[str,
 
 
 STATUS_LABELS = {s.value: str(s.label) for s in Status}
-STATUS_REFUSAL = (
-    "elle passe par les verrous du cycle de vie (AIPD, qualification, évaluation…) : faites avancer le "
-    "cas d'usage depuis sa fiche, ou videz cette colonne"
-)
+# French whatever the language active when the module is imported (the report's text is French).
+STATUS_LABELS_FRENCH = {s.value: label for s, label in STATUS_LABELS_FR.items()}
 
 
-def _status_issue(row: sp.SheetRow, label: str, new: str, current: str | None) -> sp.Issue | None:
+def _status_word(status: str) -> Any:
+    return word(STATUS_LABELS_FRENCH[status]) if status in STATUS_LABELS_FRENCH else status
+
+
+def _status_issue(row: sp.SheetRow, label: Any, new: str, current: str | None) -> sp.Issue | None:
     """The status column never sets the status: a new record starts at « Idée » and an existing one
     keeps its status unless a transition (checked by the lifecycle gates) moves it."""
     if current is None:
         if new == Status.IDEA:
             return None
-        message = (
-            f"un cas d'usage importé commence à l'étape « {STATUS_LABELS[Status.IDEA]} », pas « "
-            f"{STATUS_LABELS.get(new, new)} » : {STATUS_REFUSAL}"
+        refusal = message(
+            "import.status_not_idea", idea=_status_word(CoreStatus.IDEA.value), new=_status_word(new)
         )
     else:
         if new == current:
             return None
-        message = (
-            f"l'étape ne change pas par un import (« {STATUS_LABELS.get(current, current)} » → "
-            f"« {STATUS_LABELS.get(new, new)} ») : {STATUS_REFUSAL}"
-        )
-    return sp.Issue(row.line, label, STATUS_LABELS.get(new, new), message)
+        refusal = message("import.status_change", current=_status_word(current), new=_status_word(new))
+    return sp.Issue(row.line, label, STATUS_LABELS_FRENCH.get(new, new), refusal)
 
 
 def analyse(
@@ -261,7 +313,7 @@ def analyse(
                     row.line,
                     sp._label_of("external_ref", mapping, sheet.headers),
                     ref,
-                    f"même référence externe « {ref} » que la ligne {seen_refs[ref]}",
+                    message("import.same_ref", ref=ref, line=seen_refs[ref]),
                 )
             )
         elif title_key and not ref and title_key in seen_titles:
@@ -270,7 +322,7 @@ def analyse(
                     row.line,
                     sp._label_of("title", mapping, sheet.headers),
                     "",
-                    f"même titre que la ligne {seen_titles[title_key]} (doublon dans le fichier)",
+                    message("import.same_title", line=seen_titles[title_key]),
                 )
             )
         if ref:
@@ -298,6 +350,7 @@ def analyse(
             "target_id": target,
             "changes": [],
             "errors": [i.sentence() for i in issues],
+            "messages": [i.located().data() for i in issues],
         }
         labels = {f: sp._label_of(f, mapping, sheet.headers) for f in data}
         if issues:
@@ -327,35 +380,42 @@ def analyse(
             ]
         counts[entry["action"]] += 1
         report_rows.append(entry)
-    file_errors = [i.sentence() for i in sheet.issues if i.level == "error"]
+    file_messages = [i.located() for i in sheet.issues if i.level == "error"]
     missing = [c.label_fr for c in sp.COLUMNS if c.required and c.field not in set(mapping.values())]
     if missing:
-        file_errors.append(
-            "Colonnes obligatoires non associées : " + ", ".join(f"« {m} »" for m in missing) + "."
-        )
+        file_messages.append(message("import.required_unmapped", columns=quoted([word(m) for m in missing])))
+    file_errors, file_data = texts(file_messages)
+    notes, note_data = texts([i.located() for i in sheet.issues if i.level == "note"])
     unmapped = [h for i, h in enumerate(sheet.headers) if i not in mapping and h]
     return {
         "headers": sheet.headers,
         "rows": report_rows,
         "counts": counts,
         "file_errors": file_errors,
-        "notes": [i.sentence() for i in sheet.issues if i.level == "note"],
+        "file_messages": file_data,
+        "notes": notes,
+        "note_messages": note_data,
         "unmapped": unmapped,
         "errors": file_errors + [e for r in report_rows for e in r["errors"]],
+        "messages": file_data + [m for r in report_rows for m in r["messages"]],
         "valid": not file_errors and counts["error"] == 0,
     }
 
 
-def file_error_report(message: str) -> dict[str, Any]:
+def file_error_report(refusal: Message) -> dict[str, Any]:
     """The report of a file that cannot be read at all."""
+    errors, data = texts([refusal])
     return {
         "headers": [],
         "rows": [],
         "counts": {"create": 0, "update": 0, "unchanged": 0, "error": 0},
-        "file_errors": [message],
+        "file_errors": errors,
+        "file_messages": data,
         "notes": [],
+        "note_messages": [],
         "unmapped": [],
-        "errors": [message],
+        "errors": errors,
+        "messages": data,
         "valid": False,
     }
 
@@ -402,21 +462,21 @@ def run_import(job: ImportJob, *, progress: Callable[[int], None] | None = None)
     report = analyse(job, sheet=sheet, cleaned=cleaned)
     empty = {"written": False, "created": 0, "updated": 0, "skipped": 0}
     if report["file_errors"] or (not report["valid"] and not job.only_valid):
-        return {**empty, "errors": report["errors"]}
+        return {**empty, "errors": report["errors"], "messages": report["messages"]}
     actor = job.created_by
     organisation: Organisation = job.organisation
     if not perms.can(actor, Action.USECASE_CREATE, organisation) or not perms.can(
         actor, Action.USECASE_EDIT, organisation
     ):
-        return {
-            **empty,
-            "errors": [f"Votre rôle ne permet pas d'importer des cas d'usage pour {organisation}."],
-        }
+        refusal, data = texts([message("import.role_refused", organisation=str(organisation))])
+        return {**empty, "errors": refusal, "messages": data}
     mapping = {int(k): v for k, v in job.mapping.items() if v}
     # Foreign keys: the reference lists are read once for the whole import.
-    refs: dict[str, dict[str, Any]] = {n: {o.code: o for o in m.objects.all()} for n, m in FK_FIELDS.items()}
+    refs: dict[str, dict[str, Any]] = {
+        name: {o.code: o for o in m.objects.all()} for name, m in FK_FIELDS.items()
+    }
     counts = {"created": 0, "updated": 0, "skipped": 0}
-    errors: list[str] = []
+    errors: list[Message] = []
     written_ids: list[int] = []
     rows = report["rows"]
     try:
@@ -437,15 +497,18 @@ def run_import(job: ImportJob, *, progress: Callable[[int], None] | None = None)
             except _ChunkRefused as refused:
                 written = counts["created"] + counts["updated"]
                 errors.append(
-                    f"Import interrompu à la ligne {refused.line} : {written} ligne(s) écrite(s) avant le "
-                    f"lot de {CHUNK} lignes qui la contient, rien de ce lot."
+                    message("import.interrupted", line=refused.line, written=n(written), chunk=n(CHUNK))
                 )
-                return {"written": written > 0, **counts, "errors": errors}
+                texts_fr, data = texts(errors)
+                return {"written": written > 0, **counts, "errors": texts_fr, "messages": data}
             if progress:
                 progress(min(start + CHUNK, len(rows)))
     finally:
         bulk.usecases_batch_finish(use_case_ids=written_ids)  # one embedding job for the whole import
-    return {"written": True, **counts, "errors": errors + (report["errors"] if job.only_valid else [])}
+    texts_fr, data = texts(errors)
+    if job.only_valid:
+        texts_fr, data = texts_fr + report["errors"], data + report["messages"]
+    return {"written": True, **counts, "errors": texts_fr, "messages": data}
 
 
 CHUNK = 500
@@ -460,7 +523,7 @@ def _write_chunk(
     refs: dict[str, dict[str, Any]],
     cleaned: dict[int, dict[str, Any]],
     counts: dict[str, int],
-    errors: list[str],
+    errors: list[Message],
     written_ids: list[int],
 ) -> None:
     """Write one chunk in one transaction (raises :class:`_ChunkRefused` to roll it back whole)."""
@@ -507,16 +570,20 @@ def _write_chunk(
         result = bulk.usecases_write_many(
             actor=actor, organisation=organisation, rows=[r for r in rows if r.key not in late], in_batch=True
         )
-        late_message = "un cas d'usage de même titre ou de même référence a été créé depuis l'analyse"
+        late_message = message("import.created_since")
         refused: dict[int, list[sp.Issue]] = {k: [sp.Issue(k, "", "", late_message)] for k in late}
         for key, problems in result.errors.items():
+            # The registry's refusals are French sentences (translated when shown, if the catalogue has them).
             refused[key] = [
                 sp.Issue(
-                    key, sp._label_of(f, mapping, job.headers) if f in sp.COLUMNS_BY_FIELD else "", "", m
+                    key,
+                    sp._label_of(f, mapping, job.headers) if f in sp.COLUMNS_BY_FIELD else "",
+                    "",
+                    Message(VERBATIM, {"text": word(str(m))}),
                 )
                 for f, m in problems
             ]
-        sentences = [issue.sentence() for key in sorted(refused) for issue in refused[key]]
+        sentences = [issue.located() for key in sorted(refused) for issue in refused[key]]
         if refused and not job.only_valid:
             errors.extend(sentences)
             raise _ChunkRefused(min(refused))

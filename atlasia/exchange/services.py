@@ -19,6 +19,7 @@ from atlasia.accounts.models import Membership, MembershipRole, User
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record
 from atlasia.core import spreadsheet as sp
+from atlasia.core.messages import Message, date
 from atlasia.core.roles import Action
 from atlasia.registry.models import Organisation
 from atlasia.registry.uploads import human_size
@@ -249,7 +250,7 @@ def import_analyse(*, job_id: int) -> str:
             sheet = sp.read_file(job.filename, bytes(job.content), header_line=job.header_line)
         except sp.FileError as exc:
             job.headers, job.mapping, job.total_rows, job.sheet = [], {}, 0, {}
-            job.report = importers.file_error_report(str(exc))
+            job.report = importers.file_error_report(exc.message)
         else:
             if sheet.headers != job.headers or not job.mapping:
                 job.mapping = importers.initial_mapping(job.organisation, sheet.headers)
@@ -263,14 +264,13 @@ def import_analyse(*, job_id: int) -> str:
                 ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, heartbeat_at=timezone.now())
 
             job.report = importers.analyse(job, sheet=sheet, progress=progress)
-            job.report["already_imported"] = _already_imported(job)
+            already = _already_imported(job)
+            job.report["already_imported"] = str(already) if already else ""
+            job.report["already_imported_message"] = already.data() if already else None
     except Exception:  # the job must end in a visible state whatever happens
         logger.exception("analysis of import job %s failed", job_id)
         job.sheet = {}
-        job.report = importers.file_error_report(
-            "Le fichier n'a pas pu être analysé à cause d'une erreur interne ; l'équipe technique en est "
-            "avertie. Réessayez, ou déposez-le dans l'autre format (XLSX ou CSV)."
-        )
+        job.report = importers.file_error_report(importers.message("import.internal_error"))
     job.status = ImportStatus.ANALYSED
     job.processed_rows = 0
     job.save(
@@ -288,7 +288,7 @@ def import_analyse(*, job_id: int) -> str:
     return job.status
 
 
-def _already_imported(job: ImportJob) -> str:
+def _already_imported(job: ImportJob) -> Message | None:
     previous = (
         ImportJob.objects.filter(
             organisation=job.organisation, file_hash=job.file_hash, status=ImportStatus.DONE
@@ -298,12 +298,13 @@ def _already_imported(job: ImportJob) -> str:
         .first()
     )
     if previous is None or previous.finished_at is None:
-        return ""
+        return None
     when = timezone.localtime(previous.finished_at)
-    return (
-        f"Ce même fichier (contenu identique) a déjà été importé pour {job.organisation} le "
-        f"{when:%d/%m/%Y à %H:%M} : l'importer de nouveau ne crée aucun doublon, l'analyse ci-dessous "
-        "montre ce qui changerait encore."
+    return importers.message(
+        "import.already_imported",
+        organisation=str(job.organisation),
+        date=date(when.date()),
+        time=f"{when:%H:%M}",
     )
 
 

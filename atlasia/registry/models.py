@@ -287,6 +287,24 @@ class UseCase(models.Model):
             models.Index(fields=["status", "title", "id"], name="registry_uc_sort_status"),
             models.Index(fields=["-start_date", "-id"], name="registry_uc_sort_start"),
             models.Index(fields=["organisation", "title", "id"], name="registry_uc_sort_org"),
+            # The list's filters with a member's visibility (her organisations, or the levels shared with
+            # the network) read from the index alone: the capped count of ``?status=``, ``?theme=`` or
+            # ``?technique=`` reads at most 10,001 index entries, not as many rows of the table (#18).
+            models.Index(
+                fields=["status", "publication_level", "organisation"],
+                include=["id"],
+                name="registry_uc_status_visible",
+            ),
+            models.Index(
+                fields=["theme", "publication_level", "organisation"],
+                include=["id"],
+                name="registry_uc_theme_visible",
+            ),
+            models.Index(
+                fields=["ai_technique", "publication_level", "organisation"],
+                include=["id"],
+                name="registry_uc_technique_visible",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,10 +11,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -99,9 +100,14 @@ def _filters_from(request: HttpRequest) -> selectors.UseCaseFilters:
 @require_GET
 def usecase_list(request: HttpRequest) -> HttpResponse:
     filters = _filters_from(request)
-    form = UseCaseFilterForm(request.GET or None)
+    # Built only when the cached filter fragment is rendered afresh (its key is the submitted values).
+    form = SimpleLazyObject(lambda: UseCaseFilterForm(request.GET or None))
     qs = search_selectors.usecase_list(actor_of(request), filters, page_columns=True)
     page = selectors.CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's records as rows of plain values (registry.selectors.usecase_rows), read in one query.
+    page.object_list = selectors.usecase_rows(
+        cast("QuerySet[UseCase]", page.object_list), texts=bool(filters.q)
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -112,7 +118,7 @@ def usecase_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "query_string": query.urlencode(),
             # The filter form is a cached fragment: its key is the values it shows (www/fragments.py).
-            "filters_key": fragments.values_key(request.GET, list(form.fields)),
+            "filters_key": fragments.values_key(request.GET, list(UseCaseFilterForm.base_fields)),
             "active_filters": any(
                 getattr(filters, f)
                 for f in (
@@ -133,19 +139,23 @@ def usecase_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    use_case = get_object_or_404(selectors.usecase_detail_queryset(actor_of(request)), pk=pk)
+    use_case = get_object_or_404(
+        selectors.usecase_detail_queryset(actor_of(request), extensions.row_flag_annotations()), pk=pk
+    )
+    selectors.load_detail_relations(use_case)
     organisation = use_case.organisation
     tab = request.GET.get("onglet", "fiche")
     can_audit = perms.can(actor_of(request), Action.AUDIT_VIEW, organisation)
+    can_upload = perms.can(actor_of(request), Action.ATTACHMENT_UPLOAD, organisation)
     context: dict[str, Any] = {
         "use_case": use_case,
         "tab": tab,
         "title": use_case.title,
         "can_edit": perms.can(actor_of(request), Action.USECASE_EDIT, organisation),
         "can_delete": perms.can(actor_of(request), Action.USECASE_DELETE, organisation),
-        "can_upload": perms.can(actor_of(request), Action.ATTACHMENT_UPLOAD, organisation),
+        "can_upload": can_upload,
         "can_audit": can_audit,
-        "attachment_form": AttachmentForm(),
+        "attachment_form": AttachmentForm() if can_upload else None,  # shown only to who may upload
         "region_name": reference.region_names().get(organisation.region, ""),
     }
     if tab == "historique":

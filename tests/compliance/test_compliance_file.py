@@ -11,12 +11,11 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from filejobs import prepare
 
 from atlasia.compliance.models import ObligationItem
 from atlasia.compliance.services import evidence_add_file, obligation_sign_off, obligation_update
 from atlasia.lifecycle.models import ComplianceRecord
-
-from .conftest import prepare
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -15,12 +15,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document as Docx
+from filejobs import prepared_response
 
 from atlasia.compliance.models import Risk
 from atlasia.evaluation.models import EvaluationRun
 from atlasia.qualification.services import qualification_complete
-
-from .conftest import prepared_response
 
 LEGAL = "tests/qualification/legal/ai_act_consolidated_2026-07-27.md"
 

@@ -121,6 +121,10 @@ def test_a_reviewer_reads_the_card_and_the_versions(world: Any, login: Any, hr_a
         reverse("usecase_detail", kwargs={"pk": uc.pk}) + "?onglet=qualification"
     ).content.decode()
     assert "Résultat de la version 1" in tab
+    # Each document: its DOCX in the request, its PDF asked for by a form and prepared in the background.
+    prepare = reverse("qualification_document_prepare", kwargs={"pk": uc.pk, "kind": "aipd"})
+    assert f'action="{prepare}"' in tab and f'action="{prepare}"' in page
+    assert "aipd.docx" in tab and "aipd.pdf" not in tab and "aipd.pdf" not in page
     assert client.get(reverse("qualification_version", kwargs={"pk": uc.pk, "version": 1})).status_code == 200
     assert (
         login(world["users"]["regional_other"])

@@ -12,10 +12,23 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from docx import Document as Docx
+from filejobs import prepared_response
 
+from atlasia.audit.models import AuditEntry
+from atlasia.compliance.models import FileJob
 from atlasia.qualification import documents, services
 
 pytestmark = pytest.mark.django_db
+
+
+def _prepare_url(use_case: Any, kind: str) -> str:
+    return reverse("qualification_document_prepare", kwargs={"pk": use_case.pk, "kind": kind})
+
+
+def _pdf_text(content: bytes) -> str:
+    assert shutil.which("pdftotext"), "pdftotext est absent : lancez `make system` (poppler-utils)"
+    out = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout
+    return " ".join(out.decode().split())
 
 
 def _text(content: bytes) -> str:
@@ -137,9 +150,8 @@ def test_annex_viii_a12_waives_instructions_only_in_law_enforcement_and_migratio
 def test_the_pdf_is_a_tagged_pdf_of_several_pages(
     world: Any, login: Any, qualified: Any, pdf_info: Any
 ) -> None:
-    response = login(world["users"]["referent"]).get(
-        reverse("qualification_document", kwargs={"pk": qualified.use_case.pk, "kind": "aipd", "fmt": "pdf"})
-    )
+    client = login(world["users"]["referent"])
+    response = prepared_response(client, _prepare_url(qualified.use_case, "aipd"))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     content = response.content
     assert content.startswith(b"%PDF")
@@ -163,9 +175,70 @@ def test_downloads_follow_the_use_case_visibility(world: Any, login: Any, qualif
     assert login(world["users"]["referent"]).get(url.replace("aipd", "nope")).status_code == 404
     never = reverse(
         "qualification_document",
-        kwargs={"pk": world["records"]["a_network"].pk, "kind": "aipd", "fmt": "pdf"},
+        kwargs={"pk": world["records"]["a_network"].pk, "kind": "aipd", "fmt": "docx"},
     )
     assert login(world["users"]["referent"]).get(never).status_code == 404  # not qualified yet
+    # The PDF is never made in the request: asked for by a form, prepared in the background.
+    assert login(world["users"]["referent"]).get(url.replace(".docx", ".pdf")).status_code == 404
+    prepare = _prepare_url(qualified.use_case, "aipd")
+    for outsider in ("other_referent", "regional_other"):
+        assert prepared_response(login(world["users"][outsider]), prepare).status_code == 404
+    assert not FileJob.objects.exists()
+    assert (
+        prepared_response(
+            login(world["users"]["referent"]), _prepare_url(qualified.use_case, "nope")
+        ).status_code
+        == 404
+    )
+    not_qualified = _prepare_url(world["records"]["a_network"], "aipd")
+    assert prepared_response(login(world["users"]["referent"]), not_qualified).status_code == 404
+    assert not FileJob.objects.exists()
+    # A reader of her organisation who does not see the compliance file still gets the PDF, as before.
+    reader = login(world["users"]["contributor"])
+    assert prepared_response(reader, prepare).content.startswith(b"%PDF")
+    job = FileJob.objects.get()
+    # Whoever else reads the use case may open the job's page; an outsider gets a 404.
+    assert login(world["users"]["referent"]).get(reverse("compliance_job", args=[job.pk])).status_code == 200
+    for outsider in ("other_referent", "regional_other"):
+        client = login(world["users"][outsider])
+        assert client.get(reverse("compliance_job", args=[job.pk])).status_code == 404
+        assert client.get(reverse("compliance_job_file", args=[job.pk])).status_code == 404
+
+
+def test_the_pdf_of_an_earlier_version_is_prepared_from_its_page(
+    world: Any, login: Any, qualified: Any, hr_answers: dict
+) -> None:
+    uc = qualified.use_case
+    referent = world["users"]["referent"]
+    second = services.qualification_complete(actor=referent, use_case=uc, answers=hr_answers)
+    assert second.version == 2
+    client = login(referent)
+    page = client.get(reverse("qualification_version", args=[uc.pk, 1])).content.decode()
+    action = _prepare_url(uc, "aipd")
+    assert f'action="{action}"' in page and 'name="version" value="1"' in page
+    assert ".pdf" not in page  # no link that would make the PDF in the request
+    old = prepared_response(client, action, {"version": "1"})
+    latest = prepared_response(client, action)
+    jobs = list(FileJob.objects.order_by("pk"))
+    assert [j.qualification_version for j in jobs] == [1, None]
+    assert old.content.startswith(b"%PDF") and latest.content.startswith(b"%PDF")
+    old_text, latest_text = (_pdf_text(r.content) for r in (old, latest))
+    assert f"Référence AIPD-{uc.uid.hex[:8].upper()}-V1 " in old_text and "-V2 " not in old_text
+    assert f"Référence AIPD-{uc.uid.hex[:8].upper()}-V2 " in latest_text
+    audit = AuditEntry.objects.filter(object_type="compliance.filejob").order_by("pk")
+    assert [row.changes for row in audit] == [
+        {"kind": "aipd", "fmt": "pdf", "version": 1},
+        {"kind": "aipd", "fmt": "pdf"},
+    ]
+    # The job's page leads back to the version it was asked from, and says which one.
+    job_page = client.get(reverse("compliance_job", args=[jobs[0].pk])).content.decode()
+    assert reverse("qualification_version", args=[uc.pk, 1]) in job_page
+    assert "qualification v1" in job_page
+    assert reverse("compliance_file", args=[uc.pk]) not in job_page
+    # A version that does not exist, or is not a number: nothing is queued.
+    for bad in ("7", "x"):
+        assert prepared_response(client, action, {"version": bad}).status_code == 404
+    assert FileJob.objects.count() == 2
 
 
 def test_documents_stay_french_for_an_english_reader(world: Any, login: Any, qualified: Any) -> None:
@@ -176,10 +249,8 @@ def test_documents_stay_french_for_an_english_reader(world: Any, login: Any, qua
     text = _text(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content)
     assert "Art. 6(2) et annexe III, point 5(a)" in text
     assert "Annex III" not in text and "DPIA" not in text and "Law version" not in text
-    pdf = client.get(
-        reverse("qualification_document", kwargs={"pk": qualified.use_case.pk, "kind": "aipd", "fmt": "pdf"}),
-        HTTP_ACCEPT_LANGUAGE="en",
-    ).content
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    pdf = prepared_response(client, _prepare_url(qualified.use_case, "aipd")).content
     assert shutil.which("pdftotext"), "pdftotext est absent : lancez `make system` (poppler-utils)"
     pdf_text = " ".join(
         subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)

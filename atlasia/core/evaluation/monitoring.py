@@ -29,7 +29,7 @@ import numpy as np
 import polars as pl
 
 from . import drift as dr
-from .io import EvaluationInputError
+from .messages import input_error
 
 __all__ = [
     "Thresholds",
@@ -223,21 +223,13 @@ def prepare_batch(
     strings again (same result as the text column: the categories are the reference's values, sorted
     as the engine sorts labels, and values absent from the batch are left out by the engine)."""
     if df.height == 0:
-        raise EvaluationInputError("Le lot ne contient aucune ligne de données.")
+        raise input_error("eval.batch_empty")
     missing = [c for c in reference_columns if c not in df.columns]
     if missing:
-        raise EvaluationInputError(
-            f"La colonne « {missing[0]} » de la référence est absente du lot : un lot doit avoir les mêmes "
-            "colonnes que le lot de référence.",
-            column=missing[0],
-        )
+        raise input_error("eval.batch_column_missing", column=missing[0], name=missing[0])
     extra = [c for c in df.columns if c not in reference_columns]
     if extra:
-        raise EvaluationInputError(
-            f"La colonne « {extra[0]} » du lot n'existe pas dans la référence : un lot doit avoir les mêmes "
-            "colonnes que le lot de référence.",
-            column=extra[0],
-        )
+        raise input_error("eval.batch_column_extra", column=extra[0], name=extra[0])
     casts = []
     for name, known in reference_groups.items():
         s = df.get_column(name)
@@ -257,21 +249,13 @@ def prepare_batch(
     y = df.get_column(target)
     n_pos = int((y.cast(pl.Float64, strict=False) == 1).sum())
     if n_pos == 0 or n_pos == df.height:
-        only = "positifs (1)" if n_pos else "négatifs (0)"
-        raise EvaluationInputError(
-            f"La colonne « {target} » (valeur réelle) ne contient que des cas {only} : la performance et "
-            "l'équité ne peuvent pas être mesurées sur une seule classe.",
-            column=target,
-        )
+        only = "eval.one_class_positive" if n_pos else "eval.one_class_negative"
+        raise input_error(only, column=target, name=target)
     return df.with_columns(casts) if casts else df
 
 
 def _unknown_group(name: str, value: str) -> None:
-    raise EvaluationInputError(
-        f"La colonne de groupe « {name} » contient la valeur « {value} », absente du lot de "
-        "référence : les groupes ne peuvent pas être comparés.",
-        column=name,
-    )
+    raise input_error("eval.group_value_unknown", column=name, name=name, value=value)
 
 
 def summarise(result: Mapping[str, Any], drift_rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:

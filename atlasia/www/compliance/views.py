@@ -724,6 +724,27 @@ def compliance_file_zip(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def file_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(selectors.file_jobs_visible_to(actor_of(request)), pk=pk)
+    # A document of the qualification is asked for from the qualification tab (or one of its versions),
+    # which whoever reads the use case sees; the rest from the compliance file.
+    if job.kind in qualification_documents.KINDS:
+        back = (
+            (
+                reverse("qualification_version", args=[job.use_case_id, job.qualification_version]),
+                _("Version %(version)s de la qualification") % {"version": job.qualification_version},
+            )
+            if job.qualification_version
+            else (reverse("qualification_overview", args=[job.use_case_id]), _("Qualification"))
+        )
+        help_text = _(
+            "La préparation se fait en arrière-plan : vous pouvez quitter cette page et y revenir depuis "
+            "l'onglet Qualification."
+        )
+    else:
+        back = (reverse("compliance_file", args=[job.use_case_id]), _("Dossier de conformité"))
+        help_text = _(
+            "La préparation se fait en arrière-plan : vous pouvez quitter cette page et y revenir, le "
+            "fichier restera disponible depuis le dossier de conformité."
+        )
     return render(
         request,
         "compliance/file_job.html",
@@ -732,6 +753,9 @@ def file_job(request: HttpRequest, pk: int) -> HttpResponse:
             "job": job,
             "use_case": job.use_case,
             "step": _(job.step) if job.step else "",
+            "back_url": back[0],
+            "back_label": back[1],
+            "help_text": help_text,
         },
     )
 

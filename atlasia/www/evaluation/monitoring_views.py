@@ -21,6 +21,7 @@ from atlasia.evaluation import selectors
 from atlasia.evaluation.labels import alert_sentence
 from atlasia.evaluation.services import Upload
 from atlasia.registry.selectors import usecases_visible_to
+from atlasia.www.core_messages import shown_error
 from atlasia.www.forms import attach_service_errors
 
 from .forms import BatchForm, SeriesForm, ThresholdsForm
@@ -82,7 +83,7 @@ def monitoring_series(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 except EvaluationInputError as error:
                     field = SERIES_FIELDS.get(_field_of(error.column, d), "reference")
-                    start_form.add_error(field, error.message)
+                    start_form.add_error(field, shown_error(error))
                 except ValidationError as error:
                     attach_service_errors(start_form, error)
                 else:
@@ -142,7 +143,7 @@ def monitoring_batch_add(request: HttpRequest, pk: int) -> HttpResponse:
                 label=form.cleaned_data.get("label") or "",
             )
         except EvaluationInputError as error:
-            form.add_error("batch", error.message)
+            form.add_error("batch", shown_error(error))
         except ValidationError as error:
             attach_service_errors(form, error)
         else:

@@ -28,6 +28,7 @@ from atlasia.evaluation.models import EvaluationRun
 from atlasia.lifecycle import selectors as lifecycle_selectors
 from atlasia.registry.models import UseCase
 from atlasia.registry.selectors import usecases_visible_to
+from atlasia.www.core_messages import shown, shown_error
 from atlasia.www.forms import attach_service_errors
 from atlasia.www.progress import progress_response
 
@@ -85,7 +86,7 @@ def evaluation_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except EvaluationInputError as error:
                 bad_reference = reference is not None and f"« {reference.name} »" in error.message
-                form.add_error("reference" if bad_reference else "predictions", error.message)
+                form.add_error("reference" if bad_reference else "predictions", shown_error(error))
             except ValidationError as error:
                 attach_service_errors(form, error)
             else:
@@ -145,7 +146,7 @@ def evaluation_mapping(request: HttpRequest, run_id: int) -> HttpResponse:
             try:
                 services.evaluationrun_launch(actor=user_of(request), run=run, parameters=parameters)
             except EvaluationInputError as error:
-                form.add_error(form.field_for_column(error.column), error.message)
+                form.add_error(form.field_for_column(error.column), shown_error(error))
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
@@ -157,6 +158,7 @@ def evaluation_mapping(request: HttpRequest, run_id: int) -> HttpResponse:
             "title": _("Colonnes du fichier"),
             "use_case": use_case,
             "run": run,
+            "run_error": shown(run.error, run.error_message),
             "form": form,
             "file_deadline": services.unmapped_file_deadline(run),
         },
@@ -177,6 +179,7 @@ def evaluation_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     context: dict[str, Any] = {
         "title": _("Évaluation %(label)s — %(title)s") % {"label": run.label, "title": run.use_case.title},
         "run": run,
+        "run_error": shown(run.error, run.error_message),
         "use_case": run.use_case,
         "refresh": run.is_pending,
         "can_run": can_run(actor_of(request), run.use_case),

@@ -20,6 +20,7 @@ from atlasia.exchange import importers, pull, selectors, services
 from atlasia.exchange.enums import ImportStatus
 from atlasia.exchange.models import ApiToken, Subscription
 from atlasia.registry.selectors import organisations_for
+from atlasia.www.core_messages import shown, shown_all
 from atlasia.www.forms import attach_service_errors
 
 from .forms import ImportUploadForm, MappingForm, SubscriptionForm, TokenForm
@@ -163,13 +164,20 @@ def _job(request: HttpRequest, pk: int) -> Any:
 @require_GET
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
-    report = job.report or {}
+    report = dict(job.report or {})
     show = request.GET.get("voir", "tout")
     rows = report.get("rows", [])
     if show == "erreurs":
         rows = [r for r in rows if r["action"] == "error"]
     elif show == "modifications":
         rows = [r for r in rows if r["action"] in ("create", "update")]
+    # The messages in the reader's language (a report stored before message codes: its French as is).
+    report["file_errors"] = shown_all(report.get("file_errors", []), report.get("file_messages"))
+    report["notes"] = shown_all(report.get("notes", []), report.get("note_messages"))
+    report["already_imported"] = shown(
+        report.get("already_imported", ""), report.get("already_imported_message")
+    )
+    result = job.result or {}
     return render(
         request,
         "exchange/import_detail.html",
@@ -177,7 +185,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Import : %(name)s") % {"name": job.filename},
             "job": job,
             "report": report,
-            "rows": rows[:1000],
+            "result_errors": shown_all(result.get("errors", []), result.get("messages"))[:50],
+            "rows": [{**r, "errors": shown_all(r.get("errors", []), r.get("messages"))} for r in rows[:1000]],
             "truncated": len(rows) > 1000,
             "show": show,
             "analysing": job.status in (ImportStatus.UPLOADED, ImportStatus.ANALYSING),

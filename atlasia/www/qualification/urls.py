@@ -25,5 +25,10 @@ urlpatterns = [
         views.qualification_document,
         name="qualification_document",
     ),
+    path(
+        "cas-d-usage/<int:pk>/qualification/documents/<slug:kind>/preparer-pdf/",
+        views.qualification_document_prepare,
+        name="qualification_document_prepare",
+    ),
     path("conformite/", views.portfolio, name="qualification_portfolio"),
 ]

@@ -17,11 +17,12 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from atlasia.accounts import perms
 from atlasia.accounts.actor import ActorLike, actor_of, user_of
 from atlasia.audit.concurrency import StaleEdit
+from atlasia.compliance import services as compliance_services
 from atlasia.core.qualification import QUESTIONS_BY_ID, SECTIONS, qualify
 from atlasia.core.roles import Action
 from atlasia.lifecycle import selectors as lifecycle_selectors
@@ -298,8 +299,11 @@ def qualification_diff(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def qualification_document(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
+    """The editable DOCX of a document of the qualification, made in the request (python-docx: a few
+    tens of milliseconds). The PDF takes seconds (WeasyPrint): it is prepared in the background
+    (:func:`qualification_document_prepare`), never here."""
     use_case = _readable(request, pk)
-    if kind not in documents.KINDS or fmt not in ("docx", "pdf"):
+    if kind not in documents.KINDS or fmt != "docx":
         raise Http404
     version = request.GET.get("version")
     qualification = (
@@ -310,15 +314,33 @@ def qualification_document(request: HttpRequest, pk: int, kind: str, fmt: str) -
     if qualification is None:
         raise Http404
     doc = documents.build(kind, qualification, lifecycle_selectors.deployer_facts(use_case.pk))
-    if fmt == "docx":
-        content = documents.render_docx(doc)
-        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    else:
-        content = documents.render_pdf(doc)
-        content_type = "application/pdf"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{doc.filename}.{fmt}"'
+    response = HttpResponse(
+        documents.render_docx(doc),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{doc.filename}.docx"'
     return response
+
+
+@require_POST
+def qualification_document_prepare(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Queue the PDF of a document of the qualification (the latest version, or ``version`` of the form)
+    and show the page that follows its preparation (the compliance file's jobs)."""
+    use_case = _readable(request, pk)
+    version = request.POST.get("version", "")
+    if kind not in documents.KINDS or (version and not version.isdigit()):
+        raise Http404
+    try:
+        job = compliance_services.file_job_request(
+            actor=user_of(request),
+            use_case=use_case,
+            kind=kind,
+            fmt="pdf",
+            version=int(version) if version else None,
+        )
+    except ValidationError:
+        raise Http404 from None
+    return redirect("compliance_job", pk=job.pk)
 
 
 def portfolio(request: HttpRequest) -> HttpResponse:
