@@ -44,8 +44,8 @@ RESULTS = ROOT / "benchmarks" / "results" / "scale.json"
 RELEVANCE = ROOT / "benchmarks" / "search_relevance.json"
 TEMPLATES = 2_000
 # Rescored candidates (each the best by the asymmetric estimate among max(4,000, 8 × n) preselected by
-# Hamming distance, vectorsearch.preselect_count); 300 is what a 10-result search uses.
-RECALL_CANDIDATES = [200, 300, 500]
+# Hamming distance, vectorsearch.preselect_count); 500 is what a search of up to 50 results uses.
+RECALL_CANDIDATES = [300, 500, 1000]
 
 
 def percentile(values: list[float], q: float) -> float:

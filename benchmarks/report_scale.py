@@ -104,7 +104,7 @@ def scale_tables(report: dict[str, Any]) -> list[str]:
             "exact top 10 returned) and ann-benchmarks' epsilon-0.01 recall (a result counts when its cosine "
             "distance is within 1 % of the exact 10th one); n candidates: the n best by the asymmetric estimate "
             "among max(4,000, 8 × n) preselected by Hamming distance on the 1,152-bit signatures, rescored "
-            "exactly (300 for a 10-result search); latency of the whole database search (preselection, "
+            "exactly (500 for a search of up to 50 results); latency of the whole database search (preselection, "
             "estimate, rescoring):",
             "",
         ]
