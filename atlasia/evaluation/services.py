@@ -24,7 +24,8 @@ from atlasia.accounts.models import User
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_record
 from atlasia.core.evaluation.io import EvaluationInputError
-from atlasia.core.messages import Message
+from atlasia.core.evaluation.messages import input_error
+from atlasia.core.messages import Message, register
 from atlasia.core.roles import Action
 from atlasia.lifecycle import selectors as lifecycle_selectors
 from atlasia.registry.models import UseCase
@@ -34,6 +35,16 @@ from .enums import RunStatus
 from .models import EvaluationRun
 
 logger = logging.getLogger(__name__)
+
+# The refusals a run stores (``error``, French, and ``error_message``, its code): shown in the reader's
+# language whoever launched the run and whatever language the background job ran in.
+MESSAGES = {
+    "eval.upload_gone": "Le fichier déposé n'est plus disponible : déposez-le à nouveau.",
+    "eval.unexpected": (
+        "L'évaluation a échoué à cause d'une erreur inattendue ; l'équipe technique a été prévenue."
+    ),
+}
+register(MESSAGES)
 
 #: Minimum delay between two progress writes of a running job (the engine reports often).
 PROGRESS_WRITE_INTERVAL = 0.5
@@ -234,13 +245,11 @@ def validate_input(run: EvaluationRun, parameters: dict[str, Any]) -> None:
     kwargs = _engine_kwargs(parameters)
     path = files.stored_path(run.upload_dir, "predictions")
     if path is None:
-        raise EvaluationInputError(gettext("Le fichier déposé n'est plus disponible : déposez-le à nouveau."))
+        raise input_error("eval.upload_gone")
     if not (kwargs["pred"] or kwargs["score"]):
-        raise EvaluationInputError(
-            gettext("Indiquez au moins une colonne de prédiction (décision 0/1) ou de score (probabilité).")
-        )
+        raise input_error("eval.pred_or_score")
     if len(set(kwargs["groups"])) != len(kwargs["groups"]):
-        raise EvaluationInputError(gettext("Une même colonne de groupe est indiquée deux fois."))
+        raise input_error("eval.group_twice")
     parquet = files.is_parquet(path.name)
     wanted = [
         c for c in (kwargs["target"], kwargs["pred"], kwargs["score"], kwargs["date"], *kwargs["groups"]) if c
@@ -386,9 +395,7 @@ def evaluationrun_execute(*, run_id: int) -> str:
     try:
         path = files.stored_path(run.upload_dir, "predictions")
         if path is None:
-            raise EvaluationInputError(
-                gettext("Le fichier déposé n'est plus disponible : déposez-le à nouveau.")
-            )
+            raise input_error("eval.upload_gone")
         ref_path = files.stored_path(run.upload_dir, "reference") if run.reference_name else None
         result = evaluate_file(
             str(path),
@@ -403,9 +410,8 @@ def evaluationrun_execute(*, run_id: int) -> str:
         return RunStatus.FAILED
     except Exception:  # the page must say it failed rather than spin for ever
         logger.exception("evaluation run %s failed", run_id)
-        _finish_failed(
-            run, "L'évaluation a échoué à cause d'une erreur inattendue ; l'équipe technique a été prévenue."
-        )
+        unexpected = Message("eval.unexpected")
+        _finish_failed(run, str(unexpected), data=unexpected.data())
         files.remove(run.upload_dir)
         return RunStatus.FAILED
     with transaction.atomic():

@@ -178,3 +178,20 @@ def test_a_report_stored_before_the_codes_still_shows_in_french(
     # A sheet stored before the codes (five items per issue) is read back by the import.
     sheet = sp.sheet_from_data(job.sheet)
     assert sheet.issues[0].sentence() == "Ligne 4 : ligne vide ignorée"
+
+
+def test_the_result_of_an_import_of_the_valid_lines_reads_in_english(
+    client: Client, world: dict[str, Any]
+) -> None:
+    job, _page = _upload(client, world, "en", BAD_FILE)
+    client.post(f"/echanges/import/{job.pk}/lancer/", {"only_valid": "1"})
+    job.refresh_from_db()
+    assert job.result["errors"] and len(job.result["messages"]) == len(job.result["errors"])
+    page = html.unescape(client.get(f"/echanges/import/{job.pk}/").content.decode())
+    assert "Line 4, column “Titre”: required value missing" in page.split("Dry run (nothing written)")[0]
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    page = html.unescape(client.get(f"/echanges/import/{job.pk}/").content.decode())
+    assert (
+        "Ligne 4, colonne « Titre » : valeur obligatoire manquante"
+        in page.split("Analyse (aucune écriture)")[0]
+    )

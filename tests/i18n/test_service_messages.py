@@ -21,6 +21,21 @@ ROOT = Path(settings.BASE_DIR) / "atlasia"
 SKIPPED_PARTS = ("core", "management", "migrations")
 SKIPPED_FILES = {"accounts/oidc.py", "audit/immutable.py", "search/embeddings.py"}
 SKIPPED_EXCEPTIONS = {"RuntimeError", "TypeError", "AssertionError", "NotImplementedError", "KeyError"}
+# Helpers that make an error from a message code of the core's catalogue (atlasia.core.messages), rendered
+# in the reader's language when shown: the code must be registered (its English is checked by
+# tests/i18n/test_core_messages.py).
+CODED_ERRORS = {"input_error"}
+
+
+def _registered_codes() -> set[str]:
+    from atlasia.core import messages
+
+    from .test_core_messages import _codes
+
+    _codes()  # imports every module registering codes
+    return set(messages.CATALOGUE)
+
+
 TRANSPORT_ERRORS = {("exchange/pull.py", "ExchangeError")}
 
 
@@ -63,6 +78,7 @@ def _is_refusal_helper(node: ast.AST) -> bool:
 
 def untranslated_raises() -> list[str]:
     found = []
+    codes = _registered_codes()
     for path in sorted(ROOT.rglob("*.py")):
         relative = path.relative_to(ROOT)
         if any(part in SKIPPED_PARTS for part in relative.parts) or relative.as_posix() in SKIPPED_FILES:
@@ -81,6 +97,11 @@ def untranslated_raises() -> list[str]:
             if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
                 continue
             name = ast.unparse(node.exc.func).rsplit(".", 1)[-1]
+            if name in CODED_ERRORS:
+                first = node.exc.args[0] if node.exc.args else None
+                if not (isinstance(first, ast.Constant) and first.value in codes):
+                    found.append(f"{relative}:{node.lineno}: unregistered code {ast.unparse(node.exc)[:60]}")
+                continue
             if name in SKIPPED_EXCEPTIONS or (relative.as_posix(), name) in TRANSPORT_ERRORS:
                 continue
             keywords = [k.value for k in node.exc.keywords if k.arg in ("message", "msg")]

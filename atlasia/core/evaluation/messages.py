@@ -45,31 +45,31 @@ MESSAGES: dict[str, str] = {
         _COLUMN + " est introuvable. Vouliez-vous dire « %(close)s » ? Colonnes disponibles : %(available)s."
     ),
     "eval.nulls": (
-        _COLUMN + " contient %(count)s valeur(s) manquante(s) ou non numérique(s) (%(rows)s). Complétez ou "
+        _COLUMN + " contient %(count)s valeur(s) manquante(s) ou non numérique(s) (%(lines)s). Complétez ou "
         "retirez ces lignes."
     ),
     "eval.binary_value": _COLUMN
-    + " doit contenir uniquement 0 et 1 : valeur « %(value)s » trouvée (%(rows)s).",
+    + " doit contenir uniquement 0 et 1 : valeur « %(value)s » trouvée (%(lines)s).",
     "eval.binary_word": (
         _COLUMN + " doit contenir uniquement 0 et 1 (ou oui/non, vrai/faux) : valeur « %(value)s » trouvée "
-        "(%(rows)s)."
+        "(%(lines)s)."
     ),
     "eval.binary_type": _COLUMN + " a un type inattendu (%(dtype)s) : 0 et 1 étaient attendus.",
-    "eval.numeric_value": _COLUMN + " doit être numérique : valeur « %(value)s » trouvée (%(rows)s).",
+    "eval.numeric_value": _COLUMN + " doit être numérique : valeur « %(value)s » trouvée (%(lines)s).",
     "eval.numeric_type": _COLUMN + " doit être numérique (type trouvé : %(dtype)s).",
-    "eval.infinite": _COLUMN + " contient des valeurs infinies (%(rows)s).",
+    "eval.infinite": _COLUMN + " contient des valeurs infinies (%(lines)s).",
     "eval.probability": (
         _COLUMN
         + " doit contenir des probabilités entre 0 et 1 : %(count)s valeur(s) hors de cet intervalle, "
-        "dont « %(value)s » (%(rows)s)."
+        "dont « %(value)s » (%(lines)s)."
     ),
     "eval.group_values": (
         "La colonne de groupe « %(name)s » a %(count)s valeurs distinctes (maximum %(max)s) : s'agit-il bien "
         "d'une variable de groupe (sexe, tranche d'âge, région…) et non d'un identifiant ?"
     ),
     "eval.date_unreadable": (
-        "La colonne « %(name)s » (date) contient des dates illisibles, dont « %(value)s » (%(rows)s). Format "
-        "attendu : AAAA-MM-JJ."
+        "La colonne « %(name)s » (date) contient des dates illisibles, dont « %(value)s » (%(lines)s). "
+        "Format attendu : AAAA-MM-JJ."
     ),
     "eval.date_type": "La colonne « %(name)s » (date) doit contenir des dates (type trouvé : %(dtype)s).",
     # the table and the parameters
@@ -147,7 +147,8 @@ def role(name: str) -> dict[str, str]:
 
 
 def rows_phrase(rows: list[int], total: int) -> dict[str, Any]:
-    """« ligne 3 », « lignes 3, 4 », « lignes 3, 4, 5, 6, 7 et 12 autre(s) » as a message parameter."""
+    """« ligne 3 », « lignes 3, 4 », « lignes 3, 4, 5, 6, 7 et 12 autre(s) » as a message parameter
+    (``lines``: ``rows`` is the error's own list of line numbers)."""
     shown = ", ".join(str(r) for r in rows[:MAX_ROWS_IN_MESSAGE])
     if total > MAX_ROWS_IN_MESSAGE:
         return nested(message("eval.rows_more", rows=shown, more=n(total - len(rows[:MAX_ROWS_IN_MESSAGE]))))
