@@ -142,19 +142,23 @@ def usecase_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    use_case = get_object_or_404(selectors.usecase_detail_queryset(actor_of(request)), pk=pk)
+    use_case = get_object_or_404(
+        selectors.usecase_detail_queryset(actor_of(request), extensions.row_flag_annotations()), pk=pk
+    )
+    selectors.load_detail_relations(use_case)
     organisation = use_case.organisation
     tab = request.GET.get("onglet", "fiche")
     can_audit = perms.can(actor_of(request), Action.AUDIT_VIEW, organisation)
+    can_upload = perms.can(actor_of(request), Action.ATTACHMENT_UPLOAD, organisation)
     context: dict[str, Any] = {
         "use_case": use_case,
         "tab": tab,
         "title": use_case.title,
         "can_edit": perms.can(actor_of(request), Action.USECASE_EDIT, organisation),
         "can_delete": perms.can(actor_of(request), Action.USECASE_DELETE, organisation),
-        "can_upload": perms.can(actor_of(request), Action.ATTACHMENT_UPLOAD, organisation),
+        "can_upload": can_upload,
         "can_audit": can_audit,
-        "attachment_form": AttachmentForm(),
+        "attachment_form": AttachmentForm() if can_upload else None,  # shown only to who may upload
         "region_name": reference.region_names().get(organisation.region, ""),
     }
     if tab == "historique":
