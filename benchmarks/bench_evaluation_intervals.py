@@ -14,7 +14,8 @@ monitoring batch from upload to alert.
    precision, recall, false positive rate, selection rate, count, and ROC AUC from the score) in a
    process that reads the file with pandas; the per-group numbers are compared (max |difference|);
 2. peak memory (VmHWM) of ``evaluate_file`` with its defaults at 10 M rows, 3 group columns and scores,
-   against the size of the columns read;
+   against the size of the columns read — in 5 processes in a row, the worst reported with the spread
+   (``--memory-only`` runs just this step and prints it);
 3. AUC bootstrap (1,000 resamples, overall + sex + age band + region) at 1 M rows on 2 processes and on
    1, wall and CPU time (the CPU of the worker processes included): on a shared machine the wall time
    is the CPU time divided by the share of the cores the run gets;
@@ -40,6 +41,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 DATA = ROOT / "benchmarks" / ".data"
 OUT = ROOT / "benchmarks" / "results" / "evaluation_intervals.json"
 PY = str(ROOT / ".venv" / "bin" / "python")
+#: Processes measured for the peak memory (the worst one is reported, with the spread).
+MEMORY_RUNS = 5
 
 FAIRLEARN = r"""
 import json, sys, time, warnings
@@ -132,16 +135,25 @@ def cli_vs_fairlearn(path: Path) -> dict[str, object]:
     return res
 
 
-def memory(path: Path) -> dict[str, object]:
+def memory(path: Path, runs: int = MEMORY_RUNS) -> dict[str, object]:
+    """The peak of ``runs`` processes in a row (the target holds for every run): the worst run's
+    figures, and the ratio of each run."""
     import polars as pl
 
     before = load()
-    r = subprocess.run([PY, "-c", MEMORY, str(path)], check=True, capture_output=True, text=True, cwd=ROOT)
-    res = json.loads(r.stdout.strip().splitlines()[-1])
-    res["columns_read_bytes"] = int(pl.read_parquet(path).estimated_size())
-    res["peak_over_columns"] = (res["peak_rss_bytes"] - res["rss_after_imports_bytes"]) / res[
-        "columns_read_bytes"
-    ]
+    columns = int(pl.read_parquet(path).estimated_size())
+    each = []
+    for _ in range(runs):
+        r = subprocess.run(
+            [PY, "-c", MEMORY, str(path)], check=True, capture_output=True, text=True, cwd=ROOT
+        )
+        one = json.loads(r.stdout.strip().splitlines()[-1])
+        one["peak_over_columns"] = (one["peak_rss_bytes"] - one["rss_after_imports_bytes"]) / columns
+        each.append(one)
+    res = dict(max(each, key=lambda one: one["peak_over_columns"]))
+    res["columns_read_bytes"] = columns
+    res["runs"] = [round(one["peak_over_columns"], 3) for one in each]
+    res["peak_over_columns_min"] = min(one["peak_over_columns"] for one in each)
     res["load_before"], res["load_after"] = before, load()
     return res
 
@@ -236,9 +248,15 @@ def markdown(results: dict[str, object]) -> str:
         ]
     if mem:
         over = (mem["peak_rss_bytes"] - mem["rss_after_imports_bytes"]) / mib  # type: ignore[operator]
+        runs = mem.get("runs", [mem["peak_over_columns"]])
+        spread = (
+            f" (worst of {len(runs)} runs; best {mem['peak_over_columns_min']:.2f}×)"  # type: ignore[arg-type,index]
+            if len(runs) > 1  # type: ignore[arg-type]
+            else ""
+        )
         lines += [
             f"| peak memory at {mem['rows']:,} rows, defaults, VmHWM above start-up / columns read — **< 2×** | "  # type: ignore[index]
-            f"{over:.1f} MiB / {mem['columns_read_bytes'] / mib:.1f} MiB = **{mem['peak_over_columns']:.2f}×** | "  # type: ignore[index,operator]
+            f"{over:.1f} MiB / {mem['columns_read_bytes'] / mib:.1f} MiB = **{mem['peak_over_columns']:.2f}×**{spread} | "  # type: ignore[index,operator]
             f"{mem['load_before']} → {mem['load_after']} | {'met' if mem['peak_over_columns'] < 2 else 'not met'} |",  # type: ignore[index,operator]
         ]
     if boot:
@@ -271,6 +289,11 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="100 k and 1 M rows instead of 1 M and 10 M")
     ap.add_argument("--table-only", action="store_true", help="rewrite the .md table from the .json")
+    ap.add_argument(
+        "--memory-only",
+        action="store_true",
+        help="only the peak memory step (printed, not saved): MEMORY_RUNS processes in a row",
+    )
     args, _ = ap.parse_known_args()
     if args.table_only:
         stem = "evaluation_intervals_quick" if args.quick else "evaluation_intervals"
@@ -279,6 +302,9 @@ def main() -> int:
         print(markdown(data))
         return 0
     small, large = (100_000, 1_000_000) if args.quick else (1_000_000, 10_000_000)
+    if args.memory_only:
+        print(json.dumps({"rows": large, **memory(ensure(large))}), flush=True)
+        return 0
     p1, p10 = ensure(small), ensure(large)
     results: dict[str, object] = {
         "python": sys.version.split()[0],

@@ -255,7 +255,13 @@ def validate_input(run: EvaluationRun, parameters: dict[str, Any]) -> None:
         c for c in (kwargs["target"], kwargs["pred"], kwargs["score"], kwargs["date"], *kwargs["groups"]) if c
     ]
     columns = list(dict.fromkeys(wanted)) if parquet and all(c in run.columns for c in wanted) else None
-    df, _notes = read_table_with_notes(path, max_bytes=files.max_evaluation_bytes(), columns=columns)
+    other_roles = {kwargs["target"], kwargs["pred"], kwargs["score"], kwargs["date"]}
+    df, _notes = read_table_with_notes(
+        path,
+        max_bytes=files.max_evaluation_bytes(),
+        columns=columns,
+        group_columns=[g for g in kwargs["groups"] if g not in other_roles],  # as the engine reads them
+    )
     prepare_table(
         df,
         target=kwargs["target"],

@@ -37,7 +37,7 @@ Calibration sums per (cell, bin) are accumulated from the same blocks (see :mod:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -68,9 +68,14 @@ def _sort_index(s: np.ndarray) -> np.ndarray:
 
 
 def score_blocks(
-    score: np.ndarray, *others: np.ndarray, block_rows: int | None = None
+    score: np.ndarray,
+    *others: np.ndarray | Callable[[np.ndarray], np.ndarray],
+    block_rows: int | None = None,
 ) -> Iterator[tuple[np.ndarray, ...]]:
     """Yield ``(score, *others)`` gathered block by block in ascending ``(score, row)`` order.
+
+    An element of ``others`` may be a function of the block's row indices (values computed per block
+    rather than gathered from a full-length array).
 
     Every row is yielded once; the concatenation of the blocks is the stable sort of the rows by
     score; two rows with the same score are in the same block. ``score`` must hold no NaN.
@@ -79,7 +84,7 @@ def score_blocks(
     k = max(1, math.ceil(n / (block_rows or BLOCK_ROWS)))
     if k == 1:
         o = _sort_index(score)
-        yield (score[o], *(a[o] for a in others))
+        yield (score[o], *_gather(others, o))
         return
     step = max(1, n // SAMPLE_ROWS)
     sample = np.sort(score[::step])
@@ -100,8 +105,17 @@ def score_blocks(
         s = score[rows]
         o = _sort_index(s)
         rows = rows[o]
-        yield (s[o], *(a[rows] for a in others))
-        del rows, s, o
+        block = (s[o], *_gather(others, rows))
+        del rows, s, o  # not held by the generator while the block is processed
+        yield block
+        del block
+
+
+def _gather(
+    others: Sequence[np.ndarray | Callable[[np.ndarray], np.ndarray]], rows: np.ndarray
+) -> list[np.ndarray]:
+    """Each array's values at ``rows`` (a function is called with ``rows``: values computed per block)."""
+    return [a(rows) if callable(a) else a[rows] for a in others]
 
 
 @dataclass
@@ -340,7 +354,7 @@ def _finish(acc: _Acc) -> GroupingAuc:
 def stream_auc(
     score: np.ndarray,
     y_true: np.ndarray,
-    cell: np.ndarray,
+    cell: np.ndarray | Callable[[np.ndarray], np.ndarray],
     specs: Sequence[GroupingSpec],
     *,
     calibration: tuple[int, int] | None = None,
@@ -348,7 +362,8 @@ def stream_auc(
 ) -> tuple[list[GroupingAuc], cal.CalibrationSums | None]:
     """Rank the rows once (block by block) and compute every grouping's AUC, DeLong variance and ROC.
 
-    ``cell``: the row's cell code (``spec.lut`` maps it to a group); ``y_true``: 0/1.
+    ``cell``: the row's cell code (``spec.lut`` maps it to a group), or a function giving the codes of
+    the row indices it is called with (a block); ``y_true``: 0/1.
     ``calibration=(n_cells, n_bins)`` also accumulates the calibration sums per cell from the blocks.
     """
     accs = [_new_acc(sp) for sp in specs]

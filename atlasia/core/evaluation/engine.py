@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from . import SCHEMA_VERSION
+from . import SCHEMA_VERSION, memory
 from . import auc as auc_mod
 from . import bootstrap as bs
 from . import calibration as cal
@@ -146,6 +146,8 @@ MAX_CELLS = 5_000_000
 RAW_CELLS_MIN_LIMIT = 1 << 16
 #: Rows coded and counted at a time (bounded transient memory).
 ROW_CHUNK = 1 << 20
+#: Elements (resamples × groups) of the bootstrap's metric samples derived at a time.
+BOOT_STEP_ELEMENTS = 1 << 14
 
 
 def _uint_for(k: int) -> type[np.unsignedinteger[Any]] | type[np.signedinteger[Any]]:
@@ -163,8 +165,10 @@ class _CellIndex:
     (see :class:`~.io.RawGroup`), so the only passes over the rows are building that code (in place,
     in the smallest integer type that holds it) and one ``np.bincount``. The values present in each
     column, their sorted order and the counts per cell in that order are derived from the small count
-    array. The row-level cell code in sorted order (``cell``, int32) is only built when asked for
-    (scores, regression).
+    array. The row-level cell code in sorted order is only needed with scores or in regression: it is
+    computed for the rows asked for (:meth:`cell_at`, a block of the score order) from the columns'
+    raw codes when these are views of the frame (an ``Enum``'s codes: no full-length array is built),
+    otherwise built once while counting (``cell``, 1 byte per row for < 256 cells).
     """
 
     def __init__(
@@ -188,7 +192,12 @@ class _CellIndex:
         ctype = _uint_for(k)
         # rows are coded and counted by chunks: the transient arrays (the code, and the conversion to
         # ``intp`` inside ``np.bincount``) stay a few MiB whatever the number of rows
-        raw_cell: np.ndarray | None = np.empty(n, _uint_for(n_raw)) if want_cell and groups else None
+        # raw codes that are views of the frame's columns cost nothing to keep: cells are then computed
+        # for the rows asked for; raw codes made here (shifted integers, encoded text) are not kept
+        lazy = want_cell and all(not g.raw.flags.owndata for g in groups)
+        raw_cell: np.ndarray | None = (
+            np.empty(n, _uint_for(n_raw)) if want_cell and groups and not lazy else None
+        )
         counted = np.zeros(k, dtype=np.int64)
         for c0 in range(0, n, ROW_CHUNK):
             c1 = min(n, c0 + ROW_CHUNK)
@@ -237,20 +246,54 @@ class _CellIndex:
         if flat is not None:
             cube = flat.reshape(*raw_dims, 4)
             self.counts = (cube[np.ix_(*sels)] if sels else cube).reshape(self.n_cells, 4)
+        self.n = n
         self.cell: np.ndarray | None = None
-        if want_cell:
-            # int32 at most, in the smallest type that holds the cell codes (one byte for < 256 cells)
-            cell_type = _uint_for(self.n_cells)
+        # int32 at most, in the smallest type that holds the cell codes (one byte for < 256 cells)
+        self.cell_type = _uint_for(self.n_cells)
+        self._raw: list[np.ndarray] = []  # the columns' raw codes (views of the frame), if lazy
+        self._raw_dims = raw_dims
+        self._raw_type = _uint_for(n_raw)
+        self._lut: np.ndarray | None = None  # raw cell code -> cell code
+        if want_cell and groups:
+            lut = np.zeros(raw_dims, dtype=self.cell_type)
+            lut[np.ix_(*sels)] = np.arange(self.n_cells, dtype=self.cell_type).reshape(self.dims)
+            self._lut = lut.ravel()
             if raw_cell is None:
-                self.cell = np.zeros(n, dtype=cell_type)
+                self._raw = [g.raw for g in groups]
             else:
-                lut = np.zeros(raw_dims, dtype=cell_type)
-                lut[np.ix_(*sels)] = np.arange(self.n_cells, dtype=cell_type).reshape(self.dims)
-                flat_lut = lut.ravel()
-                self.cell = np.empty(n, dtype=cell_type)
+                self.cell = np.empty(n, dtype=self.cell_type)
                 for c0 in range(0, n, ROW_CHUNK):
-                    np.take(flat_lut, raw_cell[c0 : c0 + ROW_CHUNK], out=self.cell[c0 : c0 + ROW_CHUNK])
+                    np.take(self._lut, raw_cell[c0 : c0 + ROW_CHUNK], out=self.cell[c0 : c0 + ROW_CHUNK])
                 del raw_cell
+
+    def cell_at(self, rows: np.ndarray | slice) -> np.ndarray:
+        """Cell codes of these rows (indices, or a slice with explicit bounds)."""
+        if self.cell is not None:
+            return self.cell[rows]
+        if not self._raw:  # no group column: one cell
+            size = rows.stop - rows.start if isinstance(rows, slice) else rows.size
+            return np.zeros(size, dtype=self.cell_type)
+        assert self._lut is not None
+        code = self._raw[0][rows].astype(self._raw_type)
+        for raw, d in zip(self._raw[1:], self._raw_dims[1:], strict=True):
+            code *= d
+            np.add(code, raw[rows], out=code, casting="unsafe")
+        return self._lut[code]
+
+    def full_cell(self) -> np.ndarray:
+        """The cell code of every row (built, chunk by chunk, if only computed per block so far)."""
+        if self.cell is None:
+            cell = np.empty(self.n, dtype=self.cell_type)
+            for c0 in range(0, self.n, ROW_CHUNK):
+                c1 = min(self.n, c0 + ROW_CHUNK)
+                cell[c0:c1] = self.cell_at(slice(c0, c1))
+            self.cell = cell
+        return self.cell
+
+    def drop_cells(self) -> None:
+        """Free the row-level cell codes (and let go of the columns' raw codes)."""
+        self.cell = None
+        self._raw = []
 
 
 def _exact(g: RawGroup) -> RawGroup:
@@ -362,6 +405,7 @@ def evaluate(
         want_cell=not classification or table.y_score is not None,
     )
     table.raw_groups = []  # the cell index holds what is needed
+    memory.release()  # the chunks counted (see memory.py: the next step starts from the live arrays)
     groupings, _dims = _groupings(cells.names, cells.values, intersections)
     rng_counts, rng_auc, rng_reg = bs.rngs(seed, 3)
     report(0.1, "Comptage par groupe")
@@ -391,9 +435,8 @@ def evaluate(
         "notes": all_notes,
     }
     if task == "regression":
-        assert cells.cell is not None
         _evaluate_regression(
-            result, table, groupings, cells.cell, cells.n_cells, cfg, rng_reg, min_group_size, report
+            result, table, groupings, cells.full_cell(), cells.n_cells, cfg, rng_reg, min_group_size, report
         )
     else:
         assert cells.counts is not None
@@ -401,9 +444,7 @@ def evaluate(
             result,
             table,
             groupings,
-            cells.counts,
-            cells.cell,
-            cells.n_cells,
+            cells,
             cfg,
             rng_counts,
             rng_auc,
@@ -437,9 +478,7 @@ def _evaluate_classification(
     result: dict[str, Any],
     table: PreparedTable,
     groupings: list[_Grouping],
-    counts: np.ndarray,
-    cell: np.ndarray | None,
-    n_cells: int,
+    cells: _CellIndex,
     cfg: bs.BootstrapConfig,
     rng_counts: np.random.Generator,
     rng_auc: np.random.Generator,
@@ -451,7 +490,10 @@ def _evaluate_classification(
 ) -> None:
     assert table.y_true is not None and table.y_pred is not None
     delong = auc_intervals == "delong"
-    # counts: (cells, 4) confusion counts; cell: row-level cell codes (only with scores)
+    # counts: (cells, 4) confusion counts; ``cells``: row-level cell codes (only with scores), computed
+    # block by block while the scores are ranked
+    assert cells.counts is not None
+    counts, n_cells = cells.counts, cells.n_cells
     total = counts.sum(axis=0)
     result["data"].update(n_positive=int(total[2] + total[3]), prevalence=_f((total[2] + total[3]) / table.n))
     g_counts = [g.reduce(counts) for g in groupings]
@@ -478,12 +520,19 @@ def _evaluate_classification(
     def boot_grouping(g: _Grouping) -> dict[str, np.ndarray]:
         if not boot_batches:
             return {}
-        parts: dict[str, list[np.ndarray]] = {m: [] for m in mt.COUNT_METRICS}
+        # each metric's (resamples × groups) samples are written in place, a few resamples at a time:
+        # the temporaries of ``count_metrics`` stay small and no list of parts is concatenated
+        out = {m: np.empty((B, g.n_groups)) for m in mt.COUNT_METRICS}
+        step = max(1, BOOT_STEP_ELEMENTS // max(1, g.n_groups))
+        done = 0
         for batch in boot_batches:
-            gm_b = mt.count_metrics(g.reduce(batch, lead=1))
-            for m in mt.COUNT_METRICS:
-                parts[m].append(gm_b[m])
-        return {m: np.concatenate(v) for m, v in parts.items()}
+            for j in range(0, batch.shape[0], step):
+                gm_b = mt.count_metrics(g.reduce(batch[j : j + step], lead=1))
+                rows = slice(done, done + gm_b["count"].shape[0])
+                for m in mt.COUNT_METRICS:
+                    out[m][rows] = gm_b[m]
+                done = rows.stop
+        return out
 
     # ---- scores: AUC, DeLong variance, ROC and calibration of every grouping in one bounded-memory
     # pass over the rows in score order (see auc.py); the row-level bootstrap only when asked.
@@ -493,7 +542,6 @@ def _evaluate_classification(
     boot_auc: list[np.ndarray | None] = [None] * len(groupings)
     boot_auc_overall: np.ndarray | None = None
     if table.y_score is not None:
-        assert cell is not None
         report(0.3, "AUC et courbes ROC")
         pos_cell = counts[:, 2] + counts[:, 3]
         neg_cell = counts[:, 0] + counts[:, 1]
@@ -503,14 +551,16 @@ def _evaluate_classification(
                 auc_mod.GroupingSpec(g.lut(), g.reduce(pos_cell), g.reduce(neg_cell), g.kind == "marginal")
             )
         results, calib_cells = auc_mod.stream_auc(
-            table.y_score, table.y_true, cell, specs, calibration=(n_cells, n_bins)
+            table.y_score, table.y_true, cells.cell_at, specs, calibration=(n_cells, n_bins)
         )
         ranked_overall, ranked = results[0], list(results[1:])
         if auc_intervals in BOOTSTRAP_AUC and B > 0:
             report(0.5, "Intervalles de confiance des AUC (rééchantillonnage des lignes)")
             boot_auc_overall, boot_auc = _auc_bootstrap(
-                table, cell, groupings, B, rng_auc, all_groupings=auc_intervals == "all", n_jobs=n_jobs
+                table, cells, groupings, B, rng_auc, all_groupings=auc_intervals == "all", n_jobs=n_jobs
             )
+        cells.drop_cells()  # a row-level cell array (if one was built) is not needed by the results
+        memory.release()  # the blocks ranked
         report(0.75, "Calibration")
 
     report(0.8, "Mise en forme des résultats")
@@ -538,9 +588,12 @@ def _evaluate_classification(
     # ---- groupings
     out_groupings = []
     dims = groupings[0].dims if groupings else ()
+    boot_g: dict[str, np.ndarray] = {}
     for gi, g in enumerate(groupings):
         c = g_counts[gi]
         gm = g_metrics[gi]
+        boot_g = {}  # the previous grouping's samples are freed before this one's are derived
+        memory.release()
         boot_g = boot_grouping(g)
         und = mt.undefined_mask(c)
         n_g = c.sum(axis=1)
@@ -625,7 +678,7 @@ def _evaluate_classification(
                     )
         fair_in = ("selection_rate", "recall", "false_positive_rate")
         fair_point = mt.fairness_measures({m: np.where(empty, np.nan, gm[m]) for m in fair_in}, overall_m)
-        fair_samples = mt.fairness_measures(boot_g, boot_overall) if B > 0 else None
+        fair_samples = _fairness_samples(boot_g, boot_overall) if B > 0 else None
         fairness = {}
         for k, v in fair_point.items():
             lo = hi = None
@@ -697,9 +750,26 @@ def _evaluate_classification(
     result["groupings"] = out_groupings
 
 
+def _fairness_samples(
+    boot_g: dict[str, np.ndarray], boot_overall: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """:func:`~.metrics.fairness_measures` of every resample, computed a few resamples at a time (each
+    resample on its own row: the same values) so that its stacked temporaries stay small."""
+    n_res, n_groups = boot_g["count"].shape
+    step = max(1, BOOT_STEP_ELEMENTS // max(1, n_groups))
+    parts = [
+        mt.fairness_measures(
+            {m: v[i : i + step] for m, v in boot_g.items()},
+            {m: v[i : i + step] for m, v in boot_overall.items()},
+        )
+        for i in range(0, n_res, step)
+    ]
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
 def _auc_bootstrap(
     table: PreparedTable,
-    cell: np.ndarray,
+    cells: _CellIndex,
     groupings: list[_Grouping],
     n_resamples: int,
     rng: np.random.Generator,
@@ -711,7 +781,7 @@ def _auc_bootstrap(
     samples, samples per grouping)``. Needs full-length ranking arrays (asked for explicitly)."""
     assert table.y_score is not None and table.y_true is not None
     order = rk.score_order(table.y_score)
-    s_sorted, y_sorted, cell_sorted = table.y_score[order], table.y_true[order], cell[order]
+    s_sorted, y_sorted, cell_sorted = table.y_score[order], table.y_true[order], cells.cell_at(order)
     del order
     layouts = [rk.rank_groups(s_sorted, s_sorted, y_sorted, None, 1, presorted=True).boot_layout()]
     targets = [-1]
@@ -973,7 +1043,8 @@ def evaluate_file(
 ) -> dict[str, Any]:
     """Read a CSV or Parquet file (and optionally a reference file), then :func:`evaluate` it.
 
-    Parquet files are read column by column: only the columns needed are loaded (all columns when a
+    Parquet files are read into contiguous arrays a slice of rows at a time (see
+    :func:`~.io.read_table_with_notes`): only the columns needed are loaded (all columns when a
     reference is given, for drift).
     """
     from pathlib import Path
@@ -996,7 +1067,18 @@ def evaluate_file(
             wanted_present = [c for c in wanted if c]
             if all(c in available for c in wanted_present):
                 columns = list(dict.fromkeys(wanted_present))
-    df, notes = read_table_with_notes(path, max_bytes=limit, columns=columns)
+    # without a reference the frame only feeds the engine: text group columns may be read as codes
+    # (``Enum``), unless a column also has another role (read as the file has it)
+    other_roles = {
+        kwargs.get("target", "y_true"),
+        kwargs.get("pred"),
+        kwargs.get("score"),
+        kwargs.get("date"),
+    }
+    group_columns = (
+        [g for g in kwargs.get("groups", ()) if g not in other_roles] if reference_path is None else []
+    )
+    df, notes = read_table_with_notes(path, max_bytes=limit, columns=columns, group_columns=group_columns)
     ref = None
     if reference_path is not None:
         ref, ref_notes = read_table_with_notes(reference_path, max_bytes=limit)

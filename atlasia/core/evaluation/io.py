@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import io
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,7 @@ def read_table(
     *,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     columns: list[str] | None = None,
+    group_columns: Sequence[str] = (),
 ) -> pl.DataFrame:
     """Read a CSV (UTF-8, or Windows-1252 as a fallback; ``,`` ``;`` or tab separated) or Parquet file.
 
@@ -87,7 +89,7 @@ def read_table(
     The attribute ``read_warnings`` is not available on DataFrames, so encoding fallbacks are reported
     through :func:`read_table_with_notes`.
     """
-    return read_table_with_notes(path, max_bytes=max_bytes, columns=columns)[0]
+    return read_table_with_notes(path, max_bytes=max_bytes, columns=columns, group_columns=group_columns)[0]
 
 
 def read_table_with_notes(
@@ -95,8 +97,13 @@ def read_table_with_notes(
     *,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     columns: list[str] | None = None,
+    group_columns: Sequence[str] = (),
 ) -> tuple[pl.DataFrame, list[str]]:
-    """Like :func:`read_table`, also returning French notes (e.g. « fichier lu en Windows-1252 »)."""
+    """Like :func:`read_table`, also returning French notes (e.g. « fichier lu en Windows-1252 »).
+
+    ``group_columns``: columns used as groups. In a Parquet file, such a text column is read as an
+    ``Enum`` (its dictionary codes, no string per row); CSV files are read as before.
+    """
     p = Path(path)
     notes: list[str] = []
     if not p.exists():
@@ -112,7 +119,7 @@ def read_table_with_notes(
     suffix = p.suffix.lower()
     if suffix in {".parquet", ".pq"}:
         try:
-            df = _read_parquet_contiguous(p, columns)
+            df = _read_parquet_contiguous(p, columns, group_columns)
         except Exception as exc:
             raise EvaluationInputError(
                 f"Le fichier « {p.name} » n'est pas un fichier Parquet lisible ({type(exc).__name__})."
@@ -131,30 +138,129 @@ def read_table_with_notes(
     return df, notes
 
 
-def _read_parquet_contiguous(p: Path, columns: list[str] | None) -> pl.DataFrame:
-    """Read a Parquet file one column at a time, each made contiguous before the next is read.
+#: Rows read at a time from a Parquet file (about 13 MiB for the columns of an evaluation).
+PARQUET_SLICE_ROWS = 1 << 20
 
-    A Parquet file is read as one chunk per row group and NumPy needs contiguous columns: rechunking a
-    column copies it while its chunks still exist. Reading the widest columns first and rechunking each
-    at once bounds the transient to one column (its chunks and its copy), instead of every column read
-    plus a copy.
+
+def _read_parquet_contiguous(
+    p: Path, columns: list[str] | None, group_columns: Sequence[str] = ()
+) -> pl.DataFrame:
+    """Read Parquet columns straight into preallocated contiguous NumPy arrays, a slice of rows at a time.
+
+    Each numeric column (integers, floats) and each text column read as codes (a Polars ``Enum``, or
+    a text column named in ``group_columns``) gets one array of the file's row count, allocated once;
+    the file is then read ``PARQUET_SLICE_ROWS`` rows at a time (Polars reads only the row groups of
+    the slice, and only the wanted columns), each slice copied into its place in those arrays and
+    freed. So no full-length temporary copy of a column exists beside its final array: reading whole
+    columns (one chunk per row group) and then making them contiguous for NumPy held a column twice,
+    and what the allocators gave back afterwards varied from run to run. The read now peaks at the
+    columns plus one slice. A text group column is turned into codes slice by slice, onto one list of
+    categories that grows as values appear (an ``Enum``), so no full-length string array is built.
+    The Polars frame wraps the arrays without copying them.
+
+    A column that does not fit (another type, nulls, a text column with more distinct values than a
+    group may have…) is read whole by Polars on its own, as before, so that :func:`prepare_table`
+    reports it in the same words (column and rows).
     """
     schema = pl.read_parquet_schema(p)
     names = list(schema) if columns is None else list(columns)
     missing = [c for c in names if c not in schema]
     if missing:  # let Polars raise its own error on a missing column
         return pl.read_parquet(p, columns=columns)
-
-    def width(name: str) -> int:
-        dtype = schema[name]
-        return 8 if dtype in (pl.Float64, pl.Int64, pl.UInt64, pl.Datetime) else 1
-
+    n_rows = int(pl.scan_parquet(p).select(pl.len()).collect().item())  # from the file's metadata
+    cols: dict[str, _ContiguousColumn] = {}
+    if n_rows > 0:
+        for name in names:
+            col = _ContiguousColumn.plan(name, schema[name], name in group_columns, n_rows)
+            if col is not None:
+                cols[name] = col
+    scan = pl.scan_parquet(p)
+    offset = 0
+    while offset < n_rows:
+        live = [c.name for c in cols.values() if not c.failed]
+        if not live:
+            break
+        part = scan.select(live).slice(offset, PARQUET_SLICE_ROWS).collect()
+        if part.height == 0:
+            break
+        for name in live:
+            cols[name].fill(offset, part.get_column(name))
+        offset += part.height
+        del part
     read: dict[str, pl.Series] = {}
-    for name in sorted(names, key=width, reverse=True):
-        series = pl.read_parquet(p, columns=[name]).to_series()
-        read[name] = series.rechunk() if series.n_chunks() > 1 else series
-        del series
+    for name in list(cols):
+        col = cols.pop(name)  # an array that did not fit is freed before Polars reads its column
+        series = None if col.failed or offset != n_rows else col.series()
+        if series is not None:
+            read[name] = series
+        del col, series
+    for name in names:
+        if name not in read:
+            series = pl.read_parquet(p, columns=[name]).to_series()
+            read[name] = series.rechunk() if series.n_chunks() > 1 else series
+            del series
     return pl.DataFrame([read[n] for n in names])
+
+
+def _enum_code_type(categories: list[str]) -> np.dtype[Any]:
+    """NumPy type of the physical codes of an ``Enum`` of these categories (UInt8 up to 255 of them)."""
+    return pl.Series([], dtype=pl.Enum(categories)).to_physical().to_numpy().dtype
+
+
+class _ContiguousColumn:
+    """One Parquet column read into a preallocated array (see :func:`_read_parquet_contiguous`)."""
+
+    def __init__(self, name: str, out: np.ndarray, dtype: Any, categories: list[str] | None = None):
+        self.name = name
+        self.out = out
+        self.dtype = dtype  # of the Polars column read
+        self.categories = categories  # text read as codes: the value of each code
+        self.failed = False
+
+    @classmethod
+    def plan(cls, name: str, dtype: Any, as_group: bool, n: int) -> _ContiguousColumn | None:
+        """The array for this column, or ``None`` if it is to be read whole by Polars."""
+        if dtype.is_integer() or dtype in (pl.Float32, pl.Float64):
+            return cls(name, np.empty(n, dtype=pl.Series([], dtype=dtype).to_numpy().dtype), dtype)
+        if isinstance(dtype, pl.Enum):
+            categories = list(dtype.categories.to_list())
+            return cls(name, np.empty(n, dtype=_enum_code_type(categories)), dtype, categories)
+        if as_group and (dtype == pl.String or isinstance(dtype, pl.Categorical)):
+            return cls(name, np.empty(n, dtype=np.uint8), dtype, [])
+        return None
+
+    def fill(self, offset: int, s: pl.Series) -> None:
+        """Copy one slice of the column into the array from ``offset``."""
+        if self.failed or s.null_count() or s.dtype != self.dtype:
+            self.failed = True
+            return
+        if isinstance(self.dtype, pl.Enum):
+            s = s.to_physical()
+        elif self.categories is not None:  # text: codes among the values seen so far
+            s = s.cast(pl.String)
+            seen = set(self.categories)
+            new = [v for v in s.unique().to_list() if v not in seen]
+            if len(self.categories) + len(new) > MAX_GROUP_VALUES:
+                self.failed = True  # an identifier, not a group: Polars reads it, encode_group says so
+                return
+            self.categories += sorted(new)
+            s = s.cast(pl.Enum(self.categories)).to_physical()
+            if np.iinfo(self.out.dtype).max < len(self.categories) - 1:
+                self.out = self.out.astype(np.uint16)  # more than 256 values (a group has at most 1,000)
+        self.out[offset : offset + s.len()] = s.to_numpy()
+
+    def series(self) -> pl.Series | None:
+        """The Polars column over the array (no copy), or ``None`` to read it with Polars."""
+        if self.categories is None:
+            return pl.Series(self.name, self.out)
+        enum = self.dtype if isinstance(self.dtype, pl.Enum) else pl.Enum(self.categories)
+        codes = self.out
+        if codes.dtype != _enum_code_type(self.categories):
+            codes = codes.astype(_enum_code_type(self.categories))
+        try:
+            return pl.Series(self.name, codes).cat.to(enum)  # the codes as they are, checked
+        except Exception:  # e.g. another version of Polars: the column is read whole
+            return None
 
 
 def _read_csv(p: Path, notes: list[str], columns: list[str] | None) -> pl.DataFrame:
