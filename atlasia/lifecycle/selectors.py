@@ -111,11 +111,30 @@ class UseCaseGateData:
     qualification: AiActSummary
 
 
-def usecase_gate_data(use_case: UseCase) -> UseCaseGateData:
-    qualification = qualification_of(use_case)
-    compliance = compliance_of(use_case)
-    assessment = assessment_of(use_case)
-    facts = usecase_facts(use_case, qualification=qualification, compliance=compliance, assessment=assessment)
+#: What :func:`usecase_gate_data` can be told the record lacks (``absent``).
+GATE_ROWS = ("qualifications", "compliance_record", "priority_assessment", "experiments")
+
+
+def usecase_gate_data(use_case: UseCase, *, absent: Iterable[str] = ()) -> UseCaseGateData:
+    """``absent``: names of :data:`GATE_ROWS` the caller knows the record has no row in (the record
+    page reads that in its one query on the record): read as none without a query."""
+    absent = set(absent)
+    qualification = (
+        qualification_selectors.summary_of_result(None)
+        if "qualifications" in absent
+        else qualification_of(use_case)
+    )
+    compliance = (
+        ComplianceRecord(use_case=use_case) if "compliance_record" in absent else compliance_of(use_case)
+    )
+    assessment = None if "priority_assessment" in absent else assessment_of(use_case)
+    facts = usecase_facts(
+        use_case,
+        qualification=qualification,
+        compliance=compliance,
+        assessment=assessment,
+        experiment=None if "experiments" in absent else _UNSET,
+    )
     return UseCaseGateData(facts, compliance, assessment, qualification)
 
 
@@ -128,6 +147,7 @@ def usecase_facts(
     qualification: AiActSummary | None = None,
     compliance: ComplianceRecord | None = None,
     assessment: Any = _UNSET,
+    experiment: Any = _UNSET,
 ) -> lc.UseCaseFacts:
     """What the core's gates need, built from the database.
 
@@ -140,7 +160,7 @@ def usecase_facts(
     q = qualification if qualification is not None else qualification_of(use_case)
     compliance = compliance if compliance is not None else compliance_of(use_case)
     assessment = assessment_of(use_case) if assessment is _UNSET else assessment
-    experiment = latest_experiment(use_case)
+    experiment = latest_experiment(use_case) if experiment is _UNSET else experiment
     return lc.UseCaseFacts(
         has_completed_qualification=q.completed,
         ai_act_category=q.category,

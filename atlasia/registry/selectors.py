@@ -5,13 +5,16 @@ A record the user may not see is simply absent from these querysets, so views an
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Count, Model, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
@@ -213,20 +216,60 @@ def usecase_rows(qs: QuerySet[UseCase], *, texts: bool = False) -> list[UseCaseR
     return rows
 
 
-def usecase_detail_queryset(actor: ActorLike | None) -> QuerySet[UseCase]:
+#: The relations the record page lists (categories, partners, contacts, sources, attachments).
+DETAIL_RELATIONS = ("data_categories", "partner_organisations", "contacts", "sources", "attachments")
+
+
+@functools.cache
+def _rows_exist_sql(table: str, column: str) -> str:
+    qn = connection.ops.quote_name
+    outer = f"{qn(UseCase._meta.db_table)}.{qn(UseCase._meta.pk.column)}"  # type: ignore[union-attr]
+    return f"EXISTS (SELECT 1 FROM {qn(table)} WHERE {qn(table)}.{qn(column)} = {outer})"  # noqa: S608 - model names
+
+
+def rows_exist(model: type[Model], field: str = "use_case") -> RawSQL:
+    """True when ``model`` has rows whose ``field`` (a foreign key to the use case) is the use case of
+    the query this annotates (a query on :class:`UseCase`). The same ``EXISTS`` as
+    ``Exists(model.objects.filter(field=OuterRef("pk")))``, written once per process: the ORM takes
+    about as long to compile an ``Exists`` as to run the small query it replaces."""
+    return RawSQL(  # noqa: S611 - table and column names of our models, quoted; no value
+        _rows_exist_sql(model._meta.db_table, model._meta.get_field(field).column),  # type: ignore[union-attr]
+        (),
+        output_field=BooleanField(),
+    )
+
+
+def _has_rows(relation: str) -> RawSQL:
+    field = UseCase._meta.get_field(relation)
+    if field.many_to_many:
+        return rows_exist(field.remote_field.through, field.m2m_field_name())  # type: ignore[union-attr]
+    return rows_exist(field.related_model, field.field.name)  # type: ignore[arg-type,union-attr]
+
+
+def usecase_detail_queryset(
+    actor: ActorLike | None, flags: dict[str, Any] | None = None
+) -> QuerySet[UseCase]:
+    """The record page's use case: only the joins the page reads (each extra join costs PostgreSQL
+    planning time: 2.7 ms with seven, 0.7 ms with four), and one ``has_rows_<relation>`` flag per
+    listed relation plus the panels' ``flags`` (``EXISTS`` in the same query). Then
+    :func:`load_detail_relations`."""
     return (
         usecases_visible_to(actor)
-        .select_related(
-            "organisation",
-            "organisation__parent",
-            "theme",
-            "pillar",
-            "ai_technique",
-            "algorithm",
-            "created_by",
-        )
-        .prefetch_related("data_categories", "partner_organisations", "contacts", "sources", "attachments")
+        .select_related("organisation", "theme", "ai_technique", "algorithm")
+        .annotate(**{f"has_rows_{r}": _has_rows(r) for r in DETAIL_RELATIONS}, **(flags or {}))
     )
+
+
+def load_detail_relations(use_case: UseCase) -> None:
+    """Prefetch the listed relations in which the record has rows; the empty ones are set empty without
+    a query (most records have no attachment, no partner…)."""
+    lookups: list[str | Prefetch[Any]] = [
+        r
+        if getattr(use_case, f"has_rows_{r}", True) is not False
+        else Prefetch(r, queryset=UseCase._meta.get_field(r).related_model.objects.none())  # type: ignore[union-attr]
+        for r in DETAIL_RELATIONS
+    ]
+    prefetch_related_objects([use_case], *lookups)
 
 
 def home_counts(actor: ActorLike | None) -> dict[str, Any]:

@@ -54,6 +54,11 @@ class Tab:
 PANELS: dict[str, Panel] = {}
 NAV_ITEMS: dict[str, NavItem] = {}
 TABS: dict[str, Tab] = {}
+#: Row flags of the use-case page: ``name -> model`` (whose ``use_case`` rows are looked for) or a
+#: function returning an expression (an ``Exists``). The page's one query on the record carries them
+#: all, and a panel skips its own query when the record has no row there (most records have no
+#: incident, no committee opinion…).
+ROW_FLAGS: dict[str, Any] = {}
 
 
 def register_panel(
@@ -67,6 +72,35 @@ def register_panel(
     title: Any = None,
 ) -> None:
     PANELS[key] = Panel(key, template, context, order, column, anchor, title)
+
+
+def register_row_flag(name: str, rows: Any) -> None:
+    """``rows``: a model with a ``use_case`` foreign key (the flag is true when the record has rows in
+    it), or a function returning a boolean expression on the use case (an ``Exists``). Read with
+    :func:`may_have_rows` or :func:`row_flag`."""
+    ROW_FLAGS[name] = rows
+
+
+def row_flag_annotations() -> dict[str, Any]:
+    """The annotations of the record page's query on the use case (one ``EXISTS`` per flag)."""
+    from atlasia.registry.selectors import rows_exist
+
+    return {
+        f"has_rows_{name}": rows_exist(rows) if isinstance(rows, type) else rows()
+        for name, rows in ROW_FLAGS.items()
+    }
+
+
+def may_have_rows(use_case: Any, name: str) -> bool:
+    """False only when the page's query found no row of the record in that table; a use case loaded
+    without the flags (another page, a test) may have rows, so the panel queries as before."""
+    return getattr(use_case, f"has_rows_{name}", True) is not False
+
+
+def row_flag(use_case: Any, name: str) -> bool | None:
+    """The flag as the page's query read it, ``None`` when the use case was loaded without it."""
+    value = getattr(use_case, f"has_rows_{name}", None)
+    return None if value is None else bool(value)
 
 
 def register_nav(label: Any, url_name: str, order: int = 100, match_prefix: str = "") -> None:

@@ -151,19 +151,38 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def committee_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
-    opinions = selectors.opinions_on(use_case.pk)
+    has_items = extensions.may_have_rows(use_case, "agenda_items")
+    opinions = selectors.opinions_on(use_case.pk) if has_items else []
     can_manage = perms.can_manage_committee(actor_of(request))
     if not opinions and not can_manage:
         return None
+    agenda_form = None
+    if can_manage:
+        # The form only when a session is coming (the page's query says whether one is).
+        upcoming = extensions.row_flag(use_case, "upcoming_committee_sessions")
+        if upcoming is not False:
+            form = f.AgendaForm()
+            if upcoming or form.fields["session"].queryset.exists():  # type: ignore[attr-defined]
+                agenda_form = form
     return {
         "use_case": use_case,
         "opinions": opinions,
         "can_manage": can_manage,
-        "agenda_form": f.AgendaForm() if can_manage else None,
+        "agenda_form": agenda_form,
     }
 
 
+def _has_upcoming_session() -> Any:
+    from django.db.models import Exists
+    from django.utils import timezone
+
+    return Exists(CommitteeSession.objects.filter(held_on__gte=timezone.localdate()))
+
+
 def register() -> None:
+    extensions.register_row_flag("agenda_items", AgendaItem)
+    # Not a row of the record: whether any committee session is coming (the agenda form's choices).
+    extensions.register_row_flag("upcoming_committee_sessions", _has_upcoming_session)
     extensions.register_panel(
         "committee",
         "campaigns/_committee_panel.html",

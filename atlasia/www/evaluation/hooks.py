@@ -20,7 +20,8 @@ def monitoring_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | No
     """The use case's post-market monitoring in its compliance file (counts and the latest batch)."""
     from atlasia.evaluation import selectors
 
-    series = selectors.series_of(use_case)
+    has_series = extensions.may_have_rows(use_case, "monitoring_series")
+    series = selectors.series_of(use_case) if has_series else None
     if series is None:
         return {"use_case": use_case, "series": None}
     counts = selectors.monitoring_counts(type(use_case).objects.filter(pk=use_case.pk))
@@ -33,6 +34,9 @@ def monitoring_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | No
 
 
 def register() -> None:
+    from atlasia.evaluation.models import MonitoringSeries
+
+    extensions.register_row_flag("monitoring_series", MonitoringSeries)
     extensions.register_tab(
         "evaluations", gettext_lazy("Évaluations"), "evaluation/_tab.html", tab_context, order=40
     )

@@ -14,7 +14,13 @@ from atlasia.core import prioritisation as prio
 from atlasia.core.roles import Action
 from atlasia.lifecycle import selectors
 from atlasia.lifecycle.enums import AssessmentLevel
-from atlasia.lifecycle.models import CharterAssessment
+from atlasia.lifecycle.models import (
+    CharterAssessment,
+    ComplianceRecord,
+    Experiment,
+    PriorityAssessment,
+    StatusTransition,
+)
 from atlasia.www import extensions
 
 from .labels import criterion_label, status_label
@@ -43,6 +49,8 @@ def _stepper(use_case: Any, facts: lc.UseCaseFacts) -> dict[str, Any]:
             selectors.transition_log(use_case)
             .exclude(from_status__in=["suspended", "retired", "abandoned"])
             .first()
+            if extensions.may_have_rows(use_case, "transitions")
+            else None
         )
         reached = lc.Status(last.from_status) if last else lc.Status.IDEA
         if status is lc.Status.SUSPENDED and facts.suspended_from:
@@ -68,8 +76,11 @@ def _stepper(use_case: Any, facts: lc.UseCaseFacts) -> dict[str, Any]:
 
 
 def _gate_data(request: HttpRequest, use_case: Any) -> selectors.UseCaseGateData:
+    absent = [name for name in selectors.GATE_ROWS if not extensions.may_have_rows(use_case, name)]
     return extensions.request_memo(  # type: ignore[no-any-return]
-        request, ("lifecycle-gates", use_case.pk), lambda: selectors.usecase_gate_data(use_case)
+        request,
+        ("lifecycle-gates", use_case.pk),
+        lambda: selectors.usecase_gate_data(use_case, absent=absent),
     )
 
 
@@ -98,7 +109,11 @@ def lifecycle_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | Non
     return {
         "stepper": _stepper(use_case, facts),
         "transitions": transitions,
-        "log": list(selectors.transition_log(use_case)[:50]),
+        "log": (
+            list(selectors.transition_log(use_case)[:50])
+            if extensions.may_have_rows(use_case, "transitions")
+            else []
+        ),
         "facts": facts,
         "compliance": compliance,
         "dpia_contradiction": bool(compliance.pk and selectors.dpia_contradiction(compliance)),
@@ -127,7 +142,11 @@ def priority_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None
 
 
 def charters_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
-    assessments = {a.principle_id: a for a in CharterAssessment.objects.filter(use_case=use_case)}
+    assessments = (
+        {a.principle_id: a for a in CharterAssessment.objects.filter(use_case=use_case)}
+        if extensions.may_have_rows(use_case, "charter_assessments")
+        else {}
+    )
     charters = []
     for charter in selectors.charters_cached():
         principles = list(charter.principles.all())
@@ -158,6 +177,13 @@ def experiments_tab(request: HttpRequest, use_case: Any) -> dict[str, Any] | Non
 
 
 def register() -> None:
+    # The rows of the record the panels read (one EXISTS each in the page's query on the record).
+    # "qualifications" is registered by the qualification card.
+    extensions.register_row_flag("transitions", StatusTransition)
+    extensions.register_row_flag("charter_assessments", CharterAssessment)
+    extensions.register_row_flag("compliance_record", ComplianceRecord)
+    extensions.register_row_flag("priority_assessment", PriorityAssessment)
+    extensions.register_row_flag("experiments", Experiment)
     extensions.register_panel(
         "lifecycle",
         "lifecycle/panel_lifecycle.html",

@@ -21,22 +21,50 @@ def panel_context(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
     if not mperms.can_read(actor_of(request), use_case.organisation):
         return None  # incidents and externalities stay within the organisation and its reviewers
     today = timezone.localdate()
-    incidents = list(
-        incidents_selectors.incidents_visible_to(actor_of(request)).filter(use_case=use_case)[:10]
+    # The panel shows the rows, not their use case (this page's): no select_related of the wide record
+    # and its organisation (the visibility filter is kept as it is).
+    # No query for a table where the record has no row (the page's row flags).
+    incidents = (
+        list(
+            incidents_selectors.incidents_visible_to(actor_of(request))
+            .filter(use_case=use_case)
+            .select_related(None)[:10]
+        )
+        if extensions.may_have_rows(use_case, "incidents")
+        else []
+    )
+    externalities = (
+        list(
+            externalities_selectors.externalities_visible_to(actor_of(request))
+            .filter(use_case=use_case)
+            .select_related(None)[:10]
+        )
+        if extensions.may_have_rows(use_case, "externalities")
+        else []
+    )
+    footprint = (
+        footprint_selectors.footprint_by_usecase([use_case.pk]).get(use_case.pk)
+        if extensions.may_have_rows(use_case, "footprints")
+        else None
     )
     return {
         "use_case": use_case,
         "incidents": [{"incident": i, "countdown": i.countdown(today)} for i in incidents],
-        "externalities": list(
-            externalities_selectors.externalities_visible_to(actor_of(request)).filter(use_case=use_case)[:10]
-        ),
-        "footprint": footprint_selectors.footprint_by_usecase([use_case.pk]).get(use_case.pk),
+        "externalities": externalities,
+        "footprint": footprint,
         "can_declare": mperms.can_declare(actor_of(request), use_case.organisation),
         "can_report": mperms.can_read(actor_of(request), use_case.organisation),
     }
 
 
 def register() -> None:
+    from atlasia.monitoring.externalities.models import Externality
+    from atlasia.monitoring.footprint.models import Footprint
+    from atlasia.monitoring.incidents.models import Incident
+
+    extensions.register_row_flag("incidents", Incident)
+    extensions.register_row_flag("externalities", Externality)
+    extensions.register_row_flag("footprints", Footprint)
     extensions.register_panel(
         "monitoring",
         "monitoring/_panel.html",

@@ -17,7 +17,8 @@ def card_context(request: HttpRequest, use_case: Any) -> dict[str, Any]:
 
     from .views import can_qualify
 
-    latest = selectors.latest_qualification(use_case)
+    has_rows = extensions.may_have_rows(use_case, "qualifications")
+    latest = selectors.latest_qualification(use_case) if has_rows else None
     return {
         "use_case": use_case,
         "latest": latest,
@@ -33,6 +34,9 @@ def tab_context(request: HttpRequest, use_case: Any) -> dict[str, Any]:
 
 
 def register() -> None:
+    from atlasia.qualification.models import Qualification
+
+    extensions.register_row_flag("qualifications", Qualification)
     extensions.register_panel(
         "qualification",
         "qualification/_card.html",
