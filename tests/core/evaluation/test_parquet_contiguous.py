@@ -188,7 +188,8 @@ def test_an_identifier_used_as_group_is_refused(tmp_path):
     n = 1500
     df = pl.DataFrame({"y_true": np.arange(n) % 2, "id": [f"id{i}" for i in range(n)]})
     p = write(tmp_path, df)
-    with pytest.raises(EvaluationInputError, match=r"« id » a 1500 valeurs distinctes"):
+    # the count is written with the French thousands separator (a narrow no-break space)
+    with pytest.raises(EvaluationInputError, match="« id » a 1\u202f500 valeurs distinctes"):
         evaluate_file(str(p), pred="y_true", groups=["id"], n_bootstrap=0)
 
 
