@@ -290,10 +290,12 @@ class UseCase(models.Model):
             # The list's filters with a member's visibility (her organisations, or the levels shared with
             # the network) read from the index alone: the capped count of ``?status=``, ``?theme=`` or
             # ``?technique=`` reads at most 10,001 index entries, not as many rows of the table (#18).
+            # A status and the default order: the recently updated records are seldom the deployed ones,
+            # so walking the ``-updated_at`` index for 50 of them read 2,600 rows (12 ms at 100k).
             models.Index(
-                fields=["status", "publication_level", "organisation"],
-                include=["id"],
-                name="registry_uc_status_visible",
+                fields=["status", "-updated_at", "-id"],
+                include=["publication_level", "organisation"],
+                name="registry_uc_status_updated",
             ),
             models.Index(
                 fields=["theme", "publication_level", "organisation"],

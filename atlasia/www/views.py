@@ -32,7 +32,7 @@ from atlasia.registry import reference, selectors, services
 from atlasia.registry.models import Attachment, Organisation, UseCase
 from atlasia.search import selectors as search_selectors
 
-from . import extensions, fragments
+from . import extensions, fragments, listing
 from .forms import (
     AttachmentForm,
     ContactFormSet,
@@ -104,10 +104,12 @@ def usecase_list(request: HttpRequest) -> HttpResponse:
     form = SimpleLazyObject(lambda: UseCaseFilterForm(request.GET or None))
     qs = search_selectors.usecase_list(actor_of(request), filters, page_columns=True)
     page = selectors.CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    # The page's records as rows of plain values (registry.selectors.usecase_rows), read in one query.
+    # The page's records as rows of plain values (registry.selectors.usecase_rows), read in one query,
+    # and their <tr> written in Python (www/listing.py: a tenth of the template engine's cost).
     page.object_list = selectors.usecase_rows(
         cast("QuerySet[UseCase]", page.object_list), texts=bool(filters.q)
     )
+    rows = listing.usecase_rows_html(page.object_list, request.GET.get("q", ""))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -116,6 +118,7 @@ def usecase_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page_obj": page,
+            "rows": rows,
             "query_string": query.urlencode(),
             # The filter form is a cached fragment: its key is the values it shows (www/fragments.py).
             "filters_key": fragments.values_key(request.GET, list(UseCaseFilterForm.base_fields)),

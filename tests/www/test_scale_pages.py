@@ -172,3 +172,32 @@ def test_the_list_page_renders_without_the_long_texts(client: Any, world: dict[s
     )
     assert '"expected_benefits"' not in page_query
     assert client.get(reverse("usecase_list"), {"q": "fraude"}).status_code == 200
+
+
+def test_list_rows_written_in_python_escape_link_and_translate(
+    client: Any, world: dict[str, Any], make_org: Any, make_usecase: Any
+) -> None:
+    """The rows of the list page are written by www/listing.py, not the template engine: the texts are
+    escaped, each title links to its record, the labels follow the language, the badges the level, and
+    a searched list shows the excerpts."""
+    org = make_org(name="Hôpital <Nord> & Sud", slug="hopital-nord-sud")
+    record = make_usecase(
+        org, title="Tri <b>des</b> appels & urgences", publication_level="public", status="deployed"
+    )
+    client.force_login(world["users"]["national"])
+    html = client.get(reverse("usecase_list"), {"organisation": "hopital-nord-sud"}).content.decode()
+    detail = reverse("usecase_detail", args=[record.pk])
+    assert f'<a href="{detail}">Tri &lt;b&gt;des&lt;/b&gt; appels &amp; urgences</a>' in html
+    assert "<td>Hôpital &lt;Nord&gt; &amp; Sud</td>" in html and "<b>des</b>" not in html
+    assert "<td>Accès aux soins et urgences</td>" in html
+    assert 'atlasia-status-deployed">Déployé</span>' in html
+    assert 'fr-badge--info fr-badge--no-icon">Public</span>' in html
+    english = client.get(
+        reverse("usecase_list"), {"organisation": "hopital-nord-sud"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "<td>Access to care and emergencies</td>" in english
+    assert "<td>Classical supervised learning</td>" in english
+    searched = client.get(reverse("usecase_list"), {"q": "résumé", "organisation": "hopital-nord-sud"})
+    assert '<p class="fr-text--xs fr-mb-0 atlasia-excerpt">' in searched.content.decode()
+    empty = client.get(reverse("usecase_list"), {"organisation": "aucune-organisation"}).content.decode()
+    assert "Aucun cas d'usage ne correspond à ces critères." in empty
