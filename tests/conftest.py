@@ -23,6 +23,19 @@ def _empty_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _french_by_default() -> Any:
+    """Each test starts in French, the default language, and leaves French behind: a test that renders a
+    page in English (the locale middleware activates it for the request's thread) must not turn the next
+    test's service messages English (``tests/www/test_site_pages.py`` before ``tests/registry`` did)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _rows_seeded_by_migrations(request: Any) -> None:
     """A transactional test ends by emptying every table, the rows that data migrations seeded included
     (the charters and the national weight profile). pytest-django runs the transactional tests after the

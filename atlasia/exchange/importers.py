@@ -32,7 +32,7 @@ from atlasia.accounts.models import User
 from atlasia.core import spreadsheet as sp
 from atlasia.core.lifecycle import STATUS_LABELS_FR
 from atlasia.core.lifecycle import Status as CoreStatus
-from atlasia.core.messages import VERBATIM, Message, n, quoted, register, word
+from atlasia.core.messages import VERBATIM, Message, n, quoted, register, render_value, word
 from atlasia.core.roles import Action
 from atlasia.registry import bulk
 from atlasia.registry.enums import Status
@@ -352,7 +352,8 @@ def analyse(
             "errors": [i.sentence() for i in issues],
             "messages": [i.located().data() for i in issues],
         }
-        labels = {f: sp._label_of(f, mapping, sheet.headers) for f in data}
+        # the header of each field's column (always mapped: the data come from mapped columns)
+        labels = {f: render_value(sp._label_of(f, mapping, sheet.headers)) for f in data}
         if issues:
             entry["action"] = "error"
         elif target is not None:

@@ -6,6 +6,7 @@ A record the user may not see is simply absent from these querysets, so views an
 from __future__ import annotations
 
 import functools
+import hashlib
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -374,13 +375,27 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
     template to say so; pages beyond the cap are not offered (filters narrow the list)."""
 
     cap = 10_000
+    # A count over the cap is kept this long (the same list, for whoever sees the same records: the key
+    # is the counting query itself): "plus de 10 000" stays true for a minute, and reading 10,001
+    # entries of an index on every page of a member's list cost as much as the rest of the page.
+    capped_seconds = 60
 
     @cached_property
     def count(self) -> int:
         # Counted without the page's ordering: the order does not change how many rows there are, and
         # ``ORDER BY … LIMIT`` in the counting subquery made PostgreSQL sort every matching row (or walk
         # the sort's index row by row) instead of reading the filter's index alone (issue 18).
-        return int(self.object_list.order_by()[: self.cap + 1].count())  # type: ignore[attr-defined]
+        rows = self.object_list.order_by()  # type: ignore[attr-defined]
+        sql, params = rows.values("pk").query.sql_with_params()
+        digest = hashlib.sha1(repr((sql, params, self.cap)).encode(), usedforsecurity=False).hexdigest()
+        key = f"registry:capped-count:{digest}"
+        cached = cache.get(key)
+        if cached is not None:
+            return int(cached)
+        count = int(rows[: self.cap + 1].count())
+        if count > self.cap:
+            cache.set(key, count, self.capped_seconds)
+        return count
 
     @property
     def capped(self) -> bool:

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from atlasia.evaluation.models import EvaluationRun
 
-from .conftest import predictions_csv, upload
+from .conftest import predictions_csv, run_through, upload
 from .test_monitoring import HEADER, add, batch_csv, start
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +92,66 @@ def test_a_refused_run_shows_its_stored_message_in_english_and_an_old_one_in_fre
     EvaluationRun.objects.filter(pk=run.pk).update(error_message=None)
     _language(client, "en")
     assert french in html.unescape(client.get(reverse("evaluation_detail", args=[run.pk])).content.decode())
+
+
+def test_a_refused_mapping_reads_in_english_and_is_stored_in_french(
+    client: Any, world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(world["users"]["referent"])
+    _language(client, "en")
+    run, response = run_through(
+        client,
+        world["records"]["a_internal"],
+        django_capture_on_commit_callbacks,
+        predictions_csv(60),
+        target="y_true",
+        score="id",
+    )
+    assert response.status_code == 400
+    english = (
+        "The column “id” (score) must be numeric: value “D0000” found (lines 2, 3, 4, 5, 6 and 55 other(s))."
+    )
+    assert english in html.unescape(response.content.decode())
+    french = "La colonne « id » (score) doit être numérique : valeur « D0000 » trouvée (lignes 2, 3, 4, 5, 6 et 55 autre(s))."
+    assert run.error == french and run.error_message["code"] == "eval.numeric_value"
+    _language(client, "fr")
+    assert french in html.unescape(client.get(reverse("evaluation_mapping", args=[run.pk])).content.decode())
+
+
+def test_a_missing_column_reads_in_english_on_the_mapping_page(client: Any, world: Any) -> None:
+    from atlasia.core.evaluation.io import EvaluationInputError
+    from atlasia.evaluation import services
+
+    client.force_login(world["users"]["referent"])
+    use_case = world["records"]["a_internal"]
+    assert upload(client, use_case, predictions_csv(60).replace("y_score", "Y_Score", 1)).status_code == 302
+    run = EvaluationRun.objects.get()
+    params = services.build_parameters(
+        target="y_true", pred=None, score="y_score", groups=[], date=None, n_resamples=0, seed=0, level=0.95
+    )
+    with pytest.raises(EvaluationInputError):
+        services.evaluationrun_launch(actor=world["users"]["referent"], run=run, parameters=params)
+    run.refresh_from_db()
+    _language(client, "en")
+    page = html.unescape(client.get(reverse("evaluation_mapping", args=[run.pk])).content.decode())
+    assert (
+        "The column “y_score” (score) cannot be found. Did you mean “Y_Score”? Available columns: “id”, “date”,"
+        in page
+    )
+    _language(client, "fr")
+    page = html.unescape(client.get(reverse("evaluation_mapping", args=[run.pk])).content.decode())
+    assert (
+        "La colonne « y_score » (score) est introuvable. Vouliez-vous dire « Y_Score » ? Colonnes disponibles : « id », « date »,"
+        in page
+    )
+
+
+def test_the_command_line_still_says_it_in_french(tmp_path: Any, capsys: Any) -> None:
+    """``atlasia evaluate`` has no language option: its messages stay French (the engine's ``str()``)."""
+    from atlasia.core.evaluation.cli import main
+
+    path = tmp_path / "p.csv"
+    path.write_text(predictions_csv(60).replace("y_score", "Y_Score", 1), encoding="utf-8")
+    assert main([str(path), "--score", "y_score", "--bootstrap", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "La colonne « y_score » (score) est introuvable. Vouliez-vous dire « Y_Score » ?" in err

@@ -201,3 +201,22 @@ def test_list_rows_written_in_python_escape_link_and_translate(
     assert '<p class="fr-text--xs fr-mb-0 atlasia-excerpt">' in searched.content.decode()
     empty = client.get(reverse("usecase_list"), {"organisation": "aucune-organisation"}).content.decode()
     assert "Aucun cas d'usage ne correspond à ces critères." in empty
+
+
+def test_a_count_over_the_cap_is_kept_a_minute_and_an_exact_count_never(
+    client: Any, world: dict[str, Any], make_usecase: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors.CappedPaginator, "cap", 3)
+    client.force_login(world["users"]["national"])
+    url = reverse("usecase_list")
+    assert "Plus de 3 cas d'usage" in client.get(url).content.decode()
+    html = _queries(client, url)[1]
+    assert "Plus de 3 cas d'usage" in html
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    assert not any("COUNT(" in q["sql"] for q in captured.captured_queries)  # over the cap: from the cache
+    # An exact count (under the cap) is counted on every request: a new record shows at once.
+    filters = {"organisation": "caf-gironde", "publication_level": "public"}
+    assert ">1 cas d'usage" in client.get(url, filters).content.decode()
+    make_usecase(world["org_b"], title="Nouveau public B", publication_level="public")
+    assert ">2 cas d'usage" in client.get(url, filters).content.decode()

@@ -20,6 +20,10 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from atlasia.core.messages import Message, mb, n, quoted
+
+from .messages import MAX_ROWS_IN_MESSAGE, input_error, role, rows_phrase
+
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "EncodedGroup",
@@ -33,27 +37,23 @@ __all__ = [
 
 DEFAULT_MAX_BYTES = 2 * 1024**3  # 2 GiB
 MAX_GROUP_VALUES = 1000
-MAX_ROWS_IN_MESSAGE = 5
 
 _TRUE_WORDS = {"1", "true", "vrai", "oui", "yes", "t", "o", "y"}
 _FALSE_WORDS = {"0", "false", "faux", "non", "no", "f", "n"}
 
 
 class EvaluationInputError(ValueError):
-    """Invalid input for the evaluation engine; ``str(error)`` is a French message for the user."""
+    """Invalid input for the evaluation engine; ``str(error)`` is a French message for the user, and
+    ``text`` (made by :func:`.messages.input_error`) the same as a code and parameters, which the screens
+    render in the reader's language."""
+
+    text: Message | None = None
 
     def __init__(self, message: str, *, column: str | None = None, rows: list[int] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.column = column
         self.rows = list(rows or [])
-
-
-def _rows_fr(rows: list[int], total: int) -> str:
-    shown = ", ".join(str(r) for r in rows[:MAX_ROWS_IN_MESSAGE])
-    word = "ligne" if total == 1 else "lignes"
-    more = f" et {total - len(rows[:MAX_ROWS_IN_MESSAGE])} autre(s)" if total > MAX_ROWS_IN_MESSAGE else ""
-    return f"{word} {shown}{more}"
 
 
 def _fmt_value(value: Any) -> str:
@@ -107,27 +107,22 @@ def read_table_with_notes(
     p = Path(path)
     notes: list[str] = []
     if not p.exists():
-        raise EvaluationInputError(f"Le fichier « {p} » est introuvable.")
+        raise input_error("eval.file_not_found", name=str(p))
     size = p.stat().st_size
     if size == 0:
-        raise EvaluationInputError(f"Le fichier « {p.name} » est vide.")
+        raise input_error("eval.file_empty", name=p.name)
     if max_bytes is not None and size > max_bytes:
-        raise EvaluationInputError(
-            f"Le fichier « {p.name} » pèse {size / 1024**2:.1f} Mo, au-delà de la limite autorisée "
-            f"de {max_bytes / 1024**2:.1f} Mo."
-        )
+        raise input_error("eval.file_too_large", name=p.name, size=mb(size), limit=mb(max_bytes))
     suffix = p.suffix.lower()
     if suffix in {".parquet", ".pq"}:
         try:
             df = _read_parquet_contiguous(p, columns, group_columns)
         except Exception as exc:
-            raise EvaluationInputError(
-                f"Le fichier « {p.name} » n'est pas un fichier Parquet lisible ({type(exc).__name__})."
-            ) from exc
+            raise input_error("eval.parquet_unreadable", name=p.name, error=type(exc).__name__) from exc
     else:
         df = _read_csv(p, notes, columns)
     if df.height == 0:
-        raise EvaluationInputError(f"Le fichier « {p.name} » ne contient aucune ligne de données.")
+        raise input_error("eval.no_data_rows", name=p.name)
     # A Parquet file is read as one chunk per row group; NumPy needs contiguous columns, so each
     # ``to_numpy`` would copy the whole column while the frame keeps its chunks (twice the columns in
     # memory). Rechunking column by column (no other reference to the frame) holds at most one extra
@@ -269,15 +264,13 @@ def _read_csv(p: Path, notes: list[str], columns: list[str] | None) -> pl.DataFr
         raw = raw[3:]
     head = raw[:65536].decode("utf-8", errors="replace")
     if not head.strip():
-        raise EvaluationInputError(f"Le fichier « {p.name} » est vide.")
+        raise input_error("eval.file_empty", name=p.name)
     sep = _sniff_separator(head)
     try:
         return _polars_csv(raw, sep, columns, p)
     except pl.exceptions.ComputeError as exc:
         if "utf-8" not in str(exc).lower() and "utf8" not in str(exc).lower():
-            raise EvaluationInputError(
-                f"Le fichier CSV « {p.name} » n'a pas pu être lu : {str(exc).splitlines()[0]}"
-            ) from exc
+            raise input_error("eval.csv_unreadable", name=p.name, detail=str(exc).splitlines()[0]) from exc
     # Not UTF-8: locate the first bad byte, then try Windows-1252 (Excel's default on French Windows).
     try:
         raw.decode("utf-8")
@@ -288,11 +281,7 @@ def _read_csv(p: Path, notes: list[str], columns: list[str] | None) -> pl.DataFr
         text = raw.decode("cp1252")
     except UnicodeDecodeError as exc:
         line = _line_of_offset(raw, exc.start)
-        raise EvaluationInputError(
-            f"Le fichier « {p.name} » n'est encodé ni en UTF-8 ni en Windows-1252 : octet illisible "
-            f"à la ligne {line}. Enregistrez-le en « CSV UTF-8 » puis déposez-le à nouveau.",
-            rows=[line],
-        ) from exc
+        raise input_error("eval.encoding", rows=[line], name=p.name, line=line) from exc
     notes.append(
         f"Le fichier « {p.name} » n'est pas en UTF-8 (premier caractère non UTF-8 à la ligne {bad_line}) : "
         "il a été lu en Windows-1252. Vérifiez les accents ou enregistrez-le en « CSV UTF-8 »."
@@ -311,13 +300,11 @@ def _polars_csv(data: bytes, sep: str, columns: list[str] | None, p: Path) -> pl
             columns=columns,
         )
     except pl.exceptions.NoDataError as exc:
-        raise EvaluationInputError(f"Le fichier « {p.name} » est vide.") from exc
+        raise input_error("eval.file_empty", name=p.name) from exc
     except pl.exceptions.ComputeError:
         raise
     except Exception as exc:
-        raise EvaluationInputError(
-            f"Le fichier CSV « {p.name} » n'a pas pu être lu : {str(exc).splitlines()[0]}"
-        ) from exc
+        raise input_error("eval.csv_unreadable", name=p.name, detail=str(exc).splitlines()[0]) from exc
     df.columns = [c.strip() for c in df.columns]
     return df
 
@@ -394,19 +381,20 @@ def _row_offset(source_is_csv: bool) -> int:
     return 2 if source_is_csv else 1
 
 
-def _check_column(df: pl.DataFrame, name: str, role: str) -> pl.Series:
+def _check_column(df: pl.DataFrame, name: str, kind: str) -> pl.Series:
     if name in df.columns:
         return df.get_column(name)
     lowered = {c.lower().strip(): c for c in df.columns}
     if name.lower().strip() in lowered:
-        hint = f" Vouliez-vous dire « {lowered[name.lower().strip()]} » ?"
+        hint: str | None = lowered[name.lower().strip()]
     else:
         close = difflib.get_close_matches(name, df.columns, n=1, cutoff=0.5)
-        hint = f" Vouliez-vous dire « {close[0]} » ?" if close else ""
-    available = ", ".join(f"« {c} »" for c in df.columns[:20])
-    raise EvaluationInputError(
-        f"La colonne « {name} » ({role}) est introuvable.{hint} Colonnes disponibles : {available}.",
-        column=name,
+        hint = close[0] if close else None
+    available = quoted(df.columns[:20])
+    if hint is None:
+        raise input_error("eval.column_missing", column=name, name=name, role=role(kind), available=available)
+    raise input_error(
+        "eval.column_missing_hint", column=name, name=name, role=role(kind), close=hint, available=available
     )
 
 
@@ -415,7 +403,7 @@ def _bad_rows(mask: np.ndarray, offset: int) -> tuple[list[int], int]:
     return [int(i) + offset for i in idx[:MAX_ROWS_IN_MESSAGE]], int(idx.size)
 
 
-def _check_nulls(s: pl.Series, role: str, offset: int) -> None:
+def _check_nulls(s: pl.Series, kind: str, offset: int) -> None:
     nulls = s.null_count()
     nan_mask: np.ndarray | None = None
     if s.dtype.is_float():
@@ -428,16 +416,19 @@ def _check_nulls(s: pl.Series, role: str, offset: int) -> None:
     if nan_mask is not None:
         mask = mask | nan_mask
     rows, total = _bad_rows(mask, offset)
-    raise EvaluationInputError(
-        f"La colonne « {s.name} » ({role}) contient {total} valeur(s) manquante(s) ou non numérique(s) "
-        f"({_rows_fr(rows, total)}). Complétez ou retirez ces lignes.",
+    raise input_error(
+        "eval.nulls",
         column=s.name,
         rows=rows,
+        name=s.name,
+        role=role(kind),
+        count=n(total),
+        lines=rows_phrase(rows, total),
     )
 
 
-def _to_binary(s: pl.Series, role: str, offset: int) -> np.ndarray:
-    _check_nulls(s, role, offset)
+def _to_binary(s: pl.Series, kind: str, offset: int) -> np.ndarray:
+    _check_nulls(s, kind, offset)
     dtype = s.dtype
     if dtype == pl.Boolean:
         return s.to_numpy().astype(np.int8, copy=False)
@@ -454,11 +445,14 @@ def _to_binary(s: pl.Series, role: str, offset: int) -> np.ndarray:
                 return arr.astype(np.int8)
         rows, total = _bad_rows(bad, offset)
         first = _fmt_value(arr[np.flatnonzero(bad)[0]].item())
-        raise EvaluationInputError(
-            f"La colonne « {s.name} » ({role}) doit contenir uniquement 0 et 1 : valeur « {first} » "
-            f"trouvée ({_rows_fr(rows, total)}).",
+        raise input_error(
+            "eval.binary_value",
             column=s.name,
             rows=rows,
+            name=s.name,
+            role=role(kind),
+            value=first,
+            lines=rows_phrase(rows, total),
         )
     if dtype in (pl.String, pl.Categorical) or isinstance(dtype, pl.Enum):
         low = s.cast(pl.String).str.strip_chars().str.to_lowercase()
@@ -469,20 +463,20 @@ def _to_binary(s: pl.Series, role: str, offset: int) -> np.ndarray:
             badn = bad.to_numpy()
             rows, total = _bad_rows(badn, offset)
             first = s.gather([int(np.flatnonzero(badn)[0])]).item()
-            raise EvaluationInputError(
-                f"La colonne « {s.name} » ({role}) doit contenir uniquement 0 et 1 (ou oui/non, vrai/faux) : "
-                f"valeur « {first} » trouvée ({_rows_fr(rows, total)}).",
+            raise input_error(
+                "eval.binary_word",
                 column=s.name,
                 rows=rows,
+                name=s.name,
+                role=role(kind),
+                value=str(first),
+                lines=rows_phrase(rows, total),
             )
         return is_true.to_numpy().astype(np.int8)
-    raise EvaluationInputError(
-        f"La colonne « {s.name} » ({role}) a un type inattendu ({dtype}) : 0 et 1 étaient attendus.",
-        column=s.name,
-    )
+    raise input_error("eval.binary_type", column=s.name, name=s.name, role=role(kind), dtype=str(dtype))
 
 
-def _to_float(s: pl.Series, role: str, offset: int, unit_interval: bool) -> np.ndarray:
+def _to_float(s: pl.Series, kind: str, offset: int, unit_interval: bool) -> np.ndarray:
     if not s.dtype.is_numeric():
         if s.dtype == pl.String:
             conv = s.str.strip_chars().str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
@@ -491,37 +485,45 @@ def _to_float(s: pl.Series, role: str, offset: int, unit_interval: bool) -> np.n
                 badn = bad.to_numpy()
                 rows, total = _bad_rows(badn, offset)
                 first = s.gather([int(np.flatnonzero(badn)[0])]).item()
-                raise EvaluationInputError(
-                    f"La colonne « {s.name} » ({role}) doit être numérique : valeur « {first} » trouvée "
-                    f"({_rows_fr(rows, total)}).",
+                raise input_error(
+                    "eval.numeric_value",
                     column=s.name,
                     rows=rows,
+                    name=s.name,
+                    role=role(kind),
+                    value=str(first),
+                    lines=rows_phrase(rows, total),
                 )
             s = conv.rename(s.name)
         else:
-            raise EvaluationInputError(
-                f"La colonne « {s.name} » ({role}) doit être numérique (type trouvé : {s.dtype}).",
-                column=s.name,
+            raise input_error(
+                "eval.numeric_type", column=s.name, name=s.name, role=role(kind), dtype=str(s.dtype)
             )
-    _check_nulls(s, role, offset)
+    _check_nulls(s, kind, offset)
     arr = s.to_numpy().astype(np.float64, copy=False)
     if not np.isfinite(arr).all():
         rows, total = _bad_rows(~np.isfinite(arr), offset)
-        raise EvaluationInputError(
-            f"La colonne « {s.name} » ({role}) contient des valeurs infinies ({_rows_fr(rows, total)}).",
+        raise input_error(
+            "eval.infinite",
             column=s.name,
             rows=rows,
+            name=s.name,
+            role=role(kind),
+            lines=rows_phrase(rows, total),
         )
     if unit_interval and (arr.min() < 0.0 or arr.max() > 1.0):
         outside = (arr < 0.0) | (arr > 1.0)
         rows, total = _bad_rows(outside, offset)
         first = _fmt_value(float(arr[np.flatnonzero(outside)[0]]))
-        raise EvaluationInputError(
-            f"La colonne « {s.name} » ({role}) doit contenir des probabilités entre 0 et 1 : "
-            f"{total} valeur(s) "
-            f"hors de cet intervalle, dont « {first} » ({_rows_fr(rows, total)}).",
+        raise input_error(
+            "eval.probability",
             column=s.name,
             rows=rows,
+            name=s.name,
+            role=role(kind),
+            count=n(total),
+            value=first,
+            lines=rows_phrase(rows, total),
         )
     return arr
 
@@ -597,12 +599,7 @@ def raw_group(s: pl.Series, offset: int = 1) -> RawGroup:
 
 def _check_group_cardinality(name: str, k: int) -> None:
     if k > MAX_GROUP_VALUES:
-        raise EvaluationInputError(
-            f"La colonne de groupe « {name} » a {k} valeurs distinctes (maximum {MAX_GROUP_VALUES}) : "
-            "s'agit-il bien d'une variable de groupe (sexe, tranche d'âge, région…) "
-            "et non d'un identifiant ?",
-            column=name,
-        )
+        raise input_error("eval.group_values", column=name, name=name, count=n(k), max=n(MAX_GROUP_VALUES))
 
 
 def _to_month(s: pl.Series, offset: int) -> tuple[np.ndarray, list[str]]:
@@ -618,20 +615,19 @@ def _to_month(s: pl.Series, offset: int) -> tuple[np.ndarray, list[str]]:
             badn = bad.to_numpy()
             rows, total = _bad_rows(badn, offset)
             first = s.gather([int(np.flatnonzero(badn)[0])]).item()
-            raise EvaluationInputError(
-                f"La colonne « {s.name} » (date) contient des dates illisibles, dont « {first} » "
-                f"({_rows_fr(rows, total)}). Format attendu : AAAA-MM-JJ.",
+            raise input_error(
+                "eval.date_unreadable",
                 column=s.name,
                 rows=rows,
+                name=s.name,
+                value=str(first),
+                lines=rows_phrase(rows, total),
             )
         s = parsed
     elif s.dtype == pl.Datetime:
         s = s.dt.date()
     if s.dtype != pl.Date:
-        raise EvaluationInputError(
-            f"La colonne « {s.name} » (date) doit contenir des dates (type trouvé : {s.dtype}).",
-            column=s.name,
-        )
+        raise input_error("eval.date_type", column=s.name, name=s.name, dtype=str(s.dtype))
     ym = (s.dt.year().cast(pl.Int32) * 12 + s.dt.month().cast(pl.Int32) - 1).to_numpy()
     lo = int(ym.min())
     present = np.bincount(ym - lo) > 0
@@ -660,12 +656,10 @@ def prepare_table(
     engine to encode from its joint counts; ``groups`` is then empty.
     """
     if df.height == 0:
-        raise EvaluationInputError("Le tableau de prédictions ne contient aucune ligne de données.")
+        raise input_error("eval.table_empty")
     offset = _row_offset(source_is_csv)
     if pred is None and score is None:
-        raise EvaluationInputError(
-            "Indiquez au moins une colonne de prédiction (décision 0/1) ou de score (probabilité)."
-        )
+        raise input_error("eval.pred_or_score")
     t = _check_column(df, target, "valeur réelle")
     p = _check_column(df, pred, "prédiction") if pred else None
     sc = _check_column(df, score, "score") if score else None
@@ -675,7 +669,7 @@ def prepare_table(
     if task == "regression":
         out.y_true = _to_float(t, "valeur réelle", offset, unit_interval=False)
         if p is None:
-            raise EvaluationInputError("Une colonne de prévision (--pred) est nécessaire en régression.")
+            raise input_error("eval.regression_pred")
         out.y_pred = _to_float(p, "prévision", offset, unit_interval=False)
     else:
         out.y_true = _to_binary(t, "valeur réelle", offset)

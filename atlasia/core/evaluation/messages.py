@@ -137,7 +137,7 @@ def input_error(
 
     text = message(code, **params)
     error = EvaluationInputError(str(text), column=column, rows=rows)
-    error.text = text  # type: ignore[attr-defined]
+    error.text = text
     return error
 
 

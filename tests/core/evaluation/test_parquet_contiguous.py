@@ -188,7 +188,8 @@ def test_an_identifier_used_as_group_is_refused(tmp_path):
     n = 1500
     df = pl.DataFrame({"y_true": np.arange(n) % 2, "id": [f"id{i}" for i in range(n)]})
     p = write(tmp_path, df)
-    with pytest.raises(EvaluationInputError, match=r"« id » a 1500 valeurs distinctes"):
+    # the count is written with the French thousands separator (a narrow no-break space)
+    with pytest.raises(EvaluationInputError, match="« id » a 1\u202f500 valeurs distinctes"):
         evaluate_file(str(p), pred="y_true", groups=["id"], n_bootstrap=0)
 
 
@@ -201,3 +202,35 @@ def test_empty_parquet_file(tmp_path):
 def test_release_is_safe_to_call():
     memory.release()
     memory.release()
+
+
+@pytest.mark.parametrize(
+    ("inherited", "expected"),
+    [
+        (None, "dirty_decay_ms:0,muzzy_decay_ms:0"),
+        # Polars' own default, written by a parent process that imported Polars: ours is appended
+        (
+            "dirty_decay_ms:500,muzzy_decay_ms:1000",
+            "dirty_decay_ms:500,muzzy_decay_ms:1000,dirty_decay_ms:0,muzzy_decay_ms:0",
+        ),
+        ("narenas:2", "narenas:2"),  # the operator's own setting is kept
+    ],
+)
+def test_polars_allocator_returns_freed_pages_at_once(inherited, expected):
+    """The peak memory of an evaluation depends on Polars' jemalloc giving freed pages back at once;
+    a process started by one that imported Polars inherits Polars' default (keep them 0.5 s)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
+    if inherited is not None:
+        env["_RJEM_MALLOC_CONF"] = inherited
+    out = subprocess.run(
+        [sys.executable, "-c", "import os, atlasia; print(os.environ['_RJEM_MALLOC_CONF'])"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == expected
