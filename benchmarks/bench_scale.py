@@ -43,7 +43,9 @@ DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 RESULTS = ROOT / "benchmarks" / "results" / "scale.json"
 RELEVANCE = ROOT / "benchmarks" / "search_relevance.json"
 TEMPLATES = 2_000
-RECALL_CANDIDATES = [400, 1000, 2000]
+# Rescored candidates (each the best by the asymmetric estimate among max(4,000, 8 × n) preselected by
+# Hamming distance, vectorsearch.preselect_count); 500 is what a search of up to 50 results uses.
+RECALL_CANDIDATES = [300, 500, 1000]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -219,8 +221,9 @@ def real_pool(size: int, state: dict[str, Any]) -> Any:
 
 
 def write_embeddings(state: dict[str, Any]) -> None:
-    """Vectors (mixtures of two real embeddings of the pool plus a little noise) and their signatures
-    for every record that has none, written with COPY."""
+    """Vectors (mixtures of two real embeddings of the pool plus a little noise), their signatures with
+    their two factors, and the copies of each record's organisation and publication level, for every
+    record that has none, written with COPY."""
     import numpy as np
     from django.db import connection
 
@@ -230,12 +233,18 @@ def write_embeddings(state: dict[str, Any]) -> None:
     if "pool" not in state:
         state["pool"] = real_pool(state["pool_size"], state)
     basis = state["pool"]
-    todo = list(UseCase.objects.filter(embeddings__isnull=True).order_by("pk").values_list("pk", flat=True))
+    todo_rows = list(
+        UseCase.objects.filter(embeddings__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "organisation_id", "publication_level")
+    )
+    todo = [r[0] for r in todo_rows]
+    scopes = {r[0]: (r[1], r[2]) for r in todo_rows}
     nrng = np.random.default_rng(len(todo))
     with connection.cursor() as cursor:
         copy_sql = (
-            "COPY search_usecaseembedding (use_case_id, model_name, dim, vector, signature, text_hash, "
-            "updated_at) FROM STDIN"
+            "COPY search_usecaseembedding (use_case_id, model_name, dim, vector, signature, signature_scale, "
+            "signature_offset, scope_organisation, scope_level, text_hash, updated_at) FROM STDIN"
         )
         with cursor.cursor.copy(copy_sql) as copy:
             for start in range(0, len(todo), 10_000):
@@ -245,10 +254,21 @@ def write_embeddings(state: dict[str, Any]) -> None:
                 w = nrng.uniform(0.5, 0.9, (len(ids), 1)).astype(np.float32)
                 m = w * a + (1 - w) * b + nrng.normal(0, 0.005, (len(ids), embeddings.DIM)).astype(np.float32)
                 m /= np.linalg.norm(m, axis=1, keepdims=True)
-                for pk, v in zip(ids, m, strict=True):
-                    bits = "".join(f"{x:08b}" for x in vectorsearch.signature_of(v))
+                signed = vectorsearch.signature_rows(m)
+                for pk, v, (signature, scale, offset) in zip(ids, m, signed, strict=True):
                     copy.write_row(
-                        (pk, embeddings.MODEL_NAME, embeddings.DIM, v.tobytes(), bits, "synthetic", "now")
+                        (
+                            pk,
+                            embeddings.MODEL_NAME,
+                            embeddings.DIM,
+                            v.tobytes(),
+                            vectorsearch.bit_string(signature),
+                            scale,
+                            offset,
+                            *scopes[pk],
+                            "synthetic",
+                            "now",
+                        )
                     )
 
 
@@ -310,9 +330,10 @@ def grow(target: int, rng: random.Random, state: dict[str, Any]) -> dict[str, fl
     t0 = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO search_usecasedocument (use_case_id, title, summary, body, text_hash, updated_at) "
+            "INSERT INTO search_usecasedocument (use_case_id, title, summary, body, text_hash, updated_at, "
+            "scope_organisation, scope_level) "
             "SELECT u.id, u.title, u.summary, concat_ws(E'\\n', u.problem, u.expected_benefits), "
-            "'synthetic', now() FROM registry_usecase u "
+            "'synthetic', now(), u.organisation_id, u.publication_level FROM registry_usecase u "
             "WHERE NOT EXISTS (SELECT 1 FROM search_usecasedocument d WHERE d.use_case_id = u.id)"
         )
     timings["documents_s"] = time.perf_counter() - t0
@@ -379,8 +400,8 @@ def neighbours_for_sample(n: int) -> dict[str, Any]:
 
 
 def recall_at_scale(candidates: list[int], record_queries: int = 50) -> dict[str, Any]:
-    """recall@10 of the database search (signature candidates + exact rescoring) against exact search
-    over every vector: the relevance set's queries (embedded for real) and ``record_queries`` records
+    """recall@10 of the database search (Hamming preselection, asymmetric estimate, exact rescoring of
+    ``candidates`` rows) against exact search over every vector: the relevance set's queries (embedded for real) and ``record_queries`` records
     used as queries (the "similar" case). Strict recall (share of the exact top 10 found) and the
     ann-benchmarks "epsilon 0.01" recall (a result counts when its cosine distance is within 1 % of the
     exact 10th one: near-ties are not misses). Latency of ``vectorsearch.nearest`` at each setting."""

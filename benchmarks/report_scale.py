@@ -102,7 +102,10 @@ def scale_tables(report: dict[str, Any]) -> list[str]:
             f"recall@10 of the database search against exact search over all {recall['records']:,} vectors "
             f"(load {_load(recall['load_before'])} → {_load(recall['load'])}); strict recall (share of the "
             "exact top 10 returned) and ann-benchmarks' epsilon-0.01 recall (a result counts when its cosine "
-            "distance is within 1 % of the exact 10th one); latency of the candidate scan + exact rescoring:",
+            "distance is within 1 % of the exact 10th one); n candidates: the n best by the asymmetric estimate "
+            "among max(4,000, 8 × n) preselected by Hamming distance on the 1,152-bit signatures, rescored "
+            "exactly (500 for a search of up to 50 results); latency of the whole database search (preselection, "
+            "estimate, rescoring):",
             "",
         ]
         for name in ("relevance queries", "records as queries"):

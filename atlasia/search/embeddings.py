@@ -16,6 +16,7 @@ import hashlib
 import logging
 import os
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -92,3 +93,16 @@ def embed_query(text: str) -> Matrix:
         cache.set(key, vector.tobytes(), QUERY_CACHE_SECONDS)
     vector.setflags(write=False)
     return vector
+
+
+@lru_cache(maxsize=1)
+def _helper() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed-query")
+
+
+def embed_query_soon(text: str) -> Future[Matrix]:
+    """:func:`embed_query` started on a helper thread: a hybrid search runs its full-text SQL while the
+    query is embedded (the engine is called through ctypes, which releases the GIL, and the database
+    works in its own process), so the two costs overlap instead of adding up. The helper thread never
+    touches the database."""
+    return _helper().submit(embed_query, text)

@@ -26,6 +26,8 @@ from django.db.models import QuerySet
 
 from atlasia.core.search import text
 
+from .scope import Scope, sees_everything
+
 HEADLINE_OPTIONS = (
     f"StartSel={text.MARK_START}, StopSel={text.MARK_END}, MaxWords=32, MinWords=14, "
     'MaxFragments=2, FragmentDelimiter=" … "'
@@ -47,10 +49,30 @@ def _subquery(visible: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
 
 
 def search(
-    visible: QuerySet[Any], query: str, *, limit: int, excerpts: bool = True, prefix_last: bool = False
+    visible: QuerySet[Any],
+    query: str,
+    *,
+    limit: int,
+    excerpts: bool = True,
+    prefix_last: bool = False,
+    scope: Scope | None = None,
 ) -> list[TextHit]:
+    """Records of ``visible`` matching ``query``, best first. ``scope`` (optional, PostgreSQL): a
+    condition on the documents' copies of organisation and level holding every record of ``visible``
+    (``atlasia.search.scope``): the candidate scans filter on the document row they read instead of
+    joining ``visible``, and the hits kept are checked against ``visible`` (one small query); if one of
+    them is not visible (a copy out of step), the search runs again with the join."""
     if connection.vendor == "postgresql":
-        return _search_postgresql(visible, query, limit=limit, excerpts=excerpts)
+        if sees_everything(visible):
+            return _search_postgresql(query, limit=limit, excerpts=excerpts, condition=("TRUE", []))
+        if scope is not None:
+            hits = _search_postgresql(query, limit=limit, excerpts=excerpts, condition=scope.sql("d"))
+            ids = [h.use_case_id for h in hits]
+            if not ids or len(visible.filter(pk__in=ids).order_by().values_list("pk", flat=True)) == len(ids):
+                return hits
+        sub_sql, sub_params = _subquery(visible)
+        condition = (f"d.use_case_id IN ({sub_sql})", list(sub_params))
+        return _search_postgresql(query, limit=limit, excerpts=excerpts, condition=condition)
     return _search_sqlite(visible, query, limit=limit, excerpts=excerpts, prefix_last=prefix_last)
 
 
@@ -63,38 +85,39 @@ def search(
 RANK_CANDIDATES = 1000
 
 
-def _matching_ids(
-    sub_sql: str, sub_params: tuple[Any, ...], tsquery: str, limit: int, skip: list[int]
-) -> list[int]:
+Condition = tuple[str, list[Any]]  # SQL on the document row ``d`` and its parameters
+
+
+def _matching_ids(condition: Condition, tsquery: str, limit: int, skip: list[int]) -> list[int]:
+    where, where_params = condition
     sql = f"""
         SELECT d.use_case_id FROM search_usecasedocument d
-        WHERE d.search_vector @@ to_tsquery('french_unaccent', %s) AND d.use_case_id IN ({sub_sql})
+        WHERE d.search_vector @@ to_tsquery('french_unaccent', %s) AND {where}
           AND NOT (d.use_case_id = ANY(%s::bigint[]))
         LIMIT %s
     """  # noqa: S608 - the interpolated parts are our own SQL; values are parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, (tsquery, *sub_params, skip, limit))
+        cursor.execute(sql, (tsquery, *where_params, skip, limit))
         return [int(r[0]) for r in cursor.fetchall()]
 
 
-def _candidates_postgresql(visible: QuerySet[Any], qwords: list[str], tsquery: str) -> list[int]:
+def _candidates_postgresql(condition: Condition, qwords: list[str], tsquery: str) -> list[int]:
     """The visible documents to rank (see ``RANK_CANDIDATES``): at most that many rows are read."""
-    sub_sql, sub_params = _subquery(visible)
     tiers = list(dict.fromkeys([" & ".join(f"{w}:A" for w in qwords), " & ".join(qwords), tsquery]))
     chosen: list[int] = []
     for tier in tiers:
-        chosen += _matching_ids(sub_sql, sub_params, tier, RANK_CANDIDATES - len(chosen), chosen)
+        chosen += _matching_ids(condition, tier, RANK_CANDIDATES - len(chosen), chosen)
         if len(chosen) >= RANK_CANDIDATES:
             break
     return chosen
 
 
-def _search_postgresql(visible: QuerySet[Any], query: str, *, limit: int, excerpts: bool) -> list[TextHit]:
+def _search_postgresql(query: str, *, limit: int, excerpts: bool, condition: Condition) -> list[TextHit]:
     tsquery = text.tsquery_text(query)
     if not tsquery:
         return []
     qwords = text.query_words(query)
-    candidates = _candidates_postgresql(visible, qwords, tsquery)
+    candidates = _candidates_postgresql(condition, qwords, tsquery)
     if not candidates:
         return []
     headline = "ts_headline('french_unaccent', h.summary || E'\\n' || h.body, q.q, %s)" if excerpts else "''"

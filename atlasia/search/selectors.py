@@ -15,14 +15,18 @@ from typing import Any
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
-from atlasia.accounts.actor import ActorLike
+from atlasia.accounts.actor import ActorLike, as_actor
+from atlasia.core.permissions import grant
+from atlasia.core.roles import Action
 from atlasia.core.search import text
 from atlasia.core.search.fusion import coverage_gains, reciprocal_rank_fusion, weighted_rank_fusion
 from atlasia.registry import selectors as registry_selectors
+from atlasia.registry.enums import PublicationLevel
 from atlasia.registry.models import UseCase
 
 from . import embeddings, fulltext, vectorsearch
 from .models import UseCaseEmbedding, UseCaseNeighbour
+from .scope import Scope
 
 # Hybrid search: coverage-weighted reciprocal rank fusion (``atlasia.core.search.fusion``). A full-text
 # hit contributes ``coverage ** 2 / (k + rank)``, and nothing when it holds under half of the query's
@@ -71,14 +75,43 @@ class SimilarRecord:
 # --- semantic ranking -------------------------------------------------------------------------------
 
 
+def reader_scope(user: ActorLike | None) -> Scope | None:
+    """The condition on the search rows' copies of organisation and level that holds every record
+    ``user`` may read (``atlasia.search.scope``), from the same grant as ``usecases_visible_to``: her
+    organisations' records or the shared ones. ``None`` where the copies cannot express it (a regional
+    reviewer's perimeter: the organisations' regions are not copied): the scans then join the
+    visibility queryset. Only narrows the scans; what they keep is checked against that queryset."""
+    the_grant = grant(as_actor(user), Action.USECASE_VIEW)
+    if the_grant.everything:
+        return Scope(everything=True)
+    if the_grant.regions or the_grant.nothing:
+        return None
+    return Scope(
+        organisation_ids=frozenset(the_grant.organisation_ids),
+        publication_levels=frozenset(the_grant.publication_levels),
+    )
+
+
+PUBLIC_SCOPE = Scope(publication_levels=frozenset({PublicationLevel.PUBLIC.value}))
+
+
 def semantic_ranking(
-    visible: QuerySet[UseCase], query: str, *, limit: int, floor: float = SEMANTIC_FLOOR
+    visible: QuerySet[UseCase],
+    query: str,
+    *,
+    limit: int,
+    floor: float = SEMANTIC_FLOOR,
+    scope: Scope | None = None,
+    vector: Any = None,
 ) -> list[tuple[int, float]]:
     """Visible records closest in meaning to ``query``, none under the relevance ``floor`` (cosine of
-    the query to the record): a query about nothing in the registry finds nothing."""
+    the query to the record): a query about nothing in the registry finds nothing. ``vector``: the
+    query's embedding when the caller already has it."""
     if not query.strip() or not embeddings.available():
         return []
-    hits = vectorsearch.nearest(visible, embeddings.embed_query(query), limit=limit)
+    if vector is None:
+        vector = embeddings.embed_query(query)
+    hits = vectorsearch.nearest(visible, vector, limit=limit, scope=scope)
     return [(pk, score) for pk, score in hits if score >= floor]
 
 
@@ -101,13 +134,21 @@ def hybrid_fusion(
     )
 
 
-def _rank(visible: QuerySet[UseCase], query: str, *, limit: int, mode: str) -> list[SearchHit]:
+def _rank(
+    visible: QuerySet[UseCase], query: str, *, limit: int, mode: str, scope: Scope | None = None
+) -> list[SearchHit]:
     query = text.clean_query(query)
     if not query:
         return []
     n = max(limit, CANDIDATES)
-    text_hits = fulltext.search(visible, query, limit=n, excerpts=False) if mode in ("text", "hybrid") else []
-    sem_hits = semantic_ranking(visible, query, limit=n) if mode in ("semantic", "hybrid") else []
+    text_hits = (
+        fulltext.search(visible, query, limit=n, excerpts=False, scope=scope)
+        if mode in ("text", "hybrid")
+        else []
+    )
+    sem_hits = (
+        semantic_ranking(visible, query, limit=n, scope=scope) if mode in ("semantic", "hybrid") else []
+    )
     if mode == "text":
         ranked = [(h.use_case_id, h.score) for h in text_hits][:limit]
     elif mode == "semantic":
@@ -151,11 +192,12 @@ def search_usecases(
     mode: str = "hybrid",
 ) -> list[SearchHit]:
     """Records visible to ``user`` (optionally narrowed by the list filters) ranked for ``query``."""
-    if filters is not None:
-        visible = registry_selectors.usecase_list(user, replace(filters, q=""))
-    else:
-        visible = registry_selectors.usecases_visible_to(user)
-    return _rank(visible, query, limit=limit, mode=mode)
+    if filters is not None:  # narrower than any scope: the scans join the filtered queryset
+        return _rank(
+            registry_selectors.usecase_list(user, replace(filters, q="")), query, limit=limit, mode=mode
+        )
+    visible = registry_selectors.usecases_visible_to(user)
+    return _rank(visible, query, limit=limit, mode=mode, scope=reader_scope(user))
 
 
 def search_public(
@@ -166,7 +208,7 @@ def search_public(
     visible = registry_selectors.public_usecases()
     if queryset is not None:
         visible = visible.filter(pk__in=queryset.order_by().values("pk"))
-    return _rank(visible, query, limit=limit, mode=mode)
+    return _rank(visible, query, limit=limit, mode=mode, scope=PUBLIC_SCOPE if queryset is None else None)
 
 
 def filter_and_rank(qs: QuerySet[UseCase], query: str, *, by_relevance: bool = True) -> QuerySet[UseCase]:
@@ -267,8 +309,11 @@ def suggestions(
     if len(text.query_words(query)) == 0:
         return []
     visible = registry_selectors.usecases_visible_to(user)
-    text_hits = fulltext.search(visible, query, limit=CANDIDATES, excerpts=False, prefix_last=True)
-    sem_hits = semantic_ranking(visible, query, limit=CANDIDATES)
+    scope = reader_scope(user)
+    text_hits = fulltext.search(
+        visible, query, limit=CANDIDATES, excerpts=False, prefix_last=True, scope=scope
+    )
+    sem_hits = semantic_ranking(visible, query, limit=CANDIDATES, scope=scope)
     sem_score = dict(sem_hits)
     fused = reciprocal_rank_fusion(
         [[h.use_case_id for h in text_hits], [pk for pk, _ in sem_hits]],  # sem_hits: above the floor

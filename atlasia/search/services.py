@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -21,6 +22,7 @@ from atlasia.registry.models import UseCase
 
 from . import embeddings, fulltext, vectorsearch
 from .models import EmbeddingJob, UseCaseDocument, UseCaseEmbedding, UseCaseNeighbour
+from .scope import Scope
 
 logger = logging.getLogger(__name__)
 
@@ -39,18 +41,57 @@ def document_fields(use_case: UseCase) -> tuple[str, str, str]:
     return use_case.title, use_case.summary, "\n".join(p for p in rest if p)
 
 
+def _scope_of(use_case: UseCase) -> tuple[int | None, str]:
+    return use_case.organisation_id, str(use_case.publication_level or "")
+
+
 def document_sync(use_case: UseCase) -> bool:
-    """Write the search document of ``use_case``; True when the embedded text changed (or is new)."""
+    """Write the search document of ``use_case`` (and the copies of its organisation and publication
+    level that the scans filter on, ``atlasia.search.scope``); True when the embedded text changed (or
+    is new)."""
     title, summary, body = document_fields(use_case)
     new_hash = embeddings.text_hash(embeddings.usecase_text(use_case))
-    old_hash = UseCaseDocument.objects.filter(pk=use_case.pk).values_list("text_hash", flat=True).first()
+    old = (
+        UseCaseDocument.objects.filter(pk=use_case.pk)
+        .values_list("text_hash", "scope_organisation", "scope_level")
+        .first()
+    )
+    organisation_id, level = _scope_of(use_case)
     UseCaseDocument.objects.update_or_create(
         use_case_id=use_case.pk,
-        defaults={"title": title, "summary": summary, "body": body, "text_hash": new_hash},
+        defaults={
+            "title": title,
+            "summary": summary,
+            "body": body,
+            "text_hash": new_hash,
+            "scope_organisation": organisation_id,
+            "scope_level": level,
+        },
     )
+    if old is None or tuple(old[1:]) != (organisation_id, level):
+        UseCaseEmbedding.objects.filter(use_case_id=use_case.pk).update(
+            scope_organisation=organisation_id, scope_level=level
+        )
     if connection.vendor == "sqlite":
         fulltext.sync_sqlite_row(use_case.pk, title, summary, body)
-    return old_hash != new_hash
+    return old is None or old[0] != new_hash
+
+
+def scopes_refresh(use_case_ids: list[int] | None = None) -> None:
+    """Copy the organisation and publication level of ``use_case_ids`` (every record with ``None``)
+    into their document and embedding rows, one statement per table (after a write that bypassed
+    :func:`document_sync`; the embedding task after storing vectors)."""
+    for model, key in ((UseCaseDocument, "pk"), (UseCaseEmbedding, "use_case_id")):
+        source = UseCase.objects.filter(pk=OuterRef(key))
+        qs = (
+            model.objects.all()
+            if use_case_ids is None
+            else model.objects.filter(**{f"{key}__in": use_case_ids})
+        )
+        qs.update(
+            scope_organisation=Subquery(source.values("organisation_id")[:1]),
+            scope_level=Subquery(source.values("publication_level")[:1]),
+        )
 
 
 def documents_sync_many(use_case_ids: list[int], *, use_cases: list[UseCase] | None = None) -> list[int]:
@@ -59,24 +100,52 @@ def documents_sync_many(use_case_ids: list[int], *, use_cases: list[UseCase] | N
     them (not read again)."""
     if use_cases is None:
         use_cases = list(UseCase.objects.filter(pk__in=use_case_ids).select_related("theme", "ai_technique"))
-    old = dict(UseCaseDocument.objects.filter(pk__in=use_case_ids).values_list("pk", "text_hash"))
+    old = {
+        pk: (digest, (org, level))
+        for pk, digest, org, level in UseCaseDocument.objects.filter(pk__in=use_case_ids).values_list(
+            "pk", "text_hash", "scope_organisation", "scope_level"
+        )
+    }
     now = timezone.now()
+    moved: list[int] = []
     created: list[UseCaseDocument] = []
     updated: list[UseCaseDocument] = []
     changed: list[int] = []
     for use_case in use_cases:
         title, summary, body = document_fields(use_case)
         digest = embeddings.text_hash(embeddings.usecase_text(use_case))
+        organisation_id, level = _scope_of(use_case)
         document = UseCaseDocument(
-            use_case_id=use_case.pk, title=title, summary=summary, body=body, text_hash=digest, updated_at=now
+            use_case_id=use_case.pk,
+            title=title,
+            summary=summary,
+            body=body,
+            text_hash=digest,
+            updated_at=now,
+            scope_organisation=organisation_id,
+            scope_level=level,
         )
         (updated if use_case.pk in old else created).append(document)
-        if old.get(use_case.pk) != digest:
+        previous = old.get(use_case.pk)
+        if previous is None or previous[0] != digest:
             changed.append(use_case.pk)
+        if previous is not None and previous[1] != (organisation_id, level):
+            moved.append(use_case.pk)
     UseCaseDocument.objects.bulk_create(created, batch_size=500)
     UseCaseDocument.objects.bulk_update(
-        updated, ["title", "summary", "body", "text_hash", "updated_at"], batch_size=500
+        updated,
+        ["title", "summary", "body", "text_hash", "updated_at", "scope_organisation", "scope_level"],
+        batch_size=500,
     )
+    if moved:  # published, unpublished or moved to another organisation: the embedding rows follow
+        UseCaseEmbedding.objects.filter(use_case_id__in=moved).update(
+            scope_organisation=Subquery(
+                UseCase.objects.filter(pk=OuterRef("use_case_id")).values("organisation_id")[:1]
+            ),
+            scope_level=Subquery(
+                UseCase.objects.filter(pk=OuterRef("use_case_id")).values("publication_level")[:1]
+            ),
+        )
     if connection.vendor == "sqlite":
         fulltext.sync_sqlite_rows([(d.use_case_id, d.title, d.summary, d.body) for d in created + updated])
     return changed
@@ -147,19 +216,24 @@ def embedding_compute(*, use_case_id: int, force: bool = False) -> str:
     if current is not None and current.text_hash == digest and not force:
         return "unchanged"
     vector = embeddings.embed_passages([text])[0]
-    _store(use_case_id, vector, digest)
+    _store(use_case_id, vector, digest, _scope_of(use_case))
     neighbours_refresh([use_case_id])
     return "computed"
 
 
-def _store(use_case_id: int, vector: Any, digest: str) -> None:
+def _store(use_case_id: int, vector: Any, digest: str, scope: tuple[int | None, str]) -> None:
+    signature, scale, offset = vectorsearch.signature_rows(vector)[0]
     UseCaseEmbedding.objects.update_or_create(
         use_case_id=use_case_id,
         model_name=embeddings.MODEL_NAME,
         defaults={
             "dim": embeddings.DIM,
             "vector": vectors.to_bytes(vector),
-            "signature": vectorsearch.signature_of(vector),
+            "signature": signature,
+            "signature_scale": scale,
+            "signature_offset": offset,
+            "scope_organisation": scope[0],
+            "scope_level": scope[1],
             "text_hash": digest,
         },
     )
@@ -186,9 +260,10 @@ def neighbours_refresh(use_case_ids: Iterable[int]) -> int:
     for use_case_id, organisation_id, raw in rows:
         vector = vectors.normalise_rows(np.frombuffer(bytes(raw), dtype=np.float32).reshape(1, -1))[0]
         others = UseCase.objects.exclude(organisation_id=organisation_id)
+        scope = Scope(everything=True, except_organisation=organisation_id)
         found = [
             (pk, score)
-            for pk, score in vectorsearch.nearest(others, vector, limit=NEIGHBOURS_PER_RECORD)
+            for pk, score in vectorsearch.nearest(others, vector, limit=NEIGHBOURS_PER_RECORD, scope=scope)
             if score >= NEIGHBOUR_MIN_SCORE
         ]
         with transaction.atomic():
@@ -228,8 +303,11 @@ def _neighbours_trim(source_ids: list[int]) -> None:
 Progress = Callable[[int, int, float], None]  # (done, total, seconds elapsed)
 
 
-def _stale(use_case_ids: Iterable[int] | None = None, *, force: bool = False) -> list[tuple[int, str, str]]:
-    """(pk, text, digest) of the use cases whose stored embedding is missing or stale."""
+Stale = tuple[int, str, str, tuple[int | None, str]]
+
+
+def _stale(use_case_ids: Iterable[int] | None = None, *, force: bool = False) -> list[Stale]:
+    """(pk, text, digest, scope) of the use cases whose stored embedding is missing or stale."""
     stored = dict(
         UseCaseEmbedding.objects.filter(model_name=embeddings.MODEL_NAME).values_list(
             "use_case_id", "text_hash"
@@ -238,12 +316,22 @@ def _stale(use_case_ids: Iterable[int] | None = None, *, force: bool = False) ->
     qs = UseCase.objects.order_by("pk")
     if use_case_ids is not None:
         qs = qs.filter(pk__in=list(use_case_ids))
-    todo: list[tuple[int, str, str]] = []
-    for use_case in qs.only("pk", "title", "summary", "problem", "expected_benefits", "tags").iterator():
+    todo: list[Stale] = []
+    fields = (
+        "pk",
+        "title",
+        "summary",
+        "problem",
+        "expected_benefits",
+        "tags",
+        "organisation_id",
+        "publication_level",
+    )
+    for use_case in qs.only(*fields).iterator():
         text = embeddings.usecase_text(use_case)
         digest = embeddings.text_hash(text)
         if force or stored.get(use_case.pk) != digest:
-            todo.append((use_case.pk, text, digest))
+            todo.append((use_case.pk, text, digest, _scope_of(use_case)))
     return todo
 
 
@@ -260,11 +348,11 @@ def embeddings_compute_missing(
     started = time.perf_counter()
     for start in range(0, len(todo), batch_size):
         batch = todo[start : start + batch_size]
-        matrix = embeddings.embed_passages([t for _, t, _ in batch])
+        matrix = embeddings.embed_passages([t for _, t, _, _ in batch])
         with transaction.atomic():
-            for (pk, _, digest), vector in zip(batch, matrix, strict=True):
-                _store(pk, vector, digest)
-        neighbours_refresh([pk for pk, _, _ in batch])
+            for (pk, _, digest, scope), vector in zip(batch, matrix, strict=True):
+                _store(pk, vector, digest, scope)
+        neighbours_refresh([pk for pk, _, _, _ in batch])
         if progress is not None:
             progress(start + len(batch), len(todo), time.perf_counter() - started)
     return len(todo)
@@ -285,7 +373,7 @@ def documents_rebuild() -> int:
 
 def embeddings_stale_ids() -> list[int]:
     """Use cases whose embedding for the current model is missing or older than their text."""
-    return [pk for pk, _, _ in _stale()]
+    return [pk for pk, _, _, _ in _stale()]
 
 
 def reembedding_start(*, actor: User) -> EmbeddingJob:

@@ -1,0 +1,92 @@
+"""The 1,152-bit signatures and the asymmetric estimate the candidate scan computes (issue 18): pure
+NumPy, then the SQL of ``vectorsearch`` against the NumPy reference on PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from django.db import connection
+
+from atlasia.core.search import vectors
+from atlasia.search import vectorsearch
+from atlasia.search.models import SIGNATURE_BITS, UseCaseEmbedding
+
+
+def test_the_projection_is_the_same_on_every_machine() -> None:
+    """Stored signatures and the query's must use the same rotations: pinned values (a NumPy or LAPACK
+    that changed them would make every stored signature wrong: sign them again, migration 0005)."""
+    p = vectors.projection(384, 3, vectorsearch.ROTATION_SEED)
+    assert p.shape == (SIGNATURE_BITS, 384)
+    assert p[0, :3].tolist() == pytest.approx([0.028, 0.01941, -0.00909], abs=1e-5)
+    assert p[800, :2].tolist() == pytest.approx([-0.020841, -0.029385], abs=1e-5)
+    for block in range(3):
+        rows = p[block * 384 : (block + 1) * 384]
+        assert np.abs(rows @ rows.T - np.eye(384)).max() < 1e-5  # a rotation
+
+
+def test_the_estimate_is_exact_for_the_record_itself_and_close_for_others() -> None:
+    rng = np.random.default_rng(3)
+    centre = rng.normal(0, 0.05, 384).astype(np.float32)
+    matrix = vectors.normalise_rows(rng.normal(size=(200, 384)).astype(np.float32))
+    rotation = vectorsearch.rotation()
+    codes = vectors.signatures(matrix, centre, rotation)
+    scale, offset = vectors.signature_factors(matrix, centre, rotation)
+    # With the query in (almost) full precision, the estimate for a record's own vector is its
+    # <v − c, v − c> + <v − c, c> = <v − c, v> exactly (the correction factor makes it so).
+    own = vectors.estimate(
+        codes[:1], scale[:1], offset[:1], vectors.query_code(matrix[0], centre, rotation, 16)
+    )
+    assert own[0] == pytest.approx(float((matrix[0] - centre) @ matrix[0]), abs=1e-3)
+    # With 4 bits, the estimate ranks like the cosine (plus the same constant <c, q> for every record).
+    query = vectors.normalise_rows((matrix[0] + 0.8 * matrix[1]).reshape(1, -1))[0]
+    estimate = vectors.estimate(codes, scale, offset, vectors.query_code(query, centre, rotation))
+    exact = matrix @ query - float(centre @ query)
+    assert np.corrcoef(estimate, exact)[0, 1] > 0.8
+    assert set(np.argsort(-estimate)[:2]) == {0, 1}
+
+
+def test_query_bit_planes_rebuild_the_quantized_query() -> None:
+    rng = np.random.default_rng(5)
+    code = vectors.query_code(rng.normal(size=384), np.zeros(384), vectorsearch.rotation())
+    u = sum((1 << k) * np.unpackbits(np.frombuffer(p, dtype=np.uint8)) for k, p in enumerate(code.planes))
+    assert u.max() <= 15 and u.min() >= 0
+    assert float((code.low + code.step * u).sum()) == pytest.approx(code.total, rel=1e-6)
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQL estimate runs on PostgreSQL")
+def test_the_sql_estimate_is_the_numpy_one(
+    world: dict[str, Any], make_usecase: Callable[..., Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from atlasia.search import services
+
+    rng = np.random.default_rng(11)
+    rows = []
+    for i in range(12):
+        use_case = make_usecase(world["org_a"], title=f"Fiche {i}")
+        vector = vectors.normalise_rows(rng.normal(size=(1, 384)).astype(np.float32))[0]
+        services._store(use_case.pk, vector, "test", (use_case.organisation_id, "public"))
+        rows.append((use_case.pk, vector))
+    query = vectors.normalise_rows(rng.normal(size=(1, 384)).astype(np.float32))[0]
+    code = vectors.query_code(query, vectorsearch.centre(), vectorsearch.rotation())
+    estimate, params = vectorsearch._estimate_sql(code)
+    ids = [pk for pk, _ in rows]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT p.use_case_id, {estimate} FROM search_usecaseembedding p "  # noqa: S608
+            "WHERE p.use_case_id = ANY(%s) ORDER BY p.use_case_id",
+            [*params, ids],
+        )
+        from_sql = dict(cursor.fetchall())
+    stored = UseCaseEmbedding.objects.filter(use_case_id__in=ids).order_by("use_case_id")
+    codes = np.vstack([np.frombuffer(bytes(e.signature), dtype=np.uint8) for e in stored])
+    reference = vectors.estimate(
+        codes,
+        np.array([e.signature_scale for e in stored], dtype=np.float32),
+        np.array([e.signature_offset for e in stored], dtype=np.float32),
+        code,
+    )
+    assert [from_sql[e.use_case_id] for e in stored] == pytest.approx(reference.tolist(), abs=1e-5)
