@@ -145,7 +145,6 @@ def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = get_object_or_404(
         selectors.usecase_detail_queryset(actor_of(request), extensions.row_flag_annotations()), pk=pk
     )
-    selectors.load_detail_relations(use_case)
     organisation = use_case.organisation
     tab = request.GET.get("onglet", "fiche")
     can_audit = perms.can(actor_of(request), Action.AUDIT_VIEW, organisation)
@@ -175,6 +174,8 @@ def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["tab_context"] = tab_context
     elif tab not in {"fiche", "historique"}:
         raise Http404
+    if tab == "fiche":
+        context["relations"] = selectors.detail_relations(use_case)
     context["panels"] = extensions.panels_for(request, use_case)
     return render(request, "www/usecase_detail.html", context)
 
