@@ -97,11 +97,21 @@ VERBATIM = "text"
 CATALOGUE[VERBATIM] = "%(text)s"
 
 
-def register(templates: Mapping[str, str]) -> None:
+def register(templates: Mapping[str, str]) -> Callable[..., Message]:
+    """Add a module's templates to the catalogue; returns that module's ``message(code, **params)``,
+    which refuses (``KeyError``) a code the module did not register."""
     for code, template in templates.items():
         if CATALOGUE.get(code, template) != template:
             raise ValueError(f"message code {code!r} registered twice with different texts")
         CATALOGUE[code] = template
+    own = frozenset(templates)
+
+    def message(code: str, **params: Any) -> Message:
+        if code not in own:
+            raise KeyError(code)
+        return Message(code, params)
+
+    return message
 
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")

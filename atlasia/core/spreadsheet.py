@@ -121,14 +121,7 @@ MESSAGES: dict[str, str] = {
         "plusieurs fichiers."
     ),
 }
-register(MESSAGES)
-
-
-def message(code: str, **params: Any) -> Message:
-    """A message of this module (its code checked at once)."""
-    if code not in MESSAGES:
-        raise KeyError(code)
-    return Message(code, params)
+message = register(MESSAGES)
 
 
 # --- columns ---------------------------------------------------------------------------------------

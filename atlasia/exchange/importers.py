@@ -73,13 +73,7 @@ MESSAGES: dict[str, str] = {
         "avertie. Réessayez, ou déposez-le dans l'autre format (XLSX ou CSV)."
     ),
 }
-register(MESSAGES)
-
-
-def message(code: str, **params: Any) -> Message:
-    if code not in MESSAGES:
-        raise KeyError(code)
-    return Message(code, params)
+message = register(MESSAGES)
 
 
 def texts(messages: list[Message]) -> tuple[list[str], list[dict[str, Any]]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from atlasia.core.messages import Message, mb, n, nested, quoted, register, word
+from atlasia.core.messages import mb, n, nested, quoted, register, word
 
 if TYPE_CHECKING:
     from .io import EvaluationInputError
@@ -117,16 +117,10 @@ MESSAGES: dict[str, str] = {
         "les groupes ne peuvent pas être comparés."
     ),
 }
-register(MESSAGES)
+message = register(MESSAGES)
 
 #: The roles a column plays, as the messages name them (French words of the catalogue, translated).
 ROLES = ("valeur réelle", "prédiction", "prévision", "score", "groupe", "date")
-
-
-def message(code: str, **params: Any) -> Message:
-    if code not in MESSAGES:
-        raise KeyError(code)
-    return Message(code, params)
 
 
 def input_error(
