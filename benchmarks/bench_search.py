@@ -166,7 +166,7 @@ def run_backend(
     from atlasia.core.search.fusion import coverage_gains, reciprocal_rank_fusion, weighted_rank_fusion
     from atlasia.registry.loaders import load_catalogue, load_reference
     from atlasia.registry.models import UseCase
-    from atlasia.search import embeddings, fulltext, selectors, services
+    from atlasia.search import embeddings, fulltext, selectors, services, vectorsearch
     from atlasia.search.models import UseCaseEmbedding
 
     call_command("migrate", verbosity=0)
@@ -292,16 +292,22 @@ def run_backend(
         v = vectors[rng.randrange(len(vectors))] + np.random.default_rng(uc.pk).normal(0, 0.02, 384).astype(
             np.float32
         )
+        v = (v / np.linalg.norm(v)).astype(np.float32)
+        signature, scale, offset = vectorsearch.signature_rows(v)[0]
         rows.append(
             UseCaseEmbedding(
                 use_case=uc,
                 model_name=embeddings.MODEL_NAME,
                 dim=384,
-                vector=(v / np.linalg.norm(v)).astype(np.float32).tobytes(),
+                vector=v.tobytes(),
+                signature=signature,
+                signature_scale=scale,
+                signature_offset=offset,
                 text_hash="synthetic",
             )
         )
     UseCaseEmbedding.objects.bulk_create(rows, batch_size=1000)
+    services.scopes_refresh([u.pk for u in synthetic[sample:]])  # the copies the member's scans filter on
     total = UseCase.objects.count()
     member = User.objects.create_user(username="bench-member")
     Membership.objects.create(user=member, organisation=orgs[0], role="contributor")
