@@ -695,11 +695,16 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CONTENT_TYPES = {"zip": "application/zip", "pdf": "application/pdf", "docx": DOCX}
 
 
-def _request_file(request: HttpRequest, use_case: UseCase, kind: str, fmt: str) -> HttpResponse:
+def request_file(
+    request: HttpRequest, use_case: UseCase, kind: str, fmt: str, *, version: int | None = None
+) -> HttpResponse:
     """Queue the preparation of a file and show the page that follows it: generating a PDF or the ZIP
-    takes seconds, which never block a request."""
+    takes seconds, which never block a request. ``version``: of a document of the qualification (the
+    qualification tab's forms)."""
     try:
-        job = services.file_job_request(actor=user_of(request), use_case=use_case, kind=kind, fmt=fmt)
+        job = services.file_job_request(
+            actor=user_of(request), use_case=use_case, kind=kind, fmt=fmt, version=version
+        )
     except ValidationError:
         raise Http404 from None
     return redirect("compliance_job", pk=job.pk)
@@ -713,12 +718,12 @@ def document(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse
         "pdf",
     ):
         raise Http404
-    return _request_file(request, use_case, kind, fmt)
+    return request_file(request, use_case, kind, fmt)
 
 
 @require_POST
 def compliance_file_zip(request: HttpRequest, pk: int) -> HttpResponse:
-    return _request_file(request, _usecase(request, pk), DOSSIER, "zip")
+    return request_file(request, _usecase(request, pk), DOSSIER, "zip")
 
 
 @require_GET

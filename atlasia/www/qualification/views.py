@@ -22,7 +22,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from atlasia.accounts import perms
 from atlasia.accounts.actor import ActorLike, actor_of, user_of
 from atlasia.audit.concurrency import StaleEdit
-from atlasia.compliance import services as compliance_services
 from atlasia.core.qualification import QUESTIONS_BY_ID, SECTIONS, qualify
 from atlasia.core.roles import Action
 from atlasia.lifecycle import selectors as lifecycle_selectors
@@ -31,6 +30,7 @@ from atlasia.qualification.display import answer_text, compare, result_summary
 from atlasia.qualification.enums import CATEGORY_BADGE, CATEGORY_COLOUR, Category
 from atlasia.registry.models import UseCase
 from atlasia.registry.selectors import usecases_for, usecases_visible_to
+from atlasia.www.compliance.views import request_file
 from atlasia.www.templatetags.atlasia_i18n import localised_label
 
 from .forms import SectionForm
@@ -330,17 +330,7 @@ def qualification_document_prepare(request: HttpRequest, pk: int, kind: str) -> 
     version = request.POST.get("version", "")
     if kind not in documents.KINDS or (version and not version.isdigit()):
         raise Http404
-    try:
-        job = compliance_services.file_job_request(
-            actor=user_of(request),
-            use_case=use_case,
-            kind=kind,
-            fmt="pdf",
-            version=int(version) if version else None,
-        )
-    except ValidationError:
-        raise Http404 from None
-    return redirect("compliance_job", pk=job.pk)
+    return request_file(request, use_case, kind, "pdf", version=int(version) if version else None)
 
 
 def portfolio(request: HttpRequest) -> HttpResponse:
