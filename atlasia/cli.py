@@ -1,37 +1,66 @@
 """The ``atlasia`` command line: ``atlasia qualify …`` and ``atlasia evaluate …``.
 
 Each sub-command lives next to its engine in the pure core and is imported lazily, so that
-``atlasia qualify`` does not pay for NumPy and Polars start-up.
+``atlasia qualify`` does not pay for NumPy and Polars start-up. The language (French first, English
+complete) is chosen by ``--lang`` or the environment, as GNU tools do (:mod:`atlasia.core.cli_language`).
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-USAGE = """usage: atlasia COMMAND [ARGS]
+from atlasia.core.cli_language import LANGUAGES, cli_gettext, language_from_argv, language_from_env
 
-commandes :
-  qualify   qualifie un cas d'usage (AI Act, RGPD, droit français) à partir d'un fichier de réponses JSON
-  evaluate  évalue un modèle (performance, équité, calibration, dérive) à partir d'un fichier de prédictions
-"""
+
+def usage(_: Callable[[str], str]) -> str:
+    return (
+        "usage: atlasia COMMAND [ARGS]\n\n"
+        + _("commandes :")
+        + "\n  qualify   "
+        + _("qualifie un cas d'usage (AI Act, RGPD, droit français) à partir d'un fichier de réponses JSON")
+        + "\n  evaluate  "
+        + _(
+            "évalue un modèle (performance, équité, calibration, dérive) à partir d'un fichier de prédictions"
+        )
+        + "\n\n"
+        + _(
+            "langue : atlasia --lang fr|en COMMAND, sinon LANGUAGE, LC_ALL, LC_MESSAGES ou LANG "
+            "(français par défaut)"
+        )
+        + "\n"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    language = None
+    # ``atlasia --lang en COMMAND …``: the option before the command is the whole program's.
+    while args and (args[0] == "--lang" or args[0].startswith("--lang=")):
+        value = args[1] if args[0] == "--lang" and len(args) > 1 else args[0].partition("=")[2]
+        del args[: 2 if args[0] == "--lang" else 1]
+        if value not in LANGUAGES:
+            _ = cli_gettext(language_from_env())
+            message = _("atlasia : langue inconnue « %(value)s » (fr ou en)") % {"value": value}
+            print(f"{message}\n\n{usage(_)}", file=sys.stderr)
+            return 2
+        language = value
+    language = language or language_from_argv(args[1:]) or language_from_env()
+    _ = cli_gettext(language)
     if not args or args[0] in {"-h", "--help"}:
-        print(USAGE)
+        print(usage(_))
         return 0 if args else 2
     command, rest = args[0], args[1:]
     if command == "qualify":
         from atlasia.core.qualification.cli import main as qualify_main
 
-        return qualify_main(rest)
+        return qualify_main(rest, language=language)
     if command == "evaluate":
         from atlasia.core.evaluation.cli import main as evaluate_main
 
-        return evaluate_main(rest)
-    print(f"atlasia : commande inconnue « {command} »\n\n{USAGE}", file=sys.stderr)
+        return evaluate_main(rest, language=language)
+    message = _("atlasia : commande inconnue « %(command)s »") % {"command": command}
+    print(f"{message}\n\n{usage(_)}", file=sys.stderr)
     return 2
 
 

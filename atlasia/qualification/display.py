@@ -25,6 +25,7 @@ from atlasia.core.qualification import (
     QUESTIONS,
     QUESTIONS_BY_ID,
 )
+from atlasia.core.qualification.text import ROLE_LABELS_EN, citation_en
 
 from .enums import CATEGORY_BADGE, Category
 
@@ -54,15 +55,7 @@ ROLE_FR: dict[str, str] = {
     "gpai_provider": "fournisseur du modèle d'IA à usage général",
     "all": "tous les opérateurs",
 }
-ROLE_EN: dict[str, str] = {
-    "provider_and_deployer": "provider and deployer",
-    "deployer": "deployer",
-    "provider": "provider",
-    "importer": "importer",
-    "distributor": "distributor",
-    "gpai_provider": "provider of the general-purpose AI model",
-    "all": "all operators",
-}
+ROLE_EN: Mapping[str, str] = ROLE_LABELS_EN  # shared with the command line
 
 
 def role_label(code: str) -> str:
@@ -246,75 +239,9 @@ def law_label(version: str) -> str:
     return f"{version} ({law.label_en if _english() else law.label_fr})"
 
 
-#: The engine stores its legal references as French text: their English wording, phrase by phrase
-#: (references are names and numbers, so a phrase table reads correctly; longest phrases first).
-_CITATION_EN: tuple[tuple[str, str], ...] = (
-    (
-        "Lignes directrices de la Commission sur les modèles d'IA à usage général (juillet 2025)",
-        "Commission guidelines on general-purpose AI models (July 2025)",
-    ),
-    (
-        "lignes directrices de la Commission sur la définition des systèmes d'IA (février 2025)",
-        "Commission guidelines on the definition of AI systems (February 2025)",
-    ),
-    ("lignes directrices WP248 rév.01 (CEPD)", "WP248 rev.01 guidelines (EDPB)"),
-    (
-        "(contenus intimes réalistes d'une personne identifiable sans son consentement explicite)",
-        "(realistic intimate content of an identifiable person without their explicit consent)",
-    ),
-    (
-        "(matériel pédopornographique au sens de la directive 2011/93/UE, art. 2, points c) et e))",
-        "(child sexual abuse material within the meaning of Directive 2011/93/EU, Art. 2, "
-        "points (c) and (e))",
-    ),
-    (
-        "(seules certaines dispositions s'appliquent, les exigences passant par la législation sectorielle)",
-        "(only certain provisions apply, the requirements being met through the sectoral legislation)",
-    ),
-    (
-        "marquage de l'art. 50(2) au plus tard le 2 décembre 2026 pour les systèmes mis sur le marché "
-        "avant le 2 août 2026",
-        "marking under Art. 50(2) by 2 December 2026 at the latest for systems placed on the market before "
-        "2 August 2026",
-    ),
-    ("insérés par le règlement (UE)", "inserted by Regulation (EU)"),
-    ("section A", "Section A"),
-    ("section B", "Section B"),
-    ("section non publique de la base de données", "non-public section of the database"),
-    ("enregistrement au niveau national", "registration at national level"),
-    ("obligations des importateurs", "obligations of importers"),
-    ("obligations des distributeurs", "obligations of distributors"),
-    ("absents de la version du droit appliquée", "absent from the version of the law applied"),
-    ("décret n° 2019-341 du 19 avril 2019", "Decree No. 2019-341 of 19 April 2019"),
-    ("Code de la santé publique", "Public Health Code"),
-    ("Code de la sécurité sociale", "Social Security Code"),
-    ("évaluation par la HAS", "assessment by the HAS"),
-    ("délibération CNIL n°", "CNIL deliberation No."),
-    ("loi n° 78-17", "Act No. 78-17"),
-    ("Loi n° 78-17", "Act No. 78-17"),
-    ("notation sociale", "social scoring"),
-    ("premier alinéa", "first subparagraph"),
-    ("dernier alinéa", "last subparagraph"),
-    ("Règlement (UE)", "Regulation (EU)"),
-    ("règlement (UE)", "Regulation (EU)"),
-    ("règle 11", "rule 11"),
-    ("et suivants", "ff."),
-    ("annexe ", "Annex "),
-    ("art. ", "Art. "),
-    (" ; ", "; "),
-    (" : ", ": "),
-    (" et ", " and "),
-    ("RGPD", "GDPR"),
-)
-
-
 def citation_label(text: str) -> str:
     """A legal reference stored by the engine (French), in the active language."""
-    if not _english():
-        return text
-    for french, english in _CITATION_EN:
-        text = text.replace(french, english)
-    return text
+    return citation_en(text) if _english() else text
 
 
 def _engine_text(text: str) -> str:

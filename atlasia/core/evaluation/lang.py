@@ -4,7 +4,8 @@ The reading sentences and the chart labels are French source strings passed thro
 ``gettext``), written as whole sentences with named placeholders so that a translation can reorder
 them; numbers are written with the language's decimal mark, thousands separator and percent sign.
 The web interface passes Django's ``gettext`` and its catalogue (``locale/en/LC_MESSAGES/django.po``)
-holds the English of every string; the command line and the exports stay French.
+holds the English of every string; the command line passes the same catalogue read with the standard
+library's gettext (``atlasia evaluate --lang en``, :mod:`atlasia.core.cli_language`).
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
-"""``atlasia qualify ANSWERS.json [--format json|text] [--law-version V]``.
+"""``atlasia qualify ANSWERS.json [--format json|text] [--law-version V] [--lang fr|en]``.
 
 The answers file is a JSON object ``{question_id: value}``, or ``{"answers": {...}}`` with other
 descriptive keys (``title``, ``description``…) around it. Exit codes: 0 on success, 2 on a usage
-error, an unreadable or malformed file, an unknown question or an invalid value.
+error, an unreadable or malformed file, an unknown question or an invalid value. Help, refusals and the
+text output are in the command line's language (``--lang`` or the environment, French by default:
+:mod:`atlasia.core.cli_language`); the JSON output is data, the same in every language.
 """
 
 from __future__ import annotations
@@ -10,41 +12,72 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
+
+from atlasia.core.cli_language import (
+    LANGUAGES,
+    cli_gettext,
+    cli_locale,
+    language_from_argv,
+    language_from_env,
+)
 
 from .engine import AnswerError, qualify
 from .law import CURRENT_LAW_VERSION, LAW_TABLES, UnknownLawVersionError
-from .text import format_text_fr
+from .text import format_text
+
+
+def _same(text: str) -> str:
+    return text
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, translate: Callable[[str], str] = _same, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.translate = translate
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        print(f"atlasia qualify : erreur : {message}", file=sys.stderr)
+        print(
+            self.translate("atlasia qualify : erreur : %(message)s") % {"message": message}, file=sys.stderr
+        )
         raise SystemExit(2)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(_: Callable[[str], str] = _same) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="atlasia qualify",
-        description=(
+        translate=_,
+        description=_(
             "Qualifie un cas d'usage (AI Act, RGPD, droit français) à partir d'un fichier de "
             "réponses JSON. Aide à l'analyse, pas un avis juridique."
         ),
     )
-    parser.add_argument("answers", metavar="ANSWERS.json", help="fichier JSON des réponses")
-    parser.add_argument("--format", choices=("json", "text"), default="json", help="format de sortie (json)")
+    parser.add_argument("answers", metavar="ANSWERS.json", help=_("fichier JSON des réponses"))
+    parser.add_argument(
+        "--format", choices=("json", "text"), default="json", help=_("format de sortie (json)")
+    )
     parser.add_argument(
         "--law-version",
         default=CURRENT_LAW_VERSION,
-        help=f"version de la table du droit ({', '.join(LAW_TABLES)} ; par défaut {CURRENT_LAW_VERSION})",
+        help=_("version de la table du droit (%(versions)s ; par défaut %(current)s)")
+        % {"versions": ", ".join(LAW_TABLES), "current": CURRENT_LAW_VERSION},
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=None,
+        help=_(
+            "langue des messages et du résumé texte (défaut : LANGUAGE, LC_ALL, LC_MESSAGES ou LANG ; "
+            "sinon fr)"
+        ),
     )
     return parser
 
 
-def _fail(message: str) -> int:
-    print(f"atlasia qualify : {message}", file=sys.stderr)
+def _fail(message: str, _: Callable[[str], str]) -> int:
+    print(_("atlasia qualify : %(message)s") % {"message": message}, file=sys.stderr)
     return 2
 
 
@@ -53,36 +86,63 @@ def _load(path: str) -> Any:
         return json.load(handle)
 
 
-def main(argv: Sequence[str]) -> int:
+def main(argv: Sequence[str], *, language: str | None = None) -> int:
+    argv = list(argv)
+    language = language_from_argv(argv) or language or language_from_env()
+    _ = cli_gettext(language)
     try:
-        args = _parser().parse_args(list(argv))
+        args = _parser(_).parse_args(argv)
     except SystemExit as exc:
         return int(exc.code) if isinstance(exc.code, int) else 2
+    path = args.answers
     try:
-        data = _load(args.answers)
+        data = _load(path)
     except FileNotFoundError:
-        return _fail(f"fichier introuvable : {args.answers}")
+        return _fail(_("fichier introuvable : %(path)s") % {"path": path}, _)
     except UnicodeDecodeError as exc:
-        return _fail(f"{args.answers} : le fichier n'est pas encodé en UTF-8 ({exc.reason}).")
+        return _fail(
+            _("%(path)s : le fichier n'est pas encodé en UTF-8 (%(reason)s).")
+            % {"path": path, "reason": exc.reason},
+            _,
+        )
     except OSError as exc:
-        return _fail(f"impossible de lire {args.answers} : {exc.strerror or exc}")
+        return _fail(
+            _("impossible de lire %(path)s : %(reason)s") % {"path": path, "reason": exc.strerror or exc}, _
+        )
     except json.JSONDecodeError as exc:
-        return _fail(f"{args.answers}, ligne {exc.lineno}, colonne {exc.colno} : JSON mal formé ({exc.msg}).")
+        return _fail(
+            _("%(path)s, ligne %(line)s, colonne %(column)s : JSON mal formé (%(reason)s).")
+            % {"path": path, "line": exc.lineno, "column": exc.colno, "reason": exc.msg},
+            _,
+        )
     if isinstance(data, dict) and isinstance(data.get("answers"), dict):
         data = data["answers"]
     if not isinstance(data, dict):
-        return _fail(f"{args.answers} : un objet JSON {{identifiant_de_question: réponse}} est attendu.")
+        return _fail(
+            _("%(path)s : un objet JSON {identifiant_de_question: réponse} est attendu.") % {"path": path}, _
+        )
     try:
         result = qualify(data, law_version=args.law_version)
     except AnswerError as exc:
-        allowed = f" Valeurs admises : {', '.join(exc.allowed_values)}." if exc.allowed_values else ""
+        allowed = (
+            " " + _("Valeurs admises : %(values)s.") % {"values": ", ".join(exc.allowed_values)}
+            if exc.allowed_values
+            else ""
+        )
         return _fail(
-            f"{args.answers} : réponse invalide pour « {exc.question_id} » : {exc.message_fr}{allowed}"
+            _("%(path)s : réponse invalide pour « %(question)s » : %(reason)s")
+            % {"path": path, "question": exc.question_id, "reason": exc.text.render(cli_locale(language))}
+            + allowed,
+            _,
         )
     except UnknownLawVersionError as exc:
-        return _fail(str(exc))
+        return _fail(
+            _("version du droit inconnue « %(version)s » ; versions disponibles : %(known)s")
+            % {"version": exc.version, "known": ", ".join(LAW_TABLES)},
+            _,
+        )
     if args.format == "text":
-        sys.stdout.write(format_text_fr(result))
+        sys.stdout.write(format_text(result, language))
     else:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
     return 0

@@ -11,6 +11,8 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any, Final, Literal
 
+from atlasia.core.messages import Message, register
+
 from ._classify import OMNIBUS_PROHIBITION_BASES, Core, ai_act_core, derived_edpb, dpia_status
 from ._logic import LITERAL_UNKNOWN, NOT_ASKED, Tri, dedupe, real_options, value
 from .law import CURRENT_LAW_VERSION, LawTable, get_law_table
@@ -33,10 +35,28 @@ AI_ACT_REG: Final = "Règlement (UE) 2024/1689 (AI Act)"
 # ---------------------------------------------------------------------------------------------------
 
 
-class AnswerError(ValueError):
-    """An unknown question ID or an invalid answer value."""
+#: The answers' refusals as codes (:mod:`atlasia.core.messages`): French here, English in the catalogue, so
+#: the command line (and any screen) can say them in the reader's language.
+MESSAGES: Final[Mapping[str, str]] = {
+    "qualify.not_an_object": "les réponses doivent être un objet JSON {identifiant: valeur}.",
+    "qualify.unknown_question": "identifiant de question inconnu.",
+    "qualify.list_expected": "une liste d'options est attendue (ou la chaîne « unknown »).",
+    "qualify.empty_list": "liste vide : cochez au moins une option, ou « none ».",
+    "qualify.unknown_option": "option inconnue « %(option)s ».",
+    "qualify.duplicate_option": "une option est cochée deux fois.",
+    "qualify.none_combined": "« none » ne peut pas être combiné avec une autre option.",
+    "qualify.invalid_value": "valeur invalide « %(value)s ».",
+}
+_message = register(MESSAGES)
 
-    def __init__(self, question_id: str, message_fr: str, allowed_values: tuple[str, ...]) -> None:
+
+class AnswerError(ValueError):
+    """An unknown question ID or an invalid answer value: ``message_fr`` is the French reason, ``text``
+    the same as a :class:`~atlasia.core.messages.Message` (code and parameters)."""
+
+    def __init__(self, question_id: str, message_fr: str | Message, allowed_values: tuple[str, ...]) -> None:
+        self.text = message_fr if isinstance(message_fr, Message) else Message.verbatim(message_fr)
+        message_fr = self.text.render()
         self.question_id = question_id
         self.message_fr = message_fr
         self.allowed_values = allowed_values
@@ -66,11 +86,11 @@ def validate_answers(answers: Mapping[str, Any]) -> None:
     option IDs (``none`` alone) or the string ``unknown``.
     """
     if not isinstance(answers, Mapping):
-        raise AnswerError("(réponses)", "les réponses doivent être un objet JSON {identifiant: valeur}.", ())
+        raise AnswerError("(réponses)", _message("qualify.not_an_object"), ())
     for qid, raw in answers.items():
         question = QUESTIONS_BY_ID.get(qid) if isinstance(qid, str) else None
         if question is None:
-            raise AnswerError(str(qid), "identifiant de question inconnu.", tuple(QUESTIONS_BY_ID))
+            raise AnswerError(str(qid), _message("qualify.unknown_question"), tuple(QUESTIONS_BY_ID))
         if raw is None or raw == "unknown":
             continue
         options = _ALLOWED[qid]
@@ -78,22 +98,22 @@ def validate_answers(answers: Mapping[str, Any]) -> None:
             if not isinstance(raw, list | tuple):
                 raise AnswerError(
                     qid,
-                    "une liste d'options est attendue (ou la chaîne « unknown »).",
+                    _message("qualify.list_expected"),
                     _allowed(qid),
                 )
             if not raw:
-                raise AnswerError(qid, "liste vide : cochez au moins une option, ou « none ».", _allowed(qid))
+                raise AnswerError(qid, _message("qualify.empty_list"), _allowed(qid))
             for item in raw:
                 if not isinstance(item, str) or item not in options:
-                    raise AnswerError(qid, f"option inconnue « {item} ».", _allowed(qid))
+                    raise AnswerError(
+                        qid, _message("qualify.unknown_option", option=str(item)), _allowed(qid)
+                    )
             if len(set(raw)) != len(raw):
-                raise AnswerError(qid, "une option est cochée deux fois.", _allowed(qid))
+                raise AnswerError(qid, _message("qualify.duplicate_option"), _allowed(qid))
             if "none" in raw and len(raw) > 1:
-                raise AnswerError(
-                    qid, "« none » ne peut pas être combiné avec une autre option.", _allowed(qid)
-                )
+                raise AnswerError(qid, _message("qualify.none_combined"), _allowed(qid))
         elif not isinstance(raw, str) or raw not in options:
-            raise AnswerError(qid, f"valeur invalide « {raw} ».", _allowed(qid))
+            raise AnswerError(qid, _message("qualify.invalid_value", value=str(raw)), _allowed(qid))
 
 
 # ---------------------------------------------------------------------------------------------------

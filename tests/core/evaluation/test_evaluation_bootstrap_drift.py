@@ -103,6 +103,28 @@ def test_fast_auc_bootstrap_equals_a_reference_bootstrap_with_the_same_weights(j
     assert b == B
 
 
+@pytest.mark.parametrize("n", [1024, 256 * 300, 256 * 300 + 77])
+def test_multinomial_weights_count_the_draws_of_the_two_stage_scheme(n):
+    """The compiled counting loop counts exactly the draws the two-stage scheme makes: the same
+    generator, replayed with NumPy (draws per block, then one random byte per draw, ``bincount``),
+    gives the same weights row for row, the partial last block included."""
+    got = rk.multinomial_weights(n, np.random.default_rng(9))
+    rng = np.random.default_rng(9)
+    n_full, rem = divmod(n, 256)
+    sizes = np.full(n_full + (rem > 0), 256.0)
+    if rem:
+        sizes[-1] = rem
+    per_block = rng.multinomial(n, sizes / n)
+    k = int(per_block[:n_full].sum())
+    pos = rng.bit_generator.random_raw((k + 7) // 8).view(np.uint8)[:k].astype(np.int64)
+    rows = np.repeat(np.arange(n_full) * 256, per_block[:n_full]) + pos
+    expected = np.bincount(rows, minlength=n_full * 256)
+    if rem:
+        expected = np.concatenate([expected, np.bincount(rng.integers(0, rem, per_block[-1]), minlength=rem)])
+    assert got.dtype == np.uint8 and got.sum() == n
+    assert np.array_equal(got, expected)
+
+
 @pytest.mark.parametrize("n", [300, 1500, 2 * 256 * 8])
 def test_multinomial_weights_have_the_multinomial_moments(n):
     """Counts of n draws among n rows: total n, mean 1, variance 1 - 1/n, covariance -1/n.
