@@ -36,6 +36,9 @@ class AuditEntry(AppendOnlyModel):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # The record page's cached parts are keyed by the record's latest audit row: MAX(id) for one
+        # use case read from this index alone, however long its history.
+        indexes = [models.Index(fields=["use_case_id", "id"], name="audit_usecase_latest")]
         verbose_name = _("entrée du journal")
         verbose_name_plural = _("journal d'audit")
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import BooleanField, Count, Model, Q, QuerySet
+from django.db.models import BigIntegerField, BooleanField, Count, Max, Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -22,6 +22,7 @@ from django.utils.translation import get_language
 from atlasia.accounts import perms
 from atlasia.accounts.actor import ActorLike
 from atlasia.accounts.models import ExternalIdentity
+from atlasia.audit.models import AuditEntry
 from atlasia.core.roles import Action
 
 from .enums import PublicationLevel
@@ -257,19 +258,76 @@ def usecase_detail_queryset(
     return (
         usecases_visible_to(actor)
         .select_related("organisation", "theme", "ai_technique", "algorithm")
-        .annotate(**{f"has_rows_{r}": _has_rows(r) for r in DETAIL_RELATIONS}, **(flags or {}))
+        .annotate(
+            **{f"has_rows_{r}": _has_rows(r) for r in DETAIL_RELATIONS},
+            **(flags or {}),
+            last_audit_id=_last_audit_id(),
+        )
     )
 
 
-def detail_relations(use_case: UseCase) -> dict[str, list[Any]]:
-    """The rows of the listed relations, ``{relation: [rows]}``: one plain query per relation in which
+def _last_audit_id() -> RawSQL:
+    """The id of the record's latest audit row (an index-only read of ``(use_case_id, id)``)."""
+    qn = connection.ops.quote_name
+    table = qn(AuditEntry._meta.db_table)
+    outer = f"{qn(UseCase._meta.db_table)}.{qn('id')}"
+    return RawSQL(  # noqa: S611 - table and column names of our models, quoted; no value
+        f"(SELECT MAX({table}.{qn('id')}) FROM {table} WHERE {table}.{qn('use_case_id')} = {outer})",  # noqa: S608
+        (),
+        output_field=BigIntegerField(),
+    )
+
+
+def usecase_content_key(use_case: UseCase) -> str:
+    """What the cached parts of the record page (its text, data, dates, contacts, sources) are rendered
+    from, besides the language and the reference lists (``www/fragments.py``): the record's last save
+    and its latest audit row. Every write of the record or of its contacts, sources, categories and
+    partners goes through a service that saves it or writes an audit row of the record in the same
+    transaction, so a changed record has a new key before anyone can read the change; its algorithm is
+    another row, in the key by its own last save."""
+    last_audit = getattr(use_case, "last_audit_id", None)
+    if last_audit is None:
+        last_audit = AuditEntry.objects.filter(use_case_id=use_case.pk).order_by().aggregate(m=Max("id"))["m"]
+    algorithm = use_case.algorithm if use_case.algorithm_id else None
+    return ".".join(
+        str(part)
+        for part in (
+            use_case.pk,
+            use_case.updated_at.timestamp(),
+            last_audit,
+            use_case.algorithm_id,
+            algorithm.updated_at.timestamp() if algorithm else "",
+        )
+    )
+
+
+class DetailRelations(dict[str, list[Any]]):
+    """The rows of the listed relations, ``{relation: [rows]}``, each read when the page first asks for
+    it (a part of the page served from the cache reads none): one plain query per relation in which
     the record has rows, none for the others (most records have no attachment, no partner…). Plain
     lists rather than ``prefetch_related``: its machinery costs more than the small queries, and as
     much again for a relation known to be empty."""
-    return {
-        r: list(getattr(use_case, r).all()) if getattr(use_case, f"has_rows_{r}", True) is not False else []
-        for r in DETAIL_RELATIONS
-    }
+
+    def __init__(self, use_case: UseCase) -> None:
+        super().__init__()
+        self.use_case = use_case
+
+    def __missing__(self, relation: str) -> list[Any]:
+        if relation not in DETAIL_RELATIONS:
+            raise KeyError(relation)
+        use_case = self.use_case
+        rows = (
+            list(getattr(use_case, relation).all())
+            if getattr(use_case, f"has_rows_{relation}", True) is not False
+            else []
+        )
+        self[relation] = rows
+        return rows
+
+
+def detail_relations(use_case: UseCase) -> DetailRelations:
+    """The listed relations of ``use_case``, read on demand (:class:`DetailRelations`)."""
+    return DetailRelations(use_case)
 
 
 def home_counts(actor: ActorLike | None) -> dict[str, Any]:

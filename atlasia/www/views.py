@@ -175,7 +175,9 @@ def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
     elif tab not in {"fiche", "historique"}:
         raise Http404
     if tab == "fiche":
+        # Read only by the parts of the page not served from the cache (www/fragments.py).
         context["relations"] = selectors.detail_relations(use_case)
+        context["content_key"] = selectors.usecase_content_key(use_case)
     context["panels"] = extensions.panels_for(request, use_case)
     return render(request, "www/usecase_detail.html", context)
 

@@ -1,0 +1,249 @@
+"""The record page's cached parts (issue 18): its text, data, landmarks, contacts and sources are rendered
+once per version of the record and language, then read from the cache. The page must be the very same as
+one rendered afresh, for every role and in both languages, and never stale: a change made through the
+real forms and services shows on the next read."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.templatetags import cache as cache_tag
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from atlasia.lifecycle import services as lifecycle_services
+from atlasia.registry import services
+from atlasia.registry.models import AITechnique, DataCategory, UseCase
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["national", "referent", "contributor", "other_referent", "regional", "admin"]
+
+
+def _client(user: Any, language: str = "fr") -> Client:
+    client = Client()
+    client.force_login(user)
+    if language != "fr":
+        client.cookies["django_language"] = language
+    return client
+
+
+def _read(client: Client, record: UseCase) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("usecase_detail", args=[record.pk]))
+    assert response.status_code == 200
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+    return html, len(captured.captured_queries)
+
+
+def _afresh(client: Client, record: UseCase, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The page with every ``{% cache %}`` rendering its content (as before the cache)."""
+    with monkeypatch.context() as patched:
+        patched.setattr(cache_tag.CacheNode, "render", lambda node, context: node.nodelist.render(context))
+        return _read(client, record)[0]
+
+
+@pytest.fixture
+def rich(world: dict[str, Any]) -> UseCase:
+    """The public record of CHU de Lille with text, categories, a partner, contacts, sources, an
+    algorithm and a review date: every cached part has something to show."""
+    record: UseCase = world["records"]["a_public"]
+    admin = world["users"]["admin"]
+    algorithm = services.algorithm_create(
+        actor=admin, data={"name": "Tri des appels v1", "licence": "MIT", "description": "Un arbre."}
+    )
+    services.usecase_update(
+        actor=admin,
+        use_case=record,
+        data={
+            "problem": "Des appels perdus la nuit.",
+            "expected_benefits": "Moins d'attente.",
+            "data_sources": "Journal des appels",
+            "cost_eur": 125000,
+            "target_population": "Patients",
+            "tags": ["nuit", "appels"],
+            "algorithm": algorithm,
+            "data_categories": list(DataCategory.objects.order_by("pk")[:2]),
+            "partner_organisations": [world["org_b"]],
+        },
+    )
+    services.contacts_save(
+        actor=admin,
+        use_case=record,
+        rows=[
+            {
+                "role": "Chef de projet",
+                "name": "Inès Martin",
+                "email": "projet@example.org",
+                "is_public": True,
+            }
+        ],
+    )
+    services.sources_replace(
+        actor=admin, use_case=record, sources=[{"url": "https://example.org/appels", "title": "Présentation"}]
+    )
+    return UseCase.objects.get(pk=record.pk)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_cached_page_is_the_page_rendered_afresh_for_every_role(
+    world: dict[str, Any], rich: UseCase, language: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for record in (rich, world["records"]["b_public"]):
+        cache.clear()
+        # The parts are cached by whoever reads the record first, then served to every other role.
+        first = _read(_client(world["users"]["national"], language), record)[0]
+        assert first == _afresh(_client(world["users"]["national"], language), record, monkeypatch)
+        for role in ROLES:
+            client = _client(world["users"][role], language)
+            assert _read(client, record)[0] == _afresh(client, record, monkeypatch), role
+    html = _read(_client(world["users"]["national"], language), rich)[0]
+    assert "Inès Martin" in html and "https://example.org/appels" in html and "Tri des appels v1" in html
+    assert "CAF de la Gironde" in html  # the partner
+
+
+def _edit_form(record: UseCase, **changes: Any) -> dict[str, Any]:
+    """The edit form as the browser posts it: the record's current values, its contact lines, then
+    ``changes``."""
+    contacts = list(record.contacts.order_by("pk"))
+    data: dict[str, Any] = {
+        "title": record.title,
+        "summary": record.summary,
+        "problem": record.problem,
+        "expected_benefits": record.expected_benefits,
+        "theme": record.theme_id,
+        "ai_technique": record.ai_technique_id,
+        "organisation": record.organisation_id,
+        "provider_type": record.provider_type,
+        "status": record.status,
+        "publication_level": record.publication_level,
+        "data_sources": record.data_sources,
+        "cost_eur": record.cost_eur or "",
+        "target_population": record.target_population,
+        "tags_text": ", ".join(record.tags),
+        "algorithm": record.algorithm_id or "",
+        "data_categories": [c.pk for c in record.data_categories.all()],
+        "partner_organisations": [o.pk for o in record.partner_organisations.all()],
+        "version": services.usecase_version(record),
+        "contacts-TOTAL_FORMS": str(len(contacts)),
+        "contacts-INITIAL_FORMS": str(len(contacts)),
+        "contacts-MIN_NUM_FORMS": "0",
+        "contacts-MAX_NUM_FORMS": "10",
+    }
+    for i, c in enumerate(contacts):
+        data.update(
+            {
+                f"contacts-{i}-id": c.pk,
+                f"contacts-{i}-role": c.role,
+                f"contacts-{i}-name": c.name,
+                f"contacts-{i}-email": c.email,
+                f"contacts-{i}-phone": c.phone,
+                f"contacts-{i}-is_public": "on" if c.is_public else "",
+            }
+        )
+    data.update(changes)
+    return data
+
+
+def test_an_edit_through_the_form_shows_on_the_next_read(world: dict[str, Any], rich: UseCase) -> None:
+    referent = _client(world["users"]["referent"])
+    reader = _client(world["users"]["other_referent"])
+    before = _read(reader, rich)[0]
+    assert "Des appels perdus la nuit." in before and "Inès Martin" in before
+    category = DataCategory.objects.exclude(pk__in=rich.data_categories.all()).order_by("pk").first()
+    assert category is not None and category.label_fr not in before
+    response = referent.post(
+        reverse("usecase_edit", args=[rich.pk]),
+        _edit_form(
+            rich,
+            problem="Des appels perdus le week-end.",
+            target_population="Aidants",
+            data_categories=[category.pk],
+            **{"contacts-0-name": "Inès Moreau"},
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    after = _read(reader, rich)[0]
+    assert "Des appels perdus le week-end." in after and "Des appels perdus la nuit." not in after
+    assert "Aidants" in after and category.label_fr in after
+    assert "Inès Moreau" in after and "Inès Martin" not in after
+
+
+def test_changes_by_other_services_show_on_the_next_read(world: dict[str, Any], rich: UseCase) -> None:
+    """Each change read on its own: none of them may hide behind another one's new key."""
+    admin = world["users"]["admin"]
+    reader = _client(world["users"]["national"])
+    html = _read(reader, rich)[0]
+    assert "Présentation" in html and "Tri des appels v1" in html and "Inès Martin" in html
+    # Sources and contacts: rows of their own, an audit row of the record (the record is not saved).
+    services.sources_replace(
+        actor=admin,
+        use_case=rich,
+        sources=[{"url": "https://example.org/bilan", "title": "Bilan à six mois"}],
+    )
+    html = _read(reader, rich)[0]
+    assert "Bilan à six mois" in html and "Présentation" not in html
+    contact = rich.contacts.get()
+    services.contacts_save(
+        actor=admin, use_case=rich, rows=[{"id": contact.pk, "role": contact.role, "name": "Inès Moreau"}]
+    )
+    html = _read(reader, rich)[0]
+    assert "Inès Moreau" in html and "Inès Martin" not in html
+    # The algorithm: its own row, shared by records (no audit row of the record).
+    assert rich.algorithm is not None
+    services.algorithm_update(actor=admin, algorithm=rich.algorithm, data={"name": "Tri des appels v2"})
+    html = _read(reader, rich)[0]
+    assert "Tri des appels v2" in html and "Tri des appels v1" not in html
+    # The status, moved by the lifecycle.
+    lifecycle_services.usecase_transition(
+        actor=world["users"]["referent"], use_case=rich, transition="submit"
+    )
+    assert "<dt>Étape</dt><dd>Cadrage</dd>" in _read(reader, rich)[0]
+    # Reference labels: a data category and a technique renamed (the admin saves the row).
+    category = rich.data_categories.order_by("pk").first()
+    assert category is not None
+    category.label_fr = "Catégorie renommée"
+    category.save()
+    assert "Catégorie renommée" in _read(reader, rich)[0]
+    technique = AITechnique.objects.get(pk=rich.ai_technique_id)
+    technique.label_fr = "Apprentissage supervisé (revu)"
+    technique.save()
+    assert "Apprentissage supervisé (revu)" in _read(reader, rich)[0]
+    # A partner renamed (another organisation's row: that part of the page is not cached).
+    services.organisation_update(actor=admin, organisation=world["org_b"], data={"name": "CAF Gironde"})
+    html = _read(reader, rich)[0]
+    assert "CAF Gironde" in html and "CAF de la Gironde" not in html
+
+
+def test_the_query_count_stays_constant_as_the_record_grows(world: dict[str, Any], rich: UseCase) -> None:
+    admin = world["users"]["admin"]
+    reader = _client(world["users"]["national"])
+    _read(reader, rich)
+    _, before = _read(reader, rich)
+    services.contacts_save(
+        actor=admin,
+        use_case=rich,
+        rows=[{"role": f"Référent {i}", "email": f"ref{i}@example.org", "is_public": True} for i in range(8)],
+    )
+    services.sources_replace(
+        actor=admin,
+        use_case=rich,
+        sources=[{"url": f"https://example.org/{i}", "title": f"Source {i}"} for i in range(8)],
+    )
+    services.usecase_update(
+        actor=admin, use_case=rich, data={"data_categories": list(DataCategory.objects.all())}
+    )
+    html, first = _read(reader, rich)  # the new version's parts are rendered (their queries run once)
+    assert "Référent 7" in html and "Source 7" in html
+    _, after = _read(reader, rich)
+    assert after == before
+    assert first >= after
+    # A record without any related row reads the same number of queries once its parts are cached.
+    empty = world["records"]["b_public"]
+    _read(reader, empty)
+    assert _read(reader, empty)[1] <= after
