@@ -457,8 +457,48 @@ def recall_at_scale(candidates: list[int], record_queries: int = 50) -> dict[str
 # --- measurement (fresh process) --------------------------------------------------------------------------
 
 
-def measure(requests: int, searches: int) -> dict[str, Any]:
+def measure_search(user: Any, searches: int) -> dict[str, Any]:
+    """p50/p95 of full-text and hybrid search through ``search_usecases`` for ``user``, the query
+    embedding caches cleared before every query (so each hybrid search embeds its query)."""
     from django.core.cache import cache
+
+    from atlasia.search import embeddings
+    from atlasia.search.selectors import search_usecases
+
+    queries = [q["query"] for q in json.loads(RELEVANCE.read_text())["queries"]]
+    out: dict[str, Any] = {}
+    for mode in ("text", "hybrid"):
+        search_usecases(user, "warm-up", mode=mode)
+        times = []
+        for i in range(searches):
+            embeddings.embed_query.cache_clear()
+            cache.clear()
+            t0 = time.perf_counter()
+            search_usecases(user, queries[i % len(queries)], mode=mode, limit=20)
+            times.append((time.perf_counter() - t0) * 1000)
+        out[f"search_{mode}"] = {
+            "p50_ms": round(percentile(times, 50), 2),
+            "p95_ms": round(percentile(times, 95), 2),
+        }
+    return out
+
+
+def search_only(args: argparse.Namespace) -> None:
+    """Only the search figures (hybrid and full-text for both readers, then recall@10 and latency of
+    the database vector search) on an existing database (``BENCH_SCALE_DB``), printed, nothing written."""
+    setup_django()
+    from atlasia.accounts.models import User
+
+    result: dict[str, Any] = {"load_before": load()}
+    for who in ("bench-national", "bench-member"):
+        result[who] = measure_search(User.objects.get(username=who), args.searches)
+        result[who]["load_after"] = load()
+    if not args.no_recall:
+        result["recall"] = recall_at_scale(RECALL_CANDIDATES)
+    print(json.dumps(result, indent=1), flush=True)
+
+
+def measure(requests: int, searches: int) -> dict[str, Any]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -466,9 +506,7 @@ def measure(requests: int, searches: int) -> dict[str, Any]:
     from atlasia.accounts.models import User
     from atlasia.registry.models import Organisation
     from atlasia.registry.selectors import usecases_visible_to
-    from atlasia.search import embeddings
     from atlasia.search.models import UseCaseNeighbour
-    from atlasia.search.selectors import search_usecases
 
     org = Organisation.objects.get(slug="organisme-0042")
     list_urls = [
@@ -507,7 +545,6 @@ def measure(requests: int, searches: int) -> dict[str, Any]:
         return d
 
     result: dict[str, Any] = {"rss_mib_at_start": rss_mib()}
-    queries = [q["query"] for q in json.loads(RELEVANCE.read_text())["queries"]]
     for who in ("bench-national", "bench-member"):
         user = User.objects.get(username=who)
         client = Client()
@@ -534,16 +571,7 @@ def measure(requests: int, searches: int) -> dict[str, Any]:
             client.get(detail_urls[0])
         counts[detail_urls[0]] = len(captured.captured_queries)
         entry["sql_queries"] = counts
-        for mode in ("text", "hybrid"):
-            search_usecases(user, "warm-up", mode=mode)
-            times = []
-            for i in range(searches):
-                embeddings.embed_query.cache_clear()
-                cache.clear()
-                t0 = time.perf_counter()
-                search_usecases(user, queries[i % len(queries)], mode=mode, limit=20)
-                times.append((time.perf_counter() - t0) * 1000)
-            entry[f"search_{mode}"] = summary(times)
+        entry.update(measure_search(user, searches))
         entry["load_after"] = load()
         result[who] = entry
     result["rss_mib_after"] = rss_mib()
@@ -620,7 +648,16 @@ def main() -> None:
         action="store_true",
         help="measure the largest size again on the database left by an interrupted run (migrated first)",
     )
+    parser.add_argument(
+        "--search-only",
+        action="store_true",
+        help="on the existing database BENCH_SCALE_DB: only the search and recall figures, printed",
+    )
+    parser.add_argument("--no-recall", action="store_true", help="with --search-only: latency only")
     args = parser.parse_args()
+    if args.search_only:
+        search_only(args)
+        return
     if args.measure:
         setup_django()
         print("RESULT " + json.dumps(measure(args.requests, args.searches)))

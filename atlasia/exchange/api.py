@@ -36,7 +36,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext, gettext_noop
 from ninja import Field, File, Form, NinjaAPI, Query, Schema, Status, UploadedFile
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -46,6 +46,7 @@ from pydantic import field_validator
 
 from atlasia.accounts.actor import actor_for
 from atlasia.audit.concurrency import etag
+from atlasia.core import messages as core_messages
 from atlasia.core.permissions import ANONYMOUS, Actor
 from atlasia.core.roles import Action
 from atlasia.evaluation import refs as evaluation_refs
@@ -138,6 +139,13 @@ api = NinjaAPI(
 # --- errors ------------------------------------------------------------------------------------------
 
 
+def _reader_locale() -> core_messages.Locale:
+    """The core's :class:`~atlasia.core.messages.Locale` for the request's language (``Accept-Language``,
+    through Django's ``LocaleMiddleware``, as for every message of the API; French by default)."""
+    english = (get_language() or "fr").startswith("en")
+    return core_messages.english(gettext) if english else core_messages.FR
+
+
 def error_response(
     request: HttpRequest, status: int, code: str, message: str, details: list[dict[str, str]] | None = None
 ) -> HttpResponse:
@@ -147,28 +155,28 @@ def error_response(
 
 
 PYDANTIC_MESSAGES = {
-    "missing": "Ce champ est obligatoire.",
-    "string_too_long": "Texte trop long.",
-    "string_type": "Un texte est attendu.",
-    "int_parsing": "Un nombre entier est attendu.",
-    "int_type": "Un nombre entier est attendu.",
-    "bool_parsing": "Une valeur vrai/faux est attendue.",
-    "bool_type": "Une valeur vrai/faux est attendue.",
-    "date_from_datetime_parsing": "Une date AAAA-MM-JJ est attendue.",
-    "date_parsing": "Une date AAAA-MM-JJ est attendue.",
-    "date_type": "Une date AAAA-MM-JJ est attendue.",
-    "datetime_parsing": "Une date et heure ISO 8601 est attendue.",
-    "datetime_from_date_parsing": "Une date et heure ISO 8601 est attendue.",
-    "decimal_parsing": "Un nombre décimal est attendu.",
-    "uuid_parsing": "Un identifiant UUID est attendu.",
-    "greater_than_equal": "Valeur trop petite.",
-    "less_than_equal": "Valeur trop grande.",
-    "extra_forbidden": "Champ inconnu.",
-    "list_type": "Une liste est attendue.",
-    "json_invalid": "Le corps de la requête n'est pas un JSON valide.",
-    "model_attributes_type": "Un objet JSON est attendu.",
-    "dict_type": "Un objet JSON est attendu.",
-    "value_error": "Valeur invalide (caractère NUL interdit).",
+    "missing": gettext_noop("Ce champ est obligatoire."),
+    "string_too_long": gettext_noop("Texte trop long."),
+    "string_type": gettext_noop("Un texte est attendu."),
+    "int_parsing": gettext_noop("Un nombre entier est attendu."),
+    "int_type": gettext_noop("Un nombre entier est attendu."),
+    "bool_parsing": gettext_noop("Une valeur vrai/faux est attendue."),
+    "bool_type": gettext_noop("Une valeur vrai/faux est attendue."),
+    "date_from_datetime_parsing": gettext_noop("Une date AAAA-MM-JJ est attendue."),
+    "date_parsing": gettext_noop("Une date AAAA-MM-JJ est attendue."),
+    "date_type": gettext_noop("Une date AAAA-MM-JJ est attendue."),
+    "datetime_parsing": gettext_noop("Une date et heure ISO 8601 est attendue."),
+    "datetime_from_date_parsing": gettext_noop("Une date et heure ISO 8601 est attendue."),
+    "decimal_parsing": gettext_noop("Un nombre décimal est attendu."),
+    "uuid_parsing": gettext_noop("Un identifiant UUID est attendu."),
+    "greater_than_equal": gettext_noop("Valeur trop petite."),
+    "less_than_equal": gettext_noop("Valeur trop grande."),
+    "extra_forbidden": gettext_noop("Champ inconnu."),
+    "list_type": gettext_noop("Une liste est attendue."),
+    "json_invalid": gettext_noop("Le corps de la requête n'est pas un JSON valide."),
+    "model_attributes_type": gettext_noop("Un objet JSON est attendu."),
+    "dict_type": gettext_noop("Un objet JSON est attendu."),
+    "value_error": gettext_noop("Valeur invalide (caractère NUL interdit)."),
 }
 
 
@@ -176,11 +184,15 @@ def _pydantic_details(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
     details = []
     for err in errors:
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload")]
-        message = PYDANTIC_MESSAGES.get(err.get("type", ""), f"Valeur invalide ({err.get('msg', '')}).")
+        known = PYDANTIC_MESSAGES.get(err.get("type", ""))
+        if known is None:
+            message = gettext("Valeur invalide (%(detail)s).") % {"detail": err.get("msg", "")}
+        else:
+            message = gettext(known)
         if err.get("type") in ("string_too_long", "greater_than_equal", "less_than_equal"):
             ctx = err.get("ctx") or {}
             limit = ctx.get("max_length", ctx.get("ge", ctx.get("le", "")))
-            message = f"{message[:-1]} (limite : {limit})."
+            message = gettext("%(message)s (limite : %(limit)s).") % {"message": message[:-1], "limit": limit}
         details.append({"field": ".".join(loc), "message": message})
     return details
 
@@ -191,7 +203,7 @@ def _on_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpRespo
         request,
         422,
         "validation_error",
-        "Les données envoyées ne sont pas valides.",
+        gettext("Les données envoyées ne sont pas valides."),
         _pydantic_details(exc.errors),
     )
 
@@ -203,13 +215,15 @@ def _on_django_validation(request: HttpRequest, exc: DjangoValidationError) -> H
     else:
         details = [{"field": "", "message": m} for m in exc.messages]
     return error_response(
-        request, 422, "validation_error", "Les données envoyées ne sont pas valides.", details
+        request, 422, "validation_error", gettext("Les données envoyées ne sont pas valides."), details
     )
 
 
 @api.exception_handler(AuthenticationError)
 def _on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    response = error_response(request, 401, "unauthorized", "Jeton d'API absent, inconnu, révoqué ou expiré.")
+    response = error_response(
+        request, 401, "unauthorized", gettext("Jeton d'API absent, inconnu, révoqué ou expiré.")
+    )
     response["WWW-Authenticate"] = "Bearer"
     return response
 
@@ -217,18 +231,18 @@ def _on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 @api.exception_handler(Throttled)
 def _on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
     return error_response(
-        request, 429, "rate_limited", "Trop de requêtes : réessayez dans quelques secondes."
+        request, 429, "rate_limited", gettext("Trop de requêtes : réessayez dans quelques secondes.")
     )
 
 
 @api.exception_handler(Http404)
 def _on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(request, 404, "not_found", "Ressource introuvable.")
+    return error_response(request, 404, "not_found", gettext("Ressource introuvable."))
 
 
 @api.exception_handler(PermissionDenied)
 def _on_403(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return error_response(request, 403, "forbidden", str(exc) or "Action non autorisée.")
+    return error_response(request, 403, "forbidden", str(exc) or gettext("Action non autorisée."))
 
 
 @api.exception_handler(HttpError)
@@ -873,8 +887,10 @@ def push_monitoring_batch(
             request,
             422,
             "validation_error",
-            "Ce cas d'usage n'a pas de suivi après déploiement : commencez-le sur la page du cas d'usage "
-            "avec un lot de référence.",
+            gettext(
+                "Ce cas d'usage n'a pas de suivi après déploiement : commencez-le sur la page du cas "
+                "d'usage avec un lot de référence."
+            ),
         )
     try:
         batch = monitoring_services.batch_add(
@@ -885,12 +901,10 @@ def push_monitoring_batch(
             source=BatchSource.API,
         )
     except EvaluationInputError as error:
+        # the engine's refusal (a code and its parameters: the column, the value) in the caller's language
+        message = error.text.render(_reader_locale()) if error.text is not None else error.message
         return error_response(
-            request,
-            422,
-            "validation_error",
-            error.message,
-            [{"field": error.column or "file", "message": error.message}],
+            request, 422, "validation_error", message, [{"field": error.column or "file", "message": message}]
         )
     return Status(
         201,

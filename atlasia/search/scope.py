@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.db.models import QuerySet
 
 
@@ -40,6 +41,19 @@ class Scope:
             parts.append(f"{alias}.scope_organisation <> %s")
             params.append(self.except_organisation)
         return (" AND ".join(parts) or "TRUE"), params
+
+    def holds(self, organisations: Any, levels: Any) -> Any:
+        """The same condition in NumPy over arrays of copies (organisation -1 where unknown, as SQL's
+        NULL matches neither ``= ANY`` nor ``<>``): a boolean mask."""
+        organisations = np.asarray(organisations, dtype=np.int64)
+        mask = np.ones(len(organisations), dtype=bool)
+        if not self.everything:
+            mask = np.isin(organisations, sorted(self.organisation_ids)) | np.isin(
+                np.asarray(levels, dtype=object), sorted(self.publication_levels)
+            )
+        if self.except_organisation is not None:
+            mask &= (organisations >= 0) & (organisations != self.except_organisation)
+        return mask
 
 
 def sees_everything(visible: QuerySet[Any]) -> bool:

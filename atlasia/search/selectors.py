@@ -141,13 +141,20 @@ def _rank(
     if not query:
         return []
     n = max(limit, CANDIDATES)
+    # Hybrid: the query is embedded on the helper thread while the full-text SQL runs (the two costs
+    # overlap instead of adding up; see ``embeddings.embed_query_soon``).
+    pending = embeddings.embed_query_soon(query) if mode == "hybrid" and embeddings.available() else None
     text_hits = (
         fulltext.search(visible, query, limit=n, excerpts=False, scope=scope)
         if mode in ("text", "hybrid")
         else []
     )
     sem_hits = (
-        semantic_ranking(visible, query, limit=n, scope=scope) if mode in ("semantic", "hybrid") else []
+        semantic_ranking(
+            visible, query, limit=n, scope=scope, vector=pending.result() if pending is not None else None
+        )
+        if mode in ("semantic", "hybrid")
+        else []
     )
     if mode == "text":
         ranked = [(h.use_case_id, h.score) for h in text_hits][:limit]

@@ -2,7 +2,10 @@
 
 - PostgreSQL 15 (no pgvector): binary quantization with rescoring, in three steps. (1) The database
   keeps the ``preselect_count`` records at the smallest Hamming distance between their 1,152-bit
-  signature and the query's, ``bit_count(signature # query)``, reading only a covering index; (2) it
+  signature and the query's, ``bit_count(signature # query)``, reading only a covering index, on the
+  backend and one parallel worker; it sorts only the rows under a distance threshold read off a
+  fixed-size random sample of the signatures (``hamming_threshold``), and scans again without it in
+  the rare case fewer than ``preselect_count`` rows pass (same rows preselected either way); (2) it
   re-ranks those by the *asymmetric* RaBitQ estimate of the cosine (the query kept in 4 bits, the
   record's signs and two stored floats: ``vectors.QueryCode``), five ``bit_count`` per row, and keeps
   ``candidate_count``; (3) their float vectors are rescored exactly (cosine) here. The reader's
@@ -29,13 +32,14 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Max, QuerySet
 
 from atlasia.core.search import vectors
@@ -56,6 +60,18 @@ CANDIDATES_PER_RESULT = 10
 MIN_CANDIDATES = 500
 PRESELECT_PER_CANDIDATE = 8
 MIN_PRESELECT = 4000
+# The preselection keeps the rows under a Hamming distance threshold read off a small sample of the
+# stored signatures (drawn once per SAMPLE_SECONDS per process: its memory does not depend on the
+# number of records), aimed at THRESHOLD_MARGIN × the preselected count; only those rows are sorted.
+# Used when the scanned rows are at least THRESHOLD_MIN_ROWS_PER_PRESELECTED × the preselected count.
+SAMPLE_SIZE = 2048
+SAMPLE_SECONDS = 600
+THRESHOLD_MARGIN = 1.5
+THRESHOLD_MIN_ROWS_PER_PRESELECTED = 4
+# The scan runs on the backend and SCAN_WORKERS parallel workers (PostgreSQL's parallel index-only
+# scan), set for this statement only: two processes for the two cores of the reference machine (the
+# server's default, two workers, makes three; ``None`` leaves the server's setting).
+SCAN_WORKERS: int | None = 1
 
 
 @lru_cache(maxsize=4)
@@ -135,23 +151,53 @@ def _estimate_sql(code: vectors.QueryCode) -> tuple[str, list[Any]]:
 
 
 def _candidate_ids(
-    code: vectors.QueryCode, candidates: int, *, condition: tuple[str, list[Any]]
+    code: vectors.QueryCode,
+    candidates: int,
+    *,
+    condition: tuple[str, list[Any]],
+    scope: Scope | None = None,
 ) -> list[int]:
     """The ``candidates`` best rows by the asymmetric estimate among the ``preselect_count`` closest
     in Hamming distance, of the rows meeting ``condition`` (SQL on the embedding row ``c``).
 
     The preselection reads the covering index ``search_embedding_signature`` (model, record,
     signature, its two factors, the scope copies) with an index-only scan, never the heap of float
-    vectors, and keeps its best rows with a top-N heapsort; the estimate runs on those rows only."""
+    vectors; the estimate runs on the preselected rows only. With ``scope`` (the condition is that
+    scope's, or TRUE), the scan keeps only the rows under a Hamming threshold estimated on the sample
+    (:func:`hamming_threshold`) and sorts those few instead of every row; if fewer than the
+    preselected count pass it (an unlucky estimate), the scan runs again without it: the rows
+    preselected, hence the result, are the same either way."""
+    preselect = preselect_count(candidates)
+    threshold = hamming_threshold(code, preselect, scope) if scope is not None else None
+    if threshold is not None:
+        ids, passed = _candidate_scan(code, candidates, preselect, condition, threshold)
+        if passed >= preselect:
+            return ids
+    return _candidate_scan(code, candidates, preselect, condition, None)[0]
+
+
+def _candidate_scan(
+    code: vectors.QueryCode,
+    candidates: int,
+    preselect: int,
+    condition: tuple[str, list[Any]],
+    threshold: int | None,
+) -> tuple[list[int], int]:
+    """``(ids, rows under the threshold)`` of one candidate query (see :func:`_candidate_ids`)."""
     where, where_params = condition
     estimate, estimate_params = _estimate_sql(code)
+    hamming = f"bit_count(c.signature # %s::bit({SIGNATURE_BITS}))"
+    signs = bit_string(code.signs)
+    under, under_params, passed = "", [], "0"
+    if threshold is not None:
+        under, under_params, passed = f" AND {hamming} <= %s", [signs, threshold], "count(*) OVER ()"
     sql = f"""
-        SELECT p.use_case_id FROM (
-            SELECT c.use_case_id, c.signature, c.signature_scale, c.signature_offset
+        SELECT p.use_case_id, p.passed FROM (
+            SELECT c.use_case_id, c.signature, c.signature_scale, c.signature_offset, {passed} AS passed
             FROM search_usecaseembedding c
             WHERE c.model_name = %s AND c.signature IS NOT NULL AND c.signature_scale IS NOT NULL
-              AND {where}
-            ORDER BY bit_count(c.signature # %s::bit({SIGNATURE_BITS})), c.use_case_id
+              AND {where}{under}
+            ORDER BY {hamming}, c.use_case_id
             LIMIT %s
         ) p
         ORDER BY {estimate} DESC, p.use_case_id
@@ -160,14 +206,96 @@ def _candidate_ids(
     params = [
         embeddings.MODEL_NAME,
         *where_params,
-        bit_string(code.signs),
-        preselect_count(candidates),
+        *under_params,
+        signs,
+        preselect,
         *estimate_params,
         candidates,
     ]
+    rows = _fetch_with_workers(sql, params)
+    return [int(r[0]) for r in rows], (int(rows[0][1]) if rows else 0)
+
+
+def _fetch_with_workers(sql: str, params: list[Any]) -> list[Any]:
+    """Rows of ``sql`` planned with ``SCAN_WORKERS`` parallel workers at most. Client-side binding
+    (Django's default with psycopg 3): ``SET LOCAL`` and the query go as one message, which PostgreSQL
+    runs as one implicit transaction (the setting ends with it), in a single round trip; otherwise in
+    an explicit transaction."""
+    if SCAN_WORKERS is None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    setting = f"SET LOCAL max_parallel_workers_per_gather = {int(SCAN_WORKERS)}"
+    if connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            cursor.execute(setting)
+            cursor.execute(sql, params)
+            return cursor.fetchall()
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [int(r[0]) for r in cursor.fetchall()]
+        cursor.execute(f"{setting}; {sql}", params)
+        cursor.nextset()
+        return cursor.fetchall()
+
+
+@dataclass(frozen=True)
+class SignatureSample:
+    """A random sample of the stored signatures with their scope copies, and the number of rows it
+    was drawn from: what the Hamming threshold is estimated on (``SAMPLE_SIZE`` rows at most)."""
+
+    drawn_at: float
+    total: int
+    codes: np.ndarray  # (n, SIGNATURE_BITS / 8) uint8
+    organisations: np.ndarray  # int64, -1 where unknown
+    levels: np.ndarray  # str
+
+
+_sample_lock = threading.Lock()
+_sample: SignatureSample | None = None
+
+
+def signature_sample() -> SignatureSample:
+    """The sample of this process, drawn again after ``SAMPLE_SECONDS`` (one query scanning the
+    covering index). A stale sample only makes a threshold less precise, never a result different."""
+    global _sample
+    with _sample_lock:
+        if _sample is not None and time.monotonic() - _sample.drawn_at < SAMPLE_SECONDS:
+            return _sample
+        rows_sql = (
+            "FROM search_usecaseembedding c WHERE c.model_name = %s AND c.signature IS NOT NULL "
+            "AND c.signature_scale IS NOT NULL"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT (SELECT count(*) {rows_sql}), c.signature, c.scope_organisation, c.scope_level "
+                f"{rows_sql} ORDER BY random() LIMIT %s",
+                [embeddings.MODEL_NAME, embeddings.MODEL_NAME, SAMPLE_SIZE],
+            )
+            rows = cursor.fetchall()
+        width = SIGNATURE_BITS // 8
+        codes = np.zeros((len(rows), width), dtype=np.uint8)
+        for i, row in enumerate(rows):
+            codes[i] = np.frombuffer(int(row[1], 2).to_bytes(width, "big"), dtype=np.uint8)
+        _sample = SignatureSample(
+            drawn_at=time.monotonic(),
+            total=int(rows[0][0]) if rows else 0,
+            codes=codes,
+            organisations=np.array([-1 if r[2] is None else r[2] for r in rows], dtype=np.int64),
+            levels=np.array([r[3] or "" for r in rows], dtype=object),
+        )
+        return _sample
+
+
+def hamming_threshold(code: vectors.QueryCode, preselect: int, scope: Scope) -> int | None:
+    """A Hamming distance under which about ``THRESHOLD_MARGIN × preselect`` of the rows of ``scope``
+    lie, estimated on the sample; ``None`` when scanning every row is as cheap (a small table)."""
+    sample = signature_sample()
+    if sample.total < THRESHOLD_MIN_ROWS_PER_PRESELECTED * preselect or not len(sample.codes):
+        return None
+    held = scope.holds(sample.organisations, sample.levels)
+    distances = vectors.hamming(sample.codes[held], np.frombuffer(code.signs, dtype=np.uint8))
+    return vectors.distance_quantile(
+        distances, THRESHOLD_MARGIN * preselect * len(sample.codes) / sample.total
+    )
 
 
 def _vectors_of(ids: list[int], visible: QuerySet[Any] | None) -> list[tuple[int, Any]]:
@@ -192,11 +320,11 @@ def _nearest_postgresql(
     code = vectors.query_code(query, centre(), rotation())
     rows: list[tuple[int, Any]] | None = None
     if sees_everything(visible):  # a national reader: no visibility condition at all
-        ids = _candidate_ids(code, candidates, condition=("TRUE", []))
+        ids = _candidate_ids(code, candidates, condition=("TRUE", []), scope=Scope(everything=True))
         rows = _vectors_of(ids, None) if ids else []
     elif scope is not None:
         # Scan on the rows' scope copies (no join), then the real visibility of the candidates kept.
-        ids = _candidate_ids(code, candidates, condition=scope.sql("c"))
+        ids = _candidate_ids(code, candidates, condition=scope.sql("c"), scope=scope)
         rows = _vectors_of(ids, visible) if ids else []
         if len(rows) < limit and len(ids) == candidates:
             rows = None  # too few of them visible (a queryset narrower than the scope): the exact path

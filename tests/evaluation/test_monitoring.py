@@ -452,3 +452,55 @@ def test_annual_report_and_use_case_page_show_the_counts(
     )
     data = report_data(run)
     assert data["monitoring"] == {"series": 1, "batches": 2, "alerts": 1}
+
+
+def test_api_refusals_follow_accept_language_french_by_default(
+    client: Any, world: Any, monitored: Any
+) -> None:
+    """The batch API answers in the caller's language as the rest of the REST API does (Accept-Language,
+    French without it): a refused batch names its column or value in English too, and nothing is stored."""
+    _token_obj, token = _token(world)
+    url = reverse("api_v1:api_v1_monitoring_batch", args=[monitored.uid])
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    cases = [
+        (
+            batch_csv(seed=6, sexes=("F", "X")),
+            "sexe",
+            "la valeur « X », absente du lot de référence",
+            "“X”",
+        ),
+        (batch_csv(seed=4).replace("revenu", "salaire"), "revenu", "« revenu »", "“revenu”"),
+        ("\n".join([HEADER] + ["F,18-44,1500,0,0.2,0"] * 50) + "\n", "y_true", "cas négatifs", "negative"),
+        ("", "file", "est vide", "is empty"),
+    ]
+    for text, field, french, english in cases:
+        fr = client.post(url, {"file": upload(text)}, **auth)
+        en = client.post(url, {"file": upload(text)}, HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9", **auth)
+        assert fr.status_code == en.status_code == 422, en.content.decode()
+        fr_error, en_error = fr.json()["error"], en.json()["error"]
+        assert french in fr_error["message"] and fr_error["details"][0]["field"] == field
+        assert english in en_error["message"] and en_error["details"][0]["field"] == field, en_error
+        assert en_error["details"][0]["message"] == en_error["message"]
+        assert "«" not in en_error["message"] and en_error["message"] != fr_error["message"]
+    assert MonitoringBatch.objects.count() == 0
+    # the file part missing, a wrong token, a record without monitoring
+    missing = client.post(url, {"label": "x"}, HTTP_ACCEPT_LANGUAGE="en", **auth).json()["error"]
+    assert missing["message"] == "The data sent are not valid."
+    assert [d["message"] for d in missing["details"]] == ["This field is required."]
+    assert client.post(url, {"label": "x"}, **auth).json()["error"]["details"][0]["message"] == (
+        "Ce champ est obligatoire."
+    )
+    wrong = client.post(
+        url, {"file": upload("")}, HTTP_AUTHORIZATION="Bearer atl_faux", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert wrong.status_code == 401
+    assert wrong.json()["error"]["message"] == "API token missing, unknown, revoked or expired."
+    unmonitored = world["records"]["a_public"]  # of the token's organisation, never monitored
+    unmonitored_url = reverse("api_v1:api_v1_monitoring_batch", args=[unmonitored.uid])
+    response = client.post(
+        unmonitored_url, {"file": upload(batch_csv(seed=2))}, HTTP_ACCEPT_LANGUAGE="en", **auth
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["message"].startswith("This use case has no post-deployment monitoring")
+    response = client.post(unmonitored_url, {"file": upload(batch_csv(seed=2))}, **auth)
+    assert response.json()["error"]["message"].startswith("Ce cas d'usage n'a pas de suivi après déploiement")

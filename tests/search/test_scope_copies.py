@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from atlasia.registry.models import UseCase
 from atlasia.registry.selectors import usecases_visible_to
@@ -127,3 +128,30 @@ def test_the_scope_condition() -> None:
     )
     assert Scope().sql("c") == ("FALSE", [])
     assert Scope(everything=True, except_organisation=7).sql("c") == ("c.scope_organisation <> %s", [7])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the threshold is PostgreSQL's scan")
+@pytest.mark.parametrize("mode", ["semantic", "hybrid"])
+def test_a_stale_copy_is_refused_when_the_scan_uses_its_hamming_threshold(
+    world: dict[str, Any], records: dict[str, UseCase], mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same refusal when the vector scan keeps only the rows under its sampled Hamming threshold
+    (the national-scale path: on a table this small it is otherwise not used)."""
+    from atlasia.search import vectorsearch
+
+    monkeypatch.setattr(vectorsearch, "_sample", None)
+    monkeypatch.setattr(vectorsearch, "THRESHOLD_MIN_ROWS_PER_PRESELECTED", 0)
+    monkeypatch.setattr(vectorsearch, "THRESHOLD_MARGIN", 0.5)
+    monkeypatch.setattr(vectorsearch, "preselect_count", lambda candidates: 3)
+    thresholds: list[int | None] = []
+    estimate = vectorsearch.hamming_threshold
+    monkeypatch.setattr(
+        vectorsearch, "hamming_threshold", lambda *args: thresholds.append(estimate(*args)) or thresholds[-1]
+    )
+    secret = records["secret"]
+    UseCaseDocument.objects.filter(pk=secret.pk).update(scope_level="public")
+    UseCaseEmbedding.objects.filter(use_case=secret).update(scope_level="public")
+    found = _found(world["users"]["contributor"], mode)
+    assert thresholds and thresholds[0] is not None
+    assert secret.pk not in found
+    assert records["shared"].pk in found

@@ -90,3 +90,91 @@ def test_the_sql_estimate_is_the_numpy_one(
         code,
     )
     assert [from_sql[e.use_case_id] for e in stored] == pytest.approx(reference.tolist(), abs=1e-5)
+
+
+def test_the_distance_quantile_keeps_about_the_rows_asked_ties_included() -> None:
+    distances = np.array([9, 3, 7, 3, 5, 12, 3, 8], dtype=np.int64)
+    assert vectors.distance_quantile(distances, 2.5) == 5  # 3, 3, 3, 5: at least three rows kept
+    assert vectors.distance_quantile(distances, 0) == 3
+    assert vectors.distance_quantile(distances, 8) is None  # not that many rows: no threshold
+
+
+def test_the_scope_condition_in_numpy_is_the_sql_one() -> None:
+    from atlasia.search.scope import Scope
+
+    orgs = np.array([1, 2, 3, -1], dtype=np.int64)
+    levels = np.array(["internal", "public", "network", "public"], dtype=object)
+    assert Scope(everything=True).holds(orgs, levels).tolist() == [True] * 4
+    member = Scope(organisation_ids=frozenset({1}), publication_levels=frozenset({"public", "network"}))
+    assert member.holds(orgs, levels).tolist() == [True, True, True, True]
+    assert Scope(organisation_ids=frozenset({3})).holds(orgs, levels).tolist() == [False, False, True, False]
+    others = Scope(everything=True, except_organisation=2)
+    assert others.holds(orgs, levels).tolist() == [True, False, True, False]  # NULL <> 2 is not true
+    assert Scope().holds(orgs, levels).tolist() == [False] * 4
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the threshold is PostgreSQL's scan")
+def test_the_hamming_threshold_preselects_the_same_rows_as_the_full_sort(
+    world: dict[str, Any], make_usecase: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the threshold (rows under it sorted only) or without it (every row sorted), and when the
+    threshold lets too few rows through (the scan runs again without it): the same records."""
+    from django.test.utils import CaptureQueriesContext
+
+    from atlasia.registry.models import UseCase
+    from atlasia.search import services
+
+    rng = np.random.default_rng(17)
+    centres = vectors.normalise_rows(rng.normal(size=(4, 384)).astype(np.float32))
+    for i in range(60):
+        use_case = make_usecase(world["org_a"] if i % 2 else world["org_b"], title=f"Fiche {i}")
+        vector = centres[i % 4] + rng.normal(0, 0.06, 384).astype(np.float32)
+        services._store(
+            use_case.pk, vector / np.linalg.norm(vector), "test", (use_case.organisation_id, "public")
+        )
+    monkeypatch.setattr(vectorsearch, "_sample", None)
+    monkeypatch.setattr(vectorsearch, "preselect_count", lambda candidates: 12)
+    queries = [
+        vectors.normalise_rows((centres[k % 4] + rng.normal(0, 0.08, 384)).reshape(1, -1).astype(np.float32))[
+            0
+        ]
+        for k in range(6)
+    ]
+
+    def ranked(**settings: Any) -> tuple[list[list[int]], list[str]]:
+        for name, value in settings.items():
+            monkeypatch.setattr(vectorsearch, name, value)
+        with CaptureQueriesContext(connection) as captured:
+            found = [
+                [pk for pk, _ in vectorsearch.nearest(UseCase.objects.all(), q, limit=3, candidates=6)]
+                for q in queries
+            ]
+        return found, [q["sql"] for q in captured.captured_queries]
+
+    full, sql = ranked(THRESHOLD_MIN_ROWS_PER_PRESELECTED=10**9)
+    assert not any("OVER ()" in s for s in sql)
+    with_threshold, sql = ranked(THRESHOLD_MIN_ROWS_PER_PRESELECTED=1, THRESHOLD_MARGIN=2.0)
+    assert sum("OVER ()" in s for s in sql) == len(queries)  # the threshold served every query
+    assert with_threshold == full
+    monkeypatch.setattr(vectorsearch, "hamming_threshold", lambda *args: 0)  # far too tight
+    too_tight, sql = ranked()
+    assert sum("OVER ()" in s for s in sql) == len(queries)
+    assert too_tight == full
+
+
+@pytest.mark.django_db(transaction=True)  # autocommit, as a web request: no test transaction around
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the parallel scan is PostgreSQL's")
+def test_the_worker_setting_goes_with_the_scan_and_ends_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``SET LOCAL`` and the scan in one message (client-side binding) or in one transaction: either
+    way the rows come back, and a statement sent afterwards has the server's setting again."""
+    sql = "SELECT current_setting('max_parallel_workers_per_gather'), %s"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        server = cursor.fetchone()[0]
+    monkeypatch.setattr(vectorsearch, "SCAN_WORKERS", 1)
+    assert vectorsearch._fetch_with_workers(sql, ["x"]) == [("1", "x")]
+    monkeypatch.setitem(connection.settings_dict, "OPTIONS", {"server_side_binding": True})
+    assert vectorsearch._fetch_with_workers(sql, ["y"]) == [("1", "y")]
+    monkeypatch.setattr(vectorsearch, "SCAN_WORKERS", None)
+    assert vectorsearch._fetch_with_workers(sql, ["z"]) == [(server, "z")]

@@ -177,6 +177,15 @@ def hamming(codes: npt.NDArray[np.uint8], code: npt.NDArray[np.uint8]) -> npt.ND
     return np.unpackbits(np.bitwise_xor(codes, code), axis=1).sum(axis=1, dtype=np.int64)
 
 
+def distance_quantile(distances: npt.NDArray[np.int64], rank: float) -> int | None:
+    """The smallest distance ``d`` such that more than ``rank`` of ``distances`` are ``<= d`` (the
+    threshold keeping about ``rank`` of them, ties included); ``None`` if they are not that many."""
+    position = int(np.ceil(rank))
+    if position >= len(distances):
+        return None
+    return int(np.partition(distances, position)[position])
+
+
 def rescore(ids: npt.NDArray[np.int64], matrix: Matrix, query: Matrix, k: int) -> list[tuple[int, float]]:
     """Exact cosine of the candidates (rows L2-normalised here) to the query, best ``k`` first."""
     if len(ids) == 0:
