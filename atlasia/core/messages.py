@@ -19,7 +19,9 @@ one, formatted per language:
 - ``{"$mb": 1536}``: a size in bytes, always in megabytes with one decimal (« 0,0 Mo », "0.0 MB");
 - ``{"$t": "Titre"}``: a French word or phrase of the catalogue (a column's label, a status), translated;
 - ``{"$quoted": [...]}``: values, each quoted, separated by commas (« « Titre », « Thème » »);
-- ``{"$msg": {"code": …, "params": …}}``: a message within a message.
+- ``{"$msg": {"code": …, "params": …}}``: a message within a message;
+- ``{"$lang": {"fr": "Santé", "en": "Health"}}``: a value already written in each language (a reference
+  list's label, a refusal Django wrote in both), shown in the reader's (French when it lacks one).
 """
 
 from __future__ import annotations
@@ -170,6 +172,8 @@ def render_value(value: Any, locale: Locale = FR) -> str:
             return ", ".join(locale.quote(render_value(v, locale)) for v in inner)
         if tag == "$msg":
             return Message.from_data(inner).render(locale)
+        if tag == "$lang":
+            return str(inner.get(locale.code) or inner.get("fr") or "")
     if value is None:
         return ""
     return str(value)
@@ -199,6 +203,11 @@ def word(french: str) -> dict[str, str]:
 
 def quoted(values: list[Any]) -> dict[str, list[Any]]:
     return {"$quoted": list(values)}
+
+
+def in_languages(french: str, english: str) -> dict[str, dict[str, str]]:
+    """A value written in French and in English (English left empty: the French is shown)."""
+    return {"$lang": {"fr": french, "en": english}}
 
 
 def nested(message: Message) -> dict[str, Any]:

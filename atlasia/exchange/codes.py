@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import translation
+
 from atlasia.core.spreadsheet import code_index
 from atlasia.registry import reference
 from atlasia.registry.enums import Hosting, OrganisationType, ProviderType, PublicationLevel, Status
@@ -17,20 +19,31 @@ PUBLICATION_LEVELS_EN = {
 }
 
 
+def enum_labels(enum: Any) -> dict[str, tuple[str, str]]:
+    """code → (French label, English label) of a choices enum, whatever the active language."""
+    with translation.override("fr"):
+        french = {c.value: str(c.label) for c in enum}
+    with translation.override("en"):
+        english = {c.value: str(c.label) for c in enum}
+    return {code: (french[code], english[code]) for code in french}
+
+
 def _from_reference(name: str, enum: Any) -> list[tuple[str, str, str]]:
     try:
         items = reference.load(name)
     except FileNotFoundError:
         items = []
     labels = {i["code"]: (i.get("label_fr", ""), i.get("label_en", "")) for i in items}
-    return [(c.value, str(c.label), labels.get(c.value, ("", ""))[1]) for c in enum] + [
+    # the enum's French label (the one the screens and the template show in French) and the reference's
+    # English one: a value is recognised whatever the language of whoever uploads the file
+    return [(code, fr, labels.get(code, ("", ""))[1]) for code, (fr, _en) in enum_labels(enum).items()] + [
         (code, fr, "") for code, (fr, _en) in labels.items()
     ]
 
 
 def code_lists() -> dict[str, dict[str, str]]:
     """field → (normalised name → code), for every coded field of a use case."""
-    levels = [(c.value, str(c.label), "") for c in PublicationLevel]
+    levels = [(code, fr, en) for code, (fr, en) in enum_labels(PublicationLevel).items()]
     levels += [(code, "", en) for code, names in PUBLICATION_LEVELS_EN.items() for en in names]
     return {
         "theme": code_index(Theme.objects.values_list("code", "label_fr", "label_en")),
@@ -58,11 +71,14 @@ def labels_for(field_name: str) -> list[str]:
     return [str(c.label) for c in enum]
 
 
-def code_labels() -> dict[str, dict[str, str]]:
-    """field → (code → French label), to show a coded value as the user knows it, not as its code."""
-    labels: dict[str, dict[str, str]] = {
-        "theme": dict(Theme.objects.values_list("code", "label_fr")),
-        "ai_technique": dict(AITechnique.objects.values_list("code", "label_fr")),
+def code_labels_in_languages() -> dict[str, dict[str, tuple[str, str]]]:
+    """field → (code → (French label, English label)): a coded value as the user knows it, in each
+    language (a reference item without an English label: its French one)."""
+    labels: dict[str, dict[str, tuple[str, str]]] = {
+        name: {
+            code: (fr, en or fr) for code, fr, en in model.objects.values_list("code", "label_fr", "label_en")
+        }
+        for name, model in (("theme", Theme), ("ai_technique", AITechnique))
     }
     for name, enum in (
         ("status", Status),
@@ -70,5 +86,5 @@ def code_labels() -> dict[str, dict[str, str]]:
         ("provider_type", ProviderType),
         ("publication_level", PublicationLevel),
     ):
-        labels[name] = {c.value: str(c.label) for c in enum}
+        labels[name] = enum_labels(enum)
     return labels

@@ -32,13 +32,13 @@ from atlasia.accounts.models import User
 from atlasia.core import spreadsheet as sp
 from atlasia.core.lifecycle import STATUS_LABELS_FR
 from atlasia.core.lifecycle import Status as CoreStatus
-from atlasia.core.messages import VERBATIM, Message, n, quoted, register, render_value, word
+from atlasia.core.messages import VERBATIM, Message, in_languages, n, quoted, register, render_value, word
 from atlasia.core.roles import Action
 from atlasia.registry import bulk
 from atlasia.registry.enums import Status
 from atlasia.registry.models import AITechnique, Organisation, Theme, UseCase
 
-from .codes import code_labels, code_lists, labels_for
+from .codes import code_labels_in_languages, code_lists, labels_for
 from .models import ImportedRef, ImportJob, ImportMappingMemory
 
 COMPARED_FIELDS = [c.field for c in sp.COLUMNS if c.field != "external_ref"]
@@ -189,6 +189,10 @@ def _display(value: Any) -> str:
     return str(value)
 
 
+#: The « old » value of a field of a record the import creates (no old value to show).
+_NEW = object()
+
+
 def _comparable(field_name: str, value: Any) -> Any:
     if isinstance(value, Decimal):
         return value.quantize(Decimal("0.01"))
@@ -269,10 +273,42 @@ def analyse(
     sheet = sheet or read_sheet(job)
     mapping = {int(k): v for k, v in job.mapping.items() if v}
     codes = code_lists()
-    shown = code_labels()
+    shown = code_labels_in_languages()
 
     def display(name: str, value: Any) -> str:
-        return shown[name].get(value, str(value)) if name in shown and value else _display(value)
+        """The value as the French report shows it."""
+        return shown[name].get(value, (str(value),))[0] if name in shown and value else _display(value)
+
+    def shown_data(name: str, value: Any) -> Any:
+        """The value for a reader of either language (:func:`atlasia.core.messages.render_value`): a
+        code's label, yes/no and a date written per language; anything else as the French report has it."""
+        if name in shown and value:
+            french, english = shown[name].get(value, (str(value), str(value)))
+            return in_languages(french, english)
+        if isinstance(value, bool):
+            return in_languages("oui" if value else "non", "yes" if value else "no")
+        if isinstance(value, dt.date):
+            return {"$date": value.isoformat()[:10]}
+        return _display(value)
+
+    def change(name: str, label: Any, old: Any, new: Any) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "field": name,
+            "column": render_value(label),
+            "old": "" if old is _NEW else display(name, old),
+        }
+        entry["new"] = display(name, new)
+        # the same in the reader's language, kept only when it differs from the French text
+        for key, data in (
+            ("column_data", label),
+            ("old_data", None if old is _NEW else shown_data(name, old)),
+        ):
+            if isinstance(data, dict):
+                entry[key] = data
+        new_data = shown_data(name, new)
+        if isinstance(new_data, dict):
+            entry["new_data"] = new_data
+        return entry
 
     organisation = job.organisation
     existing = {
@@ -347,7 +383,7 @@ def analyse(
             "messages": [i.located().data() for i in issues],
         }
         # the header of each field's column (always mapped: the data come from mapped columns)
-        labels = {f: render_value(sp._label_of(f, mapping, sheet.headers)) for f in data}
+        labels = {f: sp._label_of(f, mapping, sheet.headers) for f in data}
         if issues:
             entry["action"] = "error"
         elif target is not None:
@@ -357,22 +393,11 @@ def analyse(
                     continue
                 old = before.get(name)
                 if _comparable(name, old) != _comparable(name, value):
-                    entry["changes"].append(
-                        {
-                            "field": name,
-                            "column": labels[name],
-                            "old": display(name, old),
-                            "new": display(name, value),
-                        }
-                    )
+                    entry["changes"].append(change(name, labels[name], old, value))
             entry["action"] = "update" if entry["changes"] else "unchanged"
         else:
             entry["action"] = "create"
-            entry["changes"] = [
-                {"field": n, "column": labels[n], "old": "", "new": display(n, v)}
-                for n, v in data.items()
-                if n != "external_ref"
-            ]
+            entry["changes"] = [change(n, labels[n], _NEW, v) for n, v in data.items() if n != "external_ref"]
         counts[entry["action"]] += 1
         report_rows.append(entry)
     file_messages = [i.located() for i in sheet.issues if i.level == "error"]
@@ -568,15 +593,15 @@ def _write_chunk(
         late_message = message("import.created_since")
         refused: dict[int, list[sp.Issue]] = {k: [sp.Issue(k, "", "", late_message)] for k in late}
         for key, problems in result.errors.items():
-            # The registry's refusals are French sentences (translated when shown, if the catalogue has them).
+            # The registry's refusals come written in French and in English: shown in the reader's.
             refused[key] = [
                 sp.Issue(
                     key,
-                    sp._label_of(f, mapping, job.headers) if f in sp.COLUMNS_BY_FIELD else "",
+                    sp._label_of(p.field, mapping, job.headers) if p.field in sp.COLUMNS_BY_FIELD else "",
                     "",
-                    Message(VERBATIM, {"text": word(str(m))}),
+                    Message(VERBATIM, {"text": in_languages(p.french, p.english)}),
                 )
-                for f, m in problems
+                for p in problems
             ]
         sentences = [issue.located() for key in sorted(refused) for issue in refused[key]]
         if refused and not job.only_valid:

@@ -17,8 +17,8 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from atlasia.accounts import perms
 from atlasia.accounts.models import User
@@ -45,12 +45,37 @@ class BulkRow:
     target_id: int | None = None  # the record to update; None creates one
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why a row is refused, in French and in English (a report is read later in either language)."""
+
+    field: str  # the field name, or "": the caller names the field in its own terms
+    french: str
+    english: str
+
+
 @dataclass
 class BulkResult:
     created: dict[int, UseCase] = field(default_factory=dict)
     updated: dict[int, UseCase] = field(default_factory=dict)
-    # key → (field name or "", French message): the caller names the field in its own terms
-    errors: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    errors: dict[int, list[Refusal]] = field(default_factory=dict)
+
+
+# The refusals of a row that validation does not make (French source, English in the catalogue).
+GONE = gettext_noop("le cas d'usage à mettre à jour n'existe plus dans l'organisation")
+STATUS_BY_TRANSITION = gettext_noop(
+    "l'étape ne change que par une transition du cycle de vie (verrous vérifiés)"
+)
+NOT_BY_IMPORT = gettext_noop("ce champ ne se modifie pas par un import")
+PUBLICATION_REFUSED = gettext_noop("votre rôle ne permet pas de changer le niveau de publication")
+
+
+def _refusal(field_name: str, french: str) -> Refusal:
+    with translation.override("fr"):
+        fr = gettext(french)
+    with translation.override("en"):
+        en = gettext(french)
+    return Refusal(field_name, fr, en)
 
 
 def _label(name: str) -> str:
@@ -60,10 +85,24 @@ def _label(name: str) -> str:
         return ""
 
 
-def _messages(exc: ValidationError) -> list[tuple[str, str]]:
+def _messages(exc: ValidationError) -> list[Refusal]:
+    """The model's refusals, written once in each language (Django's messages are lazy: their text
+    depends on the language active when they are read)."""
     if hasattr(exc, "error_dict"):
-        return [(name if _label(name) else "", m) for name, ms in exc.message_dict.items() for m in ms]
-    return [("", m) for m in exc.messages]
+        with translation.override("fr"):
+            french = exc.message_dict
+        with translation.override("en"):
+            english = exc.message_dict
+        return [
+            Refusal(name if _label(name) else "", fr, en)
+            for name, ms in french.items()
+            for fr, en in zip(ms, english.get(name, ms), strict=False)
+        ]
+    with translation.override("fr"):
+        french_list = list(exc.messages)
+    with translation.override("en"):
+        english_list = list(exc.messages)
+    return [Refusal("", fr, en) for fr, en in zip(french_list, english_list, strict=False)]
 
 
 @transaction.atomic
@@ -106,27 +145,20 @@ def usecases_write_many(
         else:
             found = targets.get(row.target_id)
             if found is None:
-                result.errors[row.key] = [
-                    ("", "le cas d'usage à mettre à jour n'existe plus dans l'organisation")
-                ]
+                result.errors[row.key] = [_refusal("", GONE)]
                 continue
             use_case = found
             previous_level = use_case.publication_level
             before = snapshot(use_case, exclude=M2M)
         if forbidden:
             result.errors[row.key] = [
-                (k, "l'étape ne change que par une transition du cycle de vie (verrous vérifiés)")
-                if k == "status"
-                else (k, "ce champ ne se modifie pas par un import")
-                for k in forbidden
+                _refusal(k, STATUS_BY_TRANSITION if k == "status" else NOT_BY_IMPORT) for k in forbidden
             ]
             continue
         for key, value in row.data.items():
             setattr(use_case, key, value)
         if use_case.publication_level != previous_level and not can_publish:
-            result.errors[row.key] = [
-                ("publication_level", "votre rôle ne permet pas de changer le niveau de publication")
-            ]
+            result.errors[row.key] = [_refusal("publication_level", PUBLICATION_REFUSED)]
             if row.target_id is not None:
                 use_case.refresh_from_db()
             continue

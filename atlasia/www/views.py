@@ -159,7 +159,13 @@ def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_audit": can_audit,
         "attachment_form": AttachmentForm() if can_upload else None,  # shown only to who may upload
         "region_name": reference.region_names().get(organisation.region, ""),
+        # Keys of the page's cached parts (www/fragments.py): the record's version, and for the header
+        # its organisation's last save too.
+        "content_key": selectors.usecase_content_key(use_case),
     }
+    context["header_key"] = (
+        f"{context['content_key']}|{organisation.pk}.{organisation.updated_at.timestamp()}"
+    )
     if tab == "historique":
         if not can_audit:
             raise Http404
@@ -177,7 +183,6 @@ def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if tab == "fiche":
         # Read only by the parts of the page not served from the cache (www/fragments.py).
         context["relations"] = selectors.detail_relations(use_case)
-        context["content_key"] = selectors.usecase_content_key(use_case)
     context["panels"] = extensions.panels_for(request, use_case)
     return render(request, "www/usecase_detail.html", context)
 

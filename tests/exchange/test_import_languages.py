@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
 
 from atlasia.core import spreadsheet as sp
 from atlasia.exchange.enums import ImportStatus
 from atlasia.exchange.models import ImportJob
+from atlasia.registry.enums import PublicationLevel
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +197,109 @@ def test_the_result_of_an_import_of_the_valid_lines_reads_in_english(
         "Ligne 4, colonne « Titre » : valeur obligatoire manquante"
         in page.split("Analyse (aucune écriture)")[0]
     )
+
+
+FIRST = "\n".join(
+    [
+        "Référence externe;Titre;Résumé;Thème;Technique d'IA;Date de début;Données personnelles",
+        "R1;Tri des courriers;Classement;acces_soins;apprentissage_supervise;12/03/2025;oui",
+    ]
+).encode()
+
+
+def _run(client: Client, job: ImportJob) -> ImportJob:
+    client.post(f"/echanges/import/{job.pk}/lancer/", {"only_valid": "1"})
+    job.refresh_from_db()
+    return job
+
+
+def _page(client: Client, job: ImportJob, language: str) -> str:
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    page = client.get(f"/echanges/import/{job.pk}/?voir=modifications")
+    assert page.status_code == 200
+    return html.unescape(page.content.decode())
+
+
+def test_what_a_re_import_would_change_reads_in_english_and_in_french_unchanged(
+    client: Client, world: dict[str, Any]
+) -> None:
+    """After a real import, the dry run of a second file shows, per row, each column's old and new value:
+    dates, yes/no and coded values (a theme, a publication level) written in the reader's language."""
+    from atlasia.registry.models import Theme, UseCase
+
+    job, _page_en = _upload(client, world, "en", FIRST)
+    creation = _page(client, job, "en")
+    assert "Date de début: “2025-03-12”" in creation and "Données personnelles: “yes”" in creation
+    before = Theme.objects.get(code="acces_soins")
+    after = Theme.objects.exclude(code="acces_soins").exclude(label_en="").order_by("position").first()
+    assert after is not None and before.label_en and before.label_en != before.label_fr
+    assert f"Thème: “{before.label_en}”" in creation
+    assert _run(client, job).result["created"] == 1
+    assert UseCase.objects.filter(title="Tri des courriers").exists()
+
+    second = "\n".join(
+        [
+            "Référence externe;Titre;Résumé;Thème;Technique d'IA;Date de début;Données personnelles;Niveau de publication",
+            f"R1;Tri des courriers;Classement;{after.code};apprentissage_supervise;01/04/2025;non;Partagé avec le réseau",
+        ]
+    ).encode()
+    job2, _page_en = _upload(client, world, "en", second, name="projets-2.csv")
+    assert job2.report["counts"]["update"] == 1, job2.report["rows"][0]["errors"]
+    english = _page(client, job2, "en")
+    assert "Date de début: “2025-03-12” → “2025-04-01”" in english
+    assert "Données personnelles: “yes” → “no”" in english
+    assert f"Thème: “{before.label_en}” → “{after.label_en}”" in english
+    with translation.override("en"):
+        internal, network = str(PublicationLevel.INTERNAL.label), str(PublicationLevel.NETWORK.label)
+    assert internal != "Interne à l'organisation"
+    assert f"Niveau de publication: “{internal}” → “{network}”" in english
+    french = _page(client, job2, "fr")
+    assert "Date de début : « 12/03/2025 » → « 01/04/2025 »" in french
+    assert "Données personnelles : « oui » → « non »" in french
+    assert f"Thème : « {before.label_fr} » → « {after.label_fr} »" in french
+    assert "Niveau de publication : « Interne à l'organisation » → « Partagé avec le réseau »" in french
+
+
+def test_a_registry_bulk_refusal_reads_in_english(client: Client, world: dict[str, Any]) -> None:
+    """A row the registry's bulk write refuses (here: a contributor may not set the publication level)
+    is reported in the reader's language, its column named, in French unchanged for a French reader."""
+    content = "\n".join(
+        [
+            "Référence externe;Titre;Résumé;Thème;Technique d'IA;Niveau de publication",
+            "P1;Un cas publié;Résumé;acces_soins;apprentissage_supervise;public",
+        ]
+    ).encode()
+    client.force_login(world["users"]["contributor"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.post(
+        "/echanges/import/", {"organisation": world["org_a"].pk, "file": SimpleUploadedFile("p.csv", content)}
+    )
+    assert response.status_code == 302
+    job = _run(client, ImportJob.objects.latest("pk"))
+    assert job.result["errors"], job.result
+    english = html.unescape(client.get(f"/echanges/import/{job.pk}/").content.decode())
+    assert (
+        "column “Niveau de publication”: your role does not allow changing the publication level" in english
+    )
+    french = _page(client, job, "fr")
+    assert (
+        "colonne « Niveau de publication » : votre rôle ne permet pas de changer le niveau de publication"
+        in (french)
+    )
+
+
+def test_changes_stored_before_their_languages_show_as_stored() -> None:
+    from atlasia.core.messages import FR, english
+    from atlasia.www.exchange.views import _changes
+
+    row = {
+        "action": "update",
+        "changes": [
+            {"field": "start_date", "column": "Date de début", "old": "12/03/2025", "new": "01/04/2025"}
+        ],
+    }
+    assert _changes(row, FR) == ["Date de début : « 12/03/2025 » → « 01/04/2025 »"]
+    with translation.override("en"):
+        from django.utils.translation import gettext
+
+        assert _changes(row, english(gettext)) == ["Date de début: “12/03/2025” → “01/04/2025”"]

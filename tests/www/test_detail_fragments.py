@@ -161,6 +161,7 @@ def test_an_edit_through_the_form_shows_on_the_next_read(world: dict[str, Any], 
         reverse("usecase_edit", args=[rich.pk]),
         _edit_form(
             rich,
+            title="Chatbot public A, deuxième version",
             problem="Des appels perdus le week-end.",
             target_population="Aidants",
             data_categories=[category.pk],
@@ -170,6 +171,7 @@ def test_an_edit_through_the_form_shows_on_the_next_read(world: dict[str, Any], 
     assert response.status_code == 302, response.content.decode()[:2000]
     after = _read(reader, rich)[0]
     assert "Des appels perdus le week-end." in after and "Des appels perdus la nuit." not in after
+    assert '<h1 class="fr-mb-1w">Chatbot public A, deuxième version</h1>' in after
     assert "Aidants" in after and category.label_fr in after
     assert "Inès Moreau" in after and "Inès Martin" not in after
 
@@ -214,10 +216,16 @@ def test_changes_by_other_services_show_on_the_next_read(world: dict[str, Any], 
     technique.label_fr = "Apprentissage supervisé (revu)"
     technique.save()
     assert "Apprentissage supervisé (revu)" in _read(reader, rich)[0]
-    # A partner renamed (another organisation's row: that part of the page is not cached).
+    # A partner renamed (another organisation's row: that part of the page is not cached), then the
+    # record's own organisation (in the header).
     services.organisation_update(actor=admin, organisation=world["org_b"], data={"name": "CAF Gironde"})
     html = _read(reader, rich)[0]
     assert "CAF Gironde" in html and "CAF de la Gironde" not in html
+    services.organisation_update(
+        actor=admin, organisation=world["org_a"], data={"name": "CHU de Lille-Métropole"}
+    )
+    html = _read(reader, rich)[0]
+    assert ">CHU de Lille-Métropole</a> (" in html and ">CHU de Lille</a>" not in html
 
 
 def test_the_query_count_stays_constant_as_the_record_grows(world: dict[str, Any], rich: UseCase) -> None:

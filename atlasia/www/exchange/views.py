@@ -15,12 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from atlasia.accounts import perms
 from atlasia.accounts.actor import actor_of, user_of
+from atlasia.core.messages import Locale, render_value
 from atlasia.core.roles import Action
 from atlasia.exchange import importers, pull, selectors, services
 from atlasia.exchange.enums import ImportStatus
 from atlasia.exchange.models import ApiToken, Subscription
 from atlasia.registry.selectors import organisations_for
-from atlasia.www.core_messages import shown, shown_all
+from atlasia.www.core_messages import locale, shown, shown_all
 from atlasia.www.forms import attach_service_errors
 
 from .forms import ImportUploadForm, MappingForm, SubscriptionForm, TokenForm
@@ -161,6 +162,21 @@ def _job(request: HttpRequest, pk: int) -> Any:
     return job
 
 
+def _changes(row: dict[str, Any], where: Locale) -> list[str]:
+    """What the import changes in a row, one line per column, in the reader's language: the column's
+    label, the old and the new value (a report stored before the values had their languages: as stored)."""
+    lines = []
+    for change in row.get("changes") or []:
+        column = render_value(change.get("column_data", change.get("column", "")), where)
+        new = where.quote(render_value(change.get("new_data", change.get("new", "")), where))
+        if row.get("action") == "update":
+            old = where.quote(render_value(change.get("old_data", change.get("old", "")), where))
+            lines.append(_("%(column)s : %(old)s → %(new)s") % {"column": column, "old": old, "new": new})
+        else:
+            lines.append(_("%(column)s : %(new)s") % {"column": column, "new": new})
+    return lines
+
+
 @require_GET
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
@@ -178,6 +194,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         report.get("already_imported", ""), report.get("already_imported_message")
     )
     result = job.result or {}
+    where = locale()
     return render(
         request,
         "exchange/import_detail.html",
@@ -186,7 +203,14 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "job": job,
             "report": report,
             "result_errors": shown_all(result.get("errors", []), result.get("messages"))[:50],
-            "rows": [{**r, "errors": shown_all(r.get("errors", []), r.get("messages"))} for r in rows[:1000]],
+            "rows": [
+                {
+                    **r,
+                    "errors": shown_all(r.get("errors", []), r.get("messages")),
+                    "changes": _changes(r, where),
+                }
+                for r in rows[:1000]
+            ],
             "truncated": len(rows) > 1000,
             "show": show,
             "analysing": job.status in (ImportStatus.UPLOADED, ImportStatus.ANALYSING),
