@@ -115,11 +115,12 @@ def test_the_scope_condition_in_numpy_is_the_sql_one() -> None:
 
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the threshold is PostgreSQL's scan")
-def test_the_hamming_threshold_preselects_the_same_rows_as_the_full_sort(
+def test_the_hamming_threshold_finds_what_the_full_sort_finds(
     world: dict[str, Any], make_usecase: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With the threshold (rows under it sorted only) or without it (every row sorted), and when the
-    threshold lets too few rows through (the scan runs again without it): the same records."""
+    """With the threshold (the rows under it estimated as they are read), without it (every row
+    sorted by Hamming distance), and when it lets too few rows through (the scan runs again with the
+    full sort): the exact nearest records, and the threshold query serves every query it can."""
     from django.test.utils import CaptureQueriesContext
 
     from atlasia.registry.models import UseCase
@@ -127,40 +128,43 @@ def test_the_hamming_threshold_preselects_the_same_rows_as_the_full_sort(
 
     rng = np.random.default_rng(17)
     centres = vectors.normalise_rows(rng.normal(size=(4, 384)).astype(np.float32))
+    stored = {}
     for i in range(60):
         use_case = make_usecase(world["org_a"] if i % 2 else world["org_b"], title=f"Fiche {i}")
-        vector = centres[i % 4] + rng.normal(0, 0.06, 384).astype(np.float32)
-        services._store(
-            use_case.pk, vector / np.linalg.norm(vector), "test", (use_case.organisation_id, "public")
-        )
+        vector = centres[i % 4] + rng.normal(0, 0.05, 384).astype(np.float32)
+        stored[use_case.pk] = vector / np.linalg.norm(vector)
+        services._store(use_case.pk, stored[use_case.pk], "test", (use_case.organisation_id, "public"))
     monkeypatch.setattr(vectorsearch, "_sample", None)
     monkeypatch.setattr(vectorsearch, "preselect_count", lambda candidates: 12)
-    queries = [
-        vectors.normalise_rows((centres[k % 4] + rng.normal(0, 0.08, 384)).reshape(1, -1).astype(np.float32))[
-            0
-        ]
-        for k in range(6)
-    ]
+    # Near a stored record (its own vector moved a little): the nearest record is clear-cut.
+    noise = rng.normal(0, 0.01, (6, 384)).astype(np.float32)
+    queries = list(vectors.normalise_rows(np.vstack(list(stored.values())[::10]) + noise))
+    ids = np.array(list(stored))
+    matrix = np.vstack(list(stored.values()))
+    exact = [[int(ids[i]) for i in np.argsort(-(matrix @ q))[:1]] for q in queries]
 
     def ranked(**settings: Any) -> tuple[list[list[int]], list[str]]:
         for name, value in settings.items():
             monkeypatch.setattr(vectorsearch, name, value)
         with CaptureQueriesContext(connection) as captured:
             found = [
-                [pk for pk, _ in vectorsearch.nearest(UseCase.objects.all(), q, limit=3, candidates=6)]
+                [pk for pk, _ in vectorsearch.nearest(UseCase.objects.all(), q, limit=1, candidates=6)]
                 for q in queries
             ]
         return found, [q["sql"] for q in captured.captured_queries]
 
     full, sql = ranked(THRESHOLD_MIN_ROWS_PER_PRESELECTED=10**9)
     assert not any("OVER ()" in s for s in sql)
+    assert full == exact
     with_threshold, sql = ranked(THRESHOLD_MIN_ROWS_PER_PRESELECTED=1, THRESHOLD_MARGIN=2.0)
     assert sum("OVER ()" in s for s in sql) == len(queries)  # the threshold served every query
-    assert with_threshold == full
+    assert not any("LIMIT 12" in s for s in sql)  # and no query needed the full sort
+    assert with_threshold == exact
     monkeypatch.setattr(vectorsearch, "hamming_threshold", lambda *args: 0)  # far too tight
     too_tight, sql = ranked()
     assert sum("OVER ()" in s for s in sql) == len(queries)
-    assert too_tight == full
+    assert sum("LIMIT 12" in s for s in sql) == len(queries)  # each ran again with the full sort
+    assert too_tight == exact
 
 
 @pytest.mark.django_db(transaction=True)  # autocommit, as a web request: no test transaction around
