@@ -17,7 +17,9 @@ def _problem_reports_panel(request: HttpRequest, use_case: Any) -> dict[str, Any
     reports = public_reports_for(actor_of(request), use_case)
     if reports is None:
         return None
-    return {"reports": list(reports[:50]), "is_public": use_case.publication_level == "public"}
+    # The page's query on the record says whether it has any externality at all (most have none).
+    rows = list(reports[:50]) if extensions.may_have_rows(use_case, "externalities") else []
+    return {"reports": rows, "is_public": use_case.publication_level == "public"}
 
 
 def register() -> None:
