@@ -31,9 +31,10 @@ Where the time went at 100,000 records (EXPLAIN ANALYZE, one process): reading t
 ~12 ms, the 1,152-bit Hamming distance of every row ~11 ms, keeping the best 4,000 of 100,000 with a
 top-N sort ~10 ms, the estimate of 4,000 rows ~3 ms, reading 500 float vectors ~3-6 ms. The threshold
 removes the sort (and, the estimate being computed in the scan, the transfer of wide rows between
-processes); vector search alone went from 84 / 95 to 73 / 87 ms p50 / p95 for a national reader and
-from 87 / 103 to 65 / 91 for a member, same run, load 3.3-3.5 (two other engineers' jobs); see
-docs/search.md. What is left is the scan of every row: a coarse partition (IVF) would read a fraction.
+processes); vector search alone went from 66 / 71 to 49 / 57 ms p50 / p95 for a national reader and
+from 70 / 79 to 55 / 62 for a member, hybrid search from 118 / 150 to 87 / 106 and from 119 / 136 to
+97 / 117, same run, load 3.6-4.6 (two other engineers' jobs); see docs/search.md. What is left is the
+scan of every row: a coarse partition (IVF) would read a fraction of them.
 
 With pgvector, an operator can add a ``vector(384)`` column and an HNSW index to the same table
 (docs/search.md); the tested path is the stock one.
@@ -81,7 +82,10 @@ THRESHOLD_MARGIN = 1.5
 THRESHOLD_MIN_ROWS_PER_PRESELECTED = 4
 # The scan runs on the backend and SCAN_WORKERS parallel workers (PostgreSQL's parallel index-only
 # scan), set for this statement only: two processes for the two cores of the reference machine (the
-# server's default, two workers, makes three; ``None`` leaves the server's setting).
+# server's default, two workers, makes three; ``None`` leaves the server's settings). The planner is
+# told that starting a worker costs nothing (``parallel_setup_cost``): left to itself it scanned on one
+# process, whose p95 was 20-30 % slower (same run, load 4-5: 91 / 103-111 ms against 69-72 / 84-87 for
+# a national reader / a member; the p50 alike).
 SCAN_WORKERS: int | None = 1
 
 
@@ -240,22 +244,27 @@ def _candidate_scan(
 
 
 def _fetch_with_workers(sql: str, params: list[Any]) -> list[Any]:
-    """Rows of ``sql`` planned with ``SCAN_WORKERS`` parallel workers at most. Client-side binding
-    (Django's default with psycopg 3): ``SET LOCAL`` and the query go as one message, which PostgreSQL
+    """Rows of ``sql`` planned with ``SCAN_WORKERS`` parallel workers (see there). Client-side binding
+    (Django's default with psycopg 3): the ``SET LOCAL`` and the query go as one message, which PostgreSQL
     runs as one implicit transaction (the setting ends with it), in a single round trip; otherwise in
     an explicit transaction."""
     if SCAN_WORKERS is None:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
-    setting = f"SET LOCAL max_parallel_workers_per_gather = {int(SCAN_WORKERS)}"
+    settings = [
+        f"SET LOCAL max_parallel_workers_per_gather = {int(SCAN_WORKERS)}",
+        "SET LOCAL parallel_setup_cost = 0",
+        "SET LOCAL parallel_tuple_cost = 0.001",
+    ]
     if connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            cursor.execute(setting)
+            for setting in settings:
+                cursor.execute(setting)
             cursor.execute(sql, params)
             return cursor.fetchall()
     with connection.cursor() as cursor:
-        cursor.execute(f"{setting}; {sql}", params)
+        cursor.execute("; ".join([*settings, sql]), params)
         while cursor.description is None and cursor.nextset():
             pass  # past the SET to the query's rows
         return cursor.fetchall()

@@ -172,13 +172,14 @@ def test_the_hamming_threshold_finds_what_the_full_sort_finds(
 def test_the_worker_setting_goes_with_the_scan_and_ends_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
     """``SET LOCAL`` and the scan in one message (client-side binding) or in one transaction: either
     way the rows come back, and a statement sent afterwards has the server's setting again."""
-    sql = "SELECT current_setting('max_parallel_workers_per_gather'), %s"
+    settings = "current_setting('max_parallel_workers_per_gather') || current_setting('parallel_setup_cost')"
+    sql = f"SELECT {settings}, %s"
     with connection.cursor() as cursor:
-        cursor.execute("SHOW max_parallel_workers_per_gather")
+        cursor.execute(f"SELECT {settings}")
         server = cursor.fetchone()[0]
     monkeypatch.setattr(vectorsearch, "SCAN_WORKERS", 1)
-    assert vectorsearch._fetch_with_workers(sql, ["x"]) == [("1", "x")]
+    assert vectorsearch._fetch_with_workers(sql, ["x"]) == [("10", "x")]
     monkeypatch.setitem(connection.settings_dict, "OPTIONS", {"server_side_binding": True})
-    assert vectorsearch._fetch_with_workers(sql, ["y"]) == [("1", "y")]
+    assert vectorsearch._fetch_with_workers(sql, ["y"]) == [("10", "y")]
     monkeypatch.setattr(vectorsearch, "SCAN_WORKERS", None)
     assert vectorsearch._fetch_with_workers(sql, ["z"]) == [(server, "z")]
