@@ -20,6 +20,8 @@ relevance set.
 
 usage: .venv/bin/python benchmarks/bench_scale.py [--records 100000] [--orgs 5000] [--audit-per-record 10]
        (``make bench SCALE=100000``)
+       BENCH_SCALE_DB=<database> .venv/bin/python benchmarks/bench_scale.py --pages-only [--requests 200]
+       (the page figures only, on a database kept by ``--keep`` or copied from one)
 """
 
 from __future__ import annotations
@@ -498,6 +500,17 @@ def search_only(args: argparse.Namespace) -> None:
     print(json.dumps(result, indent=1), flush=True)
 
 
+def pages_only(args: argparse.Namespace) -> None:
+    """Only the page figures (list and detail pages against the minimal view, their SQL query counts,
+    both readers) on an existing database (``BENCH_SCALE_DB``, migrated first), printed, nothing
+    written: to compare two versions of the pages on the same data."""
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    print(json.dumps(measure(args.requests, 0), indent=1), flush=True)
+
+
 def measure(requests: int, searches: int) -> dict[str, Any]:
     from django.db import connection
     from django.test import Client
@@ -571,7 +584,8 @@ def measure(requests: int, searches: int) -> dict[str, Any]:
             client.get(detail_urls[0])
         counts[detail_urls[0]] = len(captured.captured_queries)
         entry["sql_queries"] = counts
-        entry.update(measure_search(user, searches))
+        if searches:
+            entry.update(measure_search(user, searches))
         entry["load_after"] = load()
         result[who] = entry
     result["rss_mib_after"] = rss_mib()
@@ -654,9 +668,17 @@ def main() -> None:
         help="on the existing database BENCH_SCALE_DB: only the search and recall figures, printed",
     )
     parser.add_argument("--no-recall", action="store_true", help="with --search-only: latency only")
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="on the existing database BENCH_SCALE_DB: only the list and detail page figures, printed",
+    )
     args = parser.parse_args()
     if args.search_only:
         search_only(args)
+        return
+    if args.pages_only:
+        pages_only(args)
         return
     if args.measure:
         setup_django()

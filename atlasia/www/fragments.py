@@ -1,10 +1,20 @@
 """Keys of the page fragments cached with ``{% cache %}`` (the header menu, the footer, the list page's
-filter form): the parts of a page that do not depend on the record shown, rendered once and then read
-from the cache (``ATLASIA_CACHE_URL``: Redis in production, shared by the web processes).
+filter form, the parts of the record page), rendered once and then read from the cache
+(``ATLASIA_CACHE_URL``: Redis in production, shared by the web processes).
 
 Every key holds the language and a *stamp*: the templates' modification times (a new release renders
-afresh) and the registry's reference version (any change of a theme or a technique drops the filter
-forms at once). What else a fragment depends on goes in its own key (the menu: which link is current).
+afresh) and the registry's reference version (any change of a theme, a technique or a data category
+drops the fragments showing their labels at once). What else a fragment depends on goes in its own key
+(the menu: which link is current).
+
+The record page (``www/usecase_detail.html``) caches what depends on the record alone, the same for every
+reader: its header, text, data, landmarks, contacts and sources. Their key is the record's version
+(:func:`atlasia.registry.selectors.usecase_content_key`: its last save, its latest audit row, its
+algorithm's last save; the header adds its organisation's last save), so a change made through any
+service shows on the next read. What depends on the reader (actions, forms with their CSRF token, the
+domains' panels), on other organisations (partners) or on other records (similar records) is rendered at
+each request. ``tests/www/test_detail_fragments.py`` checks both: the cached page is the page rendered
+afresh for every role and language, and each kind of change shows at once.
 """
 
 from __future__ import annotations
