@@ -56,17 +56,22 @@ def search(
     excerpts: bool = True,
     prefix_last: bool = False,
     scope: Scope | None = None,
+    verify: bool = True,
 ) -> list[TextHit]:
     """Records of ``visible`` matching ``query``, best first. ``scope`` (optional, PostgreSQL): a
     condition on the documents' copies of organisation and level holding every record of ``visible``
     (``atlasia.search.scope``): the candidate scans filter on the document row they read instead of
     joining ``visible``, and the hits kept are checked against ``visible`` (one small query); if one of
-    them is not visible (a copy out of step), the search runs again with the join."""
+    them is not visible (a copy out of step), the search runs again with the join. ``verify=False``: the
+    caller checks the hits against ``visible`` itself (``selectors._rank``: one query for both engines'
+    lists) and must not show them before it has."""
     if connection.vendor == "postgresql":
         if sees_everything(visible):
             return _search_postgresql(query, limit=limit, excerpts=excerpts, condition=("TRUE", []))
         if scope is not None:
             hits = _search_postgresql(query, limit=limit, excerpts=excerpts, condition=scope.sql("d"))
+            if not verify:
+                return hits
             ids = [h.use_case_id for h in hits]
             if not ids or len(visible.filter(pk__in=ids).order_by().values_list("pk", flat=True)) == len(ids):
                 return hits

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
 from atlasia.accounts.actor import ActorLike, as_actor
@@ -26,7 +27,7 @@ from atlasia.registry.models import UseCase
 
 from . import embeddings, fulltext, vectorsearch
 from .models import UseCaseEmbedding, UseCaseNeighbour
-from .scope import Scope
+from .scope import Scope, sees_everything
 
 # Hybrid search: coverage-weighted reciprocal rank fusion (``atlasia.core.search.fusion``). A full-text
 # hit contributes ``coverage ** 2 / (k + rank)``, and nothing when it holds under half of the query's
@@ -103,15 +104,16 @@ def semantic_ranking(
     floor: float = SEMANTIC_FLOOR,
     scope: Scope | None = None,
     vector: Any = None,
+    verify: bool = True,
 ) -> list[tuple[int, float]]:
     """Visible records closest in meaning to ``query``, none under the relevance ``floor`` (cosine of
     the query to the record): a query about nothing in the registry finds nothing. ``vector``: the
-    query's embedding when the caller already has it."""
+    query's embedding when the caller already has it. ``verify=False``: see ``vectorsearch.nearest``."""
     if not query.strip() or not embeddings.available():
         return []
     if vector is None:
         vector = embeddings.embed_query(query)
-    hits = vectorsearch.nearest(visible, vector, limit=limit, scope=scope)
+    hits = vectorsearch.nearest(visible, vector, limit=limit, scope=scope, verify=verify)
     return [(pk, score) for pk, score in hits if score >= floor]
 
 
@@ -141,21 +143,32 @@ def _rank(
     if not query:
         return []
     n = max(limit, CANDIDATES)
+    # A member's scans filter on the search rows' scope copies; what they keep is checked against the
+    # real visibility here, both engines' lists in one query (not one each: ~3 ms a query on a loaded
+    # server). If one of them is not visible (a copy out of step), both rankings run again joining
+    # ``visible``: the same results as if the copies had never been read.
+    deferred = scope is not None and connection.vendor == "postgresql" and not sees_everything(visible)
     # Hybrid: the query is embedded on the helper thread while the full-text SQL runs (the two costs
     # overlap instead of adding up; see ``embeddings.embed_query_soon``).
     pending = embeddings.embed_query_soon(query) if mode == "hybrid" and embeddings.available() else None
     text_hits = (
-        fulltext.search(visible, query, limit=n, excerpts=False, scope=scope)
+        fulltext.search(visible, query, limit=n, excerpts=False, scope=scope, verify=not deferred)
         if mode in ("text", "hybrid")
         else []
     )
+    vector = pending.result() if pending is not None else None
     sem_hits = (
-        semantic_ranking(
-            visible, query, limit=n, scope=scope, vector=pending.result() if pending is not None else None
-        )
+        semantic_ranking(visible, query, limit=n, scope=scope, vector=vector, verify=not deferred)
         if mode in ("semantic", "hybrid")
         else []
     )
+    if deferred:
+        kept = {h.use_case_id for h in text_hits} | {pk for pk, _ in sem_hits}
+        if kept and len(visible.filter(pk__in=kept).order_by().values_list("pk", flat=True)) != len(kept):
+            if mode in ("text", "hybrid"):
+                text_hits = fulltext.search(visible, query, limit=n, excerpts=False)
+            if mode in ("semantic", "hybrid"):
+                sem_hits = semantic_ranking(visible, query, limit=n, vector=vector)
     if mode == "text":
         ranked = [(h.use_case_id, h.score) for h in text_hits][:limit]
     elif mode == "semantic":

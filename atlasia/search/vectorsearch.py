@@ -137,17 +137,25 @@ def nearest(
     limit: int,
     candidates: int | None = None,
     scope: Scope | None = None,
+    verify: bool = True,
 ) -> list[tuple[int, float]]:
     """``(use_case_id, cosine)`` of the ``limit`` visible records closest to ``query`` (normalised).
 
     ``scope`` (optional, PostgreSQL): a condition on the rows' copies of organisation and level that
     holds every record of ``visible`` (``atlasia.search.scope``): the scan filters on it instead of
-    joining ``visible``; what it keeps is checked against ``visible`` all the same."""
+    joining ``visible``; what it keeps is checked against ``visible`` all the same, here, or by the
+    caller with ``verify=False`` (``selectors._rank`` checks both engines' lists in one query; it must
+    not show a hit before it has)."""
     if limit <= 0:
         return []
     if connection.vendor == "postgresql":
         return _nearest_postgresql(
-            visible, query, limit=limit, candidates=candidates or candidate_count(limit), scope=scope
+            visible,
+            query,
+            limit=limit,
+            candidates=candidates or candidate_count(limit),
+            scope=scope,
+            verify=verify,
         )
     return _nearest_in_process(visible, query, limit=limit)
 
@@ -347,7 +355,13 @@ def _vectors_of(ids: list[int]) -> list[tuple[int, Any]]:
 
 
 def _nearest_postgresql(
-    visible: QuerySet[Any], query: Any, *, limit: int, candidates: int, scope: Scope | None
+    visible: QuerySet[Any],
+    query: Any,
+    *,
+    limit: int,
+    candidates: int,
+    scope: Scope | None,
+    verify: bool = True,
 ) -> list[tuple[int, float]]:
     code = vectors.query_code(query, centre(), rotation())
     q = np.asarray(query, dtype=np.float32)
@@ -360,6 +374,8 @@ def _nearest_postgresql(
         # copy) of every candidate.
         ids = _candidate_ids(code, candidates, condition=scope.sql("c"), scope=scope)
         ranked = _rescored(_vectors_of(ids), q, len(ids))
+        if not verify:  # the caller checks them (see ``nearest``)
+            return ranked[:limit]
         best = [pk for pk, _ in ranked[:limit]]
         if len(_visible_ids(visible, best)) == len(best):
             return ranked[:limit]
