@@ -333,18 +333,15 @@ def hamming_threshold(code: vectors.QueryCode, preselect: int, scope: Scope) -> 
     )
 
 
-def _vectors_of(ids: list[int], visible: QuerySet[Any] | None) -> list[tuple[int, Any]]:
-    """Float vectors of ``ids``; with ``visible``, of those the reader may see only (checked here, on
-    these few rows: an index lookup each)."""
-    check, check_params = "", []
-    if visible is not None:
-        sub_sql, sub_params = visible.filter(pk__in=ids).order_by().values("pk").query.sql_with_params()
-        check, check_params = f" AND e.use_case_id IN ({sub_sql})", list(sub_params)
+def _vectors_of(ids: list[int]) -> list[tuple[int, Any]]:
+    """Float vectors of ``ids`` (an index lookup each)."""
+    if not ids:
+        return []
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT e.use_case_id, e.vector FROM search_usecaseembedding e "  # noqa: S608
-            f"WHERE e.model_name = %s AND e.use_case_id = ANY(%s::bigint[]){check}",
-            [embeddings.MODEL_NAME, ids, *check_params],
+            "SELECT e.use_case_id, e.vector FROM search_usecaseembedding e "
+            "WHERE e.model_name = %s AND e.use_case_id = ANY(%s::bigint[])",
+            [embeddings.MODEL_NAME, ids],
         )
         return cursor.fetchall()
 
@@ -353,26 +350,43 @@ def _nearest_postgresql(
     visible: QuerySet[Any], query: Any, *, limit: int, candidates: int, scope: Scope | None
 ) -> list[tuple[int, float]]:
     code = vectors.query_code(query, centre(), rotation())
-    rows: list[tuple[int, Any]] | None = None
+    q = np.asarray(query, dtype=np.float32)
     if sees_everything(visible):  # a national reader: no visibility condition at all
         ids = _candidate_ids(code, candidates, condition=("TRUE", []), scope=Scope(everything=True))
-        rows = _vectors_of(ids, None) if ids else []
-    elif scope is not None:
-        # Scan on the rows' scope copies (no join), then the real visibility of the candidates kept.
+        return _rescored(_vectors_of(ids), q, limit)
+    if scope is not None:
+        # Scan on the rows' scope copies (no join), then the real visibility of what is kept: first of
+        # the best ``limit`` (a handful of index lookups); only if one of them is not visible (a stale
+        # copy) of every candidate.
         ids = _candidate_ids(code, candidates, condition=scope.sql("c"), scope=scope)
-        rows = _vectors_of(ids, visible) if ids else []
-        if len(rows) < limit and len(ids) == candidates:
-            rows = None  # too few of them visible (a queryset narrower than the scope): the exact path
-    if rows is None:
-        sub_sql, sub_params = visible.order_by().values("pk").query.sql_with_params()
-        condition = (f"c.use_case_id IN ({sub_sql})", list(sub_params))
-        ids = _candidate_ids(code, candidates, condition=condition)
-        rows = _vectors_of(ids, None) if ids else []
+        ranked = _rescored(_vectors_of(ids), q, len(ids))
+        best = [pk for pk, _ in ranked[:limit]]
+        if len(_visible_ids(visible, best)) == len(best):
+            return ranked[:limit]
+        shown = _visible_ids(visible, [pk for pk, _ in ranked])
+        hits = [(pk, score) for pk, score in ranked if pk in shown]
+        if len(hits) >= limit or len(ids) < candidates:
+            return hits[:limit]
+        # Too few of them visible (a queryset narrower than the scope): the exact path.
+    sub_sql, sub_params = visible.order_by().values("pk").query.sql_with_params()
+    condition = (f"c.use_case_id IN ({sub_sql})", list(sub_params))
+    ids = _candidate_ids(code, candidates, condition=condition)
+    return _rescored(_vectors_of(ids), q, limit)
+
+
+def _visible_ids(visible: QuerySet[Any], ids: list[int]) -> set[int]:
+    if not ids:
+        return set()
+    return set(visible.filter(pk__in=ids).order_by().values_list("pk", flat=True))
+
+
+def _rescored(rows: list[tuple[int, Any]], query: Any, limit: int) -> list[tuple[int, float]]:
+    """Exact cosine of the candidates' float vectors, best ``limit`` first."""
     if not rows:
         return []
     ids_arr = np.array([r[0] for r in rows], dtype=np.int64)
     matrix = np.vstack([np.frombuffer(bytes(r[1]), dtype=np.float32) for r in rows])
-    return vectors.rescore(ids_arr, matrix, np.asarray(query, dtype=np.float32), limit)
+    return vectors.rescore(ids_arr, matrix, query, limit)
 
 
 # --- in-process index (SQLite) ----------------------------------------------------------------------
