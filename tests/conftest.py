@@ -46,13 +46,9 @@ def _rows_seeded_by_migrations(request: Any) -> None:
     if not transactional and not {"transactional_db", "live_server"} & set(request.fixturenames):
         return
     request.getfixturevalue("transactional_db")
-    import importlib
+    from tests.seeded import seed_migration_rows
 
-    from django.apps import apps
-
-    importlib.import_module("atlasia.lifecycle.migrations.0002_seed_charters_and_national_profile").seed(
-        apps, None
-    )
+    seed_migration_rows()
 
 
 @pytest.fixture

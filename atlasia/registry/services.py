@@ -406,10 +406,15 @@ def _audit_contact(
     )
 
 
+def _source_label(source: Source) -> str:
+    """A source as its audit row records it: its address, its title when it has one, its reliability."""
+    return " — ".join(part for part in (source.url, source.title) if part) + f" [{source.reliability}]"
+
+
 @transaction.atomic
 def sources_replace(*, actor: User, use_case: UseCase, sources: Sequence[Mapping[str, Any]]) -> None:
     _require(actor, Action.USECASE_EDIT, use_case.organisation)
-    before = sorted(s.url for s in use_case.sources.all())
+    before = sorted(_source_label(s) for s in use_case.sources.all())
     objects = []
     for data in sources:
         source = Source(use_case=use_case, **data)
@@ -417,7 +422,9 @@ def sources_replace(*, actor: User, use_case: UseCase, sources: Sequence[Mapping
         objects.append(source)
     use_case.sources.all().delete()
     Source.objects.bulk_create(objects)
-    after = sorted(s.url for s in objects)
+    after = sorted(_source_label(s) for s in objects)
+    # A new title or reliability is a change too (the record page shows them, and its cached parts
+    # are keyed by the record's latest audit row).
     if before != after:
         audit_record(
             actor=actor,

@@ -39,7 +39,10 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
         yield
         from django.core.management import call_command as cc
 
+        from tests.seeded import seed_migration_rows
+
         cc("flush", interactive=False, verbosity=0)
+        seed_migration_rows()  # the flush emptied the charters too: the tests after this module need them
 
 
 @pytest.fixture

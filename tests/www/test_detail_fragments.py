@@ -190,6 +190,11 @@ def test_changes_by_other_services_show_on_the_next_read(world: dict[str, Any], 
     )
     html = _read(reader, rich)[0]
     assert "Bilan à six mois" in html and "Présentation" not in html
+    services.sources_replace(  # the same address, a new title
+        actor=admin, use_case=rich, sources=[{"url": "https://example.org/bilan", "title": "Bilan à un an"}]
+    )
+    html = _read(reader, rich)[0]
+    assert "Bilan à un an" in html and "Bilan à six mois" not in html
     contact = rich.contacts.get()
     services.contacts_save(
         actor=admin, use_case=rich, rows=[{"id": contact.pk, "role": contact.role, "name": "Inès Moreau"}]
