@@ -10,11 +10,12 @@ public records), so a record the reader may not see can never come back, whateve
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Subquery, Value, When
 
 from atlasia.accounts.actor import ActorLike, as_actor
 from atlasia.core.permissions import grant
@@ -136,6 +137,16 @@ def hybrid_fusion(
     )
 
 
+def _fused(
+    mode: str, text_hits: list[fulltext.TextHit], sem_hits: list[tuple[int, float]], limit: int
+) -> list[tuple[int, float]]:
+    if mode == "text":
+        return [(h.use_case_id, h.score) for h in text_hits][:limit]
+    if mode == "semantic":
+        return sem_hits[:limit]
+    return hybrid_fusion(text_hits, sem_hits, limit=limit)
+
+
 def _rank(
     visible: QuerySet[UseCase], query: str, *, limit: int, mode: str, scope: Scope | None = None
 ) -> list[SearchHit]:
@@ -144,9 +155,11 @@ def _rank(
         return []
     n = max(limit, CANDIDATES)
     # A member's scans filter on the search rows' scope copies; what they keep is checked against the
-    # real visibility here, both engines' lists in one query (not one each: ~3 ms a query on a loaded
-    # server). If one of them is not visible (a copy out of step), both rankings run again joining
-    # ``visible``: the same results as if the copies had never been read.
+    # real visibility here, both engines' lists at once, and the check rides on the query that loads the
+    # records shown (an uncorrelated subquery counting the visible ones among every kept hit, evaluated
+    # once): no query of its own (there were two, one per engine, ~3 ms each on a loaded server). If one
+    # of them is not visible (a copy out of step), both rankings run again joining ``visible``: the
+    # same results as if the copies had never been read, and nothing is shown before the check.
     deferred = scope is not None and connection.vendor == "postgresql" and not sees_everything(visible)
     # Hybrid: the query is embedded on the helper thread while the full-text SQL runs (the two costs
     # overlap instead of adding up; see ``embeddings.embed_query_soon``).
@@ -162,24 +175,26 @@ def _rank(
         if mode in ("semantic", "hybrid")
         else []
     )
-    if deferred:
-        kept = {h.use_case_id for h in text_hits} | {pk for pk, _ in sem_hits}
-        if kept and len(visible.filter(pk__in=kept).order_by().values_list("pk", flat=True)) != len(kept):
+    records = UseCase.objects.select_related("organisation", "theme", "ai_technique")
+    ranked = _fused(mode, text_hits, sem_hits, limit)
+    kept = {h.use_case_id for h in text_hits} | {pk for pk, _ in sem_hits} if deferred else set()
+    objects: Mapping[Any, UseCase]
+    if kept:
+        counted = (
+            visible.filter(pk__in=kept).order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+        )
+        objects = records.annotate(kept_visible=Subquery(counted)).in_bulk([pk for pk, _ in ranked])
+        if not objects or any(getattr(o, "kept_visible", None) != len(kept) for o in objects.values()):
             if mode in ("text", "hybrid"):
                 text_hits = fulltext.search(visible, query, limit=n, excerpts=False)
             if mode in ("semantic", "hybrid"):
                 sem_hits = semantic_ranking(visible, query, limit=n, vector=vector)
-    if mode == "text":
-        ranked = [(h.use_case_id, h.score) for h in text_hits][:limit]
-    elif mode == "semantic":
-        ranked = sem_hits[:limit]
+            ranked = _fused(mode, text_hits, sem_hits, limit)
+            objects = records.in_bulk([pk for pk, _ in ranked])
     else:
-        ranked = hybrid_fusion(text_hits, sem_hits, limit=limit)
+        objects = records.in_bulk([pk for pk, _ in ranked])
     text_ids = {h.use_case_id for h in text_hits}
     sem_ids = {pk for pk, _ in sem_hits}
-    objects = UseCase.objects.select_related("organisation", "theme", "ai_technique").in_bulk(
-        [pk for pk, _ in ranked]
-    )
     excerpts = fulltext.excerpts([objects[pk] for pk, _ in ranked if pk in objects and pk in text_ids], query)
     hits = []
     for pk, score in ranked:
