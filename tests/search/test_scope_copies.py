@@ -155,3 +155,24 @@ def test_a_stale_copy_is_refused_when_the_scan_uses_its_hamming_threshold(
     assert thresholds and thresholds[0] is not None
     assert secret.pk not in found
     assert records["shared"].pk in found
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the scope copies are PostgreSQL's scans")
+@pytest.mark.parametrize("mode", ["text", "semantic", "hybrid"])
+def test_a_members_search_checks_her_visibility_without_a_query_of_its_own(
+    world: dict[str, Any], records: dict[str, UseCase], mode: str
+) -> None:
+    """The check of what the scans kept rides on the query that loads the records shown: a member's
+    search runs no more queries than a national reader's (the shared record found, the secret not)."""
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for who in ("national", "contributor"):
+        user = world["users"][who]
+        _found(user, mode)  # the user's memberships and perimeter, loaded once
+        with CaptureQueriesContext(connection) as queries:
+            found = _found(user, mode)
+        counts[who] = len(queries)
+        assert records["shared"].pk in found
+    assert records["secret"].pk not in found
+    assert counts["contributor"] <= counts["national"]
