@@ -31,7 +31,8 @@ def _ok(value: float, goal: float, *, below: bool = True) -> str:
 def scale_tables(report: dict[str, Any]) -> list[str]:
     out = [
         f"Run of {report['run_at']} (server time), {report['machine']}, {report['database']}, "
-        f"{report['organisations']:,} organisations; whole run {report.get('duration_s', '?')} s.",
+        f"{report['organisations']:,} organisations, cache of the web process: "
+        f"{report.get('cache', 'per-process memory')}; whole run {report.get('duration_s', '?')} s.",
         "",
         "| records | user | minimal view p50 / p95 (ms) | list p50 / p95 (ms) | **list ratio p95** "
         "(goal ≤ 5) | detail p50 / p95 (ms) | **detail ratio p95** (goal ≤ 5) | full-text p50 / **p95** (ms) "
