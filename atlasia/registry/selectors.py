@@ -269,27 +269,28 @@ def usecase_detail_queryset(
     )
 
 
-def _algorithm_updated_at() -> RawSQL:
+def _of_record(
+    table: str, match: str, record_column: str, value: str, field: Any, *, max_: bool = False
+) -> RawSQL:
+    """``(SELECT [MAX](table.value) FROM table WHERE table.match = <the record's record_column>)`` in the
+    record's query (table and column names of our models, quoted; no value)."""
     qn = connection.ops.quote_name
-    table = qn(Algorithm._meta.db_table)
-    outer = f"{qn(UseCase._meta.db_table)}.{qn('algorithm_id')}"
-    return RawSQL(  # noqa: S611 - table and column names of our models, quoted; no value
-        f"(SELECT {table}.{qn('updated_at')} FROM {table} WHERE {table}.{qn('id')} = {outer})",  # noqa: S608
-        (),
-        output_field=DateTimeField(),
-    )
+    selected = f"{qn(table)}.{qn(value)}"
+    if max_:
+        selected = f"MAX({selected})"
+    outer = f"{qn(UseCase._meta.db_table)}.{qn(record_column)}"
+    sql = f"(SELECT {selected} FROM {qn(table)} WHERE {qn(table)}.{qn(match)} = {outer})"  # noqa: S608
+    return RawSQL(sql, (), output_field=field)  # noqa: S611
+
+
+def _algorithm_updated_at() -> RawSQL:
+    """The last save of the record's algorithm."""
+    return _of_record(Algorithm._meta.db_table, "id", "algorithm_id", "updated_at", DateTimeField())
 
 
 def _last_audit_id() -> RawSQL:
     """The id of the record's latest audit row (an index-only read of ``(use_case_id, id)``)."""
-    qn = connection.ops.quote_name
-    table = qn(AuditEntry._meta.db_table)
-    outer = f"{qn(UseCase._meta.db_table)}.{qn('id')}"
-    return RawSQL(  # noqa: S611 - table and column names of our models, quoted; no value
-        f"(SELECT MAX({table}.{qn('id')}) FROM {table} WHERE {table}.{qn('use_case_id')} = {outer})",  # noqa: S608
-        (),
-        output_field=BigIntegerField(),
-    )
+    return _of_record(AuditEntry._meta.db_table, "use_case_id", "id", "id", BigIntegerField(), max_=True)
 
 
 def usecase_content_key(use_case: UseCase) -> str:
