@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, Max, QuerySet
 
 from atlasia.core.search import vectors
@@ -59,6 +59,7 @@ from atlasia.core.search import vectors
 from . import embeddings
 from .models import SIGNATURE_BITS, UseCaseEmbedding
 from .scope import Scope, sees_everything
+from .sql import fetch_with_settings
 
 CENTRES = Path(__file__).resolve().parent / "data" / "centres.json"
 # The signature: signs of the centred vector along ROTATIONS random rotations (fixed seed: the stored
@@ -252,30 +253,16 @@ def _candidate_scan(
 
 
 def _fetch_with_workers(sql: str, params: list[Any]) -> list[Any]:
-    """Rows of ``sql`` planned with ``SCAN_WORKERS`` parallel workers (see there). Client-side binding
-    (Django's default with psycopg 3): the ``SET LOCAL`` and the query go as one message, which PostgreSQL
-    runs as one implicit transaction (the setting ends with it), in a single round trip; otherwise in
-    an explicit transaction."""
+    """Rows of ``sql`` planned with ``SCAN_WORKERS`` parallel workers (see there), the settings ending
+    with the statement (:func:`.sql.fetch_with_settings`)."""
     if SCAN_WORKERS is None:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
+        return fetch_with_settings([], sql, params)
     settings = [
         f"SET LOCAL max_parallel_workers_per_gather = {int(SCAN_WORKERS)}",
         "SET LOCAL parallel_setup_cost = 0",
         "SET LOCAL parallel_tuple_cost = 0.001",
     ]
-    if connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
-        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            for setting in settings:
-                cursor.execute(setting)
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-    with connection.cursor() as cursor:
-        cursor.execute("; ".join([*settings, sql]), params)
-        while cursor.description is None and cursor.nextset():
-            pass  # past the SET to the query's rows
-        return cursor.fetchall()
+    return fetch_with_settings(settings, sql, params)
 
 
 @dataclass(frozen=True)
