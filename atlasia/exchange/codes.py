@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import translation
-
 from atlasia.core.spreadsheet import code_index
 from atlasia.registry import reference
 from atlasia.registry.enums import Hosting, OrganisationType, ProviderType, PublicationLevel, Status
+from atlasia.registry.languages import in_french_and_english
 from atlasia.registry.models import AITechnique, Theme
 
 PUBLICATION_LEVELS_EN = {
@@ -21,10 +20,7 @@ PUBLICATION_LEVELS_EN = {
 
 def enum_labels(enum: Any) -> dict[str, tuple[str, str]]:
     """code → (French label, English label) of a choices enum, whatever the active language."""
-    with translation.override("fr"):
-        french = {c.value: str(c.label) for c in enum}
-    with translation.override("en"):
-        english = {c.value: str(c.label) for c in enum}
+    french, english = in_french_and_english(lambda: {c.value: str(c.label) for c in enum})
     return {code: (french[code], english[code]) for code in french}
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from atlasia.accounts import perms
@@ -25,6 +25,7 @@ from atlasia.accounts.models import User
 from atlasia.audit.models import AuditAction
 from atlasia.audit.services import audit_entry, audit_record_many, diff, snapshot
 from atlasia.core.roles import Action
+from atlasia.registry.languages import in_french_and_english
 
 from .enums import PublicationLevel
 from .models import Organisation, UseCase
@@ -71,11 +72,7 @@ PUBLICATION_REFUSED = gettext_noop("votre rôle ne permet pas de changer le nive
 
 
 def _refusal(field_name: str, french: str) -> Refusal:
-    with translation.override("fr"):
-        fr = gettext(french)
-    with translation.override("en"):
-        en = gettext(french)
-    return Refusal(field_name, fr, en)
+    return Refusal(field_name, *in_french_and_english(lambda: gettext(french)))
 
 
 def _label(name: str) -> str:
@@ -89,19 +86,13 @@ def _messages(exc: ValidationError) -> list[Refusal]:
     """The model's refusals, written once in each language (Django's messages are lazy: their text
     depends on the language active when they are read)."""
     if hasattr(exc, "error_dict"):
-        with translation.override("fr"):
-            french = exc.message_dict
-        with translation.override("en"):
-            english = exc.message_dict
+        french, english = in_french_and_english(lambda: exc.message_dict)
         return [
             Refusal(name if _label(name) else "", fr, en)
             for name, ms in french.items()
             for fr, en in zip(ms, english.get(name, ms), strict=False)
         ]
-    with translation.override("fr"):
-        french_list = list(exc.messages)
-    with translation.override("en"):
-        english_list = list(exc.messages)
+    french_list, english_list = in_french_and_english(lambda: list(exc.messages))
     return [Refusal("", fr, en) for fr, en in zip(french_list, english_list, strict=False)]
 
 
