@@ -86,7 +86,7 @@ def setup_django() -> None:
         override_settings(
             CACHES={
                 "default": {
-                    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                    "BACKEND": "django_redis.cache.RedisCache",
                     "LOCATION": CACHE_URL,
                     "KEY_PREFIX": "atlasia-bench",
                 }

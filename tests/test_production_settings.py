@@ -85,7 +85,7 @@ def test_the_cache_is_redis_when_atlasia_cache_url_says_so() -> None:
     """ATLASIA_CACHE_URL (docs/configuration.md): Redis shared by the web processes in production, the
     memory of each process when it is empty; `check --deploy` warns about the latter in production."""
     redis = _cache_backend(ATLASIA_CACHE_URL="redis://127.0.0.1:6379/1")
-    assert "django.core.cache.backends.redis.RedisCache" in redis and "redis://127.0.0.1:6379/1" in redis
+    assert "django_redis.cache.RedisCache" in redis and "redis://127.0.0.1:6379/1" in redis
     assert "LocMemCache" in _cache_backend()
     env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings.prod", **GOOD}
     checked = subprocess.run(

@@ -15,6 +15,10 @@ service shows on the next read. What depends on the reader (actions, forms with 
 domains' panels), on other organisations (partners) or on other records (similar records) is rendered at
 each request. ``tests/www/test_detail_fragments.py`` checks both: the cached page is the page rendered
 afresh for every role and language, and each kind of change shows at once.
+
+A page reads all its fragments from the cache in one round trip (:class:`FragmentBatch`, used by
+``{% load fragment_cache %}``'s ``{% cache %}`` tag): the keys of the fragments of its template and of
+the templates it extends, and those a view announced with :func:`prefetch`.
 """
 
 from __future__ import annotations
@@ -23,6 +27,9 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.utils import make_template_fragment_key
 
 from atlasia.registry import selectors as registry_selectors
 
@@ -54,3 +61,59 @@ def values_key(data: Any, names: list[str]) -> str:
     """The submitted values of the fields ``names`` (a form fragment depends on nothing else)."""
     values = [(name, data.getlist(name)) for name in names if data.getlist(name)]
     return hashlib.sha1(repr(values).encode(), usedforsecurity=False).hexdigest()[:16]
+
+
+class FragmentBatch:
+    """The fragment keys of one request, read from the cache together: the first fragment rendered
+    reads every key wanted so far with one ``get_many``; a key nobody announced is read alone."""
+
+    def __init__(self) -> None:
+        self._wanted: dict[str, None] = {}  # an ordered set
+        self._read: dict[str, Any] = {}
+        self._pages: set[int] = set()
+
+    def first_render_of(self, page: object) -> bool:
+        """True the first time a fragment of the page (a top-level template) renders in this request."""
+        if id(page) in self._pages:
+            return False
+        self._pages.add(id(page))
+        return True
+
+    def want(self, *keys: str) -> None:
+        for key in keys:
+            if key not in self._read:
+                self._wanted[key] = None
+
+    def read(self, key: str, cache: BaseCache) -> Any:
+        """The cached fragment (``None`` when absent), every pending key read with it."""
+        if key not in self._read:
+            if key in self._wanted:
+                pending = list(self._wanted)
+                self._wanted.clear()
+                found = cache.get_many(pending)
+                self._read.update({k: found.get(k) for k in pending})
+            else:
+                self._read[key] = cache.get(key)
+        return self._read[key]
+
+    def remember(self, key: str, value: Any) -> None:
+        self._read[key] = value
+
+
+def batch_of(request: Any) -> FragmentBatch | None:
+    """The request's batch (made on first use); ``None`` outside a request (a template rendered alone)."""
+    if request is None:
+        return None
+    batch = getattr(request, "_atlasia_fragments", None)
+    if batch is None:
+        batch = FragmentBatch()
+        request._atlasia_fragments = batch
+    return batch
+
+
+def prefetch(request: Any, name: str, *vary_on: Any) -> None:
+    """Announce a fragment the page will render where its key cannot be computed from the page's
+    context (a panel included in a loop): read in the page's one round trip."""
+    batch = batch_of(request)
+    if batch is not None:
+        batch.want(make_template_fragment_key(name, vary_on))

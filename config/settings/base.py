@@ -47,13 +47,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Shared cache (rendered page fragments, reference lists, filter choices, query embeddings): a Redis URL
 # in production so that every web process shares one cache and one invalidation, e.g.
-# ATLASIA_CACHE_URL=redis://127.0.0.1:6379/1 (Django's own Redis backend, redis-py); by default the
-# memory of each process (locmem), enough for the demo and the tests. docs/configuration.md.
+# ATLASIA_CACHE_URL=redis://127.0.0.1:6379/1 (django-redis: one client per process, where Django's own
+# Redis backend builds a redis-py client for every read, ~0.15 ms each); by default the memory of each
+# process (locmem), enough for the demo and the tests. docs/configuration.md.
 _CACHE_URL = env.str("ATLASIA_CACHE_URL", default="locmem://atlasia")
 if _CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": _CACHE_URL,
             "KEY_PREFIX": env.str("ATLASIA_CACHE_PREFIX", default="atlasia"),
         }

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.templatetags import cache as cache_tag
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.urls import reverse
 from atlasia.lifecycle import services as lifecycle_services
 from atlasia.registry import services
 from atlasia.registry.models import AITechnique, DataCategory, UseCase
+from atlasia.www.templatetags.fragment_cache import BatchedCacheNode
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def _read(client: Client, record: UseCase) -> tuple[str, int]:
 def _afresh(client: Client, record: UseCase, monkeypatch: pytest.MonkeyPatch) -> str:
     """The page with every ``{% cache %}`` rendering its content (as before the cache)."""
     with monkeypatch.context() as patched:
-        patched.setattr(cache_tag.CacheNode, "render", lambda node, context: node.nodelist.render(context))
+        patched.setattr(BatchedCacheNode, "render", lambda node, context: node.nodelist.render(context))
         return _read(client, record)[0]
 
 
