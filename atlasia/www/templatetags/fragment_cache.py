@@ -22,8 +22,9 @@ from django import template
 from django.core.cache import InvalidCacheBackendError, caches
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.utils import make_template_fragment_key
-from django.template import Context, Template, TemplateSyntaxError, VariableDoesNotExist
+from django.template import Context, Template
 from django.template.loader_tags import ExtendsNode
+from django.templatetags import cache as django_cache_tag
 from django.templatetags.cache import CacheNode
 
 from atlasia.www import fragments
@@ -70,29 +71,19 @@ class BatchedCacheNode(CacheNode):
         return make_template_fragment_key(self.fragment_name, [var.resolve(context) for var in self.vary_on])
 
     def _timeout(self, context: Context) -> int | None:
-        try:
-            expire_time = self.expire_time_var.resolve(context)
-        except VariableDoesNotExist as error:
-            raise TemplateSyntaxError(
-                f'"cache" tag got an unknown variable: {self.expire_time_var.var!r}'
-            ) from error
-        if expire_time is None:
-            return None
-        try:
-            return int(expire_time)
-        except (ValueError, TypeError) as error:
-            raise TemplateSyntaxError(
-                f'"cache" tag got a non-integer timeout value: {expire_time!r}'
-            ) from error
+        expire_time = self.expire_time_var.resolve(context)
+        return None if expire_time is None else int(expire_time)
 
     def render(self, context: Context) -> str:
+        if self.cache_name:  # another cache than the fragments': Django's tag, one read
+            return super().render(context)  # type: ignore[no-any-return]
         timeout = self._timeout(context)
         cache = _fragment_cache()
         key = self.key(context)
         batch = fragments.batch_of(getattr(context, "request", None))
         page = getattr(context, "template", None)
         if batch is not None and page is not None and batch.first_render_of(page):
-            batch.want(*(node.key(context) for node in _page_nodes(page, context)))
+            batch.want(*(node.key(context) for node in _page_nodes(page, context) if not node.cache_name))
         value: Any = batch.read(key, cache) if batch is not None else cache.get(key)
         if value is None:
             value = self.nodelist.render(context)
@@ -104,18 +95,8 @@ class BatchedCacheNode(CacheNode):
 
 @register.tag("cache")
 def do_cache(parser: Any, token: Any) -> BatchedCacheNode:
-    """``{% cache timeout name [var …] %}…{% endcache %}``: as Django's tag, without ``using=``."""
-    nodelist = parser.parse(("endcache",))
-    parser.delete_first_token()
-    tokens = token.split_contents()
-    if len(tokens) < 3:
-        raise TemplateSyntaxError(f"{tokens[0]!r} tag requires at least 2 arguments.")
-    if tokens[-1].startswith("using="):
-        raise TemplateSyntaxError(f"{tokens[0]!r}: the fragments are read from the default cache.")
+    """``{% cache timeout name [var …] [using=…] %}…{% endcache %}``, parsed by Django's tag."""
+    node = django_cache_tag.do_cache(parser, token)
     return BatchedCacheNode(
-        nodelist,
-        parser.compile_filter(tokens[1]),
-        tokens[2],
-        [parser.compile_filter(t) for t in tokens[3:]],
-        None,
+        node.nodelist, node.expire_time_var, node.fragment_name, node.vary_on, node.cache_name
     )
