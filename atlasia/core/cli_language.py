@@ -9,26 +9,42 @@ The English texts come from the project's own catalogue (``locale/en/LC_MESSAGES
 by ``make install``) through the standard library's :mod:`gettext`: the msgid is the French text, as for
 the screens, so one catalogue serves both. The command line's French strings are written inside
 ``_(…)`` (or ``gettext_noop(…)``) calls, so Django's ``makemessages`` finds them too.
+
+argparse's own words ("usage:", "options", "show this help message and exit", "the following arguments
+are required") are English msgids that argparse passes to :mod:`gettext` (``from gettext import gettext
+as _, ngettext``, the process's default domain and the environment's language, whatever ``--lang``
+says). Their French is the project's catalogue ``locale/fr/LC_MESSAGES/argparse.po`` (compiled with the
+others by ``compilemessages``, i.e. ``make install``); :class:`Parser` reads it in the command line's
+language while it builds, parses and formats, and puts argparse's functions back afterwards.
 """
 
 from __future__ import annotations
 
+import argparse
 import gettext as _gettext
 import os
-from collections.abc import Callable, Mapping, Sequence
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import Any, NoReturn
 
-from .messages import FR, Locale, english
+from .messages import FR, Locale, english, untranslated
 
-__all__ = ["LANGUAGES", "LOCALE_DIR", "cli_gettext", "cli_locale", "language_from_argv", "language_from_env"]
+__all__ = [
+    "LANGUAGES",
+    "LOCALE_DIR",
+    "Parser",
+    "argparse_gettext",
+    "cli_gettext",
+    "cli_locale",
+    "language_from_argv",
+    "language_from_env",
+]
 
 LANGUAGES = ("fr", "en")
 LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale"
-
-
-def _same(text: str) -> str:
-    return text
 
 
 def _code(value: str) -> str:
@@ -67,11 +83,11 @@ def language_from_argv(argv: Sequence[str]) -> str | None:
 @cache
 def _catalogue(language: str) -> Callable[[str], str]:
     if language == "fr":
-        return _same
+        return untranslated
     try:
         return _gettext.translation("django", localedir=str(LOCALE_DIR), languages=[language]).gettext
     except OSError:  # the catalogue is not compiled (``make install`` compiles it): French
-        return _same
+        return untranslated
 
 
 def cli_gettext(language: str) -> Callable[[str], str]:
@@ -82,3 +98,59 @@ def cli_gettext(language: str) -> Callable[[str], str]:
 def cli_locale(language: str) -> Locale:
     """The core's :class:`~atlasia.core.messages.Locale` for the command line's language."""
     return english(cli_gettext("en")) if language == "en" else FR
+
+
+@cache
+def _argparse_catalogue(language: str) -> _gettext.NullTranslations:
+    if language == "en":  # argparse writes English
+        return _gettext.NullTranslations()
+    # no compiled catalogue (``make install`` compiles it): argparse's English, as before
+    return _gettext.translation("argparse", localedir=str(LOCALE_DIR), languages=[language], fallback=True)
+
+
+def argparse_gettext(language: str) -> Callable[[str], str]:
+    """argparse's ``gettext`` in ``language``: its English msgids (``"usage: "``) in that language."""
+    return _argparse_catalogue(language if language in LANGUAGES else "fr").gettext
+
+
+@contextmanager
+def _argparse_words(language: str) -> Iterator[None]:
+    """argparse's ``_`` and ``ngettext`` read from the catalogue of ``language`` while the block runs
+    (argparse looks them up in its module at each call), then argparse's own again."""
+    catalogue = _argparse_catalogue(language if language in LANGUAGES else "fr")
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._, argparse.ngettext = catalogue.gettext, catalogue.ngettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+class Parser(argparse.ArgumentParser):
+    """An ``argparse`` parser whose every word is in the command line's ``language``: the help and
+    descriptions the caller wrote (through :func:`cli_gettext`), argparse's own words (headings, the
+    ``-h`` option's help, its refusals) and the error line, ``error_format`` (a translated text with a
+    ``%(message)s`` placeholder)."""
+
+    def __init__(self, *args: Any, language: str = "fr", error_format: str = "%(message)s", **kwargs: Any):
+        self.language = language
+        self.error_format = error_format
+        with _argparse_words(language):  # the headings and the ``-h`` option's help are written here
+            super().__init__(*args, **kwargs)
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        with _argparse_words(self.language):
+            return super().parse_known_args(*args, **kwargs)
+
+    def format_usage(self) -> str:
+        with _argparse_words(self.language):
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with _argparse_words(self.language):
+            return super().format_help()
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        print(self.error_format % {"message": message}, file=sys.stderr)
+        raise SystemExit(2)

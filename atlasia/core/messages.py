@@ -33,7 +33,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-def _same(text: str) -> str:
+def untranslated(text: str) -> str:
+    """The ``gettext`` of French, the source language: the text as it is. The one such function of the
+    core (the command line, the evaluation's :class:`~atlasia.core.evaluation.lang.Lang`, the messages'
+    :class:`Locale`)."""
     return text
 
 
@@ -42,7 +45,7 @@ class Locale:
     """How a language writes what the messages hold: its ``gettext``, numbers, dates, sizes, quotes."""
 
     code: str = "fr"
-    gettext: Callable[[str], str] = _same
+    gettext: Callable[[str], str] = untranslated
     thousands: str = "\u202f"  # « 1 000 000 » (narrow no-break space)
     decimal: str = ","
     date_format: str = "%d/%m/%Y"

@@ -16,7 +16,12 @@ an ``Idempotency-Key`` header creates at most one record per key (a retry return
 on a field that cannot be empty is a 422 naming the field.
 
 Anything outside the caller's scope is a 404. Errors always look like
-``{"error": {"code", "message", "details": [{"field", "message"}]}}`` with French messages.
+``{"error": {"code", "message", "details": [{"field", "message"}]}}``, their messages in the caller's
+language (``Accept-Language``, through Django's ``LocaleMiddleware``; French by default). The OpenAPI
+description and its documentation page speak that language too: every text of the description (title,
+summaries, descriptions of the operations and the fields, tags) is a lazy French text of the catalogue,
+written in the request's language when ``/api/v1/openapi.json`` is serialised; django-ninja builds the
+description at each request (``get_openapi_schema`` keeps nothing), so no language is cached in it.
 Rate limit: ``ATLASIA_API_RATE`` (default 120 requests a minute) per token, or per IP address without a
 token; beyond it, 429 with ``Retry-After``.
 """
@@ -26,8 +31,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -36,10 +42,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_lazy, gettext_noop
 from ninja import Field, File, Form, NinjaAPI, Query, Schema, Status, UploadedFile
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.docs import Swagger
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 from pydantic import field_validator
@@ -120,19 +127,64 @@ class ApiRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-api = NinjaAPI(
+#: The OpenAPI description's texts: French, read in the request's language when the description is
+#: written (django-ninja and pydantic type them ``str``; a lazy text is one until it is serialised).
+_ = cast(Callable[[str], str], gettext_lazy)
+
+TAG_USECASES = _("Cas d'usage")
+TAG_FOLLOW_UP = _("Qualification, expérimentations, évaluations")
+TAG_EXCHANGE = _("Échange")
+
+
+class ApiDocs(Swagger):
+    """Swagger UI from our own static files, in a page that says its language (``<html lang>``): the
+    description it shows is fetched with the page's ``Accept-Language``, hence in the same language."""
+
+    template = "exchange/api_docs.html"
+
+
+#: What each answer of an operation means, in the description (django-ninja writes the English reason
+#: phrase, "Unauthorized", whatever the language).
+RESPONSE_DESCRIPTIONS = {
+    200: _("Réussite"),
+    201: _("Créé"),
+    204: _("Supprimé (aucun contenu)"),
+    401: _("Jeton absent, inconnu, révoqué ou expiré"),
+    403: _("Le rôle du jeton ne permet pas cette action"),
+    404: _("Introuvable, ou hors de ce que l'appelant peut voir"),
+    412: _("La fiche a changé depuis sa lecture (If-Match) : rien n'est écrit"),
+    422: _("Données invalides : chaque champ en cause dans details"),
+    429: _("Trop de requêtes : réessayer après Retry-After"),
+}
+
+
+class AtlasApi(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """django-ninja's description, built again at each call (it keeps none: the lazy texts are read
+        in the language of the request that asks), with each answer described in that language."""
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, response in operation["responses"].items():
+                    response["description"] = RESPONSE_DESCRIPTIONS.get(int(status), response["description"])
+        return schema
+
+
+api = AtlasApi(
     title="Atlas IA — API",
     version="1.0.0",
-    description=(
+    description=_(
         "Registre des cas d'usage de l'IA en santé, médico-social et protection sociale. Sans jeton : "
         "lecture des fiches publiques. Avec un jeton d'organisation (`Authorization: Bearer atl_…`) : "
-        "lecture de ce que l'organisation peut voir, écriture de ses propres cas d'usage. Erreurs : "
-        '`{"error": {"code", "message", "details": [{"field", "message"}]}}`.'
+        "lecture de ce que l'organisation peut voir, écriture de ses propres cas d'usage. Langue : "
+        "en-tête `Accept-Language` (`fr` par défaut, ou `en`), pour cette description comme pour les "
+        'messages d\'erreur. Erreurs : `{"error": {"code", "message", "details": [{"field", "message"}]}}`.'
     ),
     urls_namespace="api_v1",
     auth=OptionalTokenAuth(),
     throttle=[ApiRateThrottle()],
     docs_url="/docs",
+    docs=ApiDocs(),
 )
 
 
@@ -317,35 +369,39 @@ class UseCaseOut(Schema):
 
 
 class UseCasePage(Schema):
-    count: int = Field(description="Nombre total de fiches correspondant aux filtres")
+    count: int = Field(description=_("Nombre total de fiches correspondant aux filtres"))
     limit: int
     offset: int
     results: list[UseCaseOut]
 
 
 class UseCaseFilters(CleanSchema):
-    theme: str = ""
-    status: str = ""
-    organisation: str = Field("", description="Identifiant court (slug) de l'organisation")
-    region: str = ""
-    technique: str = ""
-    publication_level: str = ""
-    updated_since: dt.datetime | None = None
-    q: str = Field("", max_length=200)
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0, le=10_000_000)
+    theme: str = Field("", description=_("Code du thème"))
+    status: str = Field("", description=_("Code de l'étape du cycle de vie (idea, framing, qualified…)"))
+    organisation: str = Field("", description=_("Identifiant court (slug) de l'organisation"))
+    region: str = Field("", description=_("Code INSEE de la région de l'organisation"))
+    technique: str = Field("", description=_("Code de la technique d'IA"))
+    publication_level: str = Field("", description=_("Niveau de publication (internal, network, public)"))
+    updated_since: dt.datetime | None = Field(
+        None, description=_("Seulement les fiches modifiées depuis cette date et heure (ISO 8601)")
+    )
+    q: str = Field("", max_length=200, description=_("Texte cherché dans le titre"))
+    limit: int = Field(50, ge=1, le=500, description=_("Nombre de fiches par page"))
+    offset: int = Field(0, ge=0, le=10_000_000, description=_("Nombre de fiches à sauter"))
+
+
+STATUS_READ_ONLY = _(
+    "Lecture seule : l'étape avance par POST /usecases/{uid}/transitions (verrous du cycle de vie "
+    "vérifiés). Une autre valeur que l'étape actuelle est refusée (422)."
+)
 
 
 class UseCaseIn(CleanSchema):
     title: str = Field(max_length=200, min_length=1)
     summary: str = Field(min_length=1)
-    theme: str = Field(description="Code du thème, ou son libellé français ou anglais")
-    ai_technique: str = Field(description="Code de la technique d'IA, ou son libellé")
-    status: str | None = Field(
-        None,
-        description="Lecture seule : l'étape avance par POST /usecases/{uid}/transitions (verrous du "
-        "cycle de vie vérifiés). Une autre valeur que l'étape actuelle est refusée (422).",
-    )
+    theme: str = Field(description=_("Code du thème, ou son libellé français ou anglais"))
+    ai_technique: str = Field(description=_("Code de la technique d'IA, ou son libellé"))
+    status: str | None = Field(None, description=STATUS_READ_ONLY)
     publication_level: str | None = None
     problem: str = ""
     expected_benefits: str = ""
@@ -366,11 +422,7 @@ class UseCasePatch(CleanSchema):
     summary: str | None = Field(None, min_length=1)
     theme: str | None = None
     ai_technique: str | None = None
-    status: str | None = Field(
-        None,
-        description="Lecture seule : l'étape avance par POST /usecases/{uid}/transitions (verrous du "
-        "cycle de vie vérifiés). Une autre valeur que l'étape actuelle est refusée (422).",
-    )
+    status: str | None = Field(None, description=STATUS_READ_ONLY)
     publication_level: str | None = None
     problem: str | None = None
     expected_benefits: str | None = None
@@ -556,10 +608,14 @@ ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 @api.get(
-    "/usecases", response={200: UseCasePage, **ERRORS}, url_name="api_v1_usecase_list", tags=["Cas d'usage"]
+    "/usecases",
+    response={200: UseCasePage, **ERRORS},
+    url_name="api_v1_usecase_list",
+    tags=[TAG_USECASES],
+    summary=_("Lister les cas d'usage"),
+    description=_("Les cas d'usage visibles par l'appelant (publics sans jeton), filtrés et paginés."),
 )
 def list_usecases(request: HttpRequest, filters: Query[UseCaseFilters]) -> dict[str, Any]:
-    """Les cas d'usage visibles par l'appelant (publics sans jeton), filtrés et paginés."""
     qs = registry_selectors.filter_usecases(
         _visible(request),
         theme=filters.theme,
@@ -586,12 +642,15 @@ def list_usecases(request: HttpRequest, filters: Query[UseCaseFilters]) -> dict[
     "/usecases/{uid}",
     response={200: UseCaseOut, **ERRORS},
     url_name="api_v1_usecase_detail",
-    tags=["Cas d'usage"],
+    tags=[TAG_USECASES],
+    summary=_("Lire un cas d'usage"),
+    description=_(
+        "Une fiche, si l'appelant peut la voir (404 sinon). Sans jeton : les champs publics seulement. "
+        "L'en-tête `ETag` identifie sa version : le renvoyer dans `If-Match` d'un PATCH ou d'un DELETE "
+        "refuse l'écriture (412) si la fiche a changé entre-temps."
+    ),
 )
 def get_usecase(request: HttpRequest, uid: uuid.UUID, response: HttpResponse) -> dict[str, Any]:
-    """Une fiche, si l'appelant peut la voir (404 sinon). Sans jeton : les champs publics seulement.
-    L'en-tête `ETag` identifie sa version : le renvoyer dans `If-Match` d'un PATCH ou d'un DELETE refuse
-    l'écriture (412) si la fiche a changé entre-temps."""
     uc = _get_visible(request, uid)
     response["ETag"] = etag(registry_services.usecase_state(uc))
     return _outs(request, [uc])[0]
@@ -625,10 +684,15 @@ WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 412: ErrorOut, 422:
     response={201: UseCaseOut, **WRITE_ERRORS},
     auth=TokenAuth(),
     url_name="api_v1_usecase_create",
-    tags=["Cas d'usage"],
+    tags=[TAG_USECASES],
+    summary=_("Créer un cas d'usage"),
+    description=_(
+        "Crée un cas d'usage dans l'organisation du jeton (rôle autorisé à créer). Avec un en-tête "
+        "`Idempotency-Key` (1 à 64 caractères), une nouvelle tentative rend la fiche déjà créée au lieu "
+        "d'un doublon."
+    ),
 )
 def create_usecase(request: HttpRequest, payload: UseCaseIn) -> Status[dict[str, Any]]:
-    """Crée un cas d'usage dans l'organisation du jeton (rôle autorisé à créer)."""
     token = request.auth.token  # type: ignore[attr-defined]
     data = _service_data(payload.model_dump(exclude_none=True))
     # Idempotency-Key (IETF draft-ietf-httpapi-idempotency-key-header): a retried POST with the same
@@ -665,13 +729,16 @@ def _editable(request: HttpRequest, uid: uuid.UUID, action: Action) -> UseCase:
     response={200: UseCaseOut, **WRITE_ERRORS},
     auth=TokenAuth(),
     url_name="api_v1_usecase_update",
-    tags=["Cas d'usage"],
+    tags=[TAG_USECASES],
+    summary=_("Modifier un cas d'usage"),
+    description=_(
+        "Modifie les champs fournis d'un cas d'usage de l'organisation du jeton. Avec `If-Match` (l'ETag "
+        "lu), refuse (412) si la fiche a changé depuis."
+    ),
 )
 def update_usecase(
     request: HttpRequest, uid: uuid.UUID, payload: UseCasePatch, response: HttpResponse
 ) -> dict[str, Any]:
-    """Modifie les champs fournis d'un cas d'usage de l'organisation du jeton. Avec `If-Match` (l'ETag
-    lu), refuse (412) si la fiche a changé depuis."""
     uc = _editable(request, uid, Action.USECASE_EDIT)
     sent = payload.model_dump(exclude_unset=True)
     _refuse_nulls(sent)
@@ -690,10 +757,14 @@ def update_usecase(
     response={204: None, **WRITE_ERRORS},
     auth=TokenAuth(),
     url_name="api_v1_usecase_delete",
-    tags=["Cas d'usage"],
+    tags=[TAG_USECASES],
+    summary=_("Supprimer un cas d'usage"),
+    description=_(
+        "Supprime un cas d'usage de l'organisation du jeton (rôle autorisé à supprimer). Avec `If-Match` "
+        "(l'ETag lu), refuse (412) si la fiche a changé depuis."
+    ),
 )
 def delete_usecase(request: HttpRequest, uid: uuid.UUID) -> Status[None]:
-    """Supprime un cas d'usage de l'organisation du jeton (rôle autorisé à supprimer)."""
     uc = _editable(request, uid, Action.USECASE_DELETE)
     with transaction.atomic():
         locked = UseCase.objects.select_for_update().select_related("organisation").get(pk=uc.pk)
@@ -704,11 +775,13 @@ def delete_usecase(request: HttpRequest, uid: uuid.UUID) -> Status[None]:
 
 class TransitionIn(CleanSchema):
     transition: str = Field(
-        description="Nom de la transition (submit, qualify, prioritise, start_experiment, evaluate, "
-        "deploy, generalise, suspend, resume, abandon, retire…), voir docs/lifecycle.md",
+        description=_(
+            "Nom de la transition (submit, qualify, prioritise, start_experiment, evaluate, deploy, "
+            "generalise, suspend, resume, abandon, retire…), voir docs/lifecycle.md"
+        ),
         max_length=40,
     )
-    reason: str = Field("", description="Motif (obligatoire pour les retours en arrière et les arrêts)")
+    reason: str = Field("", description=_("Motif (obligatoire pour les retours en arrière et les arrêts)"))
 
 
 class TransitionOut(Schema):
@@ -724,12 +797,15 @@ class TransitionOut(Schema):
     response={201: TransitionOut, **WRITE_ERRORS},
     auth=TokenAuth(),
     url_name="api_v1_usecase_transition",
-    tags=["Cas d'usage"],
+    tags=[TAG_USECASES],
+    summary=_("Changer l'étape d'un cas d'usage"),
+    description=_(
+        "Fait avancer (ou reculer) l'étape d'un cas d'usage par une transition du cycle de vie : le rôle "
+        "du jeton, le motif et les verrous (AIPD, qualification, évaluation…) sont vérifiés ; un refus "
+        "répond 422 avec chaque raison."
+    ),
 )
 def transition_usecase(request: HttpRequest, uid: uuid.UUID, payload: TransitionIn) -> Status[dict[str, Any]]:
-    """Fait avancer (ou reculer) l'étape d'un cas d'usage par une transition du cycle de vie : le rôle du
-    jeton, le motif et les verrous (AIPD, qualification, évaluation…) sont vérifiés ; un refus répond 422
-    avec chaque raison."""
     uc = _get_visible(request, uid)
     if uc.organisation_id not in _actor(request).organisation_ids:  # readable, not its own: absent
         raise Http404
@@ -782,10 +858,14 @@ class EvaluationOut(Schema):
     "/usecases/{uid}/qualifications",
     response={200: list[QualificationOut], **ERRORS},
     url_name="api_v1_usecase_qualifications",
-    tags=["Qualification, expérimentations, évaluations"],
+    tags=[TAG_FOLLOW_UP],
+    summary=_("Qualifications d'un cas d'usage"),
+    description=_(
+        "Les qualifications (AI Act, RGPD) successives d'une fiche visible ; sans jeton, la catégorie "
+        "seulement, comme sur la page publique."
+    ),
 )
 def list_qualifications(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, Any]]:
-    """Les qualifications (AI Act, RGPD) successives d'une fiche visible."""
     uc = _get_visible(request, uid)
     if _is_anonymous(request):
         # The public part only: the category, as on the public page (not the answers nor the result).
@@ -818,11 +898,14 @@ def list_qualifications(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, 
     "/usecases/{uid}/experiments",
     response={200: list[ExperimentOut], **ERRORS},
     url_name="api_v1_usecase_experiments",
-    tags=["Qualification, expérimentations, évaluations"],
+    tags=[TAG_FOLLOW_UP],
+    summary=_("Expérimentations d'un cas d'usage"),
+    description=_(
+        "Les expérimentations d'une fiche visible, avec leurs enseignements et leur décision (avec un "
+        "jeton : elles ne font pas partie des champs publics d'une fiche)."
+    ),
 )
 def list_experiments(request: HttpRequest, uid: uuid.UUID) -> list[Any]:
-    """Les expérimentations d'une fiche visible, avec leurs enseignements et leur décision (avec un jeton :
-    elles ne font pas partie des champs publics d'une fiche)."""
     if _is_anonymous(request):
         raise Http404
     uc = _get_visible(request, uid)
@@ -833,11 +916,14 @@ def list_experiments(request: HttpRequest, uid: uuid.UUID) -> list[Any]:
     "/usecases/{uid}/evaluations",
     response={200: list[EvaluationOut], **ERRORS},
     url_name="api_v1_usecase_evaluations",
-    tags=["Qualification, expérimentations, évaluations"],
+    tags=[TAG_FOLLOW_UP],
+    summary=_("Évaluations de modèle d'un cas d'usage"),
+    description=_(
+        "Les évaluations de modèle d'une fiche visible (avec un jeton : elles ne font pas partie des "
+        "champs publics d'une fiche) : version, état et fichier évalué de chacune."
+    ),
 )
 def list_evaluations(request: HttpRequest, uid: uuid.UUID) -> list[dict[str, Any]]:
-    """Les évaluations de modèle d'une fiche visible (avec un jeton : elles ne font pas partie des champs
-    publics d'une fiche) : version, état et fichier évalué de chacune."""
     if _is_anonymous(request):
         raise Http404
     uc = _get_visible(request, uid)
@@ -865,15 +951,18 @@ class MonitoringBatchOut(Schema):
     response={201: MonitoringBatchOut, **WRITE_ERRORS},
     auth=TokenAuth(),
     url_name="api_v1_monitoring_batch",
-    tags=["Qualification, expérimentations, évaluations"],
+    tags=[TAG_FOLLOW_UP],
+    summary=_("Envoyer un lot au suivi après déploiement"),
+    description=_(
+        "Envoie un lot de prédictions au suivi après déploiement d'une fiche de l'organisation du jeton : "
+        "le lot est évalué par rapport au lot de référence (mêmes colonnes et mêmes valeurs de groupe) et "
+        "la réponse donne ses indicateurs et les alertes levées. Un lot refusé (colonnes, groupes, lot "
+        "vide, une seule classe) n'est pas enregistré : erreur 422 qui nomme la colonne ou la raison."
+    ),
 )
 def push_monitoring_batch(
     request: HttpRequest, uid: uuid.UUID, file: File[UploadedFile], label: Form[str] = ""
 ) -> Any:
-    """Envoie un lot de prédictions au suivi après déploiement d'une fiche de l'organisation du jeton :
-    le lot est évalué par rapport au lot de référence (mêmes colonnes et mêmes valeurs de groupe) et la
-    réponse donne ses indicateurs et les alertes levées. Un lot refusé (colonnes, groupes, lot vide, une
-    seule classe) n'est pas enregistré : erreur 422 qui nomme la colonne ou la raison."""
     from atlasia.core.evaluation.io import EvaluationInputError
     from atlasia.evaluation import monitoring as monitoring_services
     from atlasia.evaluation import selectors as evaluation_selectors
@@ -922,27 +1011,36 @@ def push_monitoring_batch(
 # --- endpoints: exchange between instances -----------------------------------------------------------
 
 
-@api.get("/exchange/schema", response=dict[str, Any], url_name="api_v1_exchange_schema", tags=["Échange"])
+@api.get(
+    "/exchange/schema",
+    response=dict[str, Any],
+    url_name="api_v1_exchange_schema",
+    tags=[TAG_EXCHANGE],
+    summary=_("Schéma du format d'échange"),
+    description=_("Le schéma JSON du format d'échange, version 1.1."),
+)
 def exchange_schema(request: HttpRequest) -> dict[str, Any]:
-    """Le schéma JSON du format d'échange, version 1.0."""
     return json_schema()
 
 
 class ExchangePage(CleanSchema):
-    limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0, le=10_000_000)
+    limit: int = Field(100, ge=1, le=500, description=_("Nombre de fiches par page"))
+    offset: int = Field(0, ge=0, le=10_000_000, description=_("Nombre de fiches à sauter"))
 
 
 @api.get(
     "/exchange/records",
     response={200: dict[str, Any], **ERRORS},
     url_name="api_v1_exchange_records",
-    tags=["Échange"],
+    tags=[TAG_EXCHANGE],
+    summary=_("Fiches partagées au format d'échange"),
+    description=_(
+        "Ce que cette instance partage, au format d'échange 1.1 : les fiches publiques ; avec un jeton "
+        "d'instance, aussi les fiches partagées avec le réseau. Les fiches reçues d'autres instances ne "
+        "sont pas retransmises."
+    ),
 )
 def exchange_records(request: HttpRequest, page: Query[ExchangePage]) -> dict[str, Any]:
-    """Ce que cette instance partage, au format d'échange 1.0 : les fiches publiques ; avec un jeton
-    d'instance, aussi les fiches partagées avec le réseau. Les fiches reçues d'autres instances ne sont
-    pas retransmises."""
     from pydantic import TypeAdapter
 
     from .exchange_format import ExDocument

@@ -39,7 +39,19 @@ def test_api_documentation_renders_offline(live_server: Any) -> None:
         page.wait_for_selector(".swagger-ui .info .title", timeout=20000)
         title = page.inner_text(".swagger-ui .info .title")
         operations = page.locator(".opblock").count()
+        french = page.inner_text(".swagger-ui")
+        # the same page in an English browser: the description Swagger UI shows is the English one
+        english_page = browser.new_page(locale="en-GB")
+        english_page.route("**/*", route)
+        english_page.goto(live_server.url + "/api/v1/docs")
+        english_page.wait_for_selector(".swagger-ui .opblock", timeout=20000)
+        english = english_page.inner_text(".swagger-ui")
+        language = english_page.get_attribute("html", "lang")
         browser.close()
     assert "Atlas IA" in title
     assert operations >= 5
+    assert "Lister les cas d'usage" in french and "Registre des cas d'usage" in french
+    assert language == "en"
+    assert "List the use cases" in english and "Register of the AI use cases" in english
+    assert "cas d'usage" not in english
     assert outside == [] and refusals == []

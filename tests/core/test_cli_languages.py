@@ -222,6 +222,11 @@ def test_the_installed_command_in_english_and_in_french(tmp_path: Path) -> None:
     assert "réponse invalide pour « ai_technique » : valeur invalide « neural »" in french.stderr
     assert "commands:" in run("--help", LANGUAGE="en", LANG="fr_FR.UTF-8").stdout
     assert "commandes :" in run("--help").stdout
+    assert "afficher ce message d'aide et quitter" in run("qualify", "--help", LANG="fr_FR.UTF-8").stdout
+    missing = run("qualify", LANG="C.UTF-8").stderr
+    assert missing.startswith("utilisation : atlasia qualify")
+    assert "les arguments suivants sont obligatoires : ANSWERS.json" in missing
+    assert "the following arguments are required" in run("qualify", LANG="en_GB.UTF-8").stderr
 
 
 def _cli_msgids() -> dict[str, Path]:
@@ -287,3 +292,98 @@ def test_makemessages_finds_the_command_line_texts(tmp_path: Path) -> None:
 def test_the_catalogue_is_read_once_and_french_needs_none() -> None:
     assert cli_language.cli_gettext("fr")("commandes :") == "commandes :"
     assert cli_language.cli_gettext("en") is cli_language.cli_gettext("en")
+
+
+def test_argparse_own_words_follow_the_language_of_the_command_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ "usage:", the headings, the ``-h`` option's help and argparse's refusals are French in French
+    (locale/fr/LC_MESSAGES/argparse.po), English in English, whatever language the environment gives
+    the standard library's gettext."""
+    monkeypatch.setenv("LANG", "en_US.UTF-8")  # argparse alone would follow it: --lang fr wins
+    assert cli.main(["--lang", "fr", "--help"]) == 0
+    french = capsys.readouterr().out
+    assert french.startswith("utilisation : atlasia [-h] [--lang {fr,en}] COMMANDE [ARGUMENTS]\n")
+    assert "options :\n  -h, --help  afficher ce message d'aide et quitter\n" in french
+    assert "langue : atlasia --lang fr|en COMMANDE" in french
+    assert cli.main(["--lang", "en", "--help"]) == 0
+    english = capsys.readouterr().out
+    assert english.startswith("usage: atlasia [-h] [--lang {fr,en}] COMMAND [ARGS]\n")
+    assert "options:\n  -h, --help  show this help message and exit\n" in english
+    assert "utilisation" not in english and "aide" not in english
+
+    assert qualify_cli.main(["--help", "--lang", "fr"]) == 0
+    french = capsys.readouterr().out
+    assert french.startswith("utilisation : atlasia qualify [-h]")
+    assert "\narguments positionnels :\n  ANSWERS.json " in french and "\noptions :\n" in french
+    assert "-h, --help            afficher ce message d'aide et quitter" in french
+    for english_word in ("usage:", "positional arguments", "options:", "show this help message"):
+        assert english_word not in french, english_word
+    assert qualify_cli.main(["--help", "--lang", "en"]) == 0
+    english = capsys.readouterr().out
+    assert english.startswith("usage: atlasia qualify [-h]")
+    assert (
+        "\npositional arguments:\n" in english
+        and "-h, --help            show this help message and exit" in english
+    )
+
+    assert cli.main(["--lang", "fr", "qualify"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("utilisation : atlasia qualify [-h]")
+    assert error.endswith(
+        "atlasia qualify : erreur : les arguments suivants sont obligatoires : ANSWERS.json\n"
+    )
+    assert cli.main(["--lang", "en", "qualify"]) == 2
+    assert capsys.readouterr().err.endswith(
+        "atlasia qualify: error: the following arguments are required: ANSWERS.json\n"
+    )
+    with pytest.raises(SystemExit):
+        evaluate_cli.main([str(DEMO), "--task", "nope", "--lang", "fr"])
+    assert (
+        "atlasia evaluate : argument --task : choix invalide : 'nope' (choisissez parmi 'classification', "
+        "'regression')"
+    ) in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        evaluate_cli.main([str(DEMO), "--bootstrap", "many", "--lang", "fr"])
+    assert "argument --bootstrap : valeur invalide pour le type int : 'many'" in capsys.readouterr().err
+
+
+def test_argparse_is_left_as_it_was() -> None:
+    """The French words are argparse's only while an ``atlasia`` parser builds, parses or formats: another
+    parser of the same process, after a refusal too, writes argparse's English."""
+    import argparse
+
+    with pytest.raises(SystemExit):
+        qualify_cli._parser("fr").parse_args([])
+    other = argparse.ArgumentParser(prog="other")
+    other.add_argument("name")
+    assert other.format_help().startswith("usage: other [-h] name\n")
+    assert "show this help message and exit" in other.format_help()
+    assert "utilisation" in qualify_cli._parser("fr").format_help()
+
+
+def test_every_word_of_this_python_s_argparse_has_its_french() -> None:
+    """xgettext reads the running Python's argparse.py: each message it can print has French in
+    locale/fr/LC_MESSAGES/argparse.po, with the same placeholders (a newer Python's new words fail here)."""
+    import argparse
+
+    assert shutil.which("xgettext"), "GNU gettext absent : lancez `make system`"
+    pot = subprocess.run(
+        ["xgettext", "--language=Python", "--no-location", "-o", "-", argparse.__file__],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    entries = re.findall(r'^msgid ((?:".*"\n)+)(?:msgid_plural ((?:".*"\n)+))?', pot, re.M)
+
+    def text(lines: str) -> str:
+        return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', lines)).encode().decode("unicode_escape")
+
+    french = gettext.translation("argparse", localedir=str(LOCALE_DIR), languages=["fr"])
+    msgids = [(text(single), text(plural)) for single, plural in entries if text(single)]
+    assert len(msgids) > 30
+    placeholders = re.compile(r"%(?:\(\w+\))?[rs]")
+    for single, plural in msgids:
+        translated = french.ngettext(single, plural, 2) if plural else french.gettext(single)
+        assert translated != (plural or single), f"no French for {single!r}"
+        assert sorted(placeholders.findall(translated)) == sorted(placeholders.findall(plural or single))

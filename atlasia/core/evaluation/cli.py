@@ -11,10 +11,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from atlasia.core.cli_language import (
     LANGUAGES,
+    Parser,
     cli_gettext,
     cli_locale,
     language_from_argv,
@@ -22,21 +22,6 @@ from atlasia.core.cli_language import (
 )
 
 __all__ = ["build_parser", "main"]
-
-
-def _same(text: str) -> str:
-    return text
-
-
-class _Parser(argparse.ArgumentParser):
-    def __init__(self, *args: Any, translate: Callable[[str], str] = _same, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.translate = translate
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        print(self.translate("atlasia evaluate : %(message)s") % {"message": message}, file=sys.stderr)
-        raise SystemExit(2)
 
 
 def gettext_noop(text: str) -> str:
@@ -61,11 +46,13 @@ PROGRESS_LABELS = (
 )
 
 
-def build_parser(_: Callable[[str], str] = _same) -> argparse.ArgumentParser:
-    """The parser, its descriptions in the language of ``_`` (a ``gettext``; French by default)."""
-    p = _Parser(
+def build_parser(language: str = "fr") -> argparse.ArgumentParser:
+    """The parser, every word of its help and refusals in ``language`` (French by default)."""
+    _ = cli_gettext(language)
+    p = Parser(
         prog="atlasia evaluate",
-        translate=_,
+        language=language,
+        error_format=_("atlasia evaluate : %(message)s"),
         description=_(
             "Évalue un modèle (performance, équité, calibration, dérive) à partir d'un fichier "
             "de prédictions CSV ou Parquet."
@@ -128,7 +115,7 @@ def main(argv: Sequence[str] | None = None, *, language: str | None = None) -> i
     argv = list(sys.argv[1:] if argv is None else argv)
     language = language_from_argv(argv) or language or language_from_env()
     _ = cli_gettext(language)
-    args = build_parser(_).parse_args(argv)
+    args = build_parser(language).parse_args(argv)
     if args.pred is None and args.score is None and args.task == "classification":
         return _refuse(_("indiquez --pred et/ou --score."), _)
     if not 0.0 < args.level < 1.0:

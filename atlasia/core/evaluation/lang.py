@@ -13,14 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-
-def _same(text: str) -> str:
-    return text
+from atlasia.core.messages import untranslated
 
 
 @dataclass(frozen=True)
 class Lang:
-    gettext: Callable[[str], str] = _same
+    gettext: Callable[[str], str] = untranslated
     decimal: str = ","
     thousands: str = " "  # « 186 000 »
     percent: str = " %"  # « 85 % »

@@ -17,6 +17,7 @@ from typing import Any
 
 from atlasia.core.cli_language import (
     LANGUAGES,
+    Parser,
     cli_gettext,
     cli_locale,
     language_from_argv,
@@ -28,27 +29,12 @@ from .law import CURRENT_LAW_VERSION, LAW_TABLES, UnknownLawVersionError
 from .text import format_text
 
 
-def _same(text: str) -> str:
-    return text
-
-
-class _Parser(argparse.ArgumentParser):
-    def __init__(self, *args: Any, translate: Callable[[str], str] = _same, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.translate = translate
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        print(
-            self.translate("atlasia qualify : erreur : %(message)s") % {"message": message}, file=sys.stderr
-        )
-        raise SystemExit(2)
-
-
-def _parser(_: Callable[[str], str] = _same) -> argparse.ArgumentParser:
-    parser = _Parser(
+def _parser(language: str = "fr") -> argparse.ArgumentParser:
+    _ = cli_gettext(language)
+    parser = Parser(
         prog="atlasia qualify",
-        translate=_,
+        language=language,
+        error_format=_("atlasia qualify : erreur : %(message)s"),
         description=_(
             "Qualifie un cas d'usage (AI Act, RGPD, droit français) à partir d'un fichier de "
             "réponses JSON. Aide à l'analyse, pas un avis juridique."
@@ -91,7 +77,7 @@ def main(argv: Sequence[str], *, language: str | None = None) -> int:
     language = language_from_argv(argv) or language or language_from_env()
     _ = cli_gettext(language)
     try:
-        args = _parser(_).parse_args(argv)
+        args = _parser(language).parse_args(argv)
     except SystemExit as exc:
         return int(exc.code) if isinstance(exc.code, int) else 2
     path = args.answers
