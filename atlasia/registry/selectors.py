@@ -8,14 +8,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import BigIntegerField, BooleanField, Count, DateTimeField, Max, Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
@@ -27,6 +29,8 @@ from atlasia.core.roles import Action
 
 from .enums import PublicationLevel
 from .models import AITechnique, Algorithm, Organisation, Theme, UseCase
+
+M = TypeVar("M", bound=Model)
 
 
 def usecases_for(actor: ActorLike | None, action: Action) -> QuerySet[UseCase]:
@@ -49,6 +53,19 @@ def usecases_to_do(actor: ActorLike | None, action: Action) -> QuerySet[UseCase]
 def usecases_visible_to(actor: ActorLike | None) -> QuerySet[UseCase]:
     """Every use case the actor may read (``usecases_for(actor, Action.USECASE_VIEW)``)."""
     return usecases_for(actor, Action.USECASE_VIEW)
+
+
+def visible_through(queryset: QuerySet[M], actor: ActorLike | None, relation: str) -> QuerySet[M]:
+    """The rows of ``queryset`` whose use case ``relation`` (a foreign key to :class:`UseCase`) the
+    actor may read: the same rule as :func:`usecases_visible_to`, applied through the relation, so one
+    query reads the rows and checks the visibility of the records they name (no ``IN`` subquery)."""
+    return perms.scoped(
+        queryset,
+        actor,
+        Action.USECASE_VIEW,
+        organisation=f"{relation}__organisation",
+        level=f"{relation}__publication_level",
+    )
 
 
 def public_usecases() -> QuerySet[UseCase]:
@@ -248,25 +265,76 @@ def _has_rows(relation: str) -> RawSQL:
     return rows_exist(field.related_model, field.field.name)  # type: ignore[arg-type,union-attr]
 
 
+@dataclass(frozen=True)
+class PackedFlags:
+    """Boolean facts of the record (``EXISTS``, …) packed into one integer column of its query, bit ``i``
+    for ``names[i]``, each set back on the record as an attribute of that name. The ORM spent as long
+    compiling twenty annotations, one by one, at every request, as the database spent running them:
+    packed, they are compiled once (:func:`pack_flags`) and the query carries one opaque column."""
+
+    names: tuple[str, ...]
+    sql: str
+    params: tuple[Any, ...]
+
+
+def pack_flags(flags: Mapping[str, Any]) -> PackedFlags:
+    """``flags`` (attribute name → boolean expression on the use case, reading the record's own columns
+    only: ``OuterRef`` in an ``Exists``, or :func:`rows_exist`), compiled into the SQL of one integer."""
+    if len(flags) > 62:
+        raise RuntimeError("at most 62 flags fit in one BIGINT")
+    query = UseCase.objects.annotate(**flags).query
+    compiler = query.get_compiler(connection=connection)
+    parts: list[str] = []
+    params: list[Any] = []
+    for bit, name in enumerate(flags):
+        sql, sql_params = compiler.compile(query.annotations[name])
+        parts.append(f"CASE WHEN {sql} THEN {1 << bit} ELSE 0 END")
+        params.extend(sql_params)
+    if {alias for alias, count in query.alias_refcount.items() if count} - {UseCase._meta.db_table}:
+        raise RuntimeError("a packed flag may read the record's own columns only (no join)")
+    return PackedFlags(tuple(flags), " + ".join(parts) or "0", tuple(params))
+
+
+@functools.cache
+def _unpacking(names: tuple[str, ...]) -> type[ModelIterable[UseCase]]:
+    class Unpacking(ModelIterable[UseCase]):
+        def __iter__(self) -> Iterator[UseCase]:
+            for record in super().__iter__():
+                packed = record.__dict__.pop("packed_flags")
+                for bit, name in enumerate(names):
+                    setattr(record, name, bool(packed >> bit & 1))
+                yield record
+
+    return Unpacking
+
+
+@functools.cache
+def _relation_flags() -> dict[str, RawSQL]:
+    return {f"has_rows_{r}": _has_rows(r) for r in DETAIL_RELATIONS}
+
+
+def detail_flags(flags: Mapping[str, Any]) -> PackedFlags:
+    """The record page's flags packed for :func:`usecase_detail_queryset`: its relations' (one
+    ``has_rows_<relation>`` each) and ``flags``. Compile once, reuse while ``flags`` hold."""
+    return pack_flags({**_relation_flags(), **flags})
+
+
 def usecase_detail_queryset(
-    actor: ActorLike | None, flags: dict[str, Any] | None = None
+    actor: ActorLike | None, flags: Mapping[str, Any] | PackedFlags | None = None
 ) -> QuerySet[UseCase]:
     """The record page's use case with its organisation (each join costs PostgreSQL planning time:
     2.7 ms with seven, 0.7 ms with four; the theme, technique and algorithm are shown only by the
     cached parts of the page, read when one is rendered afresh), one ``has_rows_<relation>`` flag per
-    listed relation plus the panels' ``flags`` (``EXISTS`` in the same query), and what
-    :func:`usecase_content_key` needs: the id of its latest audit row, its algorithm's last save.
-    Then :func:`detail_relations`."""
-    return (
-        usecases_visible_to(actor)
-        .select_related("organisation")
-        .annotate(
-            **{f"has_rows_{r}": _has_rows(r) for r in DETAIL_RELATIONS},
-            **(flags or {}),
-            last_audit_id=_last_audit_id(),
-            algorithm_updated_at=_algorithm_updated_at(),
-        )
-    )
+    listed relation plus the panels' ``flags`` (``EXISTS`` in the same query; :class:`PackedFlags`
+    from :func:`detail_flags`: the same flags in one column), and what :func:`usecase_content_key`
+    needs: the id of its latest audit row, its algorithm's last save. Then :func:`detail_relations`."""
+    qs = usecases_visible_to(actor).select_related("organisation")
+    if isinstance(flags, PackedFlags):
+        qs = qs.annotate(packed_flags=RawSQL(flags.sql, flags.params, output_field=BigIntegerField()))  # noqa: S611 - compiled by pack_flags
+        qs._iterable_class = _unpacking(flags.names)
+    else:
+        qs = qs.annotate(**_relation_flags(), **(flags or {}))
+    return qs.annotate(last_audit_id=_last_audit_id(), algorithm_updated_at=_algorithm_updated_at())
 
 
 def _of_record(
@@ -300,8 +368,9 @@ def usecase_content_key(use_case: UseCase) -> str:
     partners goes through a service that saves it or writes an audit row of the record in the same
     transaction, so a changed record has a new key before anyone can read the change; its algorithm is
     another row, in the key by its own last save."""
-    last_audit = getattr(use_case, "last_audit_id", None)
-    if last_audit is None:
+    if hasattr(use_case, "last_audit_id"):  # read by the record's query (None: no audit row)
+        last_audit = use_case.last_audit_id
+    else:
         last_audit = AuditEntry.objects.filter(use_case_id=use_case.pk).order_by().aggregate(m=Max("id"))["m"]
     if not use_case.algorithm_id:
         algorithm_saved = None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from django.db import connection
@@ -292,48 +293,91 @@ def _reasons(source_terms: dict[str, str], source: Any, other: UseCase) -> tuple
     return shared, same_theme, same_technique
 
 
-def similar_usecases(
+@dataclass(frozen=True)
+class NeighbourStamp:
+    """A stored neighbour the reader may see, with what a cached rendering of it depends on: the
+    target's last save (title, summary, tags, theme, technique, level) and its organisation's (name)."""
+
+    target_id: int
+    score: float
+    saved: datetime
+    organisation_saved: datetime
+
+
+def visible_neighbours(
     user: ActorLike | None, use_case: UseCase, *, limit: int = 5, min_score: float = SIMILAR_MIN_SCORE
-) -> list[SimilarRecord]:
-    """The closest records of other organisations that ``user`` may see: read from the neighbours the
-    embedding task stored (a handful of rows), visibility applied here."""
-    visible = registry_selectors.usecases_visible_to(user).exclude(organisation_id=use_case.organisation_id)
-    # Two small queries rather than one joining six relations (PostgreSQL spent ~3 ms planning that one
-    # on every record page): the stored neighbours (a few ids, best first), then those the user may see.
-    stored = list(
-        UseCaseNeighbour.objects.filter(source_id=use_case.pk, score__gte=min_score)
+) -> list[NeighbourStamp]:
+    """The stored neighbours of ``use_case`` (score at least ``min_score``, best first) that ``user`` may
+    see, records of other organisations only, in one query: the neighbour rows joined to their records
+    and organisations, the visibility checked on the joined record (``registry.selectors``' rule)."""
+    rows = (
+        registry_selectors.visible_through(UseCaseNeighbour.objects.all(), user, "target")
+        .filter(source_id=use_case.pk, score__gte=min_score)
+        .exclude(target__organisation_id=use_case.organisation_id)
         .order_by("-score", "target_id")
-        .values_list("target_id", "score")
+        .values_list("target_id", "score", "target__updated_at", "target__organisation__updated_at")
     )
-    # Only what the panel shows and the reasons read (the whole record is 40 columns).
+    return [NeighbourStamp(*row) for row in rows[:limit]]
+
+
+def is_embedded(use_case: UseCase) -> bool:
+    """Whether the embedding task has computed the record's vector with the current model."""
+    return UseCaseEmbedding.objects.filter(use_case_id=use_case.pk, model_name=embeddings.MODEL_NAME).exists()
+
+
+def similar_records(
+    user: ActorLike | None, use_case: UseCase, neighbours: list[NeighbourStamp]
+) -> list[SimilarRecord]:
+    """``neighbours`` (from :func:`visible_neighbours`) as records with the reasons they match: one
+    query for what the panel shows and the reasons read (the whole record is 40 columns)."""
+    if not neighbours:
+        return []
     shown = ("title", "summary", "tags", "organisation__name", "theme", "ai_technique")
     found: dict[int, UseCase] = (
-        visible.select_related("organisation", "theme", "ai_technique")
+        registry_selectors.usecases_visible_to(user)
+        .select_related("organisation", "theme", "ai_technique")
         .only(*shown)
-        .in_bulk([pk for pk, _ in stored])
-        if stored
-        else {}
+        .in_bulk([n.target_id for n in neighbours])
     )
-    ranked: list[tuple[UseCase, float]] = [(found[pk], score) for pk, score in stored if pk in found][:limit]
-    if (
-        not ranked
-        and not UseCaseEmbedding.objects.filter(
-            use_case_id=use_case.pk, model_name=embeddings.MODEL_NAME
-        ).exists()
-    ):
-        # Not embedded yet (the task is pending): fall back to the full-text engine.
-        probe = f"{use_case.title} {' '.join(use_case.tags or [])}"
-        hits = fulltext.search(visible, probe, limit=limit, excerpts=False)
-        objects = UseCase.objects.select_related("organisation", "theme", "ai_technique").in_bulk(
-            [h.use_case_id for h in hits]
-        )
-        ranked = [(objects[h.use_case_id], 0.0) for h in hits if h.use_case_id in objects]
+    return _with_reasons(
+        use_case, [(found[n.target_id], n.score) for n in neighbours if n.target_id in found]
+    )
+
+
+def similar_by_text(user: ActorLike | None, use_case: UseCase, *, limit: int = 5) -> list[SimilarRecord]:
+    """The records of other organisations closest to ``use_case`` by the full-text engine (its title
+    and tags as the query): the panel's fallback while the record is not embedded yet."""
+    visible = registry_selectors.usecases_visible_to(user).exclude(organisation_id=use_case.organisation_id)
+    probe = f"{use_case.title} {' '.join(use_case.tags or [])}"
+    hits = fulltext.search(visible, probe, limit=limit, excerpts=False)
+    objects = UseCase.objects.select_related("organisation", "theme", "ai_technique").in_bulk(
+        [h.use_case_id for h in hits]
+    )
+    return _with_reasons(use_case, [(objects[h.use_case_id], 0.0) for h in hits if h.use_case_id in objects])
+
+
+def _with_reasons(use_case: UseCase, ranked: list[tuple[UseCase, float]]) -> list[SimilarRecord]:
     terms = _key_terms(use_case.title, use_case.summary, " ".join(use_case.tags or []))
     out = []
     for other, score in ranked:
         shared, same_theme, same_technique = _reasons(terms, use_case, other)
         out.append(SimilarRecord(other, score, shared, same_theme, same_technique))
     return out
+
+
+def similar_usecases(
+    user: ActorLike | None, use_case: UseCase, *, limit: int = 5, min_score: float = SIMILAR_MIN_SCORE
+) -> list[SimilarRecord]:
+    """The closest records of other organisations that ``user`` may see: read from the neighbours the
+    embedding task stored (a handful of rows), visibility applied here; by the full-text engine while
+    the record is not embedded yet. The record page reads the same in two steps
+    (:func:`visible_neighbours`, then :func:`similar_records` only when its cached panel is stale)."""
+    neighbours = visible_neighbours(user, use_case, limit=limit, min_score=min_score)
+    if neighbours:
+        return similar_records(user, use_case, neighbours)
+    if is_embedded(use_case):
+        return []
+    return similar_by_text(user, use_case, limit=limit)
 
 
 def suggestions(

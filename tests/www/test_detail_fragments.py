@@ -260,3 +260,160 @@ def test_the_query_count_stays_constant_as_the_record_grows(world: dict[str, Any
     empty = world["records"]["b_public"]
     _read(reader, empty)
     assert _read(reader, empty)[1] <= after
+
+
+# --- the « similar use cases » panel ----------------------------------------------------------------------
+
+PANEL_READERS = ["national", "contributor", "other_referent", "regional", "nobody"]
+
+
+def _panel(html: str) -> str:
+    found = re.search(r'<section class="atlasia-section" id="similaires".*?</section>', html, re.S)
+    assert found, "no similar panel"
+    return found.group(0)
+
+
+@pytest.fixture
+def neighbours(world: dict[str, Any]) -> UseCase:
+    """CHU de Lille's public record, embedded, with three stored neighbours at CAF de la Gironde (one at
+    each publication level: a member of CHU de Lille sees two of them, CAF's members and the national
+    team all three)."""
+    from atlasia.search import embeddings
+    from atlasia.search.models import UseCaseEmbedding, UseCaseNeighbour
+
+    source: UseCase = world["records"]["a_public"]
+    records = world["records"]
+    UseCase.objects.filter(pk=records["b_public"].pk).update(
+        summary="Un repérage des allocataires qui renoncent à leurs droits."
+    )
+    UseCaseEmbedding.objects.create(
+        use_case=source, model_name=embeddings.MODEL_NAME, dim=384, vector=bytes(4 * 384), text_hash="x"
+    )
+    for name, score in (("b_public", 0.95), ("b_network", 0.93), ("b_internal", 0.91), ("a_network", 0.97)):
+        UseCaseNeighbour.objects.create(source=source, target=records[name], score=score)
+    return UseCase.objects.get(pk=source.pk)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_cached_similar_panel_is_the_panel_rendered_afresh(
+    world: dict[str, Any], neighbours: UseCase, language: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache.clear()
+    seen: dict[str, str] = {}
+    for role in PANEL_READERS:
+        client = _client(world["users"][role], language)
+        first = _read(client, neighbours)[0]  # cached by the first reader of each visible set
+        assert first == _read(client, neighbours)[0] == _afresh(client, neighbours, monkeypatch), role
+        seen[role] = _panel(first)
+    assert "Non-recours public B" in seen["contributor"] and "Relances réseau B" in seen["contributor"]
+    assert "Ciblage interne B" not in seen["contributor"]  # another organisation's internal record
+    assert "Ciblage interne B" in seen["other_referent"] and "Ciblage interne B" in seen["national"]
+    assert "Prévision réseau A" not in seen["national"]  # the record's own organisation
+    assert seen["regional"] == seen["contributor"]
+    assert "Ciblage interne B" not in seen["nobody"]
+    assert "0,95" in seen["national"] if language == "fr" else "0.95" in seen["national"]
+
+
+def test_each_change_of_the_similar_panel_shows_on_the_next_read(
+    world: dict[str, Any], neighbours: UseCase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from atlasia.search.models import UseCaseNeighbour
+
+    admin = world["users"]["admin"]
+    records = world["records"]
+    reader = _client(world["users"]["contributor"])
+
+    def panel() -> str:
+        html = _panel(_read(reader, neighbours)[0])
+        assert html == _panel(_afresh(reader, neighbours, monkeypatch))
+        return html
+
+    assert "allocataires" not in panel()
+    # A target renamed.
+    services.usecase_update(
+        actor=admin, use_case=records["b_public"], data={"title": "Non-recours, version 2"}
+    )
+    html = panel()
+    assert "Non-recours, version 2" in html and "Non-recours public B" not in html
+    # The targets' organisation renamed.
+    services.organisation_update(actor=admin, organisation=world["org_b"], data={"name": "CAF Gironde"})
+    html = panel()
+    assert "CAF Gironde" in html and "CAF de la Gironde" not in html
+    # A target made internal: a member of another organisation no longer sees it.
+    services.usecase_update(
+        actor=admin, use_case=records["b_network"], data={"publication_level": "internal"}
+    )
+    assert "Relances réseau B" not in panel()
+    # A new neighbour stored by the embedding task.
+    other = services.usecase_create(
+        actor=admin,
+        organisation=world["org_b"],
+        data={
+            "title": "Détection du non-recours aux aides",
+            "summary": "Un résumé.",
+            "theme": neighbours.theme,
+            "ai_technique": neighbours.ai_technique,
+            "publication_level": "public",
+        },
+    )
+    UseCaseNeighbour.objects.create(source=neighbours, target=other, score=0.96)
+    assert "Détection du non-recours aux aides" in panel()
+    # A score recomputed.
+    UseCaseNeighbour.objects.filter(source=neighbours, target=other).update(score=0.9)
+    html = panel()
+    assert "similarité 0,90" in html and "similarité 0,96" not in html
+    # The record's own summary changed: the terms it shares with its neighbours.
+    services.usecase_update(
+        actor=admin, use_case=neighbours, data={"summary": "Les allocataires qui renoncent à leurs droits."}
+    )
+    html = panel()
+    assert "termes communs : allocataires, renoncent, droits" in html
+
+
+def test_a_cached_similar_panel_reads_one_query(
+    world: dict[str, Any], neighbours: UseCase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The panel read its stored neighbours, then the visible ones (two queries); cached, it reads one
+    (its key: the visible neighbours with their last saves) and never more when rendered afresh."""
+    from atlasia.www import extensions
+
+    reader = _client(world["users"]["contributor"])
+    cache.clear()
+    _, cold = _read(reader, neighbours)
+    _, warm = _read(reader, neighbours)
+    cache.clear()
+    with monkeypatch.context() as patched:
+        patched.delitem(extensions.PANELS, "similar_usecases")
+        _, cold_without = _read(reader, neighbours)
+        _, warm_without = _read(reader, neighbours)
+    assert (cold - cold_without, warm - warm_without) == (2, 1)
+    # Embedded, without a neighbour the reader may see: the neighbours, then whether it is embedded.
+    lonely = world["records"]["a_network"]
+    from atlasia.search import embeddings
+    from atlasia.search.models import UseCaseEmbedding
+
+    UseCaseEmbedding.objects.create(
+        use_case=lonely, model_name=embeddings.MODEL_NAME, dim=384, vector=bytes(4 * 384), text_hash="y"
+    )
+    _read(reader, lonely)
+    _, lonely_warm = _read(reader, lonely)
+    with monkeypatch.context() as patched:
+        patched.delitem(extensions.PANELS, "similar_usecases")
+        _, lonely_without = _read(reader, lonely)
+    assert lonely_warm - lonely_without == 2
+    assert "Aucune fiche d'une autre organisation" in _panel(_read(reader, lonely)[0])
+
+
+def test_the_similar_panel_of_a_record_not_embedded_yet_uses_the_full_text_engine(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No stored neighbour and no vector yet: the full-text fallback, rendered at each request."""
+    records = world["records"]
+    admin = world["users"]["admin"]
+    services.usecase_update(actor=admin, use_case=records["b_public"], data={"title": "Chatbot public B"})
+    reader = _client(world["users"]["contributor"])
+    html = _panel(_read(reader, records["a_public"])[0])
+    assert "Chatbot public B" in html
+    assert html == _panel(_afresh(reader, records["a_public"], monkeypatch))
+    services.usecase_update(actor=admin, use_case=records["b_public"], data={"title": "Chatbot public B2"})
+    assert "Chatbot public B2" in _panel(_read(reader, records["a_public"])[0])

@@ -5,16 +5,36 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy
 
 from atlasia.accounts.actor import actor_of
+from atlasia.registry import selectors as registry_selectors
 from atlasia.www import extensions
 
 
 def _similar_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
-    from atlasia.search.selectors import similar_usecases
+    """The « similar use cases » panel: its rendering is cached (``search/_similar_panel.html``) under
+    ``key``, the record's version (its text drives the shared terms, its theme and technique the other
+    reasons) and, for each neighbour the reader may see, its id, score, last save and its organisation's
+    last save (title, tags, theme, technique, organisation name): any change of what the panel shows, of
+    the stored neighbours or of what the reader may see gives a new key. One query on a cached panel;
+    the records and their reasons (``similar``) are read only when it is rendered afresh. A record not
+    embedded yet gets the full-text fallback, rendered at each request (``key`` empty)."""
+    from atlasia.search import selectors as search_selectors
 
-    return {"similar": similar_usecases(actor_of(request), use_case)}
+    actor = actor_of(request)
+    neighbours = search_selectors.visible_neighbours(actor, use_case)
+    if not neighbours and not search_selectors.is_embedded(use_case):
+        return {"similar": search_selectors.similar_by_text(actor, use_case), "key": ""}
+    stamps = ";".join(
+        f"{n.target_id}:{n.score!r}:{n.saved.timestamp()!r}:{n.organisation_saved.timestamp()!r}"
+        for n in neighbours
+    )
+    return {
+        "similar": SimpleLazyObject(lambda: search_selectors.similar_records(actor, use_case, neighbours)),
+        "key": f"{registry_selectors.usecase_content_key(use_case)}|{stamps}",
+    }
 
 
 def register() -> None:
