@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.http import HttpRequest
@@ -76,7 +77,8 @@ def register_panel(
 
 def register_row_flag(name: str, rows: Any) -> None:
     """``rows``: a model with a ``use_case`` foreign key (the flag is true when the record has rows in
-    it), or a function returning a boolean expression on the use case (an ``Exists``). Read with
+    it), or a function returning a boolean expression on the use case (an ``Exists`` reading the
+    record's own columns), called once per process and day (:func:`packed_row_flags`). Read with
     :func:`may_have_rows` or :func:`row_flag`."""
     ROW_FLAGS[name] = rows
 
@@ -89,6 +91,26 @@ def row_flag_annotations() -> dict[str, Any]:
         f"has_rows_{name}": rows_exist(rows) if isinstance(rows, type) else rows()
         for name, rows in ROW_FLAGS.items()
     }
+
+
+def packed_row_flags() -> Any:
+    """The flags of :func:`row_flag_annotations` and the registry's relation flags, packed into one
+    column of the record page's query (``registry.selectors.detail_flags``): compiled once per process
+    and day, not at each request. A flag function is therefore called once a day: its expression may
+    depend on today's date, on nothing else that changes (not the reader, not the time of day)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    return _packed_row_flags(timezone.localdate(), tuple(ROW_FLAGS.items()), connection.vendor)
+
+
+@lru_cache(maxsize=4)
+def _packed_row_flags(day: Any, flags: tuple[tuple[str, Any], ...], vendor: str) -> Any:
+    from atlasia.registry.selectors import detail_flags, rows_exist
+
+    return detail_flags(
+        {f"has_rows_{name}": rows_exist(rows) if isinstance(rows, type) else rows() for name, rows in flags}
+    )
 
 
 def may_have_rows(use_case: Any, name: str) -> bool:

@@ -143,7 +143,7 @@ def usecase_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def usecase_detail(request: HttpRequest, pk: int) -> HttpResponse:
     use_case = get_object_or_404(
-        selectors.usecase_detail_queryset(actor_of(request), extensions.row_flag_annotations()), pk=pk
+        selectors.usecase_detail_queryset(actor_of(request), extensions.packed_row_flags()), pk=pk
     )
     organisation = use_case.organisation
     tab = request.GET.get("onglet", "fiche")

@@ -134,3 +134,41 @@ def test_each_flag_says_whether_the_record_has_rows(world: dict[str, Any], rich:
             assert bool(by_pk[record.pk][f"has_rows_{name}"]) is expected, (name, record.title)
     assert by_pk[rich.pk]["has_rows_upcoming_committee_sessions"]
     assert not by_pk[rich.pk]["has_rows_census_entries"]
+
+
+def test_the_packed_flags_are_the_flags_read_one_by_one(world: dict[str, Any], rich: UseCase) -> None:
+    """The page reads every flag in one column compiled once (``extensions.packed_row_flags``): each
+    is the value its own annotation reads."""
+    national = world["users"]["national"]
+    flags = extensions.row_flag_annotations()
+    packed = extensions.packed_row_flags()
+    assert set(packed.names) == set(flags) | {f"has_rows_{r}" for r in selectors.DETAIL_RELATIONS}
+    for record in (rich, world["records"]["b_public"], world["records"]["a_internal"]):
+        one_by_one = selectors.usecase_detail_queryset(national, flags).get(pk=record.pk)
+        together = selectors.usecase_detail_queryset(national, packed).get(pk=record.pk)
+        for name in packed.names:
+            assert getattr(together, name) is bool(getattr(one_by_one, name)), (name, record.title)
+        assert together.last_audit_id == one_by_one.last_audit_id
+    # Packed or not, the record is read within the reader's visibility.
+    secret = world["records"]["a_internal"]
+    assert not selectors.usecase_detail_queryset(world["users"]["other_referent"], packed).filter(
+        pk=secret.pk
+    )
+
+
+def test_the_packed_flags_are_compiled_once_a_day(
+    world: dict[str, Any], rich: UseCase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A flag function reads today's date (the committee session held in a week is coming): compiled
+    once per process and day, it reads the new date on the next day."""
+    national = world["users"]["national"]
+    assert extensions.packed_row_flags() is extensions.packed_row_flags()
+    today = selectors.usecase_detail_queryset(national, extensions.packed_row_flags()).get(pk=rich.pk)
+    assert today.has_rows_upcoming_committee_sessions is True
+    later = timezone.localdate() + dt.timedelta(days=8)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: later)
+    packed = extensions.packed_row_flags()
+    assert packed is extensions.packed_row_flags()
+    in_a_week = selectors.usecase_detail_queryset(national, packed).get(pk=rich.pk)
+    assert in_a_week.has_rows_upcoming_committee_sessions is False
+    assert in_a_week.has_rows_agenda_items is True
