@@ -42,7 +42,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "is_platform_admin": actor.is_platform_admin,
         "nav_menu": menu,
         # Keys of the cached fragments ({% cache %} in base.html and the list pages: www/fragments.py).
-        "FRAGMENT_STAMP": fragments.stamp(),
+        "FRAGMENT_STAMP": fragments.stamp_of(request),
         "NAV_KEY": fragments.menu_key(menu),
         "PROCONNECT_ENABLED": oidc.enabled(),
     }

@@ -12,8 +12,9 @@ reader: its header, text, data, landmarks, contacts and sources. Their key is th
 (:func:`atlasia.registry.selectors.usecase_content_key`: its last save, its latest audit row, its
 algorithm's last save; the header adds its organisation's last save), so a change made through any
 service shows on the next read. What depends on the reader (actions, forms with their CSRF token, the
-domains' panels), on other organisations (partners) or on other records (similar records) is rendered at
-each request. ``tests/www/test_detail_fragments.py`` checks both: the cached page is the page rendered
+domains' panels) or on other organisations (partners) is rendered at each request; the similar
+records panel is a fragment of its own, keyed by the record's version and by what the reader may see of
+its stored neighbours (``www/search/hooks.py``). ``tests/www/test_detail_fragments.py`` checks both: the cached page is the page rendered
 afresh for every role and language, and each kind of change shows at once.
 
 A page reads all its fragments from the cache in one round trip (:class:`FragmentBatch`, used by
@@ -46,6 +47,17 @@ def code_stamp() -> str:
 
 def stamp() -> str:
     return f"{code_stamp()}.{registry_selectors.reference_version()}"
+
+
+def stamp_of(request: Any) -> str:
+    """:func:`stamp`, read once per request (the context processor and the panels that announce their
+    fragment share it: one cache read)."""
+    if request is None:
+        return stamp()
+    known = getattr(request, "_atlasia_fragment_stamp", None)
+    if known is None:
+        known = request._atlasia_fragment_stamp = stamp()
+    return str(known)
 
 
 def menu_key(menu: list[dict[str, Any]]) -> str:

@@ -84,9 +84,9 @@ def _page(client: Client, url: str) -> str:
 
 
 def test_a_record_page_reads_its_fragments_in_one_round_trip(
-    backend: str, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    backend: str, world: dict[str, Any], neighbours: UseCase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    record: UseCase = world["records"]["a_public"]
+    record = neighbours  # with stored neighbours: the similar records panel is a fragment too
     client = Client()
     client.force_login(world["users"]["referent"])  # may edit and upload: every fragment shows
     url = reverse("usecase_detail", args=[record.pk])
@@ -96,12 +96,12 @@ def test_a_record_page_reads_its_fragments_in_one_round_trip(
     assert len(reads.batches) == 1 and reads.single == []
     names = {key.split(".")[2] for key in reads.batches[0]}
     assert {"nav", "footer", "usecase_header", "usecase_text", "usecase_landmarks"} <= names
-    assert {"usecase_contacts", "attachment_title"} <= names
+    assert {"usecase_contacts", "attachment_title", "similar_panel"} <= names
     reads.clear()
     warm = _page(client, url)
     assert warm == cold
     assert len(reads.batches) == 1 and reads.single == []
-    assert "Chatbot public A" in warm and "Pièces jointes" in warm
+    assert "Chatbot public A" in warm and "Pièces jointes" in warm and "Non-recours public B" in warm
 
 
 def test_the_list_page_reads_the_menu_the_filters_and_the_footer_together(

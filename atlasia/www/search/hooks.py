@@ -6,11 +6,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from atlasia.accounts.actor import actor_of
 from atlasia.registry import selectors as registry_selectors
-from atlasia.www import extensions
+from atlasia.www import extensions, fragments
 
 
 def _similar_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None:
@@ -31,9 +31,12 @@ def _similar_panel(request: HttpRequest, use_case: Any) -> dict[str, Any] | None
         f"{n.target_id}:{n.score!r}:{n.saved.timestamp()!r}:{n.organisation_saved.timestamp()!r}"
         for n in neighbours
     )
+    key = f"{registry_selectors.usecase_content_key(use_case)}|{stamps}"
+    # Read with the page's other fragments, in its one cache round trip (www/fragments.py).
+    fragments.prefetch(request, "similar_panel", fragments.stamp_of(request), get_language(), key)
     return {
         "similar": SimpleLazyObject(lambda: search_selectors.similar_records(actor, use_case, neighbours)),
-        "key": f"{registry_selectors.usecase_content_key(use_case)}|{stamps}",
+        "key": key,
     }
 
 
