@@ -14,8 +14,9 @@ algorithm's last save; the header adds its organisation's last save), so a chang
 service shows on the next read. What depends on the reader (actions, forms with their CSRF token, the
 domains' panels) or on other organisations (partners) is rendered at each request; the similar
 records panel is a fragment of its own, keyed by the record's version and by what the reader may see of
-its stored neighbours (``www/search/hooks.py``). ``tests/www/test_detail_fragments.py`` checks both: the cached page is the page rendered
-afresh for every role and language, and each kind of change shows at once.
+its stored neighbours (``www/search/hooks.py``). ``tests/www/test_detail_fragments.py`` checks both:
+the cached page is the page rendered afresh for every role and language, and each kind of change shows
+at once.
 
 A page reads all its fragments from the cache in one round trip (:class:`FragmentBatch`, used by
 ``{% load fragment_cache %}``'s ``{% cache %}`` tag): the keys of the fragments of its template and of
