@@ -7,8 +7,11 @@ row holds a 1,152-bit ``signature`` (the signs of the centred vector along three
 ``bit(1152)``) and two floats of the RaBitQ estimate (``signature_scale``, ``signature_offset``);
 candidates are preselected by Hamming distance, ``bit_count(signature # query)``, re-ranked by the
 asymmetric estimate (query kept in 4 bits), then rescored exactly with their float vectors (see
-``atlasia.search.vectorsearch``). The float vector is stored out of line (TOAST, migration 0003), so the
-scan reads narrow rows. On SQLite the signature is a blob and the embedded demo searches in-process.
+``atlasia.search.vectorsearch``). The 1.5 kB float vector stays inline in its row (PostgreSQL moves
+values out of line only from 2 kB rows), so the scan reads a narrow table of its own, ``search_signature``
+(the record, the model, the signature, its two factors and the scope copies), which triggers keep in
+step with this table (migration 0007); only the candidates' float vectors are read here. On SQLite the
+signature is a blob and the embedded demo searches in-process.
 
 The document and embedding rows carry a copy of their record's organisation and publication level
 (``scope_organisation``, ``scope_level``), kept in step by ``services`` on every save: the scans of a
@@ -119,21 +122,6 @@ class UseCaseEmbedding(models.Model):
         ]
         indexes = [
             models.Index(fields=["model_name", "updated_at"]),
-            # The candidate scan reads this covering index (index-only scan on PostgreSQL), not the heap
-            # of 1.5 kB float vectors (vectorsearch._candidate_ids): the signature and its two factors,
-            # and the visibility copies a member's scan filters on.
-            models.Index(
-                fields=["model_name", "use_case"],
-                include=[
-                    "signature",
-                    "signature_scale",
-                    "signature_offset",
-                    "scope_organisation",
-                    "scope_level",
-                ],
-                condition=models.Q(signature__isnull=False),
-                name="search_embedding_signature",
-            ),
         ]
 
     def __str__(self) -> str:

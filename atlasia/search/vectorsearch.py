@@ -2,8 +2,9 @@
 
 - PostgreSQL 15 (no pgvector): binary quantization with rescoring, in three steps. (1) The database
   keeps the ``preselect_count`` records at the smallest Hamming distance between their 1,152-bit
-  signature and the query's, ``bit_count(signature # query)``, reading only a covering index (one
-  parallel worker at most beside the backend); in fact it keeps the rows under a distance threshold
+  signature and the query's, ``bit_count(signature # query)``, reading only the narrow table
+  ``search_signature`` that triggers keep in step with the embeddings (migration 0007; a sequential
+  scan, one parallel worker at most beside the backend); in fact it keeps the rows under a distance threshold
   read off a fixed-size sample of the signatures (``hamming_threshold``, aimed at 1.5 ×
   ``preselect_count`` rows), so that nothing is sorted during the scan, and counts them: if fewer
   than ``preselect_count`` passed, it scans again with the full sort; (2) it ranks those rows by the
@@ -51,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import psycopg
 from django.db import connection
 from django.db.models import Count, Max, QuerySet
 
@@ -81,7 +83,7 @@ SAMPLE_SIZE = 2048
 SAMPLE_SECONDS = 600
 THRESHOLD_MARGIN = 1.5
 THRESHOLD_MIN_ROWS_PER_PRESELECTED = 4
-# The scan runs on the backend and SCAN_WORKERS parallel workers (PostgreSQL's parallel index-only
+# The scan runs on the backend and SCAN_WORKERS parallel workers (PostgreSQL's parallel sequential
 # scan), set for this statement only: two processes for the two cores of the reference machine (the
 # server's default, two workers, makes three; ``None`` leaves the server's settings). The planner is
 # told that starting a worker costs nothing (``parallel_setup_cost``): left to itself it scanned on one
@@ -186,8 +188,8 @@ def _candidate_ids(
     """The ``candidates`` best rows by the asymmetric estimate among (at least) the ``preselect_count``
     closest in Hamming distance, of the rows meeting ``condition`` (SQL on the embedding row ``c``).
 
-    The preselection reads the covering index ``search_embedding_signature`` (model, record,
-    signature, its two factors, the scope copies) with an index-only scan, never the heap of float
+    The preselection reads the narrow table ``search_signature`` (model, record, signature, its two
+    factors, the scope copies) with a sequential scan, never the heap of float
     vectors; the estimate runs on the preselected rows only. With ``scope`` (the condition is that
     scope's, or TRUE), the preselected rows are those under a Hamming threshold estimated on the
     sample (:func:`hamming_threshold`, about 1.5 × ``preselect_count`` of them): the scan computes the
@@ -222,9 +224,8 @@ def _candidate_scan(
         sql = f"""
             SELECT s.use_case_id, count(*) OVER () AS passed FROM (
                 SELECT c.use_case_id, {estimate} AS estimate
-                FROM search_usecaseembedding c
-                WHERE c.model_name = %s AND c.signature IS NOT NULL AND c.signature_scale IS NOT NULL
-                  AND {where} AND {hamming} <= %s
+                FROM search_signature c
+                WHERE c.model_name = %s AND {where} AND {hamming} <= %s
                 OFFSET 0
             ) s
             ORDER BY s.estimate DESC, s.use_case_id
@@ -238,9 +239,8 @@ def _candidate_scan(
     sql = f"""
         SELECT p.use_case_id FROM (
             SELECT c.use_case_id, c.signature, c.signature_scale, c.signature_offset
-            FROM search_usecaseembedding c
-            WHERE c.model_name = %s AND c.signature IS NOT NULL AND c.signature_scale IS NOT NULL
-              AND {where}
+            FROM search_signature c
+            WHERE c.model_name = %s AND {where}
             ORDER BY {hamming}, c.use_case_id
             LIMIT %s
         ) p
@@ -283,17 +283,14 @@ _sample: SignatureSample | None = None
 
 def signature_sample() -> SignatureSample:
     """The sample of this process, drawn again after ``SAMPLE_SECONDS`` (one query scanning the
-    covering index): the rows first by a hash of their record's id, so that every process draws the
+    signature table): the rows first by a hash of their record's id, so that every process draws the
     same sample from the same rows (and sets the same thresholds). A stale sample only makes a
     threshold less precise: if too few rows pass it, the scan runs again with the full sort."""
     global _sample
     with _sample_lock:
         if _sample is not None and time.monotonic() - _sample.drawn_at < SAMPLE_SECONDS:
             return _sample
-        rows_sql = (
-            "FROM search_usecaseembedding c WHERE c.model_name = %s AND c.signature IS NOT NULL "
-            "AND c.signature_scale IS NOT NULL"
-        )
+        rows_sql = "FROM search_signature c WHERE c.model_name = %s"
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT (SELECT count(*) {rows_sql}), c.signature, c.scope_organisation, c.scope_level "
@@ -329,10 +326,21 @@ def hamming_threshold(code: vectors.QueryCode, preselect: int, scope: Scope) -> 
 
 
 def _vectors_of(ids: list[int]) -> list[tuple[int, Any]]:
-    """Float vectors of ``ids`` (an index lookup each)."""
+    """Float vectors of ``ids`` (an index lookup each), in PostgreSQL's binary format: 500 vectors come
+    as 750 kB of bytes instead of 1.5 MB of hexadecimal text to decode (7-8 → 4.8 ms at 100,000 records).
+    Django's cursors bind on the client, which psycopg allows only with text results: this one cursor
+    binds on the server, on the same connection and transaction, wrapped as Django's own are (query
+    log, execute wrappers)."""
     if not ids:
         return []
-    with connection.cursor() as cursor:
+    connection.ensure_connection()
+    raw = psycopg.Cursor(connection.connection)
+    raw.format = psycopg.pq.Format.BINARY
+    with (
+        connection.make_debug_cursor(raw)
+        if connection.queries_logged
+        else connection.make_cursor(raw) as cursor
+    ):
         cursor.execute(
             "SELECT e.use_case_id, e.vector FROM search_usecaseembedding e "
             "WHERE e.model_name = %s AND e.use_case_id = ANY(%s::bigint[])",

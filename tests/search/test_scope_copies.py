@@ -44,9 +44,19 @@ def records(
 
 
 def _copies(use_case: UseCase) -> set[tuple[int | None, str]]:
+    """The copies in the document row, the embedding row and, on PostgreSQL, the candidate scan's
+    signature row (kept in step with the embedding row by the database's triggers)."""
     doc = UseCaseDocument.objects.values_list("scope_organisation", "scope_level").get(pk=use_case.pk)
     emb = UseCaseEmbedding.objects.values_list("scope_organisation", "scope_level").get(use_case=use_case)
-    return {doc, emb}
+    copies = {doc, emb}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT scope_organisation, scope_level FROM search_signature WHERE use_case_id = %s",
+                [use_case.pk],
+            )
+            copies |= set(cursor.fetchall())
+    return copies
 
 
 def _found(user: Any, mode: str) -> set[int]:

@@ -183,3 +183,90 @@ def test_the_worker_setting_goes_with_the_scan_and_ends_with_it(monkeypatch: pyt
     assert vectorsearch._fetch_with_workers(sql, ["y"]) == [("10", "y")]
     monkeypatch.setattr(vectorsearch, "SCAN_WORKERS", None)
     assert vectorsearch._fetch_with_workers(sql, ["z"]) == [(server, "z")]
+
+
+def _signature_rows() -> dict[int, tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT use_case_id, model_name, signature::text, signature_scale, signature_offset, "
+            "scope_organisation, scope_level FROM search_signature"
+        )
+        return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+def _embedding_rows() -> dict[int, tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT use_case_id, model_name, signature::text, signature_scale, signature_offset, "
+            "scope_organisation, scope_level FROM search_usecaseembedding WHERE signature IS NOT NULL"
+        )
+        return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the signature table is PostgreSQL's scan")
+def test_the_scans_signature_table_follows_every_write_to_the_embeddings(
+    world: dict[str, Any], make_usecase: Callable[..., Any]
+) -> None:
+    """``search_signature`` (migration 0007) is what the candidate scan reads: whatever writes the
+    embedding rows (a service, a queryset update, a delete, a TRUNCATE), it holds the same values."""
+    from atlasia.search import services
+
+    rng = np.random.default_rng(23)
+    records = [make_usecase(world["org_a"], title=f"Fiche {i}") for i in range(4)]
+    for use_case in records:
+        vector = vectors.normalise_rows(rng.normal(size=(1, 384)).astype(np.float32))[0]
+        services._store(use_case.pk, vector, "test", (use_case.organisation_id, "public"))
+    assert len(_signature_rows()) == 4
+    assert _signature_rows() == _embedding_rows()
+    # A new vector for a record (update_or_create), a bulk update of the copies.
+    services._store(
+        records[0].pk, rng.normal(size=384).astype(np.float32), "v2", (world["org_b"].pk, "network")
+    )
+    UseCaseEmbedding.objects.filter(use_case=records[1]).update(scope_level="internal")
+    assert _signature_rows()[records[1].pk][-1] == "internal"
+    assert _signature_rows()[records[0].pk][-2:] == (world["org_b"].pk, "network")
+    assert _signature_rows() == _embedding_rows()
+    # A row without a signature is not scanned; a deleted record's row goes with it.
+    UseCaseEmbedding.objects.filter(use_case=records[2]).update(signature=None)
+    records[3].delete()
+    assert set(_signature_rows()) == {records[0].pk, records[1].pk}
+    assert _signature_rows() == _embedding_rows()
+    with connection.cursor() as cursor:  # as a flush of the tests' database does
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # Django's deferred foreign keys, checked now
+        cursor.execute("TRUNCATE search_usecaseembedding")
+    assert _signature_rows() == {}
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the signature table is PostgreSQL's scan")
+def test_the_candidate_scan_reads_the_signature_table_not_the_vectors(
+    world: dict[str, Any], make_usecase: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scan's plan reads ``search_signature`` only; the float vectors are read for the candidates
+    kept, in binary, and are the stored ones exactly."""
+    from django.test.utils import CaptureQueriesContext
+
+    from atlasia.registry.models import UseCase
+    from atlasia.search import services
+
+    rng = np.random.default_rng(29)
+    stored = {}
+    for i in range(8):
+        use_case = make_usecase(world["org_a"], title=f"Fiche {i}")
+        stored[use_case.pk] = vectors.normalise_rows(rng.normal(size=(1, 384)).astype(np.float32))[0]
+        services._store(use_case.pk, stored[use_case.pk], "test", (use_case.organisation_id, "public"))
+    query = stored[min(stored)]
+    with CaptureQueriesContext(connection) as captured:
+        found = vectorsearch.nearest(UseCase.objects.all(), query, limit=3)
+    assert found[0][0] == min(stored) and found[0][1] == pytest.approx(1.0, abs=1e-6)
+    scans = [q["sql"] for q in captured.captured_queries if "bit_count" in q["sql"]]
+    assert scans and all("search_signature" in s and "search_usecaseembedding" not in s for s in scans)
+    assert any("e.vector" in q["sql"] for q in captured.captured_queries)  # logged like any query
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + scans[-1].split(";")[-1])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "search_signature" in plan and "search_usecaseembedding" not in plan
+    assert dict(vectorsearch._vectors_of(list(stored))).keys() == stored.keys()
+    for pk, raw in vectorsearch._vectors_of(list(stored)):
+        assert np.frombuffer(bytes(raw), dtype=np.float32).tolist() == stored[pk].tolist()
