@@ -34,8 +34,12 @@ top-N sort ~10 ms, the estimate of 4,000 rows ~3 ms, reading 500 float vectors ~
 removes the sort (and, the estimate being computed in the scan, the transfer of wide rows between
 processes); vector search alone went from 66 / 71 to 49 / 57 ms p50 / p95 for a national reader and
 from 70 / 79 to 55 / 62 for a member, hybrid search from 118 / 150 to 87 / 106 and from 119 / 136 to
-97 / 117, same run, load 3.6-4.6 (two other engineers' jobs); see docs/search.md. What is left is the
-scan of every row: a coarse partition (IVF) would read a fraction of them.
+97 / 117, same run, load 3.6-4.6 (two other engineers' jobs); see docs/search.md. Reading the narrow
+table ``search_signature`` (a sequential scan) instead of a covering index (an index-only scan, about
+three times the cost per row) took the candidate query from 32-35 to 22-24 ms and vector search from
+45 / 48 to 32 / 34 ms (same machine and data, session 7). A coarse partition (IVF) was tried and
+dropped: real queries do not fall in the cells of their nearest passages (recall@10 0.97 reading 30 %
+of the rows).
 
 With pgvector, an operator can add a ``vector(384)`` column and an HNSW index to the same table
 (docs/search.md); the tested path is the stock one.
