@@ -338,13 +338,10 @@ def _vectors_of(ids: list[int]) -> list[tuple[int, Any]]:
     if not ids:
         return []
     connection.ensure_connection()
-    raw = psycopg.Cursor(connection.connection)
+    raw: Any = psycopg.Cursor(connection.connection)
     raw.format = psycopg.pq.Format.BINARY
-    with (
-        connection.make_debug_cursor(raw)
-        if connection.queries_logged
-        else connection.make_cursor(raw) as cursor
-    ):
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    with wrap(raw) as cursor:
         cursor.execute(
             "SELECT e.use_case_id, e.vector FROM search_usecaseembedding e "
             "WHERE e.model_name = %s AND e.use_case_id = ANY(%s::bigint[])",
