@@ -406,8 +406,13 @@ def neighbours_for_sample(n: int) -> dict[str, Any]:
     service (what it costs per record at this size)."""
     from atlasia.accounts.models import User
     from atlasia.registry.selectors import usecases_visible_to
-    from atlasia.search import services
+    from atlasia.search import services, vectorsearch
 
+    # This process has just multiplied the records by ten: its sample of the signatures (drawn at most
+    # every ten minutes, vectorsearch.signature_sample) still counts the rows of the previous size, which
+    # sends every scan down the full sort instead of the threshold (correct, slower). A web or worker
+    # process lives through such growth at most once; here it is drawn again at each size.
+    vectorsearch._sample = None
     ids: list[int] = []
     for username in ("bench-national", "bench-member"):
         visible = list(
@@ -435,6 +440,7 @@ def recall_at_scale(candidates: list[int], record_queries: int = 50) -> dict[str
     from atlasia.search import embeddings, vectorsearch
     from atlasia.search.models import UseCaseEmbedding
 
+    vectorsearch._sample = None  # drawn again at this size (see neighbours_for_sample)
     rows = UseCaseEmbedding.objects.filter(model_name=embeddings.MODEL_NAME).values_list(
         "use_case_id", "vector"
     )

@@ -96,3 +96,35 @@ def test_the_cache_is_redis_when_atlasia_cache_url_says_so() -> None:
         env=env,
     )
     assert "atlasia.W002" in checked.stdout + checked.stderr
+
+
+def test_the_planner_cost_of_a_random_read_is_sent_with_each_connection_and_checked() -> None:
+    """``ATLASIA_PG_RANDOM_PAGE_COST`` (1.1 by default) goes with the connection's options; empty, the
+    server's own value is left; anything but a positive number is refused at start, naming the variable."""
+    check = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default'].get('OPTIONS', {}).get('options', ''))"
+    )
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings.prod", **GOOD}
+    run = lambda **extra: subprocess.run(  # noqa: E731
+        [sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, env={**env, **extra}
+    )
+    assert run().stdout.strip() == "-c random_page_cost=1.1"
+    assert run(ATLASIA_PG_RANDOM_PAGE_COST="2").stdout.strip() == "-c random_page_cost=2.0"
+    assert run(ATLASIA_PG_RANDOM_PAGE_COST="").stdout.strip() == ""
+    for bad in ("vite", "-1", "0"):
+        result = run(ATLASIA_PG_RANDOM_PAGE_COST=bad)
+        assert result.returncode != 0
+        assert "ATLASIA_PG_RANDOM_PAGE_COST" in result.stderr and "nombre positif" in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_tests_database_connection_has_the_planner_cost() -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        assert "options" not in connection.settings_dict.get("OPTIONS", {})  # SQLite has no planner costs
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
