@@ -136,6 +136,22 @@ def scale_tables(report: dict[str, Any]) -> list[str]:
                 + " |"
             )
             out.append("")
+        off = recall.get("off_topic")
+        if off:
+            out += [
+                f"The relevance floor at {recall['records']:,} records (cosine {off['floor']}): for each "
+                "off-topic query of the calibration (`calibrate_thresholds.py`), the records at or above the "
+                "floor by exact search, and the results of the hybrid search for the national reader (a "
+                "full-text match is a real match: it is shown whatever the floor).",
+                "",
+                "| off-topic query | records at or above the floor | hybrid results |",
+                "|---|---|---|",
+                *(
+                    f"| « {q['query']} » | {q['records_above_floor']:,} | {q['hybrid_results']} |"
+                    for q in off["queries"]
+                ),
+                "",
+            ]
     return out
 
 
