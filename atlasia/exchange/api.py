@@ -167,7 +167,39 @@ class AtlasApi(NinjaAPI):
             for operation in operations.values():
                 for status, response in operation["responses"].items():
                     response["description"] = RESPONSE_DESCRIPTIONS.get(int(status), response["description"])
+        _drop_generated_titles(schema)
         return schema
+
+
+def _generated_title(name: str) -> str:
+    """The title pydantic writes for a field or parameter it was given none for: its name in English title
+    case (``publication_level`` → "Publication Level")."""
+    return name.title().replace("_", " ")
+
+
+def _drop_generated_titles(node: Any) -> None:
+    """Removes the titles pydantic made up from field and parameter names: English words ("Publication
+    Level", "Health Data", and "Response" for a list answer) in the French description, and no more
+    than the name in the English one.
+    Each field keeps its name and its description, which is written in the reader's language; the
+    objects' titles (``UseCaseOut``…) are identifiers and stay."""
+    if isinstance(node, dict):
+        for name, prop in (node.get("properties") or {}).items():
+            if isinstance(prop, dict) and prop.get("title") == _generated_title(name):
+                del prop["title"]
+        for media in (node.get("content") or {}).values():  # a list answer's wrapper: "Response"
+            inner = media.get("schema") if isinstance(media, dict) else None
+            if isinstance(inner, dict) and inner.get("title") == "Response":
+                del inner["title"]
+        for parameter in node.get("parameters") or []:
+            inner = parameter.get("schema") if isinstance(parameter, dict) else None
+            if isinstance(inner, dict) and inner.get("title") == _generated_title(str(parameter.get("name"))):
+                del inner["title"]
+        for value in node.values():
+            _drop_generated_titles(value)
+    elif isinstance(node, list):
+        for value in node:
+            _drop_generated_titles(value)
 
 
 api = AtlasApi(

@@ -162,3 +162,29 @@ def test_the_documentation_page_says_its_language(client: Client, db: Any) -> No
     assert "<title>API documentation — Atlas IA — API</title>" in english.content.decode()
     assert b"openapi.json" in english.content and b"swagger-ui-bundle.js" in english.content
     assert "Accept-Language" in english["Vary"]
+
+
+def test_no_title_made_up_from_an_english_name(client: Client, db: Any) -> None:
+    """pydantic titles a field it was given no title for with its name in English title case
+    ("Publication Level"): none is left, in either language; each field keeps its name and its
+    description in the reader's language, and the objects keep their identifiers."""
+
+    def titles(node: Any) -> Iterator[str]:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "title" and isinstance(value, str):
+                    yield value
+                else:
+                    yield from titles(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from titles(value)
+
+    for language in ("fr", "en"):
+        schema = _schema(client, language)
+        found = set(titles(schema))
+        assert not found & {"Publication Level", "Health Data", "Title", "Uid", "Response", "Limit"}
+        assert found - {schema["info"]["title"]} <= set(schema["components"]["schemas"]) | {
+            "MultiPartBodyParams"
+        }
+        assert "title" not in schema["components"]["schemas"]["UseCaseIn"]["properties"]["publication_level"]
