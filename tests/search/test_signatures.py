@@ -185,22 +185,23 @@ def test_the_worker_setting_goes_with_the_scan_and_ends_with_it(monkeypatch: pyt
     assert vectorsearch._fetch_with_workers(sql, ["z"]) == [(server, "z")]
 
 
-def _signature_rows() -> dict[int, tuple[Any, ...]]:
+def _scanned_rows(table: str = "search_signature") -> dict[int, tuple[Any, ...]]:
+    """What the scan reads of each row with a signature, by record: from the scan's own table, or from the
+    embedding table it copies (``table="search_usecaseembedding"``)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT use_case_id, model_name, signature::text, signature_scale, signature_offset, "
-            "scope_organisation, scope_level FROM search_signature"
+        columns = (
+            "use_case_id, model_name, signature::text, signature_scale, signature_offset, scope_organisation"
         )
+        cursor.execute(f"SELECT {columns}, scope_level FROM {table} WHERE signature IS NOT NULL")  # noqa: S608
         return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+def _signature_rows() -> dict[int, tuple[Any, ...]]:
+    return _scanned_rows()
 
 
 def _embedding_rows() -> dict[int, tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT use_case_id, model_name, signature::text, signature_scale, signature_offset, "
-            "scope_organisation, scope_level FROM search_usecaseembedding WHERE signature IS NOT NULL"
-        )
-        return {row[0]: row[1:] for row in cursor.fetchall()}
+    return _scanned_rows("search_usecaseembedding")
 
 
 @pytest.mark.django_db
