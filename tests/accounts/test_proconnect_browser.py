@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import pathlib
 from typing import Any
 
 import pytest
+from browsing import launched
 
 from atlasia.accounts import oidc
 from atlasia.accounts.models import User
@@ -14,22 +14,13 @@ from atlasia.registry.models import Organisation
 
 from .conftest import CLIENT_ID, CLIENT_SECRET, Provider
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture
 def page() -> Any:
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"],
-        )
+    with launched() as browser:
         yield browser.new_page(locale="fr-FR")
-        browser.close()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,14 +4,13 @@ axe finds about a third of the RGAA criteria automatically; the rest (reading or
 alternatives, keyboard journeys) are checked by hand. A page that fails here has a certain defect.
 """
 
-import os
 from typing import Any
 
 import pytest
+from browsing import launched
 
 from atlasia.registry.models import UseCase
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
 ]
@@ -31,9 +30,7 @@ def _violations(page: Any, axe: Any) -> list[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_main_pages_have_no_axe_violation(live_server: Any, world: dict[str, Any]) -> None:
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
 
     public = world["records"]["a_public"]
     private = world["records"]["a_internal"]
@@ -71,11 +68,7 @@ def test_main_pages_have_no_axe_violation(live_server: Any, world: dict[str, Any
     ]
     failures: dict[str, list[str]] = {}
     axe = Axe()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+    with launched() as browser:
         page = browser.new_page(locale="fr-FR")
         # The Content-Security-Policy refuses inline scripts and <style> elements: Chromium reports each
         # refusal on the console, so a page that still relies on one fails here.
@@ -100,7 +93,6 @@ def test_main_pages_have_no_axe_violation(live_server: Any, world: dict[str, Any
             response = page.goto(live_server.url + url)
             assert response is not None and response.status == 200, url
             failures[url] = _violations(page, axe)
-        browser.close()
     assert UseCase.objects.filter(pk=private.pk).exists()
     assert csp_refusals == []
     assert {url: found for url, found in failures.items() if found} == {}

@@ -17,6 +17,7 @@ import time
 from typing import Any
 
 import pytest
+from browsing import launched
 from django.core.management import call_command
 from pagewalk import ANONYMOUS, NOT_PAGES, all_route_names, page_paths, record_for
 
@@ -29,7 +30,6 @@ from atlasia.publication.models import ReportRun
 from atlasia.qualification import services as qualification_services
 from atlasia.registry.models import Organisation
 
-CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "atlasia-demo-2026"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 AXE_OPTIONS = {
@@ -114,9 +114,7 @@ def _log_in(browser: Any, base: str, username: str, language: str = "fr-FR") -> 
 
 @pytest.mark.django_db(transaction=True)
 def test_axe_finds_no_violation_on_any_page_type(live_server: Any, tmp_path: Any) -> None:
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
 
     started = time.monotonic()
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -131,11 +129,7 @@ def test_axe_finds_no_violation_on_any_page_type(live_server: Any, tmp_path: Any
     axe = Axe()
     found: dict[str, list[str]] = {}
     statuses: dict[str, int] = {}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"],
-        )
+    with launched() as browser:
 
         def visit(page: Any, label: str, url: str, expected: int = 200) -> None:
             response = page.goto(base + url)
@@ -194,7 +188,6 @@ def test_axe_finds_no_violation_on_any_page_type(live_server: Any, tmp_path: Any
         agent = _log_in(browser, base, "agent-caf")
         visit(agent, "403", "/echanges/jetons/", 403)
         agent.context.close()
-        browser.close()
 
     _report(found, statuses, started)
     assert {label: v for label, v in found.items() if v} == {}

@@ -4,14 +4,13 @@ being prepared (progress without reloading), the map of the dashboard (regions f
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
+from browsing import launched
 
 from atlasia.publication.models import ReportRun
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser]
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
@@ -28,17 +27,10 @@ def _violations(page: Any) -> list[str]:
 
 @pytest.fixture
 def logged_in(live_server: Any, world: dict[str, Any]) -> Any:
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
     user = world["users"]["referent"]
     user.set_password("Mot-de-passe-2026")
     user.save()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"],
-        )
+    with launched() as browser:
         page = browser.new_page(locale="fr-FR")
         page.goto(live_server.url + "/connexion/")
         page.get_by_label("Identifiant").fill(user.username)
@@ -46,7 +38,6 @@ def logged_in(live_server: Any, world: dict[str, Any]) -> Any:
         page.get_by_role("button", name="Se connecter").click()
         page.wait_for_load_state()
         yield page
-        browser.close()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,27 +1,19 @@
 """``/api/v1/docs`` works without the Internet: Swagger UI comes from our own static files (django-ninja
 ships them), so it renders in Chromium with every request outside the server refused."""
 
-import os
 from typing import Any
 
 import pytest
+from browsing import launched
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_api_documentation_renders_offline(live_server: Any) -> None:
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
     outside: list[str] = []
     refusals: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+    with launched() as browser:
         page = browser.new_page(locale="fr-FR")
 
         def route(request_route: Any) -> None:
@@ -47,7 +39,6 @@ def test_api_documentation_renders_offline(live_server: Any) -> None:
         english_page.wait_for_selector(".swagger-ui .opblock", timeout=20000)
         english = english_page.inner_text(".swagger-ui")
         language = english_page.get_attribute("html", "lang")
-        browser.close()
     assert "Atlas IA" in title
     assert operations >= 5
     assert "Lister les cas d'usage" in french and "Registre des cas d'usage" in french

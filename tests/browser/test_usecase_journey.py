@@ -1,16 +1,15 @@
 """End to end in Debian's Chromium: log in, create a use case, find it in the list."""
 
-import os
 import pathlib
 from typing import Any
 
 import pytest
+from browsing import launched
 
 from atlasia.accounts.models import Membership, User
 from atlasia.registry.loaders import load_reference
 from atlasia.registry.models import Organisation
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
 ]
@@ -18,26 +17,9 @@ pytestmark = [
 
 @pytest.fixture
 def browser_page() -> Any:
-    # Playwright's sync API runs an event loop; Django must allow ORM calls from the test thread.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
+    with launched() as browser:
         page = browser.new_page(locale="fr-FR")
         yield page
-        browser.close()
 
 
 @pytest.mark.django_db(transaction=True)
