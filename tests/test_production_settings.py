@@ -112,6 +112,8 @@ def test_the_planner_cost_of_a_random_read_is_sent_with_each_connection_and_chec
     assert run().stdout.strip() == "-c random_page_cost=1.1"
     assert run(ATLASIA_PG_RANDOM_PAGE_COST="2").stdout.strip() == "-c random_page_cost=2.0"
     assert run(ATLASIA_PG_RANDOM_PAGE_COST="").stdout.strip() == ""
+    with_options = GOOD["DATABASE_URL"] + "?options=-c%20search_path%3Datlasia"
+    assert run(DATABASE_URL=with_options).stdout.strip() == "-c search_path=atlasia -c random_page_cost=1.1"
     for bad in ("vite", "-1", "0"):
         result = run(ATLASIA_PG_RANDOM_PAGE_COST=bad)
         assert result.returncode != 0

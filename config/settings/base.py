@@ -64,8 +64,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
                 f"ATLASIA_PG_RANDOM_PAGE_COST={_RANDOM_PAGE_COST!r} : un nombre positif est attendu (1.1 "
                 "pour un serveur sur SSD ou en mémoire), ou une valeur vide pour garder celle du serveur."
             )
-        DATABASES["default"].setdefault("OPTIONS", {})
-        DATABASES["default"]["OPTIONS"]["options"] = f"-c random_page_cost={_cost}"
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        # After any options of DATABASE_URL (?options=-c%20search_path%3D…), which are kept.
+        _options["options"] = f"{_options.get('options', '')} -c random_page_cost={_cost}".strip()
 
 # Shared cache (rendered page fragments, reference lists, filter choices, query embeddings): a Redis URL
 # in production so that every web process shares one cache and one invalidation, e.g.
