@@ -333,15 +333,15 @@ def _vectors_of(ids: list[int]) -> list[tuple[int, Any]]:
     """Float vectors of ``ids`` (an index lookup each), in PostgreSQL's binary format: 500 vectors come
     as 750 kB of bytes instead of 1.5 MB of hexadecimal text to decode (7-8 → 4.8 ms at 100,000 records).
     Django's cursors bind on the client, which psycopg allows only with text results: this one cursor
-    binds on the server, on the same connection and transaction, wrapped as Django's own are (query
-    log, execute wrappers)."""
+    binds on the server, on the same connection and transaction, wrapped as Django wraps its own (thread
+    check, query log, execute wrappers)."""
     if not ids:
         return []
     connection.ensure_connection()
     raw: Any = psycopg.Cursor(connection.connection)
     raw.format = psycopg.pq.Format.BINARY
-    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
-    with wrap(raw) as cursor:
+    # Django's own wrapping, as BaseDatabaseWrapper._cursor does (not in django-stubs).
+    with connection._prepare_cursor(raw) as cursor:  # type: ignore[attr-defined]
         cursor.execute(
             "SELECT e.use_case_id, e.vector FROM search_usecaseembedding e "
             "WHERE e.model_name = %s AND e.use_case_id = ANY(%s::bigint[])",
