@@ -106,8 +106,12 @@ def test_a_nonsense_query_finds_nothing(
     assert search_usecases(world["users"]["national"], "xyzzy introuvable", mode="semantic") == []
     client.force_login(world["users"]["national"])
     html = client.get(reverse("search"), {"q": "xyzzy introuvable"}).content.decode()
-    assert (
-        "Aucun cas d" in html
-        and "Essayez d" in html
-        and 'class="fr-mb-3w"' not in html.split("atlasia-search-results")[1]
-    )
+    assert "Aucun cas d" in html and "Essayez d" in html
+    # The status says there is none ("0 résultats …, du plus pertinent au moins pertinent" before), and no
+    # list of results is drawn at all.
+    assert '<p role="status">Aucun résultat pour « xyzzy introuvable ».</p>' in html
+    assert "atlasia-search-results" not in html and "du plus pertinent" not in html
+    english = client.get(
+        reverse("search"), {"q": "xyzzy introuvable"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "No results for “xyzzy introuvable”." in english and "atlasia-search-results" not in english
